@@ -1,0 +1,14 @@
+"""The Chalice app: HTTP routes and schedules. Thin: the work is in `stampbook`."""
+
+from __future__ import annotations
+
+import stampbook
+from chalice.app import Chalice
+
+app = Chalice(app_name="stampbook")
+
+
+@app.route("/health", methods=["GET"], cors=True)
+def health() -> dict[str, str]:
+    """Liveness for the load balancer and for `chalice local` smoke tests."""
+    return {"status": "ok", "version": stampbook.__version__}

@@ -1,0 +1,3 @@
+"""Stampbook: a loyalty programme and newsletter toolkit for a small business."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,121 @@
+"""The owner's command line: `stampbook check`, `schema`, `init`, `show`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from .program import Programme, ProgrammeInvalid, load_programme
+from .program.declared import Declared
+from .program.schema import SCHEMA_DIR, write_schemas
+
+DEFAULT_CAMPAIGNS = Path("campaigns")
+
+campaigns_argument = click.argument(
+    "campaigns",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_CAMPAIGNS,
+    required=False,
+)
+
+
+@click.group()
+@click.version_option(package_name="stampbook")
+def main() -> None:
+    """Stampbook: your loyalty programme and newsletters, kept in plain YAML."""
+
+
+@main.command()
+@campaigns_argument
+@click.option(
+    "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def check(campaigns: Path, output: str) -> None:
+    """Check the programme in CAMPAIGNS (default: ./campaigns); exit 1 if it has errors."""
+    try:
+        programme = load_programme(campaigns)
+    except ProgrammeInvalid as invalid:
+        if output == "json":
+            report = {"valid": False, "errors": [issue.as_json() for issue in invalid.issues]}
+            click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        else:
+            for issue in invalid.issues:
+                click.echo(str(issue), err=True)
+            count = len(invalid.issues)
+            click.echo(f"\n{count} error{'s' if count != 1 else ''} in {campaigns}", err=True)
+        sys.exit(1)
+    if output == "json":
+        report = {"valid": True, "rules_version": programme.rules_version, "errors": []}
+        click.echo(json.dumps(report, indent=2))
+    else:
+        click.echo(f"{campaigns}: valid (rules version {programme.rules_version})")
+
+
+@main.command()
+@campaigns_argument
+def show(campaigns: Path) -> None:
+    """Print what the programme in CAMPAIGNS contains."""
+    from .program.summary import print_summary
+
+    programme = _load_or_exit(campaigns)
+    print_summary(programme, Console())
+
+
+@main.command()
+@campaigns_argument
+@click.option("--check", "only_check", is_flag=True, help="Exit 1 if the schemas are out of date.")
+def schema(campaigns: Path, only_check: bool) -> None:
+    """Write JSON Schemas into CAMPAIGNS/schemas so editors can autocomplete the YAML."""
+    from .program.schema import render_schemas
+
+    programme = _load_or_exit(campaigns)
+    declared = Declared.from_program(programme.program)
+    folder = campaigns / SCHEMA_DIR
+    if only_check:
+        stale = [
+            name
+            for name, text in render_schemas(declared).items()
+            if not (folder / name).is_file() or (folder / name).read_text("utf-8") != text
+        ]
+        if stale:
+            click.echo(f"out of date: {', '.join(stale)}; run `stampbook schema`", err=True)
+            sys.exit(1)
+        click.echo("schemas are up to date")
+        return
+    changed = write_schemas(folder, declared)
+    for path in changed:
+        click.echo(f"wrote {path}")
+    if not changed:
+        click.echo("schemas are up to date")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+def init(directory: Path) -> None:
+    """Create DIRECTORY with an example programme to edit (a coffee roastery)."""
+    if directory.exists() and any(directory.iterdir()):
+        click.echo(f"{directory} is not empty; choose a new folder", err=True)
+        sys.exit(1)
+    example = resources.files("stampbook") / "scaffold" / "campaigns"
+    with resources.as_file(example) as source:
+        shutil.copytree(source, directory, dirs_exist_ok=True)
+    click.echo(f"created {directory}; edit the YAML files, then run `stampbook check {directory}`")
+
+
+def _load_or_exit(campaigns: Path) -> Programme:
+    try:
+        return load_programme(campaigns)
+    except ProgrammeInvalid as invalid:
+        for issue in invalid.issues:
+            click.echo(str(issue), err=True)
+        click.echo(f"\nfix these first: `stampbook check {campaigns}`", err=True)
+        sys.exit(1)
+
+
+__all__ = ["main"]

@@ -1,0 +1,64 @@
+"""`program.yaml`: the business, its languages, consent texts and the programme."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from .fields import OwnerModel, Slug
+from .rules import Loyalty, Reward
+from .text import LocalizedText
+
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+WebAddress = Annotated[str, Field(pattern=r"^https?://[^\s/]+(/\S*)?$")]
+LocaleCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+
+
+class Business(OwnerModel):
+    name: LocalizedText
+    legal_name: str = Field(min_length=1)
+    # Printed in the footer of every marketing email, as bulk-mail law requires.
+    postal_address: LocalizedText
+    contact_email: Email
+    site_url: WebAddress
+    logo: str = Field(min_length=1)
+    timezone: str = "UTC"
+
+
+class Locales(OwnerModel):
+    default: LocaleCode
+    available: tuple[LocaleCode, ...] = Field(min_length=1)
+
+
+class Consent(OwnerModel):
+    """The words next to the sign-up checkbox; the version is stored with each consent."""
+
+    version: str = Field(min_length=1)
+    text: LocalizedText
+
+
+class Interest(OwnerModel):
+    """A topic a subscriber can choose on the sign-up form, used in segments."""
+
+    id: Slug
+    name: LocalizedText
+
+
+class Category(OwnerModel):
+    """A product category as the till and the web shop report it."""
+
+    id: Slug
+    name: LocalizedText
+
+
+class Program(OwnerModel):
+    business: Business
+    currency: CurrencyCode
+    locales: Locales
+    consent: Consent
+    interests: tuple[Interest, ...] = ()
+    categories: tuple[Category, ...] = ()
+    loyalty: Loyalty
+    rewards: tuple[Reward, ...] = ()

@@ -1,0 +1,149 @@
+"""Load the owner's whole programme from a `campaigns/` folder.
+
+    campaigns/program.yaml          the business and the loyalty rules
+    campaigns/automations.yaml      automatic emails (optional)
+    campaigns/newsletters/*.yaml    one newsletter issue per file
+
+Everything is read and checked before anything is returned; all problems
+come back together in one `ProgrammeInvalid`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from .automations import Automations
+from .business import Program
+from .crossref import check_automations, check_newsletter, check_program
+from .declared import Declared
+from .explain import validate
+from .issues import Issue, ProgrammeInvalid
+from .newsletter import Newsletter
+from .yamlsource import SourceMap, read_yaml
+
+PROGRAM_FILE = "program.yaml"
+AUTOMATIONS_FILE = "automations.yaml"
+NEWSLETTERS_DIR = "newsletters"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Programme:
+    """The owner's files, loaded and checked."""
+
+    root: Path
+    program: Program
+    automations: Automations
+    newsletters: tuple[Newsletter, ...] = field(default=())
+
+    @cached_property
+    def rules_version(self) -> str:
+        return rules_version(self.program)
+
+    def newsletter(self, slug: str) -> Newsletter | None:
+        return next((n for n in self.newsletters if n.slug == slug), None)
+
+
+def rules_version(program: Program) -> str:
+    """A stable short hash of what the engine executes: currency, loyalty, rewards.
+
+    Every ledger entry records it, so a balance can always be explained by
+    the rules that were in force. Editing texts of the business or of
+    newsletters does not change it; changing a number in the rules does.
+    """
+    executed = program.model_dump(mode="json", include={"currency", "loyalty", "rewards"})
+    canonical = json.dumps(executed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def load_programme(root: Path) -> Programme:
+    """Read and check `root` (a campaigns folder); raise `ProgrammeInvalid` if unusable."""
+    root = Path(root)
+    program_path = root / PROGRAM_FILE
+    if not program_path.is_file():
+        raise ProgrammeInvalid(
+            [
+                Issue(
+                    _shown(program_path, root),
+                    1,
+                    1,
+                    (),
+                    f"no {PROGRAM_FILE} in {root}",
+                    "point to your campaigns folder, or create one with `stampbook init DIR`",
+                )
+            ]
+        )
+    issues: list[Issue] = []
+    program, source, raw = _load(Program, program_path, root, issues)
+    if program is not None and source is not None:
+        issues += check_program(program, source)
+    # Without a readable program.yaml nothing can be cross-checked; saying
+    # "unknown reward" for every reference would only bury the real error.
+    declared = Declared.from_data(raw) if isinstance(raw, dict) else None
+
+    automations = Automations()
+    automations_path = root / AUTOMATIONS_FILE
+    if automations_path.is_file():
+        loaded, source, _ = _load(Automations, automations_path, root, issues)
+        if loaded is not None and source is not None and declared is not None:
+            issues += check_automations(loaded, declared, source)
+        automations = loaded or automations
+
+    newsletters: list[tuple[Newsletter, SourceMap]] = []
+    for path in sorted((root / NEWSLETTERS_DIR).glob("*.y*ml")):
+        letter, source, _ = _load(Newsletter, path, root, issues)
+        if letter is None or source is None:
+            continue
+        if declared is not None:
+            issues += check_newsletter(letter, declared, source)
+        newsletters.append((letter, source))
+    issues += _unique_slugs(newsletters)
+
+    if issues or program is None:
+        raise ProgrammeInvalid(issues)
+    return Programme(root, program, automations, tuple(letter for letter, _ in newsletters))
+
+
+def _load(
+    model: type[M], path: Path, root: Path, issues: list[Issue]
+) -> tuple[M | None, SourceMap | None, Any]:
+    """The model, the file's source map and its raw data; problems go to `issues`."""
+    try:
+        document = read_yaml(path, _shown(path, root))
+    except ProgrammeInvalid as invalid:
+        issues.extend(invalid.issues)
+        return None, None, None
+    loaded, found = validate(model, document)
+    issues.extend(found)
+    return loaded, document.source, document.data
+
+
+def _unique_slugs(newsletters: list[tuple[Newsletter, SourceMap]]) -> list[Issue]:
+    issues: list[Issue] = []
+    first: dict[str, str] = {}
+    for letter, source in newsletters:
+        if letter.slug in first:
+            issues.append(
+                source.issue(
+                    ("slug",),
+                    f"slug '{letter.slug}' is already used by {first[letter.slug]}",
+                    "each newsletter needs its own slug; it becomes its web address",
+                )
+            )
+        first.setdefault(letter.slug, source.file)
+    return issues
