@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import stampbook
 from chalice.app import Chalice
+
+import stampbook
 
 app = Chalice(app_name="stampbook")
 

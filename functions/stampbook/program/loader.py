@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,6 +27,7 @@ from .declared import Declared
 from .explain import validate
 from .issues import Issue, ProgrammeInvalid
 from .newsletter import Newsletter
+from .text import LocalizedText
 from .yamlsource import SourceMap, read_yaml
 
 PROGRAM_FILE = "program.yaml"
@@ -59,9 +61,20 @@ def rules_version(program: Program) -> str:
     the rules that were in force. Editing texts of the business or of
     newsletters does not change it; changing a number in the rules does.
     """
-    executed = program.model_dump(mode="json", include={"currency", "loyalty", "rewards"})
-    canonical = json.dumps(executed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    executed = program.model_dump(include={"currency", "loyalty", "rewards"})
+    canonical = json.dumps(
+        executed, default=_canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
+
+def _canonical(value: object) -> object:
+    # 50, 50.0 and 50.00 are the same money and must hash the same.
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, LocalizedText):
+        return value.raw()
+    raise TypeError(f"cannot hash {type(value).__name__}")
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from stampbook.program import ProgrammeInvalid, load_programme
 from stampbook.program.issues import format_key_path
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from stampbook.program import ProgrammeInvalid
 from stampbook.program.yamlsource import Position, parse_yaml
 

@@ -1,0 +1,110 @@
+"""The owner's command line, run as the owner runs it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from stampbook.cli import main
+
+from .program.conftest import EXAMPLE, FIXTURE
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_passes_on_the_example() -> None:
+    code, out, _ = run("check", str(EXAMPLE))
+    assert code == 0
+    assert out.startswith(f"{EXAMPLE}: valid (rules version ")
+
+
+def test_check_fails_with_located_errors_and_exit_1(tmp_path: Path) -> None:
+    campaigns = tmp_path / "campaigns"
+    shutil.copytree(FIXTURE, campaigns)
+    program = campaigns / "program.yaml"
+    program.write_text(program.read_text("utf-8").replace("per: 1\n", "pre: 1\n"), "utf-8")
+    code, out, err = run("check", str(campaigns))
+    assert code == 1
+    assert out == ""
+    assert f"{campaigns.name}/program.yaml:27:5: loyalty.earning.pre: unknown key 'pre'" in err
+    assert "hint: did you mean 'per'?" in err
+    assert err.rstrip().endswith(f"1 error in {campaigns}")
+
+
+def test_check_json_output_for_editors_and_ci(tmp_path: Path) -> None:
+    campaigns = tmp_path / "campaigns"
+    shutil.copytree(FIXTURE, campaigns)
+    letter = campaigns / "newsletters" / "spring.yaml"
+    letter.write_text(letter.read_text("utf-8").replace("[gold]", "[golden]"), "utf-8")
+    code, out, _ = run("check", str(campaigns), "--format", "json")
+    assert code == 1
+    assert json.loads(out) == {
+        "valid": False,
+        "errors": [
+            {
+                "file": "campaigns/newsletters/spring.yaml",
+                "line": 5,
+                "column": 11,
+                "path": "audience.tiers[0]",
+                "message": "unknown tier 'golden'",
+                "hint": "did you mean 'gold'?",
+            }
+        ],
+    }
+    code, out, _ = run("check", str(FIXTURE), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["valid"] is True
+
+
+def test_show_prints_what_the_programme_contains() -> None:
+    code, out, _ = run("show", str(EXAMPLE))
+    assert code == 0
+    # Russian money: a no-break space groups thousands and precedes the sign.
+    money = "15\u00a0000,00\u00a0₽"
+    for expected in ("Медная турка", "Завсегдатай", money, "Капучино в подарок", "win_back"):
+        assert expected in out
+
+
+def test_init_scaffolds_a_programme_that_checks_clean(tmp_path: Path) -> None:
+    target = tmp_path / "my-cafe"
+    code, out, _ = run("init", str(target))
+    assert code == 0, out
+    assert (target / "program.yaml").read_text("utf-8") == (EXAMPLE / "program.yaml").read_text(
+        "utf-8"
+    )
+    assert (target / "schemas" / "program.schema.json").is_file()
+    assert run("check", str(target))[0] == 0
+
+
+def test_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", "utf-8")
+    code, _, err = run("init", str(tmp_path))
+    assert code == 1
+    assert "not empty" in err
+    assert (tmp_path / "notes.txt").read_text("utf-8") == "mine"
+
+
+def test_schema_writes_then_reports_up_to_date(tmp_path: Path) -> None:
+    campaigns = tmp_path / "campaigns"
+    shutil.copytree(FIXTURE, campaigns)
+    code, _, err = run("schema", str(campaigns), "--check")
+    assert code == 1
+    assert "out of date" in err
+    code, out, _ = run("schema", str(campaigns))
+    assert code == 0
+    assert out.count("wrote ") == 3
+    assert run("schema", str(campaigns), "--check")[0] == 0
+    schema = json.loads((campaigns / "schemas" / "newsletter.schema.json").read_text("utf-8"))
+    assert "screen-clean" in json.dumps(schema)
+
+
+def test_commands_on_a_broken_programme_point_to_check(tmp_path: Path) -> None:
+    code, _, err = run("show", str(tmp_path))
+    assert code == 1
+    assert "stampbook check" in err
