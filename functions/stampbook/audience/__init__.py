@@ -1,0 +1,1 @@
+"""Who may receive what: consent states and segments. Pure."""

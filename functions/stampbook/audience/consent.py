@@ -1,0 +1,32 @@
+"""Consent to marketing email, with the evidence of how it was given or withdrawn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class ConsentStatus(StrEnum):
+    UNCONFIRMED = "unconfirmed"  # signed up, has not clicked the confirmation link
+    CONFIRMED = "confirmed"
+    UNSUBSCRIBED = "unsubscribed"
+    SUPPRESSED = "suppressed"  # bounced or complained: never mail again
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRecord:
+    status: ConsentStatus
+    at: datetime
+    form: str = ""
+    text_version: str = ""
+    ip: str = ""
+    user_agent: str = ""
+
+
+def current_status(records: list[ConsentRecord]) -> ConsentStatus | None:
+    """The latest word; suppression is final whatever comes after it."""
+    if any(record.status is ConsentStatus.SUPPRESSED for record in records):
+        return ConsentStatus.SUPPRESSED
+    latest = max(records, key=lambda record: record.at, default=None)
+    return latest.status if latest else None

@@ -1,0 +1,85 @@
+"""Gift certificates: spend X within N months, get a certificate worth Y.
+
+Spend counts once the order can no longer be returned (after the pending
+days), so buying to get a certificate and returning the goods earns nothing.
+Each certificate records the spend it used up, order by order, oldest first;
+that spend never counts again, and what is left over counts towards the
+next certificate while it is still inside the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from ..program.rules import CertificateRule
+from .calendar import months_before
+from .history import Certificate, History
+from .orders import qualifying_spend, remaining_lines
+from .rules import Rules
+
+
+def _unused_spend(
+    rules: Rules, rule: CertificateRule, history: History, now: datetime
+) -> list[tuple[str, Decimal]]:
+    """(order id, spend not yet used by this rule), oldest order first."""
+    used: dict[str, Decimal] = {}
+    for certificate in history.certificates:
+        if certificate.rule_id == rule.id:
+            for order_id, amount in certificate.consumed:
+                used[order_id] = used.get(order_id, Decimal(0)) + amount
+    since = months_before(now, rule.within_months)
+    final_before = now - timedelta(days=rules.loyalty.pending.days)
+    unused = []
+    for order in sorted(history.orders, key=lambda o: (o.placed_at, o.order_id)):
+        if not since < order.placed_at <= final_before:
+            continue
+        lines = remaining_lines(order, history.refunds_of(order.order_id))
+        left = qualifying_spend(lines, rules.loyalty.earning) - used.get(order.order_id, 0)
+        if left > 0:
+            unused.append((order.order_id, left))
+    return unused
+
+
+def certificates_due(
+    rules: Rules, history: History, now: datetime, new_code: Callable[[], str]
+) -> tuple[Certificate, ...]:
+    issued: list[Certificate] = []
+    for rule in rules.loyalty.certificates:
+        unused = _unused_spend(rules, rule, history, now)
+        count = sum(1 for c in history.certificates if c.rule_id == rule.id)
+        while sum(amount for _, amount in unused) >= rule.spend:
+            consumed, unused = _take(unused, rule.spend)
+            count += 1
+            issued.append(
+                Certificate(
+                    certificate_id=f"{history.customer_id}:{rule.id}:{count}",
+                    code=new_code(),
+                    rule_id=rule.id,
+                    value=rule.value,
+                    currency=rules.currency,
+                    issued_at=now,
+                    expires_at=now + timedelta(days=rule.valid_days),
+                    consumed=consumed,
+                )
+            )
+    return tuple(issued)
+
+
+def _take(
+    unused: list[tuple[str, Decimal]], amount: Decimal
+) -> tuple[tuple[tuple[str, Decimal], ...], list[tuple[str, Decimal]]]:
+    """Use up `amount` of spend, oldest first; return what was used and what is left."""
+    consumed = []
+    left = list(unused)
+    while amount > 0:
+        order_id, available = left[0]
+        used = min(available, amount)
+        consumed.append((order_id, used))
+        amount -= used
+        if used == available:
+            left.pop(0)
+        else:
+            left[0] = (order_id, available - used)
+    return tuple(consumed), left

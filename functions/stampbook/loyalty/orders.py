@@ -1,0 +1,92 @@
+"""Orders and refunds as the till or web shop reports them, and what they earn."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from ..program.rules import Earning
+
+_ROUNDING = {"down": ROUND_FLOOR, "up": ROUND_CEILING, "nearest": ROUND_HALF_UP}
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    line_id: str
+    category: str
+    amount: Decimal  # what the customer paid for the line, discounts applied
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    order_id: str
+    placed_at: datetime
+    currency: str
+    lines: tuple[OrderLine, ...]
+    shipping: Decimal = Decimal(0)
+    # Tax charged on top of the lines. Where prices include VAT (Russia,
+    # Bulgaria, Armenia) the till reports 0 here and the lines carry it.
+    tax: Decimal = Decimal(0)
+
+    @property
+    def goods(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal(0))
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    """Money returned for some lines of an order: line id -> amount refunded."""
+
+    refund_id: str
+    order_id: str
+    refunded_at: datetime
+    lines: Mapping[str, Decimal] = field(default_factory=dict)
+    tax: Decimal = Decimal(0)
+
+
+def remaining_lines(order: Order, refunds: list[Refund]) -> tuple[OrderLine, ...]:
+    """The order's lines with every refund so far taken off (never below zero)."""
+    refunded: dict[str, Decimal] = {}
+    for refund in refunds:
+        for line_id, amount in refund.lines.items():
+            refunded[line_id] = refunded.get(line_id, Decimal(0)) + amount
+    return tuple(
+        OrderLine(
+            line.line_id,
+            line.category,
+            max(line.amount - refunded.get(line.line_id, 0), Decimal(0)),
+        )
+        for line in order.lines
+    )
+
+
+def qualifying_spend(lines: tuple[OrderLine, ...], earning: Earning) -> Decimal:
+    """Spend that counts for tiers and certificates: goods outside excluded categories."""
+    excluded = set(earning.exclude.categories)
+    return sum((line.amount for line in lines if line.category not in excluded), Decimal(0))
+
+
+def points_for(
+    lines: tuple[OrderLine, ...], tax: Decimal, earning: Earning, tier_multiplier: Decimal
+) -> int:
+    """Points earned by `lines`, rounded once, on the whole order, as the rules say.
+
+    Shipping never appears here. Tax on top of the lines earns at the base
+    rate unless the rules exclude it.
+    """
+    bonus = {b.category: b.multiplier for b in earning.category_bonuses}
+    excluded = set(earning.exclude.categories)
+    base = sum(
+        (
+            line.amount * bonus.get(line.category, Decimal(1))
+            for line in lines
+            if line.category not in excluded
+        ),
+        Decimal(0),
+    )
+    if not earning.exclude.tax:
+        base += tax
+    exact = base * tier_multiplier * earning.points / earning.per
+    return int(exact.to_integral_value(rounding=_ROUNDING[earning.rounding]))

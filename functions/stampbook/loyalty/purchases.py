@@ -1,0 +1,122 @@
+"""Purchases, refunds and free shipping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from .errors import RefundTooLarge, UnknownOrder, WrongCurrency
+from .history import History
+from .ledger import Entry, EntryKind
+from .orders import Order, Refund, points_for, remaining_lines
+from .rules import Rules
+from .tiers import spend_in_window
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseOutcome:
+    entries: tuple[Entry, ...]
+    tier: str | None  # the tier after this purchase (upgrades apply at once)
+    free_shipping: bool
+
+
+def record_purchase(rules: Rules, history: History, order: Order, now: datetime) -> PurchaseOutcome:
+    """Points for a new order: pending through the return window, at the held tier's rate.
+
+    The tier held *before* the order sets its multiplier; an upgrade the
+    order earns applies from the next order on.
+    """
+    if order.currency != rules.currency:
+        raise WrongCurrency(f"the order is in {order.currency}, the programme in {rules.currency}")
+    held = rules.tier(history.tier)
+    multiplier = held.multiplier if held else Decimal(1)
+    points = points_for(order.lines, order.tax, rules.loyalty.earning, multiplier)
+    entries: tuple[Entry, ...] = ()
+    if points:
+        entries = (
+            Entry(
+                kind=EntryKind.EARN,
+                points=points,
+                at=now,
+                available_at=order.placed_at + timedelta(days=rules.loyalty.pending.days),
+                idempotency_key=f"earn:{order.order_id}",
+                rules_version=rules.version,
+                order_id=order.order_id,
+                amount=order.goods,
+                currency=order.currency,
+                multiplier=multiplier,
+            ),
+        )
+    after = History(
+        history.customer_id,
+        orders=(*history.orders, order),
+        refunds=history.refunds,
+        tier=history.tier,
+    )
+    reached = rules.tier_for_spend(spend_in_window(rules, after, now))
+    tier = history.tier
+    if reached is not None and rules.rank(reached.id) > rules.rank(history.tier):
+        tier = reached.id
+    return PurchaseOutcome(entries, tier, ships_free(rules, history, order))
+
+
+def ships_free(rules: Rules, history: History, order: Order) -> bool:
+    """Free shipping: goods over the threshold, or a tier with the perk."""
+    threshold = rules.loyalty.free_shipping
+    if threshold is not None and order.goods >= threshold.over:
+        return True
+    held = rules.tier(history.tier)
+    return bool(held and held.free_shipping)
+
+
+def record_refund(
+    rules: Rules, history: History, refund: Refund, now: datetime
+) -> tuple[Entry, ...]:
+    """Take back exactly the points the refunded part earned.
+
+    The clawback is what the order earned minus what its remaining lines
+    would earn, less what earlier refunds already took back; a full refund
+    therefore takes back every point, and refunds can never take more.
+    If the points were already available (and perhaps spent), the balance
+    may go below zero by at most what was spent: we never take more than
+    the order gave.
+    """
+    order = history.order(refund.order_id)
+    if order is None:
+        raise UnknownOrder(f"no order {refund.order_id!r} for this customer")
+    earlier = history.refunds_of(order.order_id)
+    before = {line.line_id: line.amount for line in remaining_lines(order, earlier)}
+    for line_id, amount in refund.lines.items():
+        if line_id not in before:
+            raise RefundTooLarge(f"order {order.order_id} has no line {line_id!r}")
+        if amount <= 0 or amount > before[line_id]:
+            raise RefundTooLarge(
+                f"line {line_id!r} can be refunded by at most {before[line_id]}, not {amount}"
+            )
+    earned = list(history.entries_of(EntryKind.EARN, order.order_id))
+    if not earned:
+        return ()
+    earn = earned[0]
+    left = remaining_lines(order, [*earlier, refund])
+    tax_left = max(order.tax - sum((r.tax for r in (*earlier, refund)), Decimal(0)), Decimal(0))
+    still_earned = points_for(left, tax_left, rules.loyalty.earning, earn.multiplier or Decimal(1))
+    taken = -sum(entry.points for entry in history.entries_of(EntryKind.CLAWBACK, order.order_id))
+    clawback = max(min(earn.points - still_earned, earn.points) - taken, 0)
+    if not clawback:
+        return ()
+    pending = earn.available_at > now
+    return (
+        Entry(
+            kind=EntryKind.CLAWBACK,
+            points=-clawback,
+            at=now,
+            # Inside the return window the clawback cancels pending points only.
+            available_at=earn.available_at if pending else now,
+            idempotency_key=f"clawback:{refund.refund_id}",
+            rules_version=rules.version,
+            order_id=order.order_id,
+            amount=sum(refund.lines.values(), Decimal(0)) + refund.tax,
+            currency=order.currency,
+        ),
+    )

@@ -1,0 +1,29 @@
+"""A stable hash of a request's content, to tell a retry from a different request."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 10 and 10.00 are the same money
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def fingerprint(*parts: Any) -> str:
+    text = json.dumps(_plain(parts), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()

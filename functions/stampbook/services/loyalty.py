@@ -1,0 +1,199 @@
+"""Loyalty use cases: purchases, refunds, redemptions, adjustments, certificates, the nightly run.
+
+Each one is a single `store.commit`: the store serialises writers per
+customer, the pure engine decides, and the request key makes a retry
+return the first answer.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..loyalty.daily import expires_at, run_daily
+from ..loyalty.errors import LoyaltyError
+from ..loyalty.history import History
+from ..loyalty.orders import Order, Refund
+from ..loyalty.purchases import record_purchase, record_refund
+from ..loyalty.rules import Rules
+from ..loyalty.spending import adjust, redeem
+from ..store.base import Change, Request, Store
+from .fingerprint import fingerprint
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the till
+
+
+def new_certificate_code() -> str:
+    """12 random characters (60 bits): unguessable, and easy to read out at the counter."""
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+class CertificateNotUsable(LoyaltyError):
+    code = "certificate_not_usable"
+
+
+@dataclass
+class LoyaltyService:
+    store: Store
+    rules: Rules
+    clock: Callable[[], datetime]
+    new_code: Callable[[], str] = new_certificate_code
+
+    def record_purchase(self, customer_id: str, order: Order) -> dict[str, Any]:
+        """Credit an order once; the same order id again returns the first answer."""
+        now = self.clock()
+
+        def decide(history: History) -> Change:
+            outcome = record_purchase(self.rules, history, order, now)
+            points = sum(entry.points for entry in outcome.entries)
+            available_at = outcome.entries[0].available_at if outcome.entries else now
+            return Change(
+                result={
+                    "order_id": order.order_id,
+                    "points": points,
+                    "available_at": available_at.isoformat(),
+                    "tier": outcome.tier,
+                    "free_shipping": outcome.free_shipping,
+                },
+                entries=tuple((customer_id, entry) for entry in outcome.entries),
+                order=order,
+                tier=outcome.tier,
+                tier_changed=outcome.tier != history.tier,
+            )
+
+        request = Request(f"purchase:{order.order_id}", fingerprint(customer_id, order))
+        return self.store.commit(customer_id, request, decide).result
+
+    def record_refund(self, customer_id: str, refund: Refund) -> dict[str, Any]:
+        now = self.clock()
+
+        def decide(history: History) -> Change:
+            entries = record_refund(self.rules, history, refund, now)
+            return Change(
+                result={
+                    "refund_id": refund.refund_id,
+                    "order_id": refund.order_id,
+                    "points_taken_back": -sum(entry.points for entry in entries),
+                },
+                entries=tuple((customer_id, entry) for entry in entries),
+                refund=refund,
+            )
+
+        request = Request(f"refund:{refund.refund_id}", fingerprint(customer_id, refund))
+        return self.store.commit(customer_id, request, decide).result
+
+    def redeem(self, customer_id: str, reward_id: str, request_id: str) -> dict[str, Any]:
+        now = self.clock()
+        key = f"redeem:{request_id}"
+
+        def decide(history: History) -> Change:
+            entry = redeem(self.rules, history, reward_id, now, key)
+            left = history.balance(now).available + entry.points
+            return Change(
+                result={"reward_id": reward_id, "points": -entry.points, "available": left},
+                entries=((customer_id, entry),),
+            )
+
+        return self.store.commit(
+            customer_id, Request(key, fingerprint(customer_id, reward_id)), decide
+        ).result
+
+    def adjust(self, customer_id: str, points: int, reason: str, request_id: str) -> dict[str, Any]:
+        now = self.clock()
+        key = f"adjust:{request_id}"
+
+        def decide(history: History) -> Change:
+            entry = adjust(self.rules, history, points, reason, now, key)
+            return Change(
+                result={"points": entry.points, "reason": entry.reason},
+                entries=((customer_id, entry),),
+            )
+
+        request = Request(key, fingerprint(customer_id, points, reason))
+        return self.store.commit(customer_id, request, decide).result
+
+    def redeem_certificate(self, customer_id: str, code: str, request_id: str) -> dict[str, Any]:
+        now = self.clock()
+        wanted = code.strip().upper()
+
+        def decide(history: History) -> Change:
+            found = next((c for c in history.certificates if c.code == wanted), None)
+            if found is None or not found.usable(now):
+                raise CertificateNotUsable("no usable certificate with that code")
+            return Change(
+                result={
+                    "certificate_id": found.certificate_id,
+                    "value": str(found.value),
+                    "currency": found.currency,
+                },
+                redeemed_certificate=(found.certificate_id, now),
+            )
+
+        request = Request(f"certificate:{request_id}", fingerprint(customer_id, wanted))
+        return self.store.commit(customer_id, request, decide).result
+
+    def run_daily_for(self, customer_id: str) -> dict[str, Any]:
+        """The nightly run for one customer; once per customer per local day."""
+        now = self.clock()
+        day = now.astimezone(self.rules.timezone).date()
+
+        def decide(history: History) -> Change:
+            outcome = run_daily(self.rules, history, now, self.new_code)
+            entries = [(customer_id, entry) for entry in outcome.entries]
+            if outcome.referral is not None:
+                entries.append((outcome.referral.referrer_id, outcome.referral.entry))
+            warning = outcome.expiry_warning
+            return Change(
+                result={
+                    "entries": [e.kind.value for _, e in entries],
+                    "certificates": [c.certificate_id for c in outcome.certificates],
+                    "tier": outcome.tier,
+                    "expiry_warning": (
+                        {"points": warning.points, "expires_on": warning.expires_on.isoformat()}
+                        if warning
+                        else None
+                    ),
+                },
+                entries=tuple(entries),
+                certificates=outcome.certificates,
+                tier=outcome.tier,
+                tier_changed=outcome.tier != history.tier,
+            )
+
+        request = Request(f"daily:{customer_id}:{day.isoformat()}", fingerprint(customer_id, day))
+        return self.store.commit(customer_id, request, decide).result
+
+    def run_daily(self) -> int:
+        """The nightly run for every customer; returns how many were visited."""
+        count = 0
+        for customer_id in self.store.customer_ids():
+            self.run_daily_for(customer_id)
+            count += 1
+        return count
+
+    def statement(self, customer_id: str) -> dict[str, Any]:
+        """Balance, tier, pending and expiring points, and the history, for `stampbook points`."""
+        now = self.clock()
+        history = self.store.history(customer_id)
+        balance = history.balance(now)
+        deadline = expires_at(self.rules, history)
+        return {
+            "available": balance.available,
+            "pending": balance.pending,
+            "total": balance.total,
+            "tier": history.tier,
+            "expires_at": deadline.isoformat() if deadline and balance.available > 0 else None,
+            "certificates": [
+                {"code": c.code, "value": str(c.value), "expires_at": c.expires_at.isoformat()}
+                for c in history.certificates
+                if c.usable(now)
+            ],
+            "entries": [
+                {"kind": e.kind.value, "points": e.points, "at": e.at.isoformat()}
+                for e in history.entries
+            ],
+        }

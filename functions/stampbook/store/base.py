@@ -1,0 +1,89 @@
+"""The store port: what the use cases need, whatever keeps the data.
+
+Every change to a customer's loyalty state goes through `commit`: the store
+reads the customer's history, hands it to a pure `decide` function (the
+rules engine), and writes what it returns, all-or-nothing, while no other
+writer can change that customer. The request's idempotency key makes a
+retried request return the first result instead of changing state again;
+the same key with a different request is a conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from ..audience.consent import ConsentRecord
+from ..customers import Customer
+from ..loyalty.history import Certificate, History
+from ..loyalty.ledger import Entry
+from ..loyalty.orders import Order, Refund
+
+
+class StoreError(Exception):
+    """Base of the store's own errors; driver errors never leak past the adapter."""
+
+
+class CustomerExists(StoreError):
+    pass
+
+
+class UnknownCustomer(StoreError):
+    pass
+
+
+class IdempotencyConflict(StoreError):
+    """The idempotency key was used before for a different request."""
+
+
+class StoreUnavailable(StoreError):
+    """The database could not be reached or stayed locked too long; retry later."""
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    key: str  # e.g. "purchase:ORDER-1"
+    fingerprint: str  # a hash of the request's content
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one request writes. Entries may belong to other customers (a referrer)."""
+
+    result: dict[str, Any]
+    entries: tuple[tuple[str, Entry], ...] = ()  # (customer id, entry)
+    order: Order | None = None
+    refund: Refund | None = None
+    certificates: tuple[Certificate, ...] = ()
+    redeemed_certificate: tuple[str, datetime] | None = None
+    tier: str | None = None
+    tier_changed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    result: dict[str, Any]
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerPage:
+    customers: list[Customer] = field(default_factory=list)
+    next_after: str | None = None
+
+
+class Store(Protocol):
+    def add_customer(self, customer: Customer) -> None: ...
+    def update_customer(self, customer: Customer) -> None: ...
+    def customer(self, customer_id: str) -> Customer | None: ...
+    def customer_by_email(self, email: str) -> Customer | None: ...
+    def customer_ids(self) -> Iterator[str]: ...
+    def record_consent(self, customer_id: str, record: ConsentRecord) -> None: ...
+    def consents(self, customer_id: str) -> list[ConsentRecord]: ...
+    def history(self, customer_id: str) -> History: ...
+    def commit(
+        self, customer_id: str, request: Request, decide: Callable[[History], Change]
+    ) -> Committed: ...
+    def close(self) -> None: ...

@@ -1,0 +1,90 @@
+"""SQLite schema, as numbered migrations applied in order, once each."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE customers (
+        customer_id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        locale TEXT,
+        birthday TEXT,
+        birthday_set_at TEXT,
+        interests TEXT NOT NULL DEFAULT '[]',
+        habits TEXT NOT NULL DEFAULT '{}',
+        referral_code TEXT NOT NULL DEFAULT '',
+        referred_by TEXT,
+        source TEXT NOT NULL DEFAULT '',
+        tier TEXT
+    );
+    CREATE TABLE consents (
+        id INTEGER PRIMARY KEY,
+        customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+        status TEXT NOT NULL,
+        at TEXT NOT NULL,
+        form TEXT NOT NULL,
+        text_version TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        user_agent TEXT NOT NULL
+    );
+    CREATE INDEX consents_by_customer ON consents(customer_id, at);
+    CREATE TABLE ledger (
+        id INTEGER PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        points INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        available_at TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        rules_version TEXT NOT NULL,
+        order_id TEXT,
+        amount TEXT,
+        currency TEXT,
+        reward_id TEXT,
+        certificate_id TEXT,
+        reason TEXT,
+        multiplier TEXT
+    );
+    CREATE INDEX ledger_by_customer ON ledger(customer_id, available_at);
+    CREATE TABLE orders (
+        order_id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        placed_at TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        shipping TEXT NOT NULL,
+        tax TEXT NOT NULL,
+        lines TEXT NOT NULL
+    );
+    CREATE INDEX orders_by_customer ON orders(customer_id, placed_at);
+    CREATE TABLE refunds (
+        refund_id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL REFERENCES orders(order_id),
+        customer_id TEXT NOT NULL,
+        refunded_at TEXT NOT NULL,
+        lines TEXT NOT NULL,
+        tax TEXT NOT NULL
+    );
+    CREATE INDEX refunds_by_customer ON refunds(customer_id);
+    CREATE TABLE certificates (
+        certificate_id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        code TEXT NOT NULL UNIQUE,
+        rule_id TEXT NOT NULL,
+        value TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        consumed TEXT NOT NULL,
+        redeemed_at TEXT
+    );
+    CREATE INDEX certificates_by_customer ON certificates(customer_id);
+    CREATE TABLE requests (
+        key TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        result TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    """,
+)

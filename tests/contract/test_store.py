@@ -1,0 +1,187 @@
+"""The store contract: what every backend must do, tested the same way for each."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from stampbook.audience.consent import ConsentRecord, ConsentStatus, current_status
+from stampbook.loyalty.history import Certificate, History
+from stampbook.loyalty.ledger import Entry, EntryKind
+from stampbook.loyalty.orders import Order, OrderLine, Refund
+from stampbook.store.base import (
+    Change,
+    CustomerExists,
+    IdempotencyConflict,
+    Request,
+    Store,
+    UnknownCustomer,
+)
+
+from .conftest import T0, customer
+
+
+def entry(key: str, points: int, kind: EntryKind = EntryKind.ADJUST) -> Entry:
+    return Entry(kind, points, T0, T0, key, "v1", reason="test")
+
+
+def test_customers_are_found_by_id_and_email(store: Store) -> None:
+    anna = customer()
+    store.add_customer(anna)
+    assert store.customer("c1") == anna
+    assert store.customer_by_email("anna@example.com") == anna
+    assert store.customer("nobody") is None
+    assert store.customer_by_email("nobody@example.com") is None
+
+
+def test_one_email_is_one_customer(store: Store) -> None:
+    store.add_customer(customer())
+    with pytest.raises(CustomerExists):
+        store.add_customer(customer("c2"))
+    assert list(store.customer_ids()) == ["c1"]
+
+
+def test_updating_keeps_every_field(store: Store) -> None:
+    store.add_customer(customer())
+    changed = customer()
+    changed = type(changed)(
+        **{
+            **changed.__dict__,
+            "birthday": date(1990, 2, 28),
+            "birthday_set_at": T0,
+            "interests": ("espresso", "tea"),
+            "habits": {"brews": "аэропресс"},
+            "locale": "ru",
+            "tier": "regular",
+        }
+    )
+    store.update_customer(changed)
+    assert store.customer("c1") == changed
+    with pytest.raises(UnknownCustomer):
+        store.update_customer(customer("ghost", "ghost@example.com"))
+
+
+def test_customer_ids_page_through_everyone(store: Store) -> None:
+    for n in range(1203):
+        store.add_customer(customer(f"c{n:05}", f"p{n}@example.com"))
+    ids = list(store.customer_ids())
+    assert len(ids) == 1203
+    assert ids == sorted(ids)
+
+
+def test_consent_history_is_kept_in_order(store: Store) -> None:
+    store.add_customer(customer())
+    signed = ConsentRecord(ConsentStatus.UNCONFIRMED, T0, "signup", "v3", "203.0.113.9", "Firefox")
+    confirmed = ConsentRecord(ConsentStatus.CONFIRMED, T0 + timedelta(minutes=5), "confirm")
+    store.record_consent("c1", confirmed)
+    store.record_consent("c1", signed)
+    records = store.consents("c1")
+    assert records == [signed, confirmed]
+    assert current_status(records) is ConsentStatus.CONFIRMED
+
+
+def test_commit_writes_everything_together_and_history_reads_it_back(store: Store) -> None:
+    store.add_customer(customer())
+    order = Order(
+        "o1",
+        T0,
+        "RUB",
+        (OrderLine("l1", "beans", Decimal("1250.50")), OrderLine("l2", "drinks", Decimal(300))),
+        shipping=Decimal(350),
+    )
+    refund = Refund("r1", "o1", T0 + timedelta(days=1), {"l2": Decimal("150.25")})
+    certificate = Certificate(
+        "c1:spend:1",
+        "ABCD-EFGH-JKLM",
+        "spend",
+        Decimal(2500),
+        "RUB",
+        T0,
+        T0 + timedelta(90),
+        (("o1", Decimal("1250.50")),),
+    )
+    earn = Entry(
+        EntryKind.EARN,
+        62,
+        T0,
+        T0 + timedelta(days=14),
+        "earn:o1",
+        "v1",
+        order_id="o1",
+        amount=Decimal("1550.50"),
+        currency="RUB",
+        multiplier=Decimal("1.25"),
+    )
+    change = Change(
+        result={"ok": True},
+        entries=(("c1", earn),),
+        order=order,
+        certificates=(certificate,),
+        tier="regular",
+        tier_changed=True,
+    )
+    store.commit("c1", Request("k1", "f1"), lambda history: change)
+    store.commit("c1", Request("k2", "f2"), lambda history: Change({}, refund=refund))
+    history = store.history("c1")
+    assert history == History(
+        "c1",
+        entries=(earn,),
+        orders=(order,),
+        refunds=(refund,),
+        certificates=(certificate,),
+        tier="regular",
+    )
+
+
+def test_a_retried_request_returns_the_first_answer_and_changes_nothing(store: Store) -> None:
+    store.add_customer(customer())
+    calls = []
+
+    def decide(history: History) -> Change:
+        calls.append(history)
+        return Change({"points": 5}, entries=(("c1", entry("adjust:1", 5)),))
+
+    first = store.commit("c1", Request("adjust:1", "same"), decide)
+    again = store.commit("c1", Request("adjust:1", "same"), decide)
+    assert (first.result, first.replayed) == ({"points": 5}, False)
+    assert (again.result, again.replayed) == ({"points": 5}, True)
+    assert len(calls) == 1
+    assert store.history("c1").balance(T0).total == 5
+
+
+def test_the_same_key_for_a_different_request_is_a_conflict(store: Store) -> None:
+    store.add_customer(customer())
+    store.commit("c1", Request("k", "one"), lambda h: Change({}, (("c1", entry("e1", 5)),)))
+    with pytest.raises(IdempotencyConflict):
+        store.commit("c1", Request("k", "two"), lambda h: Change({}, (("c1", entry("e2", 7)),)))
+    assert store.history("c1").balance(T0).total == 5
+
+
+def test_a_failed_decision_writes_nothing(store: Store) -> None:
+    store.add_customer(customer())
+
+    def refuse(history: History) -> Change:
+        raise ValueError("not allowed")
+
+    with pytest.raises(ValueError, match="not allowed"):
+        store.commit("c1", Request("k", "f"), refuse)
+    # The key was not used up: the corrected request can go through.
+    store.commit("c1", Request("k", "f"), lambda h: Change({}, (("c1", entry("e", 1)),)))
+    assert store.history("c1").balance(T0).total == 1
+
+
+def test_an_entry_key_exists_once_even_across_requests(store: Store) -> None:
+    store.add_customer(customer())
+    store.add_customer(customer("c2", "boris@example.com"))
+    bonus = entry("referral:c2:referrer", 300, EntryKind.REFERRAL)
+    store.commit("c2", Request("a", "a"), lambda h: Change({}, (("c1", bonus),)))
+    store.commit("c2", Request("b", "b"), lambda h: Change({}, (("c1", bonus),)))
+    assert store.history("c1").balance(T0).total == 300
+    assert store.history("c2").balance(T0).total == 0
+
+
+def test_history_of_an_unknown_customer_is_an_error(store: Store) -> None:
+    with pytest.raises(UnknownCustomer):
+        store.history("nobody")
