@@ -108,6 +108,16 @@ def init(directory: Path) -> None:
     click.echo(f"created {directory}; edit the YAML files, then run `stampbook check {directory}`")
 
 
+def _register_loyalty_commands() -> None:
+    from .cli_loyalty import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register_loyalty_commands()
+
+
 def _load_or_exit(campaigns: Path) -> Programme:
     try:
         return load_programme(campaigns)

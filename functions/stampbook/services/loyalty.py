@@ -20,8 +20,8 @@ from ..loyalty.orders import Order, Refund
 from ..loyalty.purchases import record_purchase, record_refund
 from ..loyalty.rules import Rules
 from ..loyalty.spending import adjust, redeem
-from ..store.base import Change, Request, Store
-from .fingerprint import fingerprint
+from ..store.base import Change, Committed, Request, Store
+from .fingerprint import fingerprint, order_fingerprint
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the till
 
@@ -45,8 +45,16 @@ class LoyaltyService:
 
     def record_purchase(self, customer_id: str, order: Order) -> dict[str, Any]:
         """Credit an order once; the same order id again returns the first answer."""
-        now = self.clock()
+        return self.store.commit(*self._purchase(customer_id, order, self.clock())).result
 
+    def record_purchases(self, purchases: list[tuple[str, Order]]) -> list[Committed | Exception]:
+        """Many purchases in one durable transaction (imports); each stands or fails alone."""
+        now = self.clock()
+        return self.store.commit_batch([self._purchase(c, order, now) for c, order in purchases])
+
+    def _purchase(
+        self, customer_id: str, order: Order, now: datetime
+    ) -> tuple[str, Request, Callable[[History], Change]]:
         def decide(history: History) -> Change:
             outcome = record_purchase(self.rules, history, order, now)
             points = sum(entry.points for entry in outcome.entries)
@@ -65,8 +73,8 @@ class LoyaltyService:
                 tier_changed=outcome.tier != history.tier,
             )
 
-        request = Request(f"purchase:{order.order_id}", fingerprint(customer_id, order))
-        return self.store.commit(customer_id, request, decide).result
+        request = Request(f"purchase:{order.order_id}", order_fingerprint(customer_id, order))
+        return customer_id, request, decide
 
     def record_refund(self, customer_id: str, refund: Refund) -> dict[str, Any]:
         now = self.clock()

@@ -86,4 +86,14 @@ class Store(Protocol):
     def commit(
         self, customer_id: str, request: Request, decide: Callable[[History], Change]
     ) -> Committed: ...
+    def commit_batch(
+        self, items: list[tuple[str, Request, Callable[[History], Change]]]
+    ) -> list[Committed | Exception]:
+        """Many commits in one durable transaction (imports); each succeeds or fails alone."""
+        ...
+
+    def add_customers(self, customers: list[Customer]) -> list[Customer]:
+        """Add many at once; returns those added (known emails are left as they are)."""
+        ...
+
     def close(self) -> None: ...

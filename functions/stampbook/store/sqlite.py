@@ -20,6 +20,7 @@ from typing import Any
 
 from ..audience.consent import ConsentRecord, ConsentStatus
 from ..customers import Customer
+from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import Certificate, History
 from ..loyalty.ledger import Entry, EntryKind
 from ..loyalty.orders import Order, OrderLine, Refund
@@ -29,6 +30,7 @@ from .base import (
     CustomerExists,
     IdempotencyConflict,
     Request,
+    StoreError,
     StoreUnavailable,
     UnknownCustomer,
 )
@@ -110,6 +112,20 @@ class SqliteStore:
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 _customer_row(customer),
             )
+
+    def add_customers(self, customers: list[Customer]) -> list[Customer]:
+        added = []
+        with self._write() as db:
+            for customer in customers:
+                inserted = db.execute(
+                    "INSERT OR IGNORE INTO customers (customer_id, email, created_at, name, locale,"
+                    " birthday, birthday_set_at, interests, habits, referral_code, referred_by,"
+                    " source, tier) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    _customer_row(customer),
+                ).rowcount
+                if inserted:
+                    added.append(customer)
+        return added
 
     def update_customer(self, customer: Customer) -> None:
         with self._write() as db:
@@ -208,26 +224,48 @@ class SqliteStore:
         self, customer_id: str, request: Request, decide: Callable[[History], Change]
     ) -> Committed:
         with self._write() as db:
-            done = db.execute(
-                "SELECT fingerprint, result FROM requests WHERE key=?", (request.key,)
-            ).fetchone()
-            if done is not None:
-                if done["fingerprint"] != request.fingerprint:
-                    raise IdempotencyConflict(
-                        f"{request.key} was already used for a different request"
-                    )
-                return Committed(json.loads(done["result"]), replayed=True)
-            change = decide(self._history(db, customer_id))
-            self._apply(db, customer_id, change)
-            db.execute(
-                "INSERT INTO requests (key, fingerprint, result, at) VALUES (?,?,?,?)",
-                (
-                    request.key,
-                    request.fingerprint,
-                    json.dumps(change.result, default=str),
-                    _time(datetime.now(UTC)),
-                ),
-            )
+            return self._commit_in(db, customer_id, request, decide)
+
+    def commit_batch(
+        self, items: list[tuple[str, Request, Callable[[History], Change]]]
+    ) -> list[Committed | Exception]:
+        outcomes: list[Committed | Exception] = []
+        with self._write() as db:
+            for customer_id, request, decide in items:
+                db.execute("SAVEPOINT item")
+                try:
+                    outcomes.append(self._commit_in(db, customer_id, request, decide))
+                except (StoreError, LoyaltyError, sqlite3.IntegrityError) as error:
+                    db.execute("ROLLBACK TO item")
+                    outcomes.append(error)
+                db.execute("RELEASE item")
+        return outcomes
+
+    def _commit_in(
+        self,
+        db: sqlite3.Connection,
+        customer_id: str,
+        request: Request,
+        decide: Callable[[History], Change],
+    ) -> Committed:
+        done = db.execute(
+            "SELECT fingerprint, result FROM requests WHERE key=?", (request.key,)
+        ).fetchone()
+        if done is not None:
+            if done["fingerprint"] != request.fingerprint:
+                raise IdempotencyConflict(f"{request.key} was already used for a different request")
+            return Committed(json.loads(done["result"]), replayed=True)
+        change = decide(self._history(db, customer_id))
+        self._apply(db, customer_id, change)
+        db.execute(
+            "INSERT INTO requests (key, fingerprint, result, at) VALUES (?,?,?,?)",
+            (
+                request.key,
+                request.fingerprint,
+                json.dumps(change.result, default=str),
+                _time(datetime.now(UTC)),
+            ),
+        )
         return Committed(change.result)
 
     def _history(self, db: sqlite3.Connection, customer_id: str) -> History:

@@ -1,0 +1,152 @@
+"""Purchases from a till or web-shop export: one CSV row per order line.
+
+    order_id,email,placed_at,line_id,category,amount[,shipping,tax,currency]
+
+Rows with the same order id form one order; its shipping and tax are taken
+from its first row. Every row is checked before anything is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TextIO, TypeVar
+from zoneinfo import ZoneInfo
+
+from babel.numbers import get_currency_precision
+
+from ..customers import InvalidEmail, normalise_email
+from ..loyalty.orders import Order, OrderLine
+from .rows import BadValue, CsvRows, RowError, parse_amount, parse_time
+
+REQUIRED = ("order_id", "email", "placed_at", "line_id", "category", "amount")
+OPTIONAL = ("shipping", "tax", "currency")
+
+
+@dataclass
+class PurchaseFile:
+    orders: list[tuple[str, Order]] = field(default_factory=list)  # (email, order)
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0
+
+
+@dataclass
+class _Draft:
+    email: str
+    placed_at: datetime
+    currency: str
+    shipping: Decimal
+    tax: Decimal
+    lines: list[OrderLine]
+    first_row: int
+
+
+def read_purchases(
+    stream: TextIO,
+    currency: str,
+    zone: ZoneInfo,
+    categories: set[str],
+    progress: Callable[[int], None] | None = None,
+) -> PurchaseFile:
+    rows = CsvRows(stream, REQUIRED, OPTIONAL)
+    result = PurchaseFile(errors=list(rows.header_errors))
+    if result.errors:
+        return result
+    digits = get_currency_precision(currency)
+    drafts: dict[str, _Draft] = {}
+    bad_orders: set[str] = set()
+    emails: dict[str, str] = {}  # a file has far fewer customers and times than rows
+    times: dict[str, datetime] = {}
+    for number, row in rows:
+        result.rows += 1
+        if progress and result.rows % 5000 == 0:
+            progress(result.rows)
+        parsed = _parse_row(number, row, digits, zone, categories, currency, emails, times)
+        order_id = row.get("order_id", "")
+        if isinstance(parsed, list):
+            result.errors += parsed
+            bad_orders.add(order_id)
+            continue
+        email, placed_at, line, shipping, tax = parsed
+        draft = drafts.get(order_id)
+        if draft is None:
+            drafts[order_id] = _Draft(email, placed_at, currency, shipping, tax, [line], number)
+        elif draft.email != email:
+            result.errors.append(
+                RowError(number, "email", f"order {order_id} belongs to {draft.email}")
+            )
+            bad_orders.add(order_id)
+        elif any(existing.line_id == line.line_id for existing in draft.lines):
+            result.errors.append(
+                RowError(number, "line_id", f"line {line.line_id} appears twice in {order_id}")
+            )
+            bad_orders.add(order_id)
+        else:
+            draft.lines.append(line)
+    for order_id, draft in drafts.items():
+        if order_id in bad_orders:
+            continue
+        order = Order(
+            order_id, draft.placed_at, draft.currency, tuple(draft.lines), draft.shipping, draft.tax
+        )
+        result.orders.append((draft.email, order))
+    result.orders.sort(key=lambda item: (item[1].placed_at, item[1].order_id))
+    return result
+
+
+_Parsed = tuple[str, datetime, OrderLine, Decimal, Decimal]
+
+
+def _parse_row(
+    number: int,
+    row: dict[str, str],
+    digits: int,
+    zone: ZoneInfo,
+    categories: set[str],
+    currency: str,
+    emails: dict[str, str],
+    times: dict[str, datetime],
+) -> _Parsed | list[RowError]:
+    """The row's values, or every problem in it."""
+    errors = [RowError(number, column, "is empty") for column in REQUIRED if not row.get(column)]
+    if errors:
+        return errors
+    values: dict[str, Any] = {}
+    parsers: dict[str, Callable[[str], object]] = {
+        "email": lambda text: _cached(emails, text, normalise_email),
+        "placed_at": lambda text: _cached(times, text, lambda t: parse_time(t, zone)),
+        "amount": lambda text: _not_negative(parse_amount(text, digits)),
+        "shipping": lambda text: _not_negative(parse_amount(text or "0", digits)),
+        "tax": lambda text: _not_negative(parse_amount(text or "0", digits)),
+    }
+    for column, parse in parsers.items():
+        try:
+            values[column] = parse(row.get(column, ""))
+        except (BadValue, InvalidEmail) as error:
+            errors.append(RowError(number, column, str(error)))
+    if row["category"] not in categories:
+        known = ", ".join(sorted(categories))
+        errors.append(RowError(number, "category", f"unknown category; the programme has {known}"))
+    if row.get("currency") and row["currency"].upper() != currency:
+        errors.append(RowError(number, "currency", f"the programme's currency is {currency}"))
+    if errors:
+        return errors
+    line = OrderLine(row["line_id"], row["category"], values["amount"])
+    return values["email"], values["placed_at"], line, values["shipping"], values["tax"]
+
+
+T = TypeVar("T")
+
+
+def _cached(cache: dict[str, T], text: str, parse: Callable[[str], T]) -> T:
+    if text not in cache:
+        cache[text] = parse(text)
+    return cache[text]
+
+
+def _not_negative(amount: Decimal) -> Decimal:
+    if amount < 0:
+        raise BadValue("must not be negative; record returns as refunds")
+    return amount

@@ -1,0 +1,115 @@
+"""Benchmark: the ledger on SQLite — durable purchases, CSV import, balance look-ups."""
+
+from __future__ import annotations
+
+import io
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from stampbook.customers import Customer
+from stampbook.files.purchases import read_purchases
+from stampbook.loyalty.orders import Order, OrderLine
+from stampbook.loyalty.rules import Rules
+from stampbook.program import load_programme
+from stampbook.services.loyalty import LoyaltyService
+from stampbook.store.sqlite import SqliteStore
+
+EXAMPLE = Path(__file__).parents[2] / "campaigns"
+T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+
+
+def _service(folder: Path, customers: int) -> LoyaltyService:
+    store = SqliteStore(folder / "bench.db")
+    store.add_customers([Customer(f"c{n:07}", f"c{n}@example.com", T0) for n in range(customers)])
+    return LoyaltyService(store, Rules.of(load_programme(EXAMPLE)), clock=lambda: T0)
+
+
+def durable_purchases(folder: Path, count: int = 3000) -> None:
+    loyalty = _service(folder, 1000)
+    start = time.perf_counter()
+    for n in range(count):
+        order = Order(f"o{n}", T0, "RUB", (OrderLine("1", "beans", Decimal(100 + n % 900)),))
+        loyalty.record_purchase(f"c{n % 1000:07}", order)
+    elapsed = time.perf_counter() - start
+    print(
+        f"purchases, each its own durable transaction   {count / elapsed:10.0f} /s"
+        f"   ({count} in {elapsed:.2f} s, WAL, synchronous=FULL)"
+    )
+
+
+def csv_import(folder: Path, rows: int = 100_000) -> None:
+    loyalty = _service(folder, 10_000)
+    text = io.StringIO()
+    text.write("order_id,email,placed_at,line_id,category,amount\n")
+    for n in range(rows):
+        order = n // 2
+        text.write(
+            f"o{order},c{order % 10_000}@example.com,2026-01-0{1 + order % 4} 12:00,"
+            f"{n % 2},{'beans' if n % 2 else 'drinks'},{150 + n % 700}.50\n"
+        )
+    text.seek(0)
+    rules = loyalty.rules
+    start = time.perf_counter()
+    parsed = read_purchases(text, "RUB", rules.timezone, {"beans", "drinks"})
+    checked = time.perf_counter()
+    emails = {f"c{n}@example.com": f"c{n:07}" for n in range(10_000)}
+    owned = [(emails[email], order) for email, order in parsed.orders]
+    for begin in range(0, len(owned), 1000):
+        loyalty.record_purchases(owned[begin : begin + 1000])
+    done = time.perf_counter()
+    assert not parsed.errors, parsed.errors[:3]
+    print(
+        f"CSV import, batches of 1 000 orders             {rows / (done - start):10.0f} rows/s"
+        f"   ({rows} rows: checked in {checked - start:.2f} s, recorded in {done - checked:.2f} s)"
+    )
+
+
+def balance_lookups(folder: Path, customers: int = 100_000, per_customer: int = 10) -> None:
+    store = SqliteStore(folder / "balances.db")
+    db = store._db()
+    db.execute("BEGIN")
+    db.executemany(
+        "INSERT INTO ledger (customer_id, kind, points, at, available_at, idempotency_key,"
+        " rules_version) VALUES (?, 'earn', ?, ?, ?, ?, 'bench')",
+        (
+            (
+                f"c{n % customers:07}",
+                10 + n % 50,
+                T0.isoformat(),
+                (T0 + timedelta(days=n % 30)).isoformat(),
+                f"k{n}",
+            )
+            for n in range(customers * per_customer)
+        ),
+    )
+    db.execute("COMMIT")
+    now = T0 + timedelta(days=15)
+    timings = []
+    for n in range(20_000):
+        start = time.perf_counter_ns()
+        store.balance_points(f"c{(n * 7919) % customers:07}", now)
+        timings.append(time.perf_counter_ns() - start)
+    timings.sort()
+    p50 = statistics.median(timings) / 1000
+    p99 = timings[int(len(timings) * 0.99)] / 1000
+    print(
+        f"balance look-up, {customers * per_customer:,} ledger entries       "
+        f"p50 {p50:6.1f} µs   p99 {p99:6.1f} µs"
+    )
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
+        durable_purchases(Path(folder))
+    with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
+        csv_import(Path(folder))
+    with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
+        balance_lookups(Path(folder))
+
+
+if __name__ == "__main__":
+    main()

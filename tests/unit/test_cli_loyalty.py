@@ -1,0 +1,114 @@
+"""The owner at the counter and at the desk: customers, purchases, points, on a real SQLite file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stampbook.cli import main
+
+from .program.conftest import EXAMPLE
+
+
+@pytest.fixture
+def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("STAMPBOOK_CAMPAIGNS", str(EXAMPLE))
+    monkeypatch.setenv("STAMPBOOK_DB", str(tmp_path / "data" / "stampbook.db"))
+    return tmp_path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write(folder: Path, name: str, text: str) -> str:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+CUSTOMERS = (
+    "email,name,locale,birthday,interests\n"
+    "anna@example.com,Анна,ru,1990-05-17,espresso;tea\n"
+    "Boris@Example.com,Boris,en,,\n"
+)
+PURCHASES = (
+    "order_id,email,placed_at,line_id,category,amount,shipping\n"
+    'T1,anna@example.com,2026-11-01 10:00,1,beans,"1 250,50",300\n'
+    "T1,anna@example.com,2026-11-01 10:00,2,drinks,200,\n"
+    "T2,boris@example.com,2026-11-20 12:00,1,gift-cards,3000,\n"
+)
+
+
+def test_a_bad_row_imports_nothing_unless_asked(desk: Path) -> None:
+    file = write(desk, "c.csv", CUSTOMERS + "not-an-email,X,ru,,\n")
+    code, _, err = run("customers", "import", file)
+    assert code == 1
+    assert "row 4, column email: 'not-an-email' is not an email address" in err
+    assert "nothing was imported" in err
+    code, out, _ = run("customers", "export")
+    assert out.strip().count("\n") == 0  # the header only
+    code, out, _ = run("customers", "import", file, "--skip-invalid")
+    assert (code, out.strip()) == (0, "imported 2 customer(s); 0 already in the customer file")
+
+
+def test_purchases_import_once_and_points_show_the_rules_at_work(desk: Path) -> None:
+    run("customers", "import", write(desk, "c.csv", CUSTOMERS))
+    file = write(desk, "p.csv", PURCHASES)
+    code, out, _ = run("purchases", "import", file)
+    assert (code, out.strip()) == (0, "3 row(s), 2 order(s) recorded")
+    code, out, _ = run("purchases", "import", file)
+    assert (code, out.strip()) == (0, "3 row(s), 0 order(s) recorded, 2 already recorded")
+
+    code, out, _ = run("points", "anna@example.com", "--format", "json")
+    statement = json.loads(out)
+    # 1 250,50 ₽ of beans earn double: (2 501 + 200) * 5 / 100 = 135,05 -> 135 (rounded down).
+    assert (statement["available"], statement["pending"]) == (135, 0)
+    code, out, _ = run("points", "boris@example.com", "--format", "json")
+    assert json.loads(out)["available"] == 0  # gift cards earn nothing
+
+
+def test_counter_purchase_refund_and_redemption(desk: Path) -> None:
+    run("customers", "import", write(desk, "c.csv", CUSTOMERS))
+    run("purchases", "import", write(desk, "p.csv", PURCHASES))
+    code, out, _ = run("refund", "anna@example.com", "T1", "--line", "2")
+    assert (code, out.strip()) == (0, "refund of T1: 10 points taken back")
+    code, out, _ = run("redeem", "anna@example.com", "espresso")
+    assert (code, out.strip()) == (0, "espresso: 120 points spent, 5 left")
+    code, _, err = run("redeem", "anna@example.com", "espresso")
+    assert code == 1
+    assert err.strip() == "refused: 'espresso' costs 120 points; 5 available"
+    code, out, _ = run(
+        "purchase", "boris@example.com", "5000", "--category", "beans", "--order", "C1"
+    )
+    assert code == 0
+    assert out.startswith("order C1: 500 points, available from ")
+
+
+def test_unknown_customers_and_rewards_are_refused_without_a_traceback(desk: Path) -> None:
+    code, _, err = run("points", "nobody@example.com")
+    assert code == 1
+    assert "nobody@example.com is not in the customer file" in err
+    run("customers", "import", write(desk, "c.csv", CUSTOMERS))
+    code, _, err = run("redeem", "anna@example.com", "yacht")
+    assert (code, err.strip()) == (1, "refused: there is no reward 'yacht'")
+
+
+def test_export_carries_consent_tier_and_points(desk: Path) -> None:
+    run("customers", "import", write(desk, "c.csv", CUSTOMERS))
+    run("purchases", "import", write(desk, "p.csv", PURCHASES))
+    assert run("daily")[1].strip() == "nightly run done for 2 customer(s)"
+    target = desk / "export.csv"
+    code, out, _ = run("customers", "export", str(target))
+    assert (code, out.strip()) == (0, f"exported 2 customer(s) to {target}")
+    rows = {row["email"]: row for row in csv.DictReader(io.StringIO(target.read_text("utf-8")))}
+    assert rows["anna@example.com"]["points_available"] == "135"
+    assert rows["anna@example.com"]["interests"] == "espresso;tea"
+    assert rows["anna@example.com"]["tier"] == "guest"
+    assert rows["boris@example.com"]["name"] == "Boris"
