@@ -48,9 +48,11 @@ def record_purchase(rules: Rules, history: History, order: Order, now: datetime)
                 multiplier=multiplier,
             ),
         )
+    # An order sent again is already in the history: its spend must not count twice.
+    known = history.order(order.order_id) is not None
     after = History(
         history.customer_id,
-        orders=(*history.orders, order),
+        orders=history.orders if known else (*history.orders, order),
         refunds=history.refunds,
         tier=history.tier,
     )
@@ -82,6 +84,10 @@ def record_refund(
     may go below zero by at most what was spent: we never take more than
     the order gave.
     """
+    if any(known.refund_id == refund.refund_id for known in history.refunds):
+        # Sent again: it is recorded already, so answer as the first time did.
+        key = f"clawback:{refund.refund_id}"
+        return tuple(entry for entry in history.entries if entry.idempotency_key == key)
     order = history.order(refund.order_id)
     if order is None:
         raise UnknownOrder(f"no order {refund.order_id!r} for this customer")

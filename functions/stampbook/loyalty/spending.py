@@ -12,6 +12,9 @@ from .rules import Rules
 
 def redeem(rules: Rules, history: History, reward_id: str, now: datetime, key: str) -> Entry:
     """Spend available points on a catalogue reward; pending points cannot be spent."""
+    done = _recorded(history, key)
+    if done is not None:
+        return done  # sent again: the points were spent the first time
     reward = rules.rewards.get(reward_id)
     if reward is None:
         raise UnknownReward(f"there is no reward {reward_id!r}")
@@ -36,6 +39,9 @@ def adjust(
 
     A correction may not take the available balance below zero.
     """
+    done = _recorded(history, key)
+    if done is not None:
+        return done  # sent again: applied the first time
     if not reason.strip():
         raise InvalidAdjustment("an adjustment needs a reason")
     if points == 0:
@@ -52,3 +58,8 @@ def adjust(
         rules_version=rules.version,
         reason=reason.strip(),
     )
+
+
+def _recorded(history: History, key: str) -> Entry | None:
+    """The entry already recorded under `key`, when a request is sent again."""
+    return next((entry for entry in history.entries if entry.idempotency_key == key), None)

@@ -13,6 +13,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -30,7 +31,6 @@ from .base import (
     CustomerExists,
     IdempotencyConflict,
     Request,
-    StoreError,
     StoreUnavailable,
     UnknownCustomer,
 )
@@ -229,17 +229,83 @@ class SqliteStore:
     def commit_batch(
         self, items: list[tuple[str, Request, Callable[[History], Change]]]
     ) -> list[Committed | Exception]:
+        """One transaction for many requests (imports).
+
+        Histories and request keys are read in bulk and kept current in
+        memory; every decision is made first, then all rows are written with
+        `executemany`. Should a write still conflict (an order id taken by
+        another customer), the batch is redone item by item with savepoints,
+        so each item succeeds or fails alone.
+        """
+        try:
+            with self._write() as db:
+                return self._batch(db, items, one_by_one=False)
+        except IdempotencyConflict:
+            with self._write() as db:
+                return self._batch(db, items, one_by_one=True)
+
+    def _batch(
+        self,
+        db: sqlite3.Connection,
+        items: list[tuple[str, Request, Callable[[History], Change]]],
+        one_by_one: bool,
+    ) -> list[Committed | Exception]:
         outcomes: list[Committed | Exception] = []
-        with self._write() as db:
-            for customer_id, request, decide in items:
+        done = self._requests(db, [request.key for _, request, _ in items])
+        histories = self._histories(db, sorted({customer for customer, _, _ in items}))
+        rows = _Rows()
+        for customer_id, request, decide in items:
+            if request.key in done:
+                fingerprint, stored = done[request.key]
+                outcomes.append(
+                    Committed(json.loads(stored), replayed=True)
+                    if fingerprint == request.fingerprint
+                    else IdempotencyConflict(f"{request.key} was used for a different request")
+                )
+                continue
+            history = histories.get(customer_id)
+            if history is None:
+                outcomes.append(UnknownCustomer(customer_id))
+                continue
+            try:
+                change = decide(history)
+            except LoyaltyError as refused:
+                outcomes.append(refused)
+                continue
+            result = json.dumps(change.result, default=str)
+            if one_by_one:
+                item = _Rows()
+                item.add(customer_id, change)
+                item.remember(request, result)
                 db.execute("SAVEPOINT item")
                 try:
-                    outcomes.append(self._commit_in(db, customer_id, request, decide))
-                except (StoreError, LoyaltyError, sqlite3.IntegrityError) as error:
+                    item.write(db)
+                except sqlite3.IntegrityError as error:
                     db.execute("ROLLBACK TO item")
-                    outcomes.append(error)
+                    db.execute("RELEASE item")
+                    outcomes.append(IdempotencyConflict(f"{request.key}: {error}"))
+                    continue
                 db.execute("RELEASE item")
+            else:
+                rows.add(customer_id, change)
+                rows.remember(request, result)
+            done[request.key] = (request.fingerprint, result)
+            for owner in {customer_id, *(owner for owner, _ in change.entries)}:
+                if owner in histories:
+                    histories[owner] = _after(histories[owner], owner, change)
+            outcomes.append(Committed(change.result))
+        rows.write(db)
         return outcomes
+
+    def _requests(self, db: sqlite3.Connection, keys: list[str]) -> dict[str, tuple[str, str]]:
+        found: dict[str, tuple[str, str]] = {}
+        for chunk in _chunks(keys):
+            marks = ",".join("?" * len(chunk))
+            for row in db.execute(
+                f"SELECT key, fingerprint, result FROM requests WHERE key IN ({marks})", chunk
+            ):
+                found[row[0]] = (row[1], row[2])
+        return found
 
     def _commit_in(
         self,
@@ -248,78 +314,99 @@ class SqliteStore:
         request: Request,
         decide: Callable[[History], Change],
     ) -> Committed:
-        done = db.execute(
-            "SELECT fingerprint, result FROM requests WHERE key=?", (request.key,)
-        ).fetchone()
-        if done is not None:
-            if done["fingerprint"] != request.fingerprint:
+        done = self._requests(db, [request.key])
+        if request.key in done:
+            fingerprint, result = done[request.key]
+            if fingerprint != request.fingerprint:
                 raise IdempotencyConflict(f"{request.key} was already used for a different request")
-            return Committed(json.loads(done["result"]), replayed=True)
+            return Committed(json.loads(result), replayed=True)
         change = decide(self._history(db, customer_id))
-        self._apply(db, customer_id, change)
-        db.execute(
-            "INSERT INTO requests (key, fingerprint, result, at) VALUES (?,?,?,?)",
-            (
-                request.key,
-                request.fingerprint,
-                json.dumps(change.result, default=str),
-                _time(datetime.now(UTC)),
-            ),
-        )
+        rows = _Rows()
+        rows.add(customer_id, change)
+        rows.remember(request, json.dumps(change.result, default=str))
+        rows.write(db)
         return Committed(change.result)
 
     def _history(self, db: sqlite3.Connection, customer_id: str) -> History:
-        customer = db.execute(
-            "SELECT * FROM customers WHERE customer_id=?", (customer_id,)
-        ).fetchone()
-        if customer is None:
+        found = self._histories(db, [customer_id])
+        if customer_id not in found:
             raise UnknownCustomer(customer_id)
-        entries = tuple(
-            _entry(row)
-            for row in db.execute(
-                "SELECT * FROM ledger WHERE customer_id=? ORDER BY id", (customer_id,)
-            )
-        )
-        orders = tuple(
-            _order(row)
-            for row in db.execute(
-                "SELECT * FROM orders WHERE customer_id=? ORDER BY placed_at, order_id",
-                (customer_id,),
-            )
-        )
-        refunds = tuple(
-            _refund(row)
-            for row in db.execute(
-                "SELECT * FROM refunds WHERE customer_id=? ORDER BY refunded_at, refund_id",
-                (customer_id,),
-            )
-        )
-        certificates = tuple(
-            _certificate(row)
-            for row in db.execute(
-                "SELECT * FROM certificates WHERE customer_id=? ORDER BY issued_at, certificate_id",
-                (customer_id,),
-            )
-        )
-        return History(
-            customer_id,
-            entries=entries,
-            orders=orders,
-            refunds=refunds,
-            certificates=certificates,
-            tier=customer["tier"],
-            birthday=date.fromisoformat(customer["birthday"]) if customer["birthday"] else None,
-            birthday_known_since=_parse_time(customer["birthday_set_at"]),
-            referred_by=customer["referred_by"],
-        )
+        return found[customer_id]
 
-    def _apply(self, db: sqlite3.Connection, customer_id: str, change: Change) -> None:
+    def _histories(self, db: sqlite3.Connection, customer_ids: list[str]) -> dict[str, History]:
+        """Histories of many customers with five queries per 500 of them."""
+        histories: dict[str, History] = {}
+        for chunk in _chunks(customer_ids):
+            marks = ",".join("?" * len(chunk))
+
+            def rows(
+                sql: str, marks: str = marks, chunk: list[str] = chunk
+            ) -> dict[str, list[Any]]:
+                grouped: dict[str, list[Any]] = {}
+                for row in db.execute(sql.format(marks), chunk):
+                    grouped.setdefault(row["customer_id"], []).append(row)
+                return grouped
+
+            entries = rows("SELECT * FROM ledger WHERE customer_id IN ({}) ORDER BY id")
+            orders = rows(
+                "SELECT * FROM orders WHERE customer_id IN ({}) ORDER BY placed_at, order_id"
+            )
+            refunds = rows(
+                "SELECT * FROM refunds WHERE customer_id IN ({}) ORDER BY refunded_at, refund_id"
+            )
+            certificates = rows(
+                "SELECT * FROM certificates WHERE customer_id IN ({})"
+                " ORDER BY issued_at, certificate_id"
+            )
+            for customer in db.execute(
+                f"SELECT * FROM customers WHERE customer_id IN ({marks})", chunk
+            ):
+                cid = customer["customer_id"]
+                birthday = customer["birthday"]
+                histories[cid] = History(
+                    cid,
+                    entries=tuple(map(_entry, entries.get(cid, ()))),
+                    orders=tuple(map(_order, orders.get(cid, ()))),
+                    refunds=tuple(map(_refund, refunds.get(cid, ()))),
+                    certificates=tuple(map(_certificate, certificates.get(cid, ()))),
+                    tier=customer["tier"],
+                    birthday=date.fromisoformat(birthday) if birthday else None,
+                    birthday_known_since=_parse_time(customer["birthday_set_at"]),
+                    referred_by=customer["referred_by"],
+                )
+        return histories
+
+
+_INSERTS = {
+    # OR IGNORE: an entry's key names what it is for; it exists at most once.
+    "ledger": "INSERT OR IGNORE INTO ledger (customer_id, kind, points, at, available_at,"
+    " idempotency_key, rules_version, order_id, amount, currency, reward_id, certificate_id,"
+    " reason, multiplier) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "orders": "INSERT INTO orders (order_id, customer_id, placed_at, currency, shipping, tax,"
+    " lines) VALUES (?,?,?,?,?,?,?)",
+    "refunds": "INSERT INTO refunds (refund_id, order_id, customer_id, refunded_at, lines, tax)"
+    " VALUES (?,?,?,?,?,?)",
+    "certificates": "INSERT INTO certificates (certificate_id, customer_id, code, rule_id, value,"
+    " currency, issued_at, expires_at, consumed, redeemed_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    "redeemed": "UPDATE certificates SET redeemed_at=? WHERE certificate_id=?"
+    " AND redeemed_at IS NULL",
+    "tiers": "UPDATE customers SET tier=? WHERE customer_id=?",
+    "requests": "INSERT INTO requests (key, fingerprint, result, at) VALUES (?,?,?,?)",
+}
+
+
+@dataclass
+class _Rows:
+    """The rows a set of changes writes, table by table, for `executemany`."""
+
+    tables: dict[str, list[tuple[Any, ...]]] = field(
+        default_factory=lambda: {table: [] for table in _INSERTS}
+    )
+
+    def add(self, customer_id: str, change: Change) -> None:
+        tables = self.tables
         for owner, entry in change.entries:
-            # OR IGNORE: an entry's key names what it is for; it exists at most once.
-            db.execute(
-                "INSERT OR IGNORE INTO ledger (customer_id, kind, points, at, available_at,"
-                " idempotency_key, rules_version, order_id, amount, currency, reward_id,"
-                " certificate_id, reason, multiplier) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            tables["ledger"].append(
                 (
                     owner,
                     entry.kind.value,
@@ -335,13 +422,11 @@ class SqliteStore:
                     entry.certificate_id,
                     entry.reason,
                     _money(entry.multiplier),
-                ),
+                )
             )
         if change.order is not None:
             order = change.order
-            db.execute(
-                "INSERT INTO orders (order_id, customer_id, placed_at, currency, shipping, tax,"
-                " lines) VALUES (?,?,?,?,?,?,?)",
+            tables["orders"].append(
                 (
                     order.order_id,
                     customer_id,
@@ -350,13 +435,11 @@ class SqliteStore:
                     str(order.shipping),
                     str(order.tax),
                     json.dumps([[li.line_id, li.category, str(li.amount)] for li in order.lines]),
-                ),
+                )
             )
         if change.refund is not None:
             refund = change.refund
-            db.execute(
-                "INSERT INTO refunds (refund_id, order_id, customer_id, refunded_at, lines, tax)"
-                " VALUES (?,?,?,?,?,?)",
+            tables["refunds"].append(
                 (
                     refund.refund_id,
                     refund.order_id,
@@ -364,13 +447,10 @@ class SqliteStore:
                     _time(refund.refunded_at),
                     json.dumps({k: str(v) for k, v in refund.lines.items()}),
                     str(refund.tax),
-                ),
+                )
             )
         for certificate in change.certificates:
-            db.execute(
-                "INSERT INTO certificates (certificate_id, customer_id, code, rule_id, value,"
-                " currency, issued_at, expires_at, consumed, redeemed_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            tables["certificates"].append(
                 (
                     certificate.certificate_id,
                     customer_id,
@@ -382,19 +462,51 @@ class SqliteStore:
                     _time(certificate.expires_at),
                     json.dumps([[o, str(a)] for o, a in certificate.consumed]),
                     _time(certificate.redeemed_at),
-                ),
+                )
             )
         if change.redeemed_certificate is not None:
             certificate_id, at = change.redeemed_certificate
-            db.execute(
-                "UPDATE certificates SET redeemed_at=?"
-                " WHERE certificate_id=? AND redeemed_at IS NULL",
-                (_time(at), certificate_id),
-            )
+            tables["redeemed"].append((_time(at), certificate_id))
         if change.tier_changed:
-            db.execute(
-                "UPDATE customers SET tier=? WHERE customer_id=?", (change.tier, customer_id)
-            )
+            tables["tiers"].append((change.tier, customer_id))
+
+    def remember(self, request: Request, result: str) -> None:
+        self.tables["requests"].append(
+            (request.key, request.fingerprint, result, _time(datetime.now(UTC)))
+        )
+
+    def write(self, db: sqlite3.Connection) -> None:
+        for table, rows in self.tables.items():
+            if rows:
+                db.executemany(_INSERTS[table], rows)
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _after(history: History, owner: str, change: Change) -> History:
+    """`history` as the database holds it once `change` is written (for batches)."""
+    keys = {entry.idempotency_key for entry in history.entries}
+    entries = tuple(e for o, e in change.entries if o == owner and e.idempotency_key not in keys)
+    if owner != history.customer_id:  # e.g. the referrer's bonus
+        return replace(history, entries=history.entries + entries)
+    certificates = history.certificates + change.certificates
+    if change.redeemed_certificate is not None:
+        redeemed, at = change.redeemed_certificate
+        certificates = tuple(
+            replace(c, redeemed_at=at) if c.certificate_id == redeemed and not c.redeemed_at else c
+            for c in certificates
+        )
+    return replace(
+        history,
+        entries=history.entries + entries,
+        orders=history.orders + ((change.order,) if change.order else ()),
+        refunds=history.refunds + ((change.refund,) if change.refund else ()),
+        certificates=certificates,
+        tier=change.tier if change.tier_changed else history.tier,
+    )
 
 
 class _WriteTransaction:
