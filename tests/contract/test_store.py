@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus, current_status
+from stampbook.feedback import Feedback, FeedbackReason
+from stampbook.loyalty.errors import NotEnoughPoints
 from stampbook.loyalty.history import Certificate, History
 from stampbook.loyalty.ledger import Entry, EntryKind
 from stampbook.loyalty.orders import Order, OrderLine, Refund
 from stampbook.store.base import (
     Change,
+    Committed,
     CustomerExists,
     IdempotencyConflict,
     Request,
@@ -185,3 +189,61 @@ def test_an_entry_key_exists_once_even_across_requests(store: Store) -> None:
 def test_history_of_an_unknown_customer_is_an_error(store: Store) -> None:
     with pytest.raises(UnknownCustomer):
         store.history("nobody")
+
+
+def test_a_batch_commits_each_item_alone(store: Store) -> None:
+    store.add_customer(customer())
+    store.add_customer(customer("c2", "boris@example.com"))
+    store.commit("c1", Request("old", "f"), lambda h: Change({"n": 0}, (("c1", entry("e0", 1)),)))
+
+    def refuse(history: History) -> Change:
+        raise NotEnoughPoints("no")
+
+    def credit(key: str, points: int) -> Callable[[History], Change]:
+        return lambda h: Change({"seen": h.balance(T0).total}, (("c1", entry(key, points)),))
+
+    outcomes = store.commit_batch(
+        [
+            ("c1", Request("old", "f"), credit("x", 1)),  # a retry
+            ("c1", Request("old", "other"), credit("y", 1)),  # a reused key
+            ("c1", Request("a", "a"), credit("e1", 10)),
+            ("c1", Request("b", "b"), refuse),
+            ("ghost", Request("c", "c"), credit("e2", 5)),
+            ("c1", Request("d", "d"), credit("e3", 100)),  # sees e1 from the same batch
+        ]
+    )
+    assert outcomes[0] == Committed({"n": 0}, replayed=True)
+    assert isinstance(outcomes[1], IdempotencyConflict)
+    assert outcomes[2] == Committed({"seen": 1})
+    assert isinstance(outcomes[3], NotEnoughPoints)
+    assert isinstance(outcomes[4], UnknownCustomer)
+    assert outcomes[5] == Committed({"seen": 11})
+    assert store.history("c1").balance(T0).total == 111
+
+
+def test_a_batch_with_a_conflicting_order_keeps_the_rest(store: Store) -> None:
+    store.add_customer(customer())
+    store.add_customer(customer("c2", "boris@example.com"))
+    order = Order("o1", T0, "RUB", (OrderLine("1", "beans", Decimal(10)),))
+    store.commit("c2", Request("purchase:o1", "boris"), lambda h: Change({}, order=order))
+    other = Order("o2", T0, "RUB", (OrderLine("1", "beans", Decimal(20)),))
+    outcomes = store.commit_batch(
+        [
+            # The same order id under another key and customer: the database refuses it.
+            ("c1", Request("import:o1", "anna"), lambda h: Change({}, order=order)),
+            ("c1", Request("import:o2", "anna"), lambda h: Change({"ok": 1}, order=other)),
+        ]
+    )
+    assert isinstance(outcomes[0], IdempotencyConflict)
+    assert outcomes[1] == Committed({"ok": 1})
+    assert [o.order_id for o in store.history("c1").orders] == ["o2"]
+
+
+def test_questionnaire_answers_are_kept_once(store: Store) -> None:
+    store.add_customer(customer())
+    answer = Feedback("f1", "c1", FeedbackReason.PUSHY_SALE, T0, "Навязывали абонемент", "o7")
+    assert store.record_feedback(answer) is True
+    assert store.record_feedback(answer) is False
+    later = Feedback("f2", "c1", FeedbackReason.OTHER, T0 + timedelta(days=1))
+    store.record_feedback(later)
+    assert store.feedback("c1") == [answer, later]

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from ..audience.consent import ConsentRecord
 from ..customers import Customer
+from ..feedback import Feedback
 from ..loyalty.history import Certificate, History
 from ..loyalty.ledger import Entry
 from ..loyalty.orders import Order, Refund
@@ -95,5 +96,11 @@ class Store(Protocol):
     def add_customers(self, customers: list[Customer]) -> list[Customer]:
         """Add many at once; returns those added (known emails are left as they are)."""
         ...
+
+    def record_feedback(self, feedback: Feedback) -> bool:
+        """Keep an answer; False if this feedback id was already recorded."""
+        ...
+
+    def feedback(self, customer_id: str) -> list[Feedback]: ...
 
     def close(self) -> None: ...

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..audience.consent import ConsentRecord, ConsentStatus
 from ..customers import Customer
+from ..feedback import Feedback, FeedbackReason
 from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import Certificate, History
 from ..loyalty.ledger import Entry, EntryKind
@@ -197,6 +198,38 @@ class SqliteStore:
                 row["text_version"],
                 row["ip"],
                 row["user_agent"],
+            )
+            for row in rows
+        ]
+
+    def record_feedback(self, feedback: Feedback) -> bool:
+        with self._write() as db:
+            inserted = db.execute(
+                "INSERT OR IGNORE INTO feedback (feedback_id, customer_id, reason, at, text,"
+                " order_id) VALUES (?,?,?,?,?,?)",
+                (
+                    feedback.feedback_id,
+                    feedback.customer_id,
+                    feedback.reason.value,
+                    _time(feedback.at),
+                    feedback.text,
+                    feedback.order_id,
+                ),
+            ).rowcount
+        return bool(inserted)
+
+    def feedback(self, customer_id: str) -> list[Feedback]:
+        rows = self._db().execute(
+            "SELECT * FROM feedback WHERE customer_id=? ORDER BY at, feedback_id", (customer_id,)
+        )
+        return [
+            Feedback(
+                row["feedback_id"],
+                row["customer_id"],
+                FeedbackReason(row["reason"]),
+                _parse_time(row["at"]) or datetime.min,
+                row["text"],
+                row["order_id"],
             )
             for row in rows
         ]

@@ -92,4 +92,15 @@ MIGRATIONS: tuple[str, ...] = (
         at TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    """
+    CREATE TABLE feedback (
+        feedback_id TEXT PRIMARY KEY,
+        customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL,
+        text TEXT NOT NULL,
+        order_id TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX feedback_by_customer ON feedback(customer_id, at);
+    """,
 )
