@@ -12,9 +12,18 @@ $(INSTALLED): pyproject.toml requirements.lock
 		-c requirements.lock -e '.[dev]'
 	touch $@
 
+DEMO := STAMPBOOK_DB=build/demo.db $(BIN)/stampbook
+
 demo: $(INSTALLED)
 	$(BIN)/stampbook check campaigns
 	$(BIN)/stampbook show campaigns
+	rm -f build/demo.db build/demo.db-wal build/demo.db-shm
+	$(DEMO) customers import campaigns/import-examples/customers.csv
+	$(DEMO) purchases import campaigns/import-examples/purchases.csv
+	$(DEMO) daily
+	$(DEMO) points anna.petrova@example.com
+	$(DEMO) redeem anna.petrova@example.com cappuccino
+	$(DEMO) customers export build/customers.csv
 
 test: lint typecheck unit
 
