@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -33,6 +34,18 @@ def normalise_email(raw: str) -> str:
     if len(labels) < 2 or not all(labels) or len(ascii_domain) > 253:
         raise InvalidEmail(f"{raw!r} has an invalid domain")
     return f"{local.lower()}@{ascii_domain}"
+
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # nothing to misread: no 0/O, 1/I
+
+
+def random_code(length: int) -> str:
+    """Random characters a customer can read out at the counter or type on a phone."""
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+
+
+def new_referral_code() -> str:
+    return random_code(8)  # 40 bits
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from ..customers import Customer, InvalidEmail, normalise_email
+from ..customers import Customer, InvalidEmail, new_referral_code, normalise_email
 from .rows import BadValue, CsvRows, RowError, parse_date, parse_time
 
 REQUIRED = ("email",)
@@ -97,6 +97,7 @@ def read_customers(
                 # occasion after the waiting period, like one typed in a form.
                 birthday_set_at=now if birthday else None,
                 interests=chosen,
+                referral_code=new_referral_code(),
                 source=row.get("source") or "import",
             )
         )

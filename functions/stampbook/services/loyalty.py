@@ -7,12 +7,12 @@ return the first answer.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..customers import random_code
 from ..loyalty.daily import expires_at, run_daily
 from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import History
@@ -23,12 +23,10 @@ from ..loyalty.spending import adjust, redeem
 from ..store.base import Change, Committed, Request, Store
 from .fingerprint import fingerprint, order_fingerprint
 
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread at the till
-
 
 def new_certificate_code() -> str:
     """12 random characters (60 bits): unguessable, and easy to read out at the counter."""
-    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    raw = random_code(12)
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 

@@ -24,6 +24,8 @@ MIGRATIONS: tuple[str, ...] = (
         source TEXT NOT NULL DEFAULT '',
         tier TEXT
     ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX customers_by_referral_code ON customers(referral_code)
+        WHERE referral_code != '';
     CREATE TABLE consents (
         id INTEGER PRIMARY KEY,
         customer_id TEXT NOT NULL REFERENCES customers(customer_id),
