@@ -36,7 +36,7 @@ def _unused_spend(
         if not since < order.placed_at <= final_before:
             continue
         lines = remaining_lines(order, history.refunds_of(order.order_id))
-        left = qualifying_spend(lines, rules.loyalty.earning)
+        left = qualifying_spend(lines, rules.loyalty.earning) - used.get(order.order_id, 0)
         if left > 0:
             unused.append((order.order_id, left))
     return unused

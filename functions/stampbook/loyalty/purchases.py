@@ -63,6 +63,19 @@ def record_purchase(rules: Rules, history: History, order: Order, now: datetime)
     return PurchaseOutcome(entries, tier, ships_free(rules, history, order))
 
 
+def _room_for_clawback(history: History, earn: Entry, now: datetime) -> int:
+    """How far a clawback may reach once the order's points were available.
+
+    What is still available, plus what the customer spent on rewards since
+    the order earned: the balance goes below zero only by points really
+    spent, never by points that already expired or were corrected away.
+    """
+    spent = -sum(
+        entry.points for entry in history.entries_of(EntryKind.REDEEM) if entry.at >= earn.at
+    )
+    return max(history.balance(now).available + spent, 0)
+
+
 def ships_free(rules: Rules, history: History, order: Order) -> bool:
     """Free shipping: goods over the threshold, or a tier with the perk."""
     threshold = rules.loyalty.free_shipping
@@ -80,9 +93,10 @@ def record_refund(
     The clawback is what the order earned minus what its remaining lines
     would earn, less what earlier refunds already took back; a full refund
     therefore takes back every point, and refunds can never take more.
-    If the points were already available (and perhaps spent), the balance
-    may go below zero by at most what was spent: we never take more than
-    the order gave.
+    If the points were already available, the clawback reaches what is
+    still available plus what was spent on rewards since: the balance goes
+    below zero only by points really spent, never by points that already
+    expired or were corrected away, and never by more than the order gave.
     """
     if any(known.refund_id == refund.refund_id for known in history.refunds):
         # Sent again: it is recorded already, so answer as the first time did.
@@ -109,9 +123,11 @@ def record_refund(
     still_earned = points_for(left, tax_left, rules.loyalty.earning, earn.multiplier or Decimal(1))
     taken = -sum(entry.points for entry in history.entries_of(EntryKind.CLAWBACK, order.order_id))
     clawback = max(min(earn.points - still_earned, earn.points) - taken, 0)
+    pending = earn.available_at > now
+    if not pending:
+        clawback = min(clawback, _room_for_clawback(history, earn, now))
     if not clawback:
         return ()
-    pending = earn.available_at > now
     return (
         Entry(
             kind=EntryKind.CLAWBACK,
