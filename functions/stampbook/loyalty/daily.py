@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from .calendar import birthday_in
 from .certificates import certificates_due
 from .history import Certificate, History
-from .ledger import Entry, EntryKind
+from .ledger import Balance, Entry, EntryKind
 from .rules import Rules
 from .tiers import reevaluate_tier
 
@@ -115,13 +115,21 @@ def expires_at(rules: Rules, history: History) -> datetime | None:
 
 
 def _expiry(rules: Rules, history: History, now: datetime) -> list[Entry]:
+    """At the deadline, the points that were available then expire.
+
+    Points given after the deadline (a birthday bonus to a customer who has
+    been away) are not swept away the next night: they stay until the next
+    purchase starts a new inactivity period.
+    """
     deadline = expires_at(rules, history)
-    available = history.balance(now).available
-    if deadline is None or now < deadline or available <= 0:
+    if deadline is None or now < deadline:
+        return []
+    by_then = Balance.of((e for e in history.entries if e.at <= deadline), deadline).available
+    lost = min(history.balance(now).available, by_then)
+    if lost <= 0:
         return []
     key = f"expire:{history.customer_id}:{deadline.isoformat()}"
-    entry = _bonus(rules, EntryKind.EXPIRE, -available, now, key)
-    return [entry]
+    return [_bonus(rules, EntryKind.EXPIRE, -lost, now, key)]
 
 
 def _expiry_warning(rules: Rules, history: History, now: datetime) -> ExpiryWarning | None:

@@ -675,3 +675,29 @@ def test_a_repeated_redemption_or_adjustment_changes_nothing() -> None:
         (EntryKind.ADJUST, 50),
         (EntryKind.ADJUST, -50),
     ]
+
+
+def test_a_birthday_bonus_after_the_expiry_deadline_is_not_swept_away() -> None:
+    # 1 000 ₽ of beans in January 2026 -> 100 points; with a 20-point goodwill credit
+    # they buy an espresso (120). Nothing is left when the points would expire on
+    # 10 January 2027, so nothing expires. The birthday on 20 January 2027 gives 200
+    # points to a customer who has been away: those stay, night after night, until a
+    # purchase starts a new year.
+    pavel = Customer.sign_up(
+        "pavel", birthday=date(1985, 1, 20), birthday_known_since=msk(2025, 6, 1)
+    )
+    pavel.buy(purchase("P1", msk(2026, 1, 10), ("beans", 1000)))
+    pavel.adjust(20, "waited too long for a table", msk(2026, 2, 1), "goodwill-1")
+    pavel.redeem("espresso", msk(2026, 2, 1), "espresso-1")
+    pavel.daily(msk(2027, 1, 11, 3))
+    for night in range(20, 23):
+        pavel.daily(msk(2027, 1, night, 3))
+        pavel.daily(msk(2027, 1, night, 3))  # sent twice: nothing more happens
+    kinds = [(entry.kind, entry.points) for entry in pavel.history.entries]
+    assert kinds == [
+        (EntryKind.EARN, 100),
+        (EntryKind.ADJUST, 20),
+        (EntryKind.REDEEM, -120),
+        (EntryKind.BIRTHDAY, 200),
+    ]
+    assert pavel.balance(msk(2027, 1, 23, 3)).available == 200
