@@ -12,7 +12,9 @@ $(INSTALLED): pyproject.toml requirements.lock
 		-c requirements.lock -e '.[dev]'
 	touch $@
 
-DEMO := STAMPBOOK_DB=build/demo.db $(BIN)/stampbook
+# The example purchases are dated 2026; the demo runs on a fixed evening so it
+# shows the same story whenever it is run.
+DEMO := STAMPBOOK_DB=build/demo.db STAMPBOOK_NOW=2026-11-23T18:00:00+03:00 $(BIN)/stampbook
 
 demo: $(INSTALLED)
 	$(BIN)/stampbook check campaigns

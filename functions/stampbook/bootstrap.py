@@ -15,11 +15,18 @@ from .store.base import Store
 from .store.sqlite import SqliteStore
 
 
+class SettingsError(ValueError):
+    """A setting from the environment that cannot be used as given."""
+
+
 @dataclass(frozen=True)
 class Settings:
     campaigns: Path = Path("campaigns")
     store: str = "sqlite"
     database: Path = Path("data/stampbook.db")
+    # A fixed "now" (ISO 8601) for rehearsals and tests: what would tonight's
+    # run do on 1 January? Unset in normal use.
+    now: datetime | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -27,14 +34,29 @@ class Settings:
             "campaigns": Path(os.environ.get("STAMPBOOK_CAMPAIGNS", "campaigns")),
             "store": os.environ.get("STAMPBOOK_STORE", "sqlite"),
             "database": Path(os.environ.get("STAMPBOOK_DB", "data/stampbook.db")),
+            "now": _moment(os.environ.get("STAMPBOOK_NOW")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
 
+def _moment(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise SettingsError(f"STAMPBOOK_NOW={text!r} is not an ISO 8601 date and time") from None
+    if moment.tzinfo is None:
+        raise SettingsError(
+            f"STAMPBOOK_NOW={text!r} needs a UTC offset, e.g. 2027-01-01T03:00+03:00"
+        )
+    return moment
+
+
 def open_store(settings: Settings) -> Store:
     if settings.store != "sqlite":
-        raise ValueError(f"unknown store {settings.store!r}; this build knows 'sqlite'")
+        raise SettingsError(f"unknown store {settings.store!r}; this build knows 'sqlite'")
     settings.database.parent.mkdir(parents=True, exist_ok=True)
     return SqliteStore(settings.database)
 
@@ -51,6 +73,9 @@ class App:
 
 
 def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> App:
+    if settings.now is not None:
+        fixed = settings.now
+        clock = lambda: fixed  # noqa: E731 - a clock stopped at the given moment
     programme = load_programme(settings.campaigns)
     store = open_store(settings)
     return App(programme, store, LoyaltyService(store, Rules.of(programme), clock))

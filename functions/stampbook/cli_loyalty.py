@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from .audience.consent import current_status
-from .bootstrap import App, Settings, build
+from .bootstrap import App, Settings, SettingsError, build
 from .customers import Customer, InvalidEmail, normalise_email
 from .files.customers import ExportRow, read_customers, write_customers
 from .files.purchases import read_purchases
@@ -44,7 +44,7 @@ def with_app(command: F) -> F:
         except ProgrammeInvalid as invalid:
             click.echo(str(invalid), err=True)
             click.echo("\nfix these first: `stampbook check`", err=True)
-        except (LoyaltyError, StoreError, InvalidEmail) as refused:
+        except (LoyaltyError, StoreError, InvalidEmail, SettingsError) as refused:
             click.echo(f"refused: {refused}", err=True)
         sys.exit(1)
 

@@ -19,6 +19,8 @@ from .program.conftest import EXAMPLE
 def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("STAMPBOOK_CAMPAIGNS", str(EXAMPLE))
     monkeypatch.setenv("STAMPBOOK_DB", str(tmp_path / "data" / "stampbook.db"))
+    # 23 November 2026, evening in Moscow: the example orders are past their return window.
+    monkeypatch.setenv("STAMPBOOK_NOW", "2026-11-23T18:00:00+03:00")
     return tmp_path
 
 
@@ -87,8 +89,10 @@ def test_counter_purchase_refund_and_redemption(desk: Path) -> None:
     code, out, _ = run(
         "purchase", "boris@example.com", "5000", "--category", "beans", "--order", "C1"
     )
-    assert code == 0
-    assert out.startswith("order C1: 500 points, available from ")
+    assert (code, out.strip()) == (
+        0,
+        "order C1: 500 points, available from 2026-12-07; tier guest",
+    )
 
 
 def test_unknown_customers_and_rewards_are_refused_without_a_traceback(desk: Path) -> None:
@@ -112,3 +116,22 @@ def test_export_carries_consent_tier_and_points(desk: Path) -> None:
     assert rows["anna@example.com"]["interests"] == "espresso;tea"
     assert rows["anna@example.com"]["tier"] == "guest"
     assert rows["boris@example.com"]["name"] == "Boris"
+
+
+def test_a_year_later_the_nightly_run_expires_unused_points(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("customers", "import", write(desk, "c.csv", CUSTOMERS))
+    run("purchases", "import", write(desk, "p.csv", PURCHASES))
+    monkeypatch.setenv("STAMPBOOK_NOW", "2027-11-02T03:00:00+03:00")
+    run("daily")
+    code, out, _ = run("points", "anna@example.com", "--format", "json")
+    statement = json.loads(out)
+    assert (code, statement["available"], statement["entries"][-1]["kind"]) == (0, 0, "expire")
+
+
+def test_a_clock_without_an_offset_is_refused(desk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STAMPBOOK_NOW", "2027-01-01 03:00")
+    code, _, err = run("daily")
+    assert code == 1
+    assert "needs a UTC offset" in err
