@@ -23,6 +23,9 @@ class Certificate:
     # The spend this certificate used up, per order, so it is never counted twice.
     consumed: tuple[tuple[str, Decimal], ...]
     redeemed_at: datetime | None = None
+    # Spend refunded after an earlier certificate had used it, made good by
+    # this certificate's spend (see loyalty.certificates).
+    settled: Decimal = Decimal(0)
 
     def usable(self, now: datetime) -> bool:
         return self.redeemed_at is None and now < self.expires_at

@@ -63,15 +63,24 @@ def record_purchase(rules: Rules, history: History, order: Order, now: datetime)
     return PurchaseOutcome(entries, tier, ships_free(rules, history, order))
 
 
-def _room_for_clawback(history: History, earn: Entry, now: datetime) -> int:
+def _room_for_clawback(history: History, now: datetime) -> int:
     """How far a clawback may reach once the order's points were available.
 
-    What is still available, plus what the customer spent on rewards since
-    the order earned: the balance goes below zero only by points really
-    spent, never by points that already expired or were corrected away.
+    What is still available, plus what was spent on rewards since points
+    were last lost otherwise (expired, or corrected away by the owner): the
+    balance goes below zero only by points really spent, never by points
+    that already left the balance another way.
     """
+    lost = [
+        entry.at
+        for entry in history.entries
+        if entry.kind is EntryKind.EXPIRE or (entry.kind is EntryKind.ADJUST and entry.points < 0)
+    ]
+    since = max(lost, default=None)
     spent = -sum(
-        entry.points for entry in history.entries_of(EntryKind.REDEEM) if entry.at >= earn.at
+        entry.points
+        for entry in history.entries_of(EntryKind.REDEEM)
+        if since is None or entry.at > since
     )
     return max(history.balance(now).available + spent, 0)
 
@@ -94,7 +103,7 @@ def record_refund(
     would earn, less what earlier refunds already took back; a full refund
     therefore takes back every point, and refunds can never take more.
     If the points were already available, the clawback reaches what is
-    still available plus what was spent on rewards since: the balance goes
+    still available plus what was spent on rewards: the balance goes
     below zero only by points really spent, never by points that already
     expired or were corrected away, and never by more than the order gave.
     """
@@ -125,7 +134,7 @@ def record_refund(
     clawback = max(min(earn.points - still_earned, earn.points) - taken, 0)
     pending = earn.available_at > now
     if not pending:
-        clawback = min(clawback, _room_for_clawback(history, earn, now))
+        clawback = min(clawback, _room_for_clawback(history, now))
     if not clawback:
         return ()
     return (

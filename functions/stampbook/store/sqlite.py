@@ -420,7 +420,8 @@ _INSERTS = {
     "refunds": "INSERT INTO refunds (refund_id, order_id, customer_id, refunded_at, lines, tax)"
     " VALUES (?,?,?,?,?,?)",
     "certificates": "INSERT INTO certificates (certificate_id, customer_id, code, rule_id, value,"
-    " currency, issued_at, expires_at, consumed, redeemed_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    " currency, issued_at, expires_at, consumed, redeemed_at, settled)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
     "redeemed": "UPDATE certificates SET redeemed_at=? WHERE certificate_id=?"
     " AND redeemed_at IS NULL",
     "tiers": "UPDATE customers SET tier=? WHERE customer_id=?",
@@ -495,6 +496,7 @@ class _Rows:
                     _time(certificate.expires_at),
                     json.dumps([[o, str(a)] for o, a in certificate.consumed]),
                     _time(certificate.redeemed_at),
+                    str(certificate.settled),
                 )
             )
         if change.redeemed_certificate is not None:
@@ -652,4 +654,5 @@ def _certificate(row: sqlite3.Row) -> Certificate:
         expires_at=_parse_time(row["expires_at"]) or datetime.min,
         consumed=tuple((o, Decimal(a)) for o, a in json.loads(row["consumed"])),
         redeemed_at=_parse_time(row["redeemed_at"]),
+        settled=Decimal(row["settled"]),
     )

@@ -85,7 +85,8 @@ MIGRATIONS: tuple[str, ...] = (
         issued_at TEXT NOT NULL,
         expires_at TEXT NOT NULL,
         consumed TEXT NOT NULL,
-        redeemed_at TEXT
+        redeemed_at TEXT,
+        settled TEXT NOT NULL DEFAULT '0'
     ) WITHOUT ROWID;
     CREATE INDEX certificates_by_customer ON certificates(customer_id);
     CREATE TABLE requests (

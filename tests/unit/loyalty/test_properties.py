@@ -464,14 +464,16 @@ def test_a_refunded_order_keeps_exactly_the_points_of_what_was_not_returned(life
 @FAST
 @given(lives(spenders=True))
 def test_certificates_never_use_the_same_spend_twice(life: Life) -> None:
-    """Each certificate uses exactly the rule's spend, from orders that are final and inside
-    the window, and never more of an order than its net qualifying spend when issued."""
+    """Each certificate uses exactly the rule's spend (plus any refunded spend of an earlier
+    certificate it makes good), from orders that are final and inside the window, and never
+    more of an order than its net qualifying spend when issued."""
     days = RULES.loyalty.pending.days
     for step in live(life):
         history = step.after
         for certificate in step.issued:
             rule = next(r for r in RULES.loyalty.certificates if r.id == certificate.rule_id)
-            assert sum(amount for _, amount in certificate.consumed) == rule.spend
+            used = sum(amount for _, amount in certificate.consumed)
+            assert used == rule.spend + certificate.settled
             assert certificate.issued_at == step.now
             assert certificate.expires_at == step.now + timedelta(days=rule.valid_days)
             since = months_before(step.now, rule.within_months)

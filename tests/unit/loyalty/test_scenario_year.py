@@ -701,3 +701,24 @@ def test_a_birthday_bonus_after_the_expiry_deadline_is_not_swept_away() -> None:
         (EntryKind.BIRTHDAY, 200),
     ]
     assert pavel.balance(msk(2027, 1, 23, 3)).available == 200
+
+
+def test_spend_refunded_after_its_certificate_is_made_good_by_the_next() -> None:
+    # 20 000 ₽ of equipment in January earns the certificate once final (15 January).
+    # In February 5 000 ₽ of it comes back as a goodwill return: the certificate stays,
+    # but the next one needs 20 000 + 5 000 ₽ of new spend, not 20 000.
+    vera = Customer.sign_up("vera")
+    vera.buy(purchase("V1", msk(2026, 1, 1), ("equipment", 20000)))
+    vera.daily(msk(2026, 1, 16, 3))
+    assert [c.certificate_id for c in vera.certificates] == ["vera:spend-20k-6m:1"]
+    vera.refund(refund_of("V1-R", "V1", msk(2026, 2, 1), {"V1-1": 5000}))
+    vera.buy(purchase("V2", msk(2026, 2, 2), ("equipment", 20000)))
+    vera.daily(msk(2026, 2, 17, 3))
+    assert len(vera.certificates) == 1  # 20 000 ₽ new spend does not cover 25 000 ₽
+    vera.buy(purchase("V3", msk(2026, 2, 20), ("equipment", 5000)))
+    vera.daily(msk(2026, 3, 7, 3))
+    *_, second = vera.certificates
+    assert second.settled == Decimal(5000)
+    assert second.consumed == (("V2", Decimal(20000)), ("V3", Decimal(5000)))
+    vera.daily(msk(2026, 3, 8, 3))
+    assert len(vera.certificates) == 2  # the shortfall was made good once, not again
