@@ -50,11 +50,24 @@ def check(campaigns: Path, output: str) -> None:
             count = len(invalid.issues)
             click.echo(f"\n{count} error{'s' if count != 1 else ''} in {campaigns}", err=True)
         sys.exit(1)
+    stale = _stale_schemas(campaigns, programme)
     if output == "json":
-        report = {"valid": True, "rules_version": programme.rules_version, "errors": []}
+        report = {
+            "valid": True,
+            "rules_version": programme.rules_version,
+            "errors": [],
+            "stale_schemas": stale,
+        }
         click.echo(json.dumps(report, indent=2))
-    else:
-        click.echo(f"{campaigns}: valid (rules version {programme.rules_version})")
+        return
+    click.echo(f"{campaigns}: valid (rules version {programme.rules_version})")
+    if stale:
+        # Not an error: the files are right, only the editor's hints lag behind.
+        click.echo(
+            f"note: {', '.join(stale)} out of date (a new reward, tier or language?); "
+            "run `stampbook schema` so editors know",
+            err=True,
+        )
 
 
 @main.command()
@@ -72,17 +85,12 @@ def show(campaigns: Path) -> None:
 @click.option("--check", "only_check", is_flag=True, help="Exit 1 if the schemas are out of date.")
 def schema(campaigns: Path, only_check: bool) -> None:
     """Write JSON Schemas into CAMPAIGNS/schemas so editors can autocomplete the YAML."""
-    from .program.schema import render_schemas
 
     programme = _load_or_exit(campaigns)
     declared = Declared.from_program(programme.program)
     folder = campaigns / SCHEMA_DIR
     if only_check:
-        stale = [
-            name
-            for name, text in render_schemas(declared).items()
-            if not (folder / name).is_file() or (folder / name).read_text("utf-8") != text
-        ]
+        stale = _stale_schemas(campaigns, programme, required=True)
         if stale:
             click.echo(f"out of date: {', '.join(stale)}; run `stampbook schema`", err=True)
             sys.exit(1)
@@ -106,6 +114,24 @@ def init(directory: Path) -> None:
     with resources.as_file(example) as source:
         shutil.copytree(source, directory, dirs_exist_ok=True)
     click.echo(f"created {directory}; edit the YAML files, then run `stampbook check {directory}`")
+
+
+def _stale_schemas(campaigns: Path, programme: Programme, *, required: bool = False) -> list[str]:
+    """Schema files in CAMPAIGNS/schemas that are missing or no longer match the programme.
+
+    Without `required`, a programme that keeps no schemas at all has none stale.
+    """
+    from .program.schema import render_schemas
+
+    folder = campaigns / SCHEMA_DIR
+    if not folder.is_dir() and not required:
+        return []
+    rendered = render_schemas(Declared.from_program(programme.program))
+    return [
+        name
+        for name, text in rendered.items()
+        if not (folder / name).is_file() or (folder / name).read_text("utf-8") != text
+    ]
 
 
 def _register_loyalty_commands() -> None:

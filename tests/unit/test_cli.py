@@ -108,3 +108,24 @@ def test_commands_on_a_broken_programme_point_to_check(tmp_path: Path) -> None:
     code, _, err = run("show", str(tmp_path))
     assert code == 1
     assert "stampbook check" in err
+
+
+def test_check_notes_schemas_left_behind_by_a_new_reward(tmp_path: Path) -> None:
+    campaigns = tmp_path / "campaigns"
+    shutil.copytree(EXAMPLE, campaigns)
+    assert run("check", str(campaigns))[2] == ""
+    program = campaigns / "program.yaml"
+    program.write_text(
+        program.read_text("utf-8")
+        + "  - id: croissant\n    title: Круассан\n    points: 150\n    description: С маслом\n",
+        "utf-8",
+    )
+    code, out, err = run("check", str(campaigns))
+    assert code == 0
+    assert out.startswith(f"{campaigns}: valid")
+    # Reward ids are offered in newsletters' reward blocks.
+    assert err.startswith("note: newsletter.schema.json out of date")
+    code, out, _ = run("check", str(campaigns), "--format", "json")
+    assert json.loads(out)["stale_schemas"] == ["newsletter.schema.json"]
+    run("schema", str(campaigns))
+    assert run("check", str(campaigns))[2] == ""
