@@ -25,6 +25,7 @@ from .files.rows import RowError, open_csv, parse_amount
 from .loyalty.errors import LoyaltyError
 from .loyalty.orders import Order, OrderLine, Refund
 from .program import ProgrammeInvalid
+from .services.customer_file import customer_record
 from .store.base import StoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -99,9 +100,29 @@ def import_customers(app: App, file: Path, skip_invalid: bool) -> None:
 
 @customers.command("export")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["csv", "jsonl"]),
+    default="csv",
+    show_default=True,
+    help="csv: one row per customer; jsonl: everything about each customer, one per line.",
+)
 @with_app
-def export_customers(app: App, file: Path | None) -> None:
+def export_customers(app: App, file: Path | None, output: str) -> None:
+    """Export the customer file (to FILE, or to standard output)."""
     now = app.loyalty.clock()
+    if output == "jsonl":
+        stream = file.open("w", encoding="utf-8") if file else sys.stdout
+        count = 0
+        for customer_id in app.store.customer_ids():
+            record = customer_record(app.store, customer_id, now)
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+        if file:
+            stream.close()
+            click.echo(f"exported {count} customer(s) to {file}")
+        return
 
     def rows() -> Iterator[ExportRow]:
         for customer_id in app.store.customer_ids():

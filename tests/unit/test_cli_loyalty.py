@@ -135,3 +135,22 @@ def test_a_clock_without_an_offset_is_refused(desk: Path, monkeypatch: pytest.Mo
     code, _, err = run("daily")
     assert code == 1
     assert "needs a UTC offset" in err
+
+
+def test_the_whole_customer_file_leaves_as_json_lines(desk: Path) -> None:
+    run("customers", "import", write(desk, "c.csv", CUSTOMERS))
+    run("purchases", "import", write(desk, "p.csv", PURCHASES))
+    run("refund", "anna@example.com", "T1", "--line", "2")
+    target = desk / "everything.jsonl"
+    code, out, _ = run("customers", "export", str(target), "--format", "jsonl")
+    assert (code, out.strip()) == (0, f"exported 2 customer(s) to {target}")
+    records = {
+        r["customer"]["email"]: r for r in map(json.loads, target.read_text("utf-8").splitlines())
+    }
+    anna = records["anna@example.com"]
+    assert anna["customer"]["name"] == "Анна"
+    assert anna["points"] == {"available": 125, "pending": 0, "total": 125, "tier": "guest"}
+    assert [line["amount"] for line in anna["orders"][0]["lines"]] == ["1250.50", "200"]
+    assert anna["refunds"][0]["lines"] == {"2": "200"}
+    assert [(e["kind"], e["points"]) for e in anna["ledger"]] == [("earn", 135), ("clawback", -10)]
+    assert records["boris@example.com"]["orders"][0]["order_id"] == "T2"
