@@ -722,3 +722,15 @@ def test_spend_refunded_after_its_certificate_is_made_good_by_the_next() -> None
     assert second.consumed == (("V2", Decimal(20000)), ("V3", Decimal(5000)))
     vera.daily(msk(2026, 3, 8, 3))
     assert len(vera.certificates) == 2  # the shortfall was made good once, not again
+
+
+def test_spend_leaves_the_tier_window_twelve_months_to_the_minute() -> None:
+    # 15 000 ₽ bought at noon on 10 January 2026 keeps "regular" until noon on
+    # 10 January 2027: the window is the last 12 months, its start excluded.
+    nina = Customer.sign_up("nina")
+    nina.buy(purchase("N1", msk(2026, 1, 10, 12), ("drinks", 15000)))
+    assert nina.tier == "regular"
+    nina.daily(msk(2027, 1, 10, 11, 59))
+    assert nina.tier == "regular"
+    nina.daily(msk(2027, 1, 10, 12, 0))
+    assert nina.tier == "guest"
