@@ -167,8 +167,9 @@ def import_purchases(app: App, file: Path, skip_invalid: bool, batch: int) -> No
         )
     errors = list(parsed.errors)
     owners: list[tuple[str, Order]] = []
+    customers = {email: app.store.customer_by_email(email) for email, _ in parsed.orders}
     for email, order in parsed.orders:
-        found = app.store.customer_by_email(email)
+        found = customers[email]
         if found is None:
             errors.append(
                 RowError(0, "email", f"{email} (order {order.order_id}) is not a customer")

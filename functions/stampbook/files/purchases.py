@@ -40,7 +40,6 @@ class _Draft:
     shipping: Decimal
     tax: Decimal
     lines: list[OrderLine]
-    first_row: int
 
 
 def read_purchases(
@@ -72,7 +71,7 @@ def read_purchases(
         email, placed_at, line, shipping, tax = parsed
         draft = drafts.get(order_id)
         if draft is None:
-            drafts[order_id] = _Draft(email, placed_at, currency, shipping, tax, [line], number)
+            drafts[order_id] = _Draft(email, placed_at, currency, shipping, tax, [line])
         elif draft.email != email:
             result.errors.append(
                 RowError(number, "email", f"order {order_id} belongs to {draft.email}")

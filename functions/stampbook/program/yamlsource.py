@@ -129,37 +129,31 @@ class _Builder:
             if not isinstance(key_node, ScalarNode) or (
                 key_node.value == "<<" and not key_node.style
             ):
-                self.issues.append(
-                    Issue(
-                        self.source.file,
-                        *_pos_tuple(key_node),
-                        path,
-                        "a key must be a plain word, not a list, a mapping or a merge",
-                        "write the key as simple text, e.g. `name:`",
-                    )
+                self._problem(
+                    key_node,
+                    path,
+                    "a key must be a plain word, not a list, a mapping or a merge",
+                    "write the key as simple text, e.g. `name:`",
                 )
                 continue
             key = str(key_node.value)
             key_path = (*path, key)
             if key in result:
                 first = self.source.keys[key_path]
-                self.issues.append(
-                    Issue(
-                        self.source.file,
-                        *_pos_tuple(key_node),
-                        key_path,
-                        f"duplicate key '{key}' (first at line {first.line})",
-                        "keep one of them; YAML would silently use only the last one",
-                    )
+                self._problem(
+                    key_node,
+                    key_path,
+                    f"duplicate key '{key}' (first at line {first.line})",
+                    "keep one of them; YAML would silently use only the last one",
                 )
                 continue
             self.source.keys[key_path] = _position(key_node)
             result[key] = self.build(value_node, key_path)
         return result
 
-
-def _pos_tuple(node: Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+    def _problem(self, node: Node, path: KeyPath, message: str, hint: str) -> None:
+        where = _position(node)
+        self.issues.append(Issue(self.source.file, where.line, where.column, path, message, hint))
 
 
 # PyYAML's parser speaks in tokens ("<block end>"); say what the owner sees.

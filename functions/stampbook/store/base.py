@@ -11,7 +11,7 @@ the same key with a different request is a conflict.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -67,12 +67,6 @@ class Change:
 class Committed:
     result: dict[str, Any]
     replayed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerPage:
-    customers: list[Customer] = field(default_factory=list)
-    next_after: str | None = None
 
 
 class Store(Protocol):

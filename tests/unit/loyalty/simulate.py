@@ -8,12 +8,13 @@ under the same id: that is how the store makes every request safe to repeat.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from stampbook.loyalty.daily import DailyOutcome, run_daily
@@ -24,6 +25,8 @@ from stampbook.loyalty.purchases import PurchaseOutcome, record_purchase, record
 from stampbook.loyalty.rules import Rules
 from stampbook.loyalty.spending import adjust, redeem
 from stampbook.program import load_programme
+
+T = TypeVar("T")
 
 CAMPAIGNS = Path(__file__).parents[3] / "campaigns"
 MSK = ZoneInfo("Europe/Moscow")
@@ -65,15 +68,21 @@ def purchase(
     )
 
 
+def _new_only(stored: tuple[T, ...], items: Iterable[T], key: Callable[[T], str]) -> tuple[T, ...]:
+    """`stored` plus the items whose key is not stored yet (nor earlier among `items`)."""
+    known = {key(item) for item in stored}
+    fresh = []
+    for item in items:
+        if key(item) not in known:
+            known.add(key(item))
+            fresh.append(item)
+    return (*stored, *fresh)
+
+
 def add_entries(history: History, entries: Iterable[Entry]) -> History:
     """Append entries whose idempotency key is not in the ledger yet."""
-    known = {entry.idempotency_key for entry in history.entries}
-    fresh = []
-    for entry in entries:
-        if entry.idempotency_key not in known:
-            known.add(entry.idempotency_key)
-            fresh.append(entry)
-    return replace(history, entries=(*history.entries, *fresh)) if fresh else history
+    added = _new_only(history.entries, entries, lambda entry: entry.idempotency_key)
+    return replace(history, entries=added)
 
 
 def apply_purchase(history: History, order: Order, outcome: PurchaseOutcome) -> History:
@@ -89,13 +98,8 @@ def apply_refund(history: History, refund: Refund, entries: Iterable[Entry]) -> 
 
 
 def add_certificates(history: History, certificates: Iterable[Certificate]) -> History:
-    known = {certificate.certificate_id for certificate in history.certificates}
-    fresh = []
-    for certificate in certificates:
-        if certificate.certificate_id not in known:
-            known.add(certificate.certificate_id)
-            fresh.append(certificate)
-    return replace(history, certificates=(*history.certificates, *fresh)) if fresh else history
+    added = _new_only(history.certificates, certificates, lambda c: c.certificate_id)
+    return replace(history, certificates=added)
 
 
 def apply_daily(history: History, outcome: DailyOutcome) -> History:
