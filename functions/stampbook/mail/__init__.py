@@ -1,0 +1,1 @@
+"""Email: rendering, signed links, message building and transports."""
