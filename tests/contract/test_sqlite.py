@@ -1,13 +1,22 @@
-"""What only the SQLite adapter promises: its file survives and migrates once."""
+"""What only the SQLite adapter promises: its file survives and migrates, and
+commits arriving together share one durable COMMIT."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+from stampbook.loyalty.errors import NotEnoughPoints
+from stampbook.loyalty.history import History
+from stampbook.loyalty.ledger import Entry, EntryKind
+from stampbook.store.base import Change, Committed, Request
 from stampbook.store.sqlite import SqliteStore
 from stampbook.store.sqlite_schema import MIGRATIONS
 
-from .conftest import customer
+from .conftest import T0, customer
 
 
 def test_reopening_a_database_keeps_everything_and_migrates_once(tmp_path: Path) -> None:
@@ -20,3 +29,83 @@ def test_reopening_a_database_keeps_everything_and_migrates_once(tmp_path: Path)
     versions = [row[0] for row in again._db().execute("SELECT version FROM schema_migrations")]
     assert versions == list(range(1, len(MIGRATIONS) + 1))
     again.close()
+
+
+def test_a_database_from_before_the_clustered_ledger_migrates_with_its_history(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)")
+    for version, script in enumerate(MIGRATIONS[:2], start=1):
+        old.executescript(script)
+        old.execute("INSERT INTO schema_migrations VALUES (?)", (version,))
+    at = T0.isoformat()
+    old.execute(
+        "INSERT INTO customers (customer_id, email, created_at) VALUES ('c1', 'a@example.com', ?)",
+        (at,),
+    )
+    lines = '[["1", "beans", "900"]]'
+    old.execute("INSERT INTO orders VALUES ('o1', 'c1', ?, 'RUB', '0', '0', ?)", (at, lines))
+    old.execute("INSERT INTO refunds VALUES ('r1', 'o1', 'c1', ?, '{\"1\": \"100\"}', '0')", (at,))
+    for key, points in (("earn:o1", 45), ("clawback:r1", -5), ("adjust:1", 3)):
+        old.execute(
+            "INSERT INTO ledger (customer_id, kind, points, at, available_at, idempotency_key,"
+            " rules_version) VALUES ('c1', ?, ?, ?, ?, ?, 'v1')",
+            ("adjust" if key.startswith("adjust") else "earn", points, at, at, key),
+        )
+    old.close()
+
+    history = SqliteStore(path).history("c1")
+
+    assert [e.idempotency_key for e in history.entries] == ["earn:o1", "clawback:r1", "adjust:1"]
+    assert history.balance(T0).total == 43
+    assert [o.order_id for o in history.orders] == ["o1"]
+    assert [r.refund_id for r in history.refunds] == ["r1"]
+
+
+def test_commits_waiting_together_share_one_commit_and_fail_alone(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "shop.db")
+    store.add_customer(customer())
+
+    def credit(key: str, points: int) -> Callable[[History], Change]:
+        entry = Entry(EntryKind.ADJUST, points, T0, T0, key, "v1", reason="goodwill")
+        return lambda history: Change({"key": key}, (("c1", entry),))
+
+    def broken(history: History) -> Change:
+        raise ValueError("a bug in one request")
+
+    def refused(history: History) -> Change:
+        raise NotEnoughPoints("no")
+
+    requests: list[tuple[str, Callable[[History], Change]]] = [
+        ("a", credit("a", 5)),
+        ("b", broken),
+        ("c", refused),
+        ("d", credit("d", 7)),
+    ]
+    outcomes: dict[str, object] = {}
+
+    def send(key: str, decide: Callable[[History], Change]) -> None:
+        try:
+            outcomes[key] = store.commit("c1", Request(key, key), decide)
+        except Exception as error:
+            outcomes[key] = error
+
+    commits_before = store.commits
+    with store._turn:  # hold the write turn so that all four queue up behind it
+        callers = [threading.Thread(target=send, args=request) for request in requests]
+        for caller in callers:
+            caller.start()
+        while len(store._waiting) < len(requests):
+            time.sleep(0.001)
+    for caller in callers:
+        caller.join()
+
+    assert store.commits == commits_before + 1
+    assert outcomes["a"] == Committed({"key": "a"})
+    assert isinstance(outcomes["b"], ValueError)
+    assert isinstance(outcomes["c"], NotEnoughPoints)
+    assert outcomes["d"] == Committed({"key": "d"})
+    assert store.history("c1").balance(T0).total == 12
+    store.close()

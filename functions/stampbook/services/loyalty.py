@@ -20,7 +20,7 @@ from ..loyalty.orders import Order, Refund
 from ..loyalty.purchases import record_purchase, record_refund
 from ..loyalty.rules import Rules
 from ..loyalty.spending import adjust, redeem
-from ..store.base import Change, Committed, Request, Store
+from ..store.base import Change, Committed, Reads, Request, Store
 from .fingerprint import fingerprint, order_fingerprint
 
 
@@ -71,7 +71,9 @@ class LoyaltyService:
                 tier_changed=outcome.tier != history.tier,
             )
 
-        request = Request(f"purchase:{order.order_id}", order_fingerprint(customer_id, order))
+        request = Request(
+            f"purchase:{order.order_id}", order_fingerprint(customer_id, order), Reads.ORDERS
+        )
         return customer_id, request, decide
 
     def record_refund(self, customer_id: str, refund: Refund) -> dict[str, Any]:

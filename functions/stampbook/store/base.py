@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Flag, auto
 from typing import Any, Protocol
 
 from ..audience.consent import ConsentRecord
@@ -43,10 +44,25 @@ class StoreUnavailable(StoreError):
     """The database could not be reached or stayed locked too long; retry later."""
 
 
+class Reads(Flag):
+    """The parts of a history a decision looks at; the store may leave out the rest.
+
+    The customer's own row (tier, birthday, referrer) always comes. A
+    purchase, for one, needs orders and refunds but not the ledger, which
+    for a regular grows with every visit.
+    """
+
+    ENTRIES = auto()
+    ORDERS = auto()  # with their refunds
+    CERTIFICATES = auto()
+    EVERYTHING = ENTRIES | ORDERS | CERTIFICATES
+
+
 @dataclass(frozen=True, slots=True)
 class Request:
     key: str  # e.g. "purchase:ORDER-1"
     fingerprint: str  # a hash of the request's content
+    reads: Reads = Reads.EVERYTHING
 
 
 @dataclass(frozen=True)
