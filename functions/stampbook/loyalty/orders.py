@@ -48,6 +48,8 @@ class Refund:
 
 def remaining_lines(order: Order, refunds: list[Refund]) -> tuple[OrderLine, ...]:
     """The order's lines with every refund so far taken off (never below zero)."""
+    if not refunds:  # the usual case, on every purchase's tier check
+        return order.lines
     refunded: dict[str, Decimal] = {}
     for refund in refunds:
         for line_id, amount in refund.lines.items():
@@ -64,7 +66,7 @@ def remaining_lines(order: Order, refunds: list[Refund]) -> tuple[OrderLine, ...
 
 def qualifying_spend(lines: tuple[OrderLine, ...], earning: Earning) -> Decimal:
     """Spend that counts for tiers and certificates: goods outside excluded categories."""
-    excluded = set(earning.exclude.categories)
+    excluded = earning.exclude.categories
     return sum((line.amount for line in lines if line.category not in excluded), Decimal(0))
 
 
