@@ -5,8 +5,12 @@ from __future__ import annotations
 from chalice.app import Chalice
 
 import stampbook
+from stampbook.api.errors import in_envelope
+from stampbook.api.till import till
 
 app = Chalice(app_name="stampbook")
+app.register_middleware(in_envelope, "http")
+app.register_blueprint(till, url_prefix="/till")
 
 
 @app.route("/health", methods=["GET"], cors=True)

@@ -135,9 +135,10 @@ def _stale_schemas(campaigns: Path, programme: Programme, *, required: bool = Fa
 
 
 def _register_loyalty_commands() -> None:
+    from .cli_keys import keys
     from .cli_loyalty import COMMANDS
 
-    for command in COMMANDS:
+    for command in (*COMMANDS, keys):
         main.add_command(command)
 
 

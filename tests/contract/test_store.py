@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ import pytest
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus, current_status
 from stampbook.feedback import Feedback, FeedbackReason
+from stampbook.integrations import issue_key
 from stampbook.loyalty.errors import NotEnoughPoints
 from stampbook.loyalty.history import Certificate, History
 from stampbook.loyalty.ledger import Entry, EntryKind
@@ -247,3 +249,29 @@ def test_questionnaire_answers_are_kept_once(store: Store) -> None:
     later = Feedback("f2", "c1", FeedbackReason.OTHER, T0 + timedelta(days=1))
     store.record_feedback(later)
     assert store.feedback("c1") == [answer, later]
+
+
+def test_a_customer_is_found_by_the_code_on_their_card(store: Store) -> None:
+    store.add_customer(replace(customer(), referral_code="ANNA2345"))
+    found = store.customer_by_code("ANNA2345")
+    assert found is not None
+    assert found.customer_id == "c1"
+    assert store.customer_by_code("anna2345 ") == found
+    assert store.customer_by_code("BORIS234") is None
+    assert store.customer_by_code("") is None
+
+
+def test_integration_keys_are_kept_hashed_and_revoked_once(store: Store) -> None:
+    record, token = issue_key("till at the café", T0)
+    store.add_integration_key(record)
+    kept = store.integration_key(record.key_id)
+    assert kept == record
+    assert token.split("_", 2)[2] not in repr(kept)  # only the hash is stored
+    assert store.integration_keys() == [record]
+    assert store.revoke_integration_key(record.key_id, T0) is True
+    assert store.revoke_integration_key(record.key_id, T0) is False
+    assert store.revoke_integration_key("unknown", T0) is False
+    revoked = store.integration_key(record.key_id)
+    assert revoked is not None
+    assert revoked.revoked_at == T0
+    assert store.integration_key("unknown") is None

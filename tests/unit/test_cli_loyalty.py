@@ -154,3 +154,20 @@ def test_the_whole_customer_file_leaves_as_json_lines(desk: Path) -> None:
     assert anna["refunds"][0]["lines"] == {"2": "200"}
     assert [(e["kind"], e["points"]) for e in anna["ledger"]] == [("earn", 135), ("clawback", -10)]
     assert records["boris@example.com"]["orders"][0]["order_id"] == "T2"
+
+
+def test_a_till_key_is_shown_once_listed_by_name_and_revoked(desk: Path) -> None:
+    code, out, _ = run("keys", "add", "till at the café")
+    assert code == 0
+    key_id, token = out.split()[1], out.splitlines()[-1]
+    assert token.startswith(f"sbk_{key_id}_")
+    code, listed, _ = run("keys", "list")
+    assert key_id in listed
+    assert "till at the café" in listed
+    assert "active" in listed
+    assert token not in listed
+    assert run("keys", "revoke", key_id)[0] == 0
+    assert "revoked" in run("keys", "list")[1]
+    code, _, err = run("keys", "revoke", key_id)
+    assert code != 0
+    assert "no active key" in err

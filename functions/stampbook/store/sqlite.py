@@ -29,6 +29,7 @@ from typing import Any
 from ..audience.consent import ConsentRecord, ConsentStatus
 from ..customers import Customer
 from ..feedback import Feedback, FeedbackReason
+from ..integrations import IntegrationKey
 from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import Certificate, History
 from ..loyalty.ledger import Entry, EntryKind
@@ -173,6 +174,16 @@ class SqliteStore:
         row = self._db().execute("SELECT * FROM customers WHERE email=?", (email,)).fetchone()
         return _customer(row) if row else None
 
+    def customer_by_code(self, code: str) -> Customer | None:
+        if not code:
+            return None
+        row = (
+            self._db()
+            .execute("SELECT * FROM customers WHERE referral_code=?", (code.strip().upper(),))
+            .fetchone()
+        )
+        return _customer(row) if row else None
+
     def customer_ids(self) -> Iterator[str]:
         after = ""
         while True:
@@ -254,6 +265,36 @@ class SqliteStore:
             )
             for row in rows
         ]
+
+    # -- integrations ------------------------------------------------------
+
+    def add_integration_key(self, key: IntegrationKey) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO integration_keys (key_id, name, secret_hash, created_at, revoked_at)"
+                " VALUES (?,?,?,?,?)",
+                (key.key_id, key.name, key.secret_hash, _time(key.created_at), None),
+            )
+
+    def integration_key(self, key_id: str) -> IntegrationKey | None:
+        row = (
+            self._db()
+            .execute("SELECT * FROM integration_keys WHERE key_id=?", (key_id,))
+            .fetchone()
+        )
+        return _integration_key(row) if row else None
+
+    def integration_keys(self) -> list[IntegrationKey]:
+        rows = self._db().execute("SELECT * FROM integration_keys ORDER BY created_at, key_id")
+        return [_integration_key(row) for row in rows]
+
+    def revoke_integration_key(self, key_id: str, at: datetime) -> bool:
+        with self._write() as db:
+            changed = db.execute(
+                "UPDATE integration_keys SET revoked_at=? WHERE key_id=? AND revoked_at IS NULL",
+                (_time(at), key_id),
+            ).rowcount
+        return bool(changed)
 
     # -- loyalty -----------------------------------------------------------
 
@@ -668,6 +709,16 @@ def _customer(row: sqlite3.Row) -> Customer:
         referred_by=row["referred_by"],
         source=row["source"],
         tier=row["tier"],
+    )
+
+
+def _integration_key(row: sqlite3.Row) -> IntegrationKey:
+    return IntegrationKey(
+        row["key_id"],
+        row["name"],
+        row["secret_hash"],
+        _parse_time(row["created_at"]) or datetime.min,
+        _parse_time(row["revoked_at"]),
     )
 
 

@@ -164,4 +164,13 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE orders;
     ALTER TABLE orders_v3 RENAME TO orders;
     """,
+    """
+    CREATE TABLE integration_keys (
+        key_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    ) WITHOUT ROWID;
+    """,
 )

@@ -1,0 +1,1 @@
+"""The HTTP API: Chalice blueprints translating requests to use cases and back."""

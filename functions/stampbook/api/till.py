@@ -1,0 +1,196 @@
+"""The till and the web shop: purchases, refunds, redemptions, look-up at the counter.
+
+Every route needs an integration key (`Authorization: Bearer sbk_...`).
+Retries are safe: a purchase is keyed by its order id and a refund by its
+refund id; redemptions, which have no natural id, need an `Idempotency-Key`
+header. A retry gets the first answer; the same id with a different payload
+is a 409.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from chalice.app import Blueprint
+from pydantic import AwareDatetime, Field, model_validator
+
+from ..customers import Customer, normalise_email
+from ..integrations import KeyRefused, key_id_of, verify_key
+from ..loyalty.orders import Order, OrderLine, Refund
+from .body import Body, json_body
+from .context import current
+from .errors import ApiError, answer_errors
+
+till = Blueprint(__name__)
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:/-]+$")]
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)]
+
+
+class CustomerRef(Body):
+    """Who: the email address, or the personal code shown at the counter."""
+
+    email: str | None = Field(default=None, max_length=254)
+    code: str | None = Field(default=None, min_length=4, max_length=16)
+
+    @model_validator(mode="after")
+    def _one(self) -> CustomerRef:
+        if (self.email is None) == (self.code is None):
+            raise ValueError("give exactly one of email and code")
+        return self
+
+
+class Line(Body):
+    line_id: Id
+    category: Id
+    amount: Money
+
+
+class PurchaseIn(Body):
+    customer: CustomerRef
+    order_id: Id
+    placed_at: AwareDatetime
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    lines: tuple[Line, ...] = Field(min_length=1, max_length=500)
+    shipping: Money = Decimal(0)
+    tax: Money = Decimal(0)
+
+
+class RefundIn(Body):
+    customer: CustomerRef
+    refund_id: Id
+    order_id: Id
+    refunded_at: AwareDatetime
+    lines: dict[str, Money] = Field(min_length=1, max_length=500)
+    tax: Money = Decimal(0)
+
+
+class RedemptionIn(Body):
+    customer: CustomerRef
+    reward: Id
+
+
+class CertificateIn(Body):
+    customer: CustomerRef
+    code: str = Field(min_length=4, max_length=32)
+
+
+def _authorised() -> None:
+    header = till.current_request.headers.get("authorization") or ""
+    scheme, _, token = header.partition(" ")
+    try:
+        if scheme.lower() != "bearer":
+            raise KeyRefused("no bearer key")
+        app = current()
+        verify_key(token.strip(), app.store.integration_key(key_id_of(token.strip())))
+    except KeyRefused:
+        raise ApiError(401, "unauthorized", "a valid integration key is required") from None
+
+
+def _customer(ref: CustomerRef) -> Customer:
+    store = current().store
+    if ref.email is not None:
+        found = store.customer_by_email(normalise_email(ref.email))
+    else:
+        found = store.customer_by_code(ref.code or "")
+    if found is None:
+        raise ApiError(404, "unknown_customer", "no customer with that email or code", "customer")
+    return found
+
+
+def _idempotency_key() -> str:
+    key = (till.current_request.headers.get("idempotency-key") or "").strip()
+    if not 8 <= len(key) <= 128 or not key.isprintable():
+        raise ApiError(
+            400,
+            "idempotency_key_required",
+            "send an Idempotency-Key header (8 to 128 characters), the same on every retry",
+        )
+    return key
+
+
+def _category_known(lines: tuple[Line, ...]) -> None:
+    known = {category.id for category in current().programme.program.categories}
+    for number, line in enumerate(lines):
+        if line.category not in known:
+            raise ApiError(
+                422,
+                "unknown_category",
+                "not a category of the programme",
+                f"lines.{number}.category",
+            )
+
+
+@till.route("/purchases", methods=["POST"])
+@answer_errors
+def record_purchase() -> dict[str, Any]:
+    _authorised()
+    body = json_body(till.current_request, PurchaseIn)
+    app = current()
+    _category_known(body.lines)
+    order = Order(
+        order_id=body.order_id,
+        placed_at=body.placed_at,
+        currency=body.currency or app.loyalty.rules.currency,
+        lines=tuple(OrderLine(li.line_id, li.category, li.amount) for li in body.lines),
+        shipping=body.shipping,
+        tax=body.tax,
+    )
+    return app.loyalty.record_purchase(_customer(body.customer).customer_id, order)
+
+
+@till.route("/refunds", methods=["POST"])
+@answer_errors
+def record_refund() -> dict[str, Any]:
+    _authorised()
+    body = json_body(till.current_request, RefundIn)
+    refund = Refund(body.refund_id, body.order_id, body.refunded_at, dict(body.lines), body.tax)
+    return current().loyalty.record_refund(_customer(body.customer).customer_id, refund)
+
+
+@till.route("/redemptions", methods=["POST"])
+@answer_errors
+def redeem_reward() -> dict[str, Any]:
+    _authorised()
+    key = _idempotency_key()
+    body = json_body(till.current_request, RedemptionIn)
+    customer = _customer(body.customer)
+    return current().loyalty.redeem(customer.customer_id, body.reward, key)
+
+
+@till.route("/certificates/redeem", methods=["POST"])
+@answer_errors
+def redeem_certificate() -> dict[str, Any]:
+    _authorised()
+    key = _idempotency_key()
+    body = json_body(till.current_request, CertificateIn)
+    customer = _customer(body.customer)
+    return current().loyalty.redeem_certificate(customer.customer_id, body.code, key)
+
+
+@till.route("/customers/{code}", methods=["GET"])
+@answer_errors
+def look_up(code: str) -> dict[str, Any]:
+    """What the counter needs: who, how many points, which rewards they can have now."""
+    _authorised()
+    app = current()
+    customer = app.store.customer_by_code(code)
+    if customer is None:
+        raise ApiError(404, "unknown_customer", "no customer with that code", "code")
+    statement = app.loyalty.statement(customer.customer_id)
+    available = statement["available"]
+    return {
+        "name": customer.name,
+        "code": customer.referral_code,
+        "available": available,
+        "pending": statement["pending"],
+        "tier": statement["tier"],
+        "expires_at": statement["expires_at"],
+        "certificates": statement["certificates"],
+        "rewards": [
+            {"reward": reward.id, "points": reward.points}
+            for reward in app.loyalty.rules.rewards.values()
+            if reward.points <= available
+        ],
+    }

@@ -1,0 +1,61 @@
+"""The API through Chalice's own test client, on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+from app import app as chalice_app
+from stampbook.api import context
+from stampbook.bootstrap import App, Settings, build
+from stampbook.customers import Customer
+from stampbook.integrations import issue_key
+
+EXAMPLE = Path(__file__).parents[2] / "campaigns"
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+
+@dataclass
+class Api:
+    client: Client
+    app: App
+    key: str
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        key: str | None = "default",
+        **headers: str,
+    ) -> tuple[int, Any, dict[str, str]]:
+        sent = {"Content-Type": "application/json", **headers}
+        if key is not None:
+            sent["Authorization"] = f"Bearer {self.key if key == 'default' else key}"
+        raw = body if isinstance(body, str | bytes) else json.dumps(body)
+        response = getattr(self.client.http, method.lower())(
+            path, headers=sent, body=raw if body is not None else None
+        )
+        return response.status_code, json.loads(response.body or b"null"), response.headers
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[Api]:
+    wired = build(Settings(campaigns=EXAMPLE, database=tmp_path / "api.db"), clock=lambda: NOW)
+    wired.store.add_customer(
+        Customer("c1", "anna@example.com", NOW, name="Анна", referral_code="ANNA2345")
+    )
+    record, token = issue_key("till", NOW)
+    wired.store.add_integration_key(record)
+    context.use(wired)
+    with Client(chalice_app) as client:
+        yield Api(client, wired, token)
+    context.use(None)
+    wired.store.close()

@@ -1,0 +1,154 @@
+"""The till and web-shop routes: every promise and every refusal, in the one envelope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .conftest import NOW, Api
+
+
+def purchase(order_id: str = "T-1", amount: str = "1250.00", **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "customer": {"email": "Anna@Example.com"},
+        "order_id": order_id,
+        "placed_at": NOW.isoformat(),
+        "lines": [{"line_id": "1", "category": "beans", "amount": amount}],
+    }
+    body.update(changes)
+    return body
+
+
+def test_a_purchase_earns_points_and_a_retry_gets_the_first_answer(api: Api) -> None:
+    status, first, _ = api.call("POST", "/till/purchases", purchase())
+    assert status == 200
+    assert first["order_id"] == "T-1"
+    assert first["points"] > 0
+    again = api.call("POST", "/till/purchases", purchase())
+    assert again[:2] == (200, first)
+    assert len(api.app.store.history("c1").orders) == 1
+
+
+def test_the_same_order_id_with_another_payload_is_a_conflict(api: Api) -> None:
+    api.call("POST", "/till/purchases", purchase())
+    status, body, _ = api.call("POST", "/till/purchases", purchase(amount="99.00"))
+    assert status == 409
+    assert body["error"]["code"] == "idempotency_conflict"
+
+
+def test_the_customer_can_be_named_by_the_code_on_their_card(api: Api) -> None:
+    status, _, _ = api.call("POST", "/till/purchases", purchase(customer={"code": "anna2345"}))
+    assert status == 200
+    status, card, _ = api.call("GET", "/till/customers/ANNA2345")
+    assert status == 200
+    assert card["name"] == "Анна"
+    assert card["pending"] > 0
+    assert card["available"] == 0
+    assert card["rewards"] == []  # nothing affordable with pending points only
+
+
+@pytest.mark.parametrize(
+    ("key", "headers"),
+    [
+        (None, {}),
+        ("sbk_nope_nope", {}),
+        ("not-a-key", {}),
+    ],
+)
+def test_without_a_valid_key_nothing_is_recorded(
+    api: Api, key: str | None, headers: dict[str, str]
+) -> None:
+    status, body, _ = api.call("POST", "/till/purchases", purchase(), key=key, **headers)
+    assert status == 401
+    assert body["error"]["code"] == "unauthorized"
+    assert api.app.store.history("c1").orders == ()
+
+
+def test_a_revoked_key_is_refused_at_once(api: Api) -> None:
+    key_id = api.key.split("_")[1]
+    assert api.app.store.revoke_integration_key(key_id, NOW)
+    status, _, _ = api.call("POST", "/till/purchases", purchase())
+    assert status == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "field"),
+    [
+        ("{not json", 400, "malformed_json", None),
+        (purchase(colour="red"), 422, "invalid", "colour"),
+        (purchase(amount="twelve"), 422, "invalid", "lines.0.amount"),
+        (purchase(amount="-5"), 422, "invalid", "lines.0.amount"),
+        (purchase(placed_at="2026-11-23T15:00:00"), 422, "invalid", "placed_at"),
+        (purchase(lines=[]), 422, "invalid", "lines"),
+        (purchase(customer={}), 422, "invalid", "customer"),
+        (
+            purchase(lines=[{"line_id": "1", "category": "cakes", "amount": "5"}]),
+            422,
+            "unknown_category",
+            "lines.0.category",
+        ),
+        (purchase(currency="EUR"), 422, "wrong_currency", None),
+        (purchase(customer={"email": "boris@example.com"}), 404, "unknown_customer", "customer"),
+        (purchase(customer={"email": "no at sign"}), 422, "invalid_email", "email"),
+        ("x" * 70_000, 413, "too_large", None),
+    ],
+)
+def test_bad_input_gets_a_clear_4xx_and_changes_nothing(
+    api: Api, body: Any, status: int, code: str, field: str | None
+) -> None:
+    answer = api.call("POST", "/till/purchases", body)
+    assert answer[0] == status
+    assert answer[1] == {
+        "error": {"code": code, "message": answer[1]["error"]["message"], "field": field}
+    }
+    assert answer[1]["error"]["message"]
+    assert api.app.store.history("c1").orders == ()
+
+
+def test_chalice_s_own_refusals_come_in_the_same_envelope(api: Api) -> None:
+    status, body, _headers = api.call("DELETE", "/till/purchases", purchase())
+    assert status == 405
+    assert body["error"]["code"] == "method_not_allowed"
+    status, body, _ = api.call(
+        "POST", "/till/purchases", "order_id=1", **{"Content-Type": "text/plain"}
+    )
+    assert status == 415
+    assert body["error"]["code"] == "unsupported_media_type"
+
+
+def test_a_refund_takes_back_the_points_of_what_was_returned(api: Api) -> None:
+    _, bought, _ = api.call("POST", "/till/purchases", purchase())
+    body = {
+        "customer": {"email": "anna@example.com"},
+        "refund_id": "R-1",
+        "order_id": "T-1",
+        "refunded_at": NOW.isoformat(),
+        "lines": {"1": "1250.00"},
+    }
+    status, refunded, _ = api.call("POST", "/till/refunds", body)
+    assert status == 200
+    assert refunded["points_taken_back"] == bought["points"]
+    assert api.app.store.history("c1").balance(NOW).total == 0
+
+
+def test_redemptions_need_an_idempotency_key_and_points(api: Api) -> None:
+    body = {"customer": {"email": "anna@example.com"}, "reward": "cappuccino"}
+    status, answer, _ = api.call("POST", "/till/redemptions", body)
+    assert (status, answer["error"]["code"]) == (400, "idempotency_key_required")
+    status, answer, _ = api.call(
+        "POST", "/till/redemptions", body, **{"Idempotency-Key": "till-1-0001"}
+    )
+    assert (status, answer["error"]["code"]) == (409, "not_enough_points")
+
+
+def test_a_redemption_retried_with_its_key_spends_once(api: Api) -> None:
+    api.app.loyalty.adjust("c1", 500, "welcome gift", "gift-1")
+    body = {"customer": {"email": "anna@example.com"}, "reward": "cappuccino"}
+    headers = {"Idempotency-Key": "till-1-0002"}
+    first = api.call("POST", "/till/redemptions", body, **headers)
+    again = api.call("POST", "/till/redemptions", body, **headers)
+    assert first[0] == 200
+    assert again[:2] == first[:2]
+    cost = api.app.loyalty.rules.rewards["cappuccino"].points
+    assert api.app.store.history("c1").balance(NOW).available == 500 - cost
