@@ -17,3 +17,12 @@ app.register_blueprint(till, url_prefix="/till")
 def health() -> dict[str, str]:
     """Liveness for the load balancer and for `chalice local` smoke tests."""
     return {"status": "ok", "version": stampbook.__version__}
+
+
+@app.route("/openapi.json", methods=["GET"], cors=True)
+def openapi() -> dict[str, object]:
+    """The API described for client generators and for schemathesis."""
+    from stampbook.api.openapi import document
+    from stampbook.api.till import OPERATIONS
+
+    return document(OPERATIONS)

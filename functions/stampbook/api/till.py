@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from chalice.app import Blueprint
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from ..customers import Customer, normalise_email
 from ..integrations import KeyRefused, key_id_of, verify_key
@@ -21,6 +21,7 @@ from ..loyalty.orders import Order, OrderLine, Refund
 from .body import Body, json_body
 from .context import current
 from .errors import ApiError, answer_errors
+from .openapi import Operation
 
 till = Blueprint(__name__)
 
@@ -74,6 +75,78 @@ class RedemptionIn(Body):
 class CertificateIn(Body):
     customer: CustomerRef
     code: str = Field(min_length=4, max_length=32)
+
+
+class PurchaseOut(BaseModel):
+    order_id: str
+    points: int  # earned, pending until `available_at`
+    available_at: str
+    tier: str | None
+    free_shipping: bool
+
+
+class RefundOut(BaseModel):
+    refund_id: str
+    order_id: str
+    points_taken_back: int
+
+
+class RedemptionOut(BaseModel):
+    reward_id: str
+    points: int
+    available: int  # left after this redemption
+
+
+class CertificateOut(BaseModel):
+    certificate_id: str
+    value: str
+    currency: str
+
+
+class CardCertificate(BaseModel):
+    code: str
+    value: str
+    expires_at: str
+
+
+class Affordable(BaseModel):
+    reward: str
+    points: int
+
+
+class CardOut(BaseModel):
+    name: str
+    code: str
+    available: int
+    pending: int
+    tier: str | None
+    expires_at: str | None
+    certificates: list[CardCertificate]
+    rewards: list[Affordable]
+
+
+OPERATIONS = [
+    Operation("POST", "/till/purchases", "Record a purchase", PurchaseOut, PurchaseIn),
+    Operation("POST", "/till/refunds", "Record a refund", RefundOut, RefundIn),
+    Operation(
+        "POST", "/till/redemptions", "Spend points on a reward", RedemptionOut, RedemptionIn, True
+    ),
+    Operation(
+        "POST",
+        "/till/certificates/redeem",
+        "Use a gift certificate",
+        CertificateOut,
+        CertificateIn,
+        True,
+    ),
+    Operation(
+        "GET",
+        "/till/customers/{code}",
+        "Look up a customer by their card code",
+        CardOut,
+        refusals=(401, 404, 503),
+    ),
+]
 
 
 def _authorised() -> None:
@@ -137,7 +210,8 @@ def record_purchase() -> dict[str, Any]:
         shipping=body.shipping,
         tax=body.tax,
     )
-    return app.loyalty.record_purchase(_customer(body.customer).customer_id, order)
+    result = app.loyalty.record_purchase(_customer(body.customer).customer_id, order)
+    return PurchaseOut.model_validate(result).model_dump()
 
 
 @till.route("/refunds", methods=["POST"])
@@ -146,7 +220,8 @@ def record_refund() -> dict[str, Any]:
     _authorised()
     body = json_body(till.current_request, RefundIn)
     refund = Refund(body.refund_id, body.order_id, body.refunded_at, dict(body.lines), body.tax)
-    return current().loyalty.record_refund(_customer(body.customer).customer_id, refund)
+    result = current().loyalty.record_refund(_customer(body.customer).customer_id, refund)
+    return RefundOut.model_validate(result).model_dump()
 
 
 @till.route("/redemptions", methods=["POST"])
@@ -156,7 +231,8 @@ def redeem_reward() -> dict[str, Any]:
     key = _idempotency_key()
     body = json_body(till.current_request, RedemptionIn)
     customer = _customer(body.customer)
-    return current().loyalty.redeem(customer.customer_id, body.reward, key)
+    result = current().loyalty.redeem(customer.customer_id, body.reward, key)
+    return RedemptionOut.model_validate(result).model_dump()
 
 
 @till.route("/certificates/redeem", methods=["POST"])
@@ -166,7 +242,8 @@ def redeem_certificate() -> dict[str, Any]:
     key = _idempotency_key()
     body = json_body(till.current_request, CertificateIn)
     customer = _customer(body.customer)
-    return current().loyalty.redeem_certificate(customer.customer_id, body.code, key)
+    result = current().loyalty.redeem_certificate(customer.customer_id, body.code, key)
+    return CertificateOut.model_validate(result).model_dump()
 
 
 @till.route("/customers/{code}", methods=["GET"])
@@ -180,7 +257,7 @@ def look_up(code: str) -> dict[str, Any]:
         raise ApiError(404, "unknown_customer", "no customer with that code", "code")
     statement = app.loyalty.statement(customer.customer_id)
     available = statement["available"]
-    return {
+    card = {
         "name": customer.name,
         "code": customer.referral_code,
         "available": available,
@@ -194,3 +271,4 @@ def look_up(code: str) -> dict[str, Any]:
             if reward.points <= available
         ],
     }
+    return CardOut.model_validate(card).model_dump()

@@ -1,0 +1,111 @@
+"""The OpenAPI 3.1 document, built from the same models the routes validate with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+import stampbook
+
+REF = "#/components/schemas/{model}"
+
+_REASONS = {
+    400: "Malformed JSON or a missing header",
+    401: "No valid integration key",
+    404: "Unknown customer",
+    409: "Id reused for a different request, or not enough points",
+    413: "Body too large",
+    415: "Body is not application/json",
+    422: "A field is invalid; `field` names it",
+    503: "Busy; retry after `Retry-After` seconds",
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    summary: str
+    answer: type[BaseModel]
+    body: type[BaseModel] | None = None
+    idempotency_key: bool = False
+    integration_key: bool = True
+    refusals: tuple[int, ...] = (400, 401, 404, 409, 413, 415, 422, 503)
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None
+
+
+class ErrorEnvelope(BaseModel):
+    error: ErrorDetail
+
+
+def document(operations: list[Operation]) -> dict[str, Any]:
+    schemas: dict[str, Any] = {}
+
+    def ref(model: type[BaseModel]) -> dict[str, str]:
+        schema = model.model_json_schema(ref_template=REF, mode="validation")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+        return {"$ref": REF.format(model=model.__name__)}
+
+    error = {"content": {"application/json": {"schema": ref(ErrorEnvelope)}}}
+    paths: dict[str, Any] = {}
+    for op in operations:
+        entry: dict[str, Any] = {
+            "summary": op.summary,
+            "operationId": f"{op.method.lower()}_{op.path.strip('/').replace('/', '_')}".replace(
+                "{", ""
+            ).replace("}", ""),
+            "responses": {
+                "200": {
+                    "description": "Done (a retry gets the first answer)",
+                    "content": {"application/json": {"schema": ref(op.answer)}},
+                },
+                **{str(code): {"description": _REASONS[code], **error} for code in op.refusals},
+            },
+        }
+        parameters = [
+            {"name": name[1:-1], "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in op.path.split("/")
+            if name.startswith("{")
+        ]
+        if op.idempotency_key:
+            parameters.append(
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": True,
+                    "schema": {"type": "string", "minLength": 8, "maxLength": 128},
+                }
+            )
+        if parameters:
+            entry["parameters"] = parameters
+        if op.body is not None:
+            entry["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": ref(op.body)}},
+            }
+        if op.integration_key:
+            entry["security"] = [{"integrationKey": []}]
+        paths.setdefault(op.path, {})[op.method.lower()] = entry
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Stampbook", "version": stampbook.__version__},
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "integrationKey": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "`stampbook keys add NAME` issues one per till or shop",
+                }
+            },
+        },
+    }
