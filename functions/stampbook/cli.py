@@ -137,8 +137,9 @@ def _stale_schemas(campaigns: Path, programme: Programme, *, required: bool = Fa
 def _register_loyalty_commands() -> None:
     from .cli_keys import keys
     from .cli_loyalty import COMMANDS
+    from .cli_serve import serve
 
-    for command in (*COMMANDS, keys):
+    for command in (*COMMANDS, keys, serve):
         main.add_command(command)
 
 

@@ -1,0 +1,5 @@
+"""`python -m stampbook`: the same command line as `stampbook`."""
+
+from stampbook.cli import main
+
+main()

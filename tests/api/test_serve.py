@@ -1,0 +1,99 @@
+"""`stampbook serve` as a real process: a till records a purchase over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from stampbook.customers import Customer
+from stampbook.integrations import issue_key
+from stampbook.store.sqlite import SqliteStore
+
+from .conftest import EXAMPLE, NOW
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    database = tmp_path / "served.db"
+    store = SqliteStore(database)
+    store.add_customer(Customer("c1", "anna@example.com", NOW, referral_code="ANNA2345"))
+    record, token = issue_key("till", NOW)
+    store.add_integration_key(record)
+    store.close()
+    port = free_port()
+    env = {**os.environ, "STAMPBOOK_CAMPAIGNS": str(EXAMPLE), "STAMPBOOK_DB": str(database)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "stampbook", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/health", timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    output = server.stdout.read().decode() if server.stdout else ""
+                    pytest.fail(f"stampbook serve did not start:\n{output}")
+                time.sleep(0.1)
+        yield base, token
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def post(url: str, body: object, token: str) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.loads(refused.read())
+
+
+def test_a_till_records_a_purchase_over_http_and_a_retry_changes_nothing(
+    served: tuple[str, str],
+) -> None:
+    base, token = served
+    order = {
+        "customer": {"code": "ANNA2345"},
+        "order_id": "T-100",
+        "placed_at": "2026-11-23T12:00:00+03:00",
+        "lines": [{"line_id": "1", "category": "beans", "amount": "1000"}],
+    }
+    status, first = post(f"{base}/till/purchases", order, token)
+    assert status == 200
+    assert first["points"] == 100  # beans earn double: 1000 ₽ -> 2 x 50
+    assert post(f"{base}/till/purchases", order, token) == (200, first)
+    status, refusal = post(f"{base}/till/purchases", order, "sbk_wrong_key")
+    assert status == 401
+    assert refusal["error"] == {
+        "code": "unauthorized",
+        "message": "a valid integration key is required",
+        "field": None,
+    }
