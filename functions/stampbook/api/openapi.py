@@ -14,6 +14,7 @@ REF = "#/components/schemas/{model}"
 _REASONS = {
     400: "Malformed JSON or a missing header",
     401: "No valid integration key",
+    403: "Not a signed message from an expected SNS topic",
     404: "Unknown customer",
     409: "Id reused for a different request, or not enough points",
     413: "Body too large",

@@ -17,6 +17,7 @@ from enum import Flag, auto
 from typing import Any, Protocol
 
 from ..audience.consent import ConsentRecord
+from ..audience.mail_events import MailEvent
 from ..customers import Customer
 from ..feedback import Feedback
 from ..integrations import IntegrationKey
@@ -117,6 +118,12 @@ class Store(Protocol):
         ...
 
     def feedback(self, customer_id: str) -> list[Feedback]: ...
+
+    def record_mail_event(self, event: MailEvent) -> bool:
+        """Keep a delivery, bounce or complaint; False if this event was recorded already."""
+        ...
+
+    def mail_events(self, customer_id: str) -> list[MailEvent]: ...
 
     def add_integration_key(self, key: IntegrationKey) -> None: ...
     def integration_key(self, key_id: str) -> IntegrationKey | None: ...

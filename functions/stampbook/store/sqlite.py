@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..audience.consent import ConsentRecord, ConsentStatus
+from ..audience.mail_events import MailEvent, MailEventKind
 from ..customers import Customer
 from ..feedback import Feedback, FeedbackReason
 from ..integrations import IntegrationKey
@@ -262,6 +263,42 @@ class SqliteStore:
                 _parse_time(row["at"]) or datetime.min,
                 row["text"],
                 row["order_id"],
+            )
+            for row in rows
+        ]
+
+    # -- what the mail provider reported ------------------------------------
+
+    def record_mail_event(self, event: MailEvent) -> bool:
+        with self._write() as db:
+            inserted = db.execute(
+                "INSERT OR IGNORE INTO mail_events (event_id, kind, email, at, message_id, detail,"
+                " customer_id) VALUES (?,?,?,?,?,?,?)",
+                (
+                    event.event_id,
+                    event.kind.value,
+                    event.email,
+                    _time(event.at),
+                    event.message_id,
+                    event.detail,
+                    event.customer_id,
+                ),
+            ).rowcount
+        return bool(inserted)
+
+    def mail_events(self, customer_id: str) -> list[MailEvent]:
+        rows = self._db().execute(
+            "SELECT * FROM mail_events WHERE customer_id=? ORDER BY at, event_id", (customer_id,)
+        )
+        return [
+            MailEvent(
+                row["event_id"],
+                MailEventKind(row["kind"]),
+                row["email"],
+                _parse_time(row["at"]) or datetime.min,
+                row["message_id"],
+                row["detail"],
+                row["customer_id"],
             )
             for row in rows
         ]

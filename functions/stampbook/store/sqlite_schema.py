@@ -172,5 +172,15 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL,
         revoked_at TEXT
     ) WITHOUT ROWID;
+    CREATE TABLE mail_events (
+        event_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        email TEXT NOT NULL,
+        at TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        customer_id TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX mail_events_by_customer ON mail_events(customer_id, at);
     """,
 )

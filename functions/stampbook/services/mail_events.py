@@ -1,0 +1,38 @@
+"""Acting on what the mail provider reports: stop mailing who bounced or complained."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..audience.consent import ConsentRecord
+from ..audience.mail_events import CONSENT_AFTER, MailEvent
+from ..customers import InvalidEmail, normalise_email
+from ..store.base import Store
+
+
+def handle_mail_events(store: Store, events: list[MailEvent]) -> int:
+    """Record each event once and change consent as it requires; returns how many were new.
+
+    Consent changes first, the event second: should the process die between
+    the two, the provider's retry finds no event and repeats the change,
+    which is harmless, instead of finding the event and skipping it.
+    """
+    new = 0
+    for event in events:
+        try:
+            customer = store.customer_by_email(normalise_email(event.email))
+        except InvalidEmail:
+            customer = None
+        owned = replace(event, customer_id=customer.customer_id if customer else None)
+        status = CONSENT_AFTER.get(event.kind)
+        if (
+            customer is not None
+            and status is not None
+            and owned.event_id not in {e.event_id for e in store.mail_events(customer.customer_id)}
+        ):
+            store.record_consent(
+                customer.customer_id,
+                ConsentRecord(status, event.at, form=f"ses:{event.kind.value}"),
+            )
+        new += store.record_mail_event(owned)
+    return new
