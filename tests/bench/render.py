@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from stampbook.mail.draft import LINK_SLOTS
-from stampbook.mail.reader import Reader, personal_values, sample_occasion, sample_reader
+from stampbook.mail.reader import Reader, sample_occasion, sample_reader
 from stampbook.mail.render import Renderer
 from stampbook.program import load_programme
 
@@ -45,7 +45,6 @@ def main() -> None:
     measure("newsletter, compile once per issue and language", compile_again, 20)
 
     draft = warm.newsletter(issue, "ru")
-    words = warm.words("ru")
     base = sample_reader(program, "ru", TODAY)
     readers = [
         Reader(email=f"r{n}@example.com", name=f"Читатель {n}", points=n, tier=base.tier)
@@ -54,7 +53,7 @@ def main() -> None:
 
     def fill_all() -> None:
         for reader in readers:
-            values = {**personal_values(reader, words, program), **links}
+            values = {**warm.personal_values(reader, "ru"), **links}
             draft.fill_subject(values)
             draft.fill_html(values)
             draft.fill_text(values)

@@ -109,6 +109,10 @@ class Renderer:
             self._words[locale] = Strings.load(self._string_folders, formatter)
         return self._words[locale]
 
+    def personal_values(self, reader: Reader, locale: str) -> dict[str, str]:
+        """What fills a newsletter draft's personal slots for `reader` (links aside)."""
+        return personal_values(reader, self.words(locale), self.program)
+
     def newsletter(self, newsletter: Newsletter, locale: str) -> Draft:
         """The issue in `locale`, compiled once; personal values are slots."""
         key = (newsletter.slug, locale)
