@@ -21,6 +21,15 @@ $(NODE_READY): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Headless Chromium for the browser tests (email screenshots), from Debian;
+# installed only when missing. Playwright drives it; it never downloads one.
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "install Chromium at $@ (Debian: apt-get install chromium)" >&2; exit 1; }
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 # The example purchases are dated 2026; the demo runs on a fixed evening so it
 # shows the same story whenever it is run.
 DEMO := STAMPBOOK_DB=build/demo.db STAMPBOOK_NOW=2026-11-23T18:00:00+03:00 $(BIN)/stampbook
@@ -45,7 +54,7 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
-unit: $(INSTALLED) $(NODE_READY)
+unit: $(INSTALLED) $(NODE_READY) $(CHROMIUM)
 	$(BIN)/pytest
 
 bench: $(INSTALLED) $(NODE_READY)

@@ -143,7 +143,15 @@ def _register_loyalty_commands() -> None:
         main.add_command(command)
 
 
+def _register_mail_commands() -> None:
+    from .cli_mail import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
 _register_loyalty_commands()
+_register_mail_commands()
 
 
 def _load_or_exit(campaigns: Path) -> Programme:

@@ -1,0 +1,75 @@
+"""The owner's email commands: `stampbook preview`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from .bootstrap import Settings, SettingsError
+from .customers import InvalidEmail
+from .program import ProgrammeInvalid, load_programme
+from .store.base import StoreError
+
+DEFAULT_PREVIEW = Path("build/preview")
+
+
+@click.command()
+@click.argument("name")
+@click.option(
+    "--locale", "locales", multiple=True, help="Only this language (repeatable). Default: all."
+)
+@click.option("--as", "email", default=None, help="Personalise for this customer from the store.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_PREVIEW,
+    show_default=True,
+)
+@click.option("--campaigns", type=click.Path(path_type=Path, file_okay=False), default=None)
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), default=None)
+def preview(
+    name: str,
+    locales: tuple[str, ...],
+    email: str | None,
+    out: Path,
+    campaigns: Path | None,
+    db: Path | None,
+) -> None:
+    """Write the HTML and text of NAME to a folder and print their paths.
+
+    NAME is a newsletter issue (its slug) or a one-off email: confirm, welcome,
+    thank_you, your_points, certificate_issued, points_expiring, birthday,
+    holiday (or holiday:GREETING-ID), win_back, feedback_request. Personal
+    values come from the customer given with --as, or from a sample reader;
+    the signed links are placeholders.
+    """
+    # Rendering pulls in Jinja, MJML and Babel: only for this command.
+    from .mail.preview import customer_reader, write_previews
+    from .mail.problems import TemplateProblem
+    from .mail.strings import StringsProblem
+
+    try:
+        settings = Settings.from_env(campaigns=campaigns, database=db)
+        moment = settings.now or datetime.now(UTC)
+        if email is None:
+            programme, reader = load_programme(settings.campaigns), None
+        else:
+            programme, reader = customer_reader(settings, email, moment)
+        written = write_previews(programme, name, locales, reader, out, moment.date())
+    except ProgrammeInvalid as invalid:
+        click.echo(str(invalid), err=True)
+        click.echo("\nfix these first: `stampbook check`", err=True)
+        sys.exit(1)
+    except (TemplateProblem, StringsProblem, SettingsError, StoreError, InvalidEmail) as problem:
+        click.echo(f"cannot preview: {problem}", err=True)
+        sys.exit(1)
+    for html, text, subject in written:
+        click.echo(f"{html.name.split('.')[-2]}: {subject}", err=True)
+        click.echo(str(html))
+        click.echo(str(text))
+
+
+COMMANDS = [preview]

@@ -1,0 +1,68 @@
+"""Money, numbers and dates as a reader of one language expects them.
+
+`1 250,00 ₽` for a Russian reader, `1 250,00 €` for a Bulgarian one,
+`RUB 1,250.00` for an English one: the currency is the programme's, the way
+it is written is the reader's. Babel holds the CLDR data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+from ..program.business import Program
+
+# CLDR asks for a space between a currency code written in letters and the
+# digits ("RUB 1,250.00"); Babel leaves it out ("RUB1,250.00").
+_CODE_AGAINST_DIGIT = re.compile(r"(?<=[A-Z]{3})(?=[\d-])|(?<=\d)(?=[A-Z]{3})")
+
+
+class UnknownLanguage(ValueError):
+    """A locale code that CLDR does not know, so nothing can be formatted for it."""
+
+
+def reader_locale(wanted: str | None, program: Program) -> str:
+    """The reader's own language if the programme offers it, else the programme's default."""
+    if wanted and wanted in program.locales.available:
+        return wanted
+    return program.locales.default
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Formats for one locale, in one currency."""
+
+    locale: str
+    currency: str
+
+    @cached_property
+    def _babel(self) -> Locale:
+        try:
+            return Locale.parse(self.locale)
+        except (UnknownLocaleError, ValueError) as error:
+            raise UnknownLanguage(f"unknown language {self.locale!r}") from error
+
+    def money(self, amount: Decimal) -> str:
+        text = format_currency(amount, self.currency, locale=self._babel)
+        return _CODE_AGAINST_DIGIT.sub("\u00a0", text)
+
+    def number(self, value: int | Decimal) -> str:
+        return format_decimal(value, locale=self._babel)
+
+    def date(self, day: date) -> str:
+        return format_date(day, "long", locale=self._babel)
+
+    def plural_form(self, count: int | Decimal) -> str:
+        """The CLDR plural category of `count` here: one, few, many or other."""
+        return str(self._babel.plural_form(count))
+
+    def plural_forms(self) -> frozenset[str]:
+        """Every category this language distinguishes (always with `other`)."""
+        return frozenset(self._babel.plural_form.tags | {"other"})

@@ -1,0 +1,62 @@
+"""The owner's texts from the YAML files, with `{{ name }}` and friends filled in.
+
+Subjects are plain text; bodies are Markdown, turned into HTML after the
+values are in. A value placed into Markdown is escaped first, so a customer
+called `*Anna*` is greeted as `*Anna*`, not in italics. The owner's texts run
+in Jinja's sandbox with every name required: a misspelt `{{ nmae }}` is an
+error naming the file, the text and the line, not an empty gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from .markdown import escape_markdown, markdown_to_html
+from .problems import TemplateProblem, template_line
+from .slots import PersonalValue, PersonalValueAsData
+
+_OWNER_TEMPLATE = "<template>"  # the file name Jinja gives a template made from a string
+
+
+def _markdown_value(value: object) -> object:
+    # Markers are letters and digits already; escaping would only copy them.
+    if isinstance(value, str) and not isinstance(value, PersonalValue):
+        return escape_markdown(value)
+    return value
+
+
+@cache
+def _environment(markdown: bool) -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        finalize=_markdown_value if markdown else None,
+    )
+
+
+def fill(text: str, values: Mapping[str, object], where: str, *, markdown: bool = False) -> str:
+    """`text` with its `{{ }}` filled from `values`; `where` names it in errors."""
+    if "{" not in text:
+        return text
+    try:
+        return _environment(markdown).from_string(text).render(values)
+    except (TemplateError, PersonalValueAsData, TypeError, ValueError) as error:
+        found = template_line(error, _OWNER_TEMPLATE)
+        line = f", line {found[1]}" if found else ""
+        message = getattr(error, "message", None) or str(error)
+        raise TemplateProblem(f"{where}{line}: {message}") from error
+
+
+def subject(text: str, values: Mapping[str, object], where: str) -> str:
+    return " ".join(fill(text, values, where).split())
+
+
+def body(text: str, values: Mapping[str, object], where: str) -> Markup:
+    """Markdown -> HTML that is safe to place into the email as it is (raw HTML is off)."""
+    return Markup(markdown_to_html(fill(text, values, where, markdown=True)))

@@ -1,0 +1,166 @@
+"""Who an email is for, and what it says about them.
+
+A `Reader` is the personal part of an email: name, points, tier, expiring
+points, certificates. An `Occasion` is what a one-off email is about: the
+points a purchase earned, the certificate just issued, the holiday. Both are
+plain data; `personal_values` turns a reader into the texts that fill a
+compiled newsletter's slots, formatted for the reader's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from ..customers import Customer
+from ..program.business import Program
+from .strings import Strings
+
+# The personal values a newsletter may show; each becomes a slot.
+PERSONAL_SLOTS = (
+    "name",
+    "points",
+    "pending_points",
+    "tier",
+    "expiring_points",
+    "expires_on",
+    "expiry",  # "120 points on 1 March", or a dash
+    "certificates",  # "2 500,00 ₽, code ABCD-…, valid until …", or a dash
+)
+
+SAMPLE_NAMES = {"en": "Alex", "ru": "Анна", "bg": "Мария", "hy": "Անի"}
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateNote:
+    value: Decimal
+    code: str
+    expires_on: date
+
+
+@dataclass(frozen=True)
+class Reader:
+    email: str
+    name: str = ""
+    locale: str | None = None
+    points: int = 0  # available now
+    pending_points: int = 0
+    tier: str | None = None  # a tier id of the programme
+    expiring_points: int = 0  # inside the warning window before expiry
+    expires_on: date | None = None
+    certificates: tuple[CertificateNote, ...] = ()
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """What a one-off email is about; only the fields its email needs are set."""
+
+    points_earned: int | None = None
+    available_on: date | None = None
+    certificate: CertificateNote | None = None
+    bonus_points: int | None = None
+    greeting: str | None = None  # a holiday greeting id from automations.yaml
+
+
+def tier_name(program: Program, tier: str | None, locale: str) -> str | None:
+    levels = program.loyalty.tiers.levels if program.loyalty.tiers else ()
+    found = next((level for level in levels if level.id == tier), None)
+    return found.name.get(locale, program.locales.default) if found else None
+
+
+def personal_values(reader: Reader, words: Strings, program: Program) -> dict[str, str]:
+    """The texts for `PERSONAL_SLOTS`, in the language of `words`."""
+    fmt = words.formatter
+    none = words("common.none")
+    expiry = none
+    if reader.expiring_points > 0 and reader.expires_on is not None:
+        points, day = words.points(reader.expiring_points), fmt.date(reader.expires_on)
+        expiry = words("summary.expiry", points=points, date=day)
+    certificates = "; ".join(
+        words(
+            "summary.certificate",
+            value=fmt.money(note.value),
+            code=note.code,
+            date=fmt.date(note.expires_on),
+        )
+        for note in reader.certificates
+    )
+    return {
+        "name": reader.name.strip() or words("common.friend"),
+        "points": fmt.number(reader.points),
+        "pending_points": fmt.number(reader.pending_points),
+        "tier": tier_name(program, reader.tier, fmt.locale) or none,
+        "expiring_points": fmt.number(reader.expiring_points),
+        "expires_on": fmt.date(reader.expires_on) if reader.expires_on else none,
+        "expiry": expiry,
+        "certificates": certificates or none,
+    }
+
+
+def reader_from_statement(
+    customer: Customer, statement: Mapping[str, Any], program: Program, now: datetime
+) -> Reader:
+    """A customer from the store, as `LoyaltyService.statement` describes them at `now`."""
+    zone = now.tzinfo
+    expiring, expires_on = 0, None
+    rule = program.loyalty.expiry
+    if statement.get("expires_at") and rule is not None:
+        deadline = datetime.fromisoformat(statement["expires_at"])
+        if deadline - timedelta(days=rule.warn_days_before) <= now < deadline:
+            expiring, expires_on = int(statement["available"]), deadline.astimezone(zone).date()
+    return Reader(
+        email=customer.email,
+        name=customer.name,
+        locale=customer.locale,
+        points=int(statement["available"]),
+        pending_points=int(statement["pending"]),
+        tier=statement.get("tier") or customer.tier,
+        expiring_points=expiring,
+        expires_on=expires_on,
+        certificates=tuple(
+            CertificateNote(
+                Decimal(c["value"]),
+                c["code"],
+                datetime.fromisoformat(c["expires_at"]).astimezone(zone).date(),
+            )
+            for c in statement.get("certificates", ())
+        ),
+    )
+
+
+def sample_reader(program: Program, locale: str, today: date) -> Reader:
+    """Someone to preview an email with: a bit of everything an email can show."""
+    tiers = program.loyalty.tiers.levels if program.loyalty.tiers else ()
+    return Reader(
+        email="reader@example.com",
+        name=SAMPLE_NAMES.get(locale.split("_")[0], "Alex"),
+        locale=locale,
+        points=1250,
+        pending_points=150,
+        tier=tiers[min(1, len(tiers) - 1)].id if tiers else None,
+        expiring_points=320,
+        expires_on=today + timedelta(days=21),
+        certificates=(_sample_certificate(program, today),),
+    )
+
+
+def sample_occasion(program: Program, greeting: str | None, today: date) -> Occasion:
+    pending = program.loyalty.pending.days
+    birthday = program.loyalty.birthday
+    return Occasion(
+        points_earned=75,
+        available_on=today + timedelta(days=pending),
+        certificate=_sample_certificate(program, today),
+        bonus_points=birthday.points if birthday else None,
+        greeting=greeting,
+    )
+
+
+def _sample_certificate(program: Program, today: date) -> CertificateNote:
+    rules = program.loyalty.certificates
+    value = rules[0].value if rules else Decimal(1000)
+    days = rules[0].valid_days if rules else 90
+    return CertificateNote(value, "ABCD-EFGH-JKLM", today + timedelta(days=days))

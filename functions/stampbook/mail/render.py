@@ -1,0 +1,353 @@
+"""Emails from templates: Jinja2 -> MJML -> HTML and plain text, as a `Draft`.
+
+A newsletter is compiled once per issue and language: campaign-level values
+(the business, the blocks, the rewards) are rendered for real, personal ones
+(name, points, links) as markers that become the draft's slots. Filling a
+draft per reader is then string joining, never a new MJML run. A one-off
+email (a receipt, a magic link, a birthday greeting) goes to one person, so
+it is rendered with that person's values; only its signed links are slots.
+
+Templates come from the owner's `campaigns/templates/email/` first, then from
+Stampbook's own `templates/email/`: a file of the same name replaces the
+built-in one. The words come from `templates/locales/` the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import mjml
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+)
+
+from ..program import Programme
+from ..program.newsletter import (
+    Block,
+    ButtonBlock,
+    ImageBlock,
+    Newsletter,
+    PointsSummaryBlock,
+    RewardBlock,
+    TextBlock,
+)
+from ..program.text import LocalizedText
+from . import owner_text
+from .draft import LINK_SLOTS, Draft
+from .locale import Formatter
+from .palette import PALETTE, STYLES
+from .problems import TemplateProblem, shown, template_line
+from .reader import PERSONAL_SLOTS, Occasion, Reader, personal_values
+from .slots import Markers, PersonalValueAsData
+from .strings import Strings, StringsProblem
+from .text import mjml_to_text
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+OWNER_TEMPLATES = "templates"  # inside the owner's campaigns folder
+TEMPLATE_SUFFIX = ".mjml.j2"
+
+
+@dataclass(frozen=True)
+class Email:
+    """A kind of one-off email: its template, and the automation that gives its texts."""
+
+    marketing: bool  # needs consent; carries the unsubscribe and preferences links
+    automation: str | None = None  # the key in automations.yaml
+    needs: tuple[str, ...] = ()  # Occasion fields it cannot do without
+
+
+EMAILS: Mapping[str, Email] = {
+    "confirm": Email(marketing=False),
+    "welcome": Email(marketing=True, automation="welcome"),
+    "thank_you": Email(marketing=False, automation="thank_you", needs=("points_earned",)),
+    "your_points": Email(marketing=False),
+    "certificate_issued": Email(
+        marketing=False, automation="certificate_issued", needs=("certificate",)
+    ),
+    "points_expiring": Email(marketing=True, automation="points_expiring"),
+    "birthday": Email(marketing=True, automation="birthday"),
+    "holiday": Email(marketing=True, automation="holidays", needs=("greeting",)),
+    "win_back": Email(marketing=True, automation="win_back"),
+    "feedback_request": Email(marketing=False, automation="feedback_request"),
+}
+NEWSLETTER = "newsletter"
+NOTHING_IN_PARTICULAR = Occasion()
+
+
+class Renderer:
+    """Renders the emails of one programme; keeps compiled templates and drafts."""
+
+    def __init__(self, programme: Programme, builtin: Path = BUILTIN_TEMPLATES) -> None:
+        self.programme = programme
+        self.program = programme.program
+        owner = programme.root / OWNER_TEMPLATES
+        self._string_folders = (owner / "locales", builtin / "locales")
+        self._env = Environment(
+            loader=ChoiceLoader(
+                [FileSystemLoader(owner / "email"), FileSystemLoader(builtin / "email")]
+            ),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._words: dict[str, Strings] = {}
+        self._newsletters: dict[tuple[str, str], Draft] = {}
+
+    # -- what callers use
+
+    def words(self, locale: str) -> Strings:
+        if locale not in self._words:
+            formatter = Formatter(locale, self.program.currency)
+            self._words[locale] = Strings.load(self._string_folders, formatter)
+        return self._words[locale]
+
+    def personal_values(self, reader: Reader, locale: str) -> dict[str, str]:
+        """What fills a newsletter draft's personal slots for `reader` (links aside)."""
+        return personal_values(reader, self.words(locale), self.program)
+
+    def newsletter(self, newsletter: Newsletter, locale: str) -> Draft:
+        """The issue in `locale`, compiled once; personal values are slots."""
+        key = (newsletter.slug, locale)
+        if key not in self._newsletters:
+            markers = Markers()
+            context = self._newsletter_context(newsletter, locale, markers)
+            self._newsletters[key] = self._compile(NEWSLETTER, context, markers)
+        return self._newsletters[key]
+
+    def email(
+        self, name: str, locale: str, reader: Reader, occasion: Occasion = NOTHING_IN_PARTICULAR
+    ) -> Draft:
+        """A one-off email to `reader`; only the signed links are slots."""
+        markers = Markers()
+        context = self._email_context(name, locale, reader, occasion, markers)
+        return self._compile(name, context, markers)
+
+    def newsletter_mjml(self, newsletter: Newsletter, locale: str) -> str:
+        """The MJML the issue compiles from (for checks against other MJML tools)."""
+        context = self._newsletter_context(newsletter, locale, Markers())
+        return self._render(NEWSLETTER + TEMPLATE_SUFFIX, context)
+
+    def email_mjml(
+        self, name: str, locale: str, reader: Reader, occasion: Occasion = NOTHING_IN_PARTICULAR
+    ) -> str:
+        context = self._email_context(name, locale, reader, occasion, Markers())
+        return self._render(name + TEMPLATE_SUFFIX, context)
+
+    # -- newsletters
+
+    def _newsletter_context(
+        self, newsletter: Newsletter, locale: str, markers: Markers
+    ) -> dict[str, Any]:
+        reader = {slot: markers(slot) for slot in PERSONAL_SLOTS}
+        words = self.words(locale)
+        values = {**reader, "business": self._text(self.program.business.name, locale)}
+        where = f"newsletter {newsletter.slug}"
+        context = self._context(locale, markers, marketing=True, web_url=self._web_url(newsletter))
+        context |= {
+            "reader": reader,
+            "owner": {
+                "subject": owner_text.subject(
+                    self._text(newsletter.subject, locale), values, f"{where}: subject ({locale})"
+                ),
+                "preheader": owner_text.subject(
+                    self._text(newsletter.preheader, locale),
+                    values,
+                    f"{where}: preheader ({locale})",
+                ),
+            },
+            "blocks": [
+                self._block(block, f"{where}: blocks[{n}]", locale, values, words)
+                for n, block in enumerate(newsletter.blocks)
+            ],
+        }
+        return context
+
+    def _web_url(self, newsletter: Newsletter) -> str | None:
+        if not newsletter.public:
+            return None
+        return f"{self.program.business.site_url.rstrip('/')}/newsletters/{newsletter.slug}/"
+
+    def _block(
+        self, block: Block, where: str, locale: str, values: Mapping[str, object], words: Strings
+    ) -> dict[str, Any]:
+        if isinstance(block, TextBlock):
+            text = self._text(block.markdown, locale)
+            return {"type": "text", "html": owner_text.body(text, values, f"{where}.markdown")}
+        if isinstance(block, ImageBlock):
+            return {
+                "type": "image",
+                "src": self._absolute(block.src),
+                "alt": self._text(block.alt, locale),
+                "link": block.link,
+            }
+        if isinstance(block, ButtonBlock):
+            label = owner_text.subject(self._text(block.label, locale), values, f"{where}.label")
+            return {"type": "button", "label": label, "url": block.url}
+        if isinstance(block, RewardBlock):
+            reward = next(r for r in self.program.rewards if r.id == block.reward)
+            note = block.note and owner_text.body(
+                self._text(block.note, locale), values, f"{where}.note"
+            )
+            return {
+                "type": "reward",
+                "title": self._text(reward.title, locale),
+                "points": words.points(reward.points),
+                "description": self._text(reward.description, locale),
+                "note": note,
+            }
+        if isinstance(block, PointsSummaryBlock):
+            title = self._text(block.title, locale) if block.title else None
+            return {"type": "points_summary", "title": title}
+        raise TemplateProblem(f"{where}: no template for a block of type {block.type!r}")
+
+    # -- one-off emails
+
+    def _email_context(
+        self, name: str, locale: str, reader: Reader, occasion: Occasion, markers: Markers
+    ) -> dict[str, Any]:
+        email = EMAILS.get(name)
+        if email is None:
+            raise TemplateProblem(f"no email called {name!r}; there are {', '.join(EMAILS)}")
+        missing = [field for field in email.needs if getattr(occasion, field) is None]
+        if missing:
+            raise TemplateProblem(f"the {name} email needs {', '.join(missing)}")
+        words = self.words(locale)
+        values: dict[str, Any] = dict(personal_values(reader, words, self.program))
+        texts = self._owner_values(values, occasion, words)
+        context = self._context(locale, markers, marketing=email.marketing, web_url=None)
+        context |= {
+            "reader": values,
+            "person": reader,
+            "occasion": occasion,
+            "owner": self._automation_texts(name, email, occasion, texts, words),
+        }
+        return context
+
+    def _owner_values(
+        self, values: Mapping[str, Any], occasion: Occasion, words: Strings
+    ) -> dict[str, Any]:
+        """What the owner's texts may use: `{{ name }}`, `{{ points_earned }}`, ..."""
+        fmt = words.formatter
+        texts = dict(values)
+        texts["business"] = self._text(self.program.business.name, fmt.locale)
+        if occasion.points_earned is not None:
+            texts["points_earned"] = fmt.number(occasion.points_earned)
+        if occasion.available_on is not None:
+            texts["available_on"] = fmt.date(occasion.available_on)
+        if occasion.bonus_points is not None:
+            texts["bonus_points"] = fmt.number(occasion.bonus_points)
+        if occasion.certificate is not None:
+            texts["certificate"] = {
+                "value": fmt.money(occasion.certificate.value),
+                "code": occasion.certificate.code,
+                "expires_on": fmt.date(occasion.certificate.expires_on),
+            }
+        return texts
+
+    def _automation_texts(
+        self,
+        name: str,
+        email: Email,
+        occasion: Occasion,
+        values: Mapping[str, Any],
+        words: Strings,
+    ) -> dict[str, Any]:
+        """The owner's subject and body for this email, or Stampbook's own words."""
+        locale = words.formatter.locale
+        configured = getattr(self.programme.automations, email.automation or "", None)
+        where = f"automations.yaml: {email.automation}"
+        if name == "holiday" and configured is not None:
+            configured = next((g for g in configured.greetings if g.id == occasion.greeting), None)
+            if configured is None:
+                raise TemplateProblem(f"{where}: no greeting {occasion.greeting!r}")
+            where = f"{where}: {occasion.greeting}"
+        if configured is None:
+            # The programme has no text for it: Stampbook's own words.
+            filled = {
+                **{key: value for key, value in values.items() if isinstance(value, str)},
+                **values.get("certificate", {}),
+                "date": values["expires_on"],
+            }
+            body = owner_text.body(words(f"{name}.body", **filled), {}, f"{name}.body")
+            return {"subject": words(f"{name}.subject", **filled), "body": body}
+        return {
+            "subject": owner_text.subject(
+                self._text(configured.subject, locale), values, f"{where}.subject ({locale})"
+            ),
+            "body": owner_text.body(
+                self._text(configured.body, locale), values, f"{where}.body ({locale})"
+            ),
+        }
+
+    # -- shared
+
+    def _text(self, text: LocalizedText, locale: str) -> str:
+        return text.get(locale, self.program.locales.default)
+
+    def _absolute(self, src: str) -> str:
+        if "://" in src or src.startswith("data:"):
+            return src
+        return f"{self.program.business.site_url.rstrip('/')}/{src.lstrip('/')}"
+
+    def _context(
+        self, locale: str, markers: Markers, *, marketing: bool, web_url: str | None
+    ) -> dict[str, Any]:
+        business = self.program.business
+        words = self.words(locale)
+        return {
+            "lang": locale,
+            "t": words,
+            "fmt": words.formatter,
+            "palette": PALETTE,
+            "styles": STYLES,
+            "marketing": marketing,
+            "web_url": web_url,
+            "links": {slot: markers(slot) for slot in sorted(LINK_SLOTS)},
+            "business": {
+                "name": self._text(business.name, locale),
+                "legal_name": business.legal_name,
+                "postal_address": self._text(business.postal_address, locale),
+                "contact_email": business.contact_email,
+                "site_url": business.site_url,
+                "logo_url": self._absolute(business.logo),
+            },
+        }
+
+    def _compile(self, name: str, context: Mapping[str, Any], markers: Markers) -> Draft:
+        template_name = name + TEMPLATE_SUFFIX
+        source = self._render(template_name, context)
+        try:
+            html = mjml.mjml2html(source)
+        except ValueError as error:
+            raise TemplateProblem(f"{self._path(template_name)}: MJML: {error}") from error
+        text = mjml_to_text(source)
+        return Draft(
+            subject=markers.split(text.subject),
+            preheader=markers.split(text.preheader),
+            html=markers.split(html),
+            text=markers.split(text.body),
+        )
+
+    def _render(self, template_name: str, context: Mapping[str, Any]) -> str:
+        try:
+            return self._env.get_template(template_name).render(context)
+        except (TemplateError, PersonalValueAsData, StringsProblem, TypeError, ValueError) as error:
+            found = template_line(error, TEMPLATE_SUFFIX)
+            where = f"{shown(found[0])}:{found[1]}" if found else self._path(template_name)
+            message = getattr(error, "message", None) or str(error)
+            raise TemplateProblem(f"{where}: {message}") from error
+
+    def _path(self, template_name: str) -> str:
+        try:
+            _, filename, _ = self._env.loader.get_source(self._env, template_name)  # type: ignore[union-attr]
+        except TemplateError:
+            return template_name
+        return shown(filename or template_name)

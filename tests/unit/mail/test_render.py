@@ -1,0 +1,232 @@
+"""Emails compile to drafts: newsletters once per issue and language, one-off emails per person."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from stampbook.mail.draft import LINK_SLOTS, Slot
+from stampbook.mail.problems import TemplateProblem
+from stampbook.mail.reader import PERSONAL_SLOTS, Occasion, personal_values
+from stampbook.mail.render import EMAILS, Renderer
+from stampbook.program import Programme, load_programme
+from stampbook.program.newsletter import Newsletter
+
+from .conftest import LANGUAGES, LINKS, OCCASION, anna, shown, write
+
+WINTER = "2026-12-winter-lots"
+CUPPING = "2027-01-regulars-cupping"
+
+
+def newsletter(programme: Programme, slug: str) -> Newsletter:
+    found = programme.newsletter(slug)
+    assert found is not None
+    return found
+
+
+def test_a_newsletter_is_compiled_once_per_issue_and_language(
+    renderer: Renderer, example: Programme
+) -> None:
+    issue = newsletter(example, WINTER)
+    first = renderer.newsletter(issue, "ru")
+    assert renderer.newsletter(issue, "ru") is first
+    assert renderer.newsletter(issue, "en") is not first
+
+
+def test_personal_values_are_slots_and_filled_per_reader(
+    renderer: Renderer, example: Programme
+) -> None:
+    issue = newsletter(example, CUPPING)
+    draft = renderer.newsletter(issue, "ru")
+    assert draft.subject == (Slot("name"), ", приглашаем на каппинг для своих")
+    assert {"name", "points", "tier", "expiry", "unsubscribe_url"} <= draft.slots()
+    assert draft.slots() <= set(PERSONAL_SLOTS) | LINK_SLOTS
+
+    values = personal_values(anna(name="Анна <b>"), renderer.words("ru"), example.program)
+    html = draft.fill_html({**LINKS, **values})
+    text = draft.fill_text({**LINKS, **values})
+    assert draft.fill_subject(values) == "Анна <b>, приглашаем на каппинг для своих"
+    assert "Анна &lt;b&gt;" in html
+    assert "Анна <b>" not in html
+    assert "Завсегдатай" in html
+    assert "Уровень: Завсегдатай" in text
+    assert 'href="https://mednaya-turka.example/unsubscribe_url?token=a&amp;b"' in html
+    assert "Отписаться (https://mednaya-turka.example/unsubscribe_url?token=a&b)" in text
+    # Nothing of a reader is left in the fixed parts for everyone.
+    fixed = "".join(p for part in (draft.html, draft.text) for p in part if isinstance(p, str))
+    assert "Анна" not in fixed
+    assert not re.search(r"zq\d+slotzq", fixed)
+
+
+def test_a_reader_without_a_name_is_greeted_as_a_friend(
+    renderer: Renderer, example: Programme
+) -> None:
+    values = personal_values(anna(name=" "), renderer.words("en"), example.program)
+    assert values["name"] == "friend"
+    assert values["certificates"].startswith("RUB\u00a02,500.00, code ABCD-EFGH-JKLM")
+    nothing_due = anna(expiring_points=0, certificates=())
+    values = personal_values(nothing_due, renderer.words("ru"), example.program)
+    assert (values["expiry"], values["certificates"]) == ("—", "—")
+
+
+def test_the_newsletter_shows_every_block(renderer: Renderer, example: Programme) -> None:
+    issue = newsletter(example, WINTER)
+    draft = renderer.newsletter(issue, "en")
+    text = shown(draft.text)
+    assert shown(draft.preheader).startswith("Ethiopia, Colombia and Kenya")
+    assert "The winter lots\n\nWe have roasted three new single origins." in text
+    assert "[Three bags of coffee on a wooden table]" in text
+    assert "Shop now: https://mednaya-turka.example/shop/winter" in text
+    assert "A 250 g bag of coffee\n\nFor 600 points\nAny single origin" in text
+    assert "Available: <points>\nPending: <pending_points>\nTier: <tier>" in text
+    assert "See my points: <points_url>" in text
+    assert "View this email in your browser (https://mednaya-turka.example/newsletters/" in text
+    html = shown(draft.html)
+    assert "<strong>Kagumoini</strong>" in html
+    assert 'alt="Three bags of coffee on a wooden table"' in html
+    # The legal footer of a marketing email.
+    assert "ООО «Медная турка»" in html
+    assert "7 Malaya Konyushennaya St" in html
+    assert 'href="<preferences_url>"' in html
+    assert 'href="<unsubscribe_url>"' in html
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_every_newsletter_renders_in_every_language(
+    renderer: Renderer, example: Programme, locale: str
+) -> None:
+    for issue in example.newsletters:
+        draft = renderer.newsletter(issue, locale)
+        assert draft.subject
+        assert draft.preheader
+        assert shown(draft.html).startswith("<!doctype html>")
+        assert f'lang="{locale}"' in shown(draft.html)
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(EMAILS))
+def test_every_email_renders_in_every_language(renderer: Renderer, name: str, locale: str) -> None:
+    draft = renderer.email(name, locale, anna(locale=locale), OCCASION)
+    assert draft.slots() <= LINK_SLOTS  # one person's email: only the signed links vary
+    assert shown(draft.subject).strip()
+    assert shown(draft.preheader).strip()
+    html, text = shown(draft.html), shown(draft.text)
+    assert html.startswith("<!doctype html>")
+    assert "ООО «Медная турка»" in text
+    marketing = {"unsubscribe_url", "preferences_url"} <= draft.slots()
+    assert marketing == EMAILS[name].marketing
+    if marketing:
+        assert "<unsubscribe_url>" in text
+
+
+def test_owner_texts_and_counted_points_in_a_receipt(renderer: Renderer) -> None:
+    draft = renderer.email("thank_you", "ru", anna(), OCCASION)
+    assert shown(draft.subject) == "Спасибо за покупку!"  # automations.yaml
+    assert shown(draft.preheader) == "Вы получили 75 баллов."
+    text = shown(draft.text)
+    assert "Здравствуйте, Анна!" in text
+    assert "Вы получили 75 баллов. Они станут доступны через 14 дней." in text
+    assert "Баллы за эту покупку: 75 баллов\nОни станут доступны 7 декабря 2026" in text
+    assert "Мои баллы: <points_url>" in text
+
+
+def test_a_certificate_email_shows_value_code_and_last_day(renderer: Renderer) -> None:
+    text = shown(renderer.email("certificate_issued", "en", anna(locale="en"), OCCASION).text)
+    assert "Value: RUB\u00a02,500.00\nCode: ABCD-EFGH-JKLM\nValid until: February 21, 2027" in text
+
+
+def test_without_an_automation_the_builtin_words_are_used(campaigns: Path) -> None:
+    (campaigns / "automations.yaml").unlink()
+    renderer = Renderer(load_programme(campaigns))
+    draft = renderer.email("birthday", "bg", anna(name="Мария"), OCCASION)
+    assert shown(draft.subject) == "Честит рожден ден, Мария!"
+    assert "Пожелаваме ви прекрасна година." in shown(draft.text)
+    assert "Нашият подарък: 200 точки бяха добавени към профила ви." in shown(draft.text)
+    expiring = renderer.email("points_expiring", "en", anna(locale="en"), Occasion())
+    assert "Visit us before December 14, 2026 to keep your points." in shown(expiring.text)
+
+
+def test_the_owners_markdown_cannot_break_the_markup(campaigns: Path) -> None:
+    write(
+        campaigns / "automations.yaml",
+        "welcome:\n  subject: Hi {{ name }}\n"
+        "  body: '<script>alert(1)</script> [x](javascript:alert(1)) </mj-text> *{{ name }}*'\n",
+    )
+    draft = Renderer(load_programme(campaigns)).email("welcome", "en", anna(name="*Bo*"))
+    html = shown(draft.html)
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert 'href="javascript' not in html
+    assert "&lt;/mj-text&gt;" in html
+    # The customer's name is shown as written, inside the owner's emphasis.
+    assert "<em>*Bo*</em>" in html
+
+
+def test_a_missing_variable_names_the_template_line_and_variable(campaigns: Path) -> None:
+    write(
+        campaigns / "templates" / "email" / "confirm.mjml.j2",
+        '{% extends "base.mjml.j2" %}\n{% block content %}\n'
+        "<mj-text>{{ reader.nmae }}</mj-text>\n{% endblock %}\n",
+    )
+    renderer = Renderer(load_programme(campaigns))
+    with pytest.raises(TemplateProblem) as problem:
+        renderer.email("confirm", "en", anna())
+    message = str(problem.value)
+    assert re.search(r"templates/email/confirm\.mjml\.j2:3: .*'nmae'", message), message
+
+
+def test_a_missing_variable_in_an_owner_text_names_the_text(campaigns: Path) -> None:
+    write(
+        campaigns / "automations.yaml",
+        "welcome:\n  subject: Hi\n  body:\n    ru: |\n      Привет!\n\n      У вас {{ pointz }}.\n"
+        "    en: Hi\n",
+    )
+    renderer = Renderer(load_programme(campaigns))
+    with pytest.raises(TemplateProblem) as problem:
+        renderer.email("welcome", "ru", anna())
+    assert str(problem.value) == (
+        "automations.yaml: welcome.body (ru), line 3: 'pointz' is undefined"
+    )
+
+
+def test_a_newsletter_cannot_decide_by_a_readers_value(campaigns: Path) -> None:
+    write(
+        campaigns / "templates" / "email" / "newsletter.mjml.j2",
+        '{% extends "base.mjml.j2" %}\n{% block content %}\n'
+        "{% if reader.points > 100 %}<mj-text>rich</mj-text>{% endif %}\n{% endblock %}\n",
+    )
+    programme = load_programme(campaigns)
+    issue = newsletter(programme, WINTER)
+    with pytest.raises(TemplateProblem) as problem:
+        Renderer(programme).newsletter(issue, "ru")
+    message = str(problem.value)
+    assert "newsletter.mjml.j2:3: 'points' differs from reader to reader" in message
+
+
+def test_an_owner_template_replaces_the_builtin_one(campaigns: Path) -> None:
+    write(
+        campaigns / "templates" / "email" / "confirm.mjml.j2",
+        '{% extends "base.mjml.j2" %}\n{% block subject %}Да или нет?{% endblock %}\n'
+        '{% block content %}<mj-button href="{{ links.confirm_url }}">Да</mj-button>'
+        "{% endblock %}\n",
+    )
+    draft = Renderer(load_programme(campaigns)).email("confirm", "ru", anna())
+    assert shown(draft.subject) == "Да или нет?"
+    assert "Да: <confirm_url>" in shown(draft.text)
+
+
+def test_broken_mjml_is_reported_with_the_template(campaigns: Path) -> None:
+    write(campaigns / "templates" / "email" / "confirm.mjml.j2", "<mjml><mj-body>\n")
+    with pytest.raises(TemplateProblem, match=r"confirm\.mjml\.j2: MJML: "):
+        Renderer(load_programme(campaigns)).email("confirm", "ru", anna())
+
+
+def test_an_email_without_what_it_is_about_is_refused(renderer: Renderer) -> None:
+    with pytest.raises(TemplateProblem, match="the thank_you email needs points_earned"):
+        renderer.email("thank_you", "ru", anna())
+    with pytest.raises(TemplateProblem, match="no email called 'thanks'"):
+        renderer.email("thanks", "ru", anna())
+    with pytest.raises(TemplateProblem, match="no greeting 'easter'"):
+        renderer.email("holiday", "ru", anna(), Occasion(greeting="easter"))
