@@ -1,4 +1,4 @@
-"""The owner's command line: `stampbook check`, `schema`, `init`, `show`."""
+"""The owner's command line: `stampbook check`, `schema`, `init`, `show`, `store`, ..."""
 
 from __future__ import annotations
 
@@ -136,9 +136,11 @@ def _stale_schemas(campaigns: Path, programme: Programme, *, required: bool = Fa
 
 def _register_loyalty_commands() -> None:
     from .cli_loyalty import COMMANDS
+    from .cli_store import store
 
     for command in COMMANDS:
         main.add_command(command)
+    main.add_command(store)
 
 
 _register_loyalty_commands()

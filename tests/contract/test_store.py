@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from stampbook.store.base import (
     IdempotencyConflict,
     Request,
     Store,
+    StoreError,
     UnknownCustomer,
 )
 
@@ -29,6 +31,10 @@ from .conftest import T0, customer
 
 def entry(key: str, points: int, kind: EntryKind = EntryKind.ADJUST) -> Entry:
     return Entry(kind, points, T0, T0, key, "v1", reason="test")
+
+
+def adding(*entries: Entry) -> Callable[[History], Change]:
+    return lambda history: Change({}, tuple(("c1", e) for e in entries))
 
 
 def test_customers_are_found_by_id_and_email(store: Store) -> None:
@@ -247,3 +253,35 @@ def test_questionnaire_answers_are_kept_once(store: Store) -> None:
     later = Feedback("f2", "c1", FeedbackReason.OTHER, T0 + timedelta(days=1))
     store.record_feedback(later)
     assert store.feedback("c1") == [answer, later]
+
+
+def test_adding_many_keeps_the_known_ones_as_they_are(store: Store) -> None:
+    store.add_customer(customer())
+    newcomers = [customer(f"n{n:03}", f"n{n}@example.com") for n in range(120)]
+    again = customer("c9", "anna@example.com")  # a known email under a new id
+    twice = customer("n999", "n7@example.com")  # the same email twice in one file
+    added = store.add_customers([newcomers[0], again, *newcomers[1:], twice])
+    assert added == newcomers
+    assert store.customer_by_email("anna@example.com") == customer()
+    assert store.customer("c9") is None
+    assert len(list(store.customer_ids())) == 121
+
+
+def test_a_new_email_moves_the_customer_and_a_taken_one_is_refused(store: Store) -> None:
+    store.add_customer(customer())
+    store.add_customer(customer("c2", "boris@example.com"))
+    moved = replace(customer(), email="anna.p@example.com")
+    store.update_customer(moved)
+    assert store.customer_by_email("anna.p@example.com") == moved
+    assert store.customer_by_email("anna@example.com") is None
+    with pytest.raises(StoreError):
+        store.update_customer(replace(moved, email="boris@example.com"))
+    assert store.customer("c1") == moved
+    assert store.customer_by_email("boris@example.com") == customer("c2", "boris@example.com")
+
+
+def test_a_long_history_reads_back_whole_and_in_order(store: Store) -> None:
+    store.add_customer(customer())
+    for n in range(60):
+        store.commit("c1", Request(f"k{n}", "f"), adding(entry(f"e{n}", n)))
+    assert [e.idempotency_key for e in store.history("c1").entries] == [f"e{n}" for n in range(60)]
