@@ -1,13 +1,14 @@
-"""What only the DynamoDB adapter promises: transaction limits and a missing table, named."""
+"""What only the DynamoDB adapter promises: its limits and a missing table, named."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
 from stampbook.loyalty.ledger import Entry, EntryKind
-from stampbook.store.base import Change, Request, StoreUnavailable
+from stampbook.store.base import Change, CustomerExists, Request, StoreError, StoreUnavailable
 from stampbook.store.dynamodb import ChangeTooLarge, DynamoStore
 
 from .conftest import T0, customer, fresh_table
@@ -35,3 +36,11 @@ def test_a_missing_table_says_how_to_create_it(dynamodb_local: str) -> None:
     store = DynamoStore("no-such-table", endpoint_url=dynamodb_local)
     with pytest.raises(StoreUnavailable, match="stampbook store init"):
         store.customer("c1")
+
+
+def test_an_item_over_the_size_limit_is_refused_at_once(tables: DynamoStore) -> None:
+    huge = replace(customer(), name="A" * 500_000)  # DynamoDB items hold at most 400 KB
+    with pytest.raises(StoreError) as refused:
+        tables.add_customer(huge)
+    assert not isinstance(refused.value, CustomerExists | StoreUnavailable)
+    assert tables.customer("c1") is None

@@ -139,6 +139,11 @@ class Cancelled(StoreError):
     def transient(self) -> bool:
         return any(reason in TRANSIENT for reason in self.reasons)
 
+    def refusal(self) -> StoreError | None:
+        """A reason that is neither a condition nor contention (say, an item too large)."""
+        odd = [r for r in self.reasons if r not in TRANSIENT | {"None", "ConditionalCheckFailed"}]
+        return StoreError(f"DynamoDB refused the transaction: {', '.join(odd)}") if odd else None
+
 
 class DynamoStore:
     def __init__(
@@ -456,11 +461,17 @@ class DynamoStore:
     def _transact(self, plan: Plan) -> None:
         # A fresh token per attempt: botocore's own retries of this very call are
         # then idempotent, and no two attempts can be mistaken for one another.
-        with self._driver():
-            self.client.transact_write_items(
-                TransactItems=plan.writes,  # type: ignore[arg-type]
-                ClientRequestToken=uuid.uuid4().hex,
-            )
+        try:
+            with self._driver():
+                self.client.transact_write_items(
+                    TransactItems=plan.writes,  # type: ignore[arg-type]
+                    ClientRequestToken=uuid.uuid4().hex,
+                )
+        except Cancelled as cancelled:
+            refusal = cancelled.refusal()
+            if refusal is not None:
+                raise refusal from cancelled
+            raise
 
     def _transact_patiently(self, plan: Plan) -> None:
         """Write `plan`, again after a pause while it only met contention."""
