@@ -89,10 +89,20 @@ def purchases_with_writers(loyalty: LoyaltyService, store: DynamoStore, count: i
         f"   ({count} in {elapsed:.2f} s)"
     )
 
+    imported = [(f"c{n % customers:05}", _order(50_000 + n, 100 + n % 900)) for n in range(1000)]
+    start = time.perf_counter()
+    outcomes = loyalty.record_purchases(imported)
+    elapsed = time.perf_counter() - start
+    assert not any(isinstance(outcome, Exception) for outcome in outcomes)
+    print(
+        f"purchase import, a batch of 1 000 orders         {len(imported) / elapsed:8.0f} /s"
+        f"   (one transaction per order, customers side by side)"
+    )
+
     def buy_for_one(n: int) -> None:
         loyalty.record_purchase("c00000", _order(100_000 + n, 100))
 
-    contended = 200
+    contended = 100
     elapsed = _timed(buy_for_one, contended)
     print(
         f"purchases, {WRITERS} concurrent writers, one customer   {contended / elapsed:8.0f} /s"
