@@ -7,12 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .loyalty.rules import Rules
 from .program import Programme, load_programme
 from .services.loyalty import LoyaltyService
 from .store.base import Store
 from .store.sqlite import SqliteStore
+
+if TYPE_CHECKING:
+    from .store.dynamodb import DynamoStore
 
 
 class SettingsError(ValueError):
@@ -24,6 +28,10 @@ class Settings:
     campaigns: Path = Path("campaigns")
     store: str = "sqlite"
     database: Path = Path("data/stampbook.db")
+    # DynamoDB: the table, and an endpoint for DynamoDB Local (unset on AWS).
+    # The region and credentials come from the usual AWS environment.
+    table: str = "stampbook"
+    dynamodb_endpoint: str | None = None
     # A fixed "now" (ISO 8601) for rehearsals and tests: what would tonight's
     # run do on 1 January? Unset in normal use.
     now: datetime | None = None
@@ -34,6 +42,8 @@ class Settings:
             "campaigns": Path(os.environ.get("STAMPBOOK_CAMPAIGNS", "campaigns")),
             "store": os.environ.get("STAMPBOOK_STORE", "sqlite"),
             "database": Path(os.environ.get("STAMPBOOK_DB", "data/stampbook.db")),
+            "table": os.environ.get("STAMPBOOK_TABLE", "stampbook"),
+            "dynamodb_endpoint": os.environ.get("STAMPBOOK_DYNAMODB_ENDPOINT") or None,
             "now": _moment(os.environ.get("STAMPBOOK_NOW")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -55,10 +65,20 @@ def _moment(text: str | None) -> datetime | None:
 
 
 def open_store(settings: Settings) -> Store:
-    if settings.store != "sqlite":
-        raise SettingsError(f"unknown store {settings.store!r}; this build knows 'sqlite'")
-    settings.database.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteStore(settings.database)
+    if settings.store == "sqlite":
+        settings.database.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteStore(settings.database)
+    if settings.store == "dynamodb":
+        return open_dynamodb(settings)
+    raise SettingsError(
+        f"unknown store {settings.store!r}; this build knows 'sqlite' and 'dynamodb'"
+    )
+
+
+def open_dynamodb(settings: Settings) -> DynamoStore:
+    from .store.dynamodb import DynamoStore
+
+    return DynamoStore(settings.table, endpoint_url=settings.dynamodb_endpoint)
 
 
 def utc_now() -> datetime:

@@ -1,4 +1,4 @@
-"""The owner's command line: `stampbook check`, `schema`, `init`, `show`."""
+"""The owner's command line: `stampbook check`, `schema`, `init`, `show`, `store`, ..."""
 
 from __future__ import annotations
 
@@ -138,8 +138,9 @@ def _register_loyalty_commands() -> None:
     from .cli_keys import keys
     from .cli_loyalty import COMMANDS
     from .cli_serve import serve
+    from .cli_store import store
 
-    for command in (*COMMANDS, keys, serve):
+    for command in (*COMMANDS, keys, serve, store):
         main.add_command(command)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import ledger, programme, render
+from . import dynamodb, ledger, programme, render
 
 if __name__ == "__main__":
     print("== loading the programme")
@@ -11,3 +11,5 @@ if __name__ == "__main__":
     ledger.main()
     print("== email rendering")
     render.main()
+    print("== the ledger on DynamoDB Local")
+    dynamodb.main()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,17 +14,41 @@ from stampbook.customers import Customer
 from stampbook.loyalty.rules import Rules
 from stampbook.program import load_programme
 from stampbook.store.base import Store
-from stampbook.store.sqlite import SqliteStore
+
+from .backends import Backend
 
 EXAMPLE = Path(__file__).parents[2] / "campaigns"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    backend = SqliteStore(tmp_path / "stampbook.db")
-    yield backend
-    backend.close()
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """A fresh, empty store: a new SQLite file, or a new DynamoDB table of its own."""
+    if request.param == "sqlite":
+        yield Backend("sqlite", str(tmp_path / "stampbook.db"))
+        return
+    with fresh_table(request.getfixturevalue("dynamodb_local")) as backend:
+        yield backend
+
+
+@contextmanager
+def fresh_table(endpoint: str) -> Iterator[Backend]:
+    """A DynamoDB table of a test's own, dropped afterwards."""
+    backend = Backend("dynamodb", f"stampbook-{uuid.uuid4().hex}", endpoint)
+    tables = backend.open_dynamodb()
+    tables.create_table()
+    try:
+        yield backend
+    finally:
+        tables.delete_table()
+        tables.close()
+
+
+@pytest.fixture
+def store(backend: Backend) -> Iterator[Store]:
+    opened = backend.open()
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """Many tills at once: a purchase credits once, redemptions never overdraw.
 
-Threads share one store object (one connection each); processes open the
-same SQLite file on their own, as separate Lambda-like workers would.
+Threads share one store object (one SQLite connection each, or one DynamoDB
+client); processes open the same SQLite file or DynamoDB table on their
+own, as separate Lambda-like workers would.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from stampbook.loyalty.errors import NotEnoughPoints
@@ -18,33 +18,33 @@ from stampbook.loyalty.orders import Order, OrderLine
 from stampbook.loyalty.rules import Rules
 from stampbook.program import load_programme
 from stampbook.services.loyalty import LoyaltyService
-from stampbook.store.sqlite import SqliteStore
 
+from .backends import Backend
 from .conftest import EXAMPLE, T0, customer
 
 ORDER = Order("till-1-0042", T0, "RUB", (OrderLine("1", "beans", Decimal(1000)),))
 
 
-def service(path: Path, rules: Rules) -> LoyaltyService:
-    return LoyaltyService(SqliteStore(path), rules, clock=lambda: T0)
+def service(backend: Backend, rules: Rules) -> LoyaltyService:
+    return LoyaltyService(backend.open(), rules, clock=lambda: T0)
 
 
-def prepared(path: Path, rules: Rules, points: int = 0) -> LoyaltyService:
-    loyalty = service(path, rules)
+def prepared(backend: Backend, rules: Rules, points: int = 0) -> LoyaltyService:
+    loyalty = service(backend, rules)
     loyalty.store.add_customer(customer())
     if points:
         loyalty.adjust("c1", points, "opening balance", "opening")
     return loyalty
 
 
-def _purchase_in_process(path: str) -> dict[str, Any]:
-    loyalty = service(Path(path), Rules.of(load_programme(EXAMPLE)))
+def _purchase_in_process(backend: Backend) -> dict[str, Any]:
+    loyalty = service(backend, Rules.of(load_programme(EXAMPLE)))
     return loyalty.record_purchase("c1", ORDER)
 
 
-def _redeem_in_process(args: tuple[str, int]) -> bool:
-    path, n = args
-    loyalty = service(Path(path), Rules.of(load_programme(EXAMPLE)))
+def _redeem_in_process(args: tuple[Backend, int]) -> bool:
+    backend, n = args
+    loyalty = service(backend, Rules.of(load_programme(EXAMPLE)))
     try:
         loyalty.redeem("c1", "espresso", f"till-{n}")
     except NotEnoughPoints:
@@ -52,8 +52,8 @@ def _redeem_in_process(args: tuple[str, int]) -> bool:
     return True
 
 
-def test_one_purchase_sent_100_times_at_once_credits_once(tmp_path: Path, rules: Rules) -> None:
-    loyalty = prepared(tmp_path / "db", rules)
+def test_one_purchase_sent_100_times_at_once_credits_once(backend: Backend, rules: Rules) -> None:
+    loyalty = prepared(backend, rules)
     with ThreadPoolExecutor(max_workers=25) as pool:
         answers = list(pool.map(lambda _: loyalty.record_purchase("c1", ORDER), range(100)))
     history = loyalty.store.history("c1")
@@ -64,17 +64,16 @@ def test_one_purchase_sent_100_times_at_once_credits_once(tmp_path: Path, rules:
     assert all(answer == answers[0] for answer in answers)
 
 
-def test_one_purchase_from_8_processes_credits_once(tmp_path: Path, rules: Rules) -> None:
-    path = tmp_path / "db"
-    loyalty = prepared(path, rules)
+def test_one_purchase_from_8_processes_credits_once(backend: Backend, rules: Rules) -> None:
+    loyalty = prepared(backend, rules)
     with multiprocessing.get_context("spawn").Pool(8) as pool:
-        answers = pool.map(_purchase_in_process, [str(path)] * 100)
+        answers = pool.map(_purchase_in_process, [backend] * 100)
     assert [e.points for e in loyalty.store.history("c1").entries] == [100]
     assert all(answer == answers[0] for answer in answers)
 
 
-def test_50_redemptions_at_once_against_points_for_10(tmp_path: Path, rules: Rules) -> None:
-    loyalty = prepared(tmp_path / "db", rules, points=10 * 120 + 119)
+def test_50_redemptions_at_once_against_points_for_10(backend: Backend, rules: Rules) -> None:
+    loyalty = prepared(backend, rules, points=10 * 120 + 119)
 
     def attempt(n: int) -> bool:
         try:
@@ -89,10 +88,9 @@ def test_50_redemptions_at_once_against_points_for_10(tmp_path: Path, rules: Rul
     assert loyalty.store.history("c1").balance(T0).available == 119
 
 
-def test_50_redemptions_from_processes_never_overdraw(tmp_path: Path, rules: Rules) -> None:
-    path = tmp_path / "db"
-    loyalty = prepared(path, rules, points=10 * 120)
+def test_50_redemptions_from_processes_never_overdraw(backend: Backend, rules: Rules) -> None:
+    loyalty = prepared(backend, rules, points=10 * 120)
     with multiprocessing.get_context("spawn").Pool(8) as pool:
-        outcomes = pool.map(_redeem_in_process, [(str(path), n) for n in range(50)])
+        outcomes = pool.map(_redeem_in_process, [(backend, n) for n in range(50)])
     assert outcomes.count(True) == 10
     assert loyalty.store.history("c1").balance(T0).available == 0

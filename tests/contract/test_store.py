@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus, current_status
+from stampbook.audience.mail_events import MailEvent, MailEventKind
 from stampbook.feedback import Feedback, FeedbackReason
 from stampbook.integrations import issue_key
 from stampbook.loyalty.errors import NotEnoughPoints
@@ -23,6 +24,7 @@ from stampbook.store.base import (
     IdempotencyConflict,
     Request,
     Store,
+    StoreError,
     UnknownCustomer,
 )
 
@@ -31,6 +33,10 @@ from .conftest import T0, customer
 
 def entry(key: str, points: int, kind: EntryKind = EntryKind.ADJUST) -> Entry:
     return Entry(kind, points, T0, T0, key, "v1", reason="test")
+
+
+def adding(*entries: Entry) -> Callable[[History], Change]:
+    return lambda history: Change({}, tuple(("c1", e) for e in entries))
 
 
 def test_customers_are_found_by_id_and_email(store: Store) -> None:
@@ -275,3 +281,48 @@ def test_integration_keys_are_kept_hashed_and_revoked_once(store: Store) -> None
     assert revoked is not None
     assert revoked.revoked_at == T0
     assert store.integration_key("unknown") is None
+
+
+def test_adding_many_keeps_the_known_ones_as_they_are(store: Store) -> None:
+    store.add_customer(customer())
+    newcomers = [customer(f"n{n:03}", f"n{n}@example.com") for n in range(120)]
+    again = customer("c9", "anna@example.com")  # a known email under a new id
+    twice = customer("n999", "n7@example.com")  # the same email twice in one file
+    added = store.add_customers([newcomers[0], again, *newcomers[1:], twice])
+    assert added == newcomers
+    assert store.customer_by_email("anna@example.com") == customer()
+    assert store.customer("c9") is None
+    assert len(list(store.customer_ids())) == 121
+
+
+def test_a_new_email_moves_the_customer_and_a_taken_one_is_refused(store: Store) -> None:
+    store.add_customer(customer())
+    store.add_customer(customer("c2", "boris@example.com"))
+    moved = replace(customer(), email="anna.p@example.com")
+    store.update_customer(moved)
+    assert store.customer_by_email("anna.p@example.com") == moved
+    assert store.customer_by_email("anna@example.com") is None
+    with pytest.raises(StoreError):
+        store.update_customer(replace(moved, email="boris@example.com"))
+    assert store.customer("c1") == moved
+    assert store.customer_by_email("boris@example.com") == customer("c2", "boris@example.com")
+
+
+def test_a_long_history_reads_back_whole_and_in_order(store: Store) -> None:
+    store.add_customer(customer())
+    for n in range(60):
+        store.commit("c1", Request(f"k{n}", "f"), adding(entry(f"e{n}", n)))
+    assert [e.idempotency_key for e in store.history("c1").entries] == [f"e{n}" for n in range(60)]
+
+
+def test_a_mail_event_is_kept_once_under_its_customer(store: Store) -> None:
+    store.add_customer(customer())
+    bounce = MailEvent("sns-1:anna@example.com", MailEventKind.BOUNCE, "anna@example.com", T0)
+    owned = replace(bounce, message_id="ses-1", detail="General", customer_id="c1")
+    assert store.record_mail_event(owned) is True
+    assert store.record_mail_event(owned) is False
+    stranger = MailEvent("sns-1:x@example.org", MailEventKind.BOUNCE, "x@example.org", T0)
+    assert store.record_mail_event(stranger) is True
+    assert store.record_mail_event(stranger) is False
+    assert store.mail_events("c1") == [owned]
+    assert store.history("c1").entries == ()  # kept beside the history, not in it

@@ -1,0 +1,134 @@
+"""The one DynamoDB table Stampbook keeps everything in, and its keys.
+
+Single-table design: a customer's partition holds their profile and
+everything the loyalty engine reads, so one strongly consistent query
+returns a whole `History`. Names that must be unique across customers (an
+email, an order id, ...) are claimed by small items of their own, put in
+the same transaction as what they name.
+
+| item                       | pk                    | sk                                       |
+|----------------------------|-----------------------|------------------------------------------|
+| customer profile + version | `CUSTOMER#<id>`       | `PROFILE` (gsi1: `CUSTOMERS` / `<id>`)   |
+| ledger entry               | `CUSTOMER#<id>`       | `LOYALTY#ENTRY#<version>#<n>`            |
+| order                      | `CUSTOMER#<id>`       | `LOYALTY#ORDER#<placed at>#<order id>`   |
+| refund                     | `CUSTOMER#<id>`       | `LOYALTY#REFUND#<refunded at>#<id>`      |
+| certificate                | `CUSTOMER#<id>`       | `LOYALTY#CERTIFICATE#<issued at>#<id>`   |
+| consent record             | `CUSTOMER#<id>`       | `CONSENT#<at>#<sequence>`                |
+| questionnaire answer       | `CUSTOMER#<id>`       | `FEEDBACK#<at>#<feedback id>`            |
+| bounce, complaint, delivery| `CUSTOMER#<id>`       | `EVENT#<at>#<event id>`                  |
+| integration key (hashed)   | `INTEGRATION#<key id>`| `KEY` (gsi1: `INTEGRATION_KEYS` / `<id>`)|
+| finished request           | `REQUEST#<key>`       | `REQUEST`                                |
+| unique name (a claim)      | `<KIND>#<name>`       | `CLAIM`                                  |
+
+Claimed kinds: `EMAIL`, `REFERRAL` (code), `ORDER`, `REFUND`, `CERTIFICATE`
+(code), `FEEDBACK` (id), `MAILEVENT` (id; an event for no customer is its
+claim alone).
+
+| access pattern                  | how                                                      |
+|---------------------------------|----------------------------------------------------------|
+| customer by id                  | GetItem `CUSTOMER#<id>` / `PROFILE`                      |
+| customer by email               | GetItem `EMAIL#<email>` / `CLAIM`, then by id            |
+| customer by card code           | GetItem `REFERRAL#<code>` / `CLAIM`, then by id          |
+| integration key (every request) | GetItem `INTEGRATION#<key id>` / `KEY`                   |
+| a customer's history            | Query `CUSTOMER#<id>`, sk >= `LOYALTY#` (ends at PROFILE)|
+| consents, answers of a customer | Query `CUSTOMER#<id>`, sk begins with `CONSENT#` / `FEEDBACK#` |
+| was this request done?          | GetItem `REQUEST#<key>` / `REQUEST`                      |
+| every customer (nightly run)    | Query gsi1 `CUSTOMERS`, sorted by id                     |
+
+The gsi1 listing is for the nightly job and exports, not a request path; it
+projects keys only, so a profile update that leaves the keys alone writes
+nothing to the index. All customers share one index partition: fine for a
+small business (imports of new customers are capped near 1 000/s by it).
+Pending campaign sends will follow the same sparse-index pattern
+(`CAMPAIGN#<id>#PENDING` in gsi1pk) when the store keeps them.
+
+Times in sort keys are UTC with a fixed width, so text order is time order.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+PK = "pk"
+SK = "sk"
+LISTING = "gsi1"
+LISTING_PK = "gsi1pk"
+LISTING_SK = "gsi1sk"
+
+PROFILE = "PROFILE"
+REQUEST = "REQUEST"
+CLAIM = "CLAIM"
+LOYALTY = "LOYALTY#"  # every history item's sort key starts so; PROFILE sorts after them
+ENTRY = "LOYALTY#ENTRY#"
+ORDER = "LOYALTY#ORDER#"
+REFUND = "LOYALTY#REFUND#"
+CERTIFICATE = "LOYALTY#CERTIFICATE#"
+CONSENT = "CONSENT#"
+FEEDBACK = "FEEDBACK#"
+# Sorts before LOYALTY#, so a history query (sk >= LOYALTY#) never reads it.
+MAIL_EVENT = "EVENT#"
+INTEGRATION_KEY = "KEY"
+EVERY_INTEGRATION_KEY = "INTEGRATION_KEYS"
+EVERY_CUSTOMER = "CUSTOMERS"
+
+
+def table_definition(name: str) -> dict[str, Any]:
+    """`CreateTable` arguments: the one definition of the table and its index."""
+    return {
+        "TableName": name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [
+            {"AttributeName": attribute, "AttributeType": "S"}
+            for attribute in (PK, SK, LISTING_PK, LISTING_SK)
+        ],
+        "KeySchema": [
+            {"AttributeName": PK, "KeyType": "HASH"},
+            {"AttributeName": SK, "KeyType": "RANGE"},
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": LISTING,
+                "KeySchema": [
+                    {"AttributeName": LISTING_PK, "KeyType": "HASH"},
+                    {"AttributeName": LISTING_SK, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            }
+        ],
+    }
+
+
+def cloudformation_resource(name: str) -> dict[str, Any]:
+    """The same table as an `AWS::DynamoDB::Table` resource for the deploy template."""
+    definition = table_definition(name)
+    return {
+        "Type": "AWS::DynamoDB::Table",
+        "DeletionPolicy": "Retain",  # the customer file outlives any stack
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            **definition,
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+        },
+    }
+
+
+def customer_key(customer_id: str) -> str:
+    return f"CUSTOMER#{customer_id}"
+
+
+def claim_key(kind: str, name: str) -> str:
+    """The partition that makes `name` unique among all of its `kind` (EMAIL, ORDER, ...)."""
+    return f"{kind}#{name}"
+
+
+def integration_key_partition(key_id: str) -> str:
+    return f"INTEGRATION#{key_id}"
+
+
+def request_key(key: str) -> str:
+    return f"REQUEST#{key}"
+
+
+def sort_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
