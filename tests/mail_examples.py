@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from stampbook.mail.address import Mailbox
 from stampbook.mail.draft import Draft, Slot
-from stampbook.mail.links import Links
+from stampbook.mail.links import SLOT_PURPOSES, Links
 from stampbook.mail.message import Kind, ListId, PreparedDraft, Recipient, Sender
 from stampbook.mail.tokens import Keyring, SigningKey
 
@@ -67,10 +67,23 @@ def newsletter(draft: Draft = NEWSLETTER, sender: Sender = SENDER) -> PreparedDr
     return PreparedDraft(draft, sender, Kind.MARKETING, LINKS, clock=lambda: NOW)
 
 
+def anna_values(**values: str) -> dict[str, str]:
+    return {"first_name": "Анна", "points": "1 250", "tier": "Завсегдатай"} | values
+
+
 def anna(**values: str) -> Recipient:
     return Recipient(
         "anna.petrova@example.com",
         "c0000042",
         "Анна Петрова",
-        {"first_name": "Анна", "points": "1 250", "tier": "Завсегдатай"} | values,
+        anna_values(**values),
     )
+
+
+def signed_links(customer_id: str) -> dict[str, str]:
+    """The links as the message builder must sign them at NOW: tokens are deterministic."""
+    return {
+        slot: LINKS.page(purpose)
+        + KEYS.sign_until(purpose, customer_id, int(NOW) + LINKS.lifetime_seconds(purpose))
+        for slot, purpose in SLOT_PURPOSES.items()
+    }

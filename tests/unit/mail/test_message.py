@@ -36,6 +36,7 @@ from tests.mail_examples import (
     SENDER,
     anna,
     newsletter,
+    signed_links,
 )
 
 MOMENT = datetime.fromtimestamp(NOW, UTC)
@@ -338,15 +339,6 @@ SUBJECT_FIXED = st.text(
     st.characters(exclude_categories=["Cs", "Cc", "Zl", "Zp"]), max_size=60
 ).map(lambda text: " ".join(text.split()))
 SLOTS = st.sampled_from(["first_name", "points", "tier", "unsubscribe_url", "points_url"])
-
-
-def signed_links(customer_id: str) -> dict[str, str]:
-    """The links as the message builder must sign them at NOW: tokens are deterministic."""
-    return {
-        slot: LINKS.page(purpose)
-        + KEYS.sign_until(purpose, customer_id, int(NOW) + LINKS.lifetime_seconds(purpose))
-        for slot, purpose in SLOT_PURPOSES.items()
-    }
 
 
 def pieces(fixed: st.SearchStrategy[str]) -> st.SearchStrategy[tuple[str | Slot, ...]]:
