@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from functools import lru_cache
 
 _SOFT_BREAK = b"=\r\n"
 _MAX_LINE = 76  # characters per encoded body line, the '=' of a soft break included
@@ -89,6 +90,7 @@ def encoded_words(text: str) -> bytes:
     return b"\r\n ".join(words)
 
 
+@lru_cache(maxsize=4096)  # subjects and names repeat across an audience
 def unstructured(text: str) -> bytes:
     """A Subject: printable ASCII folded at spaces, anything else as encoded words."""
     if not text:
@@ -109,6 +111,7 @@ def unstructured(text: str) -> bytes:
     return "\r\n ".join(lines).encode()
 
 
+@lru_cache(maxsize=4096)
 def phrase(text: str) -> bytes:
     """A display name: atoms as they are, anything else as encoded words."""
     if _ATOMS.fullmatch(text) and len(text) <= 60:

@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from enum import StrEnum
+from functools import lru_cache
 from itertools import count
 
 from .address import Mailbox, domain_of, email_address
 from .draft import Draft, MissingSlot, Pieces, Slot
 from .encoding import name_and_address, one_line, phrase, quoted_printable, unstructured
 from .links import SLOT_PURPOSES, Links
-from .tokens import Purpose
+from .tokens import Purpose, token_subject
 
 
 class Kind(StrEnum):
@@ -123,10 +124,12 @@ class PreparedDraft:
         self._clock = clock
         slots = draft.slots()
         self._links_needed = [
-            (slot, purpose, links.page(purpose), links.lifetime_seconds(purpose))
+            (slot, purpose, links.page(purpose))
             for slot, purpose in SLOT_PURPOSES.items()
             if slot in slots
         ]
+        self._heads_second = -1
+        self._heads_now: dict[Purpose, str] = {}
         self._unsubscribe = kind is Kind.MARKETING
         self._text_plan = _plan(draft.text)
         self._html_plan = _plan(draft.html)
@@ -174,7 +177,7 @@ class PreparedDraft:
         if unsubscribe_token is not None:
             head.append(self._list_unsubscribe(unsubscribe_token))
         head.append(self._head)
-        text = _fill(self._text_plan, self._text_slots, values, quoted_printable)
+        text = _fill(self._text_plan, self._text_slots, values, _qp_text)
         html = _fill(self._html_plan, self._html_slots, values, _qp_html)
         data = b"".join((*head, self._text_head, *text, self._html_head, *html, self._tail))
         return Message(self._sender.envelope, to.address, message_id, subject, self._kind, data)
@@ -187,19 +190,33 @@ class PreparedDraft:
     def _values(self, recipient: Recipient, now: int) -> tuple[dict[str, str], str | None]:
         """The person's values with their signed links, and their unsubscribe token."""
         values = dict(recipient.values)
-        keyring = self._links.keyring
-        for slot, purpose, page, lifetime in self._links_needed:
-            subject = recipient.order_id if purpose is Purpose.FEEDBACK else recipient.customer_id
-            if not subject:
-                raise RecipientError(f"{slot} needs an order id for {recipient.address}")
-            values[slot] = page + keyring.sign_until(purpose, subject, now + lifetime)
+        seal = self._links.keyring.seal
+        customer = token_subject(recipient.customer_id)
+        heads = self._heads(now)
+        for slot, purpose, page in self._links_needed:
+            if purpose is Purpose.FEEDBACK:
+                if not recipient.order_id:
+                    raise RecipientError(f"{slot} needs an order id for {recipient.address}")
+                values[slot] = page + seal(heads[purpose] + token_subject(recipient.order_id))
+            else:
+                values[slot] = page + seal(heads[purpose] + customer)
         if not self._unsubscribe:
             return values, None
         url = values.get("unsubscribe_url")
         if url is not None:
             return values, url.rpartition("?t=")[2]
-        expires = now + self._links.lifetime_seconds(Purpose.UNSUBSCRIBE)
-        return values, keyring.sign_until(Purpose.UNSUBSCRIBE, recipient.customer_id, expires)
+        return values, seal(heads[Purpose.UNSUBSCRIBE] + customer)
+
+    def _heads(self, now: int) -> dict[Purpose, str]:
+        """Token heads (key, purpose, expiry) for this second, made once per second."""
+        if now != self._heads_second:
+            self._heads_second = now
+            keyring, links = self._links.keyring, self._links
+            self._heads_now = {
+                purpose: keyring.head(purpose, now + links.lifetime_seconds(purpose))
+                for purpose in Purpose
+            }
+        return self._heads_now
 
     def _list_unsubscribe(self, token: str) -> bytes:
         # One URL per folded line and never an encoded word: a URL broken by a
@@ -273,6 +290,12 @@ def _has_slots(pieces: Pieces) -> bool:
     return any(isinstance(piece, Slot) for piece in pieces)
 
 
+# Personal values repeat across an audience (first names, tiers, balances):
+# each is encoded once while it stays among the recent few thousand.
+_qp_text = lru_cache(maxsize=4096)(quoted_printable)
+
+
+@lru_cache(maxsize=4096)
 def _qp_html(value: str) -> bytes:
     # The same escaping as Draft.fill_html; the tests hold the two together.
     return quoted_printable(html.escape(value, quote=True))
