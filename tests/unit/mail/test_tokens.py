@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hmac
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -182,3 +184,11 @@ def _accepted(keys: Keyring, token: str) -> bool:
     except TamperedToken:
         return False
     return True
+
+
+@pytest.mark.parametrize("secret", [b"s" * 16, b"s" * 64, b"long key " * 20])
+def test_the_signature_is_standard_hmac_sha256(secret: bytes) -> None:
+    token = Keyring([SigningKey("k1", secret)]).sign(Purpose.CONFIRM, "c1", NOW)
+    body, _, mac = token.rpartition(".")
+    expected = hmac.digest(secret, body.encode(), "sha256")[:16]
+    assert base64.urlsafe_b64decode(mac + "==") == expected
