@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .loyalty.rules import Rules
+from .mail.tokens import Keyring, KeySettingsError, local_keyring, parse_keys
+from .mail.transports.base import Retrying, Transport
+from .mail.transports.outbox import Outbox
+from .mail.transports.ses import SesSettings, SesTransport
+from .mail.transports.smtp import SmtpSettings, SmtpTransport
 from .program import Programme, load_programme
 from .services.loyalty import LoyaltyService
 from .store.base import Store
@@ -24,6 +30,67 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """How mail leaves and how its links are signed; the outbox folder needs no setup."""
+
+    transport: str = "outbox"  # outbox | smtp | ses
+    outbox: Path = Path("data/outbox")
+    smtp: SmtpSettings | None = None
+    ses: SesSettings = field(default_factory=SesSettings)
+    # `id:secret,id:secret`, newest first; without it, a key file made on first use.
+    signing_keys: str | None = field(default=None, repr=False)
+    key_file: Path = Path("data/signing-keys")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> MailSettings:
+        transport = env.get("STAMPBOOK_MAIL", "outbox")
+        if transport not in TRANSPORTS:
+            raise SettingsError(
+                f"STAMPBOOK_MAIL={transport!r}: choose one of {', '.join(TRANSPORTS)}"
+            )
+        smtp = _smtp(env)
+        if transport == "smtp" and smtp is None:
+            raise SettingsError("STAMPBOOK_MAIL=smtp needs STAMPBOOK_SMTP_HOST")
+        return cls(
+            transport=transport,
+            outbox=Path(env.get("STAMPBOOK_OUTBOX", "data/outbox")),
+            smtp=smtp,
+            ses=SesSettings(
+                region=env.get("STAMPBOOK_SES_REGION") or env.get("AWS_REGION") or "eu-central-1",
+                endpoint_url=env.get("STAMPBOOK_SES_ENDPOINT") or None,
+                configuration_set=env.get("STAMPBOOK_SES_CONFIGURATION_SET") or None,
+            ),
+            signing_keys=env.get("STAMPBOOK_SIGNING_KEYS") or None,
+            key_file=Path(env.get("STAMPBOOK_SIGNING_KEY_FILE", "data/signing-keys")),
+        )
+
+
+TRANSPORTS = ("outbox", "smtp", "ses")
+SECURITIES = ("starttls", "tls", "none")
+
+
+def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
+    host = env.get("STAMPBOOK_SMTP_HOST")
+    if not host:
+        return None
+    security = env.get("STAMPBOOK_SMTP_SECURITY", "starttls")
+    if security not in SECURITIES:
+        raise SettingsError(
+            f"STAMPBOOK_SMTP_SECURITY={security!r}: choose one of {', '.join(SECURITIES)}"
+        )
+    port_text = env.get("STAMPBOOK_SMTP_PORT", "465" if security == "tls" else "587")
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise SettingsError(f"STAMPBOOK_SMTP_PORT={port_text!r} is not a port number")
+    return SmtpSettings(
+        host,
+        int(port_text),
+        security,  # type: ignore[arg-type]  # checked against SECURITIES above
+        username=env.get("STAMPBOOK_SMTP_USER") or None,
+        password=env.get("STAMPBOOK_SMTP_PASSWORD") or None,
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     campaigns: Path = Path("campaigns")
     store: str = "sqlite"
@@ -35,6 +102,7 @@ class Settings:
     # A fixed "now" (ISO 8601) for rehearsals and tests: what would tonight's
     # run do on 1 January? Unset in normal use.
     now: datetime | None = None
+    mail: MailSettings = field(default_factory=MailSettings)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -45,6 +113,7 @@ class Settings:
             "table": os.environ.get("STAMPBOOK_TABLE", "stampbook"),
             "dynamodb_endpoint": os.environ.get("STAMPBOOK_DYNAMODB_ENDPOINT") or None,
             "now": _moment(os.environ.get("STAMPBOOK_NOW")),
+            "mail": MailSettings.from_env(os.environ),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -79,6 +148,33 @@ def open_dynamodb(settings: Settings) -> DynamoStore:
     from .store.dynamodb import DynamoStore
 
     return DynamoStore(settings.table, endpoint_url=settings.dynamodb_endpoint)
+
+
+def open_transport(settings: Settings, sleep: Callable[[float], None] = time.sleep) -> Transport:
+    """The configured transport, retrying transient failures with backoff."""
+    mail = settings.mail
+    transport: Transport
+    if mail.transport == "smtp":
+        if mail.smtp is None:
+            raise SettingsError("STAMPBOOK_MAIL=smtp needs STAMPBOOK_SMTP_HOST")
+        transport = SmtpTransport(mail.smtp)
+    elif mail.transport == "ses":
+        transport = SesTransport(mail.ses)
+    elif mail.transport == "outbox":
+        transport = Outbox(mail.outbox)
+    else:
+        raise SettingsError(f"unknown mail transport {mail.transport!r}")
+    return Retrying(transport, sleep=sleep)
+
+
+def open_keyring(settings: Settings) -> Keyring:
+    """Signing keys from STAMPBOOK_SIGNING_KEYS, or the local key file (made once)."""
+    try:
+        if settings.mail.signing_keys:
+            return Keyring(parse_keys(settings.mail.signing_keys))
+        return local_keyring(settings.mail.key_file)
+    except KeySettingsError as error:
+        raise SettingsError(f"STAMPBOOK_SIGNING_KEYS: {error}") from None
 
 
 def utc_now() -> datetime:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import dynamodb, ledger, programme, render
+from . import dynamodb, ledger, mail, programme, render
 
 if __name__ == "__main__":
     print("== loading the programme")
@@ -13,3 +13,5 @@ if __name__ == "__main__":
     render.main()
     print("== the ledger on DynamoDB Local")
     dynamodb.main()
+    print("== personal newsletter messages")
+    mail.main()

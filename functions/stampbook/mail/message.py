@@ -1,0 +1,314 @@
+"""Personal messages from a draft: signed links, headers and MIME bytes.
+
+A campaign prepares its draft once per locale. Preparing encodes everything
+that is the same for every reader — the From and Reply-To headers, the MIME
+skeleton, every fixed stretch of the text and HTML parts — into bytes. A
+message for one person then encodes only that person's values and links and
+joins the pieces: no email-package objects, no re-encoding 47 KB of HTML
+100 000 times.
+
+The bytes are a complete RFC 5322 message with CRLF line ends and 7-bit
+headers: multipart/alternative, plain text first, HTML second, both UTF-8
+quoted-printable.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from enum import StrEnum
+from functools import lru_cache
+from itertools import count
+
+from .address import Mailbox, domain_of, email_address
+from .draft import Draft, MissingSlot, Pieces, Slot
+from .encoding import name_and_address, one_line, phrase, quoted_printable, unstructured
+from .links import SLOT_PURPOSES, Links
+from .tokens import Purpose, token_subject
+
+
+class Kind(StrEnum):
+    MARKETING = "marketing"  # bulletins: consent needed, List-Unsubscribe always
+    TRANSACTIONAL = "transactional"  # confirmations, magic links, receipts
+
+
+class MessageSettingsError(ValueError):
+    pass
+
+
+class RecipientError(ValueError):
+    """A recipient this message cannot be made for (no order id for a feedback link)."""
+
+
+@dataclass(frozen=True)
+class ListId:
+    """RFC 2919: `Copper Cezve news <news.coppercezve.example>`."""
+
+    name: str
+    id: str
+
+    def __post_init__(self) -> None:
+        email_address(f"list@{self.id}")  # the same rules as a domain name
+
+
+@dataclass(frozen=True)
+class Sender:
+    mailbox: Mailbox  # From
+    reply_to: Mailbox | None = None
+    list_id: ListId | None = None
+    # An address that reads unsubscribe requests, offered as a mailto: next to
+    # the one-click URL. Only if someone (or something) reads it.
+    unsubscribe_mailbox: str | None = None
+    # The envelope sender, where bounces go; the From address if not given.
+    return_path: str | None = None
+
+    def __post_init__(self) -> None:
+        for address in (self.unsubscribe_mailbox, self.return_path):
+            if address is not None:
+                email_address(address)
+
+    @property
+    def envelope(self) -> str:
+        return self.return_path or self.mailbox.address
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    address: str
+    customer_id: str
+    name: str = ""
+    values: Mapping[str, str] = field(default_factory=dict)
+    order_id: str | None = None  # the subject of a feedback link
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A finished message and what a transport needs to know about it."""
+
+    sender: str  # the envelope sender
+    to: str
+    message_id: str  # without angle brackets
+    subject: str
+    kind: Kind
+    data: bytes
+
+
+# A prepared part: bytes, or the name of a slot whose encoded value goes there.
+_Plan = list[bytes | str]
+
+
+class PreparedDraft:
+    """A draft encoded once for a campaign and locale; `message()` per person."""
+
+    def __init__(
+        self,
+        draft: Draft,
+        sender: Sender,
+        kind: Kind,
+        links: Links,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if kind is Kind.MARKETING:
+            if sender.list_id is None:
+                raise MessageSettingsError("marketing mail needs a List-Id")
+            links.one_click()  # a clear error now rather than per message
+        self._draft = draft
+        self._sender = sender
+        self._kind = kind
+        self._links = links
+        self._clock = clock
+        slots = draft.slots()
+        self._links_needed = [
+            (slot, purpose, links.page(purpose))
+            for slot, purpose in SLOT_PURPOSES.items()
+            if slot in slots
+        ]
+        self._heads_second = -1
+        self._heads_now: dict[Purpose, str] = {}
+        self._unsubscribe = kind is Kind.MARKETING
+        self._text_plan = _plan(draft.text)
+        self._html_plan = _plan(draft.html)
+        self._text_slots = _slot_names(self._text_plan)
+        self._html_slots = _slot_names(self._html_plan)
+        self._fixed_subject = None if _has_slots(draft.subject) else draft.fill_subject({})
+        self._boundary = f"=_sb_{secrets.token_hex(8)}"  # '=_' never occurs in quoted-printable
+        self._id_prefix = secrets.token_hex(8)
+        self._id_domain = domain_of(sender.mailbox.address)
+        self._serial = count(1)
+        self._date_second = -1
+        self._date = b""
+        self._from = sender.mailbox.header()
+        self._head = self._fixed_head()
+        self._text_head = _part_head(self._boundary, "text/plain")
+        self._html_head = b"\r\n" + _part_head(self._boundary, "text/html")
+        self._tail = f"\r\n--{self._boundary}--\r\n".encode()
+
+    @property
+    def kind(self) -> Kind:
+        return self._kind
+
+    def message(self, recipient: Recipient) -> Message:
+        now = self._clock()
+        to = Mailbox(recipient.address, recipient.name)
+        values, unsubscribe_token = self._values(recipient, int(now))
+        subject = self._fixed_subject
+        if subject is None:
+            subject = self._draft.fill_subject(values)
+        serial = next(self._serial)
+        message_id = f"{self._id_prefix}.{serial}@{self._id_domain}"
+        head = [
+            b"From: ",
+            self._from,
+            b"\r\nTo: ",
+            to.header(),
+            b"\r\nSubject: ",
+            unstructured(subject),
+            b"\r\nDate: ",
+            self._date_header(int(now)),
+            b"\r\nMessage-ID: <",
+            message_id.encode(),
+            b">\r\n",
+        ]
+        if unsubscribe_token is not None:
+            head.append(self._list_unsubscribe(unsubscribe_token))
+        head.append(self._head)
+        text = _fill(self._text_plan, self._text_slots, values, _qp_text)
+        html = _fill(self._html_plan, self._html_slots, values, _qp_html)
+        data = b"".join((*head, self._text_head, *text, self._html_head, *html, self._tail))
+        return Message(self._sender.envelope, to.address, message_id, subject, self._kind, data)
+
+    def messages(self, recipients: Iterable[Recipient]) -> Iterable[Message]:
+        return (self.message(recipient) for recipient in recipients)
+
+    # -- per person ---------------------------------------------------------
+
+    def _values(self, recipient: Recipient, now: int) -> tuple[dict[str, str], str | None]:
+        """The person's values with their signed links, and their unsubscribe token."""
+        values = dict(recipient.values)
+        seal = self._links.keyring.seal
+        customer = token_subject(recipient.customer_id)
+        heads = self._heads(now)
+        for slot, purpose, page in self._links_needed:
+            if purpose is Purpose.FEEDBACK:
+                if not recipient.order_id:
+                    raise RecipientError(f"{slot} needs an order id for {recipient.address}")
+                values[slot] = page + seal(heads[purpose] + token_subject(recipient.order_id))
+            else:
+                values[slot] = page + seal(heads[purpose] + customer)
+        if not self._unsubscribe:
+            return values, None
+        url = values.get("unsubscribe_url")
+        if url is not None:
+            return values, url.rpartition("?t=")[2]
+        return values, seal(heads[Purpose.UNSUBSCRIBE] + customer)
+
+    def _heads(self, now: int) -> dict[Purpose, str]:
+        """Token heads (key, purpose, expiry) for this second, made once per second."""
+        if now != self._heads_second:
+            self._heads_second = now
+            keyring, links = self._links.keyring, self._links
+            self._heads_now = {
+                purpose: keyring.head(purpose, now + links.lifetime_seconds(purpose))
+                for purpose in Purpose
+            }
+        return self._heads_now
+
+    def _list_unsubscribe(self, token: str) -> bytes:
+        # One URL per folded line and never an encoded word: a URL broken by a
+        # header encoder is an unsubscribe that fails (RFC 8058, RFC 2369).
+        https = f"<{self._links.one_click()}{token}>"
+        mailbox = self._sender.unsubscribe_mailbox
+        if mailbox is None:
+            header = f"List-Unsubscribe: {https}\r\n"
+        else:
+            mailto = f"<mailto:{mailbox}?subject=unsubscribe%20{token}>"
+            header = f"List-Unsubscribe: {https},\r\n {mailto}\r\n"
+        return header.encode()
+
+    def _date_header(self, second: int) -> bytes:
+        if second != self._date_second:
+            self._date_second = second
+            self._date = format_datetime(datetime.fromtimestamp(second, UTC)).encode()
+        return self._date
+
+    # -- once per campaign --------------------------------------------------
+
+    def _fixed_head(self) -> bytes:
+        sender = self._sender
+        lines = []
+        if sender.reply_to is not None:
+            lines.append(b"Reply-To: " + sender.reply_to.header() + b"\r\n")
+        if sender.list_id is not None:
+            list_id = sender.list_id.id.encode()
+            name = phrase(one_line(sender.list_id.name))
+            value = name_and_address(name, list_id) if name else b"<" + list_id + b">"
+            lines.append(b"List-Id: " + value + b"\r\n")
+        if self._unsubscribe:
+            lines.append(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n")
+        lines.append(b"MIME-Version: 1.0\r\n")
+        lines.append(
+            f'Content-Type: multipart/alternative; boundary="{self._boundary}"\r\n\r\n'.encode()
+        )
+        return b"".join(lines)
+
+
+def _part_head(boundary: str, content_type: str) -> bytes:
+    return (
+        f"--{boundary}\r\n"
+        f"Content-Type: {content_type}; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+    ).encode()
+
+
+def _plan(pieces: Pieces) -> _Plan:
+    """Fixed stretches encoded once; slots left as names."""
+    plan: _Plan = []
+    fixed: list[str] = []
+    for piece in pieces:
+        if isinstance(piece, Slot):
+            if fixed:
+                plan.append(quoted_printable("".join(fixed)))
+                fixed = []
+            plan.append(piece.name)
+        else:
+            fixed.append(piece)
+    if fixed:
+        plan.append(quoted_printable("".join(fixed)))
+    return plan
+
+
+def _slot_names(plan: _Plan) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p for p in plan if isinstance(p, str)))
+
+
+def _has_slots(pieces: Pieces) -> bool:
+    return any(isinstance(piece, Slot) for piece in pieces)
+
+
+# Personal values repeat across an audience (first names, tiers, balances):
+# each is encoded once while it stays among the recent few thousand.
+_qp_text = lru_cache(maxsize=4096)(quoted_printable)
+
+
+@lru_cache(maxsize=4096)
+def _qp_html(value: str) -> bytes:
+    # The same escaping as Draft.fill_html; the tests hold the two together.
+    return quoted_printable(html.escape(value, quote=True))
+
+
+def _fill(
+    plan: _Plan,
+    names: tuple[str, ...],
+    values: Mapping[str, str],
+    encode: Callable[[str], bytes],
+) -> list[bytes]:
+    try:
+        encoded = {name: encode(values[name]) for name in names}
+    except KeyError as missing:
+        raise MissingSlot(missing.args[0]) from None
+    return [encoded[p] if isinstance(p, str) else p for p in plan]

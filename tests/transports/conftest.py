@@ -1,0 +1,203 @@
+"""Real mail servers on 127.0.0.1: aiosmtpd in this process, the SES v2 emulator beside it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+ROOT = Path(__file__).parents[2]
+USER, PASSWORD = "stampbook", "s3cret-пароль"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class Received:
+    sender: str
+    recipients: list[str]
+    data: bytes
+
+
+@dataclass
+class Mailroom:
+    """Keeps what arrives, and answers some recipients the way real servers do.
+
+    nobody@...      550 no such user (permanent)
+    busy@...        451 always (transient)
+    greylisted@...  451 twice, then accepted
+    last@...        accepted, then the server hangs up
+    """
+
+    received: list[Received] = field(default_factory=list)
+    greylist: dict[str, int] = field(default_factory=dict)
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        mailbox = address.partition("@")[0]
+        if mailbox == "nobody":
+            return "550 5.1.1 No such user here"
+        if mailbox == "busy":
+            return "451 4.3.0 Mailbox busy, try again later"
+        if mailbox == "greylisted":
+            self.greylist[address] = self.greylist.get(address, 0) + 1
+            if self.greylist[address] <= 2:
+                return "451 4.7.1 Greylisted, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(  # noqa: N802 - aiosmtpd's hook name
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
+        assert envelope.original_content is not None
+        assert isinstance(envelope.mail_from, str)
+        self.received.append(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+        )
+        if any(address.startswith("last@") for address in envelope.rcpt_tos):
+            assert server.transport is not None
+            asyncio.get_running_loop().call_soon(server.transport.close)
+        return f"250 2.0.0 Ok: queued as Q{len(self.received)}"
+
+
+def check_login(
+    server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+) -> AuthResult:
+    good = isinstance(auth_data, LoginPassword) and auth_data == (
+        USER.encode(),
+        PASSWORD.encode(),
+    )
+    return AuthResult(success=good, handled=False)  # aiosmtpd answers 535 itself
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    port: int
+    mailroom: Mailroom
+    client_tls: ssl.SSLContext
+
+
+@pytest.fixture(scope="session")
+def certificate_authority() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def client_tls(certificate_authority: trustme.CA) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    certificate_authority.configure_trust(context)
+    return context
+
+
+@pytest.fixture(scope="session")
+def server_tls(certificate_authority: trustme.CA) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    certificate_authority.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    return context
+
+
+def _serve(mailroom: Mailroom, **options: Any) -> Iterator[int]:
+    port = free_port()
+    controller = Controller(
+        mailroom,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=check_login,
+        auth_required=True,
+        **options,
+    )
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def starttls_server(server_tls: ssl.SSLContext, client_tls: ssl.SSLContext) -> Iterator[SmtpServer]:
+    mailroom = Mailroom()
+    for port in _serve(mailroom, tls_context=server_tls, require_starttls=True):
+        yield SmtpServer(port, mailroom, client_tls)
+
+
+@pytest.fixture(scope="session")
+def tls_server(server_tls: ssl.SSLContext, client_tls: ssl.SSLContext) -> Iterator[SmtpServer]:
+    mailroom = Mailroom()
+    # The whole connection is TLS; aiosmtpd only knows about STARTTLS when it
+    # checks that AUTH is encrypted, so that check is its to skip here.
+    for port in _serve(mailroom, ssl_context=server_tls, auth_require_tls=False):
+        yield SmtpServer(port, mailroom, client_tls)
+
+
+# -- the SES v2 emulator (npm aws-ses-v2-local) --------------------------------
+
+
+@dataclass(frozen=True)
+class SesEmulator:
+    url: str
+
+    def emails(self) -> list[dict[str, Any]]:
+        with urllib.request.urlopen(f"{self.url}/store") as response:
+            emails: list[dict[str, Any]] = json.load(response)["emails"]
+            return emails
+
+
+@pytest.fixture(scope="session")
+def ses_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SesEmulator]:
+    entry = ROOT / "node_modules" / "aws-ses-v2-local" / "dist" / "cli.js"
+    port = free_port()
+    log = (tmp_path_factory.mktemp("ses") / "emulator.log").open("wb")
+    environment = {k: v for k, v in os.environ.items() if k != "SMTP_TRANSPORT"}
+    process = subprocess.Popen(
+        ["node", str(entry), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=environment,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{url}/health-check", process)
+        yield SesEmulator(url)
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+        log.close()
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the SES emulator exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the SES emulator did not answer at {url}")
