@@ -40,6 +40,8 @@ class MailSettings:
     # `id:secret,id:secret`, newest first; without it, a key file made on first use.
     signing_keys: str | None = field(default=None, repr=False)
     key_file: Path = Path("data/signing-keys")
+    # Where the API answers (one-click unsubscribe); the site's /api/ if unset.
+    api_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> MailSettings:
@@ -62,6 +64,7 @@ class MailSettings:
             ),
             signing_keys=env.get("STAMPBOOK_SIGNING_KEYS") or None,
             key_file=Path(env.get("STAMPBOOK_SIGNING_KEY_FILE", "data/signing-keys")),
+            api_url=env.get("STAMPBOOK_API_URL") or None,
         )
 
 

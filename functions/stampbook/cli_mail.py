@@ -1,4 +1,4 @@
-"""The owner's email commands: `stampbook preview`."""
+"""The owner's email commands: `stampbook preview` and `stampbook send-test`."""
 
 from __future__ import annotations
 
@@ -72,4 +72,62 @@ def preview(
         click.echo(str(text))
 
 
-COMMANDS = [preview]
+@click.command("send-test")
+@click.argument("name")
+@click.option("--to", "address", required=True, help="Where the copy goes.")
+@click.option("--locale", default=None, help="Its language (default: the programme's).")
+@click.option("--campaigns", type=click.Path(path_type=Path, file_okay=False), default=None)
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), default=None)
+def send_test(
+    name: str, address: str, locale: str | None, campaigns: Path | None, db: Path | None
+) -> None:
+    """Send one real copy of NAME (an issue or a one-off email) to ADDRESS.
+
+    It goes through the configured transport (STAMPBOOK_MAIL: the outbox
+    folder, SMTP or SES) with signed links, for a sample reader.
+    """
+    from .bootstrap import open_keyring, open_transport
+    from .mail.address import AddressError
+    from .mail.message import Recipient
+    from .mail.postage import prepare
+    from .mail.preview import draft_for
+    from .mail.problems import TemplateProblem
+    from .mail.reader import sample_reader
+    from .mail.render import Renderer
+    from .mail.transports.base import DeliveryError
+
+    try:
+        settings = Settings.from_env(campaigns=campaigns, database=db)
+        today = (settings.now or datetime.now(UTC)).date()
+        programme = load_programme(settings.campaigns)
+        program = programme.program
+        language = locale or program.locales.default
+        if language not in program.locales.available:
+            raise TemplateProblem(
+                f"{language} is not offered; the programme has "
+                f"{', '.join(program.locales.available)}"
+            )
+        renderer = Renderer(programme)
+        person = sample_reader(program, language, today)
+        draft, marketing = draft_for(renderer, name, language, person, today)
+        prepared = prepare(program, draft, marketing, settings.mail, open_keyring(settings))
+        values = renderer.personal_values(person, language)
+        message = prepared.message(Recipient(address, "send-test", person.name, values))
+        transport = open_transport(settings)
+        try:
+            accepted = transport.send(message)
+        finally:
+            transport.close()
+    except ProgrammeInvalid as invalid:
+        click.echo(str(invalid), err=True)
+        sys.exit(1)
+    except (TemplateProblem, SettingsError, AddressError, DeliveryError) as problem:
+        click.echo(f"not sent: {problem}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"sent {name} ({language}) to {message.to} via {settings.mail.transport}: "
+        f"{accepted.provider_id}"
+    )
+
+
+COMMANDS = [preview, send_test]

@@ -90,6 +90,48 @@ def speed(count: int = 100_000) -> None:
     )
 
 
+def example_newsletter(count: int = 100_000) -> None:
+    """The example business's own December issue, rendered once, for readers who differ.
+
+    Each reader's values (points, tier, expiry, certificates) are formatted for
+    the locale per person, as a campaign does.
+    """
+    from dataclasses import replace
+    from datetime import date
+    from pathlib import Path
+
+    from stampbook.bootstrap import MailSettings
+    from stampbook.mail.postage import prepare
+    from stampbook.mail.reader import sample_reader
+    from stampbook.mail.render import Renderer
+    from stampbook.mail.tokens import Keyring, parse_keys
+    from stampbook.program import load_programme
+
+    programme = load_programme(Path(__file__).parents[2] / "campaigns")
+    issue = programme.newsletter("2026-12-winter-lots")
+    assert issue is not None
+    keyring = Keyring(parse_keys("k1:" + "s" * 43))
+    start = time.perf_counter()
+    renderer = Renderer(programme)
+    draft = renderer.newsletter(issue, "ru")
+    prepared = prepare(programme.program, draft, True, MailSettings(), keyring)
+    once = time.perf_counter() - start
+    reader = sample_reader(programme.program, "ru", date(2026, 12, 1))
+    start = time.perf_counter()
+    size = 0
+    for n in range(count):
+        person = replace(reader, name=NAMES[n % len(NAMES)], points=n % 5000)
+        values = renderer.personal_values(person, "ru")
+        recipient = Recipient(f"reader{n}@example.com", f"c{n:07}", person.name, values)
+        size = len(prepared.message(recipient).data)
+    elapsed = time.perf_counter() - start
+    print(
+        f"the example December issue, values per reader {count / elapsed:10.0f} /s"
+        f"   ({count} of {size / 1000:.1f} KB in {elapsed:.2f} s;"
+        f" rendering and preparing once: {once * 1000:.0f} ms)"
+    )
+
+
 def memory() -> None:
     prepared = newsletter(big_newsletter())
     for count in (10_000, 100_000):
@@ -103,6 +145,7 @@ def memory() -> None:
 
 def main() -> None:
     speed()
+    example_newsletter()
     memory()
 
 

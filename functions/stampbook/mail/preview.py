@@ -52,28 +52,35 @@ def write_previews(
     if not locales:
         # A customer is previewed in the language they would get; a sample in all.
         locales = (reader_locale(reader.locale, program),) if reader else offered
+    renderer = Renderer(programme)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for locale in locales:
+        person = reader or sample_reader(program, locale, today)
+        draft, _ = draft_for(renderer, name, locale, person, today)
+        values = {**renderer.personal_values(person, locale), **_links(programme)}
+        written.append(_write(draft, values, out / f"{name.replace(':', '-')}.{locale}"))
+    return written
+
+
+def draft_for(
+    renderer: Renderer, name: str, locale: str, person: Reader, today: date
+) -> tuple[Draft, bool]:
+    """NAME (an issue slug, an email, or `holiday:ID`) for `person`; and whether it is marketing."""
+    programme = renderer.programme
     email, _, greeting = name.partition(":")
     issue = programme.newsletter(name)
-    if issue is None and email not in EMAILS:
+    if issue is not None:
+        return renderer.newsletter(issue, locale), True
+    if email not in EMAILS:
         slugs = ", ".join(n.slug for n in programme.newsletters) or "none"
         raise TemplateProblem(
             f"{name!r} is neither a newsletter ({slugs}) nor an email ({', '.join(EMAILS)})"
         )
     if email == "holiday" and not greeting and programme.automations.holidays:
         greeting = programme.automations.holidays.greetings[0].id
-    renderer = Renderer(programme)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for locale in locales:
-        person = reader or sample_reader(program, locale, today)
-        if issue is not None:
-            draft = renderer.newsletter(issue, locale)
-        else:
-            occasion = sample_occasion(program, greeting or None, today)
-            draft = renderer.email(email, locale, person, occasion)
-        values = {**renderer.personal_values(person, locale), **_links(programme)}
-        written.append(_write(draft, values, out / f"{name.replace(':', '-')}.{locale}"))
-    return written
+    occasion = sample_occasion(programme.program, greeting or None, today)
+    return renderer.email(email, locale, person, occasion), EMAILS[email].marketing
 
 
 def _links(programme: Programme) -> dict[str, str]:

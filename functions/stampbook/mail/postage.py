@@ -1,0 +1,41 @@
+"""From a rendered draft to messages ready for a transport, with the business's own headers.
+
+The sender, the List-Id and the link addresses come from `program.yaml`
+and the settings, so every email of one business carries the same ones.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ..bootstrap import MailSettings
+from ..program.business import Program
+from .address import Mailbox
+from .draft import Draft
+from .links import Links
+from .message import Kind, ListId, PreparedDraft, Sender
+from .tokens import Keyring
+
+
+def sender_of(program: Program) -> Sender:
+    """`Copper Cezve <hello@...>`, with a List-Id on the site's domain."""
+    business = program.business
+    name = business.name.get(program.locales.default) or business.legal_name
+    domain = urlsplit(business.site_url).hostname or business.contact_email.rpartition("@")[2]
+    return Sender(
+        mailbox=Mailbox(business.contact_email, name),
+        list_id=ListId(f"{name} news", f"news.{domain}"),
+    )
+
+
+def links_of(program: Program, mail: MailSettings, keyring: Keyring) -> Links:
+    site = program.business.site_url.rstrip("/")
+    api = (mail.api_url or f"{site}/api").rstrip("/")
+    return Links(keyring, site_url=f"{site}/", one_click_url=f"{api}/unsubscribe/one-click")
+
+
+def prepare(
+    program: Program, draft: Draft, marketing: bool, mail: MailSettings, keyring: Keyring
+) -> PreparedDraft:
+    kind = Kind.MARKETING if marketing else Kind.TRANSACTIONAL
+    return PreparedDraft(draft, sender_of(program), kind, links_of(program, mail, keyring))
