@@ -15,7 +15,7 @@ built-in one. The words come from `templates/locales/` the same way.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +81,9 @@ NEWSLETTER = "newsletter"
 NOTHING_IN_PARTICULAR = Occasion()
 
 
+REMEMBERED_READERS = 50_000
+
+
 class Renderer:
     """Renders the emails of one programme; keeps compiled templates and drafts."""
 
@@ -100,6 +103,7 @@ class Renderer:
         )
         self._words: dict[str, Strings] = {}
         self._newsletters: dict[tuple[str, str], Draft] = {}
+        self._personal: dict[tuple[Reader, str], dict[str, str]] = {}
 
     # -- what callers use
 
@@ -110,8 +114,22 @@ class Renderer:
         return self._words[locale]
 
     def personal_values(self, reader: Reader, locale: str) -> dict[str, str]:
-        """What fills a newsletter draft's personal slots for `reader` (links aside)."""
-        return personal_values(reader, self.words(locale), self.program)
+        """What fills a newsletter draft's personal slots for `reader` (links aside).
+
+        Readers of one bulletin mostly share balances, tiers and dates; only the
+        name is always their own. So the rest is worked out once per distinct
+        combination: most of a hundred thousand readers cost a look-up.
+        """
+        key = (replace(reader, email="", name=""), locale)
+        found = self._personal.get(key)
+        if found is None:
+            if len(self._personal) >= REMEMBERED_READERS:
+                self._personal.clear()
+            found = self._personal[key] = personal_values(key[0], self.words(locale), self.program)
+        values = dict(found)
+        if reader.name.strip():
+            values["name"] = reader.name.strip()
+        return values
 
     def newsletter(self, newsletter: Newsletter, locale: str) -> Draft:
         """The issue in `locale`, compiled once; personal values are slots."""
