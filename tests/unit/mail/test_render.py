@@ -71,6 +71,20 @@ def test_a_reader_without_a_name_is_greeted_as_a_friend(
     assert (values["expiry"], values["certificates"]) == ("—", "—")
 
 
+def test_readers_sharing_a_balance_share_values_but_keep_their_names(
+    renderer: Renderer, example: Programme
+) -> None:
+    anna_values = renderer.personal_values(anna(), "ru")
+    boris = renderer.personal_values(anna(name="Борис", email="boris@example.com"), "ru")
+    nameless = renderer.personal_values(anna(name=""), "ru")
+    richer = renderer.personal_values(anna(points=99_999), "ru")
+    assert anna_values == personal_values(anna(), renderer.words("ru"), example.program)
+    assert boris == {**anna_values, "name": "Борис"}
+    assert nameless["name"] == renderer.words("ru")("common.friend")
+    assert richer["points"] == "99\u00a0999"
+    assert anna_values["name"] == "Анна"  # the shared values were not changed by the others
+
+
 def test_the_newsletter_shows_every_block(renderer: Renderer, example: Programme) -> None:
     issue = newsletter(example, WINTER)
     draft = renderer.newsletter(issue, "en")
