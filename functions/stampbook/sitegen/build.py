@@ -44,6 +44,7 @@ def build_site(
     campaigns: Path | None = None,
     api_url: str | None = None,
     strict: bool = True,
+    site_dir: Path | None = None,
 ) -> list[BuiltLocale]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -64,7 +65,8 @@ def build_site(
     built = []
     for locale in ordered:
         with _environment({**settings, "STAMPBOOK_SITE_LOCALE": locale}):
-            config = load_config(str(config_file), strict=strict)
+            overrides = {"site_dir": str(site_dir)} if site_dir is not None else {}
+            config = load_config(str(config_file), strict=strict, **overrides)
             build(config)
             built.append(BuiltLocale(locale, Path(config["site_dir"])))
     return built

@@ -40,7 +40,7 @@ def privacy_page(programme: Programme, locale: str, words: Strings) -> str:
         heading(2, words("privacy.rights_title")),
         words(
             "privacy.rights",
-            email=f"<{business.contact_email}>",
+            email=f"[{business.contact_email}](mailto:{business.contact_email})",
             legal_name=cell(business.legal_name),
         ),
     ]
