@@ -151,8 +151,15 @@ def _register_mail_commands() -> None:
         main.add_command(command)
 
 
+def _register_site_commands() -> None:
+    from .cli_site import site
+
+    main.add_command(site)
+
+
 _register_loyalty_commands()
 _register_mail_commands()
+_register_site_commands()
 
 
 def _load_or_exit(campaigns: Path) -> Programme:

@@ -54,6 +54,9 @@ class Draft:
     def fill_subject(self, values: Mapping[str, str]) -> str:
         return _fill(self.subject, values, _one_line)
 
+    def fill_preheader(self, values: Mapping[str, str]) -> str:
+        return _fill(self.preheader, values, _one_line)
+
     def fill_html(self, values: Mapping[str, str]) -> str:
         return _fill(self.html, values, _escape)
 

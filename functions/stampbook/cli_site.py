@@ -1,0 +1,75 @@
+"""`stampbook site build` and `stampbook site serve`: the customer-facing website."""
+
+from __future__ import annotations
+
+import functools
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import click
+
+from .program import ProgrammeInvalid
+
+config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The MkDocs configuration.",
+)
+campaigns_option = click.option(
+    "--campaigns",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="The owner's folder (default: extra.campaigns in the configuration).",
+)
+api_option = click.option("--api-url", help="Where the forms send (default: extra.api_url).")
+
+
+@click.group()
+def site() -> None:
+    """The customer-facing website: terms, rewards, archive and forms, in every language."""
+
+
+def _build(config_file: Path, campaigns: Path | None, api_url: str | None) -> Path:
+    from .sitegen.build import build_site
+    from .sitegen.settings import SiteSettingsError
+
+    try:
+        built = build_site(config_file, campaigns, api_url)
+    except (ProgrammeInvalid, SiteSettingsError) as error:
+        raise click.ClickException(str(error)) from error
+    for each in built:
+        click.echo(f"{each.locale}: {each.folder}")
+    return built[0].folder
+
+
+@site.command("build")
+@config_option
+@campaigns_option
+@api_option
+def build_command(config_file: Path, campaigns: Path | None, api_url: str | None) -> None:
+    """Build the site in every language of program.yaml (strict: warnings fail)."""
+    _build(config_file, campaigns, api_url)
+
+
+@site.command("serve")
+@config_option
+@campaigns_option
+@api_option
+@click.option("--port", default=8001, show_default=True, help="Port on 127.0.0.1.")
+def serve_command(
+    config_file: Path, campaigns: Path | None, api_url: str | None, port: int
+) -> None:
+    """Build the site, then serve every language on http://127.0.0.1:PORT/."""
+    root = _build(config_file, campaigns, api_url)
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(root))
+    # Loopback only, as `stampbook serve`.
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    click.echo(f"Site on http://127.0.0.1:{port}/")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.server_close()

@@ -1,0 +1,72 @@
+"""Build the site in every locale of the programme, in this process.
+
+MkDocs builds one locale per run (the hooks read `STAMPBOOK_SITE_LOCALE`).
+The default locale is built first: its build cleans the whole output folder,
+and each other locale then cleans and fills only its own sub-folder.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..program import load_programme
+
+# Material prints an advertisement on every build without it.
+_QUIET = {"NO_MKDOCS_2_WARNING": "1"}
+
+
+@dataclass(frozen=True)
+class BuiltLocale:
+    locale: str
+    folder: Path
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    before = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def build_site(
+    config_file: Path,
+    campaigns: Path | None = None,
+    api_url: str | None = None,
+    strict: bool = True,
+    site_dir: Path | None = None,
+) -> list[BuiltLocale]:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    settings = dict(_QUIET)
+    if campaigns is not None:
+        settings["STAMPBOOK_CAMPAIGNS"] = str(campaigns.resolve())
+    if api_url is not None:
+        settings["STAMPBOOK_API_URL"] = api_url
+    with _environment(settings):
+        config = load_config(str(config_file))
+        folder = Path(config_file).resolve().parent
+        programme = load_programme(
+            Path(os.environ.get("STAMPBOOK_CAMPAIGNS") or folder / config["extra"]["campaigns"])
+        )
+    locales = programme.program.locales
+    ordered = [locales.default, *(code for code in locales.available if code != locales.default)]
+    built = []
+    for locale in ordered:
+        with _environment({**settings, "STAMPBOOK_SITE_LOCALE": locale}):
+            overrides = {"site_dir": str(site_dir)} if site_dir is not None else {}
+            config = load_config(str(config_file), strict=strict, **overrides)
+            build(config)
+            built.append(BuiltLocale(locale, Path(config["site_dir"])))
+    return built

@@ -1,0 +1,264 @@
+"""The form pages: sign up, confirm, my points, preferences, unsubscribe, questionnaire.
+
+Each is a Markdown page around one or more plain HTML forms that work with
+`site/assets/stampbook/forms.js`. A form names its API endpoint and method
+and carries every message the script may show, already in the page's
+language, so the script has no words of its own. Pages opened from an email
+link read the token from `?t=` and change nothing until a button is pressed:
+a GET never acts, since mail scanners follow links.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..mail.strings import Strings
+from ..program import Programme
+from .markdown import heading
+from .words import owner_text
+
+# The API's routes, relative to its base URL (`extra.api_url`).
+SUBSCRIBE = "subscribe"
+CONFIRM = "confirm"
+POINTS = "points"
+PREFERENCES = "preferences"
+EXPORT = "preferences/export"
+DELETE = "preferences/delete"
+UNSUBSCRIBE = "unsubscribe"
+FEEDBACK = "feedback"
+
+FEEDBACK_REASONS = ("product", "staff", "pushy", "other")
+
+
+def _attr(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+@dataclass(frozen=True)
+class Form:
+    """One `<form>`: where it posts, what it says when done, its fields and button."""
+
+    name: str
+    endpoint: str
+    done: str
+    button: str
+    fields: tuple[str, ...] = ()
+    token: bool = False  # sends the `?t=` token of the page's link
+    method: str = "POST"
+    result: str = ""  # a GET form fills this element with the answer
+
+    def html(self, words: Strings, api_url: str) -> str:
+        messages = {
+            "failed": words("forms.failed"),
+            "offline": words("forms.offline"),
+            "required": words("forms.required"),
+            "email": words("forms.invalid_email"),
+            "working": words("forms.working"),
+            "done": self.done,
+            "no-token": words("forms.no_token"),
+        }
+        data = " ".join(f'data-msg-{key}="{_attr(value)}"' for key, value in messages.items())
+        token = ' data-token="required"' if self.token else ""
+        lines = [
+            f'<form class="sb-form" data-sb-form="{self.name}" data-api="{_attr(api_url)}" '
+            f'data-endpoint="{self.endpoint}" data-method="{self.method}"{token} {data} '
+            "novalidate>",
+            *self.fields,
+            '<p><button type="submit" class="md-button md-button--primary">'
+            f"{_attr(self.button)}</button></p>",
+            '<p class="sb-status" role="status" aria-live="polite"></p>',
+            "</form>",
+        ]
+        if self.result:
+            lines.append(self.result)
+        return "\n".join(lines)
+
+
+def _field(
+    name: str,
+    label: str,
+    kind: str = "text",
+    *,
+    required: bool = False,
+    autocomplete: str = "",
+) -> str:
+    """A labelled input with its own error slot, tied by aria-describedby."""
+    ident = f"sb-{name}"
+    extra = ' required aria-required="true"' if required else ""
+    if autocomplete:
+        extra += f' autocomplete="{autocomplete}"'
+    return (
+        f'<p class="sb-field"><label for="{ident}">{_attr(label)}</label>'
+        f'<input id="{ident}" name="{name}" type="{kind}"{extra} aria-describedby="{ident}-error">'
+        f'<span class="sb-error" id="{ident}-error"></span></p>'
+    )
+
+
+def _checkbox(name: str, label: str, value: str = "true", *, required: bool = False) -> str:
+    ident = f"sb-{name}-{value}" if value != "true" else f"sb-{name}"
+    extra = ' required aria-required="true"' if required else ""
+    error = f'<span class="sb-error" id="{ident}-error"></span>' if required else ""
+    described = f' aria-describedby="{ident}-error"' if required else ""
+    return (
+        f'<p class="sb-check"><input id="{ident}" name="{name}" type="checkbox" '
+        f'value="{_attr(value)}"'
+        f"{extra}{described}>"
+        f'<label for="{ident}">{_attr(label)}</label>{error}</p>'
+    )
+
+
+def _choices(legend: str, boxes: Iterable[str]) -> str:
+    return (
+        f'<fieldset class="sb-choices"><legend>{_attr(legend)}</legend>{"".join(boxes)}</fieldset>'
+    )
+
+
+def _page(title: str, intro: str, *forms: str) -> str:
+    return "\n\n".join([heading(1, title), intro, *forms]) + "\n"
+
+
+def signup_page(programme: Programme, locale: str, words: Strings, api_url: str) -> str:
+    program = programme.program
+    interests = [
+        _checkbox("interests", owner_text(programme, interest.name, locale), interest.id)
+        for interest in program.interests
+    ]
+    consent = owner_text(programme, program.consent.text, locale)
+    version = program.consent.version
+    fields = [
+        _field("email", words("forms.email"), "email", required=True, autocomplete="email"),
+        _field("name", words("forms.name"), autocomplete="name"),
+        _field("birthday", words("forms.birthday"), "date", autocomplete="bday"),
+        *([_choices(words("forms.interests"), interests)] if interests else []),
+        _checkbox("consent", consent, required=True),
+        f'<input type="hidden" name="consent_version" value="{_attr(program.consent.version)}">',
+        f'<input type="hidden" name="locale" value="{_attr(locale)}">',
+        f'<p class="sb-note">{_attr(words("forms.consent_version", version=version))}</p>',
+    ]
+    form = Form(
+        "signup", SUBSCRIBE, words("forms.signup_done"), words("forms.signup_button"), tuple(fields)
+    )
+    return _page(words("nav.signup"), words("forms.signup_intro"), form.html(words, api_url))
+
+
+def confirm_page(words: Strings, api_url: str) -> str:
+    form = Form(
+        "confirm", CONFIRM, words("forms.confirm_done"), words("forms.confirm_button"), token=True
+    )
+    return _page(words("nav.confirm"), words("forms.confirm_intro"), form.html(words, api_url))
+
+
+def _email_request(words: Strings, locale: str) -> tuple[str, ...]:
+    return (
+        _field("email", words("forms.email"), "email", required=True, autocomplete="email"),
+        f'<input type="hidden" name="locale" value="{_attr(locale)}">',
+    )
+
+
+def points_page(locale: str, words: Strings, api_url: str) -> str:
+    labels = {
+        "available": words("forms.points_balance"),
+        "pending": words("forms.points_pending"),
+        "tier": words("forms.points_tier"),
+        "certificates": words("forms.points_certificates"),
+    }
+    rows = "".join(
+        f'<dt>{_attr(label)}</dt><dd data-sb-value="{key}"></dd>' for key, label in labels.items()
+    )
+    result = f'<dl class="sb-points" data-sb-result="points" hidden>{rows}</dl>'
+    view = Form(
+        "points-view", POINTS, "", words("nav.points"), token=True, method="GET", result=result
+    )
+    request = Form(
+        "points-request",
+        POINTS,
+        words("forms.points_sent"),
+        words("forms.points_button"),
+        _email_request(words, locale),
+    )
+    return _page(
+        words("nav.points"),
+        words("forms.points_intro"),
+        view.html(words, api_url),
+        request.html(words, api_url),
+    )
+
+
+def preferences_page(programme: Programme, locale: str, words: Strings, api_url: str) -> str:
+    interests = [
+        _checkbox("interests", owner_text(programme, interest.name, locale), interest.id)
+        for interest in programme.program.interests
+    ]
+    fields = (
+        _checkbox("marketing", words("forms.preferences_marketing")),
+        *([_choices(words("forms.interests"), interests)] if interests else []),
+        f'<input type="hidden" name="locale" value="{_attr(locale)}">',
+    )
+    save = Form(
+        "preferences",
+        PREFERENCES,
+        words("forms.preferences_saved"),
+        words("forms.preferences_button"),
+        fields,
+        token=True,
+    )
+    export = Form("export", EXPORT, "", words("forms.export_button"), token=True)
+    delete = Form(
+        "delete",
+        DELETE,
+        words("forms.deleted"),
+        words("forms.delete_button"),
+        (_checkbox("understood", words("forms.delete_confirm"), required=True),),
+        token=True,
+    )
+    return _page(
+        words("nav.preferences"),
+        words("forms.preferences_intro"),
+        save.html(words, api_url),
+        heading(2, words("forms.export_title")),
+        words("forms.export_intro"),
+        export.html(words, api_url),
+        heading(2, words("forms.delete_title")),
+        words("forms.delete_intro"),
+        delete.html(words, api_url),
+    )
+
+
+def unsubscribe_page(words: Strings, api_url: str) -> str:
+    form = Form(
+        "unsubscribe",
+        UNSUBSCRIBE,
+        words("forms.unsubscribed"),
+        words("forms.unsubscribe_button"),
+        token=True,
+    )
+    return _page(
+        words("nav.unsubscribe"), words("forms.unsubscribe_intro"), form.html(words, api_url)
+    )
+
+
+def feedback_page(words: Strings, api_url: str) -> str:
+    reasons = "".join(
+        f'<p class="sb-check"><input id="sb-reason-{reason}" name="reason" type="radio" '
+        f'value="{reason}" required><label for="sb-reason-{reason}">'
+        f"{_attr(words(f'forms.reason_{reason}'))}</label></p>"
+        for reason in FEEDBACK_REASONS
+    )
+    fields = (
+        f'<fieldset class="sb-choices" aria-describedby="sb-reason-error">'
+        f"<legend>{_attr(words('forms.feedback_reason'))}</legend>{reasons}"
+        f'<span class="sb-error" id="sb-reason-error"></span></fieldset>',
+        f'<p class="sb-field"><label for="sb-text">{_attr(words("forms.feedback_text"))}</label>'
+        f'<textarea id="sb-text" name="text" rows="4" maxlength="2000"></textarea></p>',
+    )
+    form = Form(
+        "feedback",
+        FEEDBACK,
+        words("forms.feedback_thanks"),
+        words("forms.feedback_button"),
+        fields,
+        token=True,
+    )
+    return _page(words("nav.feedback"), words("forms.feedback_intro"), form.html(words, api_url))

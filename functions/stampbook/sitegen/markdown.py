@@ -1,0 +1,24 @@
+"""Small Markdown pieces for generated pages; owner text is escaped where it lands in syntax."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+
+def heading(level: int, text: str) -> str:
+    return f"{'#' * level} {text}"
+
+
+def cell(text: str) -> str:
+    """Text safe inside a table cell: no pipes or line breaks, no raw HTML."""
+    return html.escape(" ".join(text.split())).replace("|", "&#124;")
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+    return "\n".join(lines)

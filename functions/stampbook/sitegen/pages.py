@@ -1,0 +1,90 @@
+"""Everything generated for one locale's build: pages, static files, navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..mail.strings import Strings
+from ..program import Programme
+from . import forms
+from .archive import FEED, atom_feed, listing_pages, web_versions
+from .markdown import heading
+from .privacy import privacy_page
+from .terms import rewards_page, terms_page
+from .words import owner_text, site_words
+
+# The global navigation: what a customer looks for. The pages opened from an
+# email link (confirm, preferences, unsubscribe, feedback) and the archive's
+# issues stay out of it.
+NAV = (
+    ("nav.home", "index.md"),
+    ("nav.terms", "terms.md"),
+    ("nav.rewards", "rewards.md"),
+    ("nav.newsletters", "newsletters/index.md"),
+    ("nav.signup", "signup.md"),
+    ("nav.points", "points.md"),
+    ("nav.privacy", "privacy.md"),
+)
+
+
+@dataclass(frozen=True)
+class SiteFiles:
+    """Markdown pages and static files by path inside the docs folder, and the nav."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    nav: list[dict[str, str]] = field(default_factory=list)
+
+
+def site_url_of(programme: Programme, locale: str) -> str:
+    """The locale's root: the default locale at the site's root, others under /<locale>/."""
+    root = programme.program.business.site_url.rstrip("/") + "/"
+    return root if locale == programme.program.locales.default else f"{root}{locale}/"
+
+
+def site_files(programme: Programme, locale: str, api_url: str, now: datetime) -> SiteFiles:
+    words = site_words(programme, locale)
+    site_url = site_url_of(programme, locale)
+    business = owner_text(programme, programme.program.business.name, locale)
+    issues = web_versions(programme, locale, words, site_url, now)
+    pages = {
+        "index.md": home_page(business, words),
+        "terms.md": terms_page(programme, locale, words),
+        "rewards.md": rewards_page(programme, locale, words),
+        "privacy.md": privacy_page(programme, locale, words),
+        "signup.md": forms.signup_page(programme, locale, words, api_url),
+        "confirm.md": forms.confirm_page(words, api_url),
+        "points.md": forms.points_page(locale, words, api_url),
+        "preferences.md": forms.preferences_page(programme, locale, words, api_url),
+        "unsubscribe.md": forms.unsubscribe_page(words, api_url),
+        "feedback.md": forms.feedback_page(words, api_url),
+        **dict(listing_pages(issues, words)),
+    }
+    files = {issue.path: issue.html for issue in issues}
+    files[FEED] = atom_feed(issues, f"{business} — {words('nav.newsletters')}", site_url, now)
+    nav = [{words(title): path} for title, path in NAV]
+    return SiteFiles(pages, files, nav)
+
+
+def home_page(business: str, words: Strings) -> str:
+    links = [
+        f"[{words('home.join')}](signup.md){{ .md-button .md-button--primary }}",
+        f"[{words('home.check_points')}](points.md){{ .md-button }}",
+    ]
+    more = [
+        f"- [{words('home.read_terms')}](terms.md)",
+        f"- [{words('home.see_rewards')}](rewards.md)",
+        f"- [{words('nav.newsletters')}](newsletters/index.md)",
+    ]
+    return (
+        "\n\n".join(
+            [
+                heading(1, business),
+                words("home.intro", business=business),
+                " ".join(links),
+                "\n".join(more),
+            ]
+        )
+        + "\n"
+    )

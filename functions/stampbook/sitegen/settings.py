@@ -1,0 +1,85 @@
+"""What one locale's build needs, read from mkdocs.yml and the environment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..bootstrap import SettingsError, _moment
+from ..program import Programme, load_programme
+from .pages import SiteFiles, site_files, site_url_of
+
+
+class SiteSettingsError(ValueError):
+    """The site cannot be built with these settings."""
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    campaigns: Path
+    locale: str | None
+    api_url: str
+    now: datetime
+
+    @classmethod
+    def read(cls, config: Any, env: Mapping[str, str]) -> SiteSettings:
+        extra = config["extra"]
+        base = Path(config["config_file_path"] or ".").resolve().parent
+        campaigns = Path(env.get("STAMPBOOK_CAMPAIGNS") or extra.get("campaigns", "campaigns"))
+        api_url = env.get("STAMPBOOK_API_URL") or extra.get("api_url")
+        if not api_url:
+            raise SiteSettingsError("set extra.api_url in mkdocs.yml or STAMPBOOK_API_URL")
+        try:
+            now = _moment(env.get("STAMPBOOK_NOW")) or datetime.now(UTC)
+        except SettingsError as error:
+            raise SiteSettingsError(str(error)) from error
+        return cls(
+            campaigns=base / campaigns,
+            locale=env.get("STAMPBOOK_SITE_LOCALE") or None,
+            api_url=api_url.rstrip("/") + "/",
+            now=now,
+        )
+
+
+def alternates(programme: Programme, locale: str) -> list[dict[str, str]]:
+    """Material's language switcher, with links relative to this build's root."""
+    locales = programme.program.locales
+    here = "" if locale == locales.default else "../"
+    names = {code: _language_name(code) for code in locales.available}
+    return [
+        {
+            "name": names[code],
+            "lang": code,
+            "link": f"{here}./" if code == locales.default else f"{here}{code}/",
+        }
+        for code in locales.available
+    ]
+
+
+def _language_name(code: str) -> str:
+    from babel import Locale
+
+    return str(Locale.parse(code).get_display_name(code)).capitalize()
+
+
+def configure(config: Any, settings: SiteSettings) -> SiteFiles:
+    """Point the MkDocs config at one locale and return its generated files."""
+    programme = load_programme(settings.campaigns)
+    locales = programme.program.locales
+    locale = settings.locale or locales.default
+    if locale not in locales.available:
+        raise SiteSettingsError(
+            f"locale {locale!r} is not in program.yaml; available: {', '.join(locales.available)}"
+        )
+    if locale != locales.default:
+        config["site_dir"] = str(Path(config["site_dir"]) / locale)
+    config["site_url"] = site_url_of(programme, locale)
+    config["site_name"] = programme.program.business.name.get(locale, locales.default)
+    config["theme"]["language"] = locale
+    config["extra"]["alternate"] = alternates(programme, locale)
+    generated = site_files(programme, locale, settings.api_url, settings.now)
+    config["nav"] = generated.nav
+    return generated

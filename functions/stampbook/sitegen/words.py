@@ -1,0 +1,31 @@
+"""The site's words in one locale: Stampbook's own, then the owner's overrides.
+
+The site's texts live beside the email texts (`templates/site/locales/`);
+the email files still give the shared words, such as `1 point / 5 points`.
+An owner may override any of them in `campaigns/templates/site/locales/`.
+"""
+
+from __future__ import annotations
+
+from ..mail.locale import Formatter
+from ..mail.render import BUILTIN_TEMPLATES, OWNER_TEMPLATES
+from ..mail.strings import Strings
+from ..program import Programme
+from ..program.text import LocalizedText
+
+SITE_LOCALES = BUILTIN_TEMPLATES / "site" / "locales"
+
+
+def site_words(programme: Programme, locale: str) -> Strings:
+    owner = programme.root / OWNER_TEMPLATES
+    folders = (
+        owner / "site" / "locales",
+        owner / "locales",
+        SITE_LOCALES,
+        BUILTIN_TEMPLATES / "locales",
+    )
+    return Strings.load(folders, Formatter(locale, programme.program.currency))
+
+
+def owner_text(programme: Programme, text: LocalizedText, locale: str) -> str:
+    return text.get(locale, programme.program.locales.default)

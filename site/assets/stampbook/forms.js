@@ -1,0 +1,184 @@
+// The site's forms: small, dependency-free, calling the Stampbook API.
+// Each <form data-sb-form> names its endpoint and method and carries its
+// messages in the page's language (data-msg-*). Errors come back as
+// {"error": {"code", "message", "field"}}; a field error is shown next to the
+// field, which is marked aria-invalid and focused.
+(function () {
+  "use strict";
+
+  var token = new URLSearchParams(window.location.search).get("t") || "";
+
+  function msg(form, key) {
+    return form.getAttribute("data-msg-" + key) || "";
+  }
+
+  function url(form) {
+    var base = form.getAttribute("data-api");
+    var path = form.getAttribute("data-endpoint");
+    var method = form.getAttribute("data-method") || "POST";
+    var address = base.replace(/\/?$/, "/") + path;
+    if (method === "GET" && token) {
+      address += "?t=" + encodeURIComponent(token);
+    }
+    return address;
+  }
+
+  function status(form, text, kind) {
+    var box = form.querySelector(".sb-status");
+    box.textContent = text;
+    box.className = "sb-status" + (kind ? " sb-status--" + kind : "");
+  }
+
+  function errorSlot(form, name) {
+    var input = form.querySelector('[name="' + name + '"]');
+    var slot = input && document.getElementById(input.getAttribute("aria-describedby") ||
+      ("sb-" + name + "-error"));
+    return { input: input, slot: slot };
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll(".sb-error").forEach(function (slot) { slot.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (input) {
+      input.removeAttribute("aria-invalid");
+    });
+    status(form, "", "");
+  }
+
+  function fieldError(form, name, text) {
+    var found = errorSlot(form, name);
+    if (!found.input || !found.slot) {
+      status(form, text, "error");
+      return;
+    }
+    found.input.setAttribute("aria-invalid", "true");
+    found.slot.textContent = text;
+    found.input.focus();
+  }
+
+  // What the browser can check before anything is sent.
+  function invalidField(form) {
+    var inputs = form.querySelectorAll("input[required], textarea[required]");
+    for (var i = 0; i < inputs.length; i += 1) {
+      var input = inputs[i];
+      if (input.type === "radio") {
+        if (!form.querySelector('[name="' + input.name + '"]:checked')) {
+          return [input.name, msg(form, "required")];
+        }
+      } else if (input.type === "checkbox" ? !input.checked : !input.value.trim()) {
+        return [input.name, msg(form, "required")];
+      } else if (input.type === "email" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.value.trim())) {
+        return [input.name, msg(form, "email")];
+      }
+    }
+    return null;
+  }
+
+  function body(form) {
+    var data = {};
+    form.querySelectorAll("input, textarea").forEach(function (input) {
+      if (!input.name) { return; }
+      if (input.type === "checkbox") {
+        if (input.value === "true") {
+          data[input.name] = input.checked;
+        } else if (input.checked) {
+          (data[input.name] = data[input.name] || []).push(input.value);
+        } else {
+          data[input.name] = data[input.name] || [];
+        }
+      } else if (input.type === "radio") {
+        if (input.checked) { data[input.name] = input.value; }
+      } else if (input.value.trim()) {
+        data[input.name] = input.value.trim();
+      }
+    });
+    if (form.hasAttribute("data-token")) { data.token = token; }
+    return data;
+  }
+
+  function showResult(form, answer) {
+    var result = form.nextElementSibling;
+    if (!result || !result.hasAttribute("data-sb-result")) { return; }
+    result.querySelectorAll("[data-sb-value]").forEach(function (cell) {
+      var value = answer[cell.getAttribute("data-sb-value")];
+      if (Array.isArray(value)) { value = value.join("; "); }
+      cell.textContent = value === undefined || value === null || value === "" ? "—" : String(value);
+    });
+    result.hidden = false;
+  }
+
+  function download(name, answer) {
+    var blob = new Blob([JSON.stringify(answer, null, 2)], { type: "application/json" });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = name + ".json";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+
+  function answered(form, response, answer) {
+    if (response.ok) {
+      if (form.getAttribute("data-sb-form") === "export") { download("my-data", answer); }
+      showResult(form, answer || {});
+      status(form, msg(form, "done"), "done");
+      if (msg(form, "done")) { form.classList.add("sb-form--done"); }
+      return;
+    }
+    var error = (answer && answer.error) || {};
+    var text = error.message || msg(form, "failed");
+    if (error.field) { fieldError(form, error.field, text); } else { status(form, text, "error"); }
+  }
+
+  function send(form) {
+    var method = form.getAttribute("data-method") || "POST";
+    var button = form.querySelector("button[type=submit]");
+    var request = {
+      method: method,
+      headers: { "Accept": "application/json", "Accept-Language": document.documentElement.lang }
+    };
+    if (method !== "GET") {
+      request.headers["Content-Type"] = "application/json";
+      request.body = JSON.stringify(body(form));
+    }
+    button.disabled = true;
+    status(form, msg(form, "working"), "");
+    return fetch(url(form), request).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (answer) {
+        answered(form, response, answer);
+      });
+    }).catch(function () {
+      status(form, msg(form, "offline"), "error");
+    }).then(function () {
+      button.disabled = false;
+    });
+  }
+
+  function prepare(form) {
+    var needsToken = form.hasAttribute("data-token");
+    if (needsToken && !token) {
+      // Opened without the email's link: say so, offer nothing that cannot work.
+      var note = document.createElement("p");
+      note.className = "sb-note";
+      note.textContent = msg(form, "no-token");
+      form.replaceWith(note);
+      return;
+    }
+    if (!needsToken && token && form.getAttribute("data-sb-form") === "points-request") {
+      form.hidden = true;  // with a link, the points are shown instead
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearErrors(form);
+      var invalid = invalidField(form);
+      if (invalid) {
+        fieldError(form, invalid[0], invalid[1]);
+        return;
+      }
+      send(form);
+    });
+    // Reading the points changes nothing, so the page may fetch them at once.
+    if (needsToken && form.getAttribute("data-method") === "GET") { send(form); }
+  }
+
+  document.querySelectorAll("form[data-sb-form]").forEach(prepare);
+})();

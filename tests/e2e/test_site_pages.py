@@ -1,0 +1,124 @@
+"""The built site in a real browser: phone and desktop width, the language switch, axe-core.
+
+The site is built for the example and served from 127.0.0.1; the guard
+refuses everything else, and a page that asked for anything else fails.
+Screenshots go to build/artifacts/site/.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stampbook.sitegen.build import build_site
+
+from .conftest import ARTIFACTS, LocalPage
+
+ROOT = Path(__file__).parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ARTIFACTS / "site"
+PHONE, DESKTOP = 375, 1280
+PAGES = ("", "terms/", "rewards/", "privacy/", "newsletters/", "signup/", "points/")
+FORM_PAGES = (
+    "signup/",
+    "points/",
+    "confirm/?t=x",
+    "preferences/?t=x",
+    "unsubscribe/?t=x",
+    "feedback/?t=x",
+)
+OVERFLOW = "document.documentElement.scrollWidth"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("site")
+    build_site(ROOT / "mkdocs.yml", site_dir=folder)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _name(path: str) -> str:
+    return path.split("?")[0].strip("/").replace("/", "-") or "home"
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+@pytest.mark.parametrize("locale", ["", "en/"])
+def test_pages_fit_the_screen(
+    site: str, open_page: Callable[[int], LocalPage], width: int, locale: str
+) -> None:
+    page = open_page(width)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for path in PAGES + FORM_PAGES:
+        page.page.goto(site + locale + path)
+        name = f"{_name(path)}.{locale.strip('/') or 'ru'}.{width}.png"
+        page.page.screenshot(path=SHOTS / name, full_page=True)
+        assert page.page.evaluate(OVERFLOW) <= width, path
+    assert page.refused == []
+
+
+def test_the_language_switcher_leads_to_the_other_locale(
+    site: str, open_page: Callable[[int], LocalPage]
+) -> None:
+    page = open_page(DESKTOP).page
+    page.goto(site + "terms/")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    page.locator(".md-header__option .md-select").hover()
+    page.locator('a.md-select__link[hreflang="en"]').first.click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.url == site + "en/"
+    assert page.locator("h1").first.inner_text() == "Copper Cezve"
+
+
+def test_a_link_without_its_token_says_so_instead_of_a_dead_form(
+    site: str, open_page: Callable[[int], LocalPage]
+) -> None:
+    page = open_page(PHONE).page
+    page.goto(site + "en/unsubscribe/")
+    assert page.locator("form[data-sb-form]").count() == 0
+    assert "opens from the link in your email" in page.locator("article").inner_text()
+
+
+def test_a_missing_email_is_named_next_to_the_field(
+    site: str, open_page: Callable[[int], LocalPage]
+) -> None:
+    page = open_page(PHONE).page
+    page.goto(site + "en/signup/")
+    page.get_by_role("button", name="Sign me up").click()
+    field = page.get_by_label("Email", exact=True)
+    assert field.get_attribute("aria-invalid") == "true"
+    assert page.locator("#sb-email-error").inner_text() == "This field is required."
+
+
+@pytest.mark.parametrize("path", FORM_PAGES)
+@pytest.mark.parametrize("locale", ["", "en/"])
+def test_form_pages_have_no_serious_accessibility_violation(
+    site: str, open_page: Callable[[int], LocalPage], path: str, locale: str
+) -> None:
+    page = open_page(PHONE).page
+    page.goto(site + locale + path)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document)).violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', '))"""
+    )
+    assert violations == []
