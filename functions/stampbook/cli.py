@@ -137,10 +137,11 @@ def _stale_schemas(campaigns: Path, programme: Programme, *, required: bool = Fa
 def _register_loyalty_commands() -> None:
     from .cli_keys import keys
     from .cli_loyalty import COMMANDS
+    from .cli_report import report
     from .cli_serve import serve
     from .cli_store import store
 
-    for command in (*COMMANDS, keys, serve, store):
+    for command in (*COMMANDS, keys, report, serve, store):
         main.add_command(command)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import dynamodb, ledger, mail, programme, render
+from . import dynamodb, ledger, mail, programme, render, report
 
 if __name__ == "__main__":
     print("== loading the programme")
@@ -15,3 +15,5 @@ if __name__ == "__main__":
     dynamodb.main()
     print("== personal newsletter messages")
     mail.main()
+    print("== the owner's report on SQLite")
+    report.main()

@@ -1,0 +1,6 @@
+"""The owner's report: who comes back, who drifts away, why they leave, what it costs.
+
+`facts` holds what a store reader gathers (plain rows, money in integer
+ten-thousandths); the section modules compute the figures from them, pure
+and testable with hand-made rows; `build` puts the sections together.
+"""

@@ -1,0 +1,122 @@
+"""What the report is computed from: plain rows a store reader gathers for a period.
+
+Money is an integer count of ten-thousandths of the currency's major unit
+(`1250.50` is 12 505 000): every amount the programme accepts fits exactly,
+whatever the currency's decimals, and sums stay exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+SCALE = 10_000  # money units per major unit (rouble, euro)
+
+
+def to_units(amount: Decimal) -> int:
+    scaled = amount * SCALE
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{amount} has more than four decimals")
+    return int(scaled)
+
+
+def to_money(units: int) -> Decimal:
+    return Decimal(units) / SCALE
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """From `start` (inclusive) to `end` (exclusive); no start means since the beginning."""
+
+    start: datetime | None
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Buyer:
+    """One customer's purchases placed in the period."""
+
+    customer_id: str
+    orders: int
+    revenue: int  # goods bought, less goods refunded in the period, in units
+    first: datetime
+    last: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """One calendar month (UTC) of the period, `YYYY-MM`."""
+
+    month: str
+    orders: int = 0
+    revenue: int = 0  # goods, in units
+    repeat_revenue: int = 0  # goods of orders that were not the customer's first ever
+    refunds: int = 0
+    refunded: int = 0  # units
+    answers: dict[str, int] = field(default_factory=dict)  # questionnaire reason -> count
+    actions: dict[str, int] = field(default_factory=dict)  # loyalty action -> count
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A questionnaire answer with words in it."""
+
+    at: datetime
+    email: str
+    reason: str
+    text: str
+    order_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PointsFacts:
+    by_kind: dict[str, int]  # ledger kind -> points entered in the period (signed)
+    outstanding: int  # at the period's end: every customer's balance above zero, summed
+    holders: int  # customers holding those points
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateFacts:
+    issued: int
+    issued_value: int  # units
+    redeemed: int
+    redeemed_value: int  # units
+    open: int  # usable at the period's end
+    open_value: int  # units
+
+
+@dataclass(frozen=True, slots=True)
+class MailCounts:
+    """What the provider reported about one email (for now: one provider message id)."""
+
+    key: str
+    first_at: datetime
+    delivered: int = 0
+    bounced: int = 0
+    soft_bounced: int = 0
+    complained: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Who a drifting customer is and whether they may be emailed."""
+
+    email: str
+    name: str
+    consent: str | None
+
+
+@dataclass(frozen=True)
+class Facts:
+    period: Period
+    currency: str
+    customers_total: int  # in the file at the period's end
+    customers_new: int  # joined in the period
+    buyers: list[Buyer]
+    months: list[Month]
+    answers: list[Answer]
+    points: PointsFacts
+    certificates: CertificateFacts
+    free_shipping_orders: int  # orders in the period whose goods reached the threshold
+    mail: list[MailCounts]

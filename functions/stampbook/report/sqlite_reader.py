@@ -1,0 +1,282 @@
+"""Gather the report's facts from the SQLite store, aggregating in SQL.
+
+A million purchases are summed inside SQLite rather than loaded as objects:
+each order's goods are computed once into a temporary table (one row per
+order), and every monthly and per-customer figure is read from that.
+Amounts are decimal text; `_UNITS` turns one into exact integer
+ten-thousandths with string functions, so no sum ever passes through a
+float. Text it cannot read that way (an exponent, a fifth decimal) goes
+to Python's Decimal.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
+
+from .facts import (
+    SCALE,
+    Answer,
+    Buyer,
+    CertificateFacts,
+    Contact,
+    Facts,
+    MailCounts,
+    Month,
+    Period,
+    PointsFacts,
+    to_units,
+)
+
+_DIGITS = len(str(SCALE)) - 1
+
+
+def _units_sql(text: str) -> str:
+    """SQL for the exact units of the decimal text in column `text`.
+
+    Digits with at most four decimals (all the store writes) are read as an
+    integer with the point removed, scaled by the decimals missing; anything
+    else (a sign, an exponent) goes to Python's Decimal.
+    """
+    t = text
+    decimals = f"(CASE instr({t}, '.') WHEN 0 THEN 0 ELSE length({t}) - instr({t}, '.') END)"
+    scale = " ".join(f"WHEN {n} THEN {10 ** (_DIGITS - n)}" for n in range(_DIGITS + 1))
+    return (
+        f"(CASE WHEN {t} GLOB '*[^0-9.]*' OR {decimals} > {_DIGITS} THEN units({t})"
+        f" ELSE CAST(replace({t}, '.', '') AS INTEGER) * (CASE {decimals} {scale} END) END)"
+    )
+
+
+_ORDER_FIGURES = ("orders", "revenue", "repeat_revenue")
+
+# An order's lines are stored as JSON [[line id, category, amount], ...]; the
+# amount is read once into `a` so the string functions do not parse it again.
+_ORDER_GOODS = (
+    f"(SELECT SUM({_units_sql('a')}) FROM"
+    " (SELECT json_extract(j.value, '$[2]') AS a FROM json_each(o.lines) j))"
+)
+
+
+def _units_py(text: str) -> int:
+    return to_units(Decimal(text))
+
+
+def _time(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def _parse(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+class SqliteReport:
+    """Read-only queries over a Stampbook SQLite file."""
+
+    def __init__(self, path: Path | str) -> None:
+        uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+        self.db = sqlite3.connect(uri, uri=True)
+        self.db.execute("PRAGMA temp_store=MEMORY")
+        self.db.create_function("units", 1, _units_py, deterministic=True)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def facts(self, period: Period, currency: str, free_shipping_over: Decimal | None) -> Facts:
+        start = _time(period.start) if period.start else ""
+        end = _time(period.end)
+        over = to_units(free_shipping_over) if free_shipping_over is not None else None
+        buyers, order_months, free = self._orders(start, end, over)
+        return Facts(
+            period=period,
+            currency=currency,
+            customers_total=self._one("SELECT COUNT(*) FROM customers WHERE created_at < ?", end),
+            customers_new=self._one(
+                "SELECT COUNT(*) FROM customers WHERE created_at >= ? AND created_at < ?",
+                start,
+                end,
+            ),
+            buyers=buyers,
+            months=self._months(order_months, start, end),
+            answers=self._answers(start, end),
+            points=self._points(start, end),
+            certificates=self._certificates(start, end),
+            free_shipping_orders=free,
+            mail=self._mail(start, end),
+        )
+
+    def contacts(self, customer_ids: Iterable[str]) -> dict[str, Contact]:
+        """Email, name and current consent of each customer (suppression is final)."""
+        found: dict[str, Contact] = {}
+        for chunk in _chunks(list(customer_ids)):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                "SELECT c.customer_id, c.email, c.name,"
+                " (SELECT CASE WHEN SUM(s.status = 'suppressed') > 0 THEN 'suppressed' END"
+                "  FROM consents s WHERE s.customer_id = c.customer_id),"
+                " (SELECT s.status FROM consents s WHERE s.customer_id = c.customer_id"
+                "  ORDER BY s.at DESC, s.id DESC LIMIT 1)"
+                f" FROM customers c WHERE c.customer_id IN ({marks})",
+                chunk,
+            )
+            for customer_id, email, name, suppressed, latest in rows:
+                found[customer_id] = Contact(email, name, suppressed or latest)
+        return found
+
+    # -- the pieces ----------------------------------------------------------
+
+    def _one(self, sql: str, *params: object) -> int:
+        return int(self.db.execute(sql, params).fetchone()[0] or 0)
+
+    def _orders(
+        self, start: str, end: str, free_shipping_over: int | None
+    ) -> tuple[list[Buyer], dict[str, dict[str, int]], int]:
+        """One pass over the orders, customer by customer as they are stored.
+
+        Orders before the period still count: they decide whether an order
+        in it was the customer's first.
+        """
+        refunded = self._refunded_by_customer(start, end)
+        buyers: list[Buyer] = []
+        months: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_ORDER_FIGURES, 0))
+        free = 0
+        rows = self.db.execute(
+            f"SELECT o.customer_id, o.placed_at, {_ORDER_GOODS} FROM orders o"
+            " WHERE o.placed_at < ? ORDER BY o.customer_id",
+            (end,),
+        )
+        for customer_id, group in groupby(rows, key=itemgetter(0)):
+            placed = sorted((at, goods) for _, at, goods in group)
+            first_ever = placed[0][0]
+            inside = [(at, goods) for at, goods in placed if at >= start]
+            if not inside:
+                continue
+            for at, goods in inside:
+                month = months[at[:7]]
+                month["orders"] += 1
+                month["revenue"] += goods
+                if at != first_ever:
+                    month["repeat_revenue"] += goods
+                if free_shipping_over is not None and goods >= free_shipping_over:
+                    free += 1
+            revenue = sum(goods for _, goods in inside) - refunded.get(customer_id, 0)
+            buyers.append(
+                Buyer(
+                    customer_id, len(inside), revenue, _parse(inside[0][0]), _parse(inside[-1][0])
+                )
+            )
+        return buyers, months, free
+
+    def _refunded_by_customer(self, start: str, end: str) -> dict[str, int]:
+        rows = self.db.execute(
+            f"SELECT r.customer_id, SUM({_units_sql('j.value')})"
+            " FROM refunds r, json_each(r.lines) j"
+            " WHERE r.refunded_at >= ? AND r.refunded_at < ? GROUP BY r.customer_id",
+            (start, end),
+        )
+        return dict(rows)
+
+    def _months(self, order_months: dict[str, dict[str, int]], start: str, end: str) -> list[Month]:
+        months: dict[str, dict[str, int]] = defaultdict(dict, order_months)
+        answers: dict[str, dict[str, int]] = defaultdict(dict)
+        actions: dict[str, dict[str, int]] = defaultdict(dict)
+        for month, refunds, refunded in self.db.execute(
+            f"SELECT substr(r.refunded_at, 1, 7), COUNT(DISTINCT r.refund_id),"
+            f" SUM({_units_sql('j.value')}) FROM refunds r, json_each(r.lines) j"
+            " WHERE r.refunded_at >= ? AND r.refunded_at < ? GROUP BY 1",
+            (start, end),
+        ):
+            months[month].update(refunds=refunds, refunded=refunded)
+        for month, reason, count in self.db.execute(
+            "SELECT substr(at, 1, 7), reason, COUNT(*) FROM feedback"
+            " WHERE at >= ? AND at < ? GROUP BY 1, 2",
+            (start, end),
+        ):
+            answers[month][reason] = count
+        for month, action, count in self._actions(start, end):
+            actions[month][action] = count
+        keys = sorted(set(months) | set(answers) | set(actions))
+        return [
+            Month(key, **months.get(key, {}), answers=answers[key], actions=actions[key])
+            for key in keys
+        ]
+
+    def _actions(self, start: str, end: str) -> Iterator[tuple[str, str, int]]:
+        """Loyalty actions the data records: bonuses paid, certificates issued, emails delivered."""
+        yield from self.db.execute(
+            "SELECT substr(at, 1, 7), kind, COUNT(*) FROM ledger"
+            " WHERE kind IN ('birthday', 'referral') AND at >= ? AND at < ? GROUP BY 1, 2",
+            (start, end),
+        )
+        yield from self.db.execute(
+            "SELECT substr(issued_at, 1, 7), 'certificate', COUNT(*) FROM certificates"
+            " WHERE issued_at >= ? AND issued_at < ? GROUP BY 1",
+            (start, end),
+        )
+        yield from self.db.execute(
+            "SELECT substr(at, 1, 7), 'email_delivered', COUNT(*) FROM mail_events"
+            " WHERE kind = 'delivery' AND at >= ? AND at < ? GROUP BY 1",
+            (start, end),
+        )
+
+    def _answers(self, start: str, end: str) -> list[Answer]:
+        rows = self.db.execute(
+            "SELECT f.at, c.email, f.reason, f.text, f.order_id FROM feedback f"
+            " JOIN customers c ON c.customer_id = f.customer_id"
+            " WHERE f.at >= ? AND f.at < ? AND trim(f.text) != '' ORDER BY f.at DESC",
+            (start, end),
+        )
+        return [
+            Answer(_parse(at), email, reason, text, order)
+            for at, email, reason, text, order in rows
+        ]
+
+    def _points(self, start: str, end: str) -> PointsFacts:
+        by_kind = dict(
+            self.db.execute(
+                "SELECT kind, SUM(points) FROM ledger WHERE at >= ? AND at < ? GROUP BY kind",
+                (start, end),
+            )
+        )
+        outstanding, holders = self.db.execute(
+            "SELECT SUM(balance), COUNT(*) FROM (SELECT SUM(points) AS balance FROM ledger"
+            " WHERE at < ? GROUP BY customer_id) WHERE balance > 0",
+            (end,),
+        ).fetchone()
+        return PointsFacts(by_kind, outstanding or 0, holders)
+
+    def _certificates(self, start: str, end: str) -> CertificateFacts:
+        value = _units_sql("value")
+        row = self.db.execute(
+            "SELECT"
+            " SUM(issued_at >= ?1 AND issued_at < ?2),"
+            f" SUM(CASE WHEN issued_at >= ?1 AND issued_at < ?2 THEN {value} ELSE 0 END),"
+            " SUM(redeemed_at >= ?1 AND redeemed_at < ?2),"
+            f" SUM(CASE WHEN redeemed_at >= ?1 AND redeemed_at < ?2 THEN {value} ELSE 0 END),"
+            " SUM(issued_at < ?2 AND expires_at > ?2"
+            "  AND (redeemed_at IS NULL OR redeemed_at >= ?2)),"
+            " SUM(CASE WHEN issued_at < ?2 AND expires_at > ?2"
+            f"  AND (redeemed_at IS NULL OR redeemed_at >= ?2) THEN {value} ELSE 0 END)"
+            " FROM certificates",
+            (start, end),
+        ).fetchone()
+        return CertificateFacts(*(int(figure or 0) for figure in row))
+
+    def _mail(self, start: str, end: str) -> list[MailCounts]:
+        rows = self.db.execute(
+            "SELECT message_id, MIN(at), SUM(kind = 'delivery'), SUM(kind = 'bounce'),"
+            " SUM(kind = 'soft_bounce'), SUM(kind = 'complaint') FROM mail_events"
+            " WHERE at >= ? AND at < ? GROUP BY message_id ORDER BY MIN(at) DESC",
+            (start, end),
+        )
+        return [MailCounts(key, _parse(first), *counts) for key, first, *counts in rows]
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    for at in range(0, len(items), size):
+        yield items[at : at + size]
