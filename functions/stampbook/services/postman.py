@@ -65,8 +65,8 @@ class Postman:
         order_id: str | None = None,
     ) -> bool:
         """Send email `name` to `customer`; False if their consent forbids it."""
-        from ..mail.message import Recipient
-        from ..mail.postage import prepare
+        from ..mail.message import Kind, PreparedDraft, Recipient
+        from ..mail.postage import links_of, sender_of
         from ..mail.render import EMAILS, NOTHING_IN_PARTICULAR
 
         marketing = EMAILS[name].marketing
@@ -78,7 +78,14 @@ class Postman:
         person = reader or Reader(customer.email, customer.name, locale)
         draft = self.renderer.email(name, locale, person, occasion or NOTHING_IN_PARTICULAR)
         program = self.app.programme.program
-        prepared = prepare(program, draft, marketing, self.app.settings.mail, self.keyring)
+        # Links expire by the app's clock, the one that will check them.
+        prepared = PreparedDraft(
+            draft,
+            sender_of(program),
+            Kind.MARKETING if marketing else Kind.TRANSACTIONAL,
+            links_of(program, self.app.settings.mail, self.keyring),
+            clock=lambda: self.app.loyalty.clock().timestamp(),
+        )
         values = self.renderer.personal_values(person, locale)
         recipient = Recipient(customer.email, customer.customer_id, customer.name, values, order_id)
         self.transport.send(prepared.message(recipient))
