@@ -6,13 +6,17 @@ from chalice.app import Chalice
 
 import stampbook
 from stampbook.api.errors import in_envelope
+from stampbook.api.points import points
 from stampbook.api.provider_events import provider_events
+from stampbook.api.subscriptions import subscriptions
 from stampbook.api.till import till
 
 app = Chalice(app_name="stampbook")
 app.register_middleware(in_envelope, "http")
 app.register_blueprint(till, url_prefix="/till")
 app.register_blueprint(provider_events, url_prefix="/mail")
+app.register_blueprint(subscriptions)
+app.register_blueprint(points)
 
 
 @app.route("/health", methods=["GET"], cors=True)
@@ -24,8 +28,17 @@ def health() -> dict[str, str]:
 @app.route("/openapi.json", methods=["GET"], cors=True)
 def openapi() -> dict[str, object]:
     """The API described for client generators and for schemathesis."""
+    from stampbook.api import points as points_routes
     from stampbook.api import provider_events as events_routes
+    from stampbook.api import subscriptions as subscription_routes
     from stampbook.api import till as till_routes
     from stampbook.api.openapi import document
 
-    return document([*till_routes.OPERATIONS, *events_routes.OPERATIONS])
+    return document(
+        [
+            *till_routes.OPERATIONS,
+            *events_routes.OPERATIONS,
+            *subscription_routes.OPERATIONS,
+            *points_routes.OPERATIONS,
+        ]
+    )

@@ -189,6 +189,8 @@ class App:
     programme: Programme
     store: Store
     loyalty: LoyaltyService
+    # What it was built from: mail settings for the API's emails, among others.
+    settings: Settings = field(default_factory=Settings)
 
 
 def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> App:
@@ -197,4 +199,4 @@ def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> App:
         clock = lambda: fixed  # noqa: E731 - a clock stopped at the given moment
     programme = load_programme(settings.campaigns)
     store = open_store(settings)
-    return App(programme, store, LoyaltyService(store, Rules.of(programme), clock))
+    return App(programme, store, LoyaltyService(store, Rules.of(programme), clock), settings)

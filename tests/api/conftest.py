@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from chalice.test import Client
 
 from app import app as chalice_app
 from stampbook.api import context
-from stampbook.bootstrap import App, Settings, build
+from stampbook.bootstrap import App, MailSettings, Settings, build
 from stampbook.customers import Customer
 from stampbook.integrations import issue_key
 
@@ -27,6 +31,10 @@ class Api:
     client: Client
     app: App
     key: str
+
+    @property
+    def outbox(self) -> list[EmailMessage]:
+        return outbox(self.app.settings.mail.outbox)
 
     def call(
         self,
@@ -46,9 +54,32 @@ class Api:
         return response.status_code, json.loads(response.body or b"null"), response.headers
 
 
+def outbox(folder: Path) -> list[EmailMessage]:
+    """The emails sent so far, oldest first."""
+    return [
+        message_from_bytes(path.read_bytes(), policy=default)
+        for path in sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+    ]
+
+
+def text_of(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert part is not None
+    return str(cast(EmailMessage, part).get_content())
+
+
+def link_token(message: EmailMessage, page: str) -> str:
+    """The token of the link to the site's `page` (`confirm/`, `points/`...) in an email."""
+    found = re.search(rf"/{page}\?t=([A-Za-z0-9._-]+)", text_of(message))
+    assert found, f"no {page} link in {message['Subject']}"
+    return found.group(1)
+
+
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:
-    wired = build(Settings(campaigns=EXAMPLE, database=tmp_path / "api.db"), clock=lambda: NOW)
+    mail = MailSettings(outbox=tmp_path / "outbox", key_file=tmp_path / "signing-keys")
+    settings = Settings(campaigns=EXAMPLE, database=tmp_path / "api.db", mail=mail)
+    wired = build(settings, clock=lambda: NOW)
     wired.store.add_customer(
         Customer("c1", "anna@example.com", NOW, name="Анна", referral_code="ANNA2345")
     )

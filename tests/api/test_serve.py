@@ -19,7 +19,7 @@ from stampbook.customers import Customer
 from stampbook.integrations import issue_key
 from stampbook.store.sqlite import SqliteStore
 
-from .conftest import EXAMPLE, NOW
+from .conftest import EXAMPLE, NOW, link_token, outbox
 
 
 def free_port() -> int:
@@ -37,7 +37,14 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     store.add_integration_key(record)
     store.close()
     port = free_port()
-    env = {**os.environ, "STAMPBOOK_CAMPAIGNS": str(EXAMPLE), "STAMPBOOK_DB": str(database)}
+    env = {
+        **os.environ,
+        "STAMPBOOK_CAMPAIGNS": str(EXAMPLE),
+        "STAMPBOOK_DB": str(database),
+        "STAMPBOOK_MAIL": "outbox",
+        "STAMPBOOK_OUTBOX": str(tmp_path / "outbox"),
+        "STAMPBOOK_SIGNING_KEY_FILE": str(tmp_path / "signing-keys"),
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "stampbook", "serve", "--port", str(port)],
         env=env,
@@ -62,12 +69,12 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
         server.wait(timeout=10)
 
 
-def post(url: str, body: object, token: str) -> tuple[int, dict[str, object]]:
+def post(url: str, body: object, token: str | None) -> tuple[int, dict[str, object]]:
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-        method="POST",
+        url, data=json.dumps(body).encode(), headers=headers, method="POST"
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:
@@ -97,3 +104,29 @@ def test_a_till_records_a_purchase_over_http_and_a_retry_changes_nothing(
         "message": "a valid integration key is required",
         "field": None,
     }
+
+
+def test_sign_up_confirmation_email_confirm_and_welcome_over_http(
+    served: tuple[str, str], tmp_path: Path
+) -> None:
+    base, _ = served
+    sign_up = {
+        "email": "vera@example.com",
+        "name": "Vera",
+        "locale": "en",
+        "consent": True,
+        "consent_version": "2026-11-01",
+        "fill_ms": 12000,
+    }
+    assert post(f"{base}/subscribe", sign_up, None) == (202, {"status": "accepted"})
+    [confirmation] = outbox(tmp_path / "outbox")
+    assert confirmation["To"].addresses[0].addr_spec == "vera@example.com"
+    token = link_token(confirmation, "confirm/")
+    assert post(f"{base}/subscribe/confirm", {"token": token}, None) == (
+        200,
+        {"status": "confirmed"},
+    )
+    confirmation_again, welcome = outbox(tmp_path / "outbox")
+    assert confirmation_again["Message-ID"] == confirmation["Message-ID"]
+    assert welcome["Subject"] == "Welcome to Copper Cezve, Vera!"
+    assert "List-Unsubscribe=One-Click" in welcome["List-Unsubscribe-Post"]

@@ -17,6 +17,7 @@ from chalice.app import Response
 
 from ..customers import InvalidEmail
 from ..loyalty.errors import LoyaltyError, NotEnoughPoints
+from ..services.limits import Limited
 from ..store.base import IdempotencyConflict, StoreUnavailable, UnknownCustomer
 
 log = logging.getLogger("stampbook.api")
@@ -26,9 +27,17 @@ V = TypeVar("V", bound=Callable[..., Any])
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.field = status, code, message, field
+        self.headers = headers or {}
 
 
 def error_response(
@@ -58,6 +67,9 @@ def refusal(error: Exception) -> ApiError | None:
         return ApiError(404, "unknown_customer", "no such customer")
     if isinstance(error, InvalidEmail):
         return ApiError(422, "invalid_email", "not an email address", "email")
+    if isinstance(error, Limited):
+        retry = {"Retry-After": str(error.retry_after)}
+        return ApiError(429, "too_many_requests", "too many requests; try again later", None, retry)
     return None
 
 
@@ -92,7 +104,9 @@ def answer_errors(view: V) -> V:
         except Exception as error:
             known = refusal(error)
             if known is not None:
-                return error_response(known.status, known.code, known.message, known.field)
+                return error_response(
+                    known.status, known.code, known.message, known.field, **known.headers
+                )
             if isinstance(error, StoreUnavailable):
                 return error_response(503, "unavailable", "try again shortly", **_RETRY)
             log.error("unexpected %s in %s", type(error).__name__, view.__name__)

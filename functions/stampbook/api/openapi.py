@@ -12,14 +12,16 @@ import stampbook
 REF = "#/components/schemas/{model}"
 
 _REASONS = {
-    400: "Malformed JSON or a missing header",
+    400: "Malformed JSON, a missing header, or a link token that is not ours",
     401: "No valid integration key",
     403: "Not a signed message from an expected SNS topic",
     404: "Unknown customer",
     409: "Id reused for a different request, or not enough points",
     413: "Body too large",
     415: "Body is not application/json",
+    410: "The link has expired; ask for a new one",
     422: "A field is invalid; `field` names it",
+    429: "Too many requests; retry after `Retry-After` seconds",
     503: "Busy; retry after `Retry-After` seconds",
 }
 
@@ -34,6 +36,10 @@ class Operation:
     idempotency_key: bool = False
     integration_key: bool = True
     refusals: tuple[int, ...] = (400, 401, 404, 409, 413, 415, 422, 503)
+    status: int = 200
+    query: tuple[str, ...] = ()  # required query parameters (a link's token `t`)
+    # How the body may be sent; a form body is described by the same model.
+    body_types: tuple[str, ...] = ("application/json",)
 
 
 class ErrorDetail(BaseModel):
@@ -64,8 +70,10 @@ def document(operations: list[Operation]) -> dict[str, Any]:
                 "{", ""
             ).replace("}", ""),
             "responses": {
-                "200": {
-                    "description": "Done (a retry gets the first answer)",
+                str(op.status): {
+                    "description": "Done (a retry gets the first answer)"
+                    if op.status == 200
+                    else "Accepted",
                     "content": {"application/json": {"schema": ref(op.answer)}},
                 },
                 **{str(code): {"description": _REASONS[code], **error} for code in op.refusals},
@@ -75,6 +83,10 @@ def document(operations: list[Operation]) -> dict[str, Any]:
             {"name": name[1:-1], "in": "path", "required": True, "schema": {"type": "string"}}
             for name in op.path.split("/")
             if name.startswith("{")
+        ]
+        parameters += [
+            {"name": name, "in": "query", "required": True, "schema": {"type": "string"}}
+            for name in op.query
         ]
         if op.idempotency_key:
             parameters.append(
@@ -90,7 +102,7 @@ def document(operations: list[Operation]) -> dict[str, Any]:
         if op.body is not None:
             entry["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": ref(op.body)}},
+                "content": {kind: {"schema": ref(op.body)} for kind in op.body_types},
             }
         if op.integration_key:
             entry["security"] = [{"integrationKey": []}]

@@ -25,8 +25,11 @@ class ConsentRecord:
 
 
 def current_status(records: list[ConsentRecord]) -> ConsentStatus | None:
-    """The latest word; suppression is final whatever comes after it."""
+    """The latest word; suppression is final whatever comes after it.
+
+    Records come oldest first; of two at the same moment, the later recorded wins.
+    """
     if any(record.status is ConsentStatus.SUPPRESSED for record in records):
         return ConsentStatus.SUPPRESSED
-    latest = max(records, key=lambda record: record.at, default=None)
+    latest = max(reversed(records), key=lambda record: record.at, default=None)
     return latest.status if latest else None

@@ -79,6 +79,7 @@ from .dynamodb_table import (
     EVERY_INTEGRATION_KEY,
     FEEDBACK,
     INTEGRATION_KEY,
+    LIMIT,
     LISTING,
     LISTING_PK,
     LISTING_SK,
@@ -88,6 +89,7 @@ from .dynamodb_table import (
     claim_key,
     customer_key,
     integration_key_partition,
+    limit_key,
     request_key,
     table_definition,
 )
@@ -418,6 +420,37 @@ class DynamoStore:
                 return False
             raise
         return True
+
+    # -- limits --------------------------------------------------------------
+
+    def hold(self, key_name: str, now: int, until: int) -> bool:
+        with self._driver():
+            try:
+                self.client.put_item(
+                    TableName=self.table,
+                    Item={
+                        **key(limit_key(key_name), LIMIT),
+                        **attributes(hits=1, until=until),
+                    },
+                    ConditionExpression="attribute_not_exists(pk) OR #until <= :now",
+                    ExpressionAttributeNames={"#until": "until"},
+                    ExpressionAttributeValues=attributes(**{":now": now}),
+                )
+            except self.client.exceptions.ConditionalCheckFailedException:
+                return False
+        return True
+
+    def count_hit(self, key_name: str, until: int) -> int:
+        with self._driver():
+            answer = self.client.update_item(
+                TableName=self.table,
+                Key=key(limit_key(key_name), LIMIT),
+                UpdateExpression="ADD hits :one SET #until = if_not_exists(#until, :until)",
+                ExpressionAttributeNames={"#until": "until"},
+                ExpressionAttributeValues=attributes(**{":one": 1, ":until": until}),
+                ReturnValues="UPDATED_NEW",
+            )
+        return int(answer["Attributes"]["hits"]["N"])
 
     def _customer_exists(self, plan: Plan, customer_id: str) -> None:
         plan.check(

@@ -19,6 +19,7 @@ the same transaction as what they name.
 | integration key (hashed)   | `INTEGRATION#<key id>`| `KEY` (gsi1: `INTEGRATION_KEYS` / `<id>`)|
 | finished request           | `REQUEST#<key>`       | `REQUEST`                                |
 | unique name (a claim)      | `<KIND>#<name>`       | `CLAIM`                                  |
+| rate limit or hold         | `LIMIT#<key>`         | `LIMIT` (`hits`, `until`; TTL-able)      |
 
 Claimed kinds: `EMAIL`, `REFERRAL` (code), `ORDER`, `REFUND`, `CERTIFICATE`
 (code), `FEEDBACK` (id), `MAILEVENT` (id; an event for no customer is its
@@ -34,6 +35,7 @@ claim alone).
 | consents, answers of a customer | Query `CUSTOMER#<id>`, sk begins with `CONSENT#` / `FEEDBACK#` |
 | was this request done?          | GetItem `REQUEST#<key>` / `REQUEST`                      |
 | every customer (nightly run)    | Query gsi1 `CUSTOMERS`, sorted by id                     |
+| count a request, hold a mail    | UpdateItem / conditional PutItem `LIMIT#<key>` / `LIMIT` |
 
 The gsi1 listing is for the nightly job and exports, not a request path; it
 projects keys only, so a profile update that leaves the keys alone writes
@@ -71,6 +73,7 @@ MAIL_EVENT = "EVENT#"
 INTEGRATION_KEY = "KEY"
 EVERY_INTEGRATION_KEY = "INTEGRATION_KEYS"
 EVERY_CUSTOMER = "CUSTOMERS"
+LIMIT = "LIMIT"
 
 
 def table_definition(name: str) -> dict[str, Any]:
@@ -124,6 +127,10 @@ def claim_key(kind: str, name: str) -> str:
 
 def integration_key_partition(key_id: str) -> str:
     return f"INTEGRATION#{key_id}"
+
+
+def limit_key(key: str) -> str:
+    return f"LIMIT#{key}"
 
 
 def request_key(key: str) -> str:

@@ -333,6 +333,27 @@ class SqliteStore:
             ).rowcount
         return bool(changed)
 
+    # -- limits --------------------------------------------------------------
+
+    def hold(self, key: str, now: int, until: int) -> bool:
+        with self._write() as db:
+            taken = db.execute(
+                "INSERT INTO limits (key, hits, until) VALUES (?, 1, ?)"
+                " ON CONFLICT(key) DO UPDATE SET hits=1, until=excluded.until"
+                " WHERE limits.until <= ?",
+                (key, until, now),
+            ).rowcount
+        return bool(taken)
+
+    def count_hit(self, key: str, until: int) -> int:
+        with self._write() as db:
+            row = db.execute(
+                "INSERT INTO limits (key, hits, until) VALUES (?, 1, ?)"
+                " ON CONFLICT(key) DO UPDATE SET hits=hits+1 RETURNING hits",
+                (key, until),
+            ).fetchone()
+        return int(row[0])
+
     # -- loyalty -----------------------------------------------------------
 
     def history(self, customer_id: str) -> History:

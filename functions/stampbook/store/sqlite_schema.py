@@ -183,4 +183,13 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX mail_events_by_customer ON mail_events(customer_id, at);
     """,
+    """
+    -- Rate limits and once-per-period holds, shared by every process. Keys
+    -- name a window or a hold, never a person in clear (see services/limits.py).
+    CREATE TABLE limits (
+        key TEXT PRIMARY KEY,
+        hits INTEGER NOT NULL,
+        until INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )

@@ -1,0 +1,144 @@
+"""My points: ask by email for a magic link; the link shows the balance and the way ahead.
+
+`POST /points` answers `202` alike for every address; a customer gets an
+email with a link that works for half an hour. `GET /points?t=` is what the
+site's points page shows.
+"""
+
+from __future__ import annotations
+
+from chalice.app import Blueprint, Response
+from pydantic import BaseModel, Field
+
+from ..mail.tokens import Purpose
+from ..services.limits import Rate, once_per
+from ..services.my_points import points_page
+from .body import Body, json_body
+from .context import current
+from .errors import answer_errors
+from .openapi import Operation
+from .public import NO_REFERRER, address, answer, caller_ip, limit, postman, query_token, subject_of
+from .subscriptions import Accepted
+
+points = Blueprint(__name__)
+
+PER_IP = Rate("points-ip", 20, 600)
+PER_ADDRESS = Rate("points-address", 5, 3600)
+LINK_EVERY_SECONDS = 300  # one magic link per address per five minutes
+
+
+class PointsIn(Body):
+    email: str = Field(max_length=254)
+
+
+class TierOut(BaseModel):
+    id: str
+    name: str
+
+
+class NextTier(TierOut):
+    spend_needed: str  # in the programme's currency, major units
+
+
+class Expiring(BaseModel):
+    points: int
+    at: str
+
+
+class CertificateOut(BaseModel):
+    code: str
+    value: str
+    expires_at: str
+
+
+class RewardOut(BaseModel):
+    id: str
+    title: str
+    points: int
+
+
+class EntryOut(BaseModel):
+    kind: str
+    points: int
+    at: str
+
+
+class PointsOut(BaseModel):
+    name: str
+    available: int
+    pending: int
+    tier: TierOut | None
+    next_tier: NextTier | None
+    currency: str
+    expiring: Expiring | None
+    certificates: list[CertificateOut]
+    rewards: list[RewardOut]  # affordable now
+    history: list[EntryOut]
+
+
+OPERATIONS = [
+    Operation(
+        "POST",
+        "/points",
+        "Email me a link to my points (the answer is the same for every address)",
+        Accepted,
+        PointsIn,
+        integration_key=False,
+        refusals=(400, 413, 415, 422, 429, 503),
+        status=202,
+    ),
+    Operation(
+        "GET",
+        "/points",
+        "My points, through the emailed link",
+        PointsOut,
+        integration_key=False,
+        refusals=(400, 410, 503),
+        query=("t",),
+    ),
+]
+
+
+@points.route("/points", methods=["POST"])
+@answer_errors
+def email_a_link() -> Response:
+    request = points.current_request
+    body = json_body(request, PointsIn)
+    limit(PER_IP, caller_ip(request))
+    email = address(body.email)
+    limit(PER_ADDRESS, email)
+    app = current()
+    customer = app.store.customer_by_email(email)
+    if customer is not None and once_per(
+        app.store, "points-mail", email, LINK_EVERY_SECONDS, app.loyalty.clock()
+    ):
+        mailer = postman()
+        mailer.send("your_points", customer, mailer.reader(customer))
+    return answer({"status": "accepted"}, 202)
+
+
+@points.route("/points", methods=["GET"])
+@answer_errors
+def show() -> Response:
+    customer_id = subject_of(query_token(points.current_request), Purpose.POINTS)
+    app = current()
+    customer = app.store.customer(customer_id)
+    if customer is None:  # erased since the link was sent
+        return answer(PointsOut.model_validate(_nobody()).model_dump(), headers=NO_REFERRER)
+    page = points_page(app, customer, postman().locale_of(customer))
+    return answer(PointsOut.model_validate(page).model_dump(), headers=NO_REFERRER)
+
+
+def _nobody() -> dict[str, object]:
+    return {
+        "name": "",
+        "available": 0,
+        "pending": 0,
+        "tier": None,
+        "next_tier": None,
+        "currency": current().loyalty.rules.currency,
+        "expiring": None,
+        "certificates": [],
+        "rewards": [],
+        "history": [],
+    }

@@ -1,0 +1,97 @@
+"""What the public routes share: signed-link tokens, who is asking, limits, polite answers.
+
+These routes are open to the internet: they answer the same whatever the
+address, count requests per IP and per address, keep tokens out of
+referrers, and log neither addresses nor tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime
+from typing import Any
+
+from chalice.app import Request, Response
+
+from ..bootstrap import App
+from ..customers import normalise_email
+from ..mail.tokens import Claim, ExpiredToken, Purpose, TokenError
+from ..services.limits import Rate, count
+from ..services.postman import Postman
+from .context import current
+from .errors import JSON, ApiError
+
+# Token pages must not hand their URL (and so the token) to anyone they link to.
+NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+_lock = threading.Lock()
+_postman: Postman | None = None
+
+
+def postman() -> Postman:
+    """The current app's postman, made once per app (its renderer keeps compiled templates)."""
+    global _postman
+    app: App = current()
+    with _lock:
+        if _postman is None or _postman.app is not app:
+            _postman = Postman(app)
+        return _postman
+
+
+def now() -> datetime:
+    return current().loyalty.clock()
+
+
+def subject_of(token: str | None, purpose: Purpose, field: str = "t") -> str:
+    """Whom (or which order) a link token is about, once its signature and expiry check out."""
+    return claim_of(token, purpose, field).subject
+
+
+def claim_of(token: str | None, purpose: Purpose, field: str = "t") -> Claim:
+    if not token:
+        raise ApiError(400, "token_required", "the link's token is missing", field)
+    try:
+        return postman().keyring.verify(token, purpose, now())
+    except ExpiredToken:
+        raise ApiError(
+            410, "expired_token", "this link has expired; ask for a new one", field
+        ) from None
+    except TokenError:
+        raise ApiError(400, "invalid_token", "this link is not valid", field) from None
+
+
+def query_token(request: Request) -> str | None:
+    params = request.query_params
+    return params.get("t") if params is not None else None
+
+
+def caller_ip(request: Request) -> str:
+    identity = (request.context or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "")
+
+
+def user_agent(request: Request) -> str:
+    return (request.headers.get("user-agent") or "")[:512]
+
+
+def limit(rate: Rate, caller: str) -> None:
+    count(current().store, rate, caller, now())
+
+
+def address(raw: str) -> str:
+    """The address as the customer file spells it, or a 422 naming the field."""
+    try:
+        return normalise_email(raw)
+    except ValueError:
+        raise ApiError(422, "invalid_email", "not an email address", "email") from None
+
+
+def answer(
+    body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        body=json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        headers={"Content-Type": JSON, **(headers or {})},
+    )

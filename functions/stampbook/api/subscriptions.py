@@ -1,0 +1,249 @@
+"""Sign-up with double opt-in, confirmation, and unsubscribing (RFC 8058 one-click too).
+
+`POST /subscribe` answers `202` the same way for every address. The links
+in emails open the site's pages, which show a button; only the button's
+`POST` changes anything (mail scanners follow links). The one-click route
+is what mailbox providers `POST` to from the `List-Unsubscribe` header:
+no cookies, no key, both form encodings, `200` without a redirect.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from chalice.app import Blueprint, Response
+from pydantic import BaseModel, Field, StringConstraints, field_validator
+
+from ..mail.tokens import Purpose
+from ..services.limits import Rate
+from ..services.subscriptions import SIGN_UP_FORM, Evidence, SignUp, confirm, subscribe, unsubscribe
+from .body import Body, json_body
+from .context import current
+from .errors import ApiError, answer_errors
+from .openapi import Operation
+from .public import (
+    NO_REFERRER,
+    address,
+    answer,
+    caller_ip,
+    claim_of,
+    limit,
+    postman,
+    query_token,
+    subject_of,
+    user_agent,
+)
+
+subscriptions = Blueprint(__name__)
+
+# A person fills the form in well over this; a script posts at once.
+MIN_FILL_MS = 3000
+PER_IP = Rate("subscribe-ip", 20, 600)
+PER_ADDRESS = Rate("subscribe-address", 5, 3600)
+
+Token = Annotated[str, StringConstraints(min_length=1, max_length=512)]
+
+
+class SubscribeIn(Body):
+    email: str = Field(max_length=254)
+    name: str = Field(default="", max_length=80)
+    locale: str = Field(max_length=16)
+    birthday: date | None = None
+    interests: tuple[Annotated[str, StringConstraints(max_length=64)], ...] = Field(
+        default=(), max_length=32
+    )
+    consent: Literal[True]  # the checkbox, ticked
+    consent_version: str = Field(min_length=1, max_length=64)  # the text shown beside it
+    # Left empty by people (the field is hidden); bots fill it in.
+    website: str = Field(default="", max_length=254)
+    # Milliseconds between showing the form and sending it, measured by the page.
+    fill_ms: int = Field(ge=0, le=86_400_000)
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, name: str) -> str:
+        # The name is the only text of theirs an email repeats: no links, no markup.
+        if not name.isprintable() or any(bad in name.lower() for bad in ("://", "www.", "<", ">")):
+            raise ValueError("a name, please: no links or markup")
+        return name
+
+
+class TokenIn(Body):
+    token: Token
+
+
+class Accepted(BaseModel):
+    status: Literal["accepted"]
+
+
+class Action(BaseModel):
+    """What the `POST` of this link would do; the `GET` itself changes nothing."""
+
+    action: Literal["confirm", "unsubscribe"]
+    method: Literal["POST"]
+    expires_at: str
+
+
+class ConsentOut(BaseModel):
+    status: Literal["unconfirmed", "confirmed", "unsubscribed", "suppressed"]
+
+
+class OneClickIn(BaseModel):
+    """RFC 8058: the body a mailbox provider sends."""
+
+    model_config = {"populate_by_name": True}
+    list_unsubscribe: Literal["One-Click"] = Field(alias="List-Unsubscribe")
+
+
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+_TOKEN_REFUSALS = (400, 410, 413, 415, 422, 429, 503)
+
+OPERATIONS = [
+    Operation(
+        "POST",
+        "/subscribe",
+        "Sign up for the newsletter; a confirmation email follows (double opt-in)",
+        Accepted,
+        SubscribeIn,
+        integration_key=False,
+        refusals=(400, 413, 415, 422, 429, 503),
+        status=202,
+    ),
+    Operation(
+        "GET",
+        "/subscribe/confirm",
+        "What confirming with this link will do (changes nothing)",
+        Action,
+        integration_key=False,
+        refusals=(400, 410),
+        query=("t",),
+    ),
+    Operation(
+        "POST",
+        "/subscribe/confirm",
+        "Confirm a sign-up; the welcome email follows. Repeating it is harmless",
+        ConsentOut,
+        TokenIn,
+        integration_key=False,
+        refusals=_TOKEN_REFUSALS,
+    ),
+    Operation(
+        "GET",
+        "/unsubscribe",
+        "What unsubscribing with this link will do (changes nothing)",
+        Action,
+        integration_key=False,
+        refusals=(400, 410),
+        query=("t",),
+    ),
+    Operation(
+        "POST",
+        "/unsubscribe",
+        "Unsubscribe from all marketing email, at once",
+        ConsentOut,
+        TokenIn,
+        integration_key=False,
+        refusals=_TOKEN_REFUSALS,
+    ),
+    Operation(
+        "POST",
+        "/unsubscribe/one-click",
+        "RFC 8058 one-click unsubscribe, as mailbox providers send it",
+        ConsentOut,
+        OneClickIn,
+        integration_key=False,
+        refusals=(400, 410, 413, 415, 429, 503),
+        query=("t",),
+        body_types=FORMS,
+    ),
+]
+
+
+def _evidence(form: str) -> Evidence:
+    request = subscriptions.current_request
+    return Evidence(form, caller_ip(request), user_agent(request))
+
+
+@subscriptions.route("/subscribe", methods=["POST"])
+@answer_errors
+def sign_up() -> Response:
+    request = subscriptions.current_request
+    body = json_body(request, SubscribeIn)
+    limit(PER_IP, caller_ip(request))
+    email = address(body.email)
+    program = current().programme.program
+    if body.locale not in program.locales.available:
+        raise ApiError(422, "invalid", "not a language of this newsletter", "locale")
+    known = {interest.id for interest in program.interests}
+    for number, interest in enumerate(body.interests):
+        if interest not in known:
+            field = f"interests.{number}"
+            raise ApiError(422, "invalid", "not an interest of this newsletter", field)
+    accepted = answer({"status": "accepted"}, 202)
+    if body.website or body.fill_ms < MIN_FILL_MS:
+        return accepted  # a bot: the usual answer, and nothing stored or sent
+    limit(PER_ADDRESS, email)
+    form = SignUp(
+        email,
+        body.name,
+        body.locale,
+        body.consent_version,
+        body.birthday,
+        tuple(dict.fromkeys(body.interests)),
+    )
+    subscribe(postman(), form, _evidence(SIGN_UP_FORM))
+    return accepted
+
+
+def _described(action: Literal["confirm", "unsubscribe"], purpose: Purpose) -> Response:
+    claim = claim_of(query_token(subscriptions.current_request), purpose)
+    body = {"action": action, "method": "POST", "expires_at": claim.expires.isoformat()}
+    return answer(body, headers=NO_REFERRER)
+
+
+def _acted(purpose: Purpose, form: str, token: str | None = None) -> Response:
+    """The `POST` of a confirm or unsubscribe link: do it, and say where things stand."""
+    if token is None:
+        token = json_body(subscriptions.current_request, TokenIn).token
+        customer_id = subject_of(token, purpose, "token")
+    else:
+        customer_id = subject_of(token, purpose)
+    act = confirm if purpose is Purpose.CONFIRM else unsubscribe
+    status = act(postman(), customer_id, _evidence(form))
+    return answer({"status": str(status or "unconfirmed")}, headers=NO_REFERRER)
+
+
+@subscriptions.route("/subscribe/confirm", methods=["GET"])
+@answer_errors
+def what_confirming_does() -> Response:
+    return _described("confirm", Purpose.CONFIRM)
+
+
+@subscriptions.route("/subscribe/confirm", methods=["POST"])
+@answer_errors
+def confirm_sign_up() -> Response:
+    return _acted(Purpose.CONFIRM, "site:confirm")
+
+
+@subscriptions.route("/unsubscribe", methods=["GET"])
+@answer_errors
+def what_unsubscribing_does() -> Response:
+    return _described("unsubscribe", Purpose.UNSUBSCRIBE)
+
+
+@subscriptions.route("/unsubscribe", methods=["POST"])
+@answer_errors
+def unsubscribe_by_button() -> Response:
+    return _acted(Purpose.UNSUBSCRIBE, "site:unsubscribe")
+
+
+@subscriptions.route("/unsubscribe/one-click", methods=["POST"], content_types=list(FORMS))
+@answer_errors
+def unsubscribe_in_one_click() -> Response:
+    request = subscriptions.current_request
+    if len(request.raw_body or b"") > 16 * 1024:
+        raise ApiError(413, "too_large", "a one-click body is a single short field")
+    # The token alone decides (RFC 8058 bodies vary between providers, and the
+    # token already says who and what); the body is not needed to act.
+    return _acted(Purpose.UNSUBSCRIBE, "one-click", query_token(request) or "")

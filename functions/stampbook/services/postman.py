@@ -1,0 +1,92 @@
+"""One-off emails to one customer: render, sign the links, send through the transport.
+
+Marketing emails (the welcome) go only to confirmed addresses, checked here
+at send time; transactional ones (the confirmation, a magic link) go to
+whoever asked, whatever their marketing consent, unless the address is
+suppressed (it bounced: nobody reads it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ..audience.consent import ConsentStatus, current_status
+from ..bootstrap import App, open_keyring, open_transport
+from ..customers import Customer
+from ..mail.reader import Occasion, Reader, reader_from_statement
+
+if TYPE_CHECKING:
+    from ..mail.render import Renderer
+    from ..mail.tokens import Keyring
+    from ..mail.transports.base import Transport
+
+
+@dataclass
+class Postman:
+    app: App
+    # Built on first use: a request that sends nothing pays for neither.
+    _transport: Transport | None = field(default=None, repr=False)
+
+    @cached_property
+    def renderer(self) -> Renderer:
+        from ..mail.render import Renderer
+
+        return Renderer(self.app.programme)
+
+    @cached_property
+    def keyring(self) -> Keyring:
+        return open_keyring(self.app.settings)
+
+    @property
+    def transport(self) -> Transport:
+        if self._transport is None:
+            self._transport = open_transport(self.app.settings)
+        return self._transport
+
+    def locale_of(self, customer: Customer) -> str:
+        locales = self.app.programme.program.locales
+        return customer.locale if customer.locale in locales.available else locales.default
+
+    def reader(self, customer: Customer) -> Reader:
+        """The customer with their points as of now, for emails that show them."""
+        statement = self.app.loyalty.statement(customer.customer_id)
+        return reader_from_statement(
+            customer, statement, self.app.programme.program, self.app.loyalty.clock()
+        )
+
+    def send(
+        self,
+        name: str,
+        customer: Customer,
+        reader: Reader | None = None,
+        occasion: Occasion | None = None,
+        order_id: str | None = None,
+    ) -> bool:
+        """Send email `name` to `customer`; False if their consent forbids it."""
+        from ..mail.message import Kind, PreparedDraft, Recipient
+        from ..mail.postage import links_of, sender_of
+        from ..mail.render import EMAILS, NOTHING_IN_PARTICULAR
+
+        marketing = EMAILS[name].marketing
+        status = current_status(self.app.store.consents(customer.customer_id))
+        allowed = status is ConsentStatus.CONFIRMED or not marketing
+        if status is ConsentStatus.SUPPRESSED or not allowed:
+            return False
+        locale = self.locale_of(customer)
+        person = reader or Reader(customer.email, customer.name, locale)
+        draft = self.renderer.email(name, locale, person, occasion or NOTHING_IN_PARTICULAR)
+        program = self.app.programme.program
+        # Links expire by the app's clock, the one that will check them.
+        prepared = PreparedDraft(
+            draft,
+            sender_of(program),
+            Kind.MARKETING if marketing else Kind.TRANSACTIONAL,
+            links_of(program, self.app.settings.mail, self.keyring),
+            clock=lambda: self.app.loyalty.clock().timestamp(),
+        )
+        values = self.renderer.personal_values(person, locale)
+        recipient = Recipient(customer.email, customer.customer_id, customer.name, values, order_id)
+        self.transport.send(prepared.message(recipient))
+        return True

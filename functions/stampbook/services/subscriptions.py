@@ -1,0 +1,118 @@
+"""Sign-up with double opt-in, confirmation and unsubscribing.
+
+Whatever the address (new, known, confirmed, suppressed), sign-up looks
+the same from outside; what differs happens quietly: a known customer's
+profile is never changed by a form anyone could fill in, a confirmed one
+gets no second confirmation, and one address gets at most one
+confirmation email per hour.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ..audience.consent import ConsentRecord, ConsentStatus, current_status
+from ..customers import Customer, new_referral_code
+from ..store.base import CustomerExists, UnknownCustomer
+from .limits import once_per
+from .postman import Postman
+
+CONFIRMATION_EVERY_SECONDS = 3600  # at most one confirmation email per address per hour
+SIGN_UP_FORM = "site:subscribe"
+
+
+@dataclass(frozen=True)
+class SignUp:
+    email: str  # normalised
+    name: str
+    locale: str
+    text_version: str  # the consent text shown next to the checkbox
+    birthday: date | None = None
+    interests: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How a consent was given or withdrawn, kept with it."""
+
+    form: str
+    ip: str = ""
+    user_agent: str = ""
+
+    def record(self, status: ConsentStatus, at: datetime, text_version: str = "") -> ConsentRecord:
+        return ConsentRecord(status, at, self.form, text_version, self.ip, self.user_agent)
+
+
+def subscribe(postman: Postman, form: SignUp, evidence: Evidence) -> None:
+    app = postman.app
+    store, now = app.store, app.loyalty.clock()
+    customer = store.customer_by_email(form.email)
+    if customer is None:
+        customer = _new_customer(postman, form, now)
+    status = current_status(store.consents(customer.customer_id))
+    if status in (ConsentStatus.CONFIRMED, ConsentStatus.SUPPRESSED):
+        return  # nothing to confirm; a bounced address is never mailed again
+    store.record_consent(
+        customer.customer_id, evidence.record(ConsentStatus.UNCONFIRMED, now, form.text_version)
+    )
+    if once_per(store, "confirmation-mail", form.email, CONFIRMATION_EVERY_SECONDS, now):
+        postman.send("confirm", customer)
+
+
+def _new_customer(postman: Postman, form: SignUp, now: datetime) -> Customer:
+    store = postman.app.store
+    customer = Customer(
+        customer_id=uuid.uuid4().hex,
+        email=form.email,
+        created_at=now,
+        name=form.name,
+        locale=form.locale,
+        birthday=form.birthday,
+        birthday_set_at=now if form.birthday else None,
+        interests=form.interests,
+        referral_code=new_referral_code(),
+        source=SIGN_UP_FORM,
+    )
+    try:
+        store.add_customer(customer)
+    except CustomerExists:
+        # The same address signed up at the same moment elsewhere: use theirs.
+        known = store.customer_by_email(form.email)
+        if known is None:
+            raise
+        return known
+    return customer
+
+
+def confirm(postman: Postman, customer_id: str, evidence: Evidence) -> ConsentStatus | None:
+    """Confirm a pending sign-up and send the welcome; repeating it changes nothing."""
+    app = postman.app
+    store, now = app.store, app.loyalty.clock()
+    customer = store.customer(customer_id)
+    if customer is None:
+        raise UnknownCustomer(customer_id)
+    records = store.consents(customer_id)
+    status = current_status(records)
+    if status is not ConsentStatus.UNCONFIRMED:
+        return status  # confirmed already, or withdrawn since: a stale link decides nothing
+    shown = next((r.text_version for r in reversed(records) if r.text_version), "")
+    store.record_consent(customer_id, evidence.record(ConsentStatus.CONFIRMED, now, shown))
+    # Two confirmations racing each other still send one welcome.
+    if once_per(store, "welcome-mail", customer_id, 30 * 24 * 3600, now):
+        postman.send("welcome", customer, postman.reader(customer))
+    return ConsentStatus.CONFIRMED
+
+
+def unsubscribe(postman: Postman, customer_id: str, evidence: Evidence) -> ConsentStatus:
+    """Stop marketing at once; already unsubscribed or suppressed stays as it is."""
+    store = postman.app.store
+    if store.customer(customer_id) is None:
+        return ConsentStatus.UNSUBSCRIBED  # erased since: nobody left to mail
+    status = current_status(store.consents(customer_id))
+    if status in (ConsentStatus.UNSUBSCRIBED, ConsentStatus.SUPPRESSED):
+        return status
+    now = postman.app.loyalty.clock()
+    store.record_consent(customer_id, evidence.record(ConsentStatus.UNSUBSCRIBED, now))
+    return ConsentStatus.UNSUBSCRIBED
