@@ -21,7 +21,7 @@ from .words import owner_text
 
 # The API's routes, relative to its base URL (`extra.api_url`).
 SUBSCRIBE = "subscribe"
-CONFIRM = "confirm"
+CONFIRM = "subscribe/confirm"
 POINTS = "points"
 PREFERENCES = "preferences"
 EXPORT = "preferences/export"
@@ -135,6 +135,9 @@ def signup_page(programme: Programme, locale: str, words: Strings, api_url: str)
         _checkbox("consent", consent, required=True),
         f'<input type="hidden" name="consent_version" value="{_attr(program.consent.version)}">',
         f'<input type="hidden" name="locale" value="{_attr(locale)}">',
+        # People never see this field; bots fill it in, and the API then stores nothing.
+        '<p class="sb-honeypot" aria-hidden="true"><label for="sb-website">Website</label>'
+        '<input id="sb-website" name="website" type="text" tabindex="-1" autocomplete="off"></p>',
         f'<p class="sb-note">{_attr(words("forms.consent_version", version=version))}</p>',
     ]
     form = Form(
@@ -150,11 +153,9 @@ def confirm_page(words: Strings, api_url: str) -> str:
     return _page(words("nav.confirm"), words("forms.confirm_intro"), form.html(words, api_url))
 
 
-def _email_request(words: Strings, locale: str) -> tuple[str, ...]:
-    return (
-        _field("email", words("forms.email"), "email", required=True, autocomplete="email"),
-        f'<input type="hidden" name="locale" value="{_attr(locale)}">',
-    )
+def _email_request(words: Strings) -> tuple[str, ...]:
+    # The link is written in the customer's own language, as the store knows it.
+    return (_field("email", words("forms.email"), "email", required=True, autocomplete="email"),)
 
 
 def points_page(locale: str, words: Strings, api_url: str) -> str:
@@ -176,7 +177,7 @@ def points_page(locale: str, words: Strings, api_url: str) -> str:
         POINTS,
         words("forms.points_sent"),
         words("forms.points_button"),
-        _email_request(words, locale),
+        _email_request(words),
     )
     return _page(
         words("nav.points"),

@@ -7,6 +7,8 @@
   "use strict";
 
   var token = new URLSearchParams(window.location.search).get("t") || "";
+  // How long the sign-up form was open: the API takes a very fast one for a bot.
+  var shownAt = Date.now();
 
   function msg(form, key) {
     return form.getAttribute("data-msg-" + key) || "";
@@ -92,16 +94,25 @@
       }
     });
     if (form.hasAttribute("data-token")) { data.token = token; }
+    if (form.getAttribute("data-sb-form") === "signup") { data.fill_ms = Date.now() - shownAt; }
     return data;
+  }
+
+  // An answer's value as text: a tier by its name, a certificate by value and code.
+  function shown(value) {
+    if (value === undefined || value === null || value === "") { return "—"; }
+    if (Array.isArray(value)) { return value.length ? value.map(shown).join("; ") : "—"; }
+    if (typeof value === "object") {
+      return value.name || [value.value, value.code].filter(Boolean).join(" ") || "—";
+    }
+    return String(value);
   }
 
   function showResult(form, answer) {
     var result = form.nextElementSibling;
     if (!result || !result.hasAttribute("data-sb-result")) { return; }
     result.querySelectorAll("[data-sb-value]").forEach(function (cell) {
-      var value = answer[cell.getAttribute("data-sb-value")];
-      if (Array.isArray(value)) { value = value.join("; "); }
-      cell.textContent = value === undefined || value === null || value === "" ? "—" : String(value);
+      cell.textContent = shown(answer[cell.getAttribute("data-sb-value")]);
     });
     result.hidden = false;
   }

@@ -1,0 +1,67 @@
+"""The site's forms and the API agree: what a form sends is what its route accepts.
+
+The body is built from the generated page the way `forms.js` builds it: every
+named input, checkboxes as true or as the list of ticked values, and the
+time the form was open.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from app import app as chalice_app
+from stampbook.sitegen import forms
+from stampbook.sitegen.words import site_words
+
+from .conftest import Api
+
+FORM = re.compile(r'<form [^>]*data-sb-form="([^"]+)"[^>]*data-endpoint="([^"]+)"', re.S)
+INPUT = re.compile(r"<input ([^>]*)>")
+ATTRIBUTE = re.compile(r'(\w[\w-]*)="([^"]*)"')
+
+
+def sent_by(page: str, filled: dict[str, str]) -> dict[str, Any]:
+    """The JSON `forms.js` sends for the first form of `page`, with `filled` typed in."""
+    body: dict[str, Any] = {}
+    for match in INPUT.finditer(page):
+        attributes = dict(ATTRIBUTE.findall(match.group(1)))
+        name, kind = attributes.get("name"), attributes.get("type", "text")
+        if not name:
+            continue
+        value = filled.get(name) or attributes.get("value") or ""
+        if kind == "checkbox":
+            if attributes.get("value") == "true":
+                body[name] = name in filled
+            else:
+                body.setdefault(name, [])
+        elif value.strip():
+            body[name] = value.strip()
+    return body
+
+
+def test_the_sign_up_form_is_accepted_and_a_confirmation_goes_out(api: Api) -> None:
+    programme = api.app.programme
+    for locale in programme.program.locales.available:
+        page = forms.signup_page(programme, locale, site_words(programme, locale), "/")
+        ((name, endpoint),) = FORM.findall(page)
+        assert name == "signup"
+        body = sent_by(page, {"email": f"new-{locale}@example.com", "name": "Вера", "consent": ""})
+        body["fill_ms"] = 12_000  # what forms.js adds: the time the form was open
+        status, answer, _ = api.call("POST", f"/{endpoint}", body, key=None)
+        assert (status, answer) == (202, {"status": "accepted"}), answer
+        assert api.app.store.customer_by_email(f"new-{locale}@example.com") is not None
+
+
+def test_token_forms_post_where_the_api_listens(api: Api) -> None:
+    programme = api.app.programme
+    words = site_words(programme, "ru")
+    pages = [
+        forms.confirm_page(words, "/"),
+        forms.unsubscribe_page(words, "/"),
+        forms.points_page("ru", words, "/"),
+    ]
+    served = {path.strip("/") for path in chalice_app.routes}
+    for page in pages:
+        for _, endpoint in FORM.findall(page):
+            assert endpoint in served, endpoint
