@@ -76,8 +76,11 @@ class SqliteStore:
         self.path = str(path)
         self._local = threading.local()
         self._waiting: list[_Waiting] = []
-        self._waiting_lock = threading.Lock()
-        self._turn = threading.Lock()  # one committing thread per process at a time
+        # Guards `_waiting` and `_leading`; callers whose request someone else
+        # committed are woken through it all at once.
+        self._queue = threading.Condition()
+        self._leading = False  # a caller is taking the next group
+        self._turn = threading.Lock()  # held by the committing thread
         self.commits = 0  # durable COMMITs of `commit` so far (for benchmarks)
         self._reader = HistoryReader()
         self._migrate()
@@ -357,13 +360,26 @@ class SqliteStore:
         self, customer_id: str, request: Request, decide: Callable[[History], Change]
     ) -> Committed:
         me = _Waiting((customer_id, request, decide))
-        with self._waiting_lock:
+        with self._queue:
             self._waiting.append(me)
-        with self._turn:
-            if me.outcome is None:  # not yet taken by the thread before us: our turn
-                with self._waiting_lock:
-                    group, self._waiting = self._waiting, []
-                self._commit_group(group)
+            while me.outcome is None and self._leading:
+                self._queue.wait()
+            lead = me.outcome is None
+            if lead:
+                self._leading = True
+        if lead:
+            # Whoever arrives while we wait for the turn joins our COMMIT. The
+            # others hear back together when it is on disk, instead of each
+            # taking the turn in turn just to find their answer ready.
+            try:
+                with self._turn:
+                    with self._queue:
+                        group, self._waiting = self._waiting, []
+                    self._commit_group(group)
+            finally:
+                with self._queue:
+                    self._leading = False
+                    self._queue.notify_all()
         if isinstance(me.outcome, Exception):
             raise me.outcome
         assert me.outcome is not None
