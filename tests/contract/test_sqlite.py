@@ -9,10 +9,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from stampbook.loyalty.errors import NotEnoughPoints
 from stampbook.loyalty.history import History
 from stampbook.loyalty.ledger import Entry, EntryKind
-from stampbook.store.base import Change, Committed, Request
+from stampbook.store.base import Change, Committed, IdempotencyConflict, Request
 from stampbook.store.sqlite import SqliteStore
 from stampbook.store.sqlite_schema import MIGRATIONS
 
@@ -108,4 +110,44 @@ def test_commits_waiting_together_share_one_commit_and_fail_alone(tmp_path: Path
     assert isinstance(outcomes["c"], NotEnoughPoints)
     assert outcomes["d"] == Committed({"key": "d"})
     assert store.history("c1").balance(T0).total == 12
+    store.close()
+
+
+def test_requests_stored_with_full_fingerprints_still_replay_and_conflict(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "shop.db")
+    store.add_customer(customer())
+    store._db().execute(
+        "INSERT INTO requests (key, fingerprint, result, at) VALUES"
+        " ('adjust:old', 'same-content', '{\"points\": 5}', ?)",
+        (T0.isoformat(),),
+    )
+
+    def never(history: History) -> Change:
+        raise AssertionError("a stored request is answered, not decided again")
+
+    assert store.commit("c1", Request("adjust:old", "same-content"), never) == Committed(
+        {"points": 5}, replayed=True
+    )
+    with pytest.raises(IdempotencyConflict):
+        store.commit("c1", Request("adjust:old", "other-content"), never)
+    stored = store._db().execute("SELECT fingerprint FROM requests").fetchone()[0]
+    assert stored == "same-content"  # old rows are read as they are, never rewritten
+    store.close()
+
+
+def test_new_requests_keep_a_16_byte_fingerprint_that_tells_retries_apart(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "shop.db")
+    store.add_customer(customer())
+    entry = Entry(EntryKind.ADJUST, 5, T0, T0, "adjust:1", "v1", reason="goodwill")
+    change = Change({"points": 5}, (("c1", entry),))
+
+    store.commit("c1", Request("adjust:1", "content"), lambda history: change)
+
+    stored = store._db().execute("SELECT fingerprint FROM requests").fetchone()[0]
+    assert isinstance(stored, bytes)
+    assert len(stored) == 16
+    replay = store.commit("c1", Request("adjust:1", "content"), lambda history: change)
+    assert replay == Committed({"points": 5}, replayed=True)
+    with pytest.raises(IdempotencyConflict):
+        store.commit("c1", Request("adjust:1", "changed"), lambda history: change)
     store.close()

@@ -56,13 +56,27 @@ def read_purchases(
     digits = get_currency_precision(currency)
     drafts: dict[str, _Draft] = {}
     bad_orders: set[str] = set()
-    emails: dict[str, str] = {}  # a file has far fewer customers and times than rows
+    # A file has far fewer customers, times and prices than rows: each distinct
+    # text is parsed once. The parsers are made once, not for every row.
+    emails: dict[str, str] = {}
     times: dict[str, datetime] = {}
+    amounts: dict[str, Decimal] = {}
+
+    def amount(text: str) -> Decimal:
+        return _not_negative(_cached(amounts, text or "0", lambda t: parse_amount(t, digits)))
+
+    parsers: dict[str, Callable[[str], object]] = {
+        "email": lambda text: _cached(emails, text, normalise_email),
+        "placed_at": lambda text: _cached(times, text, lambda t: parse_time(t, zone)),
+        "amount": amount,
+        "shipping": amount,
+        "tax": amount,
+    }
     for number, row in rows:
         result.rows += 1
         if progress and result.rows % 5000 == 0:
             progress(result.rows)
-        parsed = _parse_row(number, row, digits, zone, categories, currency, emails, times)
+        parsed = _parse_row(number, row, parsers, categories, currency)
         order_id = row.get("order_id", "")
         if isinstance(parsed, list):
             result.errors += parsed
@@ -101,25 +115,15 @@ _Parsed = tuple[str, datetime, OrderLine, Decimal, Decimal]
 def _parse_row(
     number: int,
     row: dict[str, str],
-    digits: int,
-    zone: ZoneInfo,
+    parsers: dict[str, Callable[[str], object]],
     categories: set[str],
     currency: str,
-    emails: dict[str, str],
-    times: dict[str, datetime],
 ) -> _Parsed | list[RowError]:
     """The row's values, or every problem in it."""
     errors = [RowError(number, column, "is empty") for column in REQUIRED if not row.get(column)]
     if errors:
         return errors
     values: dict[str, Any] = {}
-    parsers: dict[str, Callable[[str], object]] = {
-        "email": lambda text: _cached(emails, text, normalise_email),
-        "placed_at": lambda text: _cached(times, text, lambda t: parse_time(t, zone)),
-        "amount": lambda text: _not_negative(parse_amount(text, digits)),
-        "shipping": lambda text: _not_negative(parse_amount(text or "0", digits)),
-        "tax": lambda text: _not_negative(parse_amount(text or "0", digits)),
-    }
     for column, parse in parsers.items():
         try:
             values[column] = parse(row.get(column, ""))

@@ -16,6 +16,7 @@ request is as durable as if it had committed alone.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -32,9 +33,7 @@ from ..customers import Customer
 from ..feedback import Feedback, FeedbackReason
 from ..integrations import IntegrationKey
 from ..loyalty.errors import LoyaltyError
-from ..loyalty.history import Certificate, History
-from ..loyalty.ledger import Entry, EntryKind
-from ..loyalty.orders import Order, OrderLine, Refund
+from ..loyalty.history import History
 from .base import (
     Change,
     Committed,
@@ -45,6 +44,7 @@ from .base import (
     StoreUnavailable,
     UnknownCustomer,
 )
+from .sqlite_history import HistoryReader, chunks
 from .sqlite_schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 30_000
@@ -76,9 +76,13 @@ class SqliteStore:
         self.path = str(path)
         self._local = threading.local()
         self._waiting: list[_Waiting] = []
-        self._waiting_lock = threading.Lock()
-        self._turn = threading.Lock()  # one committing thread per process at a time
+        # Guards `_waiting` and `_leading`; callers whose request someone else
+        # committed are woken through it all at once.
+        self._queue = threading.Condition()
+        self._leading = False  # a caller is taking the next group
+        self._turn = threading.Lock()  # held by the committing thread
         self.commits = 0  # durable COMMITs of `commit` so far (for benchmarks)
+        self._reader = HistoryReader()
         self._migrate()
 
     # -- connections -------------------------------------------------------
@@ -377,13 +381,26 @@ class SqliteStore:
         self, customer_id: str, request: Request, decide: Callable[[History], Change]
     ) -> Committed:
         me = _Waiting((customer_id, request, decide))
-        with self._waiting_lock:
+        with self._queue:
             self._waiting.append(me)
-        with self._turn:
-            if me.outcome is None:  # not yet taken by the thread before us: our turn
-                with self._waiting_lock:
-                    group, self._waiting = self._waiting, []
-                self._commit_group(group)
+            while me.outcome is None and self._leading:
+                self._queue.wait()
+            lead = me.outcome is None
+            if lead:
+                self._leading = True
+        if lead:
+            # Whoever arrives while we wait for the turn joins our COMMIT. The
+            # others hear back together when it is on disk, instead of each
+            # taking the turn in turn just to find their answer ready.
+            try:
+                with self._turn:
+                    with self._queue:
+                        group, self._waiting = self._waiting, []
+                    self._commit_group(group)
+            finally:
+                with self._queue:
+                    self._leading = False
+                    self._queue.notify_all()
         if isinstance(me.outcome, Exception):
             raise me.outcome
         assert me.outcome is not None
@@ -440,7 +457,7 @@ class SqliteStore:
                 fingerprint, stored = done[request.key]
                 outcomes.append(
                     Committed(json.loads(stored), replayed=True)
-                    if fingerprint == request.fingerprint
+                    if _same_request(fingerprint, request.fingerprint)
                     else IdempotencyConflict(f"{request.key} was used for a different request")
                 )
                 continue
@@ -456,7 +473,7 @@ class SqliteStore:
                     raise
                 outcomes.append(refused)
                 continue
-            result = json.dumps(change.result, default=str)
+            result = _result(change)
             if one_by_one:
                 item = _Rows()
                 item.add(customer_id, change)
@@ -473,7 +490,7 @@ class SqliteStore:
             else:
                 rows.add(customer_id, change)
                 rows.remember(request, result)
-            done[request.key] = (request.fingerprint, result)
+            done[request.key] = (_compact(request.fingerprint), result)
             for owner in {customer_id, *(owner for owner, _ in change.entries)}:
                 if owner in histories:
                     histories[owner] = _after(histories[owner], owner, change)
@@ -481,9 +498,11 @@ class SqliteStore:
         rows.write(db)
         return outcomes
 
-    def _requests(self, db: sqlite3.Connection, keys: list[str]) -> dict[str, tuple[str, str]]:
-        found: dict[str, tuple[str, str]] = {}
-        for chunk in _chunks(keys):
+    def _requests(
+        self, db: sqlite3.Connection, keys: list[str]
+    ) -> dict[str, tuple[bytes | str, str]]:
+        found: dict[str, tuple[bytes | str, str]] = {}
+        for chunk in chunks(keys):
             marks = ",".join("?" * len(chunk))
             for row in db.execute(
                 f"SELECT key, fingerprint, result FROM requests WHERE key IN ({marks})", chunk
@@ -501,13 +520,13 @@ class SqliteStore:
         done = self._requests(db, [request.key])
         if request.key in done:
             fingerprint, result = done[request.key]
-            if fingerprint != request.fingerprint:
+            if not _same_request(fingerprint, request.fingerprint):
                 raise IdempotencyConflict(f"{request.key} was already used for a different request")
             return Committed(json.loads(result), replayed=True)
         change = decide(self._history(db, customer_id, request.reads))
         rows = _Rows()
         rows.add(customer_id, change)
-        rows.remember(request, json.dumps(change.result, default=str))
+        rows.remember(request, _result(change))
         rows.write(db)
         return Committed(change.result)
 
@@ -522,57 +541,24 @@ class SqliteStore:
     def _histories(
         self, db: sqlite3.Connection, customer_ids: list[str], reads: Reads = Reads.EVERYTHING
     ) -> dict[str, History]:
-        """Histories of many customers, up to five queries per 500 of them.
+        return self._reader.histories(db, customer_ids, reads)
 
-        Parts the decision does not read are left empty.
-        """
-        histories: dict[str, History] = {}
-        for chunk in _chunks(customer_ids):
-            marks = ",".join("?" * len(chunk))
 
-            def rows(
-                part: Reads, sql: str, marks: str = marks, chunk: list[str] = chunk
-            ) -> dict[str, list[Any]]:
-                grouped: dict[str, list[Any]] = {}
-                if part not in reads:
-                    return grouped
-                for row in db.execute(sql.format(marks), chunk):
-                    grouped.setdefault(row["customer_id"], []).append(row)
-                return grouped
+# A request row is written with every purchase, so it is kept small: fewer
+# b-tree pages split and fewer are written (and synced) at each commit.
+# Its fingerprint is kept as 16 bytes of a hash of the caller's fingerprint
+# (128 bits: no accidental match), its result as compact JSON.
+def _compact(fingerprint: str) -> bytes:
+    return hashlib.blake2b(fingerprint.encode(), digest_size=16).digest()
 
-            entries = rows(
-                Reads.ENTRIES, "SELECT * FROM ledger WHERE customer_id IN ({}) ORDER BY seq"
-            )
-            orders = rows(
-                Reads.ORDERS,
-                "SELECT * FROM orders WHERE customer_id IN ({}) ORDER BY placed_at, order_id",
-            )
-            refunds = rows(
-                Reads.ORDERS,
-                "SELECT * FROM refunds WHERE customer_id IN ({}) ORDER BY refunded_at, refund_id",
-            )
-            certificates = rows(
-                Reads.CERTIFICATES,
-                "SELECT * FROM certificates WHERE customer_id IN ({})"
-                " ORDER BY issued_at, certificate_id",
-            )
-            for customer in db.execute(
-                f"SELECT * FROM customers WHERE customer_id IN ({marks})", chunk
-            ):
-                cid = customer["customer_id"]
-                birthday = customer["birthday"]
-                histories[cid] = History(
-                    cid,
-                    entries=tuple(map(_entry, entries.get(cid, ()))),
-                    orders=tuple(map(_order, orders.get(cid, ()))),
-                    refunds=tuple(map(_refund, refunds.get(cid, ()))),
-                    certificates=tuple(map(_certificate, certificates.get(cid, ()))),
-                    tier=customer["tier"],
-                    birthday=date.fromisoformat(birthday) if birthday else None,
-                    birthday_known_since=_parse_time(customer["birthday_set_at"]),
-                    referred_by=customer["referred_by"],
-                )
-        return histories
+
+def _same_request(stored: bytes | str, fingerprint: str) -> bool:
+    # Rows written before fingerprints were compacted hold them as given.
+    return stored == _compact(fingerprint) if isinstance(stored, bytes) else stored == fingerprint
+
+
+def _result(change: Change) -> str:
+    return json.dumps(change.result, default=str, separators=(",", ":"))
 
 
 _INSERTS = {
@@ -673,18 +659,13 @@ class _Rows:
 
     def remember(self, request: Request, result: str) -> None:
         self.tables["requests"].append(
-            (request.key, request.fingerprint, result, _time(datetime.now(UTC)))
+            (request.key, _compact(request.fingerprint), result, _time(datetime.now(UTC)))
         )
 
     def write(self, db: sqlite3.Connection) -> None:
         for table, rows in self.tables.items():
             if rows:
                 db.executemany(_INSERTS[table], rows)
-
-
-def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _after(history: History, owner: str, change: Change) -> History:
@@ -777,58 +758,4 @@ def _integration_key(row: sqlite3.Row) -> IntegrationKey:
         row["secret_hash"],
         _parse_time(row["created_at"]) or datetime.min,
         _parse_time(row["revoked_at"]),
-    )
-
-
-def _entry(row: sqlite3.Row) -> Entry:
-    return Entry(
-        kind=EntryKind(row["kind"]),
-        points=row["points"],
-        at=_parse_time(row["at"]) or datetime.min,
-        available_at=_parse_time(row["available_at"]) or datetime.min,
-        idempotency_key=row["idempotency_key"],
-        rules_version=row["rules_version"],
-        order_id=row["order_id"],
-        amount=Decimal(row["amount"]) if row["amount"] is not None else None,
-        currency=row["currency"],
-        reward_id=row["reward_id"],
-        certificate_id=row["certificate_id"],
-        reason=row["reason"],
-        multiplier=Decimal(row["multiplier"]) if row["multiplier"] is not None else None,
-    )
-
-
-def _order(row: sqlite3.Row) -> Order:
-    return Order(
-        order_id=row["order_id"],
-        placed_at=_parse_time(row["placed_at"]) or datetime.min,
-        currency=row["currency"],
-        lines=tuple(OrderLine(i, c, Decimal(a)) for i, c, a in json.loads(row["lines"])),
-        shipping=Decimal(row["shipping"]),
-        tax=Decimal(row["tax"]),
-    )
-
-
-def _refund(row: sqlite3.Row) -> Refund:
-    return Refund(
-        refund_id=row["refund_id"],
-        order_id=row["order_id"],
-        refunded_at=_parse_time(row["refunded_at"]) or datetime.min,
-        lines={k: Decimal(v) for k, v in json.loads(row["lines"]).items()},
-        tax=Decimal(row["tax"]),
-    )
-
-
-def _certificate(row: sqlite3.Row) -> Certificate:
-    return Certificate(
-        certificate_id=row["certificate_id"],
-        code=row["code"],
-        rule_id=row["rule_id"],
-        value=Decimal(row["value"]),
-        currency=row["currency"],
-        issued_at=_parse_time(row["issued_at"]) or datetime.min,
-        expires_at=_parse_time(row["expires_at"]) or datetime.min,
-        consumed=tuple((o, Decimal(a)) for o, a in json.loads(row["consumed"])),
-        redeemed_at=_parse_time(row["redeemed_at"]),
-        settled=Decimal(row["settled"]),
     )
