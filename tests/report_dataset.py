@@ -28,7 +28,18 @@ def _iso(seconds: int) -> str:
     return (START + timedelta(seconds=seconds)).isoformat()
 
 
-def generate(path: Path, customers: int = 100_000, orders: int = 1_000_000, seed: int = 7) -> None:
+def generate(
+    path: Path,
+    customers: int = 100_000,
+    orders: int = 1_000_000,
+    seed: int = 7,
+    recorded_before_goods: int = 10,
+) -> None:
+    """Customers and orders straight into the store's schema.
+
+    Every `recorded_before_goods`-th order lacks its goods total, as orders
+    from before the store kept it (0: none), so readers' fallback is used.
+    """
     SqliteStore(path).close()  # the schema, as the store creates it
     rng = random.Random(seed)
     db = sqlite3.connect(path, isolation_level=None)
@@ -71,7 +82,10 @@ def generate(path: Path, customers: int = 100_000, orders: int = 1_000_000, seed
                 for line in range(1, rng.choice((2, 2, 3, 4)))
             ]
             order_id = f"{cid}-{n}"
-            order_rows.append((cid, order_id, at, "RUB", "0", "0", json.dumps(lines)))
+            goods = sum(int(amount.replace(".", "")) for _, _, amount in lines) * 100
+            old = recorded_before_goods and n % recorded_before_goods == 0
+            kept = None if old else goods
+            order_rows.append((cid, order_id, at, "RUB", "0", "0", json.dumps(lines), kept))
             ledger_rows.append(
                 (
                     cid,
@@ -86,8 +100,8 @@ def generate(path: Path, customers: int = 100_000, orders: int = 1_000_000, seed
                 )
             )
     db.executemany(
-        "INSERT INTO orders (customer_id, order_id, placed_at, currency, shipping, tax, lines)"
-        " VALUES (?,?,?,?,?,?,?)",
+        "INSERT INTO orders (customer_id, order_id, placed_at, currency, shipping, tax, lines,"
+        " goods_units) VALUES (?,?,?,?,?,?,?,?)",
         order_rows,
     )
     db.executemany(
@@ -101,7 +115,7 @@ def generate(path: Path, customers: int = 100_000, orders: int = 1_000_000, seed
         " VALUES (?,?,?,?,?,'0')",
         (
             (cid, f"r-{order_id}", order_id, at, json.dumps({lines[0][0]: lines[0][2]}))
-            for cid, order_id, at, _, _, _, text in refunded
+            for cid, order_id, at, _, _, _, text, _ in refunded
             for lines in (json.loads(text),)
         ),
     )

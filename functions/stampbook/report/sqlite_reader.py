@@ -16,8 +16,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from itertools import groupby
-from operator import itemgetter
 from pathlib import Path
 
 from .facts import (
@@ -61,6 +59,8 @@ _ORDER_GOODS = (
     f"(SELECT SUM({_units_sql('a')}) FROM"
     " (SELECT json_extract(j.value, '$[2]') AS a FROM json_each(o.lines) j))"
 )
+# Kept with the order since the store records it; the lines only for older orders.
+_GOODS = f"COALESCE(o.goods_units, {_ORDER_GOODS})"
 
 
 def _units_py(text: str) -> int:
@@ -136,40 +136,37 @@ class SqliteReport:
     def _orders(
         self, start: str, end: str, free_shipping_over: int | None
     ) -> tuple[list[Buyer], dict[str, dict[str, int]], int]:
-        """One pass over the orders, customer by customer as they are stored.
+        """Buyers and months, added up by SQLite in two passes over the orders.
 
         Orders before the period still count: they decide whether an order
         in it was the customer's first.
         """
         refunded = self._refunded_by_customer(start, end)
-        buyers: list[Buyer] = []
+        buyers = [
+            Buyer(customer_id, orders, goods - refunded.get(customer_id, 0), _parse(a), _parse(b))
+            for customer_id, orders, goods, a, b in self.db.execute(
+                f"SELECT o.customer_id, COUNT(*), SUM({_GOODS}), MIN(o.placed_at), MAX(o.placed_at)"
+                " FROM orders o WHERE o.placed_at >= ? AND o.placed_at < ?"
+                " GROUP BY o.customer_id",
+                (start, end),
+            )
+        ]
         months: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_ORDER_FIGURES, 0))
         free = 0
-        rows = self.db.execute(
-            f"SELECT o.customer_id, o.placed_at, {_ORDER_GOODS} FROM orders o"
-            " WHERE o.placed_at < ? ORDER BY o.customer_id",
-            (end,),
-        )
-        for customer_id, group in groupby(rows, key=itemgetter(0)):
-            placed = sorted((at, goods) for _, at, goods in group)
-            first_ever = placed[0][0]
-            inside = [(at, goods) for at, goods in placed if at >= start]
-            if not inside:
-                continue
-            for at, goods in inside:
-                month = months[at[:7]]
-                month["orders"] += 1
-                month["revenue"] += goods
-                if at != first_ever:
-                    month["repeat_revenue"] += goods
-                if free_shipping_over is not None and goods >= free_shipping_over:
-                    free += 1
-            revenue = sum(goods for _, goods in inside) - refunded.get(customer_id, 0)
-            buyers.append(
-                Buyer(
-                    customer_id, len(inside), revenue, _parse(inside[0][0]), _parse(inside[-1][0])
-                )
-            )
+        for month, orders, revenue, repeat, free_in_month in self.db.execute(
+            f"WITH firsts AS (SELECT customer_id, MIN(placed_at) AS first_ever FROM orders"
+            "  WHERE placed_at < ? GROUP BY customer_id),"
+            f" inside AS (SELECT o.placed_at AS at, {_GOODS} AS goods, f.first_ever"
+            "  FROM orders o JOIN firsts f ON f.customer_id = o.customer_id"
+            "  WHERE o.placed_at >= ? AND o.placed_at < ?)"
+            " SELECT substr(at, 1, 7), COUNT(*), SUM(goods),"
+            " SUM(CASE WHEN at != first_ever THEN goods ELSE 0 END),"
+            " SUM(CASE WHEN ? IS NOT NULL AND goods >= ? THEN 1 ELSE 0 END)"
+            " FROM inside GROUP BY 1",
+            (end, start, end, free_shipping_over, free_shipping_over),
+        ):
+            months[month].update(orders=orders, revenue=revenue, repeat_revenue=repeat)
+            free += free_in_month
         return buyers, months, free
 
     def _refunded_by_customer(self, start: str, end: str) -> dict[str, int]:

@@ -568,7 +568,7 @@ _INSERTS = {
     " reason, multiplier, seq) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,"
     " (SELECT COALESCE(MAX(seq), 0) + 1 FROM ledger WHERE customer_id = ?1))",
     "orders": "INSERT INTO orders (order_id, customer_id, placed_at, currency, shipping, tax,"
-    " lines) VALUES (?,?,?,?,?,?,?)",
+    " lines, goods_units) VALUES (?,?,?,?,?,?,?,?)",
     "refunds": "INSERT INTO refunds (refund_id, order_id, customer_id, refunded_at, lines, tax)"
     " VALUES (?,?,?,?,?,?)",
     "certificates": "INSERT INTO certificates (certificate_id, customer_id, code, rule_id, value,"
@@ -621,6 +621,7 @@ class _Rows:
                     str(order.shipping),
                     str(order.tax),
                     json.dumps([[li.line_id, li.category, str(li.amount)] for li in order.lines]),
+                    _goods_units(order.goods),
                 )
             )
         if change.refund is not None:
@@ -759,3 +760,12 @@ def _integration_key(row: sqlite3.Row) -> IntegrationKey:
         _parse_time(row["created_at"]) or datetime.min,
         _parse_time(row["revoked_at"]),
     )
+
+
+GOODS_SCALE = 10_000  # orders.goods_units per currency unit
+
+
+def _goods_units(goods: Decimal) -> int | None:
+    """The goods in ten-thousandths, or None if that is not exact (readers then sum the lines)."""
+    scaled = goods * GOODS_SCALE
+    return int(scaled) if scaled == scaled.to_integral_value() else None
