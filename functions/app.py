@@ -7,6 +7,7 @@ from chalice.app import Chalice
 import stampbook
 from stampbook.api.errors import in_envelope
 from stampbook.api.points import points
+from stampbook.api.preferences import preferences
 from stampbook.api.provider_events import provider_events
 from stampbook.api.subscriptions import subscriptions
 from stampbook.api.till import till
@@ -17,6 +18,7 @@ app.register_blueprint(till, url_prefix="/till")
 app.register_blueprint(provider_events, url_prefix="/mail")
 app.register_blueprint(subscriptions)
 app.register_blueprint(points)
+app.register_blueprint(preferences)
 
 
 @app.route("/health", methods=["GET"], cors=True)
@@ -29,6 +31,7 @@ def health() -> dict[str, str]:
 def openapi() -> dict[str, object]:
     """The API described for client generators and for schemathesis."""
     from stampbook.api import points as points_routes
+    from stampbook.api import preferences as preferences_routes
     from stampbook.api import provider_events as events_routes
     from stampbook.api import subscriptions as subscription_routes
     from stampbook.api import till as till_routes
@@ -40,5 +43,6 @@ def openapi() -> dict[str, object]:
             *events_routes.OPERATIONS,
             *subscription_routes.OPERATIONS,
             *points_routes.OPERATIONS,
+            *preferences_routes.OPERATIONS,
         ]
     )

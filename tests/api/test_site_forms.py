@@ -21,9 +21,19 @@ INPUT = re.compile(r"<input ([^>]*)>")
 ATTRIBUTE = re.compile(r'(\w[\w-]*)="([^"]*)"')
 
 
+def form_named(page: str, wanted: str) -> tuple[str, str]:
+    """The endpoint and HTML of the form `wanted` on `page`."""
+    for chunk in page.split("</form>"):
+        for name, endpoint in FORM.findall(chunk):
+            if name == wanted:
+                return endpoint, chunk
+    raise AssertionError(f"no form {wanted!r}")
+
+
 def sent_by(page: str, filled: dict[str, str]) -> dict[str, Any]:
     """The JSON `forms.js` sends for the first form of `page`, with `filled` typed in."""
     body: dict[str, Any] = {}
+    page = page.split("</form>")[0]
     for match in INPUT.finditer(page):
         attributes = dict(ATTRIBUTE.findall(match.group(1)))
         name, kind = attributes.get("name"), attributes.get("type", "text")
@@ -65,3 +75,19 @@ def test_token_forms_post_where_the_api_listens(api: Api) -> None:
     for page in pages:
         for _, endpoint in FORM.findall(page):
             assert endpoint in served, endpoint
+
+
+def test_the_preferences_form_is_accepted(api: Api) -> None:
+    from stampbook.mail.tokens import Purpose
+
+    from .test_subscriptions import sign
+
+    programme = api.app.programme
+    token = sign(api, Purpose.PREFERENCES, "c1")
+    for locale in programme.program.locales.available:
+        page = forms.preferences_page(programme, locale, site_words(programme, locale), "/")
+        endpoint, form = form_named(page, "preferences")
+        body = {**sent_by(form, {"interests": "tea"}), "token": token}
+        status, answer, _ = api.call("POST", f"/{endpoint}", body, key=None)
+        assert status == 200, answer
+        assert (answer["locale"], answer["marketing"]) == (locale, False)

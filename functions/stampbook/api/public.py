@@ -87,6 +87,18 @@ def address(raw: str) -> str:
         raise ApiError(422, "invalid_email", "not an email address", "email") from None
 
 
+def offered(locale: str | None, interests: tuple[str, ...] = ()) -> None:
+    """A 422 naming the field unless the language and interests are the programme's own."""
+    program = current().programme.program
+    if locale is not None and locale not in program.locales.available:
+        raise ApiError(422, "invalid", "not a language of this newsletter", "locale")
+    known = {interest.id for interest in program.interests}
+    for number, interest in enumerate(interests):
+        if interest not in known:
+            field = f"interests.{number}"
+            raise ApiError(422, "invalid", "not an interest of this newsletter", field)
+
+
 def answer(
     body: dict[str, Any], status: int = 200, headers: dict[str, str] | None = None
 ) -> Response:

@@ -19,7 +19,6 @@ from ..mail.tokens import Purpose
 from ..services.limits import Rate
 from ..services.subscriptions import SIGN_UP_FORM, Evidence, SignUp, confirm, subscribe, unsubscribe
 from .body import Body, json_body
-from .context import current
 from .errors import ApiError, answer_errors
 from .openapi import Operation
 from .public import (
@@ -29,6 +28,7 @@ from .public import (
     caller_ip,
     claim_of,
     limit,
+    offered,
     postman,
     query_token,
     subject_of,
@@ -86,7 +86,7 @@ class Action(BaseModel):
 
 
 class ConsentOut(BaseModel):
-    status: Literal["unconfirmed", "confirmed", "unsubscribed", "suppressed"]
+    status: Literal["unconfirmed", "confirmed", "paused", "unsubscribed", "suppressed"]
 
 
 class OneClickIn(BaseModel):
@@ -172,14 +172,7 @@ def sign_up() -> Response:
     body = json_body(request, SubscribeIn)
     limit(PER_IP, caller_ip(request))
     email = address(body.email)
-    program = current().programme.program
-    if body.locale not in program.locales.available:
-        raise ApiError(422, "invalid", "not a language of this newsletter", "locale")
-    known = {interest.id for interest in program.interests}
-    for number, interest in enumerate(body.interests):
-        if interest not in known:
-            field = f"interests.{number}"
-            raise ApiError(422, "invalid", "not an interest of this newsletter", field)
+    offered(body.locale, body.interests)
     accepted = answer({"status": "accepted"}, 202)
     if body.website or body.fill_ms < MIN_FILL_MS:
         return accepted  # a bot: the usual answer, and nothing stored or sent

@@ -10,6 +10,9 @@ from enum import StrEnum
 class ConsentStatus(StrEnum):
     UNCONFIRMED = "unconfirmed"  # signed up, has not clicked the confirmation link
     CONFIRMED = "confirmed"
+    # Asked for a break from the newsletter on the preferences page; resuming
+    # there needs no new opt-in, since the address was confirmed before.
+    PAUSED = "paused"
     UNSUBSCRIBED = "unsubscribed"
     SUPPRESSED = "suppressed"  # bounced or complained: never mail again
 

@@ -1,0 +1,85 @@
+"""A customer's own settings, through the preferences link in every marketing email.
+
+Language, interests and birthday are theirs to change. The newsletter can be
+paused and resumed here: pausing is a consent record like any other, so the
+send-time check that stops marketing to the unsubscribed stops it to the
+paused too, and the history shows when and how it happened. Resuming needs
+no new opt-in, but only a pause can be resumed here: someone who
+unsubscribed, never confirmed or bounced signs up again through the form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from ..audience.consent import ConsentStatus, current_status
+from ..customers import Customer
+from ..store.base import UnknownCustomer
+from .postman import Postman
+from .subscriptions import Evidence
+
+PREFERENCES_FORM = "site:preferences"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the page sent; None leaves a setting as it is."""
+
+    locale: str | None = None
+    interests: tuple[str, ...] | None = None
+    birthday: date | None = None
+    forget_birthday: bool = False
+    marketing: bool | None = None
+
+
+def settings_of(postman: Postman, customer_id: str) -> dict[str, Any]:
+    store = postman.app.store
+    customer = store.customer(customer_id)
+    if customer is None:
+        raise UnknownCustomer(customer_id)
+    status = current_status(store.consents(customer_id))
+    return {
+        "locale": postman.locale_of(customer),
+        "interests": list(customer.interests),
+        "birthday": customer.birthday.isoformat() if customer.birthday else None,
+        "marketing": status is ConsentStatus.CONFIRMED,
+        "status": str(status or ConsentStatus.UNCONFIRMED),
+    }
+
+
+def change_settings(
+    postman: Postman, customer_id: str, change: Change, evidence: Evidence
+) -> dict[str, Any]:
+    """Apply `change`; sending the same settings again changes nothing."""
+    app = postman.app
+    store, now = app.store, app.loyalty.clock()
+    customer = store.customer(customer_id)
+    if customer is None:
+        raise UnknownCustomer(customer_id)
+    updated = _profile(customer, change, now)
+    if updated != customer:
+        store.update_customer(updated)
+    if change.marketing is not None:
+        status = current_status(store.consents(customer_id))
+        if change.marketing and status is ConsentStatus.PAUSED:
+            store.record_consent(customer_id, evidence.record(ConsentStatus.CONFIRMED, now))
+        elif not change.marketing and status is ConsentStatus.CONFIRMED:
+            store.record_consent(customer_id, evidence.record(ConsentStatus.PAUSED, now))
+    return settings_of(postman, customer_id)
+
+
+def _profile(customer: Customer, change: Change, now: datetime) -> Customer:
+    updated = customer
+    if change.locale is not None:
+        updated = replace(updated, locale=change.locale)
+    if change.interests is not None:
+        updated = replace(updated, interests=tuple(dict.fromkeys(change.interests)))
+    if change.forget_birthday:
+        updated = replace(updated, birthday=None, birthday_set_at=None)
+    elif change.birthday is not None and change.birthday != customer.birthday:
+        # The engine pays a birthday only once it has been known for a while
+        # (no "it's my birthday today"): a changed date starts that wait again.
+        updated = replace(updated, birthday=change.birthday, birthday_set_at=now)
+    return updated
