@@ -189,6 +189,24 @@
     });
     // Reading the points changes nothing, so the page may fetch them at once.
     if (needsToken && form.getAttribute("data-method") === "GET") { send(form); }
+    // Preferences start from what is kept now, so saving changes only what was changed.
+    if (needsToken && form.getAttribute("data-sb-form") === "preferences") { fill(form); }
+  }
+
+  function fill(form) {
+    var address = url(form) + "?t=" + encodeURIComponent(token);
+    fetch(address, { headers: { "Accept": "application/json" } }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (kept) {
+      if (!kept) { return; }
+      form.querySelectorAll('input[name="interests"]').forEach(function (box) {
+        box.checked = (kept.interests || []).indexOf(box.value) >= 0;
+      });
+      var marketing = form.querySelector('input[name="marketing"]');
+      if (marketing) { marketing.checked = Boolean(kept.marketing); }
+      var locale = form.querySelector('input[name="locale"]');
+      if (locale && kept.locale) { locale.value = kept.locale; }
+    }).catch(function () { /* the form still works; it just starts empty */ });
   }
 
   document.querySelectorAll("form[data-sb-form]").forEach(prepare);
