@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalice.app import Chalice
 
 import stampbook
+from stampbook.api.cors import answer_preflights, with_cors
 from stampbook.api.errors import in_envelope
 from stampbook.api.points import points
 from stampbook.api.preferences import preferences
@@ -13,6 +14,8 @@ from stampbook.api.subscriptions import subscriptions
 from stampbook.api.till import till
 
 app = Chalice(app_name="stampbook")
+# First registered runs outermost: CORS headers go on the envelope's answers too.
+app.register_middleware(with_cors, "http")
 app.register_middleware(in_envelope, "http")
 app.register_blueprint(till, url_prefix="/till")
 app.register_blueprint(provider_events, url_prefix="/mail")
@@ -21,13 +24,13 @@ app.register_blueprint(points)
 app.register_blueprint(preferences)
 
 
-@app.route("/health", methods=["GET"], cors=True)
+@app.route("/health", methods=["GET"])
 def health() -> dict[str, str]:
     """Liveness for the load balancer and for `chalice local` smoke tests."""
     return {"status": "ok", "version": stampbook.__version__}
 
 
-@app.route("/openapi.json", methods=["GET"], cors=True)
+@app.route("/openapi.json", methods=["GET"])
 def openapi() -> dict[str, object]:
     """The API described for client generators and for schemathesis."""
     from stampbook.api import points as points_routes
@@ -46,3 +49,6 @@ def openapi() -> dict[str, object]:
             *preferences_routes.OPERATIONS,
         ]
     )
+
+
+answer_preflights(app)

@@ -23,6 +23,8 @@ def serve(app: App, port: int) -> None:
     from chalice.config import Config
     from chalice.local import create_local_server
 
+    from .api.access_log import log_paths_only
+
     sys.path.insert(0, str(FUNCTIONS))
     from app import app as chalice_app
 
@@ -30,6 +32,7 @@ def serve(app: App, port: int) -> None:
     config = Config.create(chalice_app=chalice_app, app_name="stampbook")
     # Loopback only: a laptop in a café must not serve its customer file to the Wi-Fi.
     server = create_local_server(chalice_app, config, "127.0.0.1", port)
+    log_paths_only(server, chalice_app, config)  # link tokens ride in query strings
     click.echo(f"Stampbook API on http://127.0.0.1:{port}/  (description: /openapi.json)")
     try:
         server.serve_forever()

@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,9 +29,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    database = tmp_path / "served.db"
+@contextmanager
+def serving(folder: Path) -> Iterator[tuple[str, str]]:
+    """`stampbook serve` on a fresh database in `folder`: its base URL and a till's key."""
+    database = folder / "served.db"
     store = SqliteStore(database)
     store.add_customer(Customer("c1", "anna@example.com", NOW, referral_code="ANNA2345"))
     record, token = issue_key("till", NOW)
@@ -42,8 +44,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
         "STAMPBOOK_CAMPAIGNS": str(EXAMPLE),
         "STAMPBOOK_DB": str(database),
         "STAMPBOOK_MAIL": "outbox",
-        "STAMPBOOK_OUTBOX": str(tmp_path / "outbox"),
-        "STAMPBOOK_SIGNING_KEY_FILE": str(tmp_path / "signing-keys"),
+        "STAMPBOOK_OUTBOX": str(folder / "outbox"),
+        "STAMPBOOK_SIGNING_KEY_FILE": str(folder / "signing-keys"),
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "stampbook", "serve", "--port", str(port)],
@@ -67,6 +69,12 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    with serving(tmp_path) as running:
+        yield running
 
 
 def post(url: str, body: object, token: str | None) -> tuple[int, dict[str, object]]:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from chalice.app import Blueprint
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from ..customers import Customer, normalise_email
 from ..integrations import KeyRefused, key_id_of, verify_key
@@ -29,8 +29,18 @@ Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:/
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)]
 
 
+def _exactly_one(schema: dict[str, Any]) -> None:
+    """Say in the document what `_one` checks: one of the two, as a string."""
+    for name in ("email", "code"):
+        choice = schema["properties"][name]["anyOf"][0]
+        schema["properties"][name] = choice
+    schema["oneOf"] = [{"required": ["email"]}, {"required": ["code"]}]
+
+
 class CustomerRef(Body):
     """Who: the email address, or the personal code shown at the counter."""
+
+    model_config = ConfigDict(json_schema_extra=_exactly_one)
 
     email: str | None = Field(default=None, max_length=254)
     code: str | None = Field(default=None, min_length=4, max_length=16)

@@ -1,0 +1,97 @@
+"""No address, link token or integration key reaches a log, whatever the route does."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from stampbook.api import till as till_routes
+from stampbook.api.access_log import PathOnlyLog
+
+from .conftest import NOW, Api, link_token
+
+VERA = "vera.secret@example.com"
+SIGN_UP = {
+    "email": VERA,
+    "name": "Vera",
+    "locale": "en",
+    "consent": True,
+    "consent_version": "2026-11-01",
+    "fill_ms": 12000,
+}
+
+
+@pytest.fixture
+def logged(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """Every record at DEBUG and up, from the root and from loggers that do not propagate.
+
+    Chalice's app logger is named after the app (`stampbook`) and stops
+    propagation, so the capture is attached to it directly.
+    """
+    loggers = [logging.getLogger(name) for name in ("stampbook", "chalice", "")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+        if logger.name != "root":
+            logger.addHandler(caplog.handler)
+    caplog.handler.setLevel(logging.DEBUG)
+    yield caplog
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
+        if logger.name != "root":
+            logger.removeHandler(caplog.handler)
+
+
+def everything_logged(caplog: pytest.LogCaptureFixture) -> str:
+    return "\n".join(
+        f"{record.getMessage()} {record.exc_text or ''} {record.exc_info or ''}"
+        for record in caplog.records
+    )
+
+
+def test_routes_given_addresses_and_tokens_log_neither(
+    api: Api, logged: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert api.call("POST", "/subscribe", SIGN_UP, None)[0] == 202
+    confirm = link_token(api.outbox[-1], "confirm/")
+    assert api.call("GET", f"/subscribe/confirm?t={confirm}", key=None)[0] == 200
+    assert api.call("POST", "/subscribe/confirm", {"token": confirm}, None)[0] == 200
+    assert api.call("POST", "/points", {"email": "anna@example.com"}, None)[0] == 202
+    points = link_token(api.outbox[-1], "points/")
+    assert api.call("GET", f"/points?t={points}", key=None)[0] == 200
+    assert api.call("GET", f"/points?t={points}x", key=None)[0] == 400
+    assert api.call("POST", "/points", {"email": f"not an address {VERA}"}, None)[0] == 422
+    purchase = {
+        "customer": {"email": VERA},
+        "order_id": "T-1",
+        "placed_at": NOW.isoformat(),
+        "lines": [{"line_id": "1", "category": "beans", "amount": "10"}],
+    }
+    assert api.call("POST", "/till/purchases", purchase)[0] == 200  # she signed up above
+    assert api.call("POST", "/till/purchases", purchase, key=f"{api.key}x")[0] == 401
+
+    def broken(*_: object) -> None:
+        raise RuntimeError(f"the store choked on {VERA} with {confirm}")
+
+    # An unexpected failure whose message holds both: still a bare 500, and a
+    # log line that names only the error's type.
+    monkeypatch.setattr(till_routes, "_customer", broken)
+    assert api.call("POST", "/till/purchases", purchase)[0] == 500
+
+    text = everything_logged(logged)
+    assert "RuntimeError" in text  # the capture works: the failure was logged
+    for secret in (VERA, "anna@example.com", confirm, points, api.key):
+        assert secret not in text
+    assert VERA.split("@")[0] not in text
+
+
+def test_the_local_server_logs_paths_without_their_tokens() -> None:
+    handler = PathOnlyLog.__new__(PathOnlyLog)
+    handler.command, handler.path = "GET", "/points?t=secret-token"
+    lines: list[str] = []
+    handler.log_message = lambda format, *args: lines.append(format % args)
+    handler.log_request(200)
+    handler.log_error("code %d, message %s", 400, "Bad request syntax ('GET /x?t=secret-token')")
+    assert lines == ['"GET /points" 200', "refused: 400"]

@@ -1,0 +1,114 @@
+"""Benchmark: the HTTP API's cold start and the till's two hot routes.
+
+Prints the import time of `functions/app.py` in a fresh interpreter (best
+of several), the first request after import, and requests per second with
+p50/p99 latency for a counter look-up and for recording a purchase, from a
+few concurrent clients against a live `stampbook serve`. Nothing asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from itertools import count
+from pathlib import Path
+
+from tests.api.test_serve import serving
+
+FUNCTIONS = Path(__file__).parents[2] / "functions"
+IMPORT = f"import sys; sys.path.insert(0, {str(FUNCTIONS)!r}); import app"
+FIRST_REQUEST = f"""
+import sys, time
+sys.path.insert(0, {str(FUNCTIONS)!r})
+from app import app
+from chalice.test import Client
+with Client(app) as client:
+    start = time.perf_counter()
+    client.http.get("/health")
+    print(time.perf_counter() - start)
+"""
+CLIENTS = 4
+REQUESTS = 400
+
+
+def best_of(runs: int, script: str) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", script], check=True)
+        times.append(time.perf_counter() - start)
+    bare = min(_timed([sys.executable, "-c", "pass"]) for _ in range(runs))
+    return min(times) - bare
+
+
+def _timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True)
+    return time.perf_counter() - start
+
+
+def load(name: str, call: Callable[[int], None]) -> None:
+    """`REQUESTS` calls from `CLIENTS` threads: throughput and latency percentiles."""
+    latencies: list[float] = []
+
+    def timed(n: int) -> None:
+        start = time.perf_counter()
+        call(n)
+        latencies.append(time.perf_counter() - start)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        list(pool.map(timed, range(REQUESTS)))
+    elapsed = time.perf_counter() - start
+    cuts = statistics.quantiles(latencies, n=100)
+    print(
+        f"{name:<44} {REQUESTS / elapsed:7.0f} req/s   p50 {cuts[49] * 1000:6.1f} ms"
+        f"   p99 {cuts[98] * 1000:6.1f} ms   ({CLIENTS} clients)"
+    )
+
+
+def main() -> None:
+    print(f"{'import functions/app.py (best of 7, fresh)':<44} {best_of(7, IMPORT) * 1000:7.1f} ms")
+    first = min(
+        float(
+            subprocess.run(
+                [sys.executable, "-c", FIRST_REQUEST], check=True, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(3)
+    )
+    print(f"{'first request after import (GET /health)':<44} {first * 1000:7.1f} ms")
+    orders = count()
+    with tempfile.TemporaryDirectory() as folder, serving(Path(folder)) as (base, key):
+        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+
+        def look_up(_: int) -> None:
+            request = urllib.request.Request(f"{base}/till/customers/ANNA2345", headers=headers)
+            urllib.request.urlopen(request, timeout=30).read()
+
+        def purchase(_: int) -> None:
+            order = {
+                "customer": {"code": "ANNA2345"},
+                "order_id": f"B-{next(orders)}",
+                "placed_at": "2026-11-23T12:00:00+03:00",
+                "lines": [{"line_id": "1", "category": "beans", "amount": "450"}],
+            }
+            request = urllib.request.Request(
+                f"{base}/till/purchases", json.dumps(order).encode(), headers, method="POST"
+            )
+            urllib.request.urlopen(request, timeout=30).read()
+
+        look_up(0)
+        load("GET /till/customers/{code}", look_up)
+        load("POST /till/purchases", purchase)
+
+
+if __name__ == "__main__":
+    main()
