@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import dynamodb, ledger, mail, programme, render, report
+from . import dynamodb, ledger, mail, programme, render, report, site
 
 if __name__ == "__main__":
     print("== loading the programme")
@@ -17,3 +17,5 @@ if __name__ == "__main__":
     mail.main()
     print("== the owner's report on SQLite")
     report.main()
+    print("== the website with a thousand archived newsletters")
+    site.main()
