@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..program import load_programme
+from .programmes import site_programme
 
 # Material prints an advertisement on every build without it.
 _QUIET = {"NO_MKDOCS_2_WARNING": "1"}
@@ -60,7 +60,7 @@ def build_site(
     with _environment(settings):
         config = load_config(str(config_file))
         folder = Path(config_file).resolve().parent
-        programme = load_programme(
+        programme = site_programme(
             Path(os.environ.get("STAMPBOOK_CAMPAIGNS") or folder / config["extra"]["campaigns"])
         )
     locales = programme.program.locales
