@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import api, dynamodb, ledger, mail, programme, render, report
+from . import api, dynamodb, ledger, mail, programme, render, report, site
 
 if __name__ == "__main__":
     print("== loading the programme")
@@ -19,3 +19,5 @@ if __name__ == "__main__":
     report.main()
     print("== the HTTP API: cold start and the till's routes")
     api.main()
+    print("== the website with a thousand archived newsletters")
+    site.main()

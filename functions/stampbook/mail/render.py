@@ -47,7 +47,7 @@ from .problems import TemplateProblem, shown, template_line
 from .reader import PERSONAL_SLOTS, Occasion, Reader, personal_values
 from .slots import Markers, PersonalValueAsData
 from .strings import Strings, StringsProblem
-from .text import mjml_to_text
+from .text import mjml_subject_and_preheader, mjml_to_text
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 OWNER_TEMPLATES = "templates"  # inside the owner's campaigns folder
@@ -139,6 +139,13 @@ class Renderer:
             context = self._newsletter_context(newsletter, locale, markers)
             self._newsletters[key] = self._compile(NEWSLETTER, context, markers)
         return self._newsletters[key]
+
+    def web_version(self, newsletter: Newsletter, locale: str) -> Draft:
+        """The issue as the site's archive shows it: `newsletter` without the
+        plain-text part (its `text` is empty), which a browser never reads."""
+        markers = Markers()
+        context = self._newsletter_context(newsletter, locale, markers)
+        return self._compile(NEWSLETTER, context, markers, plain_text=False)
 
     def email(
         self, name: str, locale: str, reader: Reader, occasion: Occasion = NOTHING_IN_PARTICULAR
@@ -339,14 +346,16 @@ class Renderer:
             },
         }
 
-    def _compile(self, name: str, context: Mapping[str, Any], markers: Markers) -> Draft:
+    def _compile(
+        self, name: str, context: Mapping[str, Any], markers: Markers, *, plain_text: bool = True
+    ) -> Draft:
         template_name = name + TEMPLATE_SUFFIX
         source = self._render(template_name, context)
         try:
             html = mjml.mjml2html(source)
         except ValueError as error:
             raise TemplateProblem(f"{self._path(template_name)}: MJML: {error}") from error
-        text = mjml_to_text(source)
+        text = mjml_to_text(source) if plain_text else mjml_subject_and_preheader(source)
         return Draft(
             subject=markers.split(text.subject),
             preheader=markers.split(text.preheader),

@@ -16,6 +16,9 @@ from html.parser import HTMLParser
 
 _SPACES = re.compile(r"[ \t\r\n\f]+")  # not \s: a no-break space in "1 250" must stay
 _BLANK_LINES = re.compile(r"\n{3,}")
+# The subject and preheader elements; their content is escaped text, so the
+# first closing tag ends them.
+_HEAD_TEXT = re.compile(r"<(mj-title|mj-preview)\b[^>]*>.*?</\1\s*>", re.DOTALL)
 _BLOCKS = frozenset(
     {
         "mj-section",
@@ -60,6 +63,16 @@ def mjml_to_text(mjml: str) -> EmailText:
     reader.feed(mjml)
     reader.close()
     return EmailText(reader.title, reader.preview, reader.body())
+
+
+def mjml_subject_and_preheader(mjml: str) -> EmailText:
+    """Only the subject and preheader, read as `mjml_to_text` reads them; no body.
+
+    A web version needs no plain-text part, and parsing the two head elements
+    alone costs a fraction of parsing the whole email.
+    """
+    heads = mjml_to_text("".join(found.group(0) for found in _HEAD_TEXT.finditer(mjml)))
+    return EmailText(heads.subject, heads.preheader, "")
 
 
 def _one_line(text: str) -> str:

@@ -68,7 +68,7 @@ def web_versions(
     zone = ZoneInfo(programme.program.business.timezone)
     issues = []
     for newsletter in archived(programme, now):
-        draft: Draft = renderer.newsletter(newsletter, locale)
+        draft: Draft = renderer.web_version(newsletter, locale)
         assert newsletter.send_at is not None  # archived() keeps only sent issues
         issues.append(
             ArchivedIssue(

@@ -8,12 +8,13 @@ and each other locale then cleans and fills only its own sub-folder.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..program import load_programme
+from .programmes import site_programme
 
 # Material prints an advertisement on every build without it.
 _QUIET = {"NO_MKDOCS_2_WARNING": "1"}
@@ -23,6 +24,8 @@ _QUIET = {"NO_MKDOCS_2_WARNING": "1"}
 class BuiltLocale:
     locale: str
     folder: Path
+    seconds: float = 0.0  # the locale's MkDocs build, wall time
+    cpu_seconds: float = 0.0  # and this process's CPU time in it (steadier on a busy machine)
 
 
 @contextmanager
@@ -57,7 +60,7 @@ def build_site(
     with _environment(settings):
         config = load_config(str(config_file))
         folder = Path(config_file).resolve().parent
-        programme = load_programme(
+        programme = site_programme(
             Path(os.environ.get("STAMPBOOK_CAMPAIGNS") or folder / config["extra"]["campaigns"])
         )
     locales = programme.program.locales
@@ -66,7 +69,9 @@ def build_site(
     for locale in ordered:
         with _environment({**settings, "STAMPBOOK_SITE_LOCALE": locale}):
             overrides = {"site_dir": str(site_dir)} if site_dir is not None else {}
+            start, cpu = time.perf_counter(), time.process_time()
             config = load_config(str(config_file), strict=strict, **overrides)
             build(config)
-            built.append(BuiltLocale(locale, Path(config["site_dir"])))
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+            built.append(BuiltLocale(locale, Path(config["site_dir"]), seconds, cpu))
     return built

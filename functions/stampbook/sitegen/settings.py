@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from ..bootstrap import SettingsError, _moment
-from ..program import Programme, load_programme
+from ..program import Programme
 from .pages import SiteFiles, site_files, site_url_of
+from .programmes import site_programme
 
 
 class SiteSettingsError(ValueError):
@@ -67,7 +68,7 @@ def _language_name(code: str) -> str:
 
 def configure(config: Any, settings: SiteSettings) -> SiteFiles:
     """Point the MkDocs config at one locale and return its generated files."""
-    programme = load_programme(settings.campaigns)
+    programme = site_programme(settings.campaigns)
     locales = programme.program.locales
     locale = settings.locale or locales.default
     if locale not in locales.available:

@@ -120,6 +120,21 @@ def test_every_newsletter_renders_in_every_language(
 
 
 @pytest.mark.parametrize("locale", LANGUAGES)
+def test_a_web_version_is_the_newsletter_without_its_plain_text(
+    renderer: Renderer, example: Programme, locale: str
+) -> None:
+    for issue in example.newsletters:
+        email, web = renderer.newsletter(issue, locale), renderer.web_version(issue, locale)
+        assert (web.subject, web.preheader, web.html) == (
+            email.subject,
+            email.preheader,
+            email.html,
+        )
+        assert email.text
+        assert web.text == ()
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
 @pytest.mark.parametrize("name", sorted(EMAILS))
 def test_every_email_renders_in_every_language(renderer: Renderer, name: str, locale: str) -> None:
     draft = renderer.email(name, locale, anna(locale=locale), OCCASION)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stampbook.mail.text import RULE, mjml_to_text
+from stampbook.mail.text import RULE, mjml_subject_and_preheader, mjml_to_text
 
 
 def body(content: str) -> str:
@@ -20,6 +20,18 @@ def test_subject_and_preheader_come_from_the_head() -> None:
         "<mj-preview>Soon</mj-preview></mj-head><mj-body></mj-body></mjml>"
     )
     assert (text.subject, text.preheader) == ("Hi & bye", "Soon")
+
+
+def test_subject_and_preheader_alone_read_the_same_without_the_body() -> None:
+    mjml = (
+        '<mjml><mj-head><mj-title css-class="x"> Hi &amp;\n bye </mj-title>'
+        "<mj-style>p { color: red }</mj-style><mj-preview>Soon &lt;3</mj-preview></mj-head>"
+        "<mj-body><mj-text>Body</mj-text></mj-body></mjml>"
+    )
+    alone = mjml_subject_and_preheader(mjml)
+    assert (alone.subject, alone.preheader, alone.body) == ("Hi & bye", "Soon <3", "")
+    whole = mjml_to_text(mjml)
+    assert (whole.subject, whole.preheader) == (alone.subject, alone.preheader)
 
 
 def test_paragraphs_and_headings_stand_apart() -> None:
