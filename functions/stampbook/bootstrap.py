@@ -16,12 +16,12 @@ from .mail.transports.base import Retrying, Transport
 from .mail.transports.outbox import Outbox
 from .mail.transports.ses import SesSettings, SesTransport
 from .mail.transports.smtp import SmtpSettings, SmtpTransport
-from .program import Programme, load_programme
 from .services.loyalty import LoyaltyService
 from .store.base import Store
 from .store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
+    from .program import Programme
     from .store.dynamodb import DynamoStore
 
 
@@ -197,6 +197,8 @@ def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> App:
     if settings.now is not None:
         fixed = settings.now
         clock = lambda: fixed  # noqa: E731 - a clock stopped at the given moment
+    from .program import load_programme  # reading YAML only once something is built
+
     programme = load_programme(settings.campaigns)
     store = open_store(settings)
     return App(programme, store, LoyaltyService(store, Rules.of(programme), clock), settings)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from ..program import Programme
 from ..program.rules import Loyalty, Reward, Tier
+
+if TYPE_CHECKING:
+    from ..program import Programme
 
 
 @dataclass(frozen=True)
