@@ -31,19 +31,35 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 # The example purchases are dated 2026; the demo runs on a fixed evening so it
-# shows the same story whenever it is run.
-DEMO := STAMPBOOK_DB=build/demo.db STAMPBOOK_NOW=2026-11-23T18:00:00+03:00 $(BIN)/stampbook
+# shows the same story whenever it is run. Its customer file, outbox and
+# signing keys live in build/; its emails link to the local server.
+DEMO_PORT ?= 8000
+DEMO_SERVE ?= yes
+DEMO_ORIGIN := http://127.0.0.1:$(DEMO_PORT)
+DEMO_FILES := STAMPBOOK_DB=build/demo.db STAMPBOOK_MAIL=outbox STAMPBOOK_OUTBOX=build/demo-outbox \
+	STAMPBOOK_SIGNING_KEY_FILE=build/demo-signing-keys STAMPBOOK_SITE_URL=$(DEMO_ORIGIN)/
+DEMO := $(DEMO_FILES) STAMPBOOK_NOW=2026-11-23T18:00:00+03:00 $(BIN)/stampbook
 
 demo: $(INSTALLED)
 	$(BIN)/stampbook check campaigns
 	$(BIN)/stampbook show campaigns
-	rm -f build/demo.db build/demo.db-wal build/demo.db-shm
+	rm -rf build/demo.db build/demo.db-wal build/demo.db-shm build/demo-outbox
 	$(DEMO) customers import campaigns/import-examples/customers.csv
 	$(DEMO) purchases import campaigns/import-examples/purchases.csv
 	$(DEMO) daily
 	$(DEMO) points anna.petrova@example.com
 	$(DEMO) redeem anna.petrova@example.com cappuccino
 	$(DEMO) customers export build/customers.csv
+	$(DEMO) send-test 2026-12-winter-lots --to anna.petrova@example.com
+	$(DEMO) site build
+	@echo
+	@echo "site:   $(DEMO_ORIGIN)/  (English: $(DEMO_ORIGIN)/en/)"
+	@echo "API:    $(DEMO_ORIGIN)/api/  (description: $(DEMO_ORIGIN)/api/openapi.json)"
+	@echo "emails: build/demo-outbox/  (.eml files; index.jsonl lists them)"
+ifneq ($(DEMO_SERVE),no)
+	@echo "serving until Ctrl-C; 'make demo DEMO_SERVE=no' stops before this"
+	$(DEMO_FILES) $(BIN)/stampbook serve --port $(DEMO_PORT) --site build/site
+endif
 
 test: lint typecheck unit
 

@@ -106,6 +106,9 @@ class Settings:
     # run do on 1 January? Unset in normal use.
     now: datetime | None = None
     mail: MailSettings = field(default_factory=MailSettings)
+    # Where this run's site is served, instead of program.yaml's `site_url`
+    # (`stampbook serve` on 127.0.0.1); unset in production.
+    site_url: str | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -117,6 +120,7 @@ class Settings:
             "dynamodb_endpoint": os.environ.get("STAMPBOOK_DYNAMODB_ENDPOINT") or None,
             "now": _moment(os.environ.get("STAMPBOOK_NOW")),
             "mail": MailSettings.from_env(os.environ),
+            "site_url": os.environ.get("STAMPBOOK_SITE_URL") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -134,6 +138,14 @@ def _moment(text: str | None) -> datetime | None:
             f"STAMPBOOK_NOW={text!r} needs a UTC offset, e.g. 2027-01-01T03:00+03:00"
         )
     return moment
+
+
+def programme_of(settings: Settings) -> Programme:
+    """The owner's programme, with the site where this run serves it."""
+    from .program import load_programme  # reading YAML only once something is built
+
+    programme = load_programme(settings.campaigns)
+    return programme.served_at(settings.site_url) if settings.site_url else programme
 
 
 def open_store(settings: Settings) -> Store:
@@ -197,8 +209,6 @@ def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> App:
     if settings.now is not None:
         fixed = settings.now
         clock = lambda: fixed  # noqa: E731 - a clock stopped at the given moment
-    from .program import load_programme  # reading YAML only once something is built
-
-    programme = load_programme(settings.campaigns)
+    programme = programme_of(settings)
     store = open_store(settings)
     return App(programme, store, LoyaltyService(store, Rules.of(programme), clock), settings)

@@ -86,7 +86,7 @@ def send_test(
     It goes through the configured transport (STAMPBOOK_MAIL: the outbox
     folder, SMTP or SES) with signed links, for a sample reader.
     """
-    from .bootstrap import open_keyring, open_transport
+    from .bootstrap import open_keyring, open_transport, programme_of
     from .mail.address import AddressError
     from .mail.message import Recipient
     from .mail.postage import prepare
@@ -99,7 +99,7 @@ def send_test(
     try:
         settings = Settings.from_env(campaigns=campaigns, database=db)
         today = (settings.now or datetime.now(UTC)).date()
-        programme = load_programme(settings.campaigns)
+        programme = programme_of(settings)
         program = programme.program
         language = locale or program.locales.default
         if language not in program.locales.available:

@@ -1,7 +1,8 @@
-"""`stampbook serve`: the whole API on this machine, on the SQLite store."""
+"""`stampbook serve`: the whole product on this machine — the site and the API, one origin."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -13,28 +14,57 @@ from .cli_loyalty import with_app
 
 # `functions/app.py`, beside the package: the very app Lambda runs.
 FUNCTIONS = Path(__file__).resolve().parents[1]
+SITE = Path("build/site")
 
 
 @click.command()
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--site",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=SITE,
+    show_default=True,
+    help="The built site (`stampbook site build`); the API alone if it is not there.",
+)
 @with_app
-def serve(app: App, port: int) -> None:
-    """Serve the API on http://127.0.0.1:PORT until interrupted."""
+def serve(app: App, port: int, site: Path) -> None:
+    """Serve the site and the API (under /api/) on http://127.0.0.1:PORT until interrupted."""
     from chalice.config import Config
-    from chalice.local import create_local_server
 
-    from .api.access_log import log_paths_only
+    from .serving import API_PREFIX, one_origin_server
 
     sys.path.insert(0, str(FUNCTIONS))
     from app import app as chalice_app
 
-    context.use(app)
+    origin = f"http://127.0.0.1:{port}"
+    served = served_here(app, origin)
+    context.use(served)
     config = Config.create(chalice_app=chalice_app, app_name="stampbook")
-    # Loopback only: a laptop in a café must not serve its customer file to the Wi-Fi.
-    server = create_local_server(chalice_app, config, "127.0.0.1", port)
-    log_paths_only(server, chalice_app, config)  # link tokens ride in query strings
-    click.echo(f"Stampbook API on http://127.0.0.1:{port}/  (description: /openapi.json)")
+    built = site if (site / "index.html").is_file() else None
+    server = one_origin_server(chalice_app, config, port, built)
+    if built is None:
+        click.echo(f"no built site in {site} (`stampbook site build`): serving the API alone")
+    else:
+        click.echo(f"Site on {origin}/  (from {built})")
+    click.echo(f"API on {origin}{API_PREFIX}/  (description: {API_PREFIX}/openapi.json)")
+    mail = served.settings.mail
+    if mail.transport == "outbox":
+        click.echo(f"Emails go to {mail.outbox}/ (index.jsonl lists them)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("stopped")
+
+
+def served_here(app: App, origin: str) -> App:
+    """Emails sent by this server link to it: its pages and its one-click unsubscribe.
+
+    STAMPBOOK_SITE_URL and STAMPBOOK_API_URL, when set, still win.
+    """
+    # The API's address follows the site's (`<site>/api`) unless set apart.
+    site_url = app.settings.site_url or f"{origin}/"
+    return dataclasses.replace(
+        app,
+        programme=app.programme.served_at(site_url),
+        settings=dataclasses.replace(app.settings, site_url=site_url),
+    )

@@ -61,7 +61,10 @@ def build_command(config_file: Path, campaigns: Path | None, api_url: str | None
 def serve_command(
     config_file: Path, campaigns: Path | None, api_url: str | None, port: int
 ) -> None:
-    """Build the site, then serve every language on http://127.0.0.1:PORT/."""
+    """Build the site, then serve its pages alone on http://127.0.0.1:PORT/.
+
+    The forms need the API beside them: `stampbook serve` serves both.
+    """
     root = _build(config_file, campaigns, api_url)
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(root))
     # Loopback only, as `stampbook serve`.

@@ -1,4 +1,8 @@
-"""`stampbook serve` as a real process: a till records a purchase over HTTP."""
+"""`stampbook serve` as a real process: the site and the API on one origin.
+
+A till records a purchase at the API's root addresses; the site's forms use
+the same API under /api/ beside the pages.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from stampbook.customers import Customer
 from stampbook.integrations import issue_key
 from stampbook.store.sqlite import SqliteStore
 
-from .conftest import EXAMPLE, NOW, link_token, outbox
+from .conftest import EXAMPLE, NOW, link_token, outbox, text_of
 
 
 def free_port() -> int:
@@ -29,9 +33,22 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+PAGES = {
+    "index.html": "<h1>home</h1>",
+    "404.html": "<h1>not here</h1>",
+    "points/index.html": "<h1>my points</h1>",
+    "en/index.html": "<h1>home, in English</h1>",
+    "en/404.html": "<h1>not here, in English</h1>",
+}
+
+
 @contextmanager
 def serving(folder: Path) -> Iterator[tuple[str, str]]:
-    """`stampbook serve` on a fresh database in `folder`: its base URL and a till's key."""
+    """`stampbook serve` on a fresh database and a small site in `folder`: its URL, a till's key."""
+    site = folder / "site"
+    for name, text in PAGES.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text)
     database = folder / "served.db"
     store = SqliteStore(database)
     store.add_customer(Customer("c1", "anna@example.com", NOW, referral_code="ANNA2345"))
@@ -48,7 +65,7 @@ def serving(folder: Path) -> Iterator[tuple[str, str]]:
         "STAMPBOOK_SIGNING_KEY_FILE": str(folder / "signing-keys"),
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "stampbook", "serve", "--port", str(port)],
+        [sys.executable, "-m", "stampbook", "serve", "--port", str(port), "--site", str(site)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -126,11 +143,14 @@ def test_sign_up_confirmation_email_confirm_and_welcome_over_http(
         "consent_version": "2026-11-01",
         "fill_ms": 12000,
     }
-    assert post(f"{base}/subscribe", sign_up, None) == (202, {"status": "accepted"})
+    api = f"{base}/api"
+    assert post(f"{api}/subscribe", sign_up, None) == (202, {"status": "accepted"})
     [confirmation] = outbox(tmp_path / "outbox")
     assert confirmation["To"].addresses[0].addr_spec == "vera@example.com"
+    # The email links to this very server's page, not to the public site.
     token = link_token(confirmation, "confirm/")
-    assert post(f"{base}/subscribe/confirm", {"token": token}, None) == (
+    assert f"{base}/confirm/?t={token}" in text_of(confirmation)
+    assert post(f"{api}/subscribe/confirm", {"token": token}, None) == (
         200,
         {"status": "confirmed"},
     )
@@ -138,3 +158,28 @@ def test_sign_up_confirmation_email_confirm_and_welcome_over_http(
     assert confirmation_again["Message-ID"] == confirmation["Message-ID"]
     assert welcome["Subject"] == "Welcome to Copper Cezve, Vera!"
     assert "List-Unsubscribe=One-Click" in welcome["List-Unsubscribe-Post"]
+    assert f"<{base}/api/unsubscribe/one-click?t=" in welcome["List-Unsubscribe"]
+
+
+def get(url: str) -> tuple[int, str, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, answer.headers["Content-Type"], answer.read().decode()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.headers["Content-Type"], refused.read().decode()
+
+
+def test_pages_and_the_api_share_one_origin(served: tuple[str, str]) -> None:
+    base, _ = served
+    assert get(f"{base}/") == (200, "text/html", PAGES["index.html"])
+    assert get(f"{base}/points/") == (200, "text/html", PAGES["points/index.html"])
+    assert get(f"{base}/en/") == (200, "text/html", PAGES["en/index.html"])
+    status, kind, health = get(f"{base}/api/health")
+    assert (status, kind, json.loads(health)["status"]) == (200, "application/json", "ok")
+    # At the root too, where no page has the address: what tills already call.
+    assert get(f"{base}/health")[:2] == (200, "application/json")
+    not_found = (404, "text/html; charset=utf-8")
+    assert get(f"{base}/no-such-page/") == (*not_found, PAGES["404.html"])
+    assert get(f"{base}/en/no-such-page/") == (*not_found, PAGES["en/404.html"])
+    # API Gateway's own answer, not a page.
+    assert get(f"{base}/api/no-such-route")[:2] == (403, "application/json")

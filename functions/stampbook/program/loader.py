@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -52,6 +52,15 @@ class Programme:
 
     def newsletter(self, slug: str) -> Newsletter | None:
         return next((n for n in self.newsletters if n.slug == slug), None)
+
+    def served_at(self, site_url: str) -> Programme:
+        """The same programme with its site elsewhere: a local run links to itself.
+
+        program.yaml keeps the public address; pages and email links of a run
+        on 127.0.0.1 must point at that machine instead.
+        """
+        business = self.program.business.model_copy(update={"site_url": site_url})
+        return replace(self, program=self.program.model_copy(update={"business": business}))
 
 
 def rules_version(program: Program) -> str:

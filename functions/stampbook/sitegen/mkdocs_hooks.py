@@ -8,6 +8,7 @@ package. Settings, environment first:
   language; the default locale goes to `site_dir`, another to `site_dir/<locale>/`;
 - `STAMPBOOK_CAMPAIGNS` (else `extra.campaigns`, relative to mkdocs.yml);
 - `STAMPBOOK_API_URL` (else `extra.api_url`): where the forms send;
+- `STAMPBOOK_SITE_URL` (else program.yaml's `site_url`): where the site is served;
 - `STAMPBOOK_NOW`: the moment the archive is built for (else the clock).
 """
 

@@ -24,6 +24,8 @@ class SiteSettings:
     locale: str | None
     api_url: str
     now: datetime
+    # Where this build is served, instead of program.yaml's `site_url` (a local run).
+    site_url: str | None = None
 
     @classmethod
     def read(cls, config: Any, env: Mapping[str, str]) -> SiteSettings:
@@ -42,6 +44,7 @@ class SiteSettings:
             locale=env.get("STAMPBOOK_SITE_LOCALE") or None,
             api_url=api_url.rstrip("/") + "/",
             now=now,
+            site_url=env.get("STAMPBOOK_SITE_URL") or None,
         )
 
 
@@ -69,6 +72,8 @@ def _language_name(code: str) -> str:
 def configure(config: Any, settings: SiteSettings) -> SiteFiles:
     """Point the MkDocs config at one locale and return its generated files."""
     programme = site_programme(settings.campaigns)
+    if settings.site_url:
+        programme = programme.served_at(settings.site_url)
     locales = programme.program.locales
     locale = settings.locale or locales.default
     if locale not in locales.available:

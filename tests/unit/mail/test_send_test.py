@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from stampbook.bootstrap import Settings, open_keyring
 from stampbook.cli import main
+from stampbook.mail.links import LinkSettingsError, web_address
 from stampbook.mail.tokens import Purpose
 
 EXAMPLE = Path(__file__).parents[3] / "campaigns"
@@ -55,6 +56,30 @@ def test_a_newsletter_copy_carries_a_working_one_click_unsubscribe(outbox: Path)
     assert claim.purpose is Purpose.UNSUBSCRIBE
     assert message.get_body(("plain",)) is not None
     assert message.get_body(("html",)) is not None
+
+
+def test_a_copy_from_a_local_run_links_to_that_machine(
+    outbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STAMPBOOK_SITE_URL", "http://127.0.0.1:8000/")
+    result = CliRunner().invoke(
+        main, ["send-test", "2026-12-winter-lots", "--to", "owner@example.com", "--locale", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    message = sent(outbox)
+    url = str(message["List-Unsubscribe"]).strip("<>")
+    assert url.startswith("http://127.0.0.1:8000/api/unsubscribe/one-click?t=")
+    html = message.get_body(("html",))
+    assert html is not None
+    page = str(html.get_content())
+    assert "http://127.0.0.1:8000/unsubscribe/?t=" in page
+    assert "mednaya-turka.example/unsubscribe" not in page
+
+
+def test_a_plain_http_one_click_address_elsewhere_is_refused() -> None:
+    with pytest.raises(LinkSettingsError, match="require https"):
+        web_address("http://mednaya-turka.example/api/unsubscribe/one-click", https_only=True)
+    assert web_address("http://127.0.0.1:8000/api", https_only=True) == "http://127.0.0.1:8000/api"
 
 
 def test_a_transactional_copy_has_no_unsubscribe_header(outbox: Path) -> None:

@@ -1,0 +1,199 @@
+"""The whole product in a browser: one `stampbook serve` process, the site and the API together.
+
+A customer signs up on the site, confirms from the email, asks for their
+points by magic link, and unsubscribes from a newsletter's link; the emails are
+read from the outbox folder the server writes. The browser reaches nothing but
+that one server. Screenshots go to build/artifacts/flows/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from email.message import EmailMessage
+from pathlib import Path
+from typing import cast
+
+import pytest
+from playwright.sync_api import Page
+
+from stampbook.audience.consent import ConsentStatus, current_status
+from stampbook.bootstrap import MailSettings, Settings, build
+from stampbook.customers import Customer
+from stampbook.loyalty.orders import Order, OrderLine
+from stampbook.sitegen.build import build_site
+from stampbook.store.sqlite import SqliteStore
+
+from ..api.conftest import EXAMPLE, outbox
+from ..api.test_serve import free_port
+from .conftest import ARTIFACTS, LocalPage
+
+ROOT = Path(__file__).parents[2]
+SHOTS = ARTIFACTS / "flows"
+PHONE, DESKTOP = 375, 1280
+# The API takes a sign-up form filled faster than this for a bot.
+HUMAN_FILL_MS = 3200
+
+
+@dataclass(frozen=True)
+class Served:
+    origin: str
+    outbox: Path
+    database: Path
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    folder = tmp_path_factory.mktemp("product")
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("STAMPBOOK_SITE_URL", f"{origin}/")
+        build_site(ROOT / "mkdocs.yml", api_url="/api/", site_dir=folder / "site")
+    mail = MailSettings(outbox=folder / "outbox", key_file=folder / "signing-keys")
+    _seed(Settings(campaigns=EXAMPLE, database=folder / "product.db", mail=mail))
+    environment = {
+        **os.environ,
+        "STAMPBOOK_CAMPAIGNS": str(EXAMPLE),
+        "STAMPBOOK_DB": str(folder / "product.db"),
+        "STAMPBOOK_MAIL": "outbox",
+        "STAMPBOOK_OUTBOX": str(mail.outbox),
+        "STAMPBOOK_SIGNING_KEY_FILE": str(mail.key_file),
+    }
+    command = ["serve", "--port", str(port), "--site", str(folder / "site")]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "stampbook", *command],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(f"{origin}/api/health", server)
+        yield Served(origin, mail.outbox, folder / "product.db")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _seed(settings: Settings) -> None:
+    """Customers who have bought: 5000 ₽ of beans a month ago, past the return window."""
+    app = build(settings)
+    for width in (PHONE, DESKTOP):
+        customer = f"buyer-{width}"
+        app.store.add_customer(Customer(customer, f"{customer}@example.com", _now(), name="Anna"))
+        when = _now() - timedelta(days=30)
+        line = OrderLine("1", "beans", Decimal(5000))
+        app.loyalty.record_purchase(customer, Order(f"O-{width}", when, "RUB", (line,)))
+    app.store.close()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("stampbook serve did not start")
+            time.sleep(0.1)
+
+
+def _mail_to(folder: Path, address: str, count: int) -> list[EmailMessage]:
+    """The emails to `address`, waiting until there are `count` of them."""
+    deadline = time.monotonic() + 10
+    while True:
+        found = [m for m in outbox(folder) if m["To"].addresses[0].addr_spec == address]
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+def _link(message: EmailMessage, origin: str, page: str) -> str:
+    """The link to this server's `page` in the email's plain text."""
+    part = cast(EmailMessage, message.get_body(("plain",)))
+    found = re.search(rf"{re.escape(origin)}/{page}\?t=[A-Za-z0-9._-]+", str(part.get_content()))
+    assert found, f"no link to {origin}/{page} in {message['Subject']}"
+    return found.group(0)
+
+
+def _shot(page: Page, name: str, width: int) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"{name}.{width}.png", full_page=True)
+
+
+def _done(page: Page, form: str) -> None:
+    page.locator(f'form[data-sb-form="{form}"].sb-form--done').wait_for(timeout=10_000)
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_sign_up_confirm_points_and_unsubscribe_in_the_browser(
+    served: Served, open_page: Callable[[int], LocalPage], width: int
+) -> None:
+    local = open_page(width)
+    page = local.page
+    address = f"vera-{width}@example.com"
+
+    # The language switch, from the Russian home page to the English one.
+    page.goto(f"{served.origin}/")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    page.locator(".md-header__option .md-select").hover()
+    page.locator('a.md-select__link[hreflang="en"]').first.click()
+    page.wait_for_load_state()
+    assert page.url == f"{served.origin}/en/"
+    _shot(page, "home.en", width)
+
+    page.goto(f"{served.origin}/en/signup/")
+    page.get_by_label("Email", exact=True).fill(address)
+    page.locator('input[name="name"]').fill("Vera")
+    page.locator('input[name="consent"]').check()
+    page.wait_for_timeout(HUMAN_FILL_MS)  # as long as a person takes
+    page.get_by_role("button", name="Sign me up").click()
+    _done(page, "signup")
+    _shot(page, "signup-sent", width)
+    [confirmation] = _mail_to(served.outbox, address, 1)
+
+    page.goto(_link(confirmation, served.origin, "confirm/"))
+    page.locator('form[data-sb-form="confirm"] button[type=submit]').click()
+    _done(page, "confirm")
+    _shot(page, "confirmed", width)
+    _, welcome = _mail_to(served.outbox, address, 2)
+    assert welcome["Subject"] == "Welcome to Copper Cezve, Vera!"
+
+    buyer = f"buyer-{width}@example.com"
+    page.goto(f"{served.origin}/en/points/")
+    page.get_by_label("Email", exact=True).fill(buyer)
+    page.locator('form[data-sb-form="points-request"] button[type=submit]').click()
+    _done(page, "points-request")
+    [magic] = _mail_to(served.outbox, buyer, 1)
+    page.goto(_link(magic, served.origin, "points/"))
+    balance = page.locator('[data-sb-result="points"] [data-sb-value="available"]')
+    balance.wait_for(timeout=10_000)
+    assert balance.inner_text() == "500"  # 5000 ₽ of beans: double points, 5 per 100 ₽
+    _shot(page, "points", width)
+
+    page.goto(_link(welcome, served.origin, "unsubscribe/"))
+    page.locator('form[data-sb-form="unsubscribe"] button[type=submit]').click()
+    _done(page, "unsubscribe")
+    _shot(page, "unsubscribed", width)
+    store = SqliteStore(served.database)
+    try:
+        customer = store.customer_by_email(address)
+        assert customer is not None
+        assert current_status(store.consents(customer.customer_id)) is ConsentStatus.UNSUBSCRIBED
+    finally:
+        store.close()
+
+    assert local.refused == []
