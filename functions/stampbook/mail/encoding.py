@@ -112,6 +112,7 @@ def unstructured(text: str) -> bytes:
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # an audience repeats its names: Анна, Мария, Сергей...
 def phrase(text: str) -> bytes:
     """A display name: atoms as they are, anything else as encoded words."""
     if _ATOMS.fullmatch(text) and len(text) <= 60:

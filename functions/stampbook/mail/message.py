@@ -177,8 +177,9 @@ class PreparedDraft:
         if unsubscribe_token is not None:
             head.append(self._list_unsubscribe(unsubscribe_token))
         head.append(self._head)
-        text = _fill(self._text_plan, self._text_slots, values, _qp_text)
-        html = _fill(self._html_plan, self._html_slots, values, _qp_html)
+        links = _encoded_links(self._links_needed, values)
+        text = _fill(self._text_plan, self._text_slots, values, _qp_text, links)
+        html = _fill(self._html_plan, self._html_slots, values, _qp_html, links)
         data = b"".join((*head, self._text_head, *text, self._html_head, *html, self._tail))
         return Message(self._sender.envelope, to.address, message_id, subject, self._kind, data)
 
@@ -301,14 +302,35 @@ def _qp_html(value: str) -> bytes:
     return quoted_printable(html.escape(value, quote=True))
 
 
+def _encoded_links(
+    needed: list[tuple[str, Purpose, str]], values: Mapping[str, str]
+) -> dict[str, bytes]:
+    """Each person's signed links, encoded once for both parts.
+
+    They differ for everyone, so remembering them would only crowd out the
+    values that do repeat; and a link with nothing HTML escapes reads the
+    same in the HTML part as in the text part.
+    """
+    encoded = {}
+    for slot, _, _ in needed:
+        url = values[slot]
+        if not any(special in url for special in _HTML_SPECIAL):
+            encoded[slot] = quoted_printable(url)
+    return encoded
+
+
+_HTML_SPECIAL = "&<>\"'"
+
+
 def _fill(
     plan: _Plan,
     names: tuple[str, ...],
     values: Mapping[str, str],
     encode: Callable[[str], bytes],
+    ready: Mapping[str, bytes],
 ) -> list[bytes]:
     try:
-        encoded = {name: encode(values[name]) for name in names}
+        encoded = {name: ready.get(name) or encode(values[name]) for name in names}
     except KeyError as missing:
         raise MissingSlot(missing.args[0]) from None
     return [encoded[p] if isinstance(p, str) else p for p in plan]
