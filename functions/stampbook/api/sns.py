@@ -15,13 +15,11 @@ import re
 import threading
 import urllib.request
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+if TYPE_CHECKING:  # cryptography loads when the first SNS message arrives, not at start
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 _SNS_HOST = re.compile(r"^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$")
 
@@ -40,10 +38,7 @@ _SIGNED = {
 }
 _SIGNED["UnsubscribeConfirmation"] = _SIGNED["SubscriptionConfirmation"]
 
-_ALGORITHMS: dict[str, type[hashes.SHA1 | hashes.SHA256]] = {
-    "1": hashes.SHA1,
-    "2": hashes.SHA256,
-}
+_ALGORITHMS = {"1": "SHA1", "2": "SHA256"}  # SignatureVersion -> hash
 
 CertificateSource = Callable[[str], bytes]
 
@@ -79,6 +74,9 @@ class Certificates:
             raise NotFromSns("the signing certificate is not a .pem")
         with self._lock:
             if url not in self._keys:
+                from cryptography import x509
+                from cryptography.hazmat.primitives.asymmetric import rsa
+
                 public = x509.load_pem_x509_certificate(self._fetch(url)).public_key()
                 if not isinstance(public, rsa.RSAPublicKey):
                     raise NotFromSns("the signing certificate has no RSA key")
@@ -102,13 +100,17 @@ def verified_message(
     if any(not isinstance(message.get(f, ""), str) for f in fields):
         raise NotFromSns("malformed SNS message")
     signed = "".join(f"{f}\n{message[f]}\n" for f in fields if f in message).encode()
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
     algorithm = _ALGORITHMS.get(str(message.get("SignatureVersion")))
     if algorithm is None:
         raise NotFromSns("unknown signature version")
     try:
         signature = base64.b64decode(str(message.get("Signature", "")), validate=True)
         key = certificates.key(str(message.get("SigningCertURL", "")))
-        key.verify(signature, signed, padding.PKCS1v15(), algorithm())
+        key.verify(signature, signed, padding.PKCS1v15(), getattr(hashes, algorithm)())
     except (InvalidSignature, ValueError) as error:
         raise NotFromSns("the signature does not verify") from error
     return message

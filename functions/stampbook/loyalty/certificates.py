@@ -17,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from ..program.rules import CertificateRule
+if TYPE_CHECKING:
+    from ..program.rules import CertificateRule
 from .calendar import months_before
 from .history import Certificate, History
 from .orders import qualifying_spend, remaining_lines

@@ -8,10 +8,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from ..program.rules import Loyalty, Reward, Tier
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine runs on the models; it need not build them to load
     from ..program import Programme
+    from ..program.rules import Loyalty, Reward, Tier
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+if TYPE_CHECKING:  # these load when something is first formatted, not with this module
+    from babel import Locale
 
-from ..program.business import Program
+    from ..program.business import Program
+
 
 # CLDR asks for a space between a currency code written in letters and the
 # digits ("RUB 1,250.00"); Babel leaves it out ("RUB1,250.00").
@@ -59,6 +60,8 @@ class Formatter:
 
     @cached_property
     def _babel(self) -> Locale:
+        from babel import Locale, UnknownLocaleError
+
         try:
             return Locale.parse(self.locale)
         except (UnknownLocaleError, ValueError) as error:
@@ -66,6 +69,8 @@ class Formatter:
 
     def money(self, amount: Decimal) -> str:
         def make() -> str:
+            from babel.numbers import format_currency
+
             text = format_currency(amount, self.currency, locale=self._babel)
             return _CODE_AGAINST_DIGIT.sub("\u00a0", text)
 
@@ -73,10 +78,20 @@ class Formatter:
         return self._once(("money", str(amount)), make)
 
     def number(self, value: int | Decimal) -> str:
-        return self._once(("number", str(value)), lambda: format_decimal(value, locale=self._babel))
+        def make() -> str:
+            from babel.numbers import format_decimal
+
+            return format_decimal(value, locale=self._babel)
+
+        return self._once(("number", str(value)), make)
 
     def date(self, day: date) -> str:
-        return self._once(day, lambda: format_date(day, "long", locale=self._babel))
+        def make() -> str:
+            from babel.dates import format_date
+
+            return format_date(day, "long", locale=self._babel)
+
+        return self._once(day, make)
 
     def plural_form(self, count: int | Decimal) -> str:
         """The CLDR plural category of `count` here: one, few, many or other."""

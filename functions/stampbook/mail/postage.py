@@ -6,15 +6,18 @@ and the settings, so every email of one business carries the same ones.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..bootstrap import MailSettings
-from ..program.business import Program
 from .address import Mailbox
 from .draft import Draft
 from .links import Links
 from .message import Kind, ListId, PreparedDraft, Sender
 from .tokens import Keyring
+
+if TYPE_CHECKING:  # the models load with the programme, not with this module
+    from ..program.business import Program
 
 
 def sender_of(program: Program) -> Sender:

@@ -13,11 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..customers import Customer
-from ..program.business import Program
 from .strings import Strings
+
+if TYPE_CHECKING:  # the models load with the programme, not with this module
+    from ..program.business import Program
 
 # The personal values a newsletter may show; each becomes a slot.
 PERSONAL_SLOTS = (

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
-
 from .locale import Formatter
 
 PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
@@ -32,6 +30,8 @@ class StringsProblem(ValueError):
 def read_strings(path: Path) -> dict[str, Text]:
     """One locale file as flat keys: `{"confirm.subject": "...", "common.points": {...}}`."""
     try:
+        import yaml  # only when words are first needed, not at import
+
         data = yaml.safe_load(path.read_text("utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise StringsProblem(f"{path}: cannot read: {error}") from error
