@@ -7,6 +7,7 @@ from chalice.app import Chalice
 import stampbook
 from stampbook.api.cors import answer_preflights, with_cors
 from stampbook.api.errors import in_envelope
+from stampbook.api.feedback import feedback
 from stampbook.api.points import points
 from stampbook.api.preferences import preferences
 from stampbook.api.provider_events import provider_events
@@ -22,6 +23,7 @@ app.register_blueprint(provider_events, url_prefix="/mail")
 app.register_blueprint(subscriptions)
 app.register_blueprint(points)
 app.register_blueprint(preferences)
+app.register_blueprint(feedback)
 
 
 @app.route("/health", methods=["GET"])
@@ -33,6 +35,7 @@ def health() -> dict[str, str]:
 @app.route("/openapi.json", methods=["GET"])
 def openapi() -> dict[str, object]:
     """The API described for client generators and for schemathesis."""
+    from stampbook.api import feedback as feedback_routes
     from stampbook.api import points as points_routes
     from stampbook.api import preferences as preferences_routes
     from stampbook.api import provider_events as events_routes
@@ -47,6 +50,7 @@ def openapi() -> dict[str, object]:
             *subscription_routes.OPERATIONS,
             *points_routes.OPERATIONS,
             *preferences_routes.OPERATIONS,
+            *feedback_routes.OPERATIONS,
         ]
     )
 

@@ -18,6 +18,7 @@ from .conftest import Api
 
 FORM = re.compile(r'<form [^>]*data-sb-form="([^"]+)"[^>]*data-endpoint="([^"]+)"', re.S)
 INPUT = re.compile(r"<input ([^>]*)>")
+TEXTAREA = re.compile(r'<textarea [^>]*name="([^"]+)"')
 ATTRIBUTE = re.compile(r'(\w[\w-]*)="([^"]*)"')
 
 
@@ -40,13 +41,19 @@ def sent_by(page: str, filled: dict[str, str]) -> dict[str, Any]:
         if not name:
             continue
         value = filled.get(name) or attributes.get("value") or ""
-        if kind == "checkbox":
+        if kind == "radio":  # only the one chosen
+            if filled.get(name) == attributes.get("value"):
+                body[name] = filled[name]
+        elif kind == "checkbox":
             if attributes.get("value") == "true":
                 body[name] = name in filled
             else:
                 body.setdefault(name, [])
         elif value.strip():
             body[name] = value.strip()
+    for name in TEXTAREA.findall(page):
+        if filled.get(name, "").strip():
+            body[name] = filled[name].strip()
     return body
 
 
@@ -70,6 +77,8 @@ def test_token_forms_post_where_the_api_listens(api: Api) -> None:
         forms.confirm_page(words, "/"),
         forms.unsubscribe_page(words, "/"),
         forms.points_page("ru", words, "/"),
+        forms.preferences_page(programme, "ru", words, "/"),
+        forms.feedback_page(words, "/"),
     ]
     served = {path.strip("/") for path in chalice_app.routes}
     for page in pages:
@@ -91,3 +100,49 @@ def test_the_preferences_form_is_accepted(api: Api) -> None:
         status, answer, _ = api.call("POST", f"/{endpoint}", body, key=None)
         assert status == 200, answer
         assert (answer["locale"], answer["marketing"]) == (locale, False)
+
+
+def test_the_export_and_delete_forms_are_accepted(api: Api) -> None:
+    from stampbook.mail.tokens import Purpose
+
+    from .test_subscriptions import sign
+
+    programme = api.app.programme
+    token = sign(api, Purpose.PREFERENCES, "c1")
+    page = forms.preferences_page(programme, "ru", site_words(programme, "ru"), "/")
+    endpoint, form = form_named(page, "export")
+    status, data, _ = api.call("POST", f"/{endpoint}", {**sent_by(form, {}), "token": token}, None)
+    assert (status, data["customer"]["email"]) == (200, "anna@example.com"), data
+    endpoint, form = form_named(page, "delete")
+    unticked = {**sent_by(form, {}), "token": token}
+    assert api.call("POST", f"/{endpoint}", unticked, key=None)[0] == 422
+    ticked = {**sent_by(form, {"understood": ""}), "token": token}
+    status, answer, _ = api.call("POST", f"/{endpoint}", ticked, key=None)
+    assert (status, answer) == (200, {"status": "erased"}), answer
+    assert api.app.store.customer("c1") is None
+
+
+def test_every_reason_the_feedback_form_offers_is_accepted(api: Api) -> None:
+    from stampbook.feedback import FeedbackReason
+    from stampbook.mail.tokens import Purpose
+
+    from .test_my_data import PURCHASE
+    from .test_subscriptions import sign
+
+    programme = api.app.programme
+    for locale in programme.program.locales.available:
+        page = forms.feedback_page(site_words(programme, locale), "/")
+        endpoint, form = form_named(page, "feedback")
+        offered = re.findall(r'name="reason" type="radio" value="([^"]+)"', form)
+        assert offered == [str(reason) for reason in FeedbackReason]
+        for reason in offered:
+            order_id = f"{locale}-{reason}"
+            purchase = {**PURCHASE, "order_id": order_id}
+            assert api.call("POST", "/till/purchases", purchase)[0] == 200
+            body = sent_by(form, {"reason": reason, "text": "Не подошёл помол"})
+            body["token"] = sign(api, Purpose.FEEDBACK, order_id)
+            status, answer, _ = api.call("POST", f"/{endpoint}", body, key=None)
+            assert (status, answer) == (200, {"status": "recorded"}), answer
+    answers = api.app.store.feedback("c1")
+    assert len(answers) == 4 * len(programme.program.locales.available)
+    assert {a.text for a in answers} == {"Не подошёл помол"}

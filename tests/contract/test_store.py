@@ -326,3 +326,49 @@ def test_a_mail_event_is_kept_once_under_its_customer(store: Store) -> None:
     assert store.record_mail_event(stranger) is False
     assert store.mail_events("c1") == [owned]
     assert store.history("c1").entries == ()  # kept beside the history, not in it
+
+
+def test_an_order_is_owned_by_the_customer_it_was_recorded_for(store: Store) -> None:
+    store.add_customer(customer())
+    order = Order("o1", T0, "RUB", (OrderLine("1", "beans", Decimal(10)),))
+    store.commit("c1", Request("purchase:o1", "anna"), lambda h: Change({}, order=order))
+    assert store.order_owner("o1") == "c1"
+    assert store.order_owner("o2") is None
+
+
+def test_erasing_forgets_the_person_and_keeps_the_books(store: Store) -> None:
+    anna = replace(customer(), referral_code="ANNA2345")
+    store.add_customer(anna)
+    store.record_consent(
+        "c1", ConsentRecord(ConsentStatus.CONFIRMED, T0, "signup", "v1", "1.2.3.4")
+    )
+    store.record_feedback(Feedback("f1", "c1", FeedbackReason.STAFF, T0, "Грубили", "o1"))
+    event = MailEvent("e1", MailEventKind.DELIVERY, "anna@example.com", T0, customer_id="c1")
+    store.record_mail_event(event)
+    order = Order("o1", T0, "RUB", (OrderLine("1", "beans", Decimal(10)),))
+    earn = Entry(EntryKind.EARN, 5, T0, T0, "earn:o1", "v1", order_id="o1")
+    store.commit(
+        "c1", Request("purchase:o1", "anna"), lambda h: Change({}, (("c1", earn),), order=order)
+    )
+
+    assert store.erase_customer("c1") is True
+
+    assert store.customer("c1") is None
+    assert store.customer_by_email("anna@example.com") is None
+    assert store.customer_by_code("ANNA2345") is None
+    assert list(store.customer_ids()) == []
+    assert store.consents("c1") == []
+    assert store.feedback("c1") == []
+    assert [e.email for e in store.mail_events("c1")] == [""]
+    assert store.order_owner("o1") == "c1"  # the order stays, under an id that leads nowhere
+    with pytest.raises(UnknownCustomer):
+        store.history("c1")
+    # The email and the code are free: a new sign-up is a new customer.
+    store.add_customer(replace(customer("c2"), referral_code="ANNA2345"))
+    assert store.customer_by_email("anna@example.com") == replace(
+        customer("c2"), referral_code="ANNA2345"
+    )
+    # Erasing again, or someone never known, is harmless and leaves the new customer be.
+    assert store.erase_customer("c1") is False
+    assert store.erase_customer("nobody") is False
+    assert store.customer_by_code("ANNA2345") is not None

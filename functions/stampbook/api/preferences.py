@@ -3,20 +3,24 @@
 Everything here goes through the preferences link of a marketing email
 (`Purpose.PREFERENCES`, about one customer). `GET /preferences?t=` shows the
 settings and changes nothing; `POST /preferences` changes those it is sent.
+`POST /preferences/export` hands over everything we hold about the customer;
+`POST /preferences/delete` erases them (the books keep anonymous figures).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from chalice.app import Blueprint, Response
 from pydantic import BaseModel, Field, StringConstraints
 
 from ..mail.tokens import Purpose
+from ..services.my_data import erase_me, my_data
 from ..services.preferences import PREFERENCES_FORM, Change, change_settings, settings_of
 from ..services.subscriptions import Evidence
 from .body import json_body
+from .context import current
 from .errors import answer_errors
 from .openapi import Operation
 from .public import (
@@ -53,6 +57,27 @@ class PreferencesOut(BaseModel):
     status: Literal["unconfirmed", "confirmed", "paused", "unsubscribed", "suppressed"]
 
 
+class DeleteIn(TokenIn):
+    understood: Literal[True]  # the box "I understand this cannot be undone", ticked
+
+
+class MyDataOut(BaseModel):
+    """Everything the customer file holds about me, as the owner's export has it."""
+
+    customer: dict[str, Any]
+    consents: list[dict[str, Any]]
+    points: dict[str, Any]
+    ledger: list[dict[str, Any]]
+    orders: list[dict[str, Any]]
+    refunds: list[dict[str, Any]]
+    certificates: list[dict[str, Any]]
+    feedback: list[dict[str, Any]]
+
+
+class Erased(BaseModel):
+    status: Literal["erased"]
+
+
 _TOKEN_REFUSALS = (400, 404, 410, 413, 415, 422, 503)
 
 OPERATIONS = [
@@ -73,6 +98,25 @@ OPERATIONS = [
         PreferencesIn,
         integration_key=False,
         refusals=_TOKEN_REFUSALS,
+    ),
+    Operation(
+        "POST",
+        "/preferences/export",
+        "Everything held about me, as JSON to keep (changes nothing)",
+        MyDataOut,
+        TokenIn,
+        integration_key=False,
+        refusals=_TOKEN_REFUSALS,
+    ),
+    Operation(
+        "POST",
+        "/preferences/delete",
+        "Erase me: my profile, consents and answers go; the books keep anonymous figures."
+        " Repeating it is harmless",
+        Erased,
+        DeleteIn,
+        integration_key=False,
+        refusals=(400, 410, 413, 415, 422, 503),
     ),
 ]
 
@@ -104,3 +148,20 @@ def change() -> Response:
     )
     evidence = Evidence(PREFERENCES_FORM, caller_ip(request), user_agent(request))
     return answer(change_settings(postman(), customer_id, wanted, evidence), headers=NO_REFERRER)
+
+
+@preferences.route("/preferences/export", methods=["POST"])
+@answer_errors
+def export() -> Response:
+    body = json_body(preferences.current_request, TokenIn)
+    return answer(my_data(current(), customer_of(body.token)), headers=NO_REFERRER)
+
+
+@preferences.route("/preferences/delete", methods=["POST"])
+@answer_errors
+def delete() -> Response:
+    body = json_body(preferences.current_request, DeleteIn)
+    # Already erased answers as erased now: a retry after a lost answer must
+    # not read as a failure, and the link's owner learns nothing new from it.
+    erase_me(current(), customer_of(body.token))
+    return answer({"status": "erased"}, headers=NO_REFERRER)

@@ -29,7 +29,14 @@ DELETE = "preferences/delete"
 UNSUBSCRIBE = "unsubscribe"
 FEEDBACK = "feedback"
 
-FEEDBACK_REASONS = ("product", "staff", "pushy", "other")
+# The questionnaire's answers as the API takes them (`FeedbackReason`), and the
+# site's word for each (the word keys predate the domain's names).
+FEEDBACK_REASONS = {
+    "did_not_fit": "forms.reason_product",
+    "staff": "forms.reason_staff",
+    "pushy_sale": "forms.reason_pushy",
+    "other": "forms.reason_other",
+}
 
 
 def _attr(text: str) -> str:
@@ -244,8 +251,8 @@ def feedback_page(words: Strings, api_url: str) -> str:
     reasons = "".join(
         f'<p class="sb-check"><input id="sb-reason-{reason}" name="reason" type="radio" '
         f'value="{reason}" required><label for="sb-reason-{reason}">'
-        f"{_attr(words(f'forms.reason_{reason}'))}</label></p>"
-        for reason in FEEDBACK_REASONS
+        f"{_attr(words(word))}</label></p>"
+        for reason, word in FEEDBACK_REASONS.items()
     )
     fields = (
         f'<fieldset class="sb-choices" aria-describedby="sb-reason-error">'

@@ -119,6 +119,21 @@ class Store(Protocol):
 
     def feedback(self, customer_id: str) -> list[Feedback]: ...
 
+    def order_owner(self, order_id: str) -> str | None:
+        """The id of the customer an order was recorded for, or None if there is no such order."""
+        ...
+
+    def erase_customer(self, customer_id: str) -> bool:
+        """Forget who a customer is; False if there was no such customer (already erased).
+
+        Their profile, consent records (addresses, browsers), questionnaire
+        answers and the addresses on their mail events go; the ledger, orders,
+        refunds and certificates stay under the id, which no longer leads to
+        anyone, so the books still add up. The email and card code are free
+        again: a new sign-up with them is a new customer.
+        """
+        ...
+
     def record_mail_event(self, event: MailEvent) -> bool:
         """Keep a delivery, bounce or complaint; False if this event was recorded already."""
         ...

@@ -69,6 +69,7 @@ from .dynamodb_items import (
     integration_key_item,
     mail_event_from,
     mail_event_item,
+    number,
     text,
     unique_names,
 )
@@ -85,7 +86,9 @@ from .dynamodb_table import (
     LISTING_SK,
     LOYALTY,
     MAIL_EVENT,
+    PK,
     REQUEST,
+    SK,
     claim_key,
     customer_key,
     integration_key_partition,
@@ -360,6 +363,56 @@ class DynamoStore:
 
     def feedback(self, customer_id: str) -> list[Feedback]:
         return [feedback_from(item) for item in self._partition_items(customer_id, FEEDBACK)]
+
+    def order_owner(self, order_id: str) -> str | None:
+        claim = self._get(key(claim_key("ORDER", order_id), CLAIM))
+        return text(claim, "customer_id") if claim else None
+
+    def erase_customer(self, customer_id: str) -> bool:
+        # The personal items go first, so a crash part-way leaves the profile
+        # behind and a retry finishes the work; then the profile and the
+        # names it claims go together. Loyalty items stay for the books.
+        self._forget_personal_items(customer_id)
+        for _ in self._contention():
+            profile = self._get(profile_key(customer_id))
+            if profile is None:
+                return False
+            plan = Plan(self.table)
+            version = attributes(**{":version": number(profile, "version")})
+            plan.delete(profile_key(customer_id), "version = :version", version, customer_id)
+            for kind, name in sorted(unique_names(customer_from(profile))):
+                plan.delete(
+                    key(claim_key(kind, name), CLAIM),
+                    # Already gone is fine; a name someone else holds now is theirs.
+                    "attribute_not_exists(pk) OR customer_id = :id",
+                    attributes(**{":id": customer_id}),
+                    f"{kind.lower()} {name}",
+                )
+            try:
+                self._transact(plan)
+            except Cancelled:
+                continue  # the profile changed since it was read (or contention)
+            # A consent recorded between the first sweep and now checked a
+            # profile that existed then; none can be written after it is gone.
+            self._forget_personal_items(customer_id)
+            return True
+        raise AssertionError("unreachable")  # _contention raises when time is up
+
+    def _forget_personal_items(self, customer_id: str) -> None:
+        for prefix in (CONSENT, FEEDBACK):
+            for item in list(self._partition_items(customer_id, prefix)):
+                with self._driver():
+                    self.client.delete_item(
+                        TableName=self.table, Key=key(item[PK]["S"], item[SK]["S"])
+                    )
+        for item in list(self._partition_items(customer_id, MAIL_EVENT)):
+            with self._driver():
+                self.client.update_item(
+                    TableName=self.table,
+                    Key=key(item[PK]["S"], item[SK]["S"]),
+                    UpdateExpression="SET email = :blank",
+                    ExpressionAttributeValues=attributes(**{":blank": ""}),
+                )
 
     # -- what the mail provider reported ----------------------------------------
 

@@ -271,6 +271,26 @@ class SqliteStore:
             for row in rows
         ]
 
+    def order_owner(self, order_id: str) -> str | None:
+        row = (
+            self._db()
+            .execute("SELECT customer_id FROM orders WHERE order_id=?", (order_id,))
+            .fetchone()
+        )
+        return str(row[0]) if row else None
+
+    def erase_customer(self, customer_id: str) -> bool:
+        # Consents and answers reference the customer row, so they go first.
+        # The loyalty tables do not, and stay for the books.
+        with self._write() as db:
+            db.execute("DELETE FROM consents WHERE customer_id=?", (customer_id,))
+            db.execute("DELETE FROM feedback WHERE customer_id=?", (customer_id,))
+            db.execute("UPDATE mail_events SET email='' WHERE customer_id=?", (customer_id,))
+            erased = db.execute(
+                "DELETE FROM customers WHERE customer_id=?", (customer_id,)
+            ).rowcount
+        return bool(erased)
+
     # -- what the mail provider reported ------------------------------------
 
     def record_mail_event(self, event: MailEvent) -> bool:
