@@ -17,6 +17,8 @@ from stampbook.loyalty.errors import NotEnoughPoints
 from stampbook.loyalty.history import Certificate, History
 from stampbook.loyalty.ledger import Entry, EntryKind
 from stampbook.loyalty.orders import Order, OrderLine, Refund
+from stampbook.loyalty.rules import Rules
+from stampbook.services.loyalty import LoyaltyService
 from stampbook.store.base import (
     Change,
     Committed,
@@ -372,3 +374,19 @@ def test_erasing_forgets_the_person_and_keeps_the_books(store: Store) -> None:
     assert store.erase_customer("c1") is False
     assert store.erase_customer("nobody") is False
     assert store.customer_by_code("ANNA2345") is not None
+
+
+def test_the_nightly_run_of_someone_referred_by_an_erased_customer_still_runs(
+    store: Store, rules: Rules
+) -> None:
+    store.add_customer(replace(customer("c1"), referral_code="ANNA2345"))
+    store.add_customer(replace(customer("c2", "boris@example.com"), referred_by="c1"))
+    loyalty = LoyaltyService(store, rules, clock=lambda: T0 + timedelta(days=60))
+    order = Order("o1", T0, "RUB", (OrderLine("1", "beans", Decimal(1000)),))
+    loyalty.record_purchase("c2", order)
+    assert store.erase_customer("c1") is True
+
+    outcome = loyalty.run_daily_for("c2")
+
+    assert outcome["entries"].count("referral") == 1  # the referred customer's own bonus
+    assert store.customer("c1") is None

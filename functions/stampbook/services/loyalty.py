@@ -152,8 +152,10 @@ class LoyaltyService:
         def decide(history: History) -> Change:
             outcome = run_daily(self.rules, history, now, self.new_code)
             entries = [(customer_id, entry) for entry in outcome.entries]
-            if outcome.referral is not None:
-                entries.append((outcome.referral.referrer_id, outcome.referral.entry))
+            referral = outcome.referral
+            # A referrer who had their data erased is paid nothing: nobody is left to pay.
+            if referral is not None and self.store.customer(referral.referrer_id) is not None:
+                entries.append((referral.referrer_id, referral.entry))
             warning = outcome.expiry_warning
             return Change(
                 result={
