@@ -1,28 +1,17 @@
 """What the report is computed from: plain rows a store reader gathers for a period.
 
-Money is an integer count of ten-thousandths of the currency's major unit
-(`1250.50` is 12 505 000): every amount the programme accepts fits exactly,
-whatever the currency's decimals, and sums stay exact.
+Money is in whole units of `money_units` (ten-thousandths of the currency's
+major unit), so sums stay exact.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
-SCALE = 10_000  # money units per major unit (rouble, euro)
+from ..money_units import SCALE, to_money, to_units
 
-
-def to_units(amount: Decimal) -> int:
-    scaled = amount * SCALE
-    if scaled != scaled.to_integral_value():
-        raise ValueError(f"{amount} has more than four decimals")
-    return int(scaled)
-
-
-def to_money(units: int) -> Decimal:
-    return Decimal(units) / SCALE
+__all__ = ["SCALE", "to_money", "to_units"]  # with the rows below, what readers build on
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from ..feedback import Feedback, FeedbackReason
 from ..integrations import IntegrationKey
 from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import History
+from ..money_units import to_units
 from .base import (
     Change,
     Committed,
@@ -782,10 +783,9 @@ def _integration_key(row: sqlite3.Row) -> IntegrationKey:
     )
 
 
-GOODS_SCALE = 10_000  # orders.goods_units per currency unit
-
-
 def _goods_units(goods: Decimal) -> int | None:
-    """The goods in ten-thousandths, or None if that is not exact (readers then sum the lines)."""
-    scaled = goods * GOODS_SCALE
-    return int(scaled) if scaled == scaled.to_integral_value() else None
+    """The goods in `money_units`, or None if that is not exact (readers then sum the lines)."""
+    try:
+        return to_units(goods)
+    except ValueError:
+        return None

@@ -1,0 +1,24 @@
+"""Money as a whole count of ten-thousandths of the currency's major unit.
+
+`1250.50` is 12 505 000: every amount the programme accepts fits exactly,
+whatever the currency's decimals, so sums over a million orders stay exact
+and SQLite can add them as integers. The store keeps each order's goods in
+these units and the report reads them back: both use this one scale.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+SCALE = 10_000  # units per major unit (rouble, euro)
+
+
+def to_units(amount: Decimal) -> int:
+    scaled = amount * SCALE
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{amount} has more than four decimals")
+    return int(scaled)
+
+
+def to_money(units: int) -> Decimal:
+    return Decimal(units) / SCALE
