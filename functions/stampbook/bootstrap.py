@@ -118,7 +118,7 @@ class Settings:
             "database": Path(os.environ.get("STAMPBOOK_DB", "data/stampbook.db")),
             "table": os.environ.get("STAMPBOOK_TABLE", "stampbook"),
             "dynamodb_endpoint": os.environ.get("STAMPBOOK_DYNAMODB_ENDPOINT") or None,
-            "now": _moment(os.environ.get("STAMPBOOK_NOW")),
+            "now": fixed_now(os.environ.get("STAMPBOOK_NOW")),
             "mail": MailSettings.from_env(os.environ),
             "site_url": os.environ.get("STAMPBOOK_SITE_URL") or None,
         }
@@ -126,7 +126,8 @@ class Settings:
         return cls(**values)  # type: ignore[arg-type]
 
 
-def _moment(text: str | None) -> datetime | None:
+def fixed_now(text: str | None) -> datetime | None:
+    """STAMPBOOK_NOW as a moment, or None when unset (the real clock then)."""
     if not text:
         return None
     try:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..bootstrap import SettingsError, _moment
+from ..bootstrap import SettingsError, fixed_now
 from ..program import Programme
 from .pages import SiteFiles, site_files, site_url_of
 from .programmes import site_programme
@@ -36,7 +36,7 @@ class SiteSettings:
         if not api_url:
             raise SiteSettingsError("set extra.api_url in mkdocs.yml or STAMPBOOK_API_URL")
         try:
-            now = _moment(env.get("STAMPBOOK_NOW")) or datetime.now(UTC)
+            now = fixed_now(env.get("STAMPBOOK_NOW")) or datetime.now(UTC)
         except SettingsError as error:
             raise SiteSettingsError(str(error)) from error
         return cls(
