@@ -8,7 +8,7 @@ import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
-from stampbook.report.build import build_report
+from stampbook.report.build import Report, build_report
 from stampbook.report.facts import Period
 from stampbook.report.sqlite_reader import SqliteReport
 
@@ -23,15 +23,12 @@ def main(customers: int = 100_000, orders: int = 1_000_000) -> None:
         generate(path, customers, orders, recorded_before_goods=0)
         written = time.perf_counter() - start
         print(f"dataset, {customers} customers / {orders} purchases   {written:8.1f} s to write")
+        # Timed without tracemalloc, which slows Python code about twofold;
+        # then once more, traced, for the peak memory.
+        timings = [_timed(path) for _ in range(3)]
+        elapsed, report = min(timings, key=lambda timing: timing[0])
         tracemalloc.start()
-        start = time.perf_counter()
-        reader = SqliteReport(path)
-        try:
-            facts = reader.facts(Period(None, END), "RUB", Decimal(3000))
-            report = build_report(facts, reader.contacts, point_value=Decimal("0.5"))
-        finally:
-            reader.close()
-        elapsed = time.perf_counter() - start
+        _timed(path)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         start = time.perf_counter()
@@ -44,10 +41,21 @@ def main(customers: int = 100_000, orders: int = 1_000_000) -> None:
             f"   (Pareto share and drift list {'agree' if agree else 'DIFFER'})"
         )
         print(
-            f"report, whole history                          {elapsed:8.2f} s"
+            f"report, whole history (best of {len(timings)})            {elapsed:8.2f} s"
             f"   (peak Python memory {peak / 2**20:.0f} MiB; {len(report.drifting)} drifting,"
             f" top 20 % bring {report.pareto.top_share})"
         )
+
+
+def _timed(path: Path) -> tuple[float, Report]:
+    start = time.perf_counter()
+    reader = SqliteReport(path)
+    try:
+        facts = reader.facts(Period(None, END), "RUB", Decimal(3000))
+        report = build_report(facts, reader.contacts, point_value=Decimal("0.5"))
+    finally:
+        reader.close()
+    return time.perf_counter() - start, report
 
 
 if __name__ == "__main__":

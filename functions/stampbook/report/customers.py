@@ -11,6 +11,7 @@ from .facts import Buyer, Facts
 from .numbers import HUNDREDTH, TENTH, ratio
 
 DAY = timedelta(days=1)
+_US = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ def customer_figures(facts: Facts) -> CustomerFigures:
     orders = sum(buyer.orders for buyer in buyers)
     span = sum(((b.last - b.first) for b in repeaters), timedelta())
     gaps = sum(buyer.orders - 1 for buyer in repeaters)
-    own = [span_days for b in repeaters if (span_days := _days(usual_gap(b))) is not None]
+    # Rounded to days once, after choosing the median: rounding keeps the order.
+    own = [gap // _US for b in repeaters if (gap := usual_gap(b)) is not None]
     return CustomerFigures(
         total=facts.customers_total,
         new=facts.customers_new,
@@ -49,11 +51,11 @@ def customer_figures(facts: Facts) -> CustomerFigures:
         repeat_rate=ratio(len(repeaters), len(buyers)),
         orders_per_customer=ratio(orders, len(buyers), HUNDREDTH),
         days_between_purchases=_days(span / gaps) if gaps else None,
-        median_customer_days_between=median_low(own) if own else None,
+        median_customer_days_between=_days(median_low(own) * _US) if own else None,
     )
 
 
 def _days(gap: timedelta | None) -> Decimal | None:
     if gap is None:
         return None
-    return ratio(gap // timedelta(microseconds=1), DAY // timedelta(microseconds=1), TENTH)
+    return ratio(gap // _US, DAY // _US, TENTH)

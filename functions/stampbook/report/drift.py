@@ -42,10 +42,17 @@ class Drifter:
 
 
 def is_drifting(buyer: Buyer, now: datetime, factor: Decimal = DRIFT_FACTOR) -> bool:
+    return _overdue(buyer, (now - EPOCH) // _US, factor.as_integer_ratio())
+
+
+def _overdue(buyer: Buyer, now: int, factor: tuple[int, int]) -> bool:
+    """`is_drifting` in whole microseconds and a fraction: run for every buyer."""
     if buyer.orders < 2 or buyer.last == buyer.first:
         return False
-    since, span = (now - buyer.last) // _US, (buyer.last - buyer.first) // _US
-    return since * (buyer.orders - 1) > factor * span
+    last = _moment(buyer.last)
+    since, span = now - last, last - _moment(buyer.first)
+    above, below = factor
+    return since * (buyer.orders - 1) * below > above * span
 
 
 def drifting(
@@ -54,8 +61,9 @@ def drifting(
     contacts: Callable[[Iterable[str]], dict[str, Contact]],
     factor: Decimal = DRIFT_FACTOR,
 ) -> list[Drifter]:
+    now_us, fraction = _moment(now), factor.as_integer_ratio()
     found = sorted(
-        (buyer for buyer in buyers if is_drifting(buyer, now, factor)),
+        (buyer for buyer in buyers if _overdue(buyer, now_us, fraction)),
         key=lambda buyer: (-buyer.revenue, buyer.customer_id),
     )
     score = _rfm(buyers)
@@ -87,23 +95,19 @@ def quintile(value: int, ordered: list[int]) -> int:
     return 1 + 5 * bisect_left(ordered, value) // len(ordered)
 
 
-def _moment(buyer: Buyer) -> int:
-    return (buyer.last - EPOCH) // _US
+def _moment(moment: datetime) -> int:
+    return (moment - EPOCH) // _US
 
 
 def _rfm(buyers: list[Buyer]) -> Callable[[Buyer], str]:
-    lasts = sorted(_moment(buyer) for buyer in buyers)
+    lasts = sorted(_moment(buyer.last) for buyer in buyers)
     orders = sorted(buyer.orders for buyer in buyers)
     revenues = sorted(buyer.revenue for buyer in buyers)
 
     def score(buyer: Buyer) -> str:
-        return "-".join(
-            str(quintile(value, ordered))
-            for value, ordered in (
-                (_moment(buyer), lasts),
-                (buyer.orders, orders),
-                (buyer.revenue, revenues),
-            )
-        )
+        recency = quintile(_moment(buyer.last), lasts)
+        frequency = quintile(buyer.orders, orders)
+        money = quintile(buyer.revenue, revenues)
+        return f"{recency}-{frequency}-{money}"
 
     return score

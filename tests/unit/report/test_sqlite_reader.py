@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from stampbook.report.build import build_report
-from stampbook.report.facts import Period
+from stampbook.report.facts import Period, to_money
 from stampbook.report.sqlite_reader import SqliteReport
 
-from ...report_check import pareto_and_drift
+from ...report_check import order_months, pareto_and_drift
 from ...report_dataset import END, generate
 
 
@@ -36,6 +38,55 @@ def test_pareto_share_and_drift_list_match_a_second_computation(customer_file: P
     assert [d.customer_id for d in report.drifting] == drifting
     assert drifting  # the dataset has customers who stopped buying
     assert all(d.email.endswith("@example.com") and d.consent for d in report.drifting)
+
+
+@pytest.mark.parametrize("start", [None, datetime(2025, 3, 1, tzinfo=UTC)])
+def test_monthly_orders_and_repeat_revenue_match_a_second_computation(
+    customer_file: Path, tmp_path: Path, start: datetime | None
+) -> None:
+    path = tmp_path / "ties.db"
+    path.write_bytes(customer_file.read_bytes())
+    with sqlite3.connect(path) as db:
+        # A new customer whose first visit rang up two orders at the same second:
+        # one of them (the lower id) is the first order, the other a repeat.
+        db.execute(
+            "INSERT INTO customers (customer_id, email, created_at) VALUES"
+            " ('twins', 'twins@example.com', '2025-06-01T00:00:00+00:00')"
+        )
+        db.executemany(
+            "INSERT INTO orders (customer_id, order_id, placed_at, currency, shipping, tax,"
+            " lines, goods_units) VALUES ('twins', ?, '2025-06-02T10:00:00+00:00', 'RUB', '0',"
+            " '0', ?, ?)",
+            [
+                ("t-2", '[["1", "beans", "70.00"]]', 700_000),
+                ("t-1", '[["1", "beans", "30.00"]]', 300_000),
+            ],
+        )
+    free_over = Decimal(3000)
+    before, after = (_months(file, start, free_over) for file in (customer_file, path))
+    expected = order_months(path, start, END, free_over)
+    assert after == {month: figures[:3] for month, figures in expected.items()}
+    orders, revenue, repeat = before["2025-06"]
+    assert after["2025-06"] == (orders + 2, revenue + 100, repeat + 70)
+    reader = SqliteReport(path)
+    try:
+        free = reader.facts(Period(start, END), "RUB", free_over).free_shipping_orders
+    finally:
+        reader.close()
+    assert free == sum(figures[3] for figures in expected.values())
+
+
+def _months(
+    path: Path, start: datetime | None, free_over: Decimal
+) -> dict[str, tuple[int, Decimal, Decimal]]:
+    reader = SqliteReport(path)
+    try:
+        facts = reader.facts(Period(start, END), "RUB", free_over)
+    finally:
+        reader.close()
+    return {
+        m.month: (m.orders, to_money(m.revenue), to_money(m.repeat_revenue)) for m in facts.months
+    }
 
 
 def test_report_command_writes_json_and_html(customer_file: Path, tmp_path: Path) -> None:
