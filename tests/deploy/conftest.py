@@ -42,8 +42,9 @@ def moto() -> Iterator[str]:
 
 
 def aws_client(service: str, endpoint: str) -> Any:
-    return boto3.session.Session(
+    session: Any = boto3.session.Session(
         aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         region_name=CREDENTIALS["AWS_REGION"],
-    ).client(service, endpoint_url=endpoint)
+    )
+    return session.client(service, endpoint_url=endpoint)
