@@ -41,7 +41,7 @@ def check_credentials(session: Any) -> None:
             "AWS_SECRET_ACCESS_KEY, for an account allowed to deploy (see README, Going live)"
         )
     if not session.region_name:
-        raise DeployError("no AWS region: set AWS_REGION (e.g. eu-central-1)")
+        raise DeployError("no AWS region: set AWS_DEFAULT_REGION (e.g. eu-central-1) or a profile with one")
 
 
 def upload(package: Package, stage: Stage, bucket: str, s3: Any) -> Uploaded:
@@ -54,7 +54,9 @@ def upload(package: Package, stage: Stage, bucket: str, s3: Any) -> Uploaded:
     body = json.dumps(with_code_at(template, bucket, code_key), indent=1).encode()
     template_key = f"stampbook/{stage.name}/{_digest(body)}.template.json"
     s3.put_object(Bucket=bucket, Key=template_key, Body=body)
-    return Uploaded(f"{s3.meta.endpoint_url}/{bucket}/{template_key}", code_key)
+    # CloudFormation reads the template from S3 itself, by its S3 address.
+    region = s3.meta.region_name
+    return Uploaded(f"https://{bucket}.s3.{region}.amazonaws.com/{template_key}", code_key)
 
 
 def with_code_at(template: dict[str, Any], bucket: str, key: str) -> dict[str, Any]:
