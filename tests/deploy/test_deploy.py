@@ -99,7 +99,7 @@ def test_a_change_set_creates_the_stack_then_updates_it_keeping_parameters(
     stage = Stage(f"t{uuid.uuid4().hex[:8]}")
     cloudformation = aws_client("cloudformation", moto)
     resources = stage_resources(stage, "api")
-    template = {
+    template: dict[str, Any] = {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Parameters": PARAMETERS,
         "Resources": {
