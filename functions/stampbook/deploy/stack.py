@@ -12,7 +12,6 @@ import hashlib
 import json
 from contextlib import suppress
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .bundle import Package
@@ -41,7 +40,7 @@ def check_credentials(session: Any) -> None:
             "AWS_SECRET_ACCESS_KEY, for an account allowed to deploy (see README, Going live)"
         )
     if not session.region_name:
-        raise DeployError("no AWS region: set AWS_DEFAULT_REGION (e.g. eu-central-1) or a profile with one")
+        raise DeployError("no AWS region: set AWS_DEFAULT_REGION (e.g. eu-central-1)")
 
 
 def upload(package: Package, stage: Stage, bucket: str, s3: Any) -> Uploaded:
@@ -152,7 +151,3 @@ def _exists(s3: Any, bucket: str, key: str) -> bool:
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:20]
-
-
-def read_package(out: Path) -> Package:
-    return Package(out / "template.json", out / "deployment.zip")
