@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -14,6 +11,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .processes import free_port, stop
 
 MOTO_SERVER = Path(sys.executable).parent / "moto_server"
 # moto accepts any credentials; these keep boto3 from looking for real ones.
@@ -33,9 +32,7 @@ class MotoFailed(RuntimeError):
 @contextmanager
 def running(startup_seconds: float = 60) -> Iterator[str]:
     """Start moto's server on a free loopback port, yield its URL, stop it by PID."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
         command = [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)]
@@ -50,12 +47,7 @@ def running(startup_seconds: float = 60) -> Iterator[str]:
                 time.sleep(0.1)
             yield endpoint
         finally:
-            os.kill(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(server.pid, signal.SIGKILL)
-                server.wait()
+            stop(server)
 
 
 def _answers(endpoint: str) -> bool:

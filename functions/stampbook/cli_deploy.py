@@ -123,7 +123,7 @@ def deploy(
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from .deploy.stack import DeployError, change_stack, check_credentials, upload
+    from .deploy.stack import DeployError, change_stack, check_credentials, outputs, upload
 
     chosen = _stage(stage)
     session = boto3.Session()
@@ -142,16 +142,21 @@ def deploy(
         built = _package(chosen, campaigns, out, wheelhouse, offline)
         uploaded = upload(built, chosen, bucket, session.client("s3"))
         click.echo(f"uploaded: s3://{bucket}/{uploaded.code_key}")
+        cloudformation = session.client("cloudformation")
         state = change_stack(
-            session.client("cloudformation"),
+            cloudformation,
             chosen,
             uploaded.template_url,
             parameters,
             change_set=f"stampbook-{int(time.time())}",
         )
+        told = outputs(cloudformation, chosen)
     except (DeployError, BotoCoreError, ClientError) as error:
         raise click.ClickException(f"deploy refused: {error}") from error
     click.echo(f"stack {chosen.stack}: {state}")
+    for name in ("EndpointURL", "SiteAddress", "SiteBucket", "SiteDistribution"):
+        if name in told:
+            click.echo(f"  {name}: {told[name]}")
 
 
 COMMANDS = (package_command, deploy)

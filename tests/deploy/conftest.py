@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,20 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Package:
 def moto() -> Iterator[str]:
     with running() as endpoint:
         yield endpoint
+
+
+@pytest.fixture
+def s3(moto: str) -> Any:
+    return aws_client("s3", moto)
+
+
+@pytest.fixture
+def bucket(s3: Any) -> str:
+    """A bucket of the test's own, versioned so every upload leaves a trace."""
+    name = f"stampbook-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    return name
 
 
 def aws_client(service: str, endpoint: str) -> Any:

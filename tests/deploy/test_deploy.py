@@ -12,7 +12,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 
 from stampbook.cli import main
@@ -56,19 +55,6 @@ def test_a_bad_stage_name_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "lower-case letters" in result.output
     assert list(tmp_path.iterdir()) == []
-
-
-@pytest.fixture
-def s3(moto: str) -> Any:
-    return aws_client("s3", moto)
-
-
-@pytest.fixture
-def bucket(s3: Any) -> str:
-    name = f"artifacts-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
-    return name
 
 
 def test_the_bundle_is_uploaded_once_and_the_template_points_at_it(

@@ -35,20 +35,6 @@ def site(tmp_path: Path) -> Path:
     return tmp_path / "site"
 
 
-@pytest.fixture
-def s3(moto: str) -> Any:
-    return aws_client("s3", moto)
-
-
-@pytest.fixture
-def bucket(s3: Any) -> str:
-    """A bucket of the test's own, versioned so every upload leaves a trace."""
-    name = f"site-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
-    return name
-
-
 def uploads(s3: Any, bucket: str) -> dict[str, int]:
     """How many times each key was written."""
     counted: dict[str, int] = {}

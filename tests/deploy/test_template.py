@@ -12,6 +12,7 @@ import pytest
 
 from stampbook.deploy.bundle import Package, chalice_package
 from stampbook.deploy.template import finish
+from stampbook.deploy.website import FOLDER_INDEX
 from stampbook.store.dynamodb import DynamoStore
 
 from .conftest import STAGE
@@ -209,3 +210,36 @@ def test_a_consumer_of_the_send_queue_is_wired_to_the_stages_queue(
     (tmp_path / "template.json").write_text(json.dumps(with_consumer))
     checked = lint(tmp_path / "template.json")
     assert checked.returncode & ERRORS == 0, checked.stdout
+
+
+def test_the_site_bucket_is_private_and_read_only_by_the_stacks_distribution(
+    packaged: Package,
+) -> None:
+    resources = template_of(packaged)["Resources"]
+    blocked = resources["SiteBucket"]["Properties"]["PublicAccessBlockConfiguration"]
+    assert all(blocked.values())
+    [grant] = resources["SiteBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert grant["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert grant["Action"] == "s3:GetObject"
+    assert grant["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"].endswith(
+        "distribution/${SiteDistribution}"
+    )
+    config = resources["SiteDistribution"]["Properties"]["DistributionConfig"]
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+
+
+@pytest.mark.parametrize(
+    ("asked", "served"),
+    [
+        ("/", "/index.html"),
+        ("/en/", "/en/index.html"),
+        ("/en/rewards", "/en/rewards/index.html"),
+        ("/assets/stylesheets/main.8608ea7d.min.css", "/assets/stylesheets/main.8608ea7d.min.css"),
+        ("/sitemap.xml", "/sitemap.xml"),
+    ],
+)
+def test_folder_addresses_reach_their_index_page(asked: str, served: str) -> None:
+    """The CloudFront function, run by Node as CloudFront's JavaScript runtime would."""
+    script = FOLDER_INDEX + f"console.log(handler({{request: {{uri: {json.dumps(asked)}}}}}).uri);"
+    ran = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
+    assert ran.stdout.strip() == served

@@ -107,6 +107,12 @@ def change_stack(
     return state
 
 
+def outputs(cloudformation: Any, stage: Stage) -> dict[str, str]:
+    """What the stack tells: the API's address, the site's bucket and distribution, ..."""
+    [stack] = cloudformation.describe_stacks(StackName=stage.stack)["Stacks"]
+    return {each["OutputKey"]: each["OutputValue"] for each in stack.get("Outputs", [])}
+
+
 def _settled_change_set(cloudformation: Any, stack: str, name: str) -> dict[str, Any]:
     from botocore.exceptions import WaiterError
 

@@ -4,8 +4,9 @@ Chalice declares the functions, the REST API, the schedules and the SQS event
 sources it finds in `app.py`. This adds what they use: the DynamoDB table
 (from the store's one definition), the send queue and its dead-letter queue,
 the SES configuration set whose bounce and complaint events reach the API by
-SNS, one IAM role per function granting only what that kind of function
-does, and the settings each function reads from its environment.
+SNS, the website's bucket and CloudFront distribution, one IAM role per
+function granting only what that kind of function does, and the settings
+each function reads from its environment.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import copy
 from typing import Any
 
 from ..store.dynamodb_table import cloudformation_resource
+from . import website
 from .stage import Stage
 
 Json = dict[str, Any]
@@ -92,11 +94,12 @@ def finish(generated: Json, stage: Stage) -> Json:
     for name in [name for name, each in resources.items() if each["Type"] == IAM_ROLE]:
         del resources[name]
     resources.update(stage_resources(stage, api_stage_of(resources)))
+    resources.update(website.site_resources())
     for name, function in list(resources.items()):
         if function["Type"] == FUNCTION:
             resources[f"{name}Role"] = _finish_function(function["Properties"], stage)
             function["Properties"]["Role"] = {"Fn::GetAtt": [f"{name}Role", "Arn"]}
-    template.setdefault("Outputs", {}).update(OUTPUTS)
+    template.setdefault("Outputs", {}).update({**OUTPUTS, **website.OUTPUTS})
     return template
 
 
