@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -19,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from stampbook.deploy.bundle import Package
+from stampbook.deploy.bundle import Package, runtime_requirements
 from stampbook.store.dynamodb import DynamoStore
 
 from ..dynamodb_local import LOCAL_ENVIRONMENT
@@ -164,3 +165,9 @@ def test_the_bundle_serves_requests_and_runs_the_night_beside_boto3_alone(
         assert Path(ran["loaded"][name]).is_relative_to(task), (name, ran["loaded"][name])
     assert not Path(ran["loaded"]["boto3"]).is_relative_to(task)
     assert ran["owner_tools"] == []
+
+
+def test_the_bundle_leaves_out_what_lambda_has_and_what_only_the_owner_runs() -> None:
+    names = {re.split(r"[<>=!~ \[]", each)[0].lower() for each in runtime_requirements()}
+    assert {"pydantic", "mjml-python", "cryptography", "pyyaml", "jinja2", "babel"} <= names
+    assert not names & {"boto3", "chalice", "mkdocs-material", "click", "rich"}

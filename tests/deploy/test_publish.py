@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from stampbook.cli import main
-from stampbook.deploy.publish import IMMUTABLE, REVALIDATE, PublishError, publish
+from stampbook.deploy.publish import IMMUTABLE, REVALIDATE, PublishError, addresses, publish
 
 from ..moto_server import CREDENTIALS
 from .conftest import aws_client
@@ -161,3 +161,10 @@ def test_the_command_publishes_and_refreshes_cloudfront_for_what_changed(
     ]
     assert len(batches) == 2  # one per publish that changed something
     assert ["/en/", "/en/index.html"] in batches  # the second: the changed page only
+
+
+def test_many_changed_addresses_are_invalidated_by_one_wildcard() -> None:
+    few = addresses(["index.html", "en/index.html", "assets/images/logo.svg"])
+    many = addresses([f"en/winter-{n}/index.html" for n in range(40)])
+    assert few == ["/", "/assets/images/logo.svg", "/en/", "/en/index.html", "/index.html"]
+    assert many == ["/*"]
