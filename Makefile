@@ -21,6 +21,15 @@ $(NODE_READY): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Linux x86_64 CPython 3.11 wheels of what the Lambda bundle holds (and of
+# boto3, which Lambda provides), from PyPI once: the tests package offline.
+WHEELHOUSE := build/wheelhouse
+WHEELS_READY := $(WHEELHOUSE)/.ready
+
+$(WHEELS_READY): $(INSTALLED)
+	$(BIN)/stampbook package --fetch-only --wheelhouse $(WHEELHOUSE)
+	touch $@
+
 # Headless Chromium for the browser tests (email screenshots), from Debian;
 # installed only when missing. Playwright drives it; it never downloads one.
 CHROMIUM := /usr/bin/chromium
@@ -70,7 +79,7 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
 
-unit: $(INSTALLED) $(NODE_READY) $(CHROMIUM)
+unit: $(INSTALLED) $(NODE_READY) $(CHROMIUM) $(WHEELS_READY)
 	$(BIN)/pytest
 
 bench: $(INSTALLED) $(NODE_READY)

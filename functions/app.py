@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalice.app import Chalice
+from chalice.app import Chalice, CloudWatchEvent, Cron
 
 import stampbook
 from stampbook.api.cors import answer_preflights, with_cors
@@ -56,3 +56,12 @@ def openapi() -> dict[str, object]:
 
 
 answer_preflights(app)
+
+
+# 03:00 UTC: after midnight from Lisbon to Yerevan, before the shops open.
+@app.schedule(Cron(0, 3, "*", "*", "?", "*"))
+def nightly(event: CloudWatchEvent) -> dict[str, int]:
+    """The nightly run (`stampbook daily`): pending points, birthdays, tiers, expiry."""
+    from stampbook.api.context import current
+
+    return {"customers": current().loyalty.run_daily()}

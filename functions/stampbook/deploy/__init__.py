@@ -1,0 +1,1 @@
+"""Going live on AWS: the Lambda bundle, the CloudFormation template, the stack, the site."""

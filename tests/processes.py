@@ -1,0 +1,25 @@
+"""What the suite's servers share: a free loopback port, and stopping by PID."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM by PID, then SIGKILL if it has not gone in ten seconds."""
+    os.kill(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait()
