@@ -19,6 +19,9 @@ from .program.conftest import EXAMPLE
 def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("STAMPBOOK_CAMPAIGNS", str(EXAMPLE))
     monkeypatch.setenv("STAMPBOOK_DB", str(tmp_path / "data" / "stampbook.db"))
+    # The counter's purchases and the nightly run send automatic emails.
+    monkeypatch.setenv("STAMPBOOK_OUTBOX", str(tmp_path / "data" / "outbox"))
+    monkeypatch.setenv("STAMPBOOK_SIGNING_KEY_FILE", str(tmp_path / "data" / "signing-keys"))
     # 23 November 2026, evening in Moscow: the example orders are past their return window.
     monkeypatch.setenv("STAMPBOOK_NOW", "2026-11-23T18:00:00+03:00")
     return tmp_path
