@@ -34,6 +34,7 @@ process died before sending.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -81,6 +82,8 @@ def configured(automations: Automations, email: str, greeting: str | None = None
 @dataclass
 class AutomaticEmails:
     postman: Postman
+    # What this process sent, per email: `stampbook daily` reports it.
+    sent: Counter[str] = field(default_factory=Counter)
     # The nightly run's plan for the local day it is on, made once per day.
     _plans: dict[date, DayPlan] = field(default_factory=dict, repr=False)
 
@@ -121,6 +124,7 @@ class AutomaticEmails:
             app.store.release_automation(key)
             return Fired.NOT_ALLOWED
         app.store.finish_automation(key, SendStatus.SENT, app.loyalty.clock())
+        self.sent[email] += 1
         return Fired.SENT
 
     # -- events (LoyaltyEvents): called after the change is committed
