@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from stampbook.audience.consent import ConsentStatus
 
 from ..outbox import text_of
-from ..shop import Shop
+from ..shop import Shop, own_campaigns
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 
@@ -166,3 +166,19 @@ def test_two_nightly_runs_at_once_send_each_greeting_once(tmp_path: Path) -> Non
     assert shop.app.store.automation_counts(night(date(2027, 12, 31)), night(date(2028, 1, 1))) == {
         "holiday": len(people)
     }
+
+
+def test_nightly_emails_switched_off_or_left_out_never_fire(tmp_path: Path) -> None:
+    holidays_off = (
+        "holidays:\n  enabled: false\n  greetings:\n"
+        "    - id: new-year\n      date: '12-31'\n      subject: Hi\n      body: Hello\n"
+        "points_expiring:\n  enabled: false\n  subject: Soon\n  body: Come by\n"
+    )
+    shop = Shop(
+        tmp_path, datetime(2026, 12, 31, 9, 0, tzinfo=UTC), own_campaigns(tmp_path, holidays_off)
+    )
+    shop.customer("anna", "ru", birthday=date(1990, 12, 31))  # no birthday section either
+    shop.purchase("anna", "o1", 900, at=datetime(2026, 1, 20, 12, 0, tzinfo=UTC))
+    run_nightly(shop, date(2026, 12, 31))
+    assert shop.mail() == []
+    assert shop.sent("anna") == []

@@ -120,6 +120,10 @@ class AutomaticEmails:
             app.store.release_automation(key)
             log.warning("%s to %s will be retried: %s", email, customer.customer_id, failed)
             return Fired.RETRY_LATER
+        except Exception:
+            # Not sent (a template error, a full disk): free the occasion for the next run.
+            app.store.release_automation(key)
+            raise
         if not sent:  # consent withdrawn since it was read
             app.store.release_automation(key)
             return Fired.NOT_ALLOWED
