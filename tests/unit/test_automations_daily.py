@@ -103,7 +103,10 @@ def test_holiday_greetings_go_on_their_date_to_their_languages(tmp_path: Path) -
     assert shop.mail("carl@example.com") == shop.mail("gone@example.com") == []
 
     run_nightly(shop, date(2027, 12, 31))  # new year: everyone who agreed, in their language
-    assert shop.subjects("eve@example.com") == ["Happy New Year!"]
+    [to_eve] = shop.mail("eve@example.com")
+    assert to_eve["Subject"] == "Happy New Year!"
+    assert text_of(to_eve).startswith("Hello, Eve!")  # compiled once, filled per reader
+    assert "/unsubscribe/?t=" in text_of(to_eve)
     assert shop.subjects("anna@example.com") == ["С 8 Марта!", "С Новым годом!"]
     assert shop.sent("anna") == [
         ("holiday", "new-year:2027-12-31"),
