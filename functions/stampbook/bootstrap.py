@@ -212,4 +212,10 @@ def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> App:
         clock = lambda: fixed  # noqa: E731 - a clock stopped at the given moment
     programme = programme_of(settings)
     store = open_store(settings)
-    return App(programme, store, LoyaltyService(store, Rules.of(programme), clock), settings)
+    app = App(programme, store, LoyaltyService(store, Rules.of(programme), clock), settings)
+    # Purchases, refunds and the nightly run send the automatic emails they call for.
+    from .services.automations import AutomaticEmails
+    from .services.postman import Postman
+
+    app.loyalty.events = AutomaticEmails(Postman(app))
+    return app

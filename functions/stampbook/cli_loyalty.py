@@ -25,6 +25,7 @@ from .files.rows import RowError, open_csv, parse_amount
 from .loyalty.errors import LoyaltyError
 from .loyalty.orders import Order, OrderLine, Refund
 from .program import ProgrammeInvalid
+from .services.automations import AutomaticEmails
 from .services.customer_file import customer_record
 from .store.base import StoreError
 
@@ -295,6 +296,12 @@ def daily(app: App) -> None:
     """The nightly run: pending points, birthdays, referrals, certificates, tiers, expiry."""
     count = app.loyalty.run_daily()
     click.echo(f"nightly run done for {count} customer(s)")
+    events = app.loyalty.events
+    sent = events.sent if isinstance(events, AutomaticEmails) else None
+    if sent:
+        click.echo(
+            "automatic emails sent: " + ", ".join(f"{n} {k}" for k, n in sorted(sent.items()))
+        )
 
 
 COMMANDS = (customers, purchases, points, purchase, refund, redeem, daily)

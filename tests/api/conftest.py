@@ -7,11 +7,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email import message_from_bytes
 from email.message import EmailMessage
-from email.policy import default
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from chalice.test import Client
@@ -21,6 +19,10 @@ from stampbook.api import context
 from stampbook.bootstrap import App, MailSettings, Settings, build
 from stampbook.customers import Customer
 from stampbook.integrations import issue_key
+
+from ..outbox import outbox, text_of
+
+__all__ = ["outbox", "text_of"]  # the API tests import them from here
 
 EXAMPLE = Path(__file__).parents[2] / "campaigns"
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -52,20 +54,6 @@ class Api:
             path, headers=sent, body=raw if body is not None else None
         )
         return response.status_code, json.loads(response.body or b"null"), response.headers
-
-
-def outbox(folder: Path) -> list[EmailMessage]:
-    """The emails sent so far, oldest first."""
-    return [
-        message_from_bytes(path.read_bytes(), policy=default)
-        for path in sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
-    ]
-
-
-def text_of(message: EmailMessage) -> str:
-    part = message.get_body(("plain",))
-    assert part is not None
-    return str(cast(EmailMessage, part).get_content())
 
 
 def link_token(message: EmailMessage, page: str) -> str:

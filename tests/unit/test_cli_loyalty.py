@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from stampbook.cli import main
 
+from ..outbox import outbox
 from .program.conftest import EXAMPLE
 
 
@@ -19,6 +20,9 @@ from .program.conftest import EXAMPLE
 def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("STAMPBOOK_CAMPAIGNS", str(EXAMPLE))
     monkeypatch.setenv("STAMPBOOK_DB", str(tmp_path / "data" / "stampbook.db"))
+    # The counter's purchases and the nightly run send automatic emails.
+    monkeypatch.setenv("STAMPBOOK_OUTBOX", str(tmp_path / "data" / "outbox"))
+    monkeypatch.setenv("STAMPBOOK_SIGNING_KEY_FILE", str(tmp_path / "data" / "signing-keys"))
     # 23 November 2026, evening in Moscow: the example orders are past their return window.
     monkeypatch.setenv("STAMPBOOK_NOW", "2026-11-23T18:00:00+03:00")
     return tmp_path
@@ -171,3 +175,25 @@ def test_a_till_key_is_shown_once_listed_by_name_and_revoked(desk: Path) -> None
     code, _, err = run("keys", "revoke", key_id)
     assert code != 0
     assert "no active key" in err
+
+
+def test_the_counter_thanks_and_the_nightly_run_says_what_it_sent(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("customers", "import", write(desk, "c.csv", CUSTOMERS))
+    code, _, _ = run(
+        "purchase", "anna@example.com", "21000", "--category", "beans", "--order", "B1"
+    )
+    assert code == 0
+    assert outbox_subjects(desk) == ["Спасибо за покупку!"]
+    monkeypatch.setenv("STAMPBOOK_NOW", "2026-12-10T03:00:00+03:00")  # past the return window
+    assert run("daily")[1].splitlines() == [
+        "nightly run done for 2 customer(s)",
+        "automatic emails sent: 1 certificate_issued",
+    ]
+    assert run("daily")[1].splitlines() == ["nightly run done for 2 customer(s)"]
+    assert outbox_subjects(desk)[1:] == ["Ваш сертификат на 2 500,00 ₽"]
+
+
+def outbox_subjects(desk: Path) -> list[str]:
+    return [str(m["Subject"]) for m in outbox(desk / "data" / "outbox")]

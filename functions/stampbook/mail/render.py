@@ -111,6 +111,7 @@ class Renderer:
         )
         self._words: dict[str, Strings] = {}
         self._newsletters: dict[tuple[str, str], Draft] = {}
+        self._greetings: dict[tuple[str, str, Occasion], Draft] = {}
         self._personal: dict[tuple[Reader, str], dict[str, str]] = {}
 
     # -- what callers use
@@ -162,6 +163,18 @@ class Renderer:
         markers = Markers()
         context = self._email_context(name, locale, reader, occasion, markers)
         return self._compile(name, context, markers)
+
+    def greeting(self, name: str, locale: str, occasion: Occasion) -> Draft:
+        """A one-off email the same for everyone but their personal values, which
+        are slots (a holiday greeting to every customer): compiled once per
+        occasion and language, like a newsletter."""
+        key = (name, locale, occasion)
+        if key not in self._greetings:
+            markers = Markers()
+            reader = {slot: markers(slot) for slot in PERSONAL_SLOTS}
+            context = self._email_context(name, locale, Reader(""), occasion, markers, reader)
+            self._greetings[key] = self._compile(name, context, markers)
+        return self._greetings[key]
 
     def newsletter_mjml(self, newsletter: Newsletter, locale: str) -> str:
         """The MJML the issue compiles from (for checks against other MJML tools)."""
@@ -244,7 +257,13 @@ class Renderer:
     # -- one-off emails
 
     def _email_context(
-        self, name: str, locale: str, reader: Reader, occasion: Occasion, markers: Markers
+        self,
+        name: str,
+        locale: str,
+        reader: Reader,
+        occasion: Occasion,
+        markers: Markers,
+        slots: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         email = EMAILS.get(name)
         if email is None:
@@ -253,7 +272,7 @@ class Renderer:
         if missing:
             raise TemplateProblem(f"the {name} email needs {', '.join(missing)}")
         words = self.words(locale)
-        values: dict[str, Any] = dict(personal_values(reader, words, self.program))
+        values: dict[str, Any] = dict(slots or personal_values(reader, words, self.program))
         texts = self._owner_values(values, occasion, words)
         context = self._context(locale, markers, marketing=email.marketing, web_url=None)
         context |= {

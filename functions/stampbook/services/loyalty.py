@@ -7,13 +7,14 @@ return the first answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from ..customers import random_code
-from ..loyalty.daily import expires_at, run_daily
+from ..loyalty.calendar import birthday_in
+from ..loyalty.daily import expires_at, last_activity, run_daily
 from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import History
 from ..loyalty.orders import Order, Refund
@@ -34,16 +35,36 @@ class CertificateNotUsable(LoyaltyError):
     code = "certificate_not_usable"
 
 
+class LoyaltyEvents(Protocol):
+    """Told after a change is committed (the automatic emails listen); never fails it.
+
+    A retried request tells again with the first answer, so listeners must
+    act once per occasion themselves.
+    """
+
+    def purchase_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None: ...
+    def refund_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None: ...
+    def daily_done(self, customer_id: str, result: Mapping[str, Any]) -> None: ...
+
+
 @dataclass
 class LoyaltyService:
     store: Store
     rules: Rules
     clock: Callable[[], datetime]
     new_code: Callable[[], str] = new_certificate_code
+    events: LoyaltyEvents | None = None
 
     def record_purchase(self, customer_id: str, order: Order) -> dict[str, Any]:
-        """Credit an order once; the same order id again returns the first answer."""
-        return self.store.commit(*self._purchase(customer_id, order, self.clock())).result
+        """Credit an order once; the same order id again returns the first answer.
+
+        One purchase at a time (the till, the counter) is told to `events`;
+        imports (`record_purchases`) are history, and thank nobody.
+        """
+        result = self.store.commit(*self._purchase(customer_id, order, self.clock())).result
+        if self.events is not None:
+            self.events.purchase_recorded(customer_id, result)
+        return result
 
     def record_purchases(self, purchases: list[tuple[str, Order]]) -> list[Committed | Exception]:
         """Many purchases in one durable transaction (imports); each stands or fails alone."""
@@ -92,7 +113,10 @@ class LoyaltyService:
             )
 
         request = Request(f"refund:{refund.refund_id}", fingerprint(customer_id, refund))
-        return self.store.commit(customer_id, request, decide).result
+        result = self.store.commit(customer_id, request, decide).result
+        if self.events is not None:
+            self.events.refund_recorded(customer_id, result)
+        return result
 
     def redeem(self, customer_id: str, reward_id: str, request_id: str) -> dict[str, Any]:
         now = self.clock()
@@ -157,6 +181,7 @@ class LoyaltyService:
             if referral is not None and self.store.customer(referral.referrer_id) is not None:
                 entries.append((referral.referrer_id, referral.entry))
             warning = outcome.expiry_warning
+            last_purchase = last_activity(history)
             return Change(
                 result={
                     "entries": [e.kind.value for _, e in entries],
@@ -167,6 +192,10 @@ class LoyaltyService:
                         if warning
                         else None
                     ),
+                    # For the automatic emails: the birthday greeting, the win-back.
+                    "birthday": history.birthday is not None
+                    and birthday_in(day.year, history.birthday) == day,
+                    "last_purchase_at": last_purchase.isoformat() if last_purchase else None,
                 },
                 entries=tuple(entries),
                 certificates=outcome.certificates,
@@ -175,10 +204,14 @@ class LoyaltyService:
             )
 
         request = Request(f"daily:{customer_id}:{day.isoformat()}", fingerprint(customer_id, day))
-        return self.store.commit(customer_id, request, decide).result
+        result = self.store.commit(customer_id, request, decide).result
+        if self.events is not None:
+            self.events.daily_done(customer_id, result)
+        return result
 
     def run_daily(self) -> int:
-        """The nightly run for every customer; returns how many were visited."""
+        """The nightly run for every customer, with the automatic emails it calls
+        for (through `events`); returns how many were visited."""
         count = 0
         for customer_id in self.store.customer_ids():
             self.run_daily_for(customer_id)

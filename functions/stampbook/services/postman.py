@@ -17,7 +17,13 @@ from ..bootstrap import App, open_keyring, open_transport
 from ..customers import Customer
 from ..mail.reader import Occasion, Reader, reader_from_statement
 
+# Emails the same for everyone they go to on one occasion, but for the
+# personal values: a holiday greeting goes to every customer on the day.
+GREETINGS = frozenset({"holiday"})
+
 if TYPE_CHECKING:
+    from ..mail.draft import Draft
+    from ..mail.message import PreparedDraft
     from ..mail.render import Renderer
     from ..mail.tokens import Keyring
     from ..mail.transports.base import Transport
@@ -28,6 +34,10 @@ class Postman:
     app: App
     # Built on first use: a request that sends nothing pays for neither.
     _transport: Transport | None = field(default=None, repr=False)
+    # Greetings to many, ready to fill per reader: (email, locale, occasion).
+    _greetings: dict[tuple[str, str, Occasion], PreparedDraft] = field(
+        default_factory=dict, repr=False
+    )
 
     @cached_property
     def renderer(self) -> Renderer:
@@ -44,6 +54,20 @@ class Postman:
         if self._transport is None:
             self._transport = open_transport(self.app.settings)
         return self._transport
+
+    def _prepare(self, draft: Draft, marketing: bool) -> PreparedDraft:
+        from ..mail.message import Kind, PreparedDraft
+        from ..mail.postage import links_of, sender_of
+
+        program = self.app.programme.program
+        # Links expire by the app's clock, the one that will check them.
+        return PreparedDraft(
+            draft,
+            sender_of(program),
+            Kind.MARKETING if marketing else Kind.TRANSACTIONAL,
+            links_of(program, self.app.settings.mail, self.keyring),
+            clock=lambda: self.app.loyalty.clock().timestamp(),
+        )
 
     def locale_of(self, customer: Customer) -> str:
         locales = self.app.programme.program.locales
@@ -65,8 +89,7 @@ class Postman:
         order_id: str | None = None,
     ) -> bool:
         """Send email `name` to `customer`; False if their consent forbids it."""
-        from ..mail.message import Kind, PreparedDraft, Recipient
-        from ..mail.postage import links_of, sender_of
+        from ..mail.message import Recipient
         from ..mail.render import EMAILS, NOTHING_IN_PARTICULAR
 
         marketing = EMAILS[name].marketing
@@ -76,16 +99,16 @@ class Postman:
             return False
         locale = self.locale_of(customer)
         person = reader or Reader(customer.email, customer.name, locale)
-        draft = self.renderer.email(name, locale, person, occasion or NOTHING_IN_PARTICULAR)
-        program = self.app.programme.program
-        # Links expire by the app's clock, the one that will check them.
-        prepared = PreparedDraft(
-            draft,
-            sender_of(program),
-            Kind.MARKETING if marketing else Kind.TRANSACTIONAL,
-            links_of(program, self.app.settings.mail, self.keyring),
-            clock=lambda: self.app.loyalty.clock().timestamp(),
-        )
+        if name in GREETINGS and occasion is not None:
+            # The same for every reader but the slots: compiled and encoded once.
+            key = (name, locale, occasion)
+            prepared = self._greetings.get(key) or self._prepare(
+                self.renderer.greeting(name, locale, occasion), marketing
+            )
+            self._greetings[key] = prepared
+        else:
+            draft = self.renderer.email(name, locale, person, occasion or NOTHING_IN_PARTICULAR)
+            prepared = self._prepare(draft, marketing)
         values = self.renderer.personal_values(person, locale)
         recipient = Recipient(customer.email, customer.customer_id, customer.name, values, order_id)
         self.transport.send(prepared.message(recipient))

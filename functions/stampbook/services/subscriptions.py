@@ -16,11 +16,13 @@ from datetime import date, datetime
 from ..audience.consent import ConsentRecord, ConsentStatus, current_status
 from ..customers import Customer, new_referral_code
 from ..store.base import CustomerExists, UnknownCustomer
+from .automations import AutomaticEmails
 from .limits import once_per
 from .postman import Postman
 
 CONFIRMATION_EVERY_SECONDS = 3600  # at most one confirmation email per address per hour
 SIGN_UP_FORM = "site:subscribe"
+WELCOME_OCCASION = "confirmed"
 
 
 @dataclass(frozen=True)
@@ -99,9 +101,9 @@ def confirm(postman: Postman, customer_id: str, evidence: Evidence) -> ConsentSt
         return status  # confirmed already, or withdrawn since: a stale link decides nothing
     shown = next((r.text_version for r in reversed(records) if r.text_version), "")
     store.record_consent(customer_id, evidence.record(ConsentStatus.CONFIRMED, now, shown))
-    # Two confirmations racing each other still send one welcome.
-    if once_per(store, "welcome-mail", customer_id, 30 * 24 * 3600, now):
-        postman.send("welcome", customer, postman.reader(customer))
+    # Once per customer: two confirmations racing each other, or a second
+    # sign-up after unsubscribing, still make one welcome.
+    AutomaticEmails(postman).fire("welcome", customer, WELCOME_OCCASION)
     return ConsentStatus.CONFIRMED
 
 

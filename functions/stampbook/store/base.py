@@ -24,6 +24,7 @@ from ..integrations import IntegrationKey
 from ..loyalty.history import Certificate, History
 from ..loyalty.ledger import Entry
 from ..loyalty.orders import Order, Refund
+from .automation_log import AutomationLog
 
 
 class StoreError(Exception):
@@ -87,7 +88,7 @@ class Committed:
     replayed: bool = False
 
 
-class Store(Protocol):
+class Store(AutomationLog, Protocol):
     def add_customer(self, customer: Customer) -> None: ...
     def update_customer(self, customer: Customer) -> None: ...
     def customer(self, customer_id: str) -> Customer | None: ...

@@ -54,6 +54,7 @@ from .base import (
     StoreUnavailable,
     UnknownCustomer,
 )
+from .dynamodb_automations import DynamoAutomationLog
 from .dynamodb_items import (
     Item,
     Read,
@@ -163,7 +164,7 @@ class Cancelled(StoreError):
         return StoreError(f"DynamoDB refused the transaction: {', '.join(odd)}") if odd else None
 
 
-class DynamoStore:
+class DynamoStore(DynamoAutomationLog):
     def __init__(
         self,
         table: str,

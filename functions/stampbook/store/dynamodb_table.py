@@ -16,10 +16,14 @@ the same transaction as what they name.
 | consent record             | `CUSTOMER#<id>`       | `CONSENT#<at>#<sequence>`                |
 | questionnaire answer       | `CUSTOMER#<id>`       | `FEEDBACK#<at>#<feedback id>`            |
 | bounce, complaint, delivery| `CUSTOMER#<id>`       | `EVENT#<at>#<event id>`                  |
+| automatic email (claim)    | `CUSTOMER#<id>`       | `AUTOMATION#<automation>#<occasion>`     |
 | integration key (hashed)   | `INTEGRATION#<key id>`| `KEY` (gsi1: `INTEGRATION_KEYS` / `<id>`)|
 | finished request           | `REQUEST#<key>`       | `REQUEST`                                |
 | unique name (a claim)      | `<KIND>#<name>`       | `CLAIM`                                  |
 | rate limit or hold         | `LIMIT#<key>`         | `LIMIT` (`hits`, `until`; TTL-able)      |
+
+An automatic email once sent is listed in gsi1 under
+`AUTOMATION_SENT#<automation>` / `<sent at>#<id>#<occasion>`.
 
 Claimed kinds: `EMAIL`, `REFERRAL` (code), `ORDER`, `REFUND`, `CERTIFICATE`
 (code), `FEEDBACK` (id), `MAILEVENT` (id; an event for no customer is its
@@ -36,6 +40,8 @@ claim alone).
 | was this request done?          | GetItem `REQUEST#<key>` / `REQUEST`                      |
 | every customer (nightly run)    | Query gsi1 `CUSTOMERS`, sorted by id                     |
 | count a request, hold a mail    | UpdateItem / conditional PutItem `LIMIT#<key>` / `LIMIT` |
+| claim an automatic email        | conditional PutItem `CUSTOMER#<id>` / `AUTOMATION#...`   |
+| automatic emails sent, per kind | COUNT Query gsi1 `AUTOMATION_SENT#<kind>`, by sent time  |
 
 The gsi1 listing is for the nightly job and exports, not a request path; it
 projects keys only, so a profile update that leaves the keys alone writes
@@ -70,6 +76,8 @@ CONSENT = "CONSENT#"
 FEEDBACK = "FEEDBACK#"
 # Sorts before LOYALTY#, so a history query (sk >= LOYALTY#) never reads it.
 MAIL_EVENT = "EVENT#"
+# Also sorts before LOYALTY#: an automatic email's claim is no part of the history.
+AUTOMATION = "AUTOMATION#"
 INTEGRATION_KEY = "KEY"
 EVERY_INTEGRATION_KEY = "INTEGRATION_KEYS"
 EVERY_CUSTOMER = "CUSTOMERS"
@@ -131,6 +139,11 @@ def integration_key_partition(key_id: str) -> str:
 
 def limit_key(key: str) -> str:
     return f"LIMIT#{key}"
+
+
+def automation_sent_key(automation: str) -> str:
+    """The listing partition of the automatic emails of one kind that were sent."""
+    return f"AUTOMATION_SENT#{automation}"
 
 
 def request_key(key: str) -> str:

@@ -45,6 +45,7 @@ from .base import (
     StoreUnavailable,
     UnknownCustomer,
 )
+from .sqlite_automations import SqliteAutomationLog
 from .sqlite_history import HistoryReader, chunks
 from .sqlite_schema import MIGRATIONS
 
@@ -72,7 +73,7 @@ class _Waiting:
     outcome: Committed | Exception | None = None
 
 
-class SqliteStore:
+class SqliteStore(SqliteAutomationLog):
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._local = threading.local()

@@ -212,4 +212,19 @@ MIGRATIONS: tuple[str, ...] = (
         )
     );
     """,
+    """
+    -- One row per automatic email: customer, automation, occasion. Claimed
+    -- before sending (status sending, until claimed_until), then marked sent
+    -- or failed. The owner's report counts what was sent per kind and period.
+    CREATE TABLE automation_sends (
+        customer_id TEXT NOT NULL,
+        automation TEXT NOT NULL,
+        occasion TEXT NOT NULL,
+        status TEXT NOT NULL,
+        claimed_until INTEGER NOT NULL,
+        at TEXT,
+        PRIMARY KEY (customer_id, automation, occasion)
+    ) WITHOUT ROWID;
+    CREATE INDEX automation_sends_by_time ON automation_sends(status, at, automation);
+    """,
 )

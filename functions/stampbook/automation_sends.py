@@ -1,0 +1,48 @@
+"""The record of each automatic email: one per customer, automation and occasion.
+
+A record is claimed before its email is sent and marked once the transport
+has accepted it, so a repeated event or a second nightly run finds the claim
+and sends nothing. The owner's report counts the records marked sent, per
+kind, within a period ("loyalty actions that went out").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+# The kinds of automatic email, as `mail.render.EMAILS` names them.
+AUTOMATIONS = (
+    "welcome",
+    "thank_you",
+    "certificate_issued",
+    "feedback_request",
+    "points_expiring",
+    "birthday",
+    "holiday",
+    "win_back",
+)
+
+
+class SendStatus(StrEnum):
+    SENDING = "sending"  # claimed; the email is on its way (or its sender crashed)
+    SENT = "sent"  # the transport accepted it
+    FAILED = "failed"  # refused for good (a rejected address): not tried again
+
+
+@dataclass(frozen=True, slots=True)
+class AutomationKey:
+    """What makes an automatic email unique: who, which automation, which occasion."""
+
+    customer_id: str
+    automation: str  # one of AUTOMATIONS
+    occasion: str  # e.g. an order id, "2027" for a birthday, "new-year:2026"
+
+
+@dataclass(frozen=True, slots=True)
+class AutomationSend:
+    key: AutomationKey
+    status: SendStatus
+    claimed_until: int  # Unix seconds; a SENDING claim past it may be taken over
+    at: datetime | None = None  # when it was sent (or refused)

@@ -1,0 +1,83 @@
+"""What the nightly run's result for one customer calls for, on one local day.
+
+Pure: from the programme, the day and `LoyaltyService.run_daily_for`'s
+result, the automatic emails due, each with its occasion key. The plan is
+made once per night, so most customers cost a few dictionary look-ups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ..mail.reader import Occasion
+
+if TYPE_CHECKING:
+    from ..program import Programme
+
+Due = tuple[str, str, Occasion | None]  # email, occasion key, what it is about
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    today: date
+    points_expiring: bool
+    birthday: bool
+    birthday_bonus: int | None  # None: the programme pays no birthday bonus
+    win_back_after: timedelta | None
+    # Today's holiday greetings: id -> the locales it goes to (empty: every one).
+    greetings: Mapping[str, frozenset[str]]
+
+    def due(self, result: Mapping[str, Any], now: datetime) -> list[Due]:
+        found: list[Due] = []
+        warning = result.get("expiry_warning")
+        if self.points_expiring and warning:
+            found.append(("points_expiring", str(warning["expires_on"]), None))
+        if self.birthday and result.get("birthday"):
+            # With a bonus in the programme, the greeting comes with the bonus the
+            # engine paid (a birthday given only days ago pays, and gets, nothing).
+            if self.birthday_bonus is None:
+                found.append(("birthday", str(self.today.year), None))
+            elif "birthday" in result.get("entries", ()):
+                occasion = Occasion(bonus_points=self.birthday_bonus)
+                found.append(("birthday", str(self.today.year), occasion))
+        last = result.get("last_purchase_at")
+        if self.win_back_after is not None and last:
+            since = datetime.fromisoformat(last)
+            if now - since >= self.win_back_after:
+                # Once per lapse: a new purchase starts a new one.
+                found.append(("win_back", since.isoformat(), None))
+        for greeting in self.greetings:
+            found.append(("holiday", f"{greeting}:{self.today}", Occasion(greeting=greeting)))
+        return found
+
+    def greets(self, occasion: Occasion | None, locale: str) -> bool:
+        """Whether a holiday greeting goes to a reader of `locale`."""
+        locales = self.greetings.get(occasion.greeting or "") if occasion else None
+        return locales is not None and (not locales or locale in locales)
+
+
+def plan_of_day(programme: Programme, today: date) -> DayPlan:
+    automations = programme.automations
+    loyalty = programme.program.loyalty
+
+    def on(section: Any) -> bool:
+        return section is not None and bool(section.enabled)
+
+    holidays = automations.holidays
+    greetings = {
+        greeting.id: frozenset(greeting.locales)
+        for greeting in (holidays.greetings if holidays and holidays.enabled else ())
+        if greeting.date in (today.isoformat(), today.strftime("%m-%d"))
+    }
+    win_back = automations.win_back
+    return DayPlan(
+        today=today,
+        points_expiring=on(automations.points_expiring),
+        birthday=on(automations.birthday),
+        birthday_bonus=loyalty.birthday.points if loyalty.birthday else None,
+        win_back_after=timedelta(days=win_back.after_days) if on(win_back) and win_back else None,
+        greetings=greetings,
+    )

@@ -1,0 +1,213 @@
+"""Automatic emails from `automations.yaml`: each at most once per customer and occasion.
+
+Events fire them (a confirmed sign-up: the welcome; a purchase at the till
+or the counter: the thank-you; a refund: the feedback request) and so does
+the nightly run (certificates it issued, points about to expire, birthdays,
+holidays, win-back). What makes an email unique is its occasion: the order,
+the certificate, the expiry date, the year of the birthday, the holiday and
+its date, the last purchase before the lapse.
+
+Sending one goes:
+
+1. Not configured (`enabled: false`, or no section): nothing.
+2. Consent, read now: a transactional email (thank-you, certificate,
+   feedback request) goes whatever the newsletter consent, a marketing one
+   only to a confirmed address; a suppressed address gets nothing. Nothing
+   is recorded, so a later occasion (or a later run while it lasts) can
+   still go once consent is given.
+3. Claim the occasion in the store (customer, automation, occasion). Taken
+   already: it was sent, or is being sent elsewhere (two nightly runs at
+   once): nothing.
+4. Send (the postman checks consent once more at that moment).
+   Accepted: marked sent. Refused for good: marked failed, never retried.
+   A transient failure, or consent withdrawn in between: the claim is
+   released and the next run (or the next replay of the event) tries again.
+
+The one duplicate window: a process that dies after the transport accepted
+the email and before it was marked sent leaves a claim "sending"; once the
+claim lapses (`CLAIM_SECONDS`) the next run takes it over and that one email
+goes twice. A shorter claim would risk a second copy while the first is
+still on its way; a claim that never lapsed would lose the email when the
+process died before sending.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from ..audience.consent import ConsentStatus, current_status
+from ..automation_sends import AutomationKey, SendStatus
+from ..customers import Customer
+from ..mail.reader import CertificateNote, Occasion
+from ..mail.transports.base import PermanentError, TransientError
+from ..store.base import StoreError
+from .automation_calendar import DayPlan, plan_of_day
+from .postman import Postman
+
+if TYPE_CHECKING:
+    from ..program.automations import Automations
+
+CLAIM_SECONDS = 15 * 60  # longer than any send with its retries takes
+log = logging.getLogger("stampbook.automations")
+
+
+class Fired(StrEnum):
+    SENT = "sent"
+    OFF = "off"  # not configured, or `enabled: false`
+    NOT_ALLOWED = "not_allowed"  # consent forbids it, or the address is suppressed
+    ALREADY = "already"  # sent before, or being sent elsewhere
+    RETRY_LATER = "retry_later"  # a transient failure: released for the next run
+    FAILED = "failed"  # refused for good
+
+
+def configured(automations: Automations, email: str, greeting: str | None = None) -> bool:
+    """True if the owner turned this automatic email on (the holiday: that greeting)."""
+    if email == "holiday":
+        holidays = automations.holidays
+        return bool(
+            holidays
+            and holidays.enabled
+            and any(found.id == greeting for found in holidays.greetings)
+        )
+    section = getattr(automations, email, None)
+    return bool(section is not None and section.enabled)
+
+
+@dataclass
+class AutomaticEmails:
+    postman: Postman
+    # What this process sent, per email: `stampbook daily` reports it.
+    sent: Counter[str] = field(default_factory=Counter)
+    # The nightly run's plan for the local day it is on, made once per day.
+    _plans: dict[date, DayPlan] = field(default_factory=dict, repr=False)
+
+    def fire(
+        self,
+        email: str,
+        customer: Customer,
+        occasion_key: str,
+        occasion: Occasion | None = None,
+        order_id: str | None = None,
+    ) -> Fired:
+        """Send `email` to `customer` for `occasion_key`, unless it went already."""
+        from ..mail.render import EMAILS
+
+        app = self.postman.app
+        greeting = occasion.greeting if occasion else None
+        if not configured(app.programme.automations, email, greeting):
+            return Fired.OFF
+        status = current_status(app.store.consents(customer.customer_id))
+        if not may_receive(status, marketing=EMAILS[email].marketing):
+            return Fired.NOT_ALLOWED
+        key = AutomationKey(customer.customer_id, email, occasion_key)
+        second = int(app.loyalty.clock().timestamp())
+        if not app.store.claim_automation(key, second, second + CLAIM_SECONDS):
+            return Fired.ALREADY
+        try:
+            reader = self.postman.reader(customer)
+            sent = self.postman.send(email, customer, reader, occasion, order_id)
+        except PermanentError as refused:
+            app.store.finish_automation(key, SendStatus.FAILED, app.loyalty.clock())
+            log.warning("%s to %s refused for good: %s", email, customer.customer_id, refused)
+            return Fired.FAILED
+        except TransientError as failed:
+            app.store.release_automation(key)
+            log.warning("%s to %s will be retried: %s", email, customer.customer_id, failed)
+            return Fired.RETRY_LATER
+        except Exception:
+            # Not sent (a template error, a full disk): free the occasion for the next run.
+            app.store.release_automation(key)
+            raise
+        if not sent:  # consent withdrawn since it was read
+            app.store.release_automation(key)
+            return Fired.NOT_ALLOWED
+        app.store.finish_automation(key, SendStatus.SENT, app.loyalty.clock())
+        self.sent[email] += 1
+        return Fired.SENT
+
+    # -- events (LoyaltyEvents): called after the change is committed
+
+    def purchase_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None:
+        available = datetime.fromisoformat(result["available_at"])
+        occasion = Occasion(points_earned=int(result["points"]), available_on=self._day(available))
+        self._safely("thank_you", customer_id, str(result["order_id"]), occasion)
+
+    def refund_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None:
+        # Once per order, as the questionnaire keeps one answer per order.
+        order_id = str(result["order_id"])
+        self._safely("feedback_request", customer_id, order_id, order_id=order_id)
+
+    def daily_done(self, customer_id: str, result: Mapping[str, Any]) -> None:
+        """What tonight's run for this customer calls for, each once."""
+        now = self.postman.app.loyalty.clock()
+        plan = self._plan(self._day(now))
+        due = plan.due(result, now)
+        certificates = result.get("certificates", ())
+        if not due and not certificates:
+            return  # most customers on most nights: no read at all
+        customer = self.postman.app.store.customer(customer_id)
+        if customer is None:
+            return  # erased meanwhile
+        for email, occasion_key, occasion in due:
+            if email == "holiday" and not plan.greets(occasion, self.postman.locale_of(customer)):
+                continue
+            self._safely(email, customer_id, occasion_key, occasion, customer=customer)
+        for certificate_id in certificates:
+            self._certificate(customer, certificate_id)
+
+    def _certificate(self, customer: Customer, certificate_id: str) -> None:
+        history = self.postman.app.store.history(customer.customer_id)
+        found = next((c for c in history.certificates if c.certificate_id == certificate_id), None)
+        if found is None:
+            return
+        note = CertificateNote(found.value, found.code, self._day(found.expires_at))
+        self._safely(
+            "certificate_issued",
+            customer.customer_id,
+            certificate_id,
+            Occasion(certificate=note),
+            customer=customer,
+        )
+
+    def _safely(
+        self,
+        email: str,
+        customer_id: str,
+        occasion_key: str,
+        occasion: Occasion | None = None,
+        order_id: str | None = None,
+        customer: Customer | None = None,
+    ) -> Fired | None:
+        """Fire, but never fail what triggered it: the purchase or the night is recorded."""
+        from ..mail.problems import TemplateProblem
+
+        try:
+            customer = customer or self.postman.app.store.customer(customer_id)
+            if customer is None:
+                return None
+            return self.fire(email, customer, occasion_key, occasion, order_id)
+        except (StoreError, TemplateProblem) as problem:
+            log.error("%s to %s not sent: %s", email, customer_id, problem)
+            return None
+
+    def _plan(self, today: date) -> DayPlan:
+        if today not in self._plans:
+            self._plans.clear()
+            self._plans[today] = plan_of_day(self.postman.app.programme, today)
+        return self._plans[today]
+
+    def _day(self, moment: datetime) -> date:
+        return moment.astimezone(self.postman.app.loyalty.rules.timezone).date()
+
+
+def may_receive(status: ConsentStatus | None, *, marketing: bool) -> bool:
+    """Marketing needs confirmed consent; nothing goes to a suppressed address."""
+    if status is ConsentStatus.SUPPRESSED:
+        return False
+    return status is ConsentStatus.CONFIRMED or not marketing

@@ -1,0 +1,72 @@
+"""Automatic-email records behave the same on every store: claimed once, final once sent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from stampbook.automation_sends import AutomationKey, SendStatus
+from stampbook.store.base import Store
+
+from .conftest import customer
+
+T = 1_800_000_000  # Unix seconds
+AT = datetime.fromtimestamp(T, UTC)
+BIRTHDAY = AutomationKey("c1", "birthday", "2027")
+
+
+def test_an_occasion_is_claimed_once(store: Store) -> None:
+    store.add_customer(customer())
+    assert store.claim_automation(BIRTHDAY, T, T + 600)
+    assert not store.claim_automation(BIRTHDAY, T + 1, T + 601)  # someone is sending it
+    assert store.claim_automation(AutomationKey("c1", "birthday", "2028"), T, T + 600)
+    assert store.claim_automation(AutomationKey("c2", "birthday", "2027"), T, T + 600)
+    [record, *_] = store.automation_sends("c1")
+    assert (record.key, record.status, record.claimed_until) == (
+        BIRTHDAY,
+        SendStatus.SENDING,
+        T + 600,
+    )
+
+
+def test_a_sent_email_is_final_and_a_stale_claim_is_taken_over(store: Store) -> None:
+    store.add_customer(customer())
+    assert store.claim_automation(BIRTHDAY, T, T + 600)
+    assert store.claim_automation(BIRTHDAY, T + 600, T + 1200)  # its sender stopped
+    store.finish_automation(BIRTHDAY, SendStatus.SENT, AT)
+    assert not store.claim_automation(BIRTHDAY, T + 10_000, T + 10_600)
+    [record] = store.automation_sends("c1")
+    assert (record.status, record.at) == (SendStatus.SENT, AT)
+    store.release_automation(BIRTHDAY)  # too late: it went
+    assert store.automation_sends("c1") == [record]
+
+
+def test_a_released_claim_can_be_taken_again_at_once(store: Store) -> None:
+    assert store.claim_automation(BIRTHDAY, T, T + 600)
+    store.release_automation(BIRTHDAY)
+    assert store.automation_sends("c1") == []
+    assert store.claim_automation(BIRTHDAY, T + 1, T + 601)
+    store.finish_automation(BIRTHDAY, SendStatus.FAILED, AT)
+    assert not store.claim_automation(BIRTHDAY, T + 10_000, T + 10_600)  # refused for good
+
+
+def test_counts_per_kind_take_sent_emails_within_the_period(store: Store) -> None:
+    sends = [
+        (AutomationKey("c1", "thank_you", "o1"), AT, SendStatus.SENT),
+        (AutomationKey("c1", "thank_you", "o2"), AT + timedelta(days=1), SendStatus.SENT),
+        (AutomationKey("c2", "thank_you", "o3"), AT + timedelta(days=2), SendStatus.SENT),
+        (AutomationKey("c2", "holiday", "new-year:2026"), AT, SendStatus.SENT),
+        (AutomationKey("c3", "holiday", "new-year:2026"), AT, SendStatus.FAILED),
+        (AutomationKey("c3", "win_back", "2026-01-01"), AT - timedelta(seconds=1), SendStatus.SENT),
+    ]
+    for key, at, status in sends:
+        assert store.claim_automation(key, T, T + 600)
+        store.finish_automation(key, status, at)
+    assert store.claim_automation(AutomationKey("c4", "birthday", "2027"), T, T + 600)  # sending
+    end = AT + timedelta(days=2)  # the end is not in the period
+    assert store.automation_counts(AT, end) == {"holiday": 1, "thank_you": 2}
+    assert store.automation_counts(AT - timedelta(days=1), AT + timedelta(days=3)) == {
+        "holiday": 1,
+        "thank_you": 3,
+        "win_back": 1,
+    }
+    assert store.automation_counts(end + timedelta(days=1), end + timedelta(days=9)) == {}
