@@ -47,6 +47,7 @@ from .base import (
 )
 from .sqlite_history import HistoryReader, chunks
 from .sqlite_schema import MIGRATIONS
+from .sqlite_sends import SqliteSends
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -72,7 +73,7 @@ class _Waiting:
     outcome: Committed | Exception | None = None
 
 
-class SqliteStore:
+class SqliteStore(SqliteSends):  # campaigns and send records: sqlite_sends.py
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._local = threading.local()
