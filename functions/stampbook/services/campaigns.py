@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..bootstrap import App
+from ..mail.transports.base import Backoff
 from ..program.newsletter import Newsletter
 from ..sender.audience import members
 from ..sender.pace import Pace
@@ -56,6 +57,7 @@ class Campaigns:
     sends: SendStore
     settings: SendingSettings = field(default_factory=SendingSettings)
     clock: Callable[[], float] = time.time  # leases and the pace run on real time
+    backoff: Backoff = Backoff()  # between tries of a message the provider put off
 
     def newsletter(self, slug: str) -> Newsletter:
         found = self.app.programme.newsletter(slug)
@@ -165,6 +167,7 @@ class Campaigns:
             Pace(self.sends, self.settings.rate, self.clock),
             owner_name("worker"),
             clock=self.clock,
+            backoff=self.backoff,
             progress=progress,
         )
 
