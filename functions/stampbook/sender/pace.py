@@ -1,7 +1,7 @@
 """The configured rate, held across every worker: slots reserved in the store.
 
 The store keeps the next free moment to send at. A worker reserves a few
-slots at a time (a fifth of a second's worth), one conditional update for
+slots at a time (a twentieth of a second's worth), one conditional update for
 all of them, and sends each message no earlier than its slot. Slots are
 handed out in order and never twice, so however many threads, processes or
 Lambdas send, together they never go faster than the rate. A slot a worker
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..store.sends import SendStore
 
 PACE_KEY = "mail"  # one provider account, one pace for every campaign
-RESERVE_SECONDS = 0.2
+RESERVE_SECONDS = 0.05
 
 
 @dataclass
