@@ -95,7 +95,7 @@ def _show_dry_run(issue: str, dry: DryRun) -> None:
 
 
 def _duration(seconds: float) -> str:
-    whole = int(round(seconds))
+    whole = round(seconds)
     return f"{whole // 3600}:{whole // 60 % 60:02}:{whole % 60:02}"
 
 

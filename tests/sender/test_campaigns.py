@@ -55,7 +55,8 @@ def test_everyone_gets_one_copy_and_the_counts_add_up(tmp_path: Path) -> None:
     assert (finished.audience, finished.sent, finished.skipped, finished.failed) == (59, 59, 0, 0)
     copies = delivered(tmp_path / "outbox")
     assert set(copies.values()) == {1}
-    assert len(copies) == 59 and address(7) not in copies
+    assert len(copies) == 59
+    assert address(7) not in copies
     english = (tmp_path / "outbox").glob("*.eml")
     subjects = {p.read_bytes().split(b"Subject: ")[1].split(b"\r\n")[0] for p in english}
     assert b"The winter lots are roasting" in subjects  # every fifth reader reads English
@@ -87,7 +88,8 @@ def test_two_workers_never_send_one_person_two_copies(tmp_path: Path) -> None:
     for run in runs:
         run.join()
     copies = delivered(tmp_path / "outbox")
-    assert len(copies) == 300 and set(copies.values()) == {1}
+    assert len(copies) == 300
+    assert set(copies.values()) == {1}
     assert campaigns(app)._campaign(ISSUE).sent == 300
 
 
@@ -119,7 +121,8 @@ def test_an_unsubscribe_during_the_send_is_respected(tmp_path: Path) -> None:
     transport = UnsubscribesMidway(app, after=5, who=leaving)
     finished = owner.send(ISSUE, open_keyring(app.settings), lambda: transport)
     copies = delivered(tmp_path / "outbox")
-    assert address(30) not in copies and address(35) not in copies
+    assert address(30) not in copies
+    assert address(35) not in copies
     assert (finished.sent, finished.skipped) == (38, 2)
     with SqliteStore(app.settings.database)._db() as db:
         reasons = db.execute(
@@ -197,7 +200,8 @@ def test_the_campaign_keeps_its_web_version_without_personal_data(tmp_path: Path
     assert kept is not None
     subject, html = kept
     assert subject == "The winter lots are roasting"
-    assert "Reader 1" not in html and "reader00001" not in html
+    assert "Reader 1" not in html
+    assert "reader00001" not in html
     assert "?t=" not in html  # no signed personal links
 
 
@@ -210,5 +214,5 @@ def test_bounces_and_complaints_pause_only_past_the_limits_and_a_sample() -> Non
     small = Campaign(ISSUE, CampaignState.SENDING, audience=10, sent=10, bounced=3)
     assert pause_reason(small) is None  # too few to tell
     spam = replace(healthy, complained=2)
-    assert pause_reason(spam) is not None and "marked as spam" in str(pause_reason(spam))
+    assert "marked as spam" in str(pause_reason(spam))
     assert pause_reason(replace(healthy, complained=1)) is None

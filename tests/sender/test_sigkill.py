@@ -41,7 +41,8 @@ def sink(tmp_path: Path) -> Iterator[tuple[int, Path]]:
         cwd=ROOT,
         stdout=subprocess.PIPE,
     )
-    assert server.stdout is not None and server.stdout.readline().strip() == b"ready"
+    assert server.stdout is not None
+    assert server.stdout.readline().strip() == b"ready"
     try:
         yield port, log
     finally:

@@ -71,7 +71,7 @@ class Worker:
     owner: str
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], None] = time.sleep
-    backoff: Backoff = Backoff()
+    backoff: Backoff = field(default_factory=Backoff)
     # Called with each settled batch's campaign, for progress displays.
     progress: Callable[[Campaign], None] = lambda campaign: None
     _settling: list[Settled] = field(default_factory=list)
@@ -88,10 +88,10 @@ class Worker:
             self.slug, self.owner, self.settings.claim_size(), now, now + self.settings.lease
         )
         for done, record in enumerate(claimed):
-            if self._accepted >= self.settings.settle_every or len(self._settling) >= 200:
-                if not self._settle():
-                    self._release(claimed[done:])
-                    break
+            due = self._accepted >= self.settings.settle_every or len(self._settling) >= 200
+            if due and not self._settle():
+                self._release(claimed[done:])
+                break
             self._settling.append(self._one(record))
         else:
             self._settle()

@@ -57,7 +57,9 @@ class Campaigns:
     sends: SendStore
     settings: SendingSettings = field(default_factory=SendingSettings)
     clock: Callable[[], float] = time.time  # leases and the pace run on real time
-    backoff: Backoff = Backoff()  # between tries of a message the provider put off
+    backoff: Backoff = field(
+        default_factory=Backoff
+    )  # between tries of a message the provider put off
 
     def newsletter(self, slug: str) -> Newsletter:
         found = self.app.programme.newsletter(slug)
