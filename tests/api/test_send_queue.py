@@ -34,7 +34,9 @@ def test_each_message_sends_one_batch_and_failures_come_back_alone(
     assert isinstance(wired.store, SendStore)
     Campaigns(wired, wired.store).start(ISSUE, ignore_send_at=True)
     # A campaign whose issue file was removed after it started cannot be sent.
-    wired.store.move_campaign("removed-issue", CampaignState.SENDING, NOW, only_from={CampaignState.DRAFT})
+    wired.store.move_campaign(
+        "removed-issue", CampaignState.SENDING, NOW, only_from={CampaignState.DRAFT}
+    )
     bodies = [json.dumps({"campaign": ISSUE})] * 3
     bodies += [json.dumps({"campaign": "removed-issue"}), "not json"]
     with Client(app) as client:

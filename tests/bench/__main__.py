@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import api, dynamodb, ledger, mail, programme, render, report, site
+from . import api, dynamodb, ledger, mail, programme, render, report, sender, site
 
 if __name__ == "__main__":
     print("== loading the programme")
@@ -15,6 +15,8 @@ if __name__ == "__main__":
     dynamodb.main()
     print("== personal newsletter messages")
     mail.main()
+    print("== a newsletter campaign sent end to end on SQLite")
+    sender.main()
     print("== the owner's report on SQLite")
     report.main()
     print("== the HTTP API: cold start and the till's routes")

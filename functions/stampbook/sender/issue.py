@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..bootstrap import App
@@ -57,7 +58,7 @@ class Issue:
     def program(self) -> Program:
         return self.app.programme.program
 
-    @property
+    @cached_property
     def shows_points(self) -> bool:
         """Whether a message needs the reader's loyalty figures (a history read each)."""
         with self.compiling:

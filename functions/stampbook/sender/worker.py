@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from ..audience.consent import current_status
 from ..customers import Customer
+from ..loyalty.history import History
 from ..mail.address import AddressError
 from ..mail.message import Message, MessageSettingsError, RecipientError
 from ..mail.reader import Reader, reader_from_statement
@@ -87,12 +88,13 @@ class Worker:
         claimed = self.store.claim_sends(
             self.slug, self.owner, self.settings.claim_size(), now, now + self.settings.lease
         )
+        people = self.store.sending_to([record.customer_id for record in claimed])
         for done, record in enumerate(claimed):
             due = self._accepted >= self.settings.settle_every or len(self._settling) >= 200
             if due and not self._settle():
                 self._release(claimed[done:])
                 break
-            self._settling.append(self._one(record))
+            self._settling.append(self._one(record, people.get(record.customer_id)))
         else:
             self._settle()
         return len(claimed)
@@ -108,23 +110,25 @@ class Worker:
 
     # -- one record ---------------------------------------------------------
 
-    def _one(self, record: Claimed) -> Settled:
-        customer = self.issue.store.customer(record.customer_id)
-        if customer is None:
-            return self._skipped(record, "no longer a customer")
+    def _one(self, record: Claimed, person: tuple[Customer, History] | None) -> Settled:
+        # Consent is read again now, one message before sending: an
+        # unsubscribe a moment ago counts. (Erasing a customer removes their
+        # consent records too, so an erased person is skipped here as well.)
         reason = ineligible(current_status(self.issue.store.consents(record.customer_id)))
+        if person is None:
+            return self._skipped(record, "no longer a customer")
         if reason is not None:
             return self._skipped(record, reason)
         try:
-            message = self.issue.message(self._reader(customer, record.locale), record)
+            message = self.issue.message(self._reader(*person, record.locale), record)
         except (AddressError, RecipientError, MessageSettingsError) as error:
             return self._finished(record, SendStatus.FAILED, f"cannot be made: {error}")
         return self._send(record, message)
 
-    def _reader(self, customer: Customer, locale: str) -> Reader:
+    def _reader(self, customer: Customer, history: History, locale: str) -> Reader:
         if not self.issue.shows_points:
             return Reader(customer.email, customer.name, locale)
-        statement = self.issue.loyalty.statement(customer.customer_id)
+        statement = self.issue.loyalty.statement_of(history)
         return reader_from_statement(
             customer, statement, self.issue.program, self.issue.loyalty.clock()
         )

@@ -17,6 +17,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
+from ..customers import Customer
+from ..loyalty.history import History
+
 
 class CampaignState(StrEnum):
     DRAFT = "draft"  # an issue file with no send started yet
@@ -103,6 +106,10 @@ class SendStore(Protocol):
         self, slug: str, owner: str, size: int, now: float, lease_until: float
     ) -> list[Claimed]:
         """Up to `size` pending records, or claimed ones whose lease ran out before `now`."""
+        ...
+
+    def sending_to(self, customer_ids: list[str]) -> dict[str, tuple[Customer, History]]:
+        """The customers of a claimed batch with their histories, read together."""
         ...
 
     def settle_sends(self, slug: str, owner: str, settled: list[Settled]) -> Campaign:

@@ -15,7 +15,11 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
+from ..customers import Customer
+from ..loyalty.history import History
+from .base import Reads
 from .sends import Campaign, CampaignState, Claimed, SendStatus, Settled
+from .sqlite_history import HistoryReader, chunks
 
 _COUNTED = {SendStatus.SENT: "sent", SendStatus.SKIPPED: "skipped", SendStatus.FAILED: "failed"}
 
@@ -29,6 +33,8 @@ def _parse(value: str | None) -> datetime | None:
 
 
 class SqliteSends:
+    _reader: HistoryReader
+
     def _db(self) -> sqlite3.Connection:
         raise NotImplementedError
 
@@ -113,6 +119,18 @@ class SqliteSends:
                 (owner, lease_until, slug, slug, now, size),
             ).fetchall()
         return [Claimed(row[0], row[1], row[2]) for row in rows]
+
+    def sending_to(self, customer_ids: list[str]) -> dict[str, tuple[Customer, History]]:
+        from .sqlite import _customer  # the row format is the store's own
+
+        db = self._db()
+        found: dict[str, Customer] = {}
+        for chunk in chunks(customer_ids):
+            marks = ",".join("?" * len(chunk))
+            for row in db.execute(f"SELECT * FROM customers WHERE customer_id IN ({marks})", chunk):
+                found[row["customer_id"]] = _customer(row)
+        histories = self._reader.histories(db, list(found), Reads.EVERYTHING)
+        return {c: (found[c], histories[c]) for c in found if c in histories}
 
     def settle_sends(self, slug: str, owner: str, settled: list[Settled]) -> Campaign:
         counts: Counter[str] = Counter()
