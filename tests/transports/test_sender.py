@@ -30,12 +30,7 @@ RATE = 20.0  # messages per second
 MINUTE = 60
 
 
-@pytest.fixture(autouse=True)
-def _test_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("ses_credentials")
 
 
 class Timed:
