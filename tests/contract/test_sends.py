@@ -34,6 +34,7 @@ def started(store: SendStore, people: int) -> None:
     store.move_campaign(SLUG, CampaignState.DRAFT, AT, only_from={CampaignState.DRAFT})
     store.add_sends(SLUG, [(f"c{n}", "ru") for n in range(people)])
     store.start_sending(SLUG, AT)
+    assert store.claims_outstanding(SLUG) == (0.0 if people else None)  # pending only
 
 
 def test_one_record_per_person_however_often_added(sending_store: SqliteStore) -> None:
@@ -87,7 +88,9 @@ def test_only_the_holder_settles_and_the_counters_move_with_the_records(
     [again] = store.claim_sends(SLUG, "b", 3, now=100.0, lease_until=160.0)
     assert again.customer_id == three.customer_id
     refused = Settled(again.customer_id, SendStatus.FAILED, "refused: 550", at=AT)
+    assert store.claims_outstanding(SLUG) == 160.0
     done = store.settle_sends(SLUG, "b", [refused])
+    assert store.claims_outstanding(SLUG) is None
     assert (done.state, done.settled, done.audience) == (CampaignState.FINISHED, 3, 3)
     assert store.campaign_of_message("m1@x") == SLUG
     assert store.campaign_of_message("p1") == SLUG

@@ -192,8 +192,10 @@ class Campaigns:
                 return campaign
             self._run_pool(issue, transports, progress)
             held_until = self.sends.claims_outstanding(slug)
-            if held_until is not None:
-                time.sleep(max(0.05, min(held_until - self.clock(), 1.0)))
+            if held_until is None:  # every record settled
+                return self._campaign(slug)
+            # Records another run holds: theirs until the lease runs out.
+            time.sleep(max(0.0, min(held_until - self.clock(), 1.0)))
 
     def _run_pool(
         self,

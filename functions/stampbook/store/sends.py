@@ -117,7 +117,8 @@ class SendStore(Protocol):
         ...
 
     def claims_outstanding(self, slug: str) -> float | None:
-        """When the last live lease runs out (Unix seconds), or None if nothing is claimed."""
+        """When the last lease runs out (Unix seconds; 0 if only pending records are left),
+        or None if every record is settled."""
         ...
 
     def reserve_pace(self, key: str, count: int, spacing: float, now: float) -> float:

@@ -176,12 +176,12 @@ class SqliteSends:
             self._db()
             .execute(
                 "SELECT MAX(lease_until) FROM sends WHERE campaign=?"
-                " AND status IN ('pending', 'claimed') AND lease_until > 0",
+                " AND status IN ('pending', 'claimed')",
                 (slug,),
             )
             .fetchone()
         )
-        return float(row[0]) if row and row[0] is not None else None
+        return float(row[0]) if row[0] is not None else None
 
     def reserve_pace(self, key: str, count: int, spacing: float, now: float) -> float:
         with self._write() as db:
