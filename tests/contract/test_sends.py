@@ -1,21 +1,15 @@
-"""The sender's port (`SendStore`): claims with leases, settling, counters, the shared pace.
-
-Only SQLite keeps send records so far; these tests are written against the
-port, so a DynamoDB adapter joins by adding its backend to `sending_store`.
-"""
+"""The sender's port (`SendStore`): claims with leases, settling, counters, the shared pace."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from stampbook.audience.mail_events import MailEvent, MailEventKind
 from stampbook.services.mail_events import handle_mail_events
+from stampbook.store.base import Store
 from stampbook.store.sends import CampaignState, SendStatus, SendStore, Settled
-from stampbook.store.sqlite import SqliteStore
 
 from .conftest import customer
 
@@ -24,10 +18,9 @@ SLUG = "2026-12-winter-lots"
 
 
 @pytest.fixture
-def sending_store(tmp_path: Path) -> Iterator[SqliteStore]:
-    store = SqliteStore(tmp_path / "stampbook.db")
-    yield store
-    store.close()
+def sending_store(store: Store) -> Store:
+    assert isinstance(store, SendStore)
+    return store
 
 
 def started(store: SendStore, people: int) -> None:
@@ -37,8 +30,9 @@ def started(store: SendStore, people: int) -> None:
     assert store.claims_outstanding(SLUG) == (0.0 if people else None)  # pending only
 
 
-def test_one_record_per_person_however_often_added(sending_store: SqliteStore) -> None:
-    store: SendStore = sending_store
+def test_one_record_per_person_however_often_added(sending_store: Store) -> None:
+    store = sending_store
+    assert isinstance(store, SendStore)
     store.move_campaign(SLUG, CampaignState.DRAFT, AT, only_from={CampaignState.DRAFT})
     assert store.add_sends(SLUG, [("c1", "ru"), ("c2", "en")]) == 2
     assert store.add_sends(SLUG, [("c1", "ru"), ("c3", "ru")]) == 1  # c1 is in two segments
@@ -47,9 +41,10 @@ def test_one_record_per_person_however_often_added(sending_store: SqliteStore) -
 
 
 def test_a_record_is_held_by_one_claim_until_its_lease_runs_out(
-    sending_store: SqliteStore,
+    sending_store: Store,
 ) -> None:
-    store: SendStore = sending_store
+    store = sending_store
+    assert isinstance(store, SendStore)
     started(store, 5)
     first = store.claim_sends(SLUG, "a", 3, now=100.0, lease_until=160.0)
     second = store.claim_sends(SLUG, "b", 10, now=101.0, lease_until=161.0)
@@ -65,9 +60,10 @@ def test_a_record_is_held_by_one_claim_until_its_lease_runs_out(
 
 
 def test_only_the_holder_settles_and_the_counters_move_with_the_records(
-    sending_store: SqliteStore,
+    sending_store: Store,
 ) -> None:
-    store: SendStore = sending_store
+    store = sending_store
+    assert isinstance(store, SendStore)
     started(store, 3)
     [one, two, three] = store.claim_sends(SLUG, "a", 3, now=100.0, lease_until=160.0)
     sent = Settled(one.customer_id, SendStatus.SENT, message_id="m1@x", provider_id="p1", at=AT)
@@ -97,8 +93,9 @@ def test_only_the_holder_settles_and_the_counters_move_with_the_records(
     assert store.campaign_of_message("unknown") is None
 
 
-def test_states_move_only_along_the_allowed_ways(sending_store: SqliteStore) -> None:
-    store: SendStore = sending_store
+def test_states_move_only_along_the_allowed_ways(sending_store: Store) -> None:
+    store = sending_store
+    assert isinstance(store, SendStore)
     started(store, 1)
     assert not store.move_campaign(
         SLUG, CampaignState.SCHEDULED, AT, only_from={CampaignState.DRAFT}
@@ -112,17 +109,19 @@ def test_states_move_only_along_the_allowed_ways(sending_store: SqliteStore) -> 
     assert [c.slug for c in store.campaigns()] == [SLUG]
 
 
-def test_pace_slots_are_handed_out_in_order_and_never_twice(sending_store: SqliteStore) -> None:
-    store: SendStore = sending_store
+def test_pace_slots_are_handed_out_in_order_and_never_twice(sending_store: Store) -> None:
+    store = sending_store
+    assert isinstance(store, SendStore)
     assert store.reserve_pace("mail", 4, 0.25, now=1000.0) == 1000.0
     assert store.reserve_pace("mail", 2, 0.25, now=1000.1) == 1001.0  # after the first four
     assert store.reserve_pace("mail", 1, 0.25, now=2000.0) == 2000.0  # idle: starts now
 
 
 def test_bounces_and_complaints_count_against_the_campaign_that_sent_them(
-    sending_store: SqliteStore,
+    sending_store: Store,
 ) -> None:
-    store: SendStore = sending_store
+    store = sending_store
+    assert isinstance(store, SendStore)
     sending_store.add_customer(customer("c0", "c0@example.com"))
     started(store, 1)
     [record] = store.claim_sends(SLUG, "a", 1, now=1.0, lease_until=60.0)

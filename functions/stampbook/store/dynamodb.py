@@ -73,6 +73,7 @@ from .dynamodb_items import (
     text,
     unique_names,
 )
+from .dynamodb_sends import DynamoSends
 from .dynamodb_table import (
     CLAIM,
     CONSENT,
@@ -163,7 +164,7 @@ class Cancelled(StoreError):
         return StoreError(f"DynamoDB refused the transaction: {', '.join(odd)}") if odd else None
 
 
-class DynamoStore:
+class DynamoStore(DynamoSends):  # campaigns and send records: dynamodb_sends.py
     def __init__(
         self,
         table: str,
