@@ -23,9 +23,7 @@ def _campaigns(app: App) -> Campaigns:
     from .store.sends import SendStore
 
     if not isinstance(app.store, SendStore):
-        raise click.ClickException(
-            "campaigns are sent from the SQLite store; this store keeps no send records"
-        )
+        raise click.ClickException("this store keeps no send records")
     return Campaigns(app, app.store, SendingSettings.from_env())
 
 

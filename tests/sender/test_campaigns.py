@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus
-from stampbook.bootstrap import App, open_keyring
+from stampbook.bootstrap import App, build, open_keyring
+from stampbook.customers import Customer
 from stampbook.mail.message import Message
 from stampbook.mail.transports.base import Accepted
 from stampbook.mail.transports.outbox import Outbox
@@ -22,8 +23,9 @@ from stampbook.sender.worker import pause_reason
 from stampbook.services.campaigns import Campaigns, UnknownIssue
 from stampbook.store.sends import Campaign, CampaignState, SendStore
 from stampbook.store.sqlite import SqliteStore
+from tests.contract.conftest import fresh_table
 
-from .people import ISSUE, address, customer_file
+from .people import ISSUE, JOINED, address, customer_file, settings
 
 FAST = SendingSettings(rate=0, workers=3, batch=7, lease=30, settle_every=3)
 
@@ -216,3 +218,28 @@ def test_bounces_and_complaints_pause_only_past_the_limits_and_a_sample() -> Non
     spam = replace(healthy, complained=2)
     assert "marked as spam" in str(pause_reason(spam))
     assert pause_reason(replace(healthy, complained=1)) is None
+
+
+def test_the_same_send_on_dynamodb_local(tmp_path: Path, dynamodb_local: str) -> None:
+    with fresh_table(dynamodb_local) as backend:
+        on_aws = replace(
+            settings(tmp_path),
+            store="dynamodb",
+            table=backend.location,
+            dynamodb_endpoint=dynamodb_local,
+        )
+        app = build(on_aws)
+        for n in range(30):
+            app.store.add_customer(Customer(f"c{n:05}", address(n), JOINED, name=f"Reader {n}"))
+            app.store.record_consent(f"c{n:05}", ConsentRecord(ConsentStatus.CONFIRMED, JOINED))
+        app.store.record_consent("c00004", ConsentRecord(ConsentStatus.UNSUBSCRIBED, JOINED))
+        finished = send(app, replace(FAST, workers=3, batch=4))
+        assert (finished.state, finished.audience, finished.sent) == (
+            CampaignState.FINISHED,
+            29,
+            29,
+        )
+        copies = delivered(tmp_path / "outbox")
+        assert len(copies) == 29
+        assert set(copies.values()) == {1}
+        app.store.close()
