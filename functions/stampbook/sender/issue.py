@@ -81,6 +81,9 @@ class Issue:
         values = self.renderer.personal_values(reader, record.locale)
         return prepared.message(Recipient(reader.email, record.customer_id, reader.name, values))
 
+    def archived(self, store: SendStore) -> bool:
+        return store.web_version(self.newsletter.slug, self.program.locales.default) is not None
+
     def archive(self, store: SendStore) -> None:
         """Keep the web version of every language: no one's name, no one's figures."""
         from ..sitegen.archive import public_values

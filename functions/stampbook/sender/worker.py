@@ -88,6 +88,8 @@ class Worker:
         claimed = self.store.claim_sends(
             self.slug, self.owner, self.settings.claim_size(), now, now + self.settings.lease
         )
+        if not claimed:
+            return 0
         people = self.store.sending_to([record.customer_id for record in claimed])
         for done, record in enumerate(claimed):
             due = self._accepted >= self.settings.settle_every or len(self._settling) >= 200
@@ -174,7 +176,7 @@ class Worker:
         settling, self._settling, self._accepted = self._settling, [], 0
         campaign = self.store.settle_sends(self.slug, self.owner, settling)
         self.progress(campaign)
-        if campaign.state is CampaignState.FINISHED:
+        if campaign.state is CampaignState.FINISHED and not self.issue.archived(self.store):
             self.issue.archive(self.store)
         if campaign.state is not CampaignState.SENDING:
             return False
