@@ -109,7 +109,7 @@ class _ProgressBar:
     def show(self, campaign: Campaign, final: bool = False) -> None:
         with self._lock:
             now = time.monotonic()
-            if not final and now - self._shown < 0.2:
+            if not final and (now - self._shown < 0.2 or campaign.settled == self._first):
                 return
             self._shown = now
             done, total = campaign.settled, max(campaign.audience, 1)
@@ -147,7 +147,7 @@ def list_campaigns(app: App) -> None:
         f" {'failed':>7} {'bounced':>7} {'spam':>5}"
     )
     for newsletter in app.programme.newsletters:
-        c = known.pop(newsletter.slug, None) or campaigns._campaign(newsletter.slug)
+        c = known.pop(newsletter.slug, None) or campaigns.campaign(newsletter.slug)
         _row(c)
     for c in known.values():  # campaigns whose issue file is gone
         _row(c)

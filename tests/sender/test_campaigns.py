@@ -92,7 +92,7 @@ def test_two_workers_never_send_one_person_two_copies(tmp_path: Path) -> None:
     copies = delivered(tmp_path / "outbox")
     assert len(copies) == 300
     assert set(copies.values()) == {1}
-    assert campaigns(app)._campaign(ISSUE).sent == 300
+    assert campaigns(app).campaign(ISSUE).sent == 300
 
 
 class UnsubscribesMidway:

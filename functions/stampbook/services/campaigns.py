@@ -94,7 +94,7 @@ class Campaigns:
             return current
         if not ignore_send_at and self._not_yet(newsletter):
             self._move(slug, CampaignState.SCHEDULED, "", refuse=False)
-            return self._campaign(slug)
+            return self.campaign(slug)
         self._move(slug, state, "", refuse=False)  # the row exists from here on
         batch: list[tuple[str, str]] = []
         program = self.app.programme.program
@@ -120,19 +120,19 @@ class Campaigns:
 
     def pause(self, slug: str, reason: str = "paused by the owner") -> Campaign:
         self._move(slug, CampaignState.PAUSED, reason)
-        return self._campaign(slug)
+        return self.campaign(slug)
 
     def resume(self, slug: str) -> Campaign:
-        current = self._campaign(slug)
+        current = self.campaign(slug)
         if current.state is not CampaignState.PAUSED:
             raise CampaignMoveRefused(slug, current.state, CampaignState.SENDING)
         self._move(slug, CampaignState.SENDING, "")
-        return self._campaign(slug)
+        return self.campaign(slug)
 
     def cancel(self, slug: str, reason: str = "cancelled by the owner") -> Campaign:
         self.newsletter(slug)
         self._move(slug, CampaignState.CANCELLED, reason)
-        return self._campaign(slug)
+        return self.campaign(slug)
 
     def _move(self, slug: str, to: CampaignState, reason: str, *, refuse: bool = True) -> None:
         allowed = MOVES.get(to, frozenset({to}))
@@ -142,7 +142,8 @@ class Campaigns:
             current = self.sends.campaign(slug)
             raise CampaignMoveRefused(slug, current.state if current else CampaignState.DRAFT, to)
 
-    def _campaign(self, slug: str) -> Campaign:
+    def campaign(self, slug: str) -> Campaign:
+        """The campaign of an issue; a draft if it was never started."""
         found = self.sends.campaign(slug)
         if found is None:
             return Campaign(slug, CampaignState.DRAFT)
@@ -187,13 +188,13 @@ class Campaigns:
         """
         issue = self.issue(slug, keyring)
         while True:
-            campaign = self._campaign(slug)
+            campaign = self.campaign(slug)
             if campaign.state is not CampaignState.SENDING:
                 return campaign
             self._run_pool(issue, transports, progress)
             held_until = self.sends.claims_outstanding(slug)
             if held_until is None:  # every record settled
-                return self._campaign(slug)
+                return self.campaign(slug)
             # Records another run holds: theirs until the lease runs out.
             time.sleep(max(0.0, min(held_until - self.clock(), 1.0)))
 
@@ -232,7 +233,7 @@ class Campaigns:
         """
         import json
 
-        campaign = self._campaign(slug)
+        campaign = self.campaign(slug)
         batches = math.ceil((campaign.audience - campaign.settled) / self.settings.claim_size())
         body = json.dumps({"campaign": slug})
         for first in range(0, batches, 10):
