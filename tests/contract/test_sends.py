@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from stampbook.audience.consent import ConsentRecord, ConsentStatus, current_status
 from stampbook.audience.mail_events import MailEvent, MailEventKind
 from stampbook.services.mail_events import handle_mail_events
 from stampbook.store.base import Store
@@ -133,3 +134,25 @@ def test_bounces_and_complaints_count_against_the_campaign_that_sent_them(
     campaign = store.campaign(SLUG)
     assert campaign is not None
     assert (campaign.bounced, campaign.complained) == (1, 0)  # the repeat is not counted
+
+
+def test_the_consent_read_at_send_time_is_the_current_status(sending_store: Store) -> None:
+    store = sending_store
+    assert isinstance(store, SendStore)
+    sending_store.add_customer(customer("c0", "c0@example.com"))
+    assert store.consent_status("c0") is None
+    records = [
+        ConsentRecord(ConsentStatus.UNCONFIRMED, AT),
+        ConsentRecord(ConsentStatus.CONFIRMED, AT + timedelta(minutes=5)),
+        ConsentRecord(ConsentStatus.UNSUBSCRIBED, AT + timedelta(days=3)),
+        ConsentRecord(ConsentStatus.CONFIRMED, AT + timedelta(days=3)),  # same moment, later
+    ]
+    for record in records:
+        sending_store.record_consent("c0", record)
+        assert store.consent_status("c0") is current_status(sending_store.consents("c0"))
+    assert store.consent_status("c0") is ConsentStatus.CONFIRMED
+    sending_store.record_consent("c0", ConsentRecord(ConsentStatus.SUPPRESSED, AT))
+    sending_store.record_consent(
+        "c0", ConsentRecord(ConsentStatus.CONFIRMED, AT + timedelta(days=9))
+    )
+    assert store.consent_status("c0") is ConsentStatus.SUPPRESSED  # final

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from ..audience.consent import current_status
 from ..customers import Customer
 from ..loyalty.history import History
 from ..mail.address import AddressError
@@ -116,7 +115,7 @@ class Worker:
         # Consent is read again now, one message before sending: an
         # unsubscribe a moment ago counts. (Erasing a customer removes their
         # consent records too, so an erased person is skipped here as well.)
-        reason = ineligible(current_status(self.issue.store.consents(record.customer_id)))
+        reason = ineligible(self.store.consent_status(record.customer_id))
         if person is None:
             return self._skipped(record, "no longer a customer")
         if reason is not None:

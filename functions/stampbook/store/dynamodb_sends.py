@@ -29,6 +29,7 @@ from contextlib import AbstractContextManager, suppress
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ..audience.consent import ConsentRecord, ConsentStatus, current_status
 from ..customers import Customer
 from ..loyalty.history import History
 from .base import UnknownCustomer
@@ -87,6 +88,9 @@ class DynamoSends:
         raise NotImplementedError
 
     def history(self, customer_id: str) -> History:
+        raise NotImplementedError
+
+    def consents(self, customer_id: str) -> list[ConsentRecord]:
         raise NotImplementedError
 
     # -- campaigns ------------------------------------------------------------
@@ -265,6 +269,9 @@ class DynamoSends:
                 )
             )
         return claimed
+
+    def consent_status(self, customer_id: str) -> ConsentStatus | None:
+        return current_status(self.consents(customer_id))
 
     def sending_to(self, customer_ids: list[str]) -> dict[str, tuple[Customer, History]]:
         found: dict[str, tuple[Customer, History]] = {}

@@ -17,6 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
+from ..audience.consent import ConsentStatus
 from ..customers import Customer
 from ..loyalty.history import History
 
@@ -106,6 +107,10 @@ class SendStore(Protocol):
         self, slug: str, owner: str, size: int, now: float, lease_until: float
     ) -> list[Claimed]:
         """Up to `size` pending records, or claimed ones whose lease ran out before `now`."""
+        ...
+
+    def consent_status(self, customer_id: str) -> ConsentStatus | None:
+        """`current_status` of the customer's consents, read for one message at send time."""
         ...
 
     def sending_to(self, customer_ids: list[str]) -> dict[str, tuple[Customer, History]]:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
+from ..audience.consent import ConsentStatus
 from ..customers import Customer
 from ..loyalty.history import History
 from .base import Reads
@@ -119,6 +120,20 @@ class SqliteSends:
                 (owner, lease_until, slug, slug, now, size),
             ).fetchall()
         return [Claimed(row[0], row[1], row[2]) for row in rows]
+
+    def consent_status(self, customer_id: str) -> ConsentStatus | None:
+        # As `current_status`: suppression is final; else the latest word,
+        # and of two at one moment the later recorded.
+        row = (
+            self._db()
+            .execute(
+                "SELECT status FROM consents WHERE customer_id=?"
+                " ORDER BY status = 'suppressed' DESC, at DESC, id DESC LIMIT 1",
+                (customer_id,),
+            )
+            .fetchone()
+        )
+        return ConsentStatus(row[0]) if row else None
 
     def sending_to(self, customer_ids: list[str]) -> dict[str, tuple[Customer, History]]:
         from .sqlite import _customer  # the row format is the store's own
