@@ -53,13 +53,17 @@ demo: $(INSTALLED)
 	$(BIN)/stampbook check campaigns
 	$(BIN)/stampbook show campaigns
 	rm -rf build/demo.db build/demo.db-wal build/demo.db-shm build/demo-outbox
-	$(DEMO) customers import campaigns/import-examples/customers.csv
+	$(DEMO) customers import campaigns/import-examples/customers.csv \
+		--confirmed-at "the café's sign-up sheet, confirmed by email"
 	$(DEMO) purchases import campaigns/import-examples/purchases.csv
 	$(DEMO) daily
 	$(DEMO) points anna.petrova@example.com
 	$(DEMO) redeem anna.petrova@example.com cappuccino
 	$(DEMO) customers export build/customers.csv
 	$(DEMO) send-test 2026-12-winter-lots --to anna.petrova@example.com
+	$(DEMO) send 2026-12-winter-lots --dry-run
+	STAMPBOOK_SEND_RATE=0 $(DEMO) send 2026-12-winter-lots --now
+	$(DEMO) campaigns
 	$(DEMO) site build
 	@echo
 	@echo "site:   $(DEMO_ORIGIN)/  (English: $(DEMO_ORIGIN)/en/)"

@@ -1,8 +1,10 @@
-"""The Chalice app: HTTP routes and schedules. Thin: the work is in `stampbook`."""
+"""The Chalice app: HTTP routes, schedules and the send queue. Thin: the work is in `stampbook`."""
 
 from __future__ import annotations
 
-from chalice.app import Chalice, CloudWatchEvent, Cron
+import os
+
+from chalice.app import Chalice, CloudWatchEvent, Cron, SQSEvent
 
 import stampbook
 from stampbook.api.cors import answer_preflights, with_cors
@@ -53,6 +55,18 @@ def openapi() -> dict[str, object]:
             *feedback_routes.OPERATIONS,
         ]
     )
+
+
+SEND_QUEUE = os.environ.get("STAMPBOOK_SEND_QUEUE") or "stampbook-sends"
+
+
+@app.on_sqs_message(queue=SEND_QUEUE, batch_size=5)
+def send_batches(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
+    """Newsletter batches queued by `stampbook send`; failed messages are reported alone."""
+    from stampbook.api.context import current
+    from stampbook.sender.queue import consume, records_of
+
+    return consume(current(), records_of(event.to_dict()))
 
 
 answer_preflights(app)

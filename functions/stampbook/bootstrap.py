@@ -166,8 +166,13 @@ def open_dynamodb(settings: Settings) -> DynamoStore:
     return DynamoStore(settings.table, endpoint_url=settings.dynamodb_endpoint)
 
 
-def open_transport(settings: Settings, sleep: Callable[[float], None] = time.sleep) -> Transport:
-    """The configured transport, retrying transient failures with backoff."""
+def open_transport(
+    settings: Settings, sleep: Callable[[float], None] = time.sleep, *, retrying: bool = True
+) -> Transport:
+    """The configured transport, retrying transient failures with backoff.
+
+    The campaign sender retries by itself (at its pace): it asks for none.
+    """
     mail = settings.mail
     transport: Transport
     if mail.transport == "smtp":
@@ -180,7 +185,7 @@ def open_transport(settings: Settings, sleep: Callable[[float], None] = time.sle
         transport = Outbox(mail.outbox)
     else:
         raise SettingsError(f"unknown mail transport {mail.transport!r}")
-    return Retrying(transport, sleep=sleep)
+    return Retrying(transport, sleep=sleep) if retrying else transport
 
 
 def open_keyring(settings: Settings) -> Keyring:

@@ -152,6 +152,13 @@ def _register_mail_commands() -> None:
         main.add_command(command)
 
 
+def _register_send_commands() -> None:
+    from .cli_send import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
 def _register_site_commands() -> None:
     from .cli_site import site
 
@@ -167,6 +174,7 @@ def _register_deploy_commands() -> None:
 
 _register_loyalty_commands()
 _register_mail_commands()
+_register_send_commands()
 _register_site_commands()
 _register_deploy_commands()
 

@@ -16,7 +16,7 @@ from babel.numbers import get_currency_precision
 from rich.console import Console
 from rich.progress import Progress
 
-from .audience.consent import current_status
+from .audience.consent import ConsentRecord, ConsentStatus, current_status
 from .bootstrap import App, Settings, SettingsError, build
 from .customers import Customer, InvalidEmail, normalise_email
 from .files.customers import ExportRow, read_customers, write_customers
@@ -82,8 +82,16 @@ def customers() -> None:
 @customers.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows, list the others.")
+@click.option(
+    "--confirmed-at",
+    "confirmed_at",
+    default=None,
+    metavar="WHERE",
+    help="The people in FILE confirmed their subscription elsewhere, e.g. 'old newsletter"
+    " tool, double opt-in': recorded as their consent, with WHERE as the evidence.",
+)
 @with_app
-def import_customers(app: App, file: Path, skip_invalid: bool) -> None:
+def import_customers(app: App, file: Path, skip_invalid: bool, confirmed_at: str | None) -> None:
     program = app.programme.program
     with open_csv(file) as stream:
         parsed = read_customers(
@@ -95,6 +103,13 @@ def import_customers(app: App, file: Path, skip_invalid: bool) -> None:
         )
     _report(parsed.errors, skip_invalid)
     added = app.store.add_customers(parsed.customers)
+    if confirmed_at:
+        # Only for people new to the file: a known customer's own consent stands.
+        evidence = ConsentRecord(
+            ConsentStatus.CONFIRMED, app.loyalty.clock(), form=f"import: {confirmed_at}"
+        )
+        for customer in added:
+            app.store.record_consent(customer.customer_id, evidence)
     known = len(parsed.customers) - len(added)
     click.echo(f"imported {len(added)} customer(s); {known} already in the customer file")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import api, automations, dynamodb, ledger, mail, programme, render, report, site
+from . import api, automations, dynamodb, ledger, mail, programme, render, report, sender, site
 
 if __name__ == "__main__":
     print("== loading the programme")
@@ -17,6 +17,8 @@ if __name__ == "__main__":
     mail.main()
     print("== automatic emails of the nightly run on SQLite")
     automations.main()
+    print("== a newsletter campaign sent end to end on SQLite")
+    sender.main()
     print("== the owner's report on SQLite")
     report.main()
     print("== the HTTP API: cold start and the till's routes")

@@ -184,7 +184,7 @@ def send_batch(event):
 
 @pytest.fixture(scope="module")
 def with_consumer(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The template of an app with a send-queue consumer, as a later app.py will have."""
+    """The template of a small app with a send-queue consumer of its own."""
     project = tmp_path_factory.mktemp("consumer")
     (project / "app.py").write_text(CONSUMER_APP)
     (project / ".chalice").mkdir()
@@ -199,6 +199,7 @@ def test_a_consumer_of_the_send_queue_is_wired_to_the_stages_queue(
     consumer = functions(with_consumer)["SendBatch"]
     [event] = consumer["Events"].values()
     assert event["Type"] == "SQS"
+    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert event["Properties"]["Queue"] == {"Fn::GetAtt": ["SendQueue", "Arn"]}
     assert (
         consumer["Timeout"] * 6

@@ -158,6 +158,15 @@ def tls_server(server_tls: ssl.SSLContext, client_tls: ssl.SSLContext) -> Iterat
 # -- the SES v2 emulator (npm aws-ses-v2-local) --------------------------------
 
 
+@pytest.fixture
+def ses_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Credentials botocore accepts; the emulator checks none. Never a real profile."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @dataclass(frozen=True)
 class SesEmulator:
     url: str

@@ -25,13 +25,7 @@ from tests.mail_examples import NEWSLETTER, anna, anna_values, newsletter, signe
 
 from .conftest import SesEmulator, free_port
 
-
-@pytest.fixture(autouse=True)
-def _test_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("ses_credentials")
 
 
 def test_a_newsletter_goes_out_raw_with_every_header(ses_emulator: SesEmulator) -> None:

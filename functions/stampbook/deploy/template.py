@@ -245,11 +245,14 @@ def _wire_queue(event: Json, stage: Stage) -> Any:
 
     Chalice names the queue by an ARN it builds from the name in `app.py`; the
     attribute makes CloudFormation create the queue before its event source.
+    The consumer answers with the batch's failed messages alone, so Lambda
+    must be told to read that answer, or one failure would resend the batch.
     """
     queue = event["Queue"]
     built = queue.get("Fn::Sub", "") if isinstance(queue, dict) else queue
     if isinstance(built, str) and built.endswith(f":{stage.send_queue}"):
         event["Queue"] = {"Fn::GetAtt": [SEND_QUEUE, "Arn"]}
+        event["FunctionResponseTypes"] = ["ReportBatchItemFailures"]
     return event["Queue"]
 
 

@@ -220,8 +220,11 @@ class LoyaltyService:
 
     def statement(self, customer_id: str) -> dict[str, Any]:
         """Balance, tier, pending and expiring points, and the history, for `stampbook points`."""
+        return self.statement_of(self.store.history(customer_id))
+
+    def statement_of(self, history: History) -> dict[str, Any]:
+        """`statement` of a history already read (a sender reads a batch of them at once)."""
         now = self.clock()
-        history = self.store.history(customer_id)
         balance = history.balance(now)
         deadline = expires_at(self.rules, history)
         return {

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..audience.consent import ConsentRecord
-from ..audience.mail_events import CONSENT_AFTER, MailEvent
+from ..audience.mail_events import CONSENT_AFTER, MailEvent, MailEventKind
 from ..customers import InvalidEmail, normalise_email
 from ..store.base import Store
+from ..store.sends import SendStore
 
 
 def handle_mail_events(store: Store, events: list[MailEvent]) -> int:
@@ -34,5 +35,12 @@ def handle_mail_events(store: Store, events: list[MailEvent]) -> int:
                 customer.customer_id,
                 ConsentRecord(status, event.at, form=f"ses:{event.kind.value}"),
             )
-        new += store.record_mail_event(owned)
+        recorded = store.record_mail_event(owned)
+        new += recorded
+        if recorded and event.kind in _COUNTED and isinstance(store, SendStore):
+            # The campaign that sent it counts it once, for its auto-pause.
+            store.count_mail_event(event.message_id, event.kind is MailEventKind.BOUNCE)
     return new
+
+
+_COUNTED = (MailEventKind.BOUNCE, MailEventKind.COMPLAINT)

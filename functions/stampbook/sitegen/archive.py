@@ -64,7 +64,7 @@ def web_versions(
 ) -> list[ArchivedIssue]:
     """Each archived issue rendered for no one in particular."""
     renderer = Renderer(programme)
-    values = _public_values(words, site_url)
+    values = public_values(words, site_url)
     zone = ZoneInfo(programme.program.business.timezone)
     issues = []
     for newsletter in archived(programme, now):
@@ -82,7 +82,7 @@ def web_versions(
     return issues
 
 
-def _public_values(words: Strings, site_url: str) -> dict[str, str]:
+def public_values(words: Strings, site_url: str) -> dict[str, str]:
     """A web version is read by anyone: no name, no balance, links to the plain pages."""
     values = {slot: words("common.none") for slot in PERSONAL_SLOTS}
     values["name"] = words("common.friend")

@@ -74,6 +74,7 @@ from .dynamodb_items import (
     text,
     unique_names,
 )
+from .dynamodb_sends import DynamoSends
 from .dynamodb_table import (
     CLAIM,
     CONSENT,
@@ -164,7 +165,9 @@ class Cancelled(StoreError):
         return StoreError(f"DynamoDB refused the transaction: {', '.join(odd)}") if odd else None
 
 
-class DynamoStore(DynamoAutomationLog):
+class DynamoStore(
+    DynamoAutomationLog, DynamoSends
+):  # campaigns and send records: dynamodb_sends.py
     def __init__(
         self,
         table: str,

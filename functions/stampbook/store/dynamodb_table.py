@@ -47,8 +47,8 @@ The gsi1 listing is for the nightly job and exports, not a request path; it
 projects keys only, so a profile update that leaves the keys alone writes
 nothing to the index. All customers share one index partition: fine for a
 small business (imports of new customers are capped near 1 000/s by it).
-Pending campaign sends will follow the same sparse-index pattern
-(`CAMPAIGN#<id>#PENDING` in gsi1pk) when the store keeps them.
+Campaigns and their send records use the same index sparsely (records
+waiting to be sent, under `SENDS#<slug>`): see `dynamodb_sends`.
 
 Times in sort keys are UTC with a fixed width, so text order is time order.
 """

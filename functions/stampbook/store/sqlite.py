@@ -48,6 +48,7 @@ from .base import (
 from .sqlite_automations import SqliteAutomationLog
 from .sqlite_history import HistoryReader, chunks
 from .sqlite_schema import MIGRATIONS
+from .sqlite_sends import SqliteSends
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -73,7 +74,7 @@ class _Waiting:
     outcome: Committed | Exception | None = None
 
 
-class SqliteStore(SqliteAutomationLog):
+class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send records: sqlite_sends.py
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._local = threading.local()

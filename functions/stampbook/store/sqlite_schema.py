@@ -227,4 +227,55 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX automation_sends_by_time ON automation_sends(status, at, automation);
     """,
+    """
+    -- Campaigns and their send records (see store/sends.py). The counters
+    -- move in the transaction that settles the records they count.
+    CREATE TABLE campaigns (
+        slug TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        audience INTEGER NOT NULL DEFAULT 0,
+        sent INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        bounced INTEGER NOT NULL DEFAULT 0,
+        complained INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE sends (
+        campaign TEXT NOT NULL,
+        customer_id TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        lease_owner TEXT,
+        lease_until REAL NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        message_id TEXT,
+        provider_id TEXT,
+        sent_at TEXT,
+        PRIMARY KEY (campaign, customer_id)
+    ) WITHOUT ROWID;
+    -- What is left to claim, oldest leases first: a claim reads only these.
+    CREATE INDEX sends_to_claim ON sends(campaign, lease_until)
+        WHERE status IN ('pending', 'claimed');
+    -- Bounce and complaint reports name a message: ours, or the provider's id.
+    CREATE INDEX sends_by_message_id ON sends(message_id) WHERE message_id IS NOT NULL;
+    CREATE INDEX sends_by_provider_id ON sends(provider_id) WHERE provider_id IS NOT NULL;
+    -- The next free moment to send at, shared by every worker and process.
+    CREATE TABLE pace (
+        key TEXT PRIMARY KEY,
+        next_at REAL NOT NULL
+    ) WITHOUT ROWID;
+    -- What a finished campaign looked like on the web, for the archive.
+    CREATE TABLE web_versions (
+        campaign TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        html TEXT NOT NULL,
+        PRIMARY KEY (campaign, locale)
+    ) WITHOUT ROWID;
+    """,
 )

@@ -102,6 +102,8 @@ class SmtpTransport:
         connection = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
         if settings.security == "starttls":
             connection.starttls(context=self._tls)
+        # `mail()` does not greet by itself; without a login nothing else has.
+        connection.ehlo_or_helo_if_needed()
         return connection
 
     def _reset(self, connection: smtplib.SMTP, code: int) -> None:

@@ -1,0 +1,98 @@
+"""A newsletter issue ready to send: compiled once per language, a message per person.
+
+The issue is rendered once per locale (MJML runs once, under a lock shared
+by the workers); each worker prepares its own `PreparedDraft` from that
+draft, so per-person work never waits on another thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ..bootstrap import App
+from ..mail.message import Kind, Message, PreparedDraft, Recipient
+from ..mail.postage import links_of, sender_of
+from ..mail.reader import PERSONAL_SLOTS, Reader
+from ..program.newsletter import Newsletter
+from ..store.sends import Claimed, SendStore
+
+if TYPE_CHECKING:
+    from ..mail.render import Renderer
+    from ..mail.tokens import Keyring
+    from ..program.business import Program
+    from ..services.loyalty import LoyaltyService
+    from ..store.base import Store
+
+
+@dataclass
+class Issue:
+    app: App
+    newsletter: Newsletter
+    renderer: Renderer
+    keyring: Keyring
+    compiling: threading.Lock = field(default_factory=threading.Lock)
+    _prepared: dict[str, PreparedDraft] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, app: App, newsletter: Newsletter, keyring: Keyring) -> Issue:
+        from ..mail.render import Renderer  # Jinja, MJML and Babel: only when sending
+
+        return cls(app, newsletter, Renderer(app.programme), keyring)
+
+    def for_another_worker(self) -> Issue:
+        """The same compiled drafts and lock; messages prepared apart."""
+        return Issue(self.app, self.newsletter, self.renderer, self.keyring, self.compiling)
+
+    @property
+    def store(self) -> Store:
+        return self.app.store
+
+    @property
+    def loyalty(self) -> LoyaltyService:
+        return self.app.loyalty
+
+    @property
+    def program(self) -> Program:
+        return self.app.programme.program
+
+    @cached_property
+    def shows_points(self) -> bool:
+        """Whether a message needs the reader's loyalty figures (a history read each)."""
+        with self.compiling:
+            draft = self.renderer.newsletter(self.newsletter, self.program.locales.default)
+        return bool(draft.slots() & (set(PERSONAL_SLOTS) - {"name"}))
+
+    def message(self, reader: Reader, record: Claimed) -> Message:
+        prepared = self._prepared.get(record.locale)
+        if prepared is None:
+            with self.compiling:
+                draft = self.renderer.newsletter(self.newsletter, record.locale)
+            program = self.program
+            prepared = self._prepared[record.locale] = PreparedDraft(
+                draft,
+                sender_of(program),
+                Kind.MARKETING,
+                links_of(program, self.app.settings.mail, self.keyring),
+                clock=lambda: self.loyalty.clock().timestamp(),
+            )
+        values = self.renderer.personal_values(reader, record.locale)
+        return prepared.message(Recipient(reader.email, record.customer_id, reader.name, values))
+
+    def archived(self, store: SendStore) -> bool:
+        return store.web_version(self.newsletter.slug, self.program.locales.default) is not None
+
+    def archive(self, store: SendStore) -> None:
+        """Keep the web version of every language: no one's name, no one's figures."""
+        from ..sitegen.archive import public_values
+
+        site = self.program.business.site_url.rstrip("/") + "/"
+        for locale in self.program.locales.available:
+            with self.compiling:
+                draft = self.renderer.web_version(self.newsletter, locale)
+            values = public_values(self.renderer.words(locale), site)
+            store.keep_web_version(
+                self.newsletter.slug, locale, draft.fill_subject(values), draft.fill_html(values)
+            )

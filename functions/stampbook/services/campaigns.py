@@ -1,0 +1,244 @@
+"""The owner's newsletter campaigns: start, dry run, pause, resume, cancel, send.
+
+Starting resolves the audience into send records first and only then moves
+the campaign to sending; a start interrupted half way is simply run again
+(records are unique per campaign and customer). Sending is done by workers
+(`sender.worker`): locally a thread pool here, on AWS Lambdas fed by the
+send queue (`enqueue`), the same step in both.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from ..bootstrap import App
+from ..mail.transports.base import Backoff
+from ..program.newsletter import Newsletter
+from ..sender.audience import members
+from ..sender.pace import Pace
+from ..sender.settings import SendingSettings
+from ..sender.states import MOVES, CampaignMoveRefused
+from ..sender.worker import Worker, owner_name
+from ..store.sends import Campaign, CampaignState, SendStore
+
+if TYPE_CHECKING:
+    from ..mail.tokens import Keyring
+    from ..mail.transports.base import Transport
+    from ..sender.issue import Issue
+
+RECORDS_PER_WRITE = 1000
+
+
+class UnknownIssue(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class DryRun:
+    audience: Counter[tuple[str, str]]  # (locale, segment) -> people
+    seconds: float  # at the configured rate; 0 if unpaced
+
+    @property
+    def total(self) -> int:
+        return sum(self.audience.values())
+
+
+@dataclass
+class Campaigns:
+    app: App
+    sends: SendStore
+    settings: SendingSettings = field(default_factory=SendingSettings)
+    clock: Callable[[], float] = time.time  # leases and the pace run on real time
+    backoff: Backoff = field(
+        default_factory=Backoff
+    )  # between tries of a message the provider put off
+
+    def newsletter(self, slug: str) -> Newsletter:
+        found = self.app.programme.newsletter(slug)
+        if found is None:
+            known = ", ".join(n.slug for n in self.app.programme.newsletters) or "none"
+            raise UnknownIssue(f"no newsletter {slug!r} in newsletters/; there are: {known}")
+        return found
+
+    def now(self) -> datetime:
+        return self.app.loyalty.clock()
+
+    # -- before sending -----------------------------------------------------
+
+    def dry_run(self, slug: str) -> DryRun:
+        newsletter = self.newsletter(slug)
+        program = self.app.programme.program
+        counts: Counter[tuple[str, str]] = Counter(
+            (member.locale, member.segment)
+            for member in members(self.app.store, program, newsletter.audience, self.now())
+        )
+        total = sum(counts.values())
+        return DryRun(counts, total / self.settings.rate if self.settings.rate > 0 else 0.0)
+
+    def start(self, slug: str, *, ignore_send_at: bool = False) -> Campaign:
+        """Resolve the audience and begin; a campaign already under way is left as it is."""
+        newsletter = self.newsletter(slug)
+        current = self.sends.campaign(slug)
+        state = current.state if current else CampaignState.DRAFT
+        if state in (CampaignState.FINISHED, CampaignState.CANCELLED):
+            raise CampaignMoveRefused(slug, state, CampaignState.SENDING)
+        if current is not None and state in (CampaignState.SENDING, CampaignState.PAUSED):
+            return current
+        if not ignore_send_at and self._not_yet(newsletter):
+            self._move(slug, CampaignState.SCHEDULED, "", refuse=False)
+            return self.campaign(slug)
+        self._move(slug, state, "", refuse=False)  # the row exists from here on
+        batch: list[tuple[str, str]] = []
+        program = self.app.programme.program
+        for member in members(self.app.store, program, newsletter.audience, self.now()):
+            batch.append((member.customer_id, member.locale))
+            if len(batch) >= RECORDS_PER_WRITE:
+                self.sends.add_sends(slug, batch)
+                batch = []
+        self.sends.add_sends(slug, batch)
+        return self.sends.start_sending(slug, self.now())
+
+    def send_at(self, newsletter: Newsletter) -> datetime | None:
+        moment = newsletter.send_at
+        if moment is None or moment.tzinfo:
+            return moment
+        return moment.replace(tzinfo=ZoneInfo(self.app.programme.program.business.timezone))
+
+    def _not_yet(self, newsletter: Newsletter) -> bool:
+        moment = self.send_at(newsletter)
+        return moment is not None and moment > self.now()
+
+    # -- the owner's commands -----------------------------------------------
+
+    def pause(self, slug: str, reason: str = "paused by the owner") -> Campaign:
+        self._move(slug, CampaignState.PAUSED, reason)
+        return self.campaign(slug)
+
+    def resume(self, slug: str) -> Campaign:
+        current = self.campaign(slug)
+        if current.state is not CampaignState.PAUSED:
+            raise CampaignMoveRefused(slug, current.state, CampaignState.SENDING)
+        self._move(slug, CampaignState.SENDING, "")
+        return self.campaign(slug)
+
+    def cancel(self, slug: str, reason: str = "cancelled by the owner") -> Campaign:
+        self.newsletter(slug)
+        self._move(slug, CampaignState.CANCELLED, reason)
+        return self.campaign(slug)
+
+    def _move(self, slug: str, to: CampaignState, reason: str, *, refuse: bool = True) -> None:
+        allowed = MOVES.get(to, frozenset({to}))
+        if not refuse:
+            allowed = allowed | {to}
+        if not self.sends.move_campaign(slug, to, self.now(), reason, only_from=allowed):
+            current = self.sends.campaign(slug)
+            raise CampaignMoveRefused(slug, current.state if current else CampaignState.DRAFT, to)
+
+    def campaign(self, slug: str) -> Campaign:
+        """The campaign of an issue; a draft if it was never started."""
+        found = self.sends.campaign(slug)
+        if found is None:
+            return Campaign(slug, CampaignState.DRAFT)
+        return found
+
+    # -- sending ------------------------------------------------------------
+
+    def issue(self, slug: str, keyring: Keyring) -> Issue:
+        from ..sender.issue import Issue
+
+        return Issue.of(self.app, self.newsletter(slug), keyring)
+
+    def worker(
+        self,
+        issue: Issue,
+        transport: Transport,
+        progress: Callable[[Campaign], None] = lambda campaign: None,
+    ) -> Worker:
+        return Worker(
+            self.sends,
+            issue,
+            transport,
+            self.settings,
+            Pace(self.sends, self.settings.rate, self.clock),
+            owner_name("worker"),
+            clock=self.clock,
+            backoff=self.backoff,
+            progress=progress,
+        )
+
+    def send(
+        self,
+        slug: str,
+        keyring: Keyring,
+        transports: Callable[[], Transport],
+        progress: Callable[[Campaign], None] = lambda campaign: None,
+    ) -> Campaign:
+        """Send with a pool of threads until the campaign is finished or stops sending.
+
+        Records a crashed run still holds are taken over when their lease
+        runs out: this waits for that rather than leaving them behind.
+        """
+        issue = self.issue(slug, keyring)
+        while True:
+            campaign = self.campaign(slug)
+            if campaign.state is not CampaignState.SENDING:
+                return campaign
+            self._run_pool(issue, transports, progress)
+            held_until = self.sends.claims_outstanding(slug)
+            if held_until is None:  # every record settled
+                return self.campaign(slug)
+            # Records another run holds: theirs until the lease runs out.
+            time.sleep(max(0.0, min(held_until - self.clock(), 1.0)))
+
+    def _run_pool(
+        self,
+        issue: Issue,
+        transports: Callable[[], Transport],
+        progress: Callable[[Campaign], None],
+    ) -> None:
+        failures: list[BaseException] = []
+
+        def work() -> None:
+            transport = transports()
+            try:
+                self.worker(issue.for_another_worker(), transport, progress).run()
+            except BaseException as error:  # re-raised in the caller's thread
+                failures.append(error)
+            finally:
+                transport.close()
+
+        threads = [threading.Thread(target=work) for _ in range(self.settings.workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if failures:
+            raise failures[0]
+
+    # -- on AWS: the send queue ---------------------------------------------
+
+    def enqueue(self, slug: str, queue: Any, queue_url: str) -> int:
+        """One queue message per batch of the audience; each Lambda claims a batch.
+
+        A message only says which campaign to work on: the claim decides
+        who, so a message delivered twice claims nothing twice.
+        """
+        import json
+
+        campaign = self.campaign(slug)
+        batches = math.ceil((campaign.audience - campaign.settled) / self.settings.claim_size())
+        body = json.dumps({"campaign": slug})
+        for first in range(0, batches, 10):
+            entries = [
+                {"Id": str(n), "MessageBody": body} for n in range(first, min(first + 10, batches))
+            ]
+            queue.send_message_batch(QueueUrl=queue_url, Entries=entries)
+        return batches

@@ -1,0 +1,120 @@
+"""`stampbook send` on AWS: batches queued on a real SQS API (moto's server on 127.0.0.1),
+read back and handed to the send queue's Lambda, as the event source would."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from chalice.test import Client
+from click.testing import CliRunner
+
+from app import app
+from stampbook.api.context import use
+from stampbook.bootstrap import Settings, build
+from stampbook.cli import main
+from stampbook.store.sends import CampaignState, SendStore
+from tests.sender.people import EXAMPLE, ISSUE, customer_file
+from tests.transports.conftest import free_port
+
+REGION = "eu-central-1"
+
+
+@pytest.fixture
+def sqs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    log = (tmp_path / "moto.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None, "moto's server exited"
+                assert time.monotonic() < deadline, "moto's server did not answer"
+                time.sleep(0.1)
+        for name, value in {
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_ENDPOINT_URL_SQS": url,
+        }.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("AWS_PROFILE", raising=False)
+        yield url
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+        log.close()
+
+
+def test_send_queues_batches_and_the_lambda_sends_each_once(
+    sqs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = customer_file(tmp_path, 45)
+    people.store.close()
+    client: Any = boto3.client("sqs", region_name=REGION)
+    queue_url = client.create_queue(QueueName="stampbook-sends")["QueueUrl"]
+    for name, value in {
+        "STAMPBOOK_CAMPAIGNS": str(EXAMPLE),
+        "STAMPBOOK_DB": str(tmp_path / "stampbook.db"),
+        "STAMPBOOK_NOW": "2026-11-23T18:00:00+03:00",
+        "STAMPBOOK_SIGNING_KEYS": "k1:" + "s" * 43,
+        "STAMPBOOK_OUTBOX": str(tmp_path / "outbox"),
+        "STAMPBOOK_SEND_RATE": "0",
+        "STAMPBOOK_SEND_BATCH": "10",
+        "STAMPBOOK_SEND_QUEUE_URL": queue_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    result = CliRunner().invoke(main, ["send", ISSUE, "--now"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == f"{ISSUE}: 45 people, 5 batches queued for the senders"
+    assert not (tmp_path / "outbox").exists()  # nothing sent by the command itself
+
+    received: list[dict[str, Any]] = []
+    while answer := client.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get(
+        "Messages"
+    ):
+        received += answer
+    assert len(received) == 5
+    event = {
+        "Records": [
+            {"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"]}
+            for m in received
+        ]
+    }
+    use(None)  # the Lambda builds its app from the environment, as on AWS
+    try:
+        with Client(app) as lambdas:
+            answer = lambdas.lambda_.invoke("send_batches", event).payload
+    finally:
+        use(None)
+    assert answer == {"batchItemFailures": []}
+    store = build(Settings.from_env()).store
+    assert isinstance(store, SendStore)
+    campaign = store.campaign(ISSUE)
+    assert campaign is not None
+    assert (campaign.state, campaign.sent) == (CampaignState.FINISHED, 45)
+    index = (tmp_path / "outbox" / "index.jsonl").read_text().splitlines()
+    copies = Counter(json.loads(line)["to"] for line in index)
+    assert len(copies) == 45
+    assert set(copies.values()) == {1}

@@ -1,0 +1,102 @@
+"""The owner's campaign commands, end to end on a SQLite file and the outbox folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stampbook.cli import main
+
+from .people import EXAMPLE, ISSUE
+
+CUSTOMERS = (
+    "email,name,locale\n"
+    "anna@example.com,Анна,ru\n"
+    "boris@example.com,Boris,en\n"
+    "vera@example.com,Вера,ru\n"
+)
+
+
+@pytest.fixture
+def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("STAMPBOOK_CAMPAIGNS", str(EXAMPLE))
+    monkeypatch.setenv("STAMPBOOK_DB", str(tmp_path / "stampbook.db"))
+    monkeypatch.setenv("STAMPBOOK_NOW", "2026-11-23T18:00:00+03:00")
+    monkeypatch.setenv("STAMPBOOK_MAIL", "outbox")
+    monkeypatch.setenv("STAMPBOOK_OUTBOX", str(tmp_path / "outbox"))
+    monkeypatch.setenv("STAMPBOOK_SIGNING_KEYS", "k1:" + "s" * 43)
+    monkeypatch.setenv("STAMPBOOK_SEND_RATE", "2")
+    (tmp_path / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
+    return tmp_path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_imported_without_consent_nobody_is_sent_to(desk: Path) -> None:
+    run("customers", "import", str(desk / "customers.csv"))
+    code, out, _ = run("send", ISSUE, "--dry-run")
+    assert (code, out.splitlines()[0]) == (0, f"{ISSUE}: 0 people would receive it")
+
+
+def test_send_dry_run_then_for_real_then_the_list(desk: Path) -> None:
+    code, out, _ = run(
+        "customers", "import", str(desk / "customers.csv"), "--confirmed-at", "old tool"
+    )
+    assert code == 0
+    code, out, _ = run("send", ISSUE, "--dry-run")
+    assert out.splitlines() == [
+        f"{ISSUE}: 3 people would receive it",
+        "  en   guest                   1",
+        "  ru   guest                   2",
+        "at the configured rate: about 0:00:02",
+    ]
+    assert not (desk / "outbox").exists()
+    code, out, _ = run("send", ISSUE)
+    assert (code, out.strip()) == (
+        0,
+        f"{ISSUE} is scheduled for 2026-12-03 10:00:00+03:00;"
+        f" `stampbook send {ISSUE} --now` sends it now",
+    )
+    code, out, err = run("send", ISSUE, "--now")
+    assert code == 0, err
+    assert out.strip() == f"{ISSUE}: finished; audience 3, sent 3, skipped 0, failed 0"
+    assert "3/3  sent 3  skipped 0  failed 0" in err  # the progress bar's last state
+    index = (desk / "outbox" / "index.jsonl").read_text().splitlines()
+    assert sorted(json.loads(line)["to"] for line in index) == [
+        "anna@example.com",
+        "boris@example.com",
+        "vera@example.com",
+    ]
+    code, out, _ = run("campaigns")
+    rows = [line.split() for line in out.splitlines()[1:]]
+    assert rows == [
+        [ISSUE, "finished", "3", "3", "0", "0", "0", "0"],
+        ["2027-01-regulars-cupping", "draft", "0", "0", "0", "0", "0", "0"],
+    ]
+    code, _, err = run("pause", ISSUE)
+    assert code == 1
+    assert err.strip() == (
+        f"refused: campaign {ISSUE} is finished; it can become paused only from sending"
+    )
+    code, _, err = run("send", "no-such-issue", "--now")
+    assert code == 1
+    assert "refused: no newsletter 'no-such-issue'" in err
+
+
+def test_cancel_before_sending(desk: Path) -> None:
+    run("customers", "import", str(desk / "customers.csv"), "--confirmed-at", "old tool")
+    code, out, _ = run("cancel", ISSUE)
+    assert (code, out.strip()) == (
+        0,
+        f"{ISSUE}: cancelled; audience 0, sent 0, skipped 0, failed 0 (cancelled by the owner)",
+    )
+    code, _, err = run("send", ISSUE, "--now")
+    assert code == 1
+    assert "is cancelled" in err
+    assert not (desk / "outbox").exists()

@@ -1,0 +1,110 @@
+"""`stampbook send` killed with SIGKILL at random moments, then run again, through real SMTP.
+
+The SMTP server runs in its own process and logs each message it accepts.
+Afterwards everyone has the newsletter; a second copy is possible only for
+the messages a killed worker had sent but not yet recorded (at most
+`settle_every` + 1 per worker per kill: the documented in-flight window).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from stampbook.store.sends import CampaignState
+from stampbook.store.sqlite import SqliteStore
+from tests.transports.conftest import free_port
+
+from .people import EXAMPLE, ISSUE, address, customer_file
+
+PEOPLE = 5000
+KILLS = 3
+WORKERS = 4
+SETTLE_EVERY = 10
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture
+def sink(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    port, log = free_port(), tmp_path / "received.log"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.sender.smtp_sink", str(port), str(log)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+    )
+    assert server.stdout is not None
+    assert server.stdout.readline().strip() == b"ready"
+    try:
+        yield port, log
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+
+
+def test_killed_again_and_again_everyone_gets_it_once(
+    tmp_path: Path, sink: tuple[int, Path]
+) -> None:
+    port, log = sink
+    app = customer_file(tmp_path, PEOPLE)
+    app.store.close()
+    environment = {
+        **os.environ,
+        "STAMPBOOK_CAMPAIGNS": str(EXAMPLE),
+        "STAMPBOOK_DB": str(tmp_path / "stampbook.db"),
+        "STAMPBOOK_NOW": "2026-11-23T18:00:00+03:00",
+        "STAMPBOOK_SIGNING_KEYS": "k1:" + "s" * 43,
+        "STAMPBOOK_MAIL": "smtp",
+        "STAMPBOOK_SMTP_HOST": "127.0.0.1",
+        "STAMPBOOK_SMTP_PORT": str(port),
+        "STAMPBOOK_SMTP_SECURITY": "none",
+        "STAMPBOOK_SEND_RATE": "0",
+        "STAMPBOOK_SEND_WORKERS": str(WORKERS),
+        "STAMPBOOK_SEND_BATCH": "50",
+        "STAMPBOOK_SEND_LEASE": "2",
+        "STAMPBOOK_SEND_SETTLE_EVERY": str(SETTLE_EVERY),
+    }
+    command = [sys.executable, "-m", "stampbook", "send", ISSUE, "--now"]
+    chance = random.Random()
+    for _ in range(KILLS):
+        sender = subprocess.Popen(command, env=environment, cwd=tmp_path, stderr=subprocess.PIPE)
+        # Killed in the middle of sending: once a random number more have arrived.
+        arrived = _lines(log) + chance.randint(200, 1000)
+        while _lines(log) < arrived and sender.poll() is None:
+            time.sleep(0.01)
+        assert sender.poll() is None, "the send finished before it could be interrupted"
+        os.kill(sender.pid, signal.SIGKILL)
+        sender.wait()
+    kills = KILLS
+    finish = subprocess.run(
+        command, env=environment, cwd=tmp_path, capture_output=True, timeout=300
+    )
+    assert finish.returncode == 0, finish.stderr.decode()
+
+    copies = Counter(log.read_text().split())
+    everyone = {address(n) for n in range(PEOPLE)}
+    assert set(copies) == everyone
+    duplicates = sum(count - 1 for count in copies.values())
+    print(f"{kills} kills, {duplicates} second copies")  # shown with -s
+    assert duplicates <= kills * WORKERS * (SETTLE_EVERY + 1)
+    campaign = SqliteStore(tmp_path / "stampbook.db").campaign(ISSUE)
+    assert campaign is not None
+    assert campaign.state is CampaignState.FINISHED
+    assert (campaign.audience, campaign.sent, campaign.skipped, campaign.failed) == (
+        PEOPLE,
+        PEOPLE,
+        0,
+        0,
+    )
+
+
+def _lines(log: Path) -> int:
+    return log.read_bytes().count(b"\n") if log.exists() else 0
