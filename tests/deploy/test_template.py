@@ -92,7 +92,7 @@ def test_the_templates_table_is_the_one_the_code_creates(
 def test_every_function_has_its_own_role_and_reads_its_settings(packaged: Package) -> None:
     template = template_of(packaged)
     roles = {props["Role"]["Fn::GetAtt"][0] for props in functions(template).values()}
-    assert roles == {"APIHandlerRole", "NightlyRole"}
+    assert roles == {"APIHandlerRole", "NightlyRole", "SendBatchesRole"}
     for props in functions(template).values():
         settings = props["Environment"]["Variables"]
         assert settings["STAMPBOOK_STORE"] == "dynamodb"
@@ -128,6 +128,18 @@ def test_the_api_and_the_nightly_run_may_enqueue_sends_but_not_take_them(
         assert "sqs:SendMessage" in granted
         assert "sqs:ReceiveMessage" not in granted
         assert {"ses:SendEmail", "dynamodb:Query", "dynamodb:PutItem"} <= granted
+
+
+def test_the_newsletter_sender_takes_batches_from_the_stages_queue(packaged: Package) -> None:
+    template = template_of(packaged)
+    sender = functions(template)["SendBatches"]
+    assert sender["Handler"] == "app.send_batches"
+    [event] = sender["Events"].values()
+    assert event["Properties"]["Queue"] == {"Fn::GetAtt": ["SendQueue", "Arn"]}
+    # Failed messages are reported alone, so a batch is not resent whole.
+    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    granted = actions(template, "SendBatches")
+    assert {"sqs:ReceiveMessage", "sqs:DeleteMessage", "ses:SendEmail"} <= granted
 
 
 def test_the_nightly_run_is_scheduled_and_may_run_long(packaged: Package) -> None:
