@@ -1,24 +1,44 @@
 """What went out, and how it was received: loyalty actions against repeat revenue; newsletters.
 
-Only what the customer file records is counted: birthday and referral
-bonuses paid, certificates issued, emails the provider delivered. Sent
-greetings, thank-you notes and offers are not logged yet, and newsletter
-campaigns do not exist yet, so mail is grouped by the provider's message
-id; `campaign_of` is the one place to change when campaigns are recorded,
-and the counts only the sender can know (sent, skipped, unsubscribed)
-stay empty until then.
+Actions are what the customer file records: birthday and referral bonuses
+paid, certificates issued, the automatic emails that went out (greetings,
+thank-you notes, offers, questionnaire invitations), newsletter messages
+sent and emails the provider delivered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from .facts import MailCounts, Month, to_money
 
-ACTIONS = ("birthday", "referral", "certificate", "email_delivered")
+ACTIONS = (
+    "birthday",  # bonus points paid
+    "referral",
+    "certificate",  # gift certificates issued
+    "greeting",  # welcome, birthday and holiday emails
+    "thank_you",
+    "offer",  # win-back and expiring-points emails
+    "feedback_request",
+    "newsletter",  # campaign messages sent
+    "email_delivered",
+)
+
+# Which action each automatic email is. The certificate email is left out:
+# the certificate itself is the action, and it is counted already.
+EMAIL_ACTIONS = {
+    "welcome": "greeting",
+    "birthday": "greeting",
+    "holiday": "greeting",
+    "thank_you": "thank_you",
+    "win_back": "offer",
+    "points_expiring": "offer",
+    "feedback_request": "feedback_request",
+}
+
+OTHER_EMAILS = "automatic and one-off emails"
 
 
 @dataclass(frozen=True)
@@ -34,8 +54,9 @@ class ActivityMonth:
 class Newsletter:
     campaign: str
     first_event: datetime
-    sent: int | None  # known once campaigns are sent by Stampbook
+    sent: int | None  # None for emails no campaign sent
     skipped: int | None
+    failed: int | None
     delivered: int
     bounced: int
     soft_bounced: int
@@ -56,28 +77,27 @@ def activity(months: list[Month]) -> tuple[ActivityMonth, ...]:
     )
 
 
-def by_message(counts: MailCounts) -> str:
-    return counts.key or "(no message id)"
-
-
-def newsletters(
-    mail: list[MailCounts], campaign_of: Callable[[MailCounts], str] = by_message
-) -> tuple[Newsletter, ...]:
-    grouped: dict[str, list[MailCounts]] = {}
-    for counts in mail:
-        grouped.setdefault(campaign_of(counts), []).append(counts)
-    rows = (
+def newsletters(mail: list[MailCounts]) -> tuple[Newsletter, ...]:
+    """Latest campaign first; the emails no campaign sent last."""
+    rows = [
         Newsletter(
-            campaign,
-            min(each.first_at for each in parts),
-            None,
-            None,
-            sum(each.delivered for each in parts),
-            sum(each.bounced for each in parts),
-            sum(each.soft_bounced for each in parts),
-            sum(each.complained for each in parts),
-            None,
+            counts.campaign or OTHER_EMAILS,
+            counts.first_at,
+            counts.sent,
+            counts.skipped,
+            counts.failed,
+            counts.delivered,
+            counts.bounced,
+            counts.soft_bounced,
+            counts.complained,
+            counts.unsubscribed,
         )
-        for campaign, parts in grouped.items()
+        for counts in mail
+    ]
+    return tuple(
+        sorted(
+            rows,
+            key=lambda row: (row.sent is not None, row.first_event, row.campaign),
+            reverse=True,
+        )
     )
-    return tuple(sorted(rows, key=lambda row: (row.first_event, row.campaign), reverse=True))

@@ -77,14 +77,23 @@ class CertificateFacts:
 
 @dataclass(frozen=True, slots=True)
 class MailCounts:
-    """What the provider reported about one email (for now: one provider message id)."""
+    """One newsletter campaign: what it sent, and what the provider and readers answered.
 
-    key: str
-    first_at: datetime
+    `campaign` None gathers every email no campaign sent (the automatic and
+    one-off ones), which have no send counts.
+    """
+
+    campaign: str | None
+    first_at: datetime  # the campaign's start; for other emails, the first event
+    sent: int | None = None
+    skipped: int | None = None
+    failed: int | None = None
     delivered: int = 0
     bounced: int = 0
     soft_bounced: int = 0
     complained: int = 0
+    # Readers who unsubscribed while this campaign was the last one they had received.
+    unsubscribed: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -148,11 +148,12 @@ def sections(report: Report) -> list[Section]:
             str(month.repeat_revenue),
         )
     tables.append(activity)
-    mail = Section(title="Newsletters (by provider message until campaigns exist)")
+    mail = Section(title="Newsletters")
     for column in (
         "campaign",
         "sent",
         "skipped",
+        "failed",
         "delivered",
         "bounced",
         "soft",
@@ -165,6 +166,7 @@ def sections(report: Report) -> list[Section]:
             n.campaign,
             figure(n.sent),
             figure(n.skipped),
+            figure(n.failed),
             str(n.delivered),
             str(n.bounced),
             str(n.soft_bounced),

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from ..store.sqlite_automations import record_time
+from .activity import EMAIL_ACTIONS
 from .facts import (
     SCALE,
     Answer,
@@ -238,7 +240,7 @@ class SqliteReport:
         ):
             answers[month][reason] = count
         for month, action, count in self._actions(start, end):
-            actions[month][action] = count
+            actions[month][action] = actions[month].get(action, 0) + count
         keys = sorted(set(months) | set(answers) | set(actions))
         return [
             Month(key, **months.get(key, {}), answers=answers[key], actions=actions[key])
@@ -246,7 +248,7 @@ class SqliteReport:
         ]
 
     def _actions(self, start: str, end: str) -> Iterator[tuple[str, str, int]]:
-        """Loyalty actions the data records: bonuses paid, certificates issued, emails delivered."""
+        """Loyalty actions the file records: bonuses, certificates, emails sent and delivered."""
         yield from self.db.execute(
             "SELECT substr(at, 1, 7), kind, COUNT(*) FROM ledger"
             " WHERE kind IN ('birthday', 'referral') AND at >= ? AND at < ? GROUP BY 1, 2",
@@ -262,6 +264,20 @@ class SqliteReport:
             " WHERE kind = 'delivery' AND at >= ? AND at < ? GROUP BY 1",
             (start, end),
         )
+        yield from self.db.execute(
+            "SELECT substr(sent_at, 1, 7), 'newsletter', COUNT(*) FROM sends"
+            " WHERE status = 'sent' AND sent_at >= ? AND sent_at < ? GROUP BY 1",
+            (start, end),
+        )
+        # Automatic emails keep their times in the store's fixed-width form.
+        bounds = (record_time(_parse(start)) if start else "", record_time(_parse(end)))
+        for month, email, count in self.db.execute(
+            "SELECT substr(at, 1, 7), automation, COUNT(*) FROM automation_sends"
+            " WHERE status = 'sent' AND at >= ? AND at < ? GROUP BY 1, 2",
+            bounds,
+        ):
+            if email in EMAIL_ACTIONS:
+                yield month, EMAIL_ACTIONS[email], count
 
     def _answers(self, start: str, end: str) -> list[Answer]:
         rows = self.db.execute(
@@ -307,13 +323,76 @@ class SqliteReport:
         return CertificateFacts(*(int(figure or 0) for figure in row))
 
     def _mail(self, start: str, end: str) -> list[MailCounts]:
-        rows = self.db.execute(
-            "SELECT message_id, MIN(at), SUM(kind = 'delivery'), SUM(kind = 'bounce'),"
-            " SUM(kind = 'soft_bounce'), SUM(kind = 'complaint') FROM mail_events"
-            " WHERE at >= ? AND at < ? GROUP BY message_id ORDER BY MIN(at) DESC",
+        """Campaigns running in the period, and the emails no campaign sent.
+
+        A provider's report names a message by our Message-ID or its own id;
+        the send records keep both, which ties the report to its campaign.
+        """
+        events: dict[str | None, tuple[str, int, int, int, int]] = {
+            campaign: (first, *counts)
+            for campaign, first, *counts in self.db.execute(
+                "SELECT campaign, MIN(at), SUM(kind = 'delivery'), SUM(kind = 'bounce'),"
+                " SUM(kind = 'soft_bounce'), SUM(kind = 'complaint') FROM ("
+                "  SELECT e.at, e.kind, COALESCE("
+                "   (SELECT s.campaign FROM sends s WHERE s.message_id = e.message_id),"
+                "   (SELECT s.campaign FROM sends s WHERE s.provider_id = e.message_id))"
+                "   AS campaign FROM mail_events e WHERE e.at < ?2)"
+                " WHERE campaign IS NOT NULL OR at >= ?1 GROUP BY campaign",
+                (start, end),
+            )
+        }
+        unsubscribed = self._unsubscribed_after(start, end)
+        found = []
+        for slug, started, sent, skipped, failed in self.db.execute(
+            "SELECT slug, started_at, sent, skipped, failed FROM campaigns"
+            " WHERE started_at IS NOT NULL AND started_at < ?2"
+            " AND (finished_at IS NULL OR finished_at >= ?1) ORDER BY started_at DESC",
             (start, end),
+        ):
+            _, delivered, bounced, soft, complained = events.get(slug, ("", 0, 0, 0, 0))
+            found.append(
+                MailCounts(
+                    slug,
+                    _parse(started),
+                    sent,
+                    skipped,
+                    failed,
+                    delivered,
+                    bounced,
+                    soft,
+                    complained,
+                    unsubscribed.get(slug, 0),
+                )
+            )
+        if None in events:
+            first, *counts = events[None]
+            found.append(MailCounts(None, _parse(first), None, None, None, *counts))
+        return found
+
+    def _unsubscribed_after(self, start: str, end: str) -> dict[str, int]:
+        """Per campaign, readers who unsubscribed while it was the last one they received.
+
+        Unsubscribing is counted, not a complaint (which the provider reports,
+        recorded with the form `ses:complaint`) nor a bounce.
+        """
+        quitting = (
+            "SELECT customer_id, at FROM consents WHERE status = 'unsubscribed'"
+            " AND form NOT LIKE 'ses:%' AND at >= ?1 AND at < ?2"
         )
-        return [MailCounts(key, _parse(first), *counts) for key, first, *counts in rows]
+        received: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+        for customer_id, campaign, sent_at in self.db.execute(
+            "SELECT customer_id, campaign, sent_at FROM sends WHERE status = 'sent'"
+            f" AND customer_id IN (SELECT customer_id FROM ({quitting}))",
+            (start, end),
+        ):
+            received[customer_id].append((_parse(sent_at), campaign))
+        counts: dict[str, int] = defaultdict(int)
+        for customer_id, at in self.db.execute(quitting, (start, end)):
+            moment = _parse(at)
+            before = [sent for sent in received.get(customer_id, []) if sent[0] <= moment]
+            if before:
+                counts[max(before)[1]] += 1
+        return counts
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:

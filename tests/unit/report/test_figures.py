@@ -62,8 +62,9 @@ FACTS = Facts(
     certificates=CertificateFacts(2, to_units(Decimal(50)), 1, to_units(Decimal(25)), 1, 250000),
     free_shipping_orders=3,
     mail=[
-        MailCounts("m-1", day(4, 1), delivered=2, bounced=1),
-        MailCounts("m-2", day(5, 1), delivered=1, complained=1),
+        MailCounts(None, day(3, 1), delivered=4, soft_bounced=1),
+        MailCounts("spring", day(4, 1), 3, 1, 0, delivered=2, bounced=1, unsubscribed=1),
+        MailCounts("summer", day(5, 1), 1, 0, 1, delivered=1, complained=1, unsubscribed=0),
     ],
 )
 
@@ -138,8 +139,25 @@ def test_without_a_point_value_the_liability_is_not_guessed() -> None:
 def test_activity_and_newsletters_count_what_the_file_records() -> None:
     january, march = REPORT.activity
     assert january.repeat_revenue == Decimal(400)
-    assert march.actions == {"birthday": 1, "referral": 0, "certificate": 0, "email_delivered": 0}
-    latest, first = REPORT.newsletters
-    assert (latest.campaign, latest.delivered, latest.complained) == ("m-2", 1, 1)
-    assert (first.campaign, first.delivered, first.bounced) == ("m-1", 2, 1)
-    assert latest.sent is None  # known once campaigns are sent by Stampbook
+    assert march.actions == {
+        "birthday": 1,
+        "referral": 0,
+        "certificate": 0,
+        "greeting": 0,
+        "thank_you": 0,
+        "offer": 0,
+        "feedback_request": 0,
+        "newsletter": 0,
+        "email_delivered": 0,
+    }
+    latest, first, other = REPORT.newsletters
+    assert (latest.campaign, latest.sent, latest.failed, latest.complained) == ("summer", 1, 1, 1)
+    assert (first.campaign, first.sent, first.skipped, first.bounced) == ("spring", 3, 1, 1)
+    assert (first.delivered, first.unsubscribed) == (2, 1)
+    # Emails no campaign sent come last, with no send counts.
+    assert (other.campaign, other.sent, other.delivered, other.soft_bounced) == (
+        "automatic and one-off emails",
+        None,
+        4,
+        1,
+    )
