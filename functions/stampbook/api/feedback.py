@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from chalice.app import Blueprint, Response
+from chalice.app import Response
 from pydantic import BaseModel, Field
 
 from ..feedback import FeedbackReason
@@ -17,12 +17,11 @@ from ..mail.tokens import Purpose
 from ..services.questionnaire import answer_for_order
 from .body import json_body
 from .context import current
-from .errors import answer_errors
 from .openapi import Operation
 from .public import NO_REFERRER, answer, subject_of
+from .refusals import answer_errors
+from .routes import feedback
 from .subscriptions import TokenIn
-
-feedback = Blueprint(__name__)
 
 
 class FeedbackIn(TokenIn):
@@ -47,7 +46,6 @@ OPERATIONS = [
 ]
 
 
-@feedback.route("/feedback", methods=["POST"])
 @answer_errors
 def answer_questionnaire() -> Response:
     body = json_body(feedback.current_request, FeedbackIn)

@@ -12,14 +12,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from chalice.app import Blueprint, Response
+from chalice.app import Response
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from ..mail.tokens import Purpose
 from ..services.limits import Rate
 from ..services.subscriptions import SIGN_UP_FORM, Evidence, SignUp, confirm, subscribe, unsubscribe
 from .body import Body, json_body
-from .errors import ApiError, answer_errors
+from .errors import ApiError
 from .openapi import Operation
 from .public import (
     NO_REFERRER,
@@ -34,8 +34,8 @@ from .public import (
     subject_of,
     user_agent,
 )
-
-subscriptions = Blueprint(__name__)
+from .refusals import answer_errors
+from .routes import FORMS, subscriptions
 
 # A person fills the form in well over this; a script posts at once.
 MIN_FILL_MS = 3000
@@ -96,7 +96,6 @@ class OneClickIn(BaseModel):
     list_unsubscribe: Literal["One-Click"] = Field(alias="List-Unsubscribe")
 
 
-FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 _TOKEN_REFUSALS = (400, 410, 413, 415, 422, 429, 503)
 
 OPERATIONS = [
@@ -165,7 +164,6 @@ def _evidence(form: str) -> Evidence:
     return Evidence(form, caller_ip(request), user_agent(request))
 
 
-@subscriptions.route("/subscribe", methods=["POST"])
 @answer_errors
 def sign_up() -> Response:
     request = subscriptions.current_request
@@ -207,31 +205,26 @@ def _acted(purpose: Purpose, form: str, token: str | None = None) -> Response:
     return answer({"status": str(status or "unconfirmed")}, headers=NO_REFERRER)
 
 
-@subscriptions.route("/subscribe/confirm", methods=["GET"])
 @answer_errors
 def what_confirming_does() -> Response:
     return _described("confirm", Purpose.CONFIRM)
 
 
-@subscriptions.route("/subscribe/confirm", methods=["POST"])
 @answer_errors
 def confirm_sign_up() -> Response:
     return _acted(Purpose.CONFIRM, "site:confirm")
 
 
-@subscriptions.route("/unsubscribe", methods=["GET"])
 @answer_errors
 def what_unsubscribing_does() -> Response:
     return _described("unsubscribe", Purpose.UNSUBSCRIBE)
 
 
-@subscriptions.route("/unsubscribe", methods=["POST"])
 @answer_errors
 def unsubscribe_by_button() -> Response:
     return _acted(Purpose.UNSUBSCRIBE, "site:unsubscribe")
 
 
-@subscriptions.route("/unsubscribe/one-click", methods=["POST"], content_types=list(FORMS))
 @answer_errors
 def unsubscribe_in_one_click() -> Response:
     request = subscriptions.current_request
