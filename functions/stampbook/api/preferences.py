@@ -71,6 +71,7 @@ class MyDataOut(BaseModel):
     refunds: list[dict[str, Any]]
     certificates: list[dict[str, Any]]
     feedback: list[dict[str, Any]]
+    site_feedback: list[dict[str, Any]]  # left on the site with this address, for a reply
 
 
 class Erased(BaseModel):

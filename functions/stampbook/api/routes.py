@@ -78,6 +78,7 @@ preferences = _routes(
 feedback = _routes(
     "feedback",
     ("/feedback", "POST", "answer_questionnaire"),
+    ("/feedback/site", "POST", "answer_on_the_site"),
 )
 
 # The modules whose `OPERATIONS` describe these routes in /openapi.json.

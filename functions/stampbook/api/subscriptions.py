@@ -27,6 +27,7 @@ from .public import (
     answer,
     caller_ip,
     claim_of,
+    is_a_bot,
     limit,
     offered,
     postman,
@@ -37,15 +38,22 @@ from .public import (
 from .refusals import answer_errors
 from .routes import FORMS, subscriptions
 
-# A person fills the form in well over this; a script posts at once.
-MIN_FILL_MS = 3000
 PER_IP = Rate("subscribe-ip", 20, 600)
 PER_ADDRESS = Rate("subscribe-address", 5, 3600)
 
 Token = Annotated[str, StringConstraints(min_length=1, max_length=512)]
 
 
-class SubscribeIn(Body):
+class PublicFormIn(Body):
+    """A form anyone may send: a hidden field and the fill time tell bots from people."""
+
+    # Left empty by people (the field is hidden); bots fill it in.
+    website: str = Field(default="", max_length=254)
+    # Milliseconds between showing the form and sending it, measured by the page.
+    fill_ms: int = Field(ge=0, le=86_400_000)
+
+
+class SubscribeIn(PublicFormIn):
     email: str = Field(max_length=254)
     name: str = Field(default="", max_length=80)
     locale: str = Field(max_length=16)
@@ -55,10 +63,6 @@ class SubscribeIn(Body):
     )
     consent: Literal[True]  # the checkbox, ticked
     consent_version: str = Field(min_length=1, max_length=64)  # the text shown beside it
-    # Left empty by people (the field is hidden); bots fill it in.
-    website: str = Field(default="", max_length=254)
-    # Milliseconds between showing the form and sending it, measured by the page.
-    fill_ms: int = Field(ge=0, le=86_400_000)
 
     @field_validator("name")
     @classmethod
@@ -172,8 +176,8 @@ def sign_up() -> Response:
     email = address(body.email)
     offered(body.locale, body.interests)
     accepted = answer({"status": "accepted"}, 202)
-    if body.website or body.fill_ms < MIN_FILL_MS:
-        return accepted  # a bot: the usual answer, and nothing stored or sent
+    if is_a_bot(body.website, body.fill_ms):
+        return accepted
     limit(PER_ADDRESS, email)
     form = SignUp(
         email,
