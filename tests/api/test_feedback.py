@@ -122,10 +122,10 @@ def test_an_order_number_on_the_site_is_kept_as_typed_and_tells_nothing(api: Api
     bought(api)  # T-9 is a real order of Anna's; T-404 is no one's
     answers = [
         api.call("POST", "/feedback/site", site_answer(order=order, email=""), key=None)[:2]
-        for order in ("T-9", "T-404")
+        for order in ("T-9", "T-404", "№ 1207/3")
     ]
-    assert answers[0] == answers[1] == (202, {"status": "accepted"})
-    assert sorted(a.order_ref for a in site_answers(api)) == ["T-404", "T-9"]
+    assert answers[0] == answers[1] == answers[2] == (202, {"status": "accepted"})
+    assert sorted(a.order_ref for a in site_answers(api)) == ["T-404", "T-9", "№ 1207/3"]
     assert api.app.store.feedback("c1") == []  # not filed under the order's customer
 
 

@@ -44,7 +44,7 @@ class SiteFeedbackIn(PublicFormIn):
     reason: FeedbackReason
     text: Text
     # As on the receipt; kept as typed, never looked up.
-    order: Annotated[str, StringConstraints(max_length=64, pattern=r"^[\w #./-]*$")] = ""
+    order: Annotated[str, StringConstraints(max_length=64, pattern=r"^[\w #№./-]*$")] = ""
     # Only to reply; left out, the answer is anonymous.
     email: str = Field(default="", max_length=254)
 

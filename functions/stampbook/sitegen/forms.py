@@ -300,5 +300,5 @@ def site_feedback_page(words: Strings, api_url: str) -> str:
         fields,
     )
     return _page(
-        words("nav.feedback"), words("forms.site_feedback_intro"), form.html(words, api_url)
+        words("nav.tell_us"), words("forms.site_feedback_intro"), form.html(words, api_url)
     )
