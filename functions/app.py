@@ -1,4 +1,10 @@
-"""The Chalice app: HTTP routes, schedules and the send queue. Thin: the work is in `stampbook`."""
+"""The Chalice app: HTTP routes, schedules and the send queue. Thin: the work is in `stampbook`.
+
+Importing it loads Chalice and the route table only: each route's handler
+module is imported by the first request that reaches it (a Lambda cold
+start pays for no model, store or template it does not use). The queue
+consumer and the schedules import their work when they run, too.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,14 @@ from chalice.app import Chalice, CloudWatchEvent, Cron, SQSEvent
 import stampbook
 from stampbook.api.cors import answer_preflights, with_cors
 from stampbook.api.errors import in_envelope
-from stampbook.api.feedback import feedback
-from stampbook.api.points import points
-from stampbook.api.preferences import preferences
-from stampbook.api.provider_events import provider_events
-from stampbook.api.subscriptions import subscriptions
-from stampbook.api.till import till
+from stampbook.api.routes import (
+    feedback,
+    points,
+    preferences,
+    provider_events,
+    subscriptions,
+    till,
+)
 
 app = Chalice(app_name="stampbook")
 # First registered runs outermost: CORS headers go on the envelope's answers too.
@@ -37,24 +45,9 @@ def health() -> dict[str, str]:
 @app.route("/openapi.json", methods=["GET"])
 def openapi() -> dict[str, object]:
     """The API described for client generators and for schemathesis."""
-    from stampbook.api import feedback as feedback_routes
-    from stampbook.api import points as points_routes
-    from stampbook.api import preferences as preferences_routes
-    from stampbook.api import provider_events as events_routes
-    from stampbook.api import subscriptions as subscription_routes
-    from stampbook.api import till as till_routes
-    from stampbook.api.openapi import document
+    from stampbook.api.openapi import described
 
-    return document(
-        [
-            *till_routes.OPERATIONS,
-            *events_routes.OPERATIONS,
-            *subscription_routes.OPERATIONS,
-            *points_routes.OPERATIONS,
-            *preferences_routes.OPERATIONS,
-            *feedback_routes.OPERATIONS,
-        ]
-    )
+    return described()
 
 
 SEND_QUEUE = os.environ.get("STAMPBOOK_SEND_QUEUE") or "stampbook-sends"

@@ -22,3 +22,20 @@ class Feedback:
     at: datetime
     text: str = ""
     order_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteFeedback:
+    """An answer left on the site's public questionnaire, without an email's link.
+
+    It belongs to no customer. The order number is kept as typed and never
+    looked up (the form must not tell strangers which orders exist); the
+    address is kept only when given, and only to reply.
+    """
+
+    feedback_id: str
+    reason: FeedbackReason
+    at: datetime
+    text: str = ""
+    order_ref: str = ""
+    reply_to: str = ""  # a normalised address, or empty

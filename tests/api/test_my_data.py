@@ -20,7 +20,11 @@ PURCHASE = {
 
 
 def anna_with_a_past(api: Api) -> None:
-    """Anna signed up from an address, bought beans and answered the questionnaire."""
+    """Anna signed up from an address, bought beans and answered the questionnaire.
+
+    She also told the site what went wrong, leaving her address for a reply;
+    so did Vera, who is no customer.
+    """
     store = api.app.store
     consent = ConsentRecord(ConsentStatus.CONFIRMED, NOW, "site:signup", "v1", "203.0.113.9", "Fx")
     store.record_consent("c1", consent)
@@ -28,6 +32,9 @@ def anna_with_a_past(api: Api) -> None:
     store.record_feedback(Feedback("f1", "c1", FeedbackReason.STAFF, NOW, "Грубили", "T-9"))
     bounce = MailEvent("e1", MailEventKind.DELIVERY, "anna@example.com", NOW, customer_id="c1")
     store.record_mail_event(bounce)
+    for email, text in (("Anna@Example.com", "Снова грубили"), ("vera@example.com", "Долго")):
+        body = {"reason": "staff", "text": text, "email": email, "fill_ms": 9000}
+        assert api.call("POST", "/feedback/site", body, key=None)[0] == 202
 
 
 def test_export_hands_over_everything_held_and_changes_nothing(api: Api) -> None:
@@ -43,6 +50,9 @@ def test_export_hands_over_everything_held_and_changes_nothing(api: Api) -> None
     assert data["ledger"]
     assert data["points"]["total"] > 0
     assert [f["text"] for f in data["feedback"]] == ["Грубили"]
+    assert [(f["text"], f["reply_to"]) for f in data["site_feedback"]] == [
+        ("Снова грубили", "anna@example.com")
+    ]
     assert api.app.store.customer("c1") is not None
 
 
@@ -59,6 +69,8 @@ def test_delete_erases_the_person_and_the_books_keep_the_figures(api: Api) -> No
     assert store.customer_by_code("ANNA2345") is None
     assert store.consents("c1") == []
     assert store.feedback("c1") == []
+    assert store.site_feedback("anna@example.com") == []
+    assert [f.text for f in store.site_feedback("vera@example.com")] == ["Долго"]
     assert [event.email for event in store.mail_events("c1")] == [""]
     assert store.order_owner("T-9") == "c1"  # the order stays, under an id that leads nowhere
     # Pressing again (a lost answer, a second tab) is harmless.

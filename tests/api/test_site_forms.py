@@ -70,7 +70,7 @@ def test_the_sign_up_form_is_accepted_and_a_confirmation_goes_out(api: Api) -> N
         assert api.app.store.customer_by_email(f"new-{locale}@example.com") is not None
 
 
-def test_token_forms_post_where_the_api_listens(api: Api) -> None:
+def test_forms_post_where_the_api_listens(api: Api) -> None:
     programme = api.app.programme
     words = site_words(programme, "ru")
     pages = [
@@ -79,6 +79,7 @@ def test_token_forms_post_where_the_api_listens(api: Api) -> None:
         forms.points_page("ru", words, "/"),
         forms.preferences_page(programme, "ru", words, "/"),
         forms.feedback_page(words, "/"),
+        forms.site_feedback_page(words, "/"),
     ]
     served = {path.strip("/") for path in chalice_app.routes}
     for page in pages:
@@ -146,3 +147,22 @@ def test_every_reason_the_feedback_form_offers_is_accepted(api: Api) -> None:
     answers = api.app.store.feedback("c1")
     assert len(answers) == 4 * len(programme.program.locales.available)
     assert {a.text for a in answers} == {"Не подошёл помол"}
+
+
+def test_the_sites_own_questionnaire_is_accepted_without_a_link(api: Api) -> None:
+    from .test_feedback import site_answers
+
+    programme = api.app.programme
+    locales = programme.program.locales.available
+    for locale in locales:
+        page = forms.site_feedback_page(site_words(programme, locale), "/")
+        endpoint, form = form_named(page, "site-feedback")
+        assert "data-token" not in form  # anyone may send it
+        typed = {"reason": "staff", "text": "Долго ждали", "order": "A-17"}
+        body = {**sent_by(form, {**typed, "email": f"{locale}@example.com"}), "fill_ms": 12_000}
+        assert 'name="website"' in form  # the hidden field: forms.js then sends the fill time
+        status, answer, _ = api.call("POST", f"/{endpoint}", body, key=None)
+        assert (status, answer) == (202, {"status": "accepted"}), answer
+    kept = site_answers(api)
+    assert sorted(a.reply_to for a in kept) == sorted(f"{locale}@example.com" for locale in locales)
+    assert {(a.reason, a.text, a.order_ref) for a in kept} == {("staff", "Долго ждали", "A-17")}

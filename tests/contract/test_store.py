@@ -11,7 +11,7 @@ import pytest
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus, current_status
 from stampbook.audience.mail_events import MailEvent, MailEventKind
-from stampbook.feedback import Feedback, FeedbackReason
+from stampbook.feedback import Feedback, FeedbackReason, SiteFeedback
 from stampbook.integrations import issue_key
 from stampbook.loyalty.errors import NotEnoughPoints
 from stampbook.loyalty.history import Certificate, History
@@ -259,6 +259,21 @@ def test_questionnaire_answers_are_kept_once(store: Store) -> None:
     assert store.feedback("c1") == [answer, later]
 
 
+def test_site_answers_are_found_by_the_address_left_for_a_reply(store: Store) -> None:
+    first = SiteFeedback(
+        "s1", FeedbackReason.STAFF, T0, "Грубили на кассе", "A-17", "anna@example.com"
+    )
+    later = SiteFeedback(
+        "s2", FeedbackReason.OTHER, T0 + timedelta(hours=1), "", "", "anna@example.com"
+    )
+    nameless = SiteFeedback("s3", FeedbackReason.DID_NOT_FIT, T0, "Не подошёл размер")
+    for answer in (later, nameless, first):
+        store.record_site_feedback(answer)
+    assert store.site_feedback("anna@example.com") == [first, later]
+    assert store.site_feedback("vera@example.com") == []
+    assert store.site_feedback("") == []  # answers without an address are nobody's
+
+
 def test_a_customer_is_found_by_the_code_on_their_card(store: Store) -> None:
     store.add_customer(replace(customer(), referral_code="ANNA2345"))
     found = store.customer_by_code("ANNA2345")
@@ -345,6 +360,10 @@ def test_erasing_forgets_the_person_and_keeps_the_books(store: Store) -> None:
         "c1", ConsentRecord(ConsentStatus.CONFIRMED, T0, "signup", "v1", "1.2.3.4")
     )
     store.record_feedback(Feedback("f1", "c1", FeedbackReason.STAFF, T0, "Грубили", "o1"))
+    mine = SiteFeedback("s1", FeedbackReason.STAFF, T0, "И снова", "o1", "anna@example.com")
+    theirs = SiteFeedback("s2", FeedbackReason.OTHER, T0, "Долго", "", "vera@example.com")
+    store.record_site_feedback(mine)
+    store.record_site_feedback(theirs)
     event = MailEvent("e1", MailEventKind.DELIVERY, "anna@example.com", T0, customer_id="c1")
     store.record_mail_event(event)
     order = Order("o1", T0, "RUB", (OrderLine("1", "beans", Decimal(10)),))
@@ -361,6 +380,8 @@ def test_erasing_forgets_the_person_and_keeps_the_books(store: Store) -> None:
     assert list(store.customer_ids()) == []
     assert store.consents("c1") == []
     assert store.feedback("c1") == []
+    assert store.site_feedback("anna@example.com") == []
+    assert store.site_feedback("vera@example.com") == [theirs]  # someone else's stays
     assert [e.email for e in store.mail_events("c1")] == [""]
     assert store.order_owner("o1") == "c1"  # the order stays, under an id that leads nowhere
     with pytest.raises(UnknownCustomer):

@@ -2,7 +2,8 @@
 
 A customer signs up on the site, confirms from the email, asks for their
 points by magic link, and unsubscribes from a newsletter's link; the emails are
-read from the outbox folder the server writes. The browser reaches nothing but
+read from the outbox folder the server writes. Someone tells the business
+what went wrong on the public questionnaire, with no link at all. The browser reaches nothing but
 that one server. Screenshots go to build/artifacts/flows/.
 """
 
@@ -28,6 +29,7 @@ from playwright.sync_api import Page
 from stampbook.audience.consent import ConsentStatus, current_status
 from stampbook.bootstrap import MailSettings, Settings, build
 from stampbook.customers import Customer
+from stampbook.feedback import SiteFeedback
 from stampbook.loyalty.orders import Order, OrderLine
 from stampbook.sitegen.build import build_site
 from stampbook.store.sqlite import SqliteStore
@@ -198,3 +200,57 @@ def test_sign_up_confirm_points_and_unsubscribe_in_the_browser(
         store.close()
 
     assert local.refused == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "reason", "button", "thanks"),
+    [
+        ("", "Не понравился персонал", "Отправить", "Спасибо. Мы читаем каждый ответ."),
+        ("en/", "I did not like the staff", "Send", "Thank you. We read every answer."),
+    ],
+)
+def test_anyone_tells_what_went_wrong_on_the_site(
+    served: Served,
+    open_page: Callable[[int], LocalPage],
+    locale: str,
+    reason: str,
+    button: str,
+    thanks: str,
+) -> None:
+    local = open_page(PHONE)
+    page = local.page
+    address = f"reply-{locale.strip('/') or 'ru'}@example.com"
+    page.goto(f"{served.origin}/{locale}tell-us/")
+    form = page.locator('form[data-sb-form="site-feedback"]')
+    form.get_by_label(reason).check()
+    form.locator('textarea[name="text"]').fill("Кассир не дал сдачи")
+    form.locator('input[name="order"]').fill("A-17")
+    # A mistyped address comes back from the API next to its field, and nothing is kept.
+    form.locator('input[name="email"]').fill("reply@example")
+    page.wait_for_timeout(HUMAN_FILL_MS)  # as long as a person takes
+    form.get_by_role("button", name=button).click()
+    email = form.locator('input[name="email"]')
+    page.locator('input[name="email"][aria-invalid="true"]').wait_for(timeout=10_000)
+    assert form.locator("#sb-email-error").inner_text()
+    assert _site_answers(served.database, address) == []
+    email.fill(address)
+    form.get_by_role("button", name=button).click()
+    _done(page, "site-feedback")
+    assert form.locator(".sb-status").inner_text() == thanks
+    _shot(page, f"tell-us.{locale.strip('/') or 'ru'}", PHONE)
+    [kept] = _site_answers(served.database, address)
+    assert (kept.text, kept.order_ref, kept.reason) == ("Кассир не дал сдачи", "A-17", "staff")
+    store = SqliteStore(served.database)
+    try:
+        assert store.customer_by_email(address) is None  # a reply address, not a sign-up
+    finally:
+        store.close()
+    assert local.refused == []
+
+
+def _site_answers(database: Path, address: str) -> list[SiteFeedback]:
+    store = SqliteStore(database)
+    try:
+        return store.site_feedback(address)
+    finally:
+        store.close()

@@ -32,6 +32,7 @@ FORM_PAGES = (
     "preferences/?t=x",
     "unsubscribe/?t=x",
     "feedback/?t=x",
+    "tell-us/",
 )
 OVERFLOW = "document.documentElement.scrollWidth"
 

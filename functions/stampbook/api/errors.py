@@ -1,29 +1,19 @@
 """One error shape for every refusal: `{"error": {"code", "message", "field"}}`.
 
 Chalice answers some requests itself (unknown method, wrong content type)
-with its own body; the middleware here rewrites those into the same shape,
-and turns anything unexpected into a bare 500 that reveals nothing.
+with its own body; the middleware here rewrites those into the same shape.
+What the use cases raise is turned into it in `refusals`.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from chalice.app import Response
 
-from ..customers import InvalidEmail
-from ..loyalty.errors import LoyaltyError, NotEnoughPoints
-from ..services.limits import Limited
-from ..store.base import IdempotencyConflict, StoreUnavailable, UnknownCustomer
-
-log = logging.getLogger("stampbook.api")
-
 JSON = "application/json"
-V = TypeVar("V", bound=Callable[..., Any])
 
 
 class ApiError(Exception):
@@ -51,28 +41,6 @@ def error_response(
     )
 
 
-def refusal(error: Exception) -> ApiError | None:
-    """The API's answer to an error a use case raised, if it is the caller's doing."""
-    if isinstance(error, ApiError):
-        return error
-    if isinstance(error, NotEnoughPoints):
-        return ApiError(409, error.code, str(error))
-    if isinstance(error, LoyaltyError):
-        return ApiError(422, error.code, str(error))
-    if isinstance(error, IdempotencyConflict):
-        return ApiError(
-            409, "idempotency_conflict", "this id was already used for a different request"
-        )
-    if isinstance(error, UnknownCustomer):
-        return ApiError(404, "unknown_customer", "no such customer")
-    if isinstance(error, InvalidEmail):
-        return ApiError(422, "invalid_email", "not an email address", "email")
-    if isinstance(error, Limited):
-        retry = {"Retry-After": str(error.retry_after)}
-        return ApiError(429, "too_many_requests", "too many requests; try again later", None, retry)
-    return None
-
-
 # Chalice's own error codes, as the envelope names them.
 _CHALICE_CODES = {
     "BadRequestError": "bad_request",
@@ -87,35 +55,6 @@ _CHALICE_CODES = {
     "ConflictError": "conflict",
     "UnprocessableEntityError": "unprocessable",
 }
-
-
-def answer_errors(view: V) -> V:
-    """Wrap a route: its refusals and failures leave as the envelope.
-
-    Chalice would turn an exception into its own 500 and log the traceback,
-    message included, which may hold an email address; here the caller's
-    mistakes become 4xx and the log gets the error's type only.
-    """
-
-    @wraps(view)
-    def answering(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return view(*args, **kwargs)
-        except Exception as error:
-            known = refusal(error)
-            if known is not None:
-                return error_response(
-                    known.status, known.code, known.message, known.field, **known.headers
-                )
-            if isinstance(error, StoreUnavailable):
-                return error_response(503, "unavailable", "try again shortly", **_RETRY)
-            log.error("unexpected %s in %s", type(error).__name__, view.__name__)
-            return error_response(500, "internal", "something went wrong on our side")
-
-    return answering  # type: ignore[return-value]
-
-
-_RETRY = {"Retry-After": "5"}
 
 
 def in_envelope(event: Any, get_response: Callable[[Any], Response]) -> Response:

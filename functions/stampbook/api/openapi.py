@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from pydantic import BaseModel
 
 import stampbook
+
+from .routes import DESCRIBED_BY
 
 REF = "#/components/schemas/{model}"
 
@@ -50,6 +53,14 @@ class ErrorDetail(BaseModel):
 
 class ErrorEnvelope(BaseModel):
     error: ErrorDetail
+
+
+def described() -> dict[str, Any]:
+    """The document for every route the app registers (`routes.DESCRIBED_BY`)."""
+    operations: list[Operation] = []
+    for module in DESCRIBED_BY:
+        operations += import_module(f"stampbook.api.{module}").OPERATIONS
+    return document(operations)
 
 
 def document(operations: list[Operation]) -> dict[str, Any]:

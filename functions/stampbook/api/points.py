@@ -7,7 +7,7 @@ site's points page shows.
 
 from __future__ import annotations
 
-from chalice.app import Blueprint, Response
+from chalice.app import Response
 from pydantic import BaseModel, Field
 
 from ..mail.tokens import Purpose
@@ -15,12 +15,11 @@ from ..services.limits import Rate, once_per
 from ..services.my_points import points_page
 from .body import Body, json_body
 from .context import current
-from .errors import answer_errors
 from .openapi import Operation
 from .public import NO_REFERRER, address, answer, caller_ip, limit, postman, query_token, subject_of
+from .refusals import answer_errors
+from .routes import points
 from .subscriptions import Accepted
-
-points = Blueprint(__name__)
 
 PER_IP = Rate("points-ip", 20, 600)
 PER_ADDRESS = Rate("points-address", 5, 3600)
@@ -99,7 +98,6 @@ OPERATIONS = [
 ]
 
 
-@points.route("/points", methods=["POST"])
 @answer_errors
 def email_a_link() -> Response:
     request = points.current_request
@@ -117,7 +115,6 @@ def email_a_link() -> Response:
     return answer({"status": "accepted"}, 202)
 
 
-@points.route("/points", methods=["GET"])
 @answer_errors
 def show() -> Response:
     customer_id = subject_of(query_token(points.current_request), Purpose.POINTS)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from chalice.app import Blueprint, Response
+from chalice.app import Response
 from pydantic import BaseModel, Field, StringConstraints
 
 from ..mail.tokens import Purpose
@@ -21,7 +21,6 @@ from ..services.preferences import PREFERENCES_FORM, Change, change_settings, se
 from ..services.subscriptions import Evidence
 from .body import json_body
 from .context import current
-from .errors import answer_errors
 from .openapi import Operation
 from .public import (
     NO_REFERRER,
@@ -33,9 +32,9 @@ from .public import (
     subject_of,
     user_agent,
 )
+from .refusals import answer_errors
+from .routes import preferences
 from .subscriptions import Token, TokenIn
-
-preferences = Blueprint(__name__)
 
 Interest = Annotated[str, StringConstraints(max_length=64)]
 
@@ -72,6 +71,7 @@ class MyDataOut(BaseModel):
     refunds: list[dict[str, Any]]
     certificates: list[dict[str, Any]]
     feedback: list[dict[str, Any]]
+    site_feedback: list[dict[str, Any]]  # left on the site with this address, for a reply
 
 
 class Erased(BaseModel):
@@ -125,14 +125,12 @@ def customer_of(token: Token | None, field: str = "token") -> str:
     return subject_of(token, Purpose.PREFERENCES, field)
 
 
-@preferences.route("/preferences", methods=["GET"])
 @answer_errors
 def show() -> Response:
     customer_id = customer_of(query_token(preferences.current_request), "t")
     return answer(settings_of(postman(), customer_id), headers=NO_REFERRER)
 
 
-@preferences.route("/preferences", methods=["POST"])
 @answer_errors
 def change() -> Response:
     request = preferences.current_request
@@ -150,14 +148,12 @@ def change() -> Response:
     return answer(change_settings(postman(), customer_id, wanted, evidence), headers=NO_REFERRER)
 
 
-@preferences.route("/preferences/export", methods=["POST"])
 @answer_errors
 def export() -> Response:
     body = json_body(preferences.current_request, TokenIn)
     return answer(my_data(current(), customer_of(body.token)), headers=NO_REFERRER)
 
 
-@preferences.route("/preferences/delete", methods=["POST"])
 @answer_errors
 def delete() -> Response:
     body = json_body(preferences.current_request, DeleteIn)

@@ -15,17 +15,16 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
-from chalice.app import Blueprint
 from pydantic import BaseModel
 
 from ..audience.mail_events import events_of
 from ..services.mail_events import handle_mail_events
 from .context import current
-from .errors import ApiError, answer_errors
+from .errors import ApiError
 from .openapi import Operation
+from .refusals import answer_errors
+from .routes import provider_events
 from .sns import Certificates, NotFromSns, sns_url, verified_message
-
-provider_events = Blueprint(__name__)
 
 
 class EventsOut(BaseModel):
@@ -66,9 +65,6 @@ def _topics() -> frozenset[str]:
     return frozenset(name.strip() for name in names.split(",") if name.strip())
 
 
-@provider_events.route(
-    "/events", methods=["POST"], content_types=["text/plain", "application/json"]
-)
 @answer_errors
 def receive() -> dict[str, Any]:
     body = provider_events.current_request.raw_body or b""

@@ -22,6 +22,9 @@ from ..services.postman import Postman
 from .context import current
 from .errors import JSON, ApiError
 
+# A person fills a public form in well over this; a script posts at once.
+MIN_FILL_MS = 3000
+
 # Token pages must not hand their URL (and so the token) to anyone they link to.
 NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
@@ -77,6 +80,14 @@ def user_agent(request: Request) -> str:
 
 def limit(rate: Rate, caller: str) -> None:
     count(current().store, rate, caller, now())
+
+
+def is_a_bot(honeypot: str, fill_ms: int) -> bool:
+    """A public form with its hidden field filled in, or sent faster than a person types.
+
+    Bots get the form's usual answer and nothing is stored or sent.
+    """
+    return bool(honeypot) or fill_ms < MIN_FILL_MS
 
 
 def address(raw: str) -> str:

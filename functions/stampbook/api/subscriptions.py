@@ -12,14 +12,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from chalice.app import Blueprint, Response
+from chalice.app import Response
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from ..mail.tokens import Purpose
 from ..services.limits import Rate
 from ..services.subscriptions import SIGN_UP_FORM, Evidence, SignUp, confirm, subscribe, unsubscribe
 from .body import Body, json_body
-from .errors import ApiError, answer_errors
+from .errors import ApiError
 from .openapi import Operation
 from .public import (
     NO_REFERRER,
@@ -27,6 +27,7 @@ from .public import (
     answer,
     caller_ip,
     claim_of,
+    is_a_bot,
     limit,
     offered,
     postman,
@@ -34,18 +35,25 @@ from .public import (
     subject_of,
     user_agent,
 )
+from .refusals import answer_errors
+from .routes import FORMS, subscriptions
 
-subscriptions = Blueprint(__name__)
-
-# A person fills the form in well over this; a script posts at once.
-MIN_FILL_MS = 3000
 PER_IP = Rate("subscribe-ip", 20, 600)
 PER_ADDRESS = Rate("subscribe-address", 5, 3600)
 
 Token = Annotated[str, StringConstraints(min_length=1, max_length=512)]
 
 
-class SubscribeIn(Body):
+class PublicFormIn(Body):
+    """A form anyone may send: a hidden field and the fill time tell bots from people."""
+
+    # Left empty by people (the field is hidden); bots fill it in.
+    website: str = Field(default="", max_length=254)
+    # Milliseconds between showing the form and sending it, measured by the page.
+    fill_ms: int = Field(ge=0, le=86_400_000)
+
+
+class SubscribeIn(PublicFormIn):
     email: str = Field(max_length=254)
     name: str = Field(default="", max_length=80)
     locale: str = Field(max_length=16)
@@ -55,10 +63,6 @@ class SubscribeIn(Body):
     )
     consent: Literal[True]  # the checkbox, ticked
     consent_version: str = Field(min_length=1, max_length=64)  # the text shown beside it
-    # Left empty by people (the field is hidden); bots fill it in.
-    website: str = Field(default="", max_length=254)
-    # Milliseconds between showing the form and sending it, measured by the page.
-    fill_ms: int = Field(ge=0, le=86_400_000)
 
     @field_validator("name")
     @classmethod
@@ -96,7 +100,6 @@ class OneClickIn(BaseModel):
     list_unsubscribe: Literal["One-Click"] = Field(alias="List-Unsubscribe")
 
 
-FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 _TOKEN_REFUSALS = (400, 410, 413, 415, 422, 429, 503)
 
 OPERATIONS = [
@@ -165,7 +168,6 @@ def _evidence(form: str) -> Evidence:
     return Evidence(form, caller_ip(request), user_agent(request))
 
 
-@subscriptions.route("/subscribe", methods=["POST"])
 @answer_errors
 def sign_up() -> Response:
     request = subscriptions.current_request
@@ -174,8 +176,8 @@ def sign_up() -> Response:
     email = address(body.email)
     offered(body.locale, body.interests)
     accepted = answer({"status": "accepted"}, 202)
-    if body.website or body.fill_ms < MIN_FILL_MS:
-        return accepted  # a bot: the usual answer, and nothing stored or sent
+    if is_a_bot(body.website, body.fill_ms):
+        return accepted
     limit(PER_ADDRESS, email)
     form = SignUp(
         email,
@@ -207,31 +209,26 @@ def _acted(purpose: Purpose, form: str, token: str | None = None) -> Response:
     return answer({"status": str(status or "unconfirmed")}, headers=NO_REFERRER)
 
 
-@subscriptions.route("/subscribe/confirm", methods=["GET"])
 @answer_errors
 def what_confirming_does() -> Response:
     return _described("confirm", Purpose.CONFIRM)
 
 
-@subscriptions.route("/subscribe/confirm", methods=["POST"])
 @answer_errors
 def confirm_sign_up() -> Response:
     return _acted(Purpose.CONFIRM, "site:confirm")
 
 
-@subscriptions.route("/unsubscribe", methods=["GET"])
 @answer_errors
 def what_unsubscribing_does() -> Response:
     return _described("unsubscribe", Purpose.UNSUBSCRIBE)
 
 
-@subscriptions.route("/unsubscribe", methods=["POST"])
 @answer_errors
 def unsubscribe_by_button() -> Response:
     return _acted(Purpose.UNSUBSCRIBE, "site:unsubscribe")
 
 
-@subscriptions.route("/unsubscribe/one-click", methods=["POST"], content_types=list(FORMS))
 @answer_errors
 def unsubscribe_in_one_click() -> Response:
     request = subscriptions.current_request

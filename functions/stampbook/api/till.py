@@ -12,7 +12,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from chalice.app import Blueprint
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from ..customers import Customer, normalise_email
@@ -20,10 +19,10 @@ from ..integrations import KeyRefused, key_id_of, verify_key
 from ..loyalty.orders import Order, OrderLine, Refund
 from .body import Body, json_body
 from .context import current
-from .errors import ApiError, answer_errors
+from .errors import ApiError
 from .openapi import Operation
-
-till = Blueprint(__name__)
+from .refusals import answer_errors
+from .routes import till
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:/-]+$")]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)]
@@ -205,7 +204,6 @@ def _category_known(lines: tuple[Line, ...]) -> None:
             )
 
 
-@till.route("/purchases", methods=["POST"])
 @answer_errors
 def record_purchase() -> dict[str, Any]:
     _authorised()
@@ -224,7 +222,6 @@ def record_purchase() -> dict[str, Any]:
     return PurchaseOut.model_validate(result).model_dump()
 
 
-@till.route("/refunds", methods=["POST"])
 @answer_errors
 def record_refund() -> dict[str, Any]:
     _authorised()
@@ -234,7 +231,6 @@ def record_refund() -> dict[str, Any]:
     return RefundOut.model_validate(result).model_dump()
 
 
-@till.route("/redemptions", methods=["POST"])
 @answer_errors
 def redeem_reward() -> dict[str, Any]:
     _authorised()
@@ -245,7 +241,6 @@ def redeem_reward() -> dict[str, Any]:
     return RedemptionOut.model_validate(result).model_dump()
 
 
-@till.route("/certificates/redeem", methods=["POST"])
 @answer_errors
 def redeem_certificate() -> dict[str, Any]:
     _authorised()
@@ -256,7 +251,6 @@ def redeem_certificate() -> dict[str, Any]:
     return CertificateOut.model_validate(result).model_dump()
 
 
-@till.route("/customers/{code}", methods=["GET"])
 @answer_errors
 def look_up(code: str) -> dict[str, Any]:
     """What the counter needs: who, how many points, which rewards they can have now."""

@@ -52,7 +52,7 @@ class Answer:
     """A questionnaire answer with words in it."""
 
     at: datetime
-    email: str
+    email: str  # the customer's; on the site, the address left for a reply, or empty
     reason: str
     text: str
     order_id: str | None

@@ -104,7 +104,8 @@ def sections(report: Report) -> list[Section]:
     for column in ("date", "email", "reason", "text"):
         words.add_column(column)
     for answer in report.leaving.words[:SHOWN]:
-        words.add_row(answer.at.date().isoformat(), answer.email, answer.reason, answer.text)
+        who = answer.email or "—"  # left on the site without an address
+        words.add_row(answer.at.date().isoformat(), who, answer.reason, answer.text)
     tables.append(words)
     certificates = cost.certificates
     tables.append(

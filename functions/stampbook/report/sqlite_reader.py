@@ -234,7 +234,9 @@ class SqliteReport:
         ):
             months[month].update(refunds=refunds, refunded=refunded)
         for month, reason, count in self.db.execute(
-            "SELECT substr(at, 1, 7), reason, COUNT(*) FROM feedback"
+            # Answers by an email's link and answers left on the site count alike.
+            "SELECT substr(at, 1, 7), reason, COUNT(*) FROM"
+            " (SELECT at, reason FROM feedback UNION ALL SELECT at, reason FROM site_feedback)"
             " WHERE at >= ? AND at < ? GROUP BY 1, 2",
             (start, end),
         ):
@@ -283,8 +285,12 @@ class SqliteReport:
         rows = self.db.execute(
             "SELECT f.at, c.email, f.reason, f.text, f.order_id FROM feedback f"
             " JOIN customers c ON c.customer_id = f.customer_id"
-            " WHERE f.at >= ? AND f.at < ? AND trim(f.text) != '' ORDER BY f.at DESC",
-            (start, end),
+            " WHERE f.at >= ? AND f.at < ? AND trim(f.text) != ''"
+            # On the site: the address left for a reply (or none), the order as typed.
+            " UNION ALL SELECT at, reply_to, reason, text, nullif(order_ref, '') FROM site_feedback"
+            " WHERE at >= ? AND at < ? AND trim(text) != ''"
+            " ORDER BY 1 DESC",
+            (start, end, start, end),
         )
         return [
             Answer(_parse(at), email, reason, text, order)

@@ -50,6 +50,8 @@ def customer_record(store: Store, customer_id: str, now: datetime) -> dict[str, 
             "refunds": [asdict(refund) for refund in history.refunds],
             "certificates": [asdict(certificate) for certificate in history.certificates],
             "feedback": [asdict(answer) for answer in store.feedback(customer_id)],
+            # Answers left on the site with their address, for a reply.
+            "site_feedback": [asdict(answer) for answer in store.site_feedback(customer.email)],
         }
     )
     return record

@@ -3,12 +3,19 @@
 The link in the email is about an order, not a person: the answer is kept
 for whoever the order was recorded for, once per order, so a second press
 of the button (or a second answer) changes nothing.
+
+Anyone may also answer on the site, without a link. That answer is nobody's
+file: the order number is kept as typed and never looked up (the form must
+not tell a stranger which orders exist, or whose), and an address only when
+given, for a reply; it never makes anyone a customer or a subscriber.
 """
 
 from __future__ import annotations
 
+import uuid
+
 from ..bootstrap import App
-from ..feedback import Feedback, FeedbackReason
+from ..feedback import Feedback, FeedbackReason, SiteFeedback
 from ..store.base import UnknownCustomer
 
 
@@ -24,3 +31,12 @@ def answer_for_order(app: App, order_id: str, reason: FeedbackReason, text: str)
         raise UnknownCustomer(order_id)
     answer = Feedback(f"order:{order_id}", owner, reason, app.loyalty.clock(), text, order_id)
     return store.record_feedback(answer)
+
+
+def answer_on_site(
+    app: App, reason: FeedbackReason, text: str, order_ref: str = "", reply_to: str = ""
+) -> SiteFeedback:
+    """Keep an answer left on the site; `reply_to` is a normalised address or empty."""
+    answer = SiteFeedback(uuid.uuid4().hex, reason, app.loyalty.clock(), text, order_ref, reply_to)
+    app.store.record_site_feedback(answer)
+    return answer

@@ -1,4 +1,4 @@
-"""The form pages: sign up, confirm, my points, preferences, unsubscribe, questionnaire.
+"""The form pages: sign up, confirm, my points, preferences, unsubscribe, questionnaires.
 
 Each is a Markdown page around one or more plain HTML forms that work with
 `site/assets/stampbook/forms.js`. A form names its API endpoint and method
@@ -28,6 +28,7 @@ EXPORT = "preferences/export"
 DELETE = "preferences/delete"
 UNSUBSCRIBE = "unsubscribe"
 FEEDBACK = "feedback"
+SITE_FEEDBACK = "feedback/site"
 
 # The questionnaire's answers as the API takes them (`FeedbackReason`), and the
 # site's word for each (the word keys predate the domain's names).
@@ -122,6 +123,14 @@ def _choices(legend: str, boxes: Iterable[str]) -> str:
     )
 
 
+# People never see this field; bots fill it in, and the API then stores nothing.
+# A form with it also tells the API how long it was open (forms.js).
+_HONEYPOT = (
+    '<p class="sb-honeypot" aria-hidden="true"><label for="sb-website">Website</label>'
+    '<input id="sb-website" name="website" type="text" tabindex="-1" autocomplete="off"></p>'
+)
+
+
 def _page(title: str, intro: str, *forms: str) -> str:
     return "\n\n".join([heading(1, title), intro, *forms]) + "\n"
 
@@ -142,9 +151,7 @@ def signup_page(programme: Programme, locale: str, words: Strings, api_url: str)
         _checkbox("consent", consent, required=True),
         f'<input type="hidden" name="consent_version" value="{_attr(program.consent.version)}">',
         f'<input type="hidden" name="locale" value="{_attr(locale)}">',
-        # People never see this field; bots fill it in, and the API then stores nothing.
-        '<p class="sb-honeypot" aria-hidden="true"><label for="sb-website">Website</label>'
-        '<input id="sb-website" name="website" type="text" tabindex="-1" autocomplete="off"></p>',
+        _HONEYPOT,
         f'<p class="sb-note">{_attr(words("forms.consent_version", version=version))}</p>',
     ]
     form = Form(
@@ -247,26 +254,51 @@ def unsubscribe_page(words: Strings, api_url: str) -> str:
     )
 
 
-def feedback_page(words: Strings, api_url: str) -> str:
+def _questionnaire(words: Strings) -> tuple[str, str]:
+    """The reasons to choose from (one required) and the free text."""
     reasons = "".join(
         f'<p class="sb-check"><input id="sb-reason-{reason}" name="reason" type="radio" '
         f'value="{reason}" required><label for="sb-reason-{reason}">'
         f"{_attr(words(word))}</label></p>"
         for reason, word in FEEDBACK_REASONS.items()
     )
-    fields = (
+    return (
         f'<fieldset class="sb-choices" aria-describedby="sb-reason-error">'
         f"<legend>{_attr(words('forms.feedback_reason'))}</legend>{reasons}"
         f'<span class="sb-error" id="sb-reason-error"></span></fieldset>',
         f'<p class="sb-field"><label for="sb-text">{_attr(words("forms.feedback_text"))}</label>'
         f'<textarea id="sb-text" name="text" rows="4" maxlength="2000"></textarea></p>',
     )
+
+
+def feedback_page(words: Strings, api_url: str) -> str:
     form = Form(
         "feedback",
         FEEDBACK,
         words("forms.feedback_thanks"),
         words("forms.feedback_button"),
-        fields,
+        _questionnaire(words),
         token=True,
     )
     return _page(words("nav.feedback"), words("forms.feedback_intro"), form.html(words, api_url))
+
+
+def site_feedback_page(words: Strings, api_url: str) -> str:
+    """The questionnaire anyone may fill in, without an email's link."""
+    fields = (
+        *_questionnaire(words),
+        _field("order", words("forms.site_feedback_order")),
+        _field("email", words("forms.site_feedback_email"), "email", autocomplete="email"),
+        f'<p class="sb-note">{_attr(words("forms.site_feedback_note"))}</p>',
+        _HONEYPOT,
+    )
+    form = Form(
+        "site-feedback",
+        SITE_FEEDBACK,
+        words("forms.feedback_thanks"),
+        words("forms.feedback_button"),
+        fields,
+    )
+    return _page(
+        words("nav.tell_us"), words("forms.site_feedback_intro"), form.html(words, api_url)
+    )

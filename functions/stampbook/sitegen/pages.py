@@ -24,6 +24,7 @@ NAV = (
     ("nav.newsletters", "newsletters/index.md"),
     ("nav.signup", "signup.md"),
     ("nav.points", "points.md"),
+    ("nav.tell_us", "tell-us.md"),
     ("nav.privacy", "privacy.md"),
 )
 
@@ -59,6 +60,7 @@ def site_files(programme: Programme, locale: str, api_url: str, now: datetime) -
         "preferences.md": forms.preferences_page(programme, locale, words, api_url),
         "unsubscribe.md": forms.unsubscribe_page(words, api_url),
         "feedback.md": forms.feedback_page(words, api_url),
+        "tell-us.md": forms.site_feedback_page(words, api_url),
         **dict(listing_pages(issues, words)),
     }
     files = {issue.path: issue.html for issue in issues}

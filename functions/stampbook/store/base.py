@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from ..audience.consent import ConsentRecord
 from ..audience.mail_events import MailEvent
 from ..customers import Customer
-from ..feedback import Feedback
+from ..feedback import Feedback, SiteFeedback
 from ..integrations import IntegrationKey
 from ..loyalty.history import Certificate, History
 from ..loyalty.ledger import Entry
@@ -120,6 +120,14 @@ class Store(AutomationLog, Protocol):
 
     def feedback(self, customer_id: str) -> list[Feedback]: ...
 
+    def record_site_feedback(self, answer: SiteFeedback) -> None:
+        """Keep an answer left on the site without a link (each has its own new id)."""
+        ...
+
+    def site_feedback(self, reply_to: str) -> list[SiteFeedback]:
+        """The site's answers that left this address for a reply, oldest first."""
+        ...
+
     def order_owner(self, order_id: str) -> str | None:
         """The id of the customer an order was recorded for, or None if there is no such order."""
         ...
@@ -128,7 +136,8 @@ class Store(AutomationLog, Protocol):
         """Forget who a customer is; False if there was no such customer (already erased).
 
         Their profile, consent records (addresses, browsers), questionnaire
-        answers and the addresses on their mail events go; the ledger, orders,
+        answers (those left on the site with their address too) and the
+        addresses on their mail events go; the ledger, orders,
         refunds and certificates stay under the id, which no longer leads to
         anyone, so the books still add up. The email and card code are free
         again: a new sign-up with them is a new customer.

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from ..audience.consent import ConsentRecord
 from ..audience.mail_events import MailEvent
 from ..customers import Customer
-from ..feedback import Feedback
+from ..feedback import Feedback, SiteFeedback
 from ..integrations import IntegrationKey
 from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import History
@@ -71,6 +71,8 @@ from .dynamodb_items import (
     mail_event_from,
     mail_event_item,
     number,
+    site_feedback_from,
+    site_feedback_item,
     text,
     unique_names,
 )
@@ -96,6 +98,7 @@ from .dynamodb_table import (
     integration_key_partition,
     limit_key,
     request_key,
+    site_feedback_key,
     table_definition,
 )
 from .dynamodb_writes import (
@@ -368,6 +371,22 @@ class DynamoStore(
     def feedback(self, customer_id: str) -> list[Feedback]:
         return [feedback_from(item) for item in self._partition_items(customer_id, FEEDBACK)]
 
+    def record_site_feedback(self, answer: SiteFeedback) -> None:
+        with self._driver():
+            self.client.put_item(TableName=self.table, Item=site_feedback_item(answer))
+
+    def site_feedback(self, reply_to: str) -> list[SiteFeedback]:
+        if not reply_to:
+            return []  # the answers without an address are nobody's
+        return [site_feedback_from(item) for item in self._site_answers(reply_to)]
+
+    def _site_answers(self, reply_to: str) -> Iterator[Read]:
+        return self._query(
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues=attributes(**{":pk": site_feedback_key(reply_to)}),
+            ConsistentRead=True,
+        )
+
     def order_owner(self, order_id: str) -> str | None:
         claim = self._get(key(claim_key("ORDER", order_id), CLAIM))
         return text(claim, "customer_id") if claim else None
@@ -403,8 +422,13 @@ class DynamoStore(
         raise AssertionError("unreachable")  # _contention raises when time is up
 
     def _forget_personal_items(self, customer_id: str) -> None:
-        for prefix in (CONSENT, FEEDBACK):
-            for item in list(self._partition_items(customer_id, prefix)):
+        personal = [self._partition_items(customer_id, prefix) for prefix in (CONSENT, FEEDBACK)]
+        profile = self._get(profile_key(customer_id))
+        if profile is not None:
+            # Answers left on the site with their address are theirs too.
+            personal.append(self._site_answers(text(profile, "email")))
+        for items in personal:
+            for item in list(items):
                 with self._driver():
                     self.client.delete_item(
                         TableName=self.table, Key=key(item[PK]["S"], item[SK]["S"])

@@ -16,7 +16,7 @@ from typing import Any
 from ..audience.consent import ConsentRecord, ConsentStatus
 from ..audience.mail_events import MailEvent, MailEventKind
 from ..customers import Customer
-from ..feedback import Feedback, FeedbackReason
+from ..feedback import Feedback, FeedbackReason, SiteFeedback
 from ..integrations import IntegrationKey
 from ..loyalty.history import Certificate
 from ..loyalty.ledger import Entry, EntryKind
@@ -38,6 +38,7 @@ from .dynamodb_table import (
     SK,
     customer_key,
     integration_key_partition,
+    site_feedback_key,
     sort_time,
 )
 
@@ -304,6 +305,32 @@ def feedback_item(feedback: Feedback) -> Item:
         at=_time(feedback.at),
         text=feedback.text,
         order_id=feedback.order_id,
+    )
+
+
+def site_feedback_item(answer: SiteFeedback) -> Item:
+    return attributes(
+        **{
+            PK: site_feedback_key(answer.reply_to),
+            SK: f"{sort_time(answer.at)}#{answer.feedback_id}",
+        },
+        feedback_id=answer.feedback_id,
+        reason=answer.reason.value,
+        at=_time(answer.at),
+        text=answer.text,
+        order_ref=answer.order_ref,
+        reply_to=answer.reply_to,
+    )
+
+
+def site_feedback_from(item: Read) -> SiteFeedback:
+    return SiteFeedback(
+        text(item, "feedback_id"),
+        FeedbackReason(text(item, "reason")),
+        _moment(item, "at"),
+        text(item, "text"),
+        text(item, "order_ref"),
+        text(item, "reply_to"),
     )
 
 

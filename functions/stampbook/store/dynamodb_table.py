@@ -17,6 +17,7 @@ the same transaction as what they name.
 | questionnaire answer       | `CUSTOMER#<id>`       | `FEEDBACK#<at>#<feedback id>`            |
 | bounce, complaint, delivery| `CUSTOMER#<id>`       | `EVENT#<at>#<event id>`                  |
 | automatic email (claim)    | `CUSTOMER#<id>`       | `AUTOMATION#<automation>#<occasion>`     |
+| answer left on the site    | `SITEFEEDBACK#<address or empty>` | `<at>#<feedback id>`         |
 | integration key (hashed)   | `INTEGRATION#<key id>`| `KEY` (gsi1: `INTEGRATION_KEYS` / `<id>`)|
 | finished request           | `REQUEST#<key>`       | `REQUEST`                                |
 | unique name (a claim)      | `<KIND>#<name>`       | `CLAIM`                                  |
@@ -37,6 +38,7 @@ claim alone).
 | integration key (every request) | GetItem `INTEGRATION#<key id>` / `KEY`                   |
 | a customer's history            | Query `CUSTOMER#<id>`, sk >= `LOYALTY#` (ends at PROFILE)|
 | consents, answers of a customer | Query `CUSTOMER#<id>`, sk begins with `CONSENT#` / `FEEDBACK#` |
+| site answers left with an address | Query `SITEFEEDBACK#<address>` (export, erase)         |
 | was this request done?          | GetItem `REQUEST#<key>` / `REQUEST`                      |
 | every customer (nightly run)    | Query gsi1 `CUSTOMERS`, sorted by id                     |
 | count a request, hold a mail    | UpdateItem / conditional PutItem `LIMIT#<key>` / `LIMIT` |
@@ -135,6 +137,11 @@ def claim_key(kind: str, name: str) -> str:
 
 def integration_key_partition(key_id: str) -> str:
     return f"INTEGRATION#{key_id}"
+
+
+def site_feedback_key(reply_to: str) -> str:
+    """Site answers by the address left for a reply; those without one share `SITEFEEDBACK#`."""
+    return f"SITEFEEDBACK#{reply_to}"
 
 
 def limit_key(key: str) -> str:

@@ -30,7 +30,7 @@ from typing import Any
 from ..audience.consent import ConsentRecord, ConsentStatus
 from ..audience.mail_events import MailEvent, MailEventKind
 from ..customers import Customer
-from ..feedback import Feedback, FeedbackReason
+from ..feedback import Feedback, FeedbackReason, SiteFeedback
 from ..integrations import IntegrationKey
 from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import History
@@ -274,6 +274,39 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             for row in rows
         ]
 
+    def record_site_feedback(self, answer: SiteFeedback) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO site_feedback (feedback_id, reason, at, text, order_ref, reply_to)"
+                " VALUES (?,?,?,?,?,?)",
+                (
+                    answer.feedback_id,
+                    answer.reason.value,
+                    _time(answer.at),
+                    answer.text,
+                    answer.order_ref,
+                    answer.reply_to,
+                ),
+            )
+
+    def site_feedback(self, reply_to: str) -> list[SiteFeedback]:
+        rows = self._db().execute(
+            "SELECT * FROM site_feedback WHERE reply_to=? AND reply_to != ''"
+            " ORDER BY at, feedback_id",
+            (reply_to,),
+        )
+        return [
+            SiteFeedback(
+                row["feedback_id"],
+                FeedbackReason(row["reason"]),
+                _parse_time(row["at"]) or datetime.min,
+                row["text"],
+                row["order_ref"],
+                row["reply_to"],
+            )
+            for row in rows
+        ]
+
     def order_owner(self, order_id: str) -> str | None:
         row = (
             self._db()
@@ -288,6 +321,11 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         with self._write() as db:
             db.execute("DELETE FROM consents WHERE customer_id=?", (customer_id,))
             db.execute("DELETE FROM feedback WHERE customer_id=?", (customer_id,))
+            db.execute(
+                "DELETE FROM site_feedback WHERE reply_to ="
+                " (SELECT email FROM customers WHERE customer_id=?)",
+                (customer_id,),
+            )
             db.execute("UPDATE mail_events SET email='' WHERE customer_id=?", (customer_id,))
             erased = db.execute(
                 "DELETE FROM customers WHERE customer_id=?", (customer_id,)

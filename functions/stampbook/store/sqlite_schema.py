@@ -278,4 +278,19 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (campaign, locale)
     ) WITHOUT ROWID;
     """,
+    """
+    -- Answers left on the site's public questionnaire, without a link: they
+    -- belong to no customer. The order number is as typed, the address only
+    -- there when given for a reply.
+    CREATE TABLE site_feedback (
+        feedback_id TEXT PRIMARY KEY,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL,
+        text TEXT NOT NULL,
+        order_ref TEXT NOT NULL,
+        reply_to TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX site_feedback_by_reply_to ON site_feedback(reply_to, at);
+    CREATE INDEX site_feedback_by_time ON site_feedback(at);
+    """,
 )

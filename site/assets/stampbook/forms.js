@@ -7,7 +7,8 @@
   "use strict";
 
   var token = new URLSearchParams(window.location.search).get("t") || "";
-  // How long the sign-up form was open: the API takes a very fast one for a bot.
+  // How long a public form (one with the hidden "website" field) was open:
+  // the API takes a very fast one for a bot.
   var shownAt = Date.now();
 
   function msg(form, key) {
@@ -94,7 +95,7 @@
       }
     });
     if (form.hasAttribute("data-token")) { data.token = token; }
-    if (form.getAttribute("data-sb-form") === "signup") { data.fill_ms = Date.now() - shownAt; }
+    if (form.querySelector('input[name="website"]')) { data.fill_ms = Date.now() - shownAt; }
     return data;
   }
 

@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from stampbook.customers import Customer
+from stampbook.feedback import Feedback, FeedbackReason, SiteFeedback
 from stampbook.report.build import build_report
 from stampbook.report.facts import Period, to_money
 from stampbook.report.sqlite_reader import SqliteReport
+from stampbook.store.sqlite import SqliteStore
 
 from ...report_check import order_months, pareto_and_drift
 from ...report_dataset import END, generate
@@ -135,3 +138,35 @@ def test_report_refuses_a_bad_date_and_a_missing_file(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "not a date" in done.stderr
+
+
+def test_answers_left_on_the_site_are_counted_with_those_by_link(tmp_path: Path) -> None:
+    path = tmp_path / "shop.db"
+    store = SqliteStore(path)
+    anna = Customer("c1", "anna@example.com", _at(1), name="Anna")
+    store.add_customer(anna)
+    store.record_feedback(Feedback("f1", "c1", FeedbackReason.STAFF, _at(2), "Грубили", "o1"))
+    store.record_site_feedback(SiteFeedback("s1", FeedbackReason.STAFF, _at(3), "Снова грубили"))
+    store.record_site_feedback(
+        SiteFeedback("s2", FeedbackReason.PUSHY_SALE, _at(4), "", "A-17", "vera@example.com")
+    )
+    store.record_site_feedback(
+        SiteFeedback("s3", FeedbackReason.OTHER, _at(5), "Долго ждали", "A-18", "vera@example.com")
+    )
+    store.close()
+    reader = SqliteReport(path)
+    try:
+        report = build_report(reader.facts(Period(None, END), "RUB", None), reader.contacts)
+    finally:
+        reader.close()
+    leaving = report.leaving
+    assert leaving.answers == {"did_not_fit": 0, "staff": 2, "pushy_sale": 1, "other": 1}
+    assert [(a.email, a.text, a.order_id) for a in leaving.words] == [
+        ("vera@example.com", "Долго ждали", "A-18"),
+        ("", "Снова грубили", None),
+        ("anna@example.com", "Грубили", "o1"),
+    ]
+
+
+def _at(day: int) -> datetime:
+    return datetime(2025, 3, day, 12, tzinfo=UTC)
