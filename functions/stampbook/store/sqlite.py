@@ -34,6 +34,7 @@ from ..feedback import Feedback, FeedbackReason
 from ..integrations import IntegrationKey
 from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import History
+from ..loyalty.tier_spend import TierSpendOutdated
 from ..money_units import to_units
 from .base import (
     Change,
@@ -473,6 +474,9 @@ class SqliteStore:
             reads |= request.reads
         histories = self._histories(db, sorted({customer for customer, _, _ in items}), reads)
         rows = _Rows()
+        # Customers whose history in memory lacks orders the next decision may
+        # need: they are read again, once the rows so far are written.
+        reread: set[str] = set()
         for customer_id, request, decide in items:
             if request.key in done:
                 fingerprint, stored = done[request.key]
@@ -487,7 +491,16 @@ class SqliteStore:
                 outcomes.append(UnknownCustomer(customer_id))
                 continue
             try:
-                change = decide(history)
+                try:
+                    if customer_id in reread:
+                        raise TierSpendOutdated
+                    change = decide(history)
+                except TierSpendOutdated:
+                    rows.write(db)  # so the history read next includes this batch so far
+                    rows = _Rows()
+                    reread.discard(customer_id)
+                    history = histories[customer_id] = self._history(db, customer_id)
+                    change = decide(history)
             except Exception as refused:
                 # In a group commit, one request's failure is its caller's alone.
                 if not (one_by_one or isinstance(refused, LoyaltyError)):
@@ -515,6 +528,8 @@ class SqliteStore:
             for owner in {customer_id, *(owner for owner, _ in change.entries)}:
                 if owner in histories:
                     histories[owner] = _after(histories[owner], owner, change)
+            if change.refund is not None and history.tier_spend is not None:
+                reread.add(customer_id)  # the tally is void, and the orders may not be here
             outcomes.append(Committed(change.result))
         rows.write(db)
         return outcomes
@@ -544,7 +559,10 @@ class SqliteStore:
             if not _same_request(fingerprint, request.fingerprint):
                 raise IdempotencyConflict(f"{request.key} was already used for a different request")
             return Committed(json.loads(result), replayed=True)
-        change = decide(self._history(db, customer_id, request.reads))
+        try:
+            change = decide(self._history(db, customer_id, request.reads))
+        except TierSpendOutdated:
+            change = decide(self._history(db, customer_id))
         rows = _Rows()
         rows.add(customer_id, change)
         rows.remember(request, _result(change))
@@ -599,6 +617,11 @@ _INSERTS = {
     " AND redeemed_at IS NULL",
     "tiers": "UPDATE customers SET tier=? WHERE customer_id=?",
     "requests": "INSERT INTO requests (key, fingerprint, result, at) VALUES (?,?,?,?)",
+    # After every other table: a customer's tally is written after their orders.
+    "tier_spend": "INSERT OR REPLACE INTO tier_spend (customer_id, rules_version, since, total,"
+    " first, latest) VALUES (?,?,?,?,?,?)",
+    # A refund voids the tally; the next purchase counts it afresh from the orders.
+    "tier_spend_void": "DELETE FROM tier_spend WHERE customer_id=?",
 }
 
 
@@ -678,6 +701,20 @@ class _Rows:
             tables["redeemed"].append((_time(at), certificate_id))
         if change.tier_changed:
             tables["tiers"].append((change.tier, customer_id))
+        tally = change.tier_spend
+        if tally is not None and change.refund is None:
+            tables["tier_spend"].append(
+                (
+                    customer_id,
+                    tally.rules_version,
+                    _time(tally.since),
+                    str(tally.total),
+                    _time(tally.first),
+                    _time(tally.latest),
+                )
+            )
+        elif change.order is not None or change.refund is not None:
+            tables["tier_spend_void"].append((customer_id,))
 
     def remember(self, request: Request, result: str) -> None:
         self.tables["requests"].append(
@@ -710,6 +747,9 @@ def _after(history: History, owner: str, change: Change) -> History:
         refunds=history.refunds + ((change.refund,) if change.refund else ()),
         certificates=certificates,
         tier=change.tier if change.tier_changed else history.tier,
+        # A tally stands in for orders that may not be here, so it is carried on
+        # (a refund's customer is read again before their next decision).
+        tier_spend=history.tier_spend and (change.tier_spend or history.tier_spend),
     )
 
 

@@ -212,4 +212,20 @@ MIGRATIONS: tuple[str, ...] = (
         )
     );
     """,
+    """
+    -- Each customer's tier-spend tally (loyalty/tier_spend.py), written in the
+    -- same transaction as the purchase it counts, so a purchase reads one row
+    -- instead of every order. It depends on the programme's rules and on the
+    -- time, which a migration does not know: a customer without a row has it
+    -- counted from their orders at their next purchase. Amounts are decimal
+    -- text, times UTC ISO 8601 like the other tables.
+    CREATE TABLE tier_spend (
+        customer_id TEXT PRIMARY KEY,
+        rules_version TEXT NOT NULL,
+        since TEXT NOT NULL,
+        total TEXT NOT NULL,
+        first TEXT,
+        latest TEXT
+    ) WITHOUT ROWID;
+    """,
 )
