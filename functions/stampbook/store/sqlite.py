@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,14 @@ BUSY_TIMEOUT_MS = 30_000
 
 
 def _time(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat() if value else None
+    return _utc_text(value) if value else None
+
+
+# An import writes the same few moments (its batch's time, the orders' times)
+# on thousands of rows.
+@lru_cache(maxsize=1024)
+def _utc_text(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
 
 
 def _parse_time(value: str | None) -> datetime | None:
