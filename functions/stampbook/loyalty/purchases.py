@@ -11,7 +11,7 @@ from .history import History
 from .ledger import Entry, EntryKind
 from .orders import Order, Refund, points_for, qualifying_spend, remaining_lines
 from .rules import Rules
-from .tier_spend import TierSpend, count_tier_spend, window_start
+from .tier_spend import TierSpend, count_tier_spend
 from .tiers import spend_in_window
 
 
@@ -70,10 +70,11 @@ def _tier_spend_after(
     """
     tally = history.tier_spend
     if tally is not None:
-        spend = tally.in_window(rules, now)
-        if window_start(rules, now) < order.placed_at <= now:
+        carried = tally.carried_to(rules, now)
+        spend = carried.total
+        if carried.since < order.placed_at <= now:
             spend += qualifying_spend(order.lines, rules.loyalty.earning)
-        return spend, tally.adding(rules, order)
+        return spend, carried.adding(rules, order)
     # An order sent again is already in the history: its spend must not count twice.
     known = history.order(order.order_id) is not None
     after = History(

@@ -1,13 +1,15 @@
 """A running tally of a customer's tier spend, so a purchase need not re-read every order.
 
-The tally is the qualifying spend, net of refunds, of every order placed
-after `since` (the start of the tier window when the count began), with
-the earliest and latest of those orders' times. While no counted order
-has left the window and none lies ahead of `now`, the tally *is* the spend
-in the window (`tiers.spend_in_window`); a purchase adds its order and
-carries the tally on. When the tally no longer stands for the window (an
-order left it, the clock went back, the rules changed), the purchase is
-decided on the full history instead and the count begins afresh.
+The tally counts the qualifying spend, net of refunds, of every order placed
+after `since`. The few earliest of those orders are listed one by one
+(`leaving`: they are the next to leave the window); every other counted
+order was placed at or after `rest_from`. So while the window starts before
+`rest_from`, the spend in it is the total less the listed orders that have
+left (`tiers.spend_in_window` gives the same answer from every order). A
+purchase adds its order and carries the tally on, dropping the orders that
+have left. When the tally cannot say (more orders left than it lists, the
+clock went back, the rules changed), the purchase is decided on the full
+history instead and the count begins afresh.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from .history import History
 from .orders import Order, qualifying_spend, remaining_lines
 from .rules import Rules
 
+# Orders listed one by one: a customer who buys every day has their history
+# read once in this many purchases, one who buys every week once in months.
+LISTED = 8
+
 
 class TierSpendOutdated(Exception):
     """The tally cannot stand for the window now: decide on the customer's orders instead."""
@@ -31,33 +37,53 @@ class TierSpend:
     rules_version: str
     since: datetime
     total: Decimal
-    first: datetime | None = None  # the earliest counted order (None: nothing counted)
+    leaving: tuple[tuple[datetime, Decimal], ...] = ()  # (placed at, spend) of early orders
+    rest_from: datetime | None = None  # every other counted order is this late or later
     latest: datetime | None = None  # the latest counted order
 
     def in_window(self, rules: Rules, now: datetime) -> Decimal:
         """The spend in the tier window at `now`; TierSpendOutdated if the tally cannot say."""
+        return self.carried_to(rules, now).total
+
+    def carried_to(self, rules: Rules, now: datetime) -> TierSpend:
+        """The tally counting from the window's start at `now`, without the orders that left."""
         start = window_start(rules, now)
         if (
             self.rules_version != rules.version
             or start < self.since
-            or (self.first is not None and self.first <= start)
+            or (self.rest_from is not None and self.rest_from <= start)
             or (self.latest is not None and self.latest > now)
         ):
             raise TierSpendOutdated
-        return self.total
+        left = sum((spend for placed, spend in self.leaving if placed <= start), Decimal(0))
+        leaving = tuple(item for item in self.leaving if item[0] > start)
+        return TierSpend(
+            self.rules_version, start, self.total - left, leaving, self.rest_from, self.latest
+        )
 
     def adding(self, rules: Rules, order: Order) -> TierSpend:
         """The tally once a new order (no refunds yet) is recorded."""
         placed = order.placed_at
         if placed <= self.since:
             return self  # older than any window the tally will stand for
+        spend = qualifying_spend(order.lines, rules.loyalty.earning)
+        leaving, rest_from = self.leaving, self.rest_from
+        if rest_from is None and len(leaving) < LISTED and placed >= self.latest_listed:
+            leaving = (*leaving, (placed, spend))  # the list stays the earliest orders
+        else:
+            rest_from = placed if rest_from is None else min(rest_from, placed)
         return TierSpend(
             self.rules_version,
             self.since,
-            self.total + qualifying_spend(order.lines, rules.loyalty.earning),
-            placed if self.first is None else min(self.first, placed),
+            self.total + spend,
+            leaving,
+            rest_from,
             placed if self.latest is None else max(self.latest, placed),
         )
+
+    @property
+    def latest_listed(self) -> datetime:
+        return self.leaving[-1][0] if self.leaving else self.since
 
 
 def window_start(rules: Rules, now: datetime) -> datetime:
@@ -69,14 +95,21 @@ def window_start(rules: Rules, now: datetime) -> datetime:
 def count_tier_spend(rules: Rules, history: History, now: datetime) -> TierSpend:
     """Begin the tally at `now` from the customer's orders and refunds."""
     since = window_start(rules, now)
-    total = Decimal(0)
-    first: datetime | None = None
-    latest: datetime | None = None
-    for order in history.orders:
-        placed = order.placed_at
-        if placed > since:
-            lines = remaining_lines(order, history.refunds_of(order.order_id))
-            total += qualifying_spend(lines, rules.loyalty.earning)
-            first = placed if first is None else min(first, placed)
-            latest = placed if latest is None else max(latest, placed)
-    return TierSpend(rules.version, since, total, first, latest)
+    counted = sorted(
+        (
+            order.placed_at,
+            qualifying_spend(
+                remaining_lines(order, history.refunds_of(order.order_id)), rules.loyalty.earning
+            ),
+        )
+        for order in history.orders
+        if order.placed_at > since
+    )
+    return TierSpend(
+        rules.version,
+        since,
+        sum((spend for _, spend in counted), Decimal(0)),
+        tuple(counted[:LISTED]),
+        counted[LISTED][0] if len(counted) > LISTED else None,
+        counted[-1][0] if counted else None,
+    )

@@ -627,7 +627,7 @@ _INSERTS = {
     "requests": "INSERT INTO requests (key, fingerprint, result, at) VALUES (?,?,?,?)",
     # After every other table: a customer's tally is written after their orders.
     "tier_spend": "INSERT OR REPLACE INTO tier_spend (customer_id, rules_version, since, total,"
-    " first, latest) VALUES (?,?,?,?,?,?)",
+    " leaving, rest_from, latest) VALUES (?,?,?,?,?,?,?)",
     # A refund voids the tally; the next purchase counts it afresh from the orders.
     "tier_spend_void": "DELETE FROM tier_spend WHERE customer_id=?",
 }
@@ -717,7 +717,8 @@ class _Rows:
                     tally.rules_version,
                     _time(tally.since),
                     str(tally.total),
-                    _time(tally.first),
+                    json.dumps([[_time(at), str(spend)] for at, spend in tally.leaving]),
+                    _time(tally.rest_from),
                     _time(tally.latest),
                 )
             )

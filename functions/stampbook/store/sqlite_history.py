@@ -46,7 +46,7 @@ _CUSTOMERS = (
 )
 _CUSTOMERS_AND_TALLIES = (
     "SELECT c.customer_id, c.tier, c.birthday, c.birthday_set_at, c.referred_by,"
-    " t.rules_version, t.since, t.total, t.first, t.latest"
+    " t.rules_version, t.since, t.total, t.leaving, t.rest_from, t.latest"
     " FROM customers AS c LEFT JOIN tier_spend AS t USING (customer_id)"
     " WHERE c.customer_id IN ({})"
 )
@@ -124,9 +124,14 @@ def _grouped(cursor: sqlite3.Cursor, sql: str, customer_ids: list[str]) -> dict[
 
 
 def _tier_spend(row: tuple[Any, ...]) -> TierSpend:
-    rules_version, since, total, first, latest = row
+    rules_version, since, total, leaving, rest_from, latest = row
     return TierSpend(
-        rules_version, datetime.fromisoformat(since), Decimal(total), _time(first), _time(latest)
+        rules_version,
+        datetime.fromisoformat(since),
+        Decimal(total),
+        tuple((datetime.fromisoformat(at), Decimal(spend)) for at, spend in json.loads(leaving)),
+        _time(rest_from),
+        _time(latest),
     )
 
 

@@ -218,13 +218,15 @@ MIGRATIONS: tuple[str, ...] = (
     -- instead of every order. It depends on the programme's rules and on the
     -- time, which a migration does not know: a customer without a row has it
     -- counted from their orders at their next purchase. Amounts are decimal
-    -- text, times UTC ISO 8601 like the other tables.
+    -- text, times UTC ISO 8601 like the other tables, `leaving` a JSON list
+    -- of [time, amount].
     CREATE TABLE tier_spend (
         customer_id TEXT PRIMARY KEY,
         rules_version TEXT NOT NULL,
         since TEXT NOT NULL,
         total TEXT NOT NULL,
-        first TEXT,
+        leaving TEXT NOT NULL,
+        rest_from TEXT,
         latest TEXT
     ) WITHOUT ROWID;
     """,
