@@ -3,10 +3,13 @@ purchase decided on it gives the answer the full history gives."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 from stampbook.loyalty.history import History
 from stampbook.loyalty.orders import Order, OrderLine, Refund
@@ -14,8 +17,9 @@ from stampbook.loyalty.purchases import record_refund
 from stampbook.loyalty.rules import Rules
 from stampbook.loyalty.tier_spend import TierSpend, count_tier_spend
 from stampbook.loyalty.tiers import spend_in_window
+from stampbook.services.fingerprint import order_fingerprint
 from stampbook.services.loyalty import LoyaltyService
-from stampbook.store.base import Change, Committed, Reads, Request
+from stampbook.store.base import Change, Committed, IdempotencyConflict, Reads, Request
 from stampbook.store.sqlite import SqliteStore
 from stampbook.store.sqlite_schema import MIGRATIONS
 
@@ -54,28 +58,52 @@ def assert_tally_matches_the_orders(store: SqliteStore, rules: Rules, now: datet
     assert kept.in_window(rules, now) == spend_in_window(rules, full, now)
 
 
-def test_an_existing_database_gets_its_tallies_at_the_next_purchase(
+def test_an_existing_database_migrates_its_purchase_records_and_counts_its_tallies(
     tmp_path: Path, rules: Rules
 ) -> None:
-    path = tmp_path / "shop.db"
-    loyalty, store, clock = shop(path, rules)
-    for n in range(3):
-        clock.now = T0 + timedelta(days=30 * n)
-        loyalty.record_purchase("c1", beans(f"o{n}", clock.now, 4000))
-    # As the database was before the tally: no table, the migration not yet run.
-    version = next(n for n, sql in enumerate(MIGRATIONS, 1) if "CREATE TABLE tier_spend" in sql)
-    store._db().execute("DROP TABLE tier_spend")
-    store._db().execute("DELETE FROM schema_migrations WHERE version=?", (version,))
-    store.close()
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)")
+    mine = next(n for n, sql in enumerate(MIGRATIONS) if "CREATE TABLE tier_spend" in sql)
+    for version, script in enumerate(MIGRATIONS[:mine], start=1):
+        old.executescript(script)
+        old.execute("INSERT INTO schema_migrations VALUES (?)", (version,))
+    old.execute(
+        "INSERT INTO customers (customer_id, email, created_at) VALUES ('c1', 'a@example.com', ?)",
+        (T0.isoformat(),),
+    )
+    orders = [beans(f"o{n}", T0 + timedelta(days=30 * n), 4000) for n in range(3)]
+    for order in orders:
+        old.execute(
+            "INSERT INTO orders (customer_id, order_id, placed_at, currency, shipping, tax, lines)"
+            " VALUES ('c1', ?, ?, 'RUB', '0', '0', '[[\"1\", \"beans\", \"4000\"]]')",
+            (order.order_id, order.placed_at.isoformat()),
+        )
+        old.execute(
+            "INSERT INTO requests (key, fingerprint, result, at) VALUES (?, ?, ?, ?)",
+            (
+                f"purchase:{order.order_id}",
+                order_fingerprint("c1", order),  # as first written: in full
+                f'{{"order_id": "{order.order_id}", "points": 400}}',
+                T0.isoformat(),
+            ),
+        )
+    old.close()
 
     loyalty, store, clock = shop(path, rules)
-    assert tally(store) is None  # migrated: the table is back, still empty
+    assert store._db().execute("SELECT COUNT(*) FROM requests").fetchone()[0] == 0
+    assert tally(store) is None  # counted at the next purchase: it needs the rules and time
+    again = loyalty.record_purchase("c1", orders[1])
+    assert again == {"order_id": "o1", "points": 400}  # the first answer, from the order
+    with pytest.raises(IdempotencyConflict):
+        loyalty.record_purchase("c1", beans("o1", orders[1].placed_at, 5000))
     clock.now = T0 + timedelta(days=100)
     answer = loyalty.record_purchase("c1", beans("o3", clock.now, 4000))
 
     assert answer["tier"] == "regular"  # 16 000 in the window: counted from every order
     assert_tally_matches_the_orders(store, rules, clock.now)
     assert tally(store) == count_tier_spend(rules, store.history("c1"), clock.now)
+    assert loyalty.record_purchase("c1", beans("o3", clock.now, 4000)) == answer
 
 
 def test_a_refund_voids_the_tally_and_the_next_purchase_counts_net_spend(

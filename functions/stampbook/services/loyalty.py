@@ -73,7 +73,10 @@ class LoyaltyService:
             )
 
         request = Request(
-            f"purchase:{order.order_id}", order_fingerprint(customer_id, order), Reads.TIER_SPEND
+            f"purchase:{order.order_id}",
+            order_fingerprint(customer_id, order),
+            Reads.TIER_SPEND,
+            order.order_id,
         )
         return customer_id, request, decide
 

@@ -69,6 +69,9 @@ class Request:
     key: str  # e.g. "purchase:ORDER-1"
     fingerprint: str  # a hash of the request's content
     reads: Reads = Reads.EVERYTHING
+    # The order a purchase records: a store may keep the request's record on
+    # the order itself (one row written instead of two).
+    order_id: str | None = None
 
 
 @dataclass(frozen=True)

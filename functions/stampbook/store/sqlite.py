@@ -476,7 +476,7 @@ class SqliteStore:
         one_by_one: bool,
     ) -> list[Committed | Exception]:
         outcomes: list[Committed | Exception] = []
-        done = self._requests(db, [request.key for _, request, _ in items])
+        done = self._recorded(db, [request for _, request, _ in items])
         reads = Reads(0)
         for _, request, _ in items:
             reads |= request.reads
@@ -518,8 +518,7 @@ class SqliteStore:
             result = _result(change)
             if one_by_one:
                 item = _Rows()
-                item.add(customer_id, change)
-                item.remember(request, result)
+                item.add(customer_id, change, request, result)
                 db.execute("SAVEPOINT item")
                 try:
                     item.write(db)
@@ -530,8 +529,7 @@ class SqliteStore:
                     continue
                 db.execute("RELEASE item")
             else:
-                rows.add(customer_id, change)
-                rows.remember(request, result)
+                rows.add(customer_id, change, request, result)
             done[request.key] = (_compact(request.fingerprint), result)
             for owner in {customer_id, *(owner for owner, _ in change.entries)}:
                 if owner in histories:
@@ -542,16 +540,19 @@ class SqliteStore:
         rows.write(db)
         return outcomes
 
-    def _requests(
-        self, db: sqlite3.Connection, keys: list[str]
+    def _recorded(
+        self, db: sqlite3.Connection, requests: list[Request]
     ) -> dict[str, tuple[bytes | str, str]]:
+        """Request key -> (fingerprint, result) of the requests recorded already."""
+        keys = [request.key for request in requests if request.order_id is None]
+        by_order = {r.order_id: r.key for r in requests if r.order_id is not None}
         found: dict[str, tuple[bytes | str, str]] = {}
-        for chunk in chunks(keys):
-            marks = ",".join("?" * len(chunk))
-            for row in db.execute(
-                f"SELECT key, fingerprint, result FROM requests WHERE key IN ({marks})", chunk
-            ):
-                found[row[0]] = (row[1], row[2])
+        for sql, wanted in ((_RECORDED_REQUESTS, keys), (_RECORDED_ORDERS, list(by_order))):
+            for chunk in chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                for name, fingerprint, result in db.execute(sql.format(marks), chunk):
+                    # An order kept without a record (none is written so) is never a retry.
+                    found[by_order.get(name, name)] = (fingerprint or b"", result or "null")
         return found
 
     def _commit_in(
@@ -561,7 +562,7 @@ class SqliteStore:
         request: Request,
         decide: Callable[[History], Change],
     ) -> Committed:
-        done = self._requests(db, [request.key])
+        done = self._recorded(db, [request])
         if request.key in done:
             fingerprint, result = done[request.key]
             if not _same_request(fingerprint, request.fingerprint):
@@ -572,8 +573,7 @@ class SqliteStore:
         except TierSpendOutdated:
             change = decide(self._history(db, customer_id))
         rows = _Rows()
-        rows.add(customer_id, change)
-        rows.remember(request, _result(change))
+        rows.add(customer_id, change, request, _result(change))
         rows.write(db)
         return Committed(change.result)
 
@@ -591,7 +591,7 @@ class SqliteStore:
         return self._reader.histories(db, customer_ids, reads)
 
 
-# A request row is written with every purchase, so it is kept small: fewer
+# A request record is written with every purchase (on its order), so it is kept small: fewer
 # b-tree pages split and fewer are written (and synced) at each commit.
 # Its fingerprint is kept as 16 bytes of a hash of the caller's fingerprint
 # (128 bits: no accidental match), its result as compact JSON.
@@ -608,14 +608,18 @@ def _result(change: Change) -> str:
     return json.dumps(change.result, default=str, separators=(",", ":"))
 
 
+_RECORDED_REQUESTS = "SELECT key, fingerprint, result FROM requests WHERE key IN ({})"
+_RECORDED_ORDERS = "SELECT order_id, fingerprint, result FROM orders WHERE order_id IN ({})"
+
 _INSERTS = {
     # OR IGNORE: an entry's key names what it is for; it exists at most once.
     "ledger": "INSERT OR IGNORE INTO ledger (customer_id, kind, points, at, available_at,"
     " idempotency_key, rules_version, order_id, amount, currency, reward_id, certificate_id,"
     " reason, multiplier, seq) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,"
     " (SELECT COALESCE(MAX(seq), 0) + 1 FROM ledger WHERE customer_id = ?1))",
+    # A purchase's request record (fingerprint, result) is kept on its order.
     "orders": "INSERT INTO orders (order_id, customer_id, placed_at, currency, shipping, tax,"
-    " lines, goods_units) VALUES (?,?,?,?,?,?,?,?)",
+    " lines, goods_units, fingerprint, result) VALUES (?,?,?,?,?,?,?,?,?,?)",
     "refunds": "INSERT INTO refunds (refund_id, order_id, customer_id, refunded_at, lines, tax)"
     " VALUES (?,?,?,?,?,?)",
     "certificates": "INSERT INTO certificates (certificate_id, customer_id, code, rule_id, value,"
@@ -641,8 +645,15 @@ class _Rows:
         default_factory=lambda: {table: [] for table in _INSERTS}
     )
 
-    def add(self, customer_id: str, change: Change) -> None:
+    def add(self, customer_id: str, change: Change, request: Request, result: str) -> None:
+        """The rows of `change`, and the record of the request that made it."""
         tables = self.tables
+        on_order = request.order_id is not None
+        if on_order and (change.order is None or change.order.order_id != request.order_id):
+            raise ValueError(f"{request.key} names order {request.order_id} but does not record it")
+        record = (_compact(request.fingerprint), result)
+        if not on_order:
+            tables["requests"].append((request.key, *record, _time(datetime.now(UTC))))
         for owner, entry in change.entries:
             tables["ledger"].append(
                 (
@@ -674,6 +685,7 @@ class _Rows:
                     str(order.tax),
                     json.dumps([[li.line_id, li.category, str(li.amount)] for li in order.lines]),
                     _goods_units(order.goods),
+                    *(record if on_order else (None, None)),
                 )
             )
         if change.refund is not None:
@@ -724,11 +736,6 @@ class _Rows:
             )
         elif change.order is not None or change.refund is not None:
             tables["tier_spend_void"].append((customer_id,))
-
-    def remember(self, request: Request, result: str) -> None:
-        self.tables["requests"].append(
-            (request.key, _compact(request.fingerprint), result, _time(datetime.now(UTC)))
-        )
 
     def write(self, db: sqlite3.Connection) -> None:
         for table, rows in self.tables.items():

@@ -5,7 +5,10 @@ key's b-tree, so a purchase dirties fewer pages and each durable commit
 writes (and syncs) less. Since migration 3 a customer's ledger entries,
 orders and refunds are clustered under the customer id: loading a history
 reads a few neighbouring pages, and a purchase writes to four b-trees
-(`ledger`, `orders`, `orders_by_id`, `requests`) instead of seven.
+(`ledger`, `orders`, `orders_by_id`, `requests`) instead of seven. Since the
+tier-spend tally, a purchase reads one row for the engine instead of every
+order, and keeps its request record on its order: the four b-trees are
+`ledger`, `orders`, `orders_by_id` and `tier_spend`.
 """
 
 from __future__ import annotations
@@ -229,5 +232,14 @@ MIGRATIONS: tuple[str, ...] = (
         rest_from TEXT,
         latest TEXT
     ) WITHOUT ROWID;
+    -- A purchase's request record (its fingerprint and the answer given) is
+    -- kept on the order it recorded: one b-tree fewer written per purchase.
+    -- The records kept so far move there.
+    ALTER TABLE orders ADD COLUMN fingerprint BLOB;
+    ALTER TABLE orders ADD COLUMN result TEXT;
+    UPDATE orders SET fingerprint = r.fingerprint, result = r.result
+        FROM requests AS r WHERE r.key = 'purchase:' || orders.order_id;
+    DELETE FROM requests WHERE key IN (
+        SELECT 'purchase:' || order_id FROM orders WHERE result IS NOT NULL);
     """,
 )
