@@ -237,8 +237,9 @@ MIGRATIONS: tuple[str, ...] = (
     -- The records kept so far move there.
     ALTER TABLE orders ADD COLUMN fingerprint BLOB;
     ALTER TABLE orders ADD COLUMN result TEXT;
-    UPDATE orders SET fingerprint = r.fingerprint, result = r.result
-        FROM requests AS r WHERE r.key = 'purchase:' || orders.order_id;
+    UPDATE orders SET
+        fingerprint = (SELECT fingerprint FROM requests WHERE key = 'purchase:' || order_id),
+        result = (SELECT result FROM requests WHERE key = 'purchase:' || order_id);
     DELETE FROM requests WHERE key IN (
         SELECT 'purchase:' || order_id FROM orders WHERE result IS NOT NULL);
     """,
