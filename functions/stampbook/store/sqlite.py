@@ -20,6 +20,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -485,7 +486,11 @@ class SqliteStore:
         # Customers whose history in memory lacks orders the next decision may
         # need: they are read again, once the rows so far are written.
         reread: set[str] = set()
+        # Requests still to come per customer: a history nobody decides on again
+        # is not brought up to date in memory (most of an import's customers).
+        to_come = Counter(customer for customer, _, _ in items)
         for customer_id, request, decide in items:
+            to_come[customer_id] -= 1
             if request.key in done:
                 fingerprint, stored = done[request.key]
                 outcomes.append(
@@ -532,7 +537,7 @@ class SqliteStore:
                 rows.add(customer_id, change, request, result)
             done[request.key] = (_compact(request.fingerprint), result)
             for owner in {customer_id, *(owner for owner, _ in change.entries)}:
-                if owner in histories:
+                if owner in histories and to_come[owner] > 0:
                     histories[owner] = _after(histories[owner], owner, change)
             if change.refund is not None and history.tier_spend is not None:
                 reread.add(customer_id)  # the tally is void, and the orders may not be here
