@@ -52,6 +52,27 @@ def durable_purchases(folder: Path, tills: int, count: int = 6000) -> None:
     )
 
 
+def regulars(folder: Path, customers: int = 50, known: int = 60, count: int = 2000) -> None:
+    """Purchases by regulars who already placed `known` orders each, from one till."""
+    loyalty = _service(folder, customers)
+
+    def buy(n: int) -> None:
+        order = Order(f"o{n}", T0, "RUB", (OrderLine("1", "beans", Decimal(100 + n % 900)),))
+        loyalty.record_purchase(f"c{n % customers:07}", order)
+
+    for n in range(customers * known):
+        buy(n)
+    start, cpu = time.perf_counter(), time.process_time()
+    for n in range(customers * known, customers * known + count):
+        buy(n)
+    elapsed = time.perf_counter() - start
+    cpu_each = (time.process_time() - cpu) / count * 1e6
+    print(
+        f"purchases by regulars ({known}+ orders each), durable {count / elapsed:7.0f} /s"
+        f"   ({count} in {elapsed:.2f} s, {cpu_each:.0f} µs CPU each)"
+    )
+
+
 def csv_import(folder: Path, rows: int = 100_000) -> None:
     loyalty = _service(folder, 10_000)
     text = io.StringIO()
@@ -120,6 +141,8 @@ def main() -> None:
     for tills in (1, 8):
         with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
             durable_purchases(Path(folder), tills)
+    with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
+        regulars(Path(folder))
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
         csv_import(Path(folder))
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
+from functools import lru_cache
 
 
 def months_before(moment: datetime, months: int) -> datetime:
     """The same day and time `months` calendar months earlier (31 March - 1 month = 28/29 Feb)."""
+    # The zone and fold are part of the key: equal moments may be other wall-clock times.
+    return _months_before(moment, moment.tzinfo, moment.fold, months)
+
+
+# Every purchase asks where its tier window starts, and an import asks it
+# for the same moment a thousand times over.
+@lru_cache(maxsize=1024)
+def _months_before(moment: datetime, zone: tzinfo | None, fold: int, months: int) -> datetime:
     month_index = moment.year * 12 + moment.month - 1 - months
     year, month = divmod(month_index, 12)
     day = min(moment.day, calendar.monthrange(year, month + 1)[1])

@@ -6,9 +6,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .ledger import Balance, Entry, EntryKind
 from .orders import Order, Refund
+
+if TYPE_CHECKING:
+    from .tier_spend import TierSpend
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,9 @@ class History:
     birthday: date | None = None
     birthday_known_since: datetime | None = None
     referred_by: str | None = None
+    # The tier-spend tally, where the store keeps one. When it is given, the
+    # store may leave out the orders and refunds it was counted from.
+    tier_spend: TierSpend | None = None
 
     def balance(self, now: datetime) -> Balance:
         return Balance.of(self.entries, now)

@@ -9,8 +9,9 @@ from decimal import Decimal
 from .errors import RefundTooLarge, UnknownOrder, WrongCurrency
 from .history import History
 from .ledger import Entry, EntryKind
-from .orders import Order, Refund, points_for, remaining_lines
+from .orders import Order, Refund, points_for, qualifying_spend, remaining_lines
 from .rules import Rules
+from .tier_spend import TierSpend, count_tier_spend
 from .tiers import spend_in_window
 
 
@@ -19,6 +20,7 @@ class PurchaseOutcome:
     entries: tuple[Entry, ...]
     tier: str | None  # the tier after this purchase (upgrades apply at once)
     free_shipping: bool
+    tier_spend: TierSpend  # the tally with this order counted
 
 
 def record_purchase(rules: Rules, history: History, order: Order, now: datetime) -> PurchaseOutcome:
@@ -48,19 +50,39 @@ def record_purchase(rules: Rules, history: History, order: Order, now: datetime)
                 multiplier=multiplier,
             ),
         )
+    spend, tally = _tier_spend_after(rules, history, order, now)
+    reached = rules.tier_for_spend(spend)
+    tier = history.tier
+    if reached is not None and rules.rank(reached.id) > rules.rank(history.tier):
+        tier = reached.id
+    return PurchaseOutcome(entries, tier, ships_free(rules, history, order), tally)
+
+
+def _tier_spend_after(
+    rules: Rules, history: History, order: Order, now: datetime
+) -> tuple[Decimal, TierSpend]:
+    """The spend in the tier window with `order` counted, and the tally carried on.
+
+    With a tally, the orders are not looked at: the store answers an order
+    sent again from its request record before the engine sees it. A tally
+    that no longer stands for the window raises TierSpendOutdated, and the
+    caller decides on the full history instead.
+    """
+    tally = history.tier_spend
+    if tally is not None:
+        carried = tally.carried_to(rules, now)
+        spend = carried.total
+        if carried.since < order.placed_at <= now:
+            spend += qualifying_spend(order.lines, rules.loyalty.earning)
+        return spend, carried.adding(rules, order)
     # An order sent again is already in the history: its spend must not count twice.
     known = history.order(order.order_id) is not None
     after = History(
         history.customer_id,
         orders=history.orders if known else (*history.orders, order),
         refunds=history.refunds,
-        tier=history.tier,
     )
-    reached = rules.tier_for_spend(spend_in_window(rules, after, now))
-    tier = history.tier
-    if reached is not None and rules.rank(reached.id) > rules.rank(history.tier):
-        tier = reached.id
-    return PurchaseOutcome(entries, tier, ships_free(rules, history, order))
+    return spend_in_window(rules, after, now), count_tier_spend(rules, after, now)
 
 
 def _room_for_clawback(history: History, now: datetime) -> int:

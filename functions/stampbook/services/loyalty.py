@@ -90,10 +90,14 @@ class LoyaltyService:
                 order=order,
                 tier=outcome.tier,
                 tier_changed=outcome.tier != history.tier,
+                tier_spend=outcome.tier_spend,
             )
 
         request = Request(
-            f"purchase:{order.order_id}", order_fingerprint(customer_id, order), Reads.ORDERS
+            f"purchase:{order.order_id}",
+            order_fingerprint(customer_id, order),
+            Reads.TIER_SPEND,
+            order.order_id,
         )
         return customer_id, request, decide
 

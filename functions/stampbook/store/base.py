@@ -24,6 +24,7 @@ from ..integrations import IntegrationKey
 from ..loyalty.history import Certificate, History
 from ..loyalty.ledger import Entry
 from ..loyalty.orders import Order, Refund
+from ..loyalty.tier_spend import TierSpend
 from .automation_log import AutomationLog
 
 
@@ -58,6 +59,9 @@ class Reads(Flag):
     ENTRIES = auto()
     ORDERS = auto()  # with their refunds
     CERTIFICATES = auto()
+    # What a purchase needs: the tier-spend tally where the store keeps one
+    # (and then not the orders), else the orders and refunds it is counted from.
+    TIER_SPEND = auto()
     EVERYTHING = ENTRIES | ORDERS | CERTIFICATES
 
 
@@ -66,6 +70,9 @@ class Request:
     key: str  # e.g. "purchase:ORDER-1"
     fingerprint: str  # a hash of the request's content
     reads: Reads = Reads.EVERYTHING
+    # The order a purchase records: a store may keep the request's record on
+    # the order itself (one row written instead of two).
+    order_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,8 @@ class Change:
     redeemed_certificate: tuple[str, datetime] | None = None
     tier: str | None = None
     tier_changed: bool = False
+    # The tier-spend tally with this change's order counted, for a store that keeps one.
+    tier_spend: TierSpend | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,12 @@ import hashlib
 import json
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ from ..feedback import Feedback, FeedbackReason, SiteFeedback
 from ..integrations import IntegrationKey
 from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import History
+from ..loyalty.tier_spend import TierSpendOutdated
 from ..money_units import to_units
 from .base import (
     Change,
@@ -54,7 +57,14 @@ BUSY_TIMEOUT_MS = 30_000
 
 
 def _time(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat() if value else None
+    return _utc_text(value) if value else None
+
+
+# An import writes the same few moments (its batch's time, the orders' times)
+# on thousands of rows.
+@lru_cache(maxsize=1024)
+def _utc_text(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -507,13 +517,20 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         one_by_one: bool,
     ) -> list[Committed | Exception]:
         outcomes: list[Committed | Exception] = []
-        done = self._requests(db, [request.key for _, request, _ in items])
+        done = self._recorded(db, [request for _, request, _ in items])
         reads = Reads(0)
         for _, request, _ in items:
             reads |= request.reads
         histories = self._histories(db, sorted({customer for customer, _, _ in items}), reads)
         rows = _Rows()
+        # Customers whose history in memory lacks orders the next decision may
+        # need: they are read again, once the rows so far are written.
+        reread: set[str] = set()
+        # Requests still to come per customer: a history nobody decides on again
+        # is not brought up to date in memory (most of an import's customers).
+        to_come = Counter(customer for customer, _, _ in items)
         for customer_id, request, decide in items:
+            to_come[customer_id] -= 1
             if request.key in done:
                 fingerprint, stored = done[request.key]
                 outcomes.append(
@@ -527,7 +544,16 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 outcomes.append(UnknownCustomer(customer_id))
                 continue
             try:
-                change = decide(history)
+                try:
+                    if customer_id in reread:
+                        raise TierSpendOutdated
+                    change = decide(history)
+                except TierSpendOutdated:
+                    rows.write(db)  # so the history read next includes this batch so far
+                    rows = _Rows()
+                    reread.discard(customer_id)
+                    history = histories[customer_id] = self._history(db, customer_id)
+                    change = decide(history)
             except Exception as refused:
                 # In a group commit, one request's failure is its caller's alone.
                 if not (one_by_one or isinstance(refused, LoyaltyError)):
@@ -537,8 +563,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             result = _result(change)
             if one_by_one:
                 item = _Rows()
-                item.add(customer_id, change)
-                item.remember(request, result)
+                item.add(customer_id, change, request, result)
                 db.execute("SAVEPOINT item")
                 try:
                     item.write(db)
@@ -549,26 +574,30 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                     continue
                 db.execute("RELEASE item")
             else:
-                rows.add(customer_id, change)
-                rows.remember(request, result)
+                rows.add(customer_id, change, request, result)
             done[request.key] = (_compact(request.fingerprint), result)
             for owner in {customer_id, *(owner for owner, _ in change.entries)}:
-                if owner in histories:
+                if owner in histories and to_come[owner] > 0:
                     histories[owner] = _after(histories[owner], owner, change)
+            if change.refund is not None and history.tier_spend is not None:
+                reread.add(customer_id)  # the tally is void, and the orders may not be here
             outcomes.append(Committed(change.result))
         rows.write(db)
         return outcomes
 
-    def _requests(
-        self, db: sqlite3.Connection, keys: list[str]
+    def _recorded(
+        self, db: sqlite3.Connection, requests: list[Request]
     ) -> dict[str, tuple[bytes | str, str]]:
+        """Request key -> (fingerprint, result) of the requests recorded already."""
+        keys = [request.key for request in requests if request.order_id is None]
+        by_order = {r.order_id: r.key for r in requests if r.order_id is not None}
         found: dict[str, tuple[bytes | str, str]] = {}
-        for chunk in chunks(keys):
-            marks = ",".join("?" * len(chunk))
-            for row in db.execute(
-                f"SELECT key, fingerprint, result FROM requests WHERE key IN ({marks})", chunk
-            ):
-                found[row[0]] = (row[1], row[2])
+        for sql, wanted in ((_RECORDED_REQUESTS, keys), (_RECORDED_ORDERS, list(by_order))):
+            for chunk in chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                for name, fingerprint, result in db.execute(sql.format(marks), chunk):
+                    # An order kept without a record (none is written so) is never a retry.
+                    found[by_order.get(name, name)] = (fingerprint or b"", result or "null")
         return found
 
     def _commit_in(
@@ -578,16 +607,18 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         request: Request,
         decide: Callable[[History], Change],
     ) -> Committed:
-        done = self._requests(db, [request.key])
+        done = self._recorded(db, [request])
         if request.key in done:
             fingerprint, result = done[request.key]
             if not _same_request(fingerprint, request.fingerprint):
                 raise IdempotencyConflict(f"{request.key} was already used for a different request")
             return Committed(json.loads(result), replayed=True)
-        change = decide(self._history(db, customer_id, request.reads))
+        try:
+            change = decide(self._history(db, customer_id, request.reads))
+        except TierSpendOutdated:
+            change = decide(self._history(db, customer_id))
         rows = _Rows()
-        rows.add(customer_id, change)
-        rows.remember(request, _result(change))
+        rows.add(customer_id, change, request, _result(change))
         rows.write(db)
         return Committed(change.result)
 
@@ -605,7 +636,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         return self._reader.histories(db, customer_ids, reads)
 
 
-# A request row is written with every purchase, so it is kept small: fewer
+# A request record is written with every purchase (on its order), so it is kept small: fewer
 # b-tree pages split and fewer are written (and synced) at each commit.
 # Its fingerprint is kept as 16 bytes of a hash of the caller's fingerprint
 # (128 bits: no accidental match), its result as compact JSON.
@@ -622,14 +653,18 @@ def _result(change: Change) -> str:
     return json.dumps(change.result, default=str, separators=(",", ":"))
 
 
+_RECORDED_REQUESTS = "SELECT key, fingerprint, result FROM requests WHERE key IN ({})"
+_RECORDED_ORDERS = "SELECT order_id, fingerprint, result FROM orders WHERE order_id IN ({})"
+
 _INSERTS = {
     # OR IGNORE: an entry's key names what it is for; it exists at most once.
     "ledger": "INSERT OR IGNORE INTO ledger (customer_id, kind, points, at, available_at,"
     " idempotency_key, rules_version, order_id, amount, currency, reward_id, certificate_id,"
     " reason, multiplier, seq) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,"
     " (SELECT COALESCE(MAX(seq), 0) + 1 FROM ledger WHERE customer_id = ?1))",
+    # A purchase's request record (fingerprint, result) is kept on its order.
     "orders": "INSERT INTO orders (order_id, customer_id, placed_at, currency, shipping, tax,"
-    " lines, goods_units) VALUES (?,?,?,?,?,?,?,?)",
+    " lines, goods_units, fingerprint, result) VALUES (?,?,?,?,?,?,?,?,?,?)",
     "refunds": "INSERT INTO refunds (refund_id, order_id, customer_id, refunded_at, lines, tax)"
     " VALUES (?,?,?,?,?,?)",
     "certificates": "INSERT INTO certificates (certificate_id, customer_id, code, rule_id, value,"
@@ -639,6 +674,11 @@ _INSERTS = {
     " AND redeemed_at IS NULL",
     "tiers": "UPDATE customers SET tier=? WHERE customer_id=?",
     "requests": "INSERT INTO requests (key, fingerprint, result, at) VALUES (?,?,?,?)",
+    # After every other table: a customer's tally is written after their orders.
+    "tier_spend": "INSERT OR REPLACE INTO tier_spend (customer_id, rules_version, since, total,"
+    " leaving, rest_from, latest) VALUES (?,?,?,?,?,?,?)",
+    # A refund voids the tally; the next purchase counts it afresh from the orders.
+    "tier_spend_void": "DELETE FROM tier_spend WHERE customer_id=?",
 }
 
 
@@ -650,8 +690,15 @@ class _Rows:
         default_factory=lambda: {table: [] for table in _INSERTS}
     )
 
-    def add(self, customer_id: str, change: Change) -> None:
+    def add(self, customer_id: str, change: Change, request: Request, result: str) -> None:
+        """The rows of `change`, and the record of the request that made it."""
         tables = self.tables
+        on_order = request.order_id is not None
+        if on_order and (change.order is None or change.order.order_id != request.order_id):
+            raise ValueError(f"{request.key} names order {request.order_id} but does not record it")
+        record = (_compact(request.fingerprint), result)
+        if not on_order:
+            tables["requests"].append((request.key, *record, _time(datetime.now(UTC))))
         for owner, entry in change.entries:
             tables["ledger"].append(
                 (
@@ -683,6 +730,7 @@ class _Rows:
                     str(order.tax),
                     json.dumps([[li.line_id, li.category, str(li.amount)] for li in order.lines]),
                     _goods_units(order.goods),
+                    *(record if on_order else (None, None)),
                 )
             )
         if change.refund is not None:
@@ -718,11 +766,21 @@ class _Rows:
             tables["redeemed"].append((_time(at), certificate_id))
         if change.tier_changed:
             tables["tiers"].append((change.tier, customer_id))
-
-    def remember(self, request: Request, result: str) -> None:
-        self.tables["requests"].append(
-            (request.key, _compact(request.fingerprint), result, _time(datetime.now(UTC)))
-        )
+        tally = change.tier_spend
+        if tally is not None and change.refund is None:
+            tables["tier_spend"].append(
+                (
+                    customer_id,
+                    tally.rules_version,
+                    _time(tally.since),
+                    str(tally.total),
+                    json.dumps([[_time(at), str(spend)] for at, spend in tally.leaving]),
+                    _time(tally.rest_from),
+                    _time(tally.latest),
+                )
+            )
+        elif change.order is not None or change.refund is not None:
+            tables["tier_spend_void"].append((customer_id,))
 
     def write(self, db: sqlite3.Connection) -> None:
         for table, rows in self.tables.items():
@@ -750,6 +808,9 @@ def _after(history: History, owner: str, change: Change) -> History:
         refunds=history.refunds + ((change.refund,) if change.refund else ()),
         certificates=certificates,
         tier=change.tier if change.tier_changed else history.tier,
+        # A tally stands in for orders that may not be here, so it is carried on
+        # (a refund's customer is read again before their next decision).
+        tier_spend=history.tier_spend and (change.tier_spend or history.tier_spend),
     )
 
 

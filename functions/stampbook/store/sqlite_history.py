@@ -18,6 +18,7 @@ from typing import Any
 from ..loyalty.history import Certificate, History
 from ..loyalty.ledger import Entry, EntryKind
 from ..loyalty.orders import Order, OrderLine, Refund
+from ..loyalty.tier_spend import TierSpend
 from .base import Reads
 
 _ENTRIES = (
@@ -43,6 +44,12 @@ _CUSTOMERS = (
     "SELECT customer_id, tier, birthday, birthday_set_at, referred_by"
     " FROM customers WHERE customer_id IN ({})"
 )
+_CUSTOMERS_AND_TALLIES = (
+    "SELECT c.customer_id, c.tier, c.birthday, c.birthday_set_at, c.referred_by,"
+    " t.rules_version, t.since, t.total, t.leaving, t.rest_from, t.latest"
+    " FROM customers AS c LEFT JOIN tier_spend AS t USING (customer_id)"
+    " WHERE c.customer_id IN ({})"
+)
 
 # Enough for every order of a busy shop's regulars; past it the memo starts afresh.
 _MEMO_LIMIT = 200_000
@@ -64,25 +71,26 @@ class HistoryReader:
         histories: dict[str, History] = {}
         cursor = db.cursor()
         cursor.row_factory = None  # tuples: several times cheaper than sqlite3.Row
+        with_tallies = Reads.TIER_SPEND in reads
         for chunk in chunks(customer_ids):
-            marks = ",".join("?" * len(chunk))
-
-            def rows(
-                part: Reads, sql: str, marks: str = marks, chunk: list[str] = chunk
-            ) -> dict[str, list[Any]]:
-                grouped: dict[str, list[Any]] = {}
-                if part in reads:
-                    for row in cursor.execute(sql.format(marks), chunk):
-                        grouped.setdefault(row[0], []).append(row)
-                return grouped
-
-            entries = rows(Reads.ENTRIES, _ENTRIES)
-            orders = rows(Reads.ORDERS, _ORDERS)
-            refunds = rows(Reads.ORDERS, _REFUNDS)
-            certificates = rows(Reads.CERTIFICATES, _CERTIFICATES)
-            for cid, tier, birthday, birthday_set_at, referred_by in cursor.execute(
-                _CUSTOMERS.format(marks), chunk
-            ).fetchall():
+            people = cursor.execute(
+                (_CUSTOMERS_AND_TALLIES if with_tallies else _CUSTOMERS).format(
+                    ",".join("?" * len(chunk))
+                ),
+                chunk,
+            ).fetchall()
+            tallies = {row[0]: _tier_spend(row[5:]) for row in people if with_tallies and row[5]}
+            # A tally stands in for the orders: they are read only where it is missing.
+            wanted = chunk if Reads.ORDERS in reads else []
+            if with_tallies and not wanted:
+                wanted = [cid for cid in chunk if cid not in tallies]
+            entries = _grouped(cursor, _ENTRIES, chunk if Reads.ENTRIES in reads else [])
+            orders = _grouped(cursor, _ORDERS, wanted)
+            refunds = _grouped(cursor, _REFUNDS, wanted)
+            certificates = _grouped(
+                cursor, _CERTIFICATES, chunk if Reads.CERTIFICATES in reads else []
+            )
+            for cid, tier, birthday, birthday_set_at, referred_by, *_ in people:
                 histories[cid] = History(
                     cid,
                     entries=tuple(map(_entry, entries.get(cid, ()))),
@@ -93,6 +101,7 @@ class HistoryReader:
                     birthday=date.fromisoformat(birthday) if birthday else None,
                     birthday_known_since=_time(birthday_set_at),
                     referred_by=referred_by,
+                    tier_spend=tallies.get(cid),
                 )
         return histories
 
@@ -103,6 +112,27 @@ class HistoryReader:
                 self._orders.clear()
             order = self._orders[row] = _order(row)
         return order
+
+
+def _grouped(cursor: sqlite3.Cursor, sql: str, customer_ids: list[str]) -> dict[str, list[Any]]:
+    """The rows of `sql` for these customers, by customer id (the first column)."""
+    grouped: dict[str, list[Any]] = {}
+    if customer_ids:
+        for row in cursor.execute(sql.format(",".join("?" * len(customer_ids))), customer_ids):
+            grouped.setdefault(row[0], []).append(row)
+    return grouped
+
+
+def _tier_spend(row: tuple[Any, ...]) -> TierSpend:
+    rules_version, since, total, leaving, rest_from, latest = row
+    return TierSpend(
+        rules_version,
+        datetime.fromisoformat(since),
+        Decimal(total),
+        tuple((datetime.fromisoformat(at), Decimal(spend)) for at, spend in json.loads(leaving)),
+        _time(rest_from),
+        _time(latest),
+    )
 
 
 def chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:

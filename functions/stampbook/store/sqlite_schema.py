@@ -5,7 +5,10 @@ key's b-tree, so a purchase dirties fewer pages and each durable commit
 writes (and syncs) less. Since migration 3 a customer's ledger entries,
 orders and refunds are clustered under the customer id: loading a history
 reads a few neighbouring pages, and a purchase writes to four b-trees
-(`ledger`, `orders`, `orders_by_id`, `requests`) instead of seven.
+(`ledger`, `orders`, `orders_by_id`, `requests`) instead of seven. Since the
+tier-spend tally, a purchase reads one row for the engine instead of every
+order, and keeps its request record on its order: the four b-trees are
+`ledger`, `orders`, `orders_by_id` and `tier_spend`.
 """
 
 from __future__ import annotations
@@ -292,5 +295,33 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX site_feedback_by_reply_to ON site_feedback(reply_to, at);
     CREATE INDEX site_feedback_by_time ON site_feedback(at);
+    """,
+    """
+    -- Each customer's tier-spend tally (loyalty/tier_spend.py), written in the
+    -- same transaction as the purchase it counts, so a purchase reads one row
+    -- instead of every order. It depends on the programme's rules and on the
+    -- time, which a migration does not know: a customer without a row has it
+    -- counted from their orders at their next purchase. Amounts are decimal
+    -- text, times UTC ISO 8601 like the other tables, `leaving` a JSON list
+    -- of [time, amount].
+    CREATE TABLE tier_spend (
+        customer_id TEXT PRIMARY KEY,
+        rules_version TEXT NOT NULL,
+        since TEXT NOT NULL,
+        total TEXT NOT NULL,
+        leaving TEXT NOT NULL,
+        rest_from TEXT,
+        latest TEXT
+    ) WITHOUT ROWID;
+    -- A purchase's request record (its fingerprint and the answer given) is
+    -- kept on the order it recorded: one b-tree fewer written per purchase.
+    -- The records kept so far move there.
+    ALTER TABLE orders ADD COLUMN fingerprint BLOB;
+    ALTER TABLE orders ADD COLUMN result TEXT;
+    UPDATE orders SET
+        fingerprint = (SELECT fingerprint FROM requests WHERE key = 'purchase:' || order_id),
+        result = (SELECT result FROM requests WHERE key = 'purchase:' || order_id);
+    DELETE FROM requests WHERE key IN (
+        SELECT 'purchase:' || order_id FROM orders WHERE result IS NOT NULL);
     """,
 )
