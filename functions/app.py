@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from chalice.app import Chalice, CloudWatchEvent, Cron, SQSEvent
+from chalice.app import Chalice, CloudWatchEvent, Cron, Rate, SQSEvent
 
 import stampbook
 from stampbook.api.cors import answer_preflights, with_cors
@@ -72,3 +72,21 @@ def nightly(event: CloudWatchEvent) -> dict[str, int]:
     from stampbook.api.context import current
 
     return {"customers": current().loyalty.run_daily()}
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def scheduled_newsletters(event: CloudWatchEvent) -> dict[str, int]:
+    """Newsletters scheduled by `stampbook send` start at their send_at: queued for the senders."""
+    import boto3
+
+    from stampbook.api.context import current
+    from stampbook.sender.settings import SendingSettings
+    from stampbook.services.campaigns import Campaigns
+    from stampbook.store.sends import SendStore
+
+    app_now = current()
+    settings = SendingSettings.from_env()
+    if not isinstance(app_now.store, SendStore) or not settings.queue_url:
+        return {}  # nowhere to queue them: `stampbook send-due` sends them instead
+    owner = Campaigns(app_now, app_now.store, settings)
+    return owner.queue_due(boto3.client("sqs"), settings.queue_url)

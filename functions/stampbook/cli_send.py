@@ -61,27 +61,55 @@ def send(app: App, issue: str, dry_run: bool, right_now: bool) -> None:
                 f"{issue} is scheduled for {when}; `stampbook send {issue} --now` sends it now"
             )
             return
-        queue_url = campaigns.settings.queue_url
-        if queue_url and campaign.state.value == "sending":
-            import boto3
-
-            batches = campaigns.enqueue(issue, boto3.client("sqs"), queue_url)
-            click.echo(
-                f"{issue}: {campaign.audience} people, {batches} batches queued for the senders"
-            )
-            return
-        bar = _ProgressBar(campaign)
-        keyring = open_keyring(app.settings)
-        campaign = campaigns.send(
-            issue, keyring, lambda: open_transport(app.settings, retrying=False), bar.show
-        )
-        bar.close(campaign)
+        campaign = _carry_out(app, campaigns, campaign)
     except _refusals() as refused:
         click.echo(f"refused: {refused}", err=True)
         sys.exit(1)
-    _summary(campaign)
     if campaign.state.value == "paused":
         sys.exit(2)
+
+
+@click.command("send-due")
+@with_app
+def send_due(app: App) -> None:
+    """Send every scheduled newsletter whose send_at has come.
+
+    `stampbook send ISSUE` before an issue's send_at schedules it; run this
+    every few minutes (cron, or the function's own schedule on AWS) and
+    each goes out on time.
+    """
+    campaigns = _campaigns(app)
+    due = campaigns.due()
+    if not due:
+        click.echo("no scheduled newsletter is due")
+    paused = False
+    for issue in due:
+        try:
+            paused |= _carry_out(app, campaigns, campaigns.start(issue)).state.value == "paused"
+        except _refusals() as refused:  # cancelled meanwhile: the others still go
+            click.echo(f"refused: {refused}", err=True)
+    if paused:
+        sys.exit(2)
+
+
+def _carry_out(app: App, campaigns: Campaigns, campaign: Campaign) -> Campaign:
+    """Send a started campaign here, or queue it for the senders on AWS."""
+    issue = campaign.slug
+    queue_url = campaigns.settings.queue_url
+    if queue_url and campaign.state.value == "sending":
+        import boto3
+
+        batches = campaigns.enqueue(issue, boto3.client("sqs"), queue_url)
+        click.echo(f"{issue}: {campaign.audience} people, {batches} batches queued for the senders")
+        return campaign
+    bar = _ProgressBar(campaign)
+    keyring = open_keyring(app.settings)
+    campaign = campaigns.send(
+        issue, keyring, lambda: open_transport(app.settings, retrying=False), bar.show
+    )
+    bar.close(campaign)
+    _summary(campaign)
+    return campaign
 
 
 def _show_dry_run(issue: str, dry: DryRun) -> None:
@@ -182,4 +210,4 @@ pause = _owner_command("pause", "Stop sending ISSUE after the messages under way
 resume = _owner_command("resume", "Let a paused ISSUE carry on; then run `stampbook send ISSUE`.")
 cancel = _owner_command("cancel", "Stop ISSUE for good: nobody not yet sent to will get it.")
 
-COMMANDS = [send, list_campaigns, pause, resume, cancel]
+COMMANDS = [send, send_due, list_campaigns, pause, resume, cancel]

@@ -92,7 +92,12 @@ def test_the_templates_table_is_the_one_the_code_creates(
 def test_every_function_has_its_own_role_and_reads_its_settings(packaged: Package) -> None:
     template = template_of(packaged)
     roles = {props["Role"]["Fn::GetAtt"][0] for props in functions(template).values()}
-    assert roles == {"APIHandlerRole", "NightlyRole", "SendBatchesRole"}
+    assert roles == {
+        "APIHandlerRole",
+        "NightlyRole",
+        "SendBatchesRole",
+        "ScheduledNewslettersRole",
+    }
     for props in functions(template).values():
         settings = props["Environment"]["Variables"]
         assert settings["STAMPBOOK_STORE"] == "dynamodb"
@@ -123,7 +128,7 @@ def test_the_api_and_the_nightly_run_may_enqueue_sends_but_not_take_them(
     packaged: Package,
 ) -> None:
     template = template_of(packaged)
-    for function in ("APIHandler", "Nightly"):
+    for function in ("APIHandler", "Nightly", "ScheduledNewsletters"):
         granted = actions(template, function)
         assert "sqs:SendMessage" in granted
         assert "sqs:ReceiveMessage" not in granted

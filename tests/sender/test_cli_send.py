@@ -100,3 +100,28 @@ def test_cancel_before_sending(desk: Path) -> None:
     assert code == 1
     assert "is cancelled" in err
     assert not (desk / "outbox").exists()
+
+
+def test_a_scheduled_issue_goes_out_once_its_time_has_come(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("customers", "import", str(desk / "customers.csv"), "--confirmed-at", "old tool")
+    assert run("send", ISSUE)[1].startswith(f"{ISSUE} is scheduled for 2026-12-03")
+    code, out, _ = run("send-due")
+    assert (code, out.strip()) == (0, "no scheduled newsletter is due")  # still November
+    assert not (desk / "outbox").exists()
+    monkeypatch.setenv("STAMPBOOK_NOW", "2026-12-03T10:05:00+03:00")
+    code, out, err = run("send-due")
+    assert code == 0, err
+    assert out.strip() == f"{ISSUE}: finished; audience 3, sent 3, skipped 0, failed 0"
+    assert run("send-due")[1].strip() == "no scheduled newsletter is due"  # sent once only
+    assert len((desk / "outbox" / "index.jsonl").read_text().splitlines()) == 3
+
+
+def test_a_cancelled_schedule_is_not_sent(desk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run("customers", "import", str(desk / "customers.csv"), "--confirmed-at", "old tool")
+    run("send", ISSUE)
+    assert run("cancel", ISSUE)[0] == 0
+    monkeypatch.setenv("STAMPBOOK_NOW", "2026-12-04T10:00:00+03:00")
+    assert run("send-due")[1].strip() == "no scheduled newsletter is due"
+    assert not (desk / "outbox").exists()
