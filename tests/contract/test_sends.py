@@ -156,3 +156,19 @@ def test_the_consent_read_at_send_time_is_the_current_status(sending_store: Stor
         "c0", ConsentRecord(ConsentStatus.CONFIRMED, AT + timedelta(days=9))
     )
     assert store.consent_status("c0") is ConsentStatus.SUPPRESSED  # final
+
+
+def test_a_large_audience_is_added_once_per_person_in_any_order(sending_store: Store) -> None:
+    store = sending_store
+    assert isinstance(store, SendStore)
+    store.move_campaign(SLUG, CampaignState.DRAFT, AT, only_from={CampaignState.DRAFT})
+    people = [(f"c{n:03}", "ru") for n in range(250)]
+    assert store.add_sends(SLUG, [*people[:120], ("c005", "en")]) == 120
+    # Run again after an interruption: the first 120 are there, the rest are new.
+    assert store.add_sends(SLUG, list(reversed(people))) == 130
+    assert store.add_sends(SLUG, people) == 0
+    campaign = store.start_sending(SLUG, AT)
+    assert campaign.audience == 250
+    claimed = store.claim_sends(SLUG, "a", 300, now=1.0, lease_until=60.0)
+    assert len(claimed) == 250
+    assert {c.locale for c in claimed if c.customer_id == "c005"} == {"ru"}  # the first given

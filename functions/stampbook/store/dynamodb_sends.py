@@ -15,7 +15,9 @@ The index is eventually consistent, so the claim itself is a conditional
 update of each record (still waiting, lease over): two workers never both
 win one record.
 
-Requests: claiming a batch of N costs one index query (per page) and N
+Requests: starting puts the audience's records 100 to a transaction
+(records already there, from a start interrupted half way, are left as
+they are); claiming a batch of N costs one index query (per page) and N
 conditional updates; settling it N conditional updates, one counter update,
 and for each message sent two small puts (our Message-ID and the
 provider's, for bounce reports). Sending re-reads each person's consent
@@ -45,12 +47,29 @@ EVERY_CAMPAIGN = "CAMPAIGNS"
 SEND = "SEND#"
 WEB = "WEB#"
 WAITING = (SendStatus.PENDING.value, SendStatus.CLAIMED.value)
+PUTS_PER_TRANSACTION = 100  # DynamoDB's limit
+PUT_ROUNDS = 4  # transactions tried for one chunk before putting one by one
 _COUNTED = {SendStatus.SENT: "sent", SendStatus.SKIPPED: "skipped", SendStatus.FAILED: "failed"}
 assert EVERY_CAMPAIGN != EVERY_CUSTOMER
 
 
 def campaign_key(slug: str) -> str:
     return f"CAMPAIGN#{slug}"
+
+
+def _pending(slug: str, customer_id: str, locale: str) -> Item:
+    return {
+        **_key(campaign_key(slug), SEND + customer_id),
+        **attributes(
+            customer_id=customer_id,
+            locale=locale,
+            status=SendStatus.PENDING.value,
+            gsi1pk=f"SENDS#{slug}",
+            gsi1sk=_lease(0),
+            lease_until=0,
+            attempts=0,
+        ),
+    }
 
 
 def _key(pk: str, sk: str) -> Item:
@@ -153,31 +172,56 @@ class DynamoSends:
         return True
 
     def add_sends(self, slug: str, people: list[tuple[str, str]]) -> int:
-        added = 0
+        # A transaction may name an item once: a person in two segments is one record.
+        first: dict[str, str] = {}
         for customer_id, locale in people:
-            item = {
-                **_key(campaign_key(slug), SEND + customer_id),
-                **attributes(
-                    customer_id=customer_id,
-                    locale=locale,
-                    status=SendStatus.PENDING.value,
-                    gsi1pk=f"SENDS#{slug}",
-                    gsi1sk=_lease(0),
-                    lease_until=0,
-                    attempts=0,
-                ),
+            first.setdefault(customer_id, locale)
+        unique = list(first.items())
+        return sum(
+            self._add_send_records(slug, unique[first : first + PUTS_PER_TRANSACTION])
+            for first in range(0, len(unique), PUTS_PER_TRANSACTION)
+        )
+
+    def _add_send_records(self, slug: str, people: list[tuple[str, str]]) -> int:
+        """Up to 100 new records in one request; records already there are left alone.
+
+        A cancelled transaction says which conditions failed: those people
+        have their record already, and the others are put again without them.
+        """
+        waiting = people
+        for _ in range(PUT_ROUNDS):
+            if not waiting:
+                return 0
+            refused = self._put_new_records(slug, waiting)
+            if refused is None:
+                return len(waiting)
+            waiting = [
+                person
+                for person, code in zip(waiting, refused, strict=True)
+                if code != "ConditionalCheckFailed"
+            ]
+        # Still conflicting with other writers: one conditional put each.
+        return sum(self._put_new_records(slug, [person]) is None for person in waiting)
+
+    def _put_new_records(self, slug: str, people: list[tuple[str, str]]) -> list[str] | None:
+        """None if every record was put; else each write's cancellation code."""
+        puts: list[Any] = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": _pending(slug, customer_id, locale),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
             }
-            with self._driver():
-                try:
-                    self.client.put_item(
-                        TableName=self.table,
-                        Item=item,
-                        ConditionExpression="attribute_not_exists(pk)",
-                    )
-                except self.client.exceptions.ConditionalCheckFailedException:
-                    continue  # one record per person, however often given
-            added += 1
-        return added
+            for customer_id, locale in people
+        ]
+        with self._driver():
+            try:
+                self.client.transact_write_items(TransactItems=puts)
+            except self.client.exceptions.TransactionCanceledException as cancelled:
+                reasons = cancelled.response.get("CancellationReasons", [])
+                return [reason.get("Code", "None") for reason in reasons]
+        return None
 
     def start_sending(self, slug: str, at: datetime) -> Campaign:
         audience = 0
