@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus
-from stampbook.automation_sends import SendStatus
+from stampbook.automation_sends import EmailStatus
 from stampbook.bootstrap import App, MailSettings, Settings, build
 from stampbook.customers import Customer
 from stampbook.loyalty.orders import Order, OrderLine
@@ -98,5 +98,5 @@ class Shop:
         return [
             (record.key.automation, record.key.occasion)
             for record in self.app.store.automation_sends(customer_id)
-            if record.status is SendStatus.SENT
+            if record.status is EmailStatus.SENT
         ]

@@ -25,7 +25,7 @@ AUTOMATIONS = (
 )
 
 
-class SendStatus(StrEnum):
+class EmailStatus(StrEnum):
     SENDING = "sending"  # claimed; the email is on its way (or its sender crashed)
     SENT = "sent"  # the transport accepted it
     FAILED = "failed"  # refused for good (a rejected address): not tried again
@@ -43,6 +43,6 @@ class AutomationKey:
 @dataclass(frozen=True, slots=True)
 class AutomationSend:
     key: AutomationKey
-    status: SendStatus
+    status: EmailStatus
     claimed_until: int  # Unix seconds; a SENDING claim past it may be taken over
     at: datetime | None = None  # when it was sent (or refused)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from stampbook.automation_sends import AutomationKey, SendStatus
+from stampbook.automation_sends import AutomationKey, EmailStatus
 from stampbook.store.base import Store
 
 from .conftest import customer
@@ -23,7 +23,7 @@ def test_an_occasion_is_claimed_once(store: Store) -> None:
     [record, *_] = store.automation_sends("c1")
     assert (record.key, record.status, record.claimed_until) == (
         BIRTHDAY,
-        SendStatus.SENDING,
+        EmailStatus.SENDING,
         T + 600,
     )
 
@@ -32,10 +32,10 @@ def test_a_sent_email_is_final_and_a_stale_claim_is_taken_over(store: Store) -> 
     store.add_customer(customer())
     assert store.claim_automation(BIRTHDAY, T, T + 600)
     assert store.claim_automation(BIRTHDAY, T + 600, T + 1200)  # its sender stopped
-    store.finish_automation(BIRTHDAY, SendStatus.SENT, AT)
+    store.finish_automation(BIRTHDAY, EmailStatus.SENT, AT)
     assert not store.claim_automation(BIRTHDAY, T + 10_000, T + 10_600)
     [record] = store.automation_sends("c1")
-    assert (record.status, record.at) == (SendStatus.SENT, AT)
+    assert (record.status, record.at) == (EmailStatus.SENT, AT)
     store.release_automation(BIRTHDAY)  # too late: it went
     assert store.automation_sends("c1") == [record]
 
@@ -45,18 +45,22 @@ def test_a_released_claim_can_be_taken_again_at_once(store: Store) -> None:
     store.release_automation(BIRTHDAY)
     assert store.automation_sends("c1") == []
     assert store.claim_automation(BIRTHDAY, T + 1, T + 601)
-    store.finish_automation(BIRTHDAY, SendStatus.FAILED, AT)
+    store.finish_automation(BIRTHDAY, EmailStatus.FAILED, AT)
     assert not store.claim_automation(BIRTHDAY, T + 10_000, T + 10_600)  # refused for good
 
 
 def test_counts_per_kind_take_sent_emails_within_the_period(store: Store) -> None:
     sends = [
-        (AutomationKey("c1", "thank_you", "o1"), AT, SendStatus.SENT),
-        (AutomationKey("c1", "thank_you", "o2"), AT + timedelta(days=1), SendStatus.SENT),
-        (AutomationKey("c2", "thank_you", "o3"), AT + timedelta(days=2), SendStatus.SENT),
-        (AutomationKey("c2", "holiday", "new-year:2026"), AT, SendStatus.SENT),
-        (AutomationKey("c3", "holiday", "new-year:2026"), AT, SendStatus.FAILED),
-        (AutomationKey("c3", "win_back", "2026-01-01"), AT - timedelta(seconds=1), SendStatus.SENT),
+        (AutomationKey("c1", "thank_you", "o1"), AT, EmailStatus.SENT),
+        (AutomationKey("c1", "thank_you", "o2"), AT + timedelta(days=1), EmailStatus.SENT),
+        (AutomationKey("c2", "thank_you", "o3"), AT + timedelta(days=2), EmailStatus.SENT),
+        (AutomationKey("c2", "holiday", "new-year:2026"), AT, EmailStatus.SENT),
+        (AutomationKey("c3", "holiday", "new-year:2026"), AT, EmailStatus.FAILED),
+        (
+            AutomationKey("c3", "win_back", "2026-01-01"),
+            AT - timedelta(seconds=1),
+            EmailStatus.SENT,
+        ),
     ]
     for key, at, status in sends:
         assert store.claim_automation(key, T, T + 600)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from stampbook.automation_sends import SendStatus
+from stampbook.automation_sends import EmailStatus
 from stampbook.mail.transports.smtp import SmtpSettings, SmtpTransport
 from stampbook.services.automations import AutomaticEmails
 from stampbook.services.postman import Postman
@@ -56,7 +56,7 @@ def test_greetings_arrive_once_and_deferred_ones_on_a_later_run(
     assert [m["Subject"] for m in arrived("anna")] == ["Happy New Year!"]
     assert shop.sent("greylisted") == []  # deferred (451): released for the next run
     [refused] = shop.app.store.automation_sends("nobody")
-    assert refused.status is SendStatus.FAILED  # 550: never tried again
+    assert refused.status is EmailStatus.FAILED  # 550: never tried again
 
     for _ in range(3):
         shop.app.loyalty.run_daily()

@@ -42,7 +42,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from ..audience.consent import ConsentStatus, current_status
-from ..automation_sends import AutomationKey, SendStatus
+from ..automation_sends import AutomationKey, EmailStatus
 from ..customers import Customer
 from ..mail.reader import CertificateNote, Occasion
 from ..mail.transports.base import PermanentError, TransientError
@@ -113,7 +113,7 @@ class AutomaticEmails:
             reader = self.postman.reader(customer)
             sent = self.postman.send(email, customer, reader, occasion, order_id)
         except PermanentError as refused:
-            app.store.finish_automation(key, SendStatus.FAILED, app.loyalty.clock())
+            app.store.finish_automation(key, EmailStatus.FAILED, app.loyalty.clock())
             log.warning("%s to %s refused for good: %s", email, customer.customer_id, refused)
             return Fired.FAILED
         except TransientError as failed:
@@ -127,7 +127,7 @@ class AutomaticEmails:
         if not sent:  # consent withdrawn since it was read
             app.store.release_automation(key)
             return Fired.NOT_ALLOWED
-        app.store.finish_automation(key, SendStatus.SENT, app.loyalty.clock())
+        app.store.finish_automation(key, EmailStatus.SENT, app.loyalty.clock())
         self.sent[email] += 1
         return Fired.SENT
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from ..automation_sends import AutomationKey, AutomationSend, SendStatus
+from ..automation_sends import AutomationKey, AutomationSend, EmailStatus
 
 
 class AutomationLog(Protocol):
@@ -14,7 +14,7 @@ class AutomationLog(Protocol):
         refused for good, or claimed by someone else until after `now`."""
         ...
 
-    def finish_automation(self, key: AutomationKey, status: SendStatus, at: datetime) -> None:
+    def finish_automation(self, key: AutomationKey, status: EmailStatus, at: datetime) -> None:
         """Mark a claimed email sent (or refused for good) at `at`."""
         ...
 

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager, suppress
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ..automation_sends import AUTOMATIONS, AutomationKey, AutomationSend, SendStatus
+from ..automation_sends import AUTOMATIONS, AutomationKey, AutomationSend, EmailStatus
 from .dynamodb_items import Item, Read, attributes, maybe, number, text
 from .dynamodb_table import (
     AUTOMATION,
@@ -30,7 +30,7 @@ from .dynamodb_writes import key
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-_SENDING = SendStatus.SENDING.value
+_SENDING = EmailStatus.SENDING.value
 
 
 class DynamoAutomationLog:
@@ -76,12 +76,12 @@ class DynamoAutomationLog:
         return True
 
     def finish_automation(
-        self, automation_key: AutomationKey, status: SendStatus, at: datetime
+        self, automation_key: AutomationKey, status: EmailStatus, at: datetime
     ) -> None:
         moment = sort_time(at)
         values: dict[str, str | int | None] = {":status": status.value, ":at": moment}
         expression = "SET #status = :status, #at = :at"
-        if status is SendStatus.SENT:
+        if status is EmailStatus.SENT:
             expression += f", {LISTING_PK} = :listed, {LISTING_SK} = :order"
             values[":listed"] = automation_sent_key(automation_key.automation)
             values[":order"] = f"{moment}#{automation_key.customer_id}#{automation_key.occasion}"
@@ -152,7 +152,7 @@ def _send_from(item: Read) -> AutomationSend:
     at = maybe(item, "at")
     return AutomationSend(
         AutomationKey(text(item, "customer_id"), text(item, "automation"), text(item, "occasion")),
-        SendStatus(text(item, "status")),
+        EmailStatus(text(item, "status")),
         number(item, "claimed_until"),
         datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC) if at else None,
     )

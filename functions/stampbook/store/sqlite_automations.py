@@ -6,7 +6,7 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from ..automation_sends import AutomationKey, AutomationSend, SendStatus
+from ..automation_sends import AutomationKey, AutomationSend, EmailStatus
 
 if TYPE_CHECKING:
     from .sqlite import _WriteTransaction
@@ -36,11 +36,11 @@ class SqliteAutomationLog:
                 " claimed_until) VALUES (?,?,?,?,?)"
                 " ON CONFLICT DO UPDATE SET claimed_until=excluded.claimed_until"
                 " WHERE automation_sends.status=? AND automation_sends.claimed_until<=?",
-                (*_key(key), SendStatus.SENDING.value, until, SendStatus.SENDING.value, now),
+                (*_key(key), EmailStatus.SENDING.value, until, EmailStatus.SENDING.value, now),
             ).rowcount
         return bool(taken)
 
-    def finish_automation(self, key: AutomationKey, status: SendStatus, at: datetime) -> None:
+    def finish_automation(self, key: AutomationKey, status: EmailStatus, at: datetime) -> None:
         with self._write() as db:
             db.execute(
                 "UPDATE automation_sends SET status=?, at=?"
@@ -53,7 +53,7 @@ class SqliteAutomationLog:
             db.execute(
                 "DELETE FROM automation_sends"
                 " WHERE customer_id=? AND automation=? AND occasion=? AND status=?",
-                (*_key(key), SendStatus.SENDING.value),
+                (*_key(key), EmailStatus.SENDING.value),
             )
 
     def automation_sends(self, customer_id: str) -> list[AutomationSend]:
@@ -64,7 +64,7 @@ class SqliteAutomationLog:
         return [
             AutomationSend(
                 AutomationKey(row["customer_id"], row["automation"], row["occasion"]),
-                SendStatus(row["status"]),
+                EmailStatus(row["status"]),
                 int(row["claimed_until"]),
                 datetime.strptime(row["at"], TIME_FORMAT).replace(tzinfo=UTC)
                 if row["at"]
@@ -77,7 +77,7 @@ class SqliteAutomationLog:
         rows = self._db().execute(
             "SELECT automation, COUNT(*) FROM automation_sends"
             " WHERE status=? AND at>=? AND at<? GROUP BY automation ORDER BY automation",
-            (SendStatus.SENT.value, record_time(start), record_time(end)),
+            (EmailStatus.SENT.value, record_time(start), record_time(end)),
         )
         return {str(row[0]): int(row[1]) for row in rows}
 

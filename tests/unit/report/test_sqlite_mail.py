@@ -7,8 +7,7 @@ from pathlib import Path
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus
 from stampbook.audience.mail_events import MailEvent, MailEventKind
-from stampbook.automation_sends import AutomationKey
-from stampbook.automation_sends import SendStatus as EmailStatus
+from stampbook.automation_sends import AutomationKey, EmailStatus
 from stampbook.customers import Customer
 from stampbook.report.facts import Period
 from stampbook.report.sqlite_reader import SqliteReport
