@@ -10,9 +10,9 @@ error naming the file, the text and the line, not an empty gap.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -40,12 +40,19 @@ def _environment(markdown: bool) -> SandboxedEnvironment:
     )
 
 
+# An automatic email's texts are filled for every customer it goes to:
+# compiling each text once spares the compilation, most of the cost.
+@lru_cache(maxsize=1024)
+def _compiled(text: str, markdown: bool) -> Template:
+    return _environment(markdown).from_string(text)
+
+
 def fill(text: str, values: Mapping[str, object], where: str, *, markdown: bool = False) -> str:
     """`text` with its `{{ }}` filled from `values`; `where` names it in errors."""
     if "{" not in text:
         return text
     try:
-        return _environment(markdown).from_string(text).render(values)
+        return _compiled(text, markdown).render(values)
     except (TemplateError, PersonalValueAsData, TypeError, ValueError) as error:
         found = template_line(error, _OWNER_TEMPLATE)
         line = f", line {found[1]}" if found else ""
