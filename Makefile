@@ -64,11 +64,13 @@ demo: $(INSTALLED)
 	$(DEMO) send 2026-12-winter-lots --dry-run
 	STAMPBOOK_SEND_RATE=0 $(DEMO) send 2026-12-winter-lots --now
 	$(DEMO) campaigns
+	$(DEMO) report --point-value 0.5 --html build/report.html
 	$(DEMO) site build
 	@echo
 	@echo "site:   $(DEMO_ORIGIN)/  (English: $(DEMO_ORIGIN)/en/)"
 	@echo "API:    $(DEMO_ORIGIN)/api/  (description: $(DEMO_ORIGIN)/api/openapi.json)"
 	@echo "emails: build/demo-outbox/  (.eml files; index.jsonl lists them)"
+	@echo "report: build/report.html"
 ifneq ($(DEMO_SERVE),no)
 	@echo "serving until Ctrl-C; 'make demo DEMO_SERVE=no' stops before this"
 	$(DEMO_FILES) $(BIN)/stampbook serve --port $(DEMO_PORT) --site build/site

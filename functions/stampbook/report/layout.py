@@ -137,7 +137,13 @@ def sections(report: Report) -> list[Section]:
         )
     )
     activity = Section(title="Activity against repeat revenue")
-    actions = list(report.activity[0].actions) if report.activity else []
+    # Only the actions that happened in the period: the table stays readable
+    # in a terminal, and the JSON keeps every column.
+    actions = [
+        action
+        for action in (report.activity[0].actions if report.activity else {})
+        if any(month.actions[action] for month in report.activity)
+    ]
     for column in ("month", *actions, "orders", money, f"repeat {money}"):
         activity.add_column(column)
     for month in report.activity:
