@@ -126,31 +126,39 @@ def _duration(seconds: float) -> str:
 
 
 class _ProgressBar:
-    """One line redrawn on the terminal: sent / skipped / failed, rate and time left."""
+    """Sent / skipped / failed, rate and time left: one line redrawn on a terminal.
+
+    When the output goes to a file or a log instead, a plain line every ten
+    seconds, since redrawn frames would pile up there.
+    """
 
     def __init__(self, campaign: Campaign) -> None:
         self._started = time.monotonic()
         self._first = campaign.settled
         self._shown = 0.0
         self._lock = threading.Lock()
+        self._redrawn = sys.stderr.isatty()
+        self._every = 0.2 if self._redrawn else 10.0
 
     def show(self, campaign: Campaign, final: bool = False) -> None:
         with self._lock:
             now = time.monotonic()
-            if not final and (now - self._shown < 0.2 or campaign.settled == self._first):
+            if not final and (now - self._shown < self._every or campaign.settled == self._first):
                 return
             self._shown = now
             done, total = campaign.settled, max(campaign.audience, 1)
             rate = (done - self._first) / max(now - self._started, 1e-6)
             left = _duration((total - done) / rate) if rate > 0 else "?"
             filled = int(30 * done / total)
-            click.echo(
-                f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{campaign.audience}"
+            line = (
+                f"[{'#' * filled}{'.' * (30 - filled)}] {done}/{campaign.audience}"
                 f"  sent {campaign.sent}  skipped {campaign.skipped}  failed {campaign.failed}"
-                f"  {rate:.1f}/s  ETA {left} ",
-                nl=final,
-                err=True,
+                f"  {rate:.1f}/s  ETA {left}"
             )
+            if self._redrawn:
+                click.echo(f"\r{line} ", nl=final, err=True)
+            else:
+                click.echo(line, err=True)
 
     def close(self, campaign: Campaign) -> None:
         self.show(campaign, final=True)
