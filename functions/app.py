@@ -80,13 +80,13 @@ def scheduled_newsletters(event: CloudWatchEvent) -> dict[str, int]:
     import boto3
 
     from stampbook.api.context import current
-    from stampbook.sender.settings import SendingSettings
-    from stampbook.services.campaigns import Campaigns
-    from stampbook.store.sends import SendStore
+    from stampbook.services.campaigns import Campaigns, NoSendRecords
 
-    app_now = current()
-    settings = SendingSettings.from_env()
-    if not isinstance(app_now.store, SendStore) or not settings.queue_url:
+    try:
+        owner = Campaigns.of(current())
+    except NoSendRecords:
+        return {}
+    queue_url = owner.settings.queue_url
+    if not queue_url:
         return {}  # nowhere to queue them: `stampbook send-due` sends them instead
-    owner = Campaigns(app_now, app_now.store, settings)
-    return owner.queue_due(boto3.client("sqs"), settings.queue_url)
+    return owner.queue_due(boto3.client("sqs"), queue_url)

@@ -18,13 +18,12 @@ if TYPE_CHECKING:
 
 
 def _campaigns(app: App) -> Campaigns:
-    from .sender.settings import SendingSettings
-    from .services.campaigns import Campaigns
-    from .store.sends import SendStore
+    from .services.campaigns import Campaigns, NoSendRecords
 
-    if not isinstance(app.store, SendStore):
-        raise click.ClickException("this store keeps no send records")
-    return Campaigns(app, app.store, SendingSettings.from_env())
+    try:
+        return Campaigns.of(app)
+    except NoSendRecords as missing:
+        raise click.ClickException(str(missing)) from None
 
 
 def _refusals() -> tuple[type[Exception], ...]:

@@ -4,12 +4,6 @@ read back and handed to the send queue's Lambda, as the event source would."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,45 +19,19 @@ from stampbook.api.context import use
 from stampbook.bootstrap import Settings, build
 from stampbook.cli import main
 from stampbook.store.sends import CampaignState, SendStore
+from tests.moto_server import CREDENTIALS, running
 from tests.sender.people import EXAMPLE, ISSUE, customer_file
-from tests.transports.conftest import free_port
 
 REGION = "eu-central-1"
 
 
 @pytest.fixture
-def sqs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    log = (tmp_path / "moto.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None, "moto's server exited"
-                assert time.monotonic() < deadline, "moto's server did not answer"
-                time.sleep(0.1)
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
-            "AWS_DEFAULT_REGION": REGION,
-            "AWS_ENDPOINT_URL_SQS": url,
-        }.items():
+def sqs(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    with running() as url:
+        for name, value in {**CREDENTIALS, "AWS_ENDPOINT_URL_SQS": url}.items():
             monkeypatch.setenv(name, value)
         monkeypatch.delenv("AWS_PROFILE", raising=False)
         yield url
-    finally:
-        os.kill(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
-        log.close()
 
 
 def on_aws(monkeypatch: pytest.MonkeyPatch, folder: Path, queue_url: str, **more: str) -> None:

@@ -12,7 +12,7 @@ to Python's Decimal.
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -381,24 +381,21 @@ class SqliteReport:
         Unsubscribing is counted, not a complaint (which the provider reports,
         recorded with the form `ses:complaint`) nor a bounce.
         """
-        quitting = (
-            "SELECT customer_id, at FROM consents WHERE status = 'unsubscribed'"
-            " AND form NOT LIKE 'ses:%' AND at >= ?1 AND at < ?2"
-        )
-        received: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
-        for customer_id, campaign, sent_at in self.db.execute(
-            "SELECT customer_id, campaign, sent_at FROM sends WHERE status = 'sent'"
-            f" AND customer_id IN (SELECT customer_id FROM ({quitting}))",
+        # Each unsubscribe with every campaign message its reader had received by then.
+        last: dict[tuple[str, str], tuple[datetime, str]] = {}
+        for customer_id, at, campaign, sent_at in self.db.execute(
+            "SELECT u.customer_id, u.at, s.campaign, s.sent_at FROM consents u"
+            " JOIN sends s ON s.customer_id = u.customer_id AND s.status = 'sent'"
+            " WHERE u.status = 'unsubscribed' AND u.form NOT LIKE 'ses:%'"
+            " AND u.at >= ?1 AND u.at < ?2",
             (start, end),
         ):
-            received[customer_id].append((_parse(sent_at), campaign))
-        counts: dict[str, int] = defaultdict(int)
-        for customer_id, at in self.db.execute(quitting, (start, end)):
-            moment = _parse(at)
-            before = [sent for sent in received.get(customer_id, []) if sent[0] <= moment]
-            if before:
-                counts[max(before)[1]] += 1
-        return counts
+            sent = _parse(sent_at)
+            if sent <= _parse(at):
+                last[customer_id, at] = max(
+                    last.get((customer_id, at), (sent, campaign)), (sent, campaign)
+                )
+        return Counter(campaign for _, campaign in last.values())
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..bootstrap import App, open_keyring, open_transport
-from ..store.sends import CampaignState, SendStore
-from .settings import SendingSettings
+from ..store.sends import CampaignState
 
 if TYPE_CHECKING:
     from ..mail.transports.base import Transport
@@ -47,11 +46,12 @@ def campaign_of(body: str) -> str:
 
 def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str, str]]]:
     """Work one claimed batch per message; the answer lists the messages to offer again."""
-    from ..services.campaigns import Campaigns
+    from ..services.campaigns import Campaigns, NoSendRecords
 
-    if not isinstance(app.store, SendStore):
-        raise BadQueueMessage("this store keeps no send records")
-    owner = Campaigns(app, app.store, SendingSettings.from_env())
+    try:
+        owner = Campaigns.of(app)
+    except NoSendRecords as missing:
+        raise BadQueueMessage(str(missing)) from None
     failures: list[dict[str, str]] = []
     transport = open_transport(app.settings, retrying=False)
     try:

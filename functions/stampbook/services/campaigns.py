@@ -41,6 +41,10 @@ class UnknownIssue(ValueError):
     pass
 
 
+class NoSendRecords(ValueError):
+    """The store in use keeps no campaigns (both stores Stampbook ships do)."""
+
+
 @dataclass(frozen=True)
 class DryRun:
     audience: Counter[tuple[str, str]]  # (locale, segment) -> people
@@ -60,6 +64,13 @@ class Campaigns:
     backoff: Backoff = field(
         default_factory=Backoff
     )  # between tries of a message the provider put off
+
+    @classmethod
+    def of(cls, app: App) -> Campaigns:
+        """The campaigns in `app`'s store, sent as the environment's settings say."""
+        if not isinstance(app.store, SendStore):
+            raise NoSendRecords("this store keeps no send records")
+        return cls(app, app.store, SendingSettings.from_env())
 
     def newsletter(self, slug: str) -> Newsletter:
         found = self.app.programme.newsletter(slug)

@@ -69,7 +69,7 @@ def number(item: Read, name: str) -> int:
     return int(item[name]["N"])
 
 
-def _time(value: datetime | None) -> str | None:
+def time_text(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value else None
 
 
@@ -77,7 +77,7 @@ def _moment(item: Read, name: str) -> datetime:
     return datetime.fromisoformat(text(item, name))
 
 
-def _maybe_moment(item: Read, name: str) -> datetime | None:
+def maybe_moment(item: Read, name: str) -> datetime | None:
     value = maybe(item, name)
     return datetime.fromisoformat(value) if value else None
 
@@ -98,11 +98,11 @@ def customer_fields(customer: Customer) -> dict[str, str | None]:
     """Everything about a customer but the id, the way `update_customer` writes it."""
     return {
         "email": customer.email,
-        "created_at": _time(customer.created_at),
+        "created_at": time_text(customer.created_at),
         "name": customer.name,
         "locale": customer.locale,
         "birthday": customer.birthday.isoformat() if customer.birthday else None,
-        "birthday_set_at": _time(customer.birthday_set_at),
+        "birthday_set_at": time_text(customer.birthday_set_at),
         "interests": json.dumps(list(customer.interests)),
         "habits": json.dumps(customer.habits, ensure_ascii=False),
         "referral_code": customer.referral_code,
@@ -134,7 +134,7 @@ def customer_from(item: Read) -> Customer:
         name=text(item, "name"),
         locale=maybe(item, "locale"),
         birthday=date.fromisoformat(birthday) if birthday else None,
-        birthday_set_at=_maybe_moment(item, "birthday_set_at"),
+        birthday_set_at=maybe_moment(item, "birthday_set_at"),
         interests=tuple(json.loads(text(item, "interests"))),
         habits=json.loads(text(item, "habits")),
         referral_code=text(item, "referral_code"),
@@ -159,8 +159,8 @@ def entry_item(entry: Entry) -> Item:
     return attributes(
         kind=entry.kind.value,
         points=entry.points,
-        at=_time(entry.at),
-        available_at=_time(entry.available_at),
+        at=time_text(entry.at),
+        available_at=time_text(entry.available_at),
         key=entry.idempotency_key,
         rules_version=entry.rules_version,
         order_id=entry.order_id,
@@ -195,7 +195,7 @@ def order_item(order: Order) -> Item:
     return attributes(
         **{SK: f"{ORDER}{sort_time(order.placed_at)}#{order.order_id}"},
         order_id=order.order_id,
-        placed_at=_time(order.placed_at),
+        placed_at=time_text(order.placed_at),
         currency=order.currency,
         shipping=str(order.shipping),
         tax=str(order.tax),
@@ -219,7 +219,7 @@ def refund_item(refund: Refund) -> Item:
         **{SK: f"{REFUND}{sort_time(refund.refunded_at)}#{refund.refund_id}"},
         refund_id=refund.refund_id,
         order_id=refund.order_id,
-        refunded_at=_time(refund.refunded_at),
+        refunded_at=time_text(refund.refunded_at),
         lines=json.dumps({k: str(v) for k, v in refund.lines.items()}),
         tax=str(refund.tax),
     )
@@ -243,10 +243,10 @@ def certificate_item(certificate: Certificate) -> Item:
         rule_id=certificate.rule_id,
         value=str(certificate.value),
         currency=certificate.currency,
-        issued_at=_time(certificate.issued_at),
-        expires_at=_time(certificate.expires_at),
+        issued_at=time_text(certificate.issued_at),
+        expires_at=time_text(certificate.expires_at),
         consumed=json.dumps([[o, str(a)] for o, a in certificate.consumed]),
-        redeemed_at=_time(certificate.redeemed_at),
+        redeemed_at=time_text(certificate.redeemed_at),
         settled=str(certificate.settled),
     )
 
@@ -261,7 +261,7 @@ def certificate_from(item: Read) -> Certificate:
         issued_at=_moment(item, "issued_at"),
         expires_at=_moment(item, "expires_at"),
         consumed=tuple((o, Decimal(a)) for o, a in json.loads(text(item, "consumed"))),
-        redeemed_at=_maybe_moment(item, "redeemed_at"),
+        redeemed_at=maybe_moment(item, "redeemed_at"),
         settled=Decimal(text(item, "settled")),
     )
 
@@ -274,7 +274,7 @@ def consent_item(customer_id: str, record: ConsentRecord, sequence: int) -> Item
     return attributes(
         **{PK: customer_key(customer_id), SK: f"{CONSENT}{sort_time(record.at)}#{sequence:020d}"},
         status=record.status.value,
-        at=_time(record.at),
+        at=time_text(record.at),
         form=record.form,
         text_version=record.text_version,
         ip=record.ip,
@@ -302,7 +302,7 @@ def feedback_item(feedback: Feedback) -> Item:
         feedback_id=feedback.feedback_id,
         customer_id=feedback.customer_id,
         reason=feedback.reason.value,
-        at=_time(feedback.at),
+        at=time_text(feedback.at),
         text=feedback.text,
         order_id=feedback.order_id,
     )
@@ -316,7 +316,7 @@ def site_feedback_item(answer: SiteFeedback) -> Item:
         },
         feedback_id=answer.feedback_id,
         reason=answer.reason.value,
-        at=_time(answer.at),
+        at=time_text(answer.at),
         text=answer.text,
         order_ref=answer.order_ref,
         reply_to=answer.reply_to,
@@ -357,7 +357,7 @@ def mail_event_item(event: MailEvent, customer_id: str) -> Item:
         event_id=event.event_id,
         kind=event.kind.value,
         email=event.email,
-        at=_time(event.at),
+        at=time_text(event.at),
         message_id=event.message_id,
         detail=event.detail,
         customer_id=customer_id,
@@ -383,8 +383,8 @@ def integration_key_item(key: IntegrationKey) -> Item:
         key_id=key.key_id,
         name=key.name,
         secret_hash=key.secret_hash,
-        created_at=_time(key.created_at),
-        revoked_at=_time(key.revoked_at),
+        created_at=time_text(key.created_at),
+        revoked_at=time_text(key.revoked_at),
     )
 
 
@@ -394,5 +394,5 @@ def integration_key_from(item: Read) -> IntegrationKey:
         text(item, "name"),
         text(item, "secret_hash"),
         _moment(item, "created_at"),
-        _maybe_moment(item, "revoked_at"),
+        maybe_moment(item, "revoked_at"),
     )

@@ -35,7 +35,7 @@ from ..audience.consent import ConsentRecord, ConsentStatus, current_status
 from ..customers import Customer
 from ..loyalty.history import History
 from .base import UnknownCustomer
-from .dynamodb_items import Item, Read, attributes, maybe, text
+from .dynamodb_items import Item, Read, attributes, maybe, maybe_moment, text, time_text
 from .dynamodb_table import CLAIM, EVERY_CUSTOMER, LIMIT, LISTING, limit_key
 from .sends import Campaign, CampaignState, Claimed, SendStatus, Settled
 
@@ -79,10 +79,6 @@ def _key(pk: str, sk: str) -> Item:
 def _lease(moment: float) -> str:
     """Seconds as fixed-width text, so the index sorts leases in time order."""
     return f"{moment:020.6f}"
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat() if moment else None
 
 
 def _count(item: Read, name: str) -> int:
@@ -141,7 +137,7 @@ class DynamoSends:
         condition = f"#state IN ({', '.join(values)})"
         if CampaignState.DRAFT.value in allowed:
             condition = f"attribute_not_exists(pk) OR {condition}"
-        moment = _iso(at) or ""
+        moment = time_text(at) or ""
         values |= attributes(
             **{
                 ":to": to.value,
@@ -253,7 +249,7 @@ class DynamoSends:
                         **{
                             ":sending": CampaignState.SENDING.value,
                             ":empty": "",
-                            ":at": _iso(at),
+                            ":at": time_text(at),
                             ":draft": CampaignState.DRAFT.value,
                             ":scheduled": CampaignState.SCHEDULED.value,
                         }
@@ -364,7 +360,7 @@ class DynamoSends:
         fields = {
             "message_id": outcome.message_id,
             "provider_id": outcome.provider_id,
-            "sent_at": _iso(outcome.at),
+            "sent_at": time_text(outcome.at),
         }
         for name, value in fields.items():
             if value is not None:
@@ -482,10 +478,6 @@ class DynamoSends:
 
 
 def _campaign(item: Read) -> Campaign:
-    def moment(name: str) -> datetime | None:
-        value = maybe(item, name)
-        return datetime.fromisoformat(value) if value else None
-
     return Campaign(
         slug=text(item, "pk").removeprefix("CAMPAIGN#"),
         state=CampaignState(text(item, "state")),
@@ -496,7 +488,7 @@ def _campaign(item: Read) -> Campaign:
         failed=_count(item, "failed"),
         bounced=_count(item, "bounced"),
         complained=_count(item, "complained"),
-        created_at=moment("created_at"),
-        started_at=moment("started_at"),
-        finished_at=moment("finished_at"),
+        created_at=maybe_moment(item, "created_at"),
+        started_at=maybe_moment(item, "started_at"),
+        finished_at=maybe_moment(item, "finished_at"),
     )

@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,26 +48,11 @@ from .base import (
     UnknownCustomer,
 )
 from .sqlite_automations import SqliteAutomationLog
-from .sqlite_history import HistoryReader, chunks
+from .sqlite_history import HistoryReader, chunks, read_time, stored_time
 from .sqlite_schema import MIGRATIONS
 from .sqlite_sends import SqliteSends
 
 BUSY_TIMEOUT_MS = 30_000
-
-
-def _time(value: datetime | None) -> str | None:
-    return _utc_text(value) if value else None
-
-
-# An import writes the same few moments (its batch's time, the orders' times)
-# on thousands of rows.
-@lru_cache(maxsize=1024)
-def _utc_text(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat()
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -228,7 +212,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 (
                     customer_id,
                     record.status.value,
-                    _time(record.at),
+                    stored_time(record.at),
                     record.form,
                     record.text_version,
                     record.ip,
@@ -243,7 +227,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         return [
             ConsentRecord(
                 ConsentStatus(row["status"]),
-                _parse_time(row["at"]) or datetime.min,
+                read_time(row["at"]) or datetime.min,
                 row["form"],
                 row["text_version"],
                 row["ip"],
@@ -261,7 +245,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                     feedback.feedback_id,
                     feedback.customer_id,
                     feedback.reason.value,
-                    _time(feedback.at),
+                    stored_time(feedback.at),
                     feedback.text,
                     feedback.order_id,
                 ),
@@ -277,7 +261,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 row["feedback_id"],
                 row["customer_id"],
                 FeedbackReason(row["reason"]),
-                _parse_time(row["at"]) or datetime.min,
+                read_time(row["at"]) or datetime.min,
                 row["text"],
                 row["order_id"],
             )
@@ -292,7 +276,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 (
                     answer.feedback_id,
                     answer.reason.value,
-                    _time(answer.at),
+                    stored_time(answer.at),
                     answer.text,
                     answer.order_ref,
                     answer.reply_to,
@@ -309,7 +293,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             SiteFeedback(
                 row["feedback_id"],
                 FeedbackReason(row["reason"]),
-                _parse_time(row["at"]) or datetime.min,
+                read_time(row["at"]) or datetime.min,
                 row["text"],
                 row["order_ref"],
                 row["reply_to"],
@@ -353,7 +337,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                     event.event_id,
                     event.kind.value,
                     event.email,
-                    _time(event.at),
+                    stored_time(event.at),
                     event.message_id,
                     event.detail,
                     event.customer_id,
@@ -370,7 +354,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 row["event_id"],
                 MailEventKind(row["kind"]),
                 row["email"],
-                _parse_time(row["at"]) or datetime.min,
+                read_time(row["at"]) or datetime.min,
                 row["message_id"],
                 row["detail"],
                 row["customer_id"],
@@ -385,7 +369,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             db.execute(
                 "INSERT INTO integration_keys (key_id, name, secret_hash, created_at, revoked_at)"
                 " VALUES (?,?,?,?,?)",
-                (key.key_id, key.name, key.secret_hash, _time(key.created_at), None),
+                (key.key_id, key.name, key.secret_hash, stored_time(key.created_at), None),
             )
 
     def integration_key(self, key_id: str) -> IntegrationKey | None:
@@ -404,7 +388,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         with self._write() as db:
             changed = db.execute(
                 "UPDATE integration_keys SET revoked_at=? WHERE key_id=? AND revoked_at IS NULL",
-                (_time(at), key_id),
+                (stored_time(at), key_id),
             ).rowcount
         return bool(changed)
 
@@ -442,7 +426,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 "SELECT COALESCE(SUM(CASE WHEN available_at <= ?1 THEN points END), 0),"
                 " COALESCE(SUM(CASE WHEN available_at > ?1 THEN points END), 0)"
                 " FROM ledger WHERE customer_id = ?2",
-                (_time(now), customer_id),
+                (stored_time(now), customer_id),
             )
             .fetchone()
         )
@@ -698,15 +682,15 @@ class _Rows:
             raise ValueError(f"{request.key} names order {request.order_id} but does not record it")
         record = (_compact(request.fingerprint), result)
         if not on_order:
-            tables["requests"].append((request.key, *record, _time(datetime.now(UTC))))
+            tables["requests"].append((request.key, *record, stored_time(datetime.now(UTC))))
         for owner, entry in change.entries:
             tables["ledger"].append(
                 (
                     owner,
                     entry.kind.value,
                     entry.points,
-                    _time(entry.at),
-                    _time(entry.available_at),
+                    stored_time(entry.at),
+                    stored_time(entry.available_at),
                     entry.idempotency_key,
                     entry.rules_version,
                     entry.order_id,
@@ -724,7 +708,7 @@ class _Rows:
                 (
                     order.order_id,
                     customer_id,
-                    _time(order.placed_at),
+                    stored_time(order.placed_at),
                     order.currency,
                     str(order.shipping),
                     str(order.tax),
@@ -740,7 +724,7 @@ class _Rows:
                     refund.refund_id,
                     refund.order_id,
                     customer_id,
-                    _time(refund.refunded_at),
+                    stored_time(refund.refunded_at),
                     json.dumps({k: str(v) for k, v in refund.lines.items()}),
                     str(refund.tax),
                 )
@@ -754,16 +738,16 @@ class _Rows:
                     certificate.rule_id,
                     str(certificate.value),
                     certificate.currency,
-                    _time(certificate.issued_at),
-                    _time(certificate.expires_at),
+                    stored_time(certificate.issued_at),
+                    stored_time(certificate.expires_at),
                     json.dumps([[o, str(a)] for o, a in certificate.consumed]),
-                    _time(certificate.redeemed_at),
+                    stored_time(certificate.redeemed_at),
                     str(certificate.settled),
                 )
             )
         if change.redeemed_certificate is not None:
             certificate_id, at = change.redeemed_certificate
-            tables["redeemed"].append((_time(at), certificate_id))
+            tables["redeemed"].append((stored_time(at), certificate_id))
         if change.tier_changed:
             tables["tiers"].append((change.tier, customer_id))
         tally = change.tier_spend
@@ -772,11 +756,11 @@ class _Rows:
                 (
                     customer_id,
                     tally.rules_version,
-                    _time(tally.since),
+                    stored_time(tally.since),
                     str(tally.total),
-                    json.dumps([[_time(at), str(spend)] for at, spend in tally.leaving]),
-                    _time(tally.rest_from),
-                    _time(tally.latest),
+                    json.dumps([[stored_time(at), str(spend)] for at, spend in tally.leaving]),
+                    stored_time(tally.rest_from),
+                    stored_time(tally.latest),
                 )
             )
         elif change.order is not None or change.refund is not None:
@@ -842,11 +826,11 @@ def _customer_row(customer: Customer) -> tuple[Any, ...]:
     return (
         customer.customer_id,
         customer.email,
-        _time(customer.created_at),
+        stored_time(customer.created_at),
         customer.name,
         customer.locale,
         customer.birthday.isoformat() if customer.birthday else None,
-        _time(customer.birthday_set_at),
+        stored_time(customer.birthday_set_at),
         json.dumps(list(customer.interests)),
         json.dumps(customer.habits, ensure_ascii=False),
         customer.referral_code,
@@ -860,11 +844,11 @@ def _customer(row: sqlite3.Row) -> Customer:
     return Customer(
         customer_id=row["customer_id"],
         email=row["email"],
-        created_at=_parse_time(row["created_at"]) or datetime.min,
+        created_at=read_time(row["created_at"]) or datetime.min,
         name=row["name"],
         locale=row["locale"],
         birthday=date.fromisoformat(row["birthday"]) if row["birthday"] else None,
-        birthday_set_at=_parse_time(row["birthday_set_at"]),
+        birthday_set_at=read_time(row["birthday_set_at"]),
         interests=tuple(json.loads(row["interests"])),
         habits=json.loads(row["habits"]),
         referral_code=row["referral_code"],
@@ -879,8 +863,8 @@ def _integration_key(row: sqlite3.Row) -> IntegrationKey:
         row["key_id"],
         row["name"],
         row["secret_hash"],
-        _parse_time(row["created_at"]) or datetime.min,
-        _parse_time(row["revoked_at"]),
+        read_time(row["created_at"]) or datetime.min,
+        read_time(row["revoked_at"]),
     )
 
 

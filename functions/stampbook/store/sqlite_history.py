@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ..loyalty.history import Certificate, History
@@ -99,7 +100,7 @@ class HistoryReader:
                     certificates=tuple(map(_certificate, certificates.get(cid, ()))),
                     tier=tier,
                     birthday=date.fromisoformat(birthday) if birthday else None,
-                    birthday_known_since=_time(birthday_set_at),
+                    birthday_known_since=read_time(birthday_set_at),
                     referred_by=referred_by,
                     tier_spend=tallies.get(cid),
                 )
@@ -130,8 +131,8 @@ def _tier_spend(row: tuple[Any, ...]) -> TierSpend:
         datetime.fromisoformat(since),
         Decimal(total),
         tuple((datetime.fromisoformat(at), Decimal(spend)) for at, spend in json.loads(leaving)),
-        _time(rest_from),
-        _time(latest),
+        read_time(rest_from),
+        read_time(latest),
     )
 
 
@@ -140,8 +141,21 @@ def chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
-def _time(value: str | None) -> datetime | None:
+def read_time(value: str | None) -> datetime | None:
+    """A time as the store writes it (`stored_time`), or None."""
     return datetime.fromisoformat(value) if value else None
+
+
+def stored_time(value: datetime | None) -> str | None:
+    """A time as the store writes it: UTC, ISO 8601, so text order is time order."""
+    return _utc_text(value) if value else None
+
+
+# An import writes the same few moments (its batch's time, the orders' times)
+# on thousands of rows.
+@lru_cache(maxsize=1024)
+def _utc_text(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
 
 
 def _decimal(value: str | None) -> Decimal | None:
@@ -203,6 +217,6 @@ def _certificate(row: tuple[Any, ...]) -> Certificate:
         datetime.fromisoformat(issued_at),
         datetime.fromisoformat(expires_at),
         tuple((o, Decimal(a)) for o, a in json.loads(consumed)),
-        _time(redeemed_at),
+        read_time(redeemed_at),
         Decimal(settled),
     )

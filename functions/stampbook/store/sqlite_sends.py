@@ -13,24 +13,16 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import datetime
 
 from ..audience.consent import ConsentStatus
 from ..customers import Customer
 from ..loyalty.history import History
 from .base import Reads
 from .sends import Campaign, CampaignState, Claimed, SendStatus, Settled
-from .sqlite_history import HistoryReader, chunks
+from .sqlite_history import HistoryReader, chunks, read_time, stored_time
 
 _COUNTED = {SendStatus.SENT: "sent", SendStatus.SKIPPED: "skipped", SendStatus.FAILED: "failed"}
-
-
-def _time(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat() if value else None
-
-
-def _parse(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 class SqliteSends:
@@ -66,13 +58,13 @@ class SqliteSends:
             if current not in allowed:
                 return False
             finished = (
-                _time(at) if to in (CampaignState.FINISHED, CampaignState.CANCELLED) else None
+                stored_time(at) if to in (CampaignState.FINISHED, CampaignState.CANCELLED) else None
             )
             db.execute(
                 "INSERT INTO campaigns (slug, state, reason, created_at, finished_at)"
                 " VALUES (?,?,?,?,?) ON CONFLICT(slug) DO UPDATE SET state=excluded.state,"
                 " reason=excluded.reason, finished_at=excluded.finished_at",
-                (slug, to.value, reason, _time(at), finished),
+                (slug, to.value, reason, stored_time(at), finished),
             )
         return True
 
@@ -95,13 +87,13 @@ class SqliteSends:
                 "UPDATE campaigns SET state='sending', reason='', audience=?,"
                 " started_at=COALESCE(started_at, ?)"
                 " WHERE slug=? AND state IN ('draft', 'scheduled')",
-                (audience, _time(at), slug),
+                (audience, stored_time(at), slug),
             )
             # An empty audience is finished as soon as it starts.
             db.execute(
                 "UPDATE campaigns SET state='finished', finished_at=? WHERE slug=?"
                 " AND state='sending' AND sent + skipped + failed >= audience",
-                (_time(at), slug),
+                (stored_time(at), slug),
             )
         found = self.campaign(slug)
         assert found is not None
@@ -162,7 +154,7 @@ class SqliteSends:
                         outcome.reason,
                         outcome.message_id,
                         outcome.provider_id,
-                        _time(outcome.at),
+                        stored_time(outcome.at),
                         None if released else owner,
                         slug,
                         outcome.customer_id,
@@ -180,7 +172,7 @@ class SqliteSends:
             db.execute(
                 "UPDATE campaigns SET state='finished', finished_at=? WHERE slug=?"
                 " AND state='sending' AND sent + skipped + failed >= audience",
-                (_time(max((o.at for o in settled if o.at), default=None)), slug),
+                (stored_time(max((o.at for o in settled if o.at), default=None)), slug),
             )
         found = self.campaign(slug)
         assert found is not None
@@ -259,7 +251,7 @@ def _campaign(row: sqlite3.Row) -> Campaign:
         failed=row["failed"],
         bounced=row["bounced"],
         complained=row["complained"],
-        created_at=_parse(row["created_at"]),
-        started_at=_parse(row["started_at"]),
-        finished_at=_parse(row["finished_at"]),
+        created_at=read_time(row["created_at"]),
+        started_at=read_time(row["started_at"]),
+        finished_at=read_time(row["finished_at"]),
     )
