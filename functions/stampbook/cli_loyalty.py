@@ -27,6 +27,7 @@ from .loyalty.orders import Order, OrderLine, Refund
 from .program import ProgrammeInvalid
 from .services.automations import AutomaticEmails
 from .services.customer_file import customer_record
+from .services.purchase_import import owners, record_orders
 from .store.base import StoreError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -181,32 +182,16 @@ def import_purchases(app: App, file: Path, skip_invalid: bool, batch: int) -> No
             {category.id for category in program.categories},
             progress=lambda rows: progress.update(task, completed=rows),
         )
-    errors = list(parsed.errors)
-    owners: list[tuple[str, Order]] = []
-    customers = {email: app.store.customer_by_email(email) for email, _ in parsed.orders}
-    for email, order in parsed.orders:
-        found = customers[email]
-        if found is None:
-            errors.append(
-                RowError(0, "email", f"{email} (order {order.order_id}) is not a customer")
-            )
-        else:
-            owners.append((found.customer_id, order))
-    _report(errors, skip_invalid)
-    recorded = replayed = refused = 0
+    owned, unknown = owners(app.store, parsed.orders)
+    _report([*parsed.errors, *unknown], skip_invalid)
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("recording purchases", total=len(owners))
-        for start in range(0, len(owners), batch):
-            chunk = owners[start : start + batch]
-            for outcome in app.loyalty.record_purchases(chunk):
-                if isinstance(outcome, Exception):
-                    refused += 1
-                    click.echo(f"refused: {outcome}", err=True)
-                elif outcome.replayed:
-                    replayed += 1
-                else:
-                    recorded += 1
-            progress.update(task, advance=len(chunk))
+        task = progress.add_task("recording purchases", total=len(owned))
+        imported = record_orders(
+            app.loyalty, owned, batch, lambda done: progress.update(task, advance=done)
+        )
+    for order_id, why in imported.refused:
+        click.echo(f"refused: {order_id}: {why}", err=True)
+    recorded, replayed, refused = imported.recorded, imported.replayed, len(imported.refused)
     click.echo(
         f"{parsed.rows} row(s), {recorded} order(s) recorded"
         + (f", {refused} refused" if refused else "")

@@ -100,12 +100,14 @@ def test_commits_waiting_together_share_one_commit_and_fail_alone(tmp_path: Path
             outcomes[key] = error
 
     commits_before = store.commits
-    with store._turn:  # hold the write turn so that all four queue up behind it
-        callers = [threading.Thread(target=send, args=request) for request in requests]
-        for caller in callers:
-            caller.start()
-        while len(store._waiting) < len(requests):
-            time.sleep(0.001)
+    with store._queue:
+        store._leading = True  # as if a group were being committed: all four queue up
+    callers = [threading.Thread(target=send, args=request) for request in requests]
+    for caller in callers:
+        caller.start()
+    while len(store._waiting) < len(requests):
+        time.sleep(0.001)
+    store._lead()  # what the caller committing would do next
     for caller in callers:
         caller.join()
 

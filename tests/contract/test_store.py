@@ -50,6 +50,19 @@ def test_customers_are_found_by_id_and_email(store: Store) -> None:
     assert store.customer_by_email("nobody@example.com") is None
 
 
+def test_an_import_finds_its_customers_by_email_at_once(store: Store) -> None:
+    store.add_customer(customer())
+    store.add_customer(customer("c2", email="boris@example.com"))
+    emails = ["boris@example.com", "nobody@example.com", "anna@example.com"]
+    # More than one request's worth of keys, with repeats.
+    emails += [f"x{n}@example.com" for n in range(150)] + ["anna@example.com"]
+    assert store.customer_ids_by_email(emails) == {
+        "anna@example.com": "c1",
+        "boris@example.com": "c2",
+    }
+    assert store.customer_ids_by_email([]) == {}
+
+
 def test_one_email_is_one_customer(store: Store) -> None:
     store.add_customer(customer())
     with pytest.raises(CustomerExists):

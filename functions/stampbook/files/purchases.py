@@ -17,12 +17,14 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import get_currency_precision
 
+from ..bulk import collector_paused
 from ..customers import InvalidEmail, normalise_email
 from ..loyalty.orders import Order, OrderLine
 from .rows import BadValue, CsvRows, RowError, parse_amount, parse_time
 
 REQUIRED = ("order_id", "email", "placed_at", "line_id", "category", "amount")
 OPTIONAL = ("shipping", "tax", "currency")
+COLUMNS = REQUIRED + OPTIONAL
 
 
 @dataclass
@@ -49,6 +51,17 @@ def read_purchases(
     categories: set[str],
     progress: Callable[[int], None] | None = None,
 ) -> PurchaseFile:
+    with collector_paused():
+        return _read(stream, currency, zone, categories, progress)
+
+
+def _read(
+    stream: TextIO,
+    currency: str,
+    zone: ZoneInfo,
+    categories: set[str],
+    progress: Callable[[int], None] | None,
+) -> PurchaseFile:
     rows = CsvRows(stream, REQUIRED, OPTIONAL)
     result = PurchaseFile(errors=list(rows.header_errors))
     if result.errors:
@@ -57,13 +70,14 @@ def read_purchases(
     drafts: dict[str, _Draft] = {}
     bad_orders: set[str] = set()
     # A file has far fewer customers, times and prices than rows: each distinct
-    # text is parsed once. The parsers are made once, not for every row.
+    # text is parsed once, and a row whose every text was seen before and
+    # found good takes no parser at all.
     emails: dict[str, str] = {}
     times: dict[str, datetime] = {}
-    amounts: dict[str, Decimal] = {}
+    amounts: dict[str, Decimal] = {"": Decimal(0)}  # no shipping or tax: none
 
     def amount(text: str) -> Decimal:
-        return _not_negative(_cached(amounts, text or "0", lambda t: parse_amount(t, digits)))
+        return _cached(amounts, text, lambda t: _not_negative(parse_amount(t, digits)))
 
     parsers: dict[str, Callable[[str], object]] = {
         "email": lambda text: _cached(emails, text, normalise_email),
@@ -72,17 +86,36 @@ def read_purchases(
         "shipping": amount,
         "tax": amount,
     }
-    for number, row in rows:
+    for number, values in rows.values(COLUMNS):
         result.rows += 1
         if progress and result.rows % 5000 == 0:
             progress(result.rows)
-        parsed = _parse_row(number, row, parsers, categories, currency)
-        order_id = row.get("order_id", "")
-        if isinstance(parsed, list):
-            result.errors += parsed
-            bad_orders.add(order_id)
-            continue
-        email, placed_at, line, shipping, tax = parsed
+        order_id, email_text, placed_text, line_id, category, amount_text, *rest = values
+        shipping_text, tax_text, currency_text = rest
+        email = emails.get(email_text)
+        placed_at = times.get(placed_text)
+        price = amounts.get(amount_text) if amount_text else None
+        shipping = amounts.get(shipping_text)
+        tax = amounts.get(tax_text)
+        if (
+            email is None
+            or placed_at is None
+            or price is None
+            or shipping is None
+            or tax is None
+            or not (order_id and line_id and category)
+            or category not in categories
+            or (currency_text and currency_text.upper() != currency)
+        ):
+            parsed = _parse_row(
+                number, dict(zip(COLUMNS, values, strict=True)), parsers, categories, currency
+            )
+            if isinstance(parsed, list):
+                result.errors += parsed
+                bad_orders.add(order_id)
+                continue
+            email, placed_at, price, shipping, tax = parsed
+        line = OrderLine(line_id, category, price)
         draft = drafts.get(order_id)
         if draft is None:
             drafts[order_id] = _Draft(email, placed_at, currency, shipping, tax, [line])
@@ -91,9 +124,9 @@ def read_purchases(
                 RowError(number, "email", f"order {order_id} belongs to {draft.email}")
             )
             bad_orders.add(order_id)
-        elif any(existing.line_id == line.line_id for existing in draft.lines):
+        elif any(existing.line_id == line_id for existing in draft.lines):
             result.errors.append(
-                RowError(number, "line_id", f"line {line.line_id} appears twice in {order_id}")
+                RowError(number, "line_id", f"line {line_id} appears twice in {order_id}")
             )
             bad_orders.add(order_id)
         else:
@@ -109,7 +142,7 @@ def read_purchases(
     return result
 
 
-_Parsed = tuple[str, datetime, OrderLine, Decimal, Decimal]
+_Parsed = tuple[str, datetime, Decimal, Decimal, Decimal]  # email, placed at, amount, shipping, tax
 
 
 def _parse_row(
@@ -136,8 +169,7 @@ def _parse_row(
         errors.append(RowError(number, "currency", f"the programme's currency is {currency}"))
     if errors:
         return errors
-    line = OrderLine(row["line_id"], row["category"], values["amount"])
-    return values["email"], values["placed_at"], line, values["shipping"], values["tax"]
+    return values["email"], values["placed_at"], values["amount"], values["shipping"], values["tax"]
 
 
 T = TypeVar("T")

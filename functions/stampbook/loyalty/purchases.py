@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .errors import RefundTooLarge, UnknownOrder, WrongCurrency
 from .history import History
@@ -13,6 +14,9 @@ from .orders import Order, Refund, points_for, qualifying_spend, remaining_lines
 from .rules import Rules
 from .tier_spend import TierSpend, count_tier_spend
 from .tiers import spend_in_window
+
+if TYPE_CHECKING:
+    from ..program.rules import Tier
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +37,7 @@ def record_purchase(rules: Rules, history: History, order: Order, now: datetime)
         raise WrongCurrency(f"the order is in {order.currency}, the programme in {rules.currency}")
     held = rules.tier(history.tier)
     multiplier = held.multiplier if held else Decimal(1)
+    goods = order.goods
     points = points_for(order.lines, order.tax, rules.loyalty.earning, multiplier)
     entries: tuple[Entry, ...] = ()
     if points:
@@ -45,7 +50,7 @@ def record_purchase(rules: Rules, history: History, order: Order, now: datetime)
                 idempotency_key=f"earn:{order.order_id}",
                 rules_version=rules.version,
                 order_id=order.order_id,
-                amount=order.goods,
+                amount=goods,
                 currency=order.currency,
                 multiplier=multiplier,
             ),
@@ -55,7 +60,7 @@ def record_purchase(rules: Rules, history: History, order: Order, now: datetime)
     tier = history.tier
     if reached is not None and rules.rank(reached.id) > rules.rank(history.tier):
         tier = reached.id
-    return PurchaseOutcome(entries, tier, ships_free(rules, history, order), tally)
+    return PurchaseOutcome(entries, tier, ships_free(rules, held, goods), tally)
 
 
 def _tier_spend_after(
@@ -107,12 +112,11 @@ def _room_for_clawback(history: History, now: datetime) -> int:
     return max(history.balance(now).available + spent, 0)
 
 
-def ships_free(rules: Rules, history: History, order: Order) -> bool:
-    """Free shipping: goods over the threshold, or a tier with the perk."""
+def ships_free(rules: Rules, held: Tier | None, goods: Decimal) -> bool:
+    """Free shipping: goods over the threshold, or a tier (`held`) with the perk."""
     threshold = rules.loyalty.free_shipping
-    if threshold is not None and order.goods >= threshold.over:
+    if threshold is not None and goods >= threshold.over:
         return True
-    held = rules.tier(history.tier)
     return bool(held and held.free_shipping)
 
 

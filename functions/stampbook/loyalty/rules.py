@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -33,10 +34,7 @@ class Rules:
         )
 
     def tier(self, tier_id: str | None) -> Tier | None:
-        tiers = self.loyalty.tiers
-        if tiers is None or tier_id is None:
-            return None
-        return next((tier for tier in tiers.levels if tier.id == tier_id), None)
+        return self._tiers.get(tier_id) if tier_id is not None else None
 
     def tier_for_spend(self, spend: Decimal) -> Tier | None:
         """The highest tier whose threshold `spend` reaches (tiers are listed lowest first)."""
@@ -47,6 +45,14 @@ class Rules:
         return reached[-1] if reached else None
 
     def rank(self, tier_id: str | None) -> int:
+        return self._ranks.get(tier_id, -1) if tier_id is not None else -1
+
+    # Asked at every purchase: looked up by id, not searched for.
+    @cached_property
+    def _tiers(self) -> dict[str, Tier]:
         tiers = self.loyalty.tiers
-        ids = [tier.id for tier in tiers.levels] if tiers else []
-        return ids.index(tier_id) if tier_id in ids else -1
+        return {tier.id: tier for tier in tiers.levels} if tiers else {}
+
+    @cached_property
+    def _ranks(self) -> dict[str, int]:
+        return {tier_id: rank for rank, tier_id in enumerate(self._tiers)}

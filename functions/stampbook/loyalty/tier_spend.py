@@ -69,7 +69,9 @@ class TierSpend:
         spend = qualifying_spend(order.lines, rules.loyalty.earning)
         leaving, rest_from = self.leaving, self.rest_from
         if rest_from is None and len(leaving) < LISTED and placed >= self.latest_listed:
-            leaving = (*leaving, (placed, spend))  # the list stays the earliest orders
+            # The list stays the earliest orders, in the order `count_tier_spend`
+            # lists them (orders placed at the same moment: the smaller first).
+            leaving = tuple(sorted((*leaving, (placed, spend))))
         else:
             rest_from = placed if rest_from is None else min(rest_from, placed)
         return TierSpend(

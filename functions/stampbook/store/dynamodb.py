@@ -327,6 +327,11 @@ class DynamoStore(
         claim = self._get(key(claim_key("EMAIL", email), CLAIM))
         return self.customer(text(claim, "customer_id")) if claim else None
 
+    def customer_ids_by_email(self, emails: list[str]) -> dict[str, str]:
+        by_claim = {claim_key("EMAIL", email): email for email in emails}
+        claims = self._get_many([key(claim, CLAIM) for claim in by_claim])
+        return {by_claim[text(claim, "pk")]: text(claim, "customer_id") for claim in claims}
+
     def customer_by_code(self, code: str) -> Customer | None:
         wanted = code.strip().upper()
         if not wanted:
@@ -639,6 +644,19 @@ class DynamoStore(
         with self._driver():
             found = self.client.get_item(TableName=self.table, Key=item_key, ConsistentRead=True)
         return found.get("Item")
+
+    def _get_many(self, item_keys: list[Item]) -> Iterator[Read]:
+        """The items of these keys that exist, 100 to a request (BatchGetItem's limit)."""
+        for start in range(0, len(item_keys), 100):
+            wanted: dict[str, Any] = {
+                self.table: {"Keys": item_keys[start : start + 100], "ConsistentRead": True}
+            }
+            while wanted:
+                with self._driver():
+                    found = self.client.batch_get_item(RequestItems=wanted)
+                yield from found["Responses"].get(self.table, [])
+                # Keys DynamoDB did not get to this time (throttled, or too much at once).
+                wanted = found.get("UnprocessedKeys") or {}
 
     def _partition_items(self, customer_id: str, prefix: str) -> Iterator[Read]:
         return self._query(

@@ -8,8 +8,8 @@ spend the same points.
 
 The sync at each COMMIT is most of a purchase's cost, so commits that
 arrive together from several threads share one (group commit): whoever
-holds the write turn takes every request waiting behind it, gives each its
-own savepoint (one failing leaves the others untouched), and commits once.
+holds the write turn takes every request waiting behind it, writes them
+together (one failing leaves the others untouched), and commits once.
 Nobody hears back before that COMMIT is on disk, so every acknowledged
 request is as durable as if it had committed alone.
 """
@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,8 @@ from ..feedback import Feedback, FeedbackReason, SiteFeedback
 from ..integrations import IntegrationKey
 from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import History
-from ..loyalty.tier_spend import TierSpendOutdated
+from ..loyalty.orders import OrderLine
+from ..loyalty.tier_spend import TierSpend, TierSpendOutdated
 from ..money_units import to_units
 from .base import (
     Change,
@@ -62,10 +64,19 @@ def _money(value: Decimal | None) -> str | None:
 Item = tuple[str, Request, Callable[[History], Change]]
 
 
-@dataclass
+def _held_lock() -> threading.Lock:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
+@dataclass(eq=False)
 class _Waiting:
     item: Item
     outcome: Committed | Exception | None = None
+    # Released once, to wake this caller alone: its outcome is set, or it is
+    # to lead the next group.
+    wake: threading.Lock = field(default_factory=_held_lock)
 
 
 class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send records: sqlite_sends.py
@@ -73,11 +84,8 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         self.path = str(path)
         self._local = threading.local()
         self._waiting: list[_Waiting] = []
-        # Guards `_waiting` and `_leading`; callers whose request someone else
-        # committed are woken through it all at once.
-        self._queue = threading.Condition()
-        self._leading = False  # a caller is taking the next group
-        self._turn = threading.Lock()  # held by the committing thread
+        self._queue = threading.Lock()  # guards `_waiting` and `_leading`
+        self._leading = False  # a caller is committing a group
         self.commits = 0  # durable COMMITs of `commit` so far (for benchmarks)
         self._reader = HistoryReader()
         self._migrate()
@@ -96,6 +104,9 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 db.execute("PRAGMA synchronous=FULL")
                 db.execute("PRAGMA foreign_keys=ON")
                 db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                # 32 MiB of pages kept per connection (SQLite's default is 2 MiB): the
+                # customers, tallies and recent orders a till or an import touches.
+                db.execute("PRAGMA cache_size=-32768")
             except sqlite3.Error as error:
                 raise StoreUnavailable(f"cannot open {self.path}: {error}") from error
             self._local.db = db
@@ -175,6 +186,16 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
     def customer_by_email(self, email: str) -> Customer | None:
         row = self._db().execute("SELECT * FROM customers WHERE email=?", (email,)).fetchone()
         return _customer(row) if row else None
+
+    def customer_ids_by_email(self, emails: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        cursor = self._db().cursor()
+        cursor.row_factory = None
+        for chunk in chunks(emails):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT email, customer_id FROM customers WHERE email IN ({marks})"
+            found.update(cursor.execute(sql, chunk))
+        return found
 
     def customer_by_code(self, code: str) -> Customer | None:
         if not code:
@@ -438,43 +459,69 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         me = _Waiting((customer_id, request, decide))
         with self._queue:
             self._waiting.append(me)
-            while me.outcome is None and self._leading:
-                self._queue.wait()
-            lead = me.outcome is None
-            if lead:
-                self._leading = True
-        if lead:
-            # Whoever arrives while we wait for the turn joins our COMMIT. The
-            # others hear back together when it is on disk, instead of each
-            # taking the turn in turn just to find their answer ready.
-            try:
-                with self._turn:
-                    with self._queue:
-                        group, self._waiting = self._waiting, []
-                    self._commit_group(group)
-            finally:
-                with self._queue:
-                    self._leading = False
-                    self._queue.notify_all()
+            follow, self._leading = self._leading, True
+        if follow:
+            me.wake.acquire()  # our outcome, or the lead
+        if me.outcome is None:
+            self._lead()
         if isinstance(me.outcome, Exception):
             raise me.outcome
         assert me.outcome is not None
         return me.outcome
 
+    def _lead(self) -> None:
+        """Commit every request waiting, then wake each caller once.
+
+        Whoever arrived during the COMMIT is waiting for the next group: the
+        first of them is woken to lead it. Nobody else wakes before their
+        own answer is on disk.
+        """
+        with self._queue:
+            group, self._waiting = self._waiting, []
+        try:
+            self._commit_group(group)
+        finally:
+            for waiting in group:
+                if waiting.outcome is None:  # interrupted before an answer
+                    waiting.outcome = StoreUnavailable("the commit was interrupted")
+            with self._queue:
+                following = self._waiting[0] if self._waiting else None
+                self._leading = following is not None
+            for waiting in group:
+                waiting.wake.release()
+            if following is not None:
+                following.wake.release()
+
     def _commit_group(self, group: list[_Waiting]) -> None:
         outcomes: list[Committed | Exception]
         try:
             with self._write() as db:
-                if len(group) == 1:
-                    outcomes = [self._commit_in(db, *group[0].item)]
-                else:
-                    outcomes = self._batch(db, [w.item for w in group], one_by_one=True)
+                items = [waiting.item for waiting in group]
+                outcomes = (
+                    [self._commit_in(db, *items[0])] if len(items) == 1 else self._group(db, items)
+                )
         except Exception as failed:
             # Nothing of the group reached the disk; every caller hears why.
             outcomes = [failed] * len(group)
         self.commits += 1
         for waiting, outcome in zip(group, outcomes, strict=True):
             waiting.outcome = outcome
+
+    def _group(self, db: sqlite3.Connection, items: list[Item]) -> list[Committed | Exception]:
+        """A group commit's requests, written together; one failing leaves the others.
+
+        Written as one batch first: a request that fails in the engine is
+        its caller's alone, and order ids taken already are known from the
+        reads. Anything else (a row that still collides, a fault in one
+        decision) undoes the batch, and each request is then redone in its
+        own savepoint.
+        """
+        try:
+            return self._batch(db, items, one_by_one=False)
+        except Exception:
+            db.execute("ROLLBACK")
+            db.execute("BEGIN IMMEDIATE")
+            return self._batch(db, items, one_by_one=True)
 
     def commit_batch(
         self, items: list[tuple[str, Request, Callable[[History], Change]]]
@@ -506,7 +553,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         for _, request, _ in items:
             reads |= request.reads
         histories = self._histories(db, sorted({customer for customer, _, _ in items}), reads)
-        rows = _Rows()
+        rows = _Rows(self._reader)
         # Customers whose history in memory lacks orders the next decision may
         # need: they are read again, once the rows so far are written.
         reread: set[str] = set()
@@ -534,7 +581,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                     change = decide(history)
                 except TierSpendOutdated:
                     rows.write(db)  # so the history read next includes this batch so far
-                    rows = _Rows()
+                    rows = _Rows(self._reader)
                     reread.discard(customer_id)
                     history = histories[customer_id] = self._history(db, customer_id)
                     change = decide(history)
@@ -544,10 +591,9 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                     raise
                 outcomes.append(refused)
                 continue
-            result = _result(change)
             if one_by_one:
-                item = _Rows()
-                item.add(customer_id, change, request, result)
+                item = _Rows(self._reader)
+                record = item.add(customer_id, change, request)
                 db.execute("SAVEPOINT item")
                 try:
                     item.write(db)
@@ -558,9 +604,10 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                     continue
                 db.execute("RELEASE item")
             else:
-                rows.add(customer_id, change, request, result)
-            done[request.key] = (_compact(request.fingerprint), result)
-            for owner in {customer_id, *(owner for owner, _ in change.entries)}:
+                record = rows.add(customer_id, change, request)
+            done[request.key] = record
+            others = {owner for owner, _ in change.entries if owner != customer_id}
+            for owner in (customer_id, *others):
                 if owner in histories and to_come[owner] > 0:
                     histories[owner] = _after(histories[owner], owner, change)
             if change.refund is not None and history.tier_spend is not None:
@@ -601,8 +648,8 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             change = decide(self._history(db, customer_id, request.reads))
         except TierSpendOutdated:
             change = decide(self._history(db, customer_id))
-        rows = _Rows()
-        rows.add(customer_id, change, request, _result(change))
+        rows = _Rows(self._reader)
+        rows.add(customer_id, change, request)
         rows.write(db)
         return Committed(change.result)
 
@@ -634,7 +681,23 @@ def _same_request(stored: bytes | str, fingerprint: str) -> bool:
 
 
 def _result(change: Change) -> str:
-    return json.dumps(change.result, default=str, separators=(",", ":"))
+    return _compact_json(change.result)
+
+
+# Made once: `json.dumps` with options builds a new encoder at every call.
+_compact_json = json.JSONEncoder(default=str, separators=(",", ":")).encode
+
+
+def _lines_json(lines: tuple[OrderLine, ...]) -> str:
+    """`json.dumps([[line id, category, amount], ...])`, a few times faster for one order."""
+    quote = encode_basestring_ascii
+    return (
+        "["
+        + ",".join(
+            f'[{quote(line.line_id)},{quote(line.category)},"{line.amount}"]' for line in lines
+        )
+        + "]"
+    )
 
 
 _RECORDED_REQUESTS = "SELECT key, fingerprint, result FROM requests WHERE key IN ({})"
@@ -670,17 +733,19 @@ _INSERTS = {
 class _Rows:
     """The rows a set of changes writes, table by table, for `executemany`."""
 
+    reader: HistoryReader  # which encodes tallies and remembers them for the next read
     tables: dict[str, list[tuple[Any, ...]]] = field(
         default_factory=lambda: {table: [] for table in _INSERTS}
     )
+    tallies: dict[str, TierSpend] = field(default_factory=dict)  # by customer
 
-    def add(self, customer_id: str, change: Change, request: Request, result: str) -> None:
-        """The rows of `change`, and the record of the request that made it."""
+    def add(self, customer_id: str, change: Change, request: Request) -> tuple[bytes, str]:
+        """The rows of `change`, and the record of the request that made it (returned)."""
         tables = self.tables
         on_order = request.order_id is not None
         if on_order and (change.order is None or change.order.order_id != request.order_id):
             raise ValueError(f"{request.key} names order {request.order_id} but does not record it")
-        record = (_compact(request.fingerprint), result)
+        record = (_compact(request.fingerprint), _result(change))
         if not on_order:
             tables["requests"].append((request.key, *record, stored_time(datetime.now(UTC))))
         for owner, entry in change.entries:
@@ -712,7 +777,7 @@ class _Rows:
                     order.currency,
                     str(order.shipping),
                     str(order.tax),
-                    json.dumps([[li.line_id, li.category, str(li.amount)] for li in order.lines]),
+                    _lines_json(order.lines),
                     _goods_units(order.goods),
                     *(record if on_order else (None, None)),
                 )
@@ -752,21 +817,14 @@ class _Rows:
             tables["tiers"].append((change.tier, customer_id))
         tally = change.tier_spend
         if tally is not None and change.refund is None:
-            tables["tier_spend"].append(
-                (
-                    customer_id,
-                    tally.rules_version,
-                    stored_time(tally.since),
-                    str(tally.total),
-                    json.dumps([[stored_time(at), str(spend)] for at, spend in tally.leaving]),
-                    stored_time(tally.rest_from),
-                    stored_time(tally.latest),
-                )
-            )
+            self.tallies[customer_id] = tally  # only a customer's last one is written
         elif change.order is not None or change.refund is not None:
             tables["tier_spend_void"].append((customer_id,))
+        return record
 
     def write(self, db: sqlite3.Connection) -> None:
+        tally_row = self.reader.tally_row
+        self.tables["tier_spend"] = [(c, *tally_row(t)) for c, t in self.tallies.items()]
         for table, rows in self.tables.items():
             if rows:
                 db.executemany(_INSERTS[table], rows)
@@ -785,16 +843,20 @@ def _after(history: History, owner: str, change: Change) -> History:
             replace(c, redeemed_at=at) if c.certificate_id == redeemed and not c.redeemed_at else c
             for c in certificates
         )
-    return replace(
-        history,
+    return History(  # not `replace`: this runs for most orders of an import
+        history.customer_id,
         entries=history.entries + entries,
         orders=history.orders + ((change.order,) if change.order else ()),
         refunds=history.refunds + ((change.refund,) if change.refund else ()),
         certificates=certificates,
         tier=change.tier if change.tier_changed else history.tier,
-        # A tally stands in for orders that may not be here, so it is carried on
-        # (a refund's customer is read again before their next decision).
-        tier_spend=history.tier_spend and (change.tier_spend or history.tier_spend),
+        birthday=history.birthday,
+        birthday_known_since=history.birthday_known_since,
+        referred_by=history.referred_by,
+        # The purchase's tally counts every order so far: the next purchase in the
+        # batch carries it on instead of counting them all again. (A refund's
+        # customer is read again before their next decision: its tally is void.)
+        tier_spend=change.tier_spend or history.tier_spend,
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from ..loyalty.history import Certificate, History
 from ..loyalty.ledger import Entry, EntryKind
@@ -54,6 +54,10 @@ _CUSTOMERS_AND_TALLIES = (
 
 # Enough for every order of a busy shop's regulars; past it the memo starts afresh.
 _MEMO_LIMIT = 200_000
+# One tally per customer who bought lately (a tally is a few hundred bytes).
+_TALLY_LIMIT = 20_000
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class HistoryReader:
@@ -64,6 +68,11 @@ class HistoryReader:
         # so a row read again decodes to an equal order; keying by the whole
         # row (not the order id) keeps that true even after a rolled-back write.
         self._orders: dict[tuple[Any, ...], Order] = {}
+        # Tally columns -> tally, both ways: a purchase reads the very row the
+        # customer's last purchase wrote, so neither side is decoded or
+        # encoded again (by exact content, like the orders).
+        self._tallies: dict[tuple[Any, ...], TierSpend] = {}
+        self._tally_rows: dict[TierSpend, tuple[Any, ...]] = {}
 
     def histories(
         self, db: sqlite3.Connection, customer_ids: list[str], reads: Reads
@@ -80,7 +89,7 @@ class HistoryReader:
                 ),
                 chunk,
             ).fetchall()
-            tallies = {row[0]: _tier_spend(row[5:]) for row in people if with_tallies and row[5]}
+            tallies = {row[0]: self._tally(row[5:]) for row in people if with_tallies and row[5]}
             # A tally stands in for the orders: they are read only where it is missing.
             wanted = chunk if Reads.ORDERS in reads else []
             if with_tallies and not wanted:
@@ -106,6 +115,30 @@ class HistoryReader:
                 )
         return histories
 
+    def tally_row(self, tally: TierSpend) -> tuple[Any, ...]:
+        """The `tier_spend` columns after the customer id, as `_tally` reads them back."""
+        row = self._tally_rows.get(tally)
+        if row is None:
+            leaving = ",".join(f'["{stored_time(at)}","{spend}"]' for at, spend in tally.leaving)
+            row = (
+                tally.rules_version,
+                stored_time(tally.since),
+                str(tally.total),
+                f"[{leaving}]",
+                stored_time(tally.rest_from),
+                stored_time(tally.latest),
+            )
+            _remember(self._tally_rows, tally, row)
+            _remember(self._tallies, row, tally)
+        return row
+
+    def _tally(self, row: tuple[Any, ...]) -> TierSpend:
+        tally = self._tallies.get(row)
+        if tally is None:
+            tally = _tier_spend(row)
+            _remember(self._tallies, row, tally)
+        return tally
+
     def _order(self, row: tuple[Any, ...]) -> Order:
         order = self._orders.get(row)
         if order is None:
@@ -113,6 +146,12 @@ class HistoryReader:
                 self._orders.clear()
             order = self._orders[row] = _order(row)
         return order
+
+
+def _remember(memo: dict[K, V], key: K, value: V, limit: int = _TALLY_LIMIT) -> None:
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
 
 
 def _grouped(cursor: sqlite3.Cursor, sql: str, customer_ids: list[str]) -> dict[str, list[Any]]:

@@ -89,3 +89,27 @@ def test_missing_and_unknown_columns_are_reported_on_the_header_row() -> None:
         "row 1, column mail: unknown column; expected order_id, email, placed_at, line_id, "
         "category, amount, shipping, tax, currency",
     ]
+
+
+def test_values_seen_before_are_checked_again_in_every_row() -> None:
+    # Good texts are parsed once and remembered; bad ones are refused in every row.
+    orders, errors = read(
+        "order_id,email,placed_at,line_id,category,amount,tax\n"
+        "T1,anna@example.com,2026-11-01 10:00,1,beans,100,\n"
+        "T2,anna@example.com,2026-11-01 10:00,1,beans,-100,\n"
+        "T3,anna@example.com,2026-11-01 10:00,1,tea,100,\n"
+        "T4,anna@example.com,2026-11-01 10:00,1,beans,100,-1\n"
+        "T5,ANNA@example.com,2026-11-01 10:00,1,beans,100,\n"
+        "\n"
+        "T6,anna@example.com,2026-11-01 10:00,,beans,100,\n"
+    )
+    assert [str(error) for error in errors] == [
+        "row 3, column amount: must not be negative; record returns as refunds",
+        "row 4, column category: unknown category; the programme has beans, drinks, gift-cards",
+        "row 5, column tax: must not be negative; record returns as refunds",
+        "row 7, column line_id: is empty",
+    ]
+    assert [(email, order.order_id) for email, order in orders] == [  # type: ignore[attr-defined]
+        ("anna@example.com", "T1"),
+        ("anna@example.com", "T5"),
+    ]
