@@ -142,6 +142,10 @@ class CourierThread:
     def wake(self) -> None:
         self._wake.set()
 
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
     def stop(self, timeout: float = 60.0) -> None:
         """Let the email on its way finish, then stop; what is still owed stays owed."""
         self._stopping = True
