@@ -24,9 +24,8 @@ from stampbook.customers import Customer
 from stampbook.integrations import issue_key
 from stampbook.store.sqlite import SqliteStore
 
+from ..processes import this_package
 from .conftest import EXAMPLE, NOW, link_token, outbox, text_of
-
-FUNCTIONS = Path(__file__).parents[2] / "functions"
 
 
 def free_port() -> int:
@@ -60,8 +59,7 @@ def serving(folder: Path) -> Iterator[tuple[str, str]]:
     port = free_port()
     env = {
         **os.environ,
-        # The package beside these tests, whatever the virtualenv was installed from.
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(FUNCTIONS), os.environ.get("PYTHONPATH")])),
+        **this_package(),
         "STAMPBOOK_CAMPAIGNS": str(EXAMPLE),
         "STAMPBOOK_DB": str(database),
         "STAMPBOOK_MAIL": "outbox",
