@@ -26,7 +26,8 @@ Sending one goes:
 4. Send (the postman checks consent once more at that moment).
    Accepted: marked sent. Refused for good: marked failed, never retried.
    A transient failure, or consent withdrawn in between: the claim is
-   released and the next run (or the next replay of the event) tries again.
+   released and the next run (for an owed email: the courier's, after a
+   backoff) tries again.
 
 The one duplicate window: a process that dies after the transport accepted
 the email and before it was marked sent leaves a claim "sending"; once the
@@ -157,12 +158,12 @@ class AutomaticEmails:
         return OwedEmail(key, int(now.timestamp()), details)
 
     def purchase_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None:
-        self._owing("thank_you")
+        self._tell_courier("thank_you")
 
     def refund_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None:
-        self._owing("feedback_request")
+        self._tell_courier("feedback_request")
 
-    def _owing(self, automation: str) -> None:
+    def _tell_courier(self, automation: str) -> None:
         # A replayed request owes nothing new: telling the courier is harmless all the same.
         if configured(self.postman.app.programme.automations, automation):
             self.on_owed()
