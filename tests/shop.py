@@ -42,6 +42,8 @@ class Shop:
     folder: Path
     now: datetime
     campaigns: Path = EXAMPLE
+    # Another store than the SQLite file, e.g. {"store": "dynamodb", "table": ..., ...}.
+    store: dict[str, str] = field(default_factory=dict)
     app: App = field(init=False)
 
     def __post_init__(self) -> None:
@@ -50,7 +52,12 @@ class Shop:
     def open(self) -> App:
         """Another process's view of the same shop: its own store connection and postman."""
         mail = MailSettings(outbox=self.folder / "outbox", key_file=self.folder / "signing-keys")
-        settings = Settings(campaigns=self.campaigns, database=self.folder / "shop.db", mail=mail)
+        settings = Settings(
+            campaigns=self.campaigns,
+            database=self.folder / "shop.db",
+            mail=mail,
+            **self.store,  # type: ignore[arg-type]  # only text settings are given
+        )
         return build(settings, clock=self.clock)
 
     def clock(self) -> datetime:
