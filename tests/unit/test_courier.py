@@ -71,14 +71,7 @@ def test_an_email_owed_by_a_process_that_stopped_goes_with_the_nightly_run(
     shop.customer("anna", "en")
     shop.purchase("anna", "o1", 900)  # committed; its process stopped before any courier ran
     assert shop.owed() == [("anna", "thank_you", "o1")]
-    for name, value in {
-        "STAMPBOOK_CAMPAIGNS": str(shop.campaigns),
-        "STAMPBOOK_DB": str(tmp_path / "shop.db"),
-        "STAMPBOOK_OUTBOX": str(tmp_path / "outbox"),
-        "STAMPBOOK_SIGNING_KEY_FILE": str(tmp_path / "signing-keys"),
-        "STAMPBOOK_NOW": "2026-11-24T03:00:00+03:00",
-    }.items():
-        monkeypatch.setenv(name, value)
+    commands_on(shop, monkeypatch)
 
     assert shop.mail() == []
     result = CliRunner().invoke(main, ["daily"])
@@ -96,6 +89,31 @@ def test_an_email_owed_by_a_process_that_stopped_goes_with_the_nightly_run(
     assert result.exit_code == 0, result.stderr
     assert shop.subjects("anna@example.com") == ["Thank you for your order!"] * 2
     assert shop.owed() == []
+
+
+def test_the_sweep_every_few_minutes_sends_what_is_owed_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop = Shop(tmp_path, NOW)
+    shop.customer("anna", "en")
+    shop.purchase("anna", "o1", 900)
+    commands_on(shop, monkeypatch)
+    result = CliRunner().invoke(main, ["send-due"])
+    assert result.exit_code == 0, result.stderr
+    assert shop.subjects("anna@example.com") == ["Thank you for your order!"]
+    assert shop.owed() == []
+
+
+def commands_on(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`stampbook` commands run in this process work on the shop's files, that night."""
+    for name, value in {
+        "STAMPBOOK_CAMPAIGNS": str(shop.campaigns),
+        "STAMPBOOK_DB": str(shop.folder / "shop.db"),
+        "STAMPBOOK_OUTBOX": str(shop.folder / "outbox"),
+        "STAMPBOOK_SIGNING_KEY_FILE": str(shop.folder / "signing-keys"),
+        "STAMPBOOK_NOW": "2026-11-24T03:00:00+03:00",
+    }.items():
+        monkeypatch.setenv(name, value)
 
 
 def test_a_courier_thread_sends_when_woken_and_stops_cleanly(tmp_path: Path) -> None:
