@@ -55,7 +55,8 @@ SEND_QUEUE = os.environ.get("STAMPBOOK_SEND_QUEUE") or "stampbook-sends"
 
 @app.on_sqs_message(queue=SEND_QUEUE, batch_size=5)
 def send_batches(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
-    """Newsletter batches queued by `stampbook send`; failed messages are reported alone."""
+    """Newsletter batches queued by `stampbook send`, and the automatic emails purchases
+    owe (`stampbook.services.courier`); failed messages are reported alone."""
     from stampbook.api.context import current
     from stampbook.sender.queue import consume, records_of
 
@@ -70,18 +71,28 @@ answer_preflights(app)
 def nightly(event: CloudWatchEvent) -> dict[str, int]:
     """The nightly run (`stampbook daily`): pending points, birthdays, tiers, expiry."""
     from stampbook.api.context import current
+    from stampbook.services.courier import deliver_owed
 
-    return {"customers": current().loyalty.run_daily()}
+    app = current()
+    customers = app.loyalty.run_daily()
+    deliver_owed(app)  # whatever purchases still owe (a lost queue message, say)
+    return {"customers": customers}
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def scheduled_newsletters(event: CloudWatchEvent) -> dict[str, int]:
-    """Newsletters scheduled by `stampbook send` start at their send_at: queued for the senders."""
+    """Newsletters scheduled by `stampbook send` start at their send_at: queued for the senders.
+
+    Automatic emails purchases and refunds owe, and that are due, are sent
+    too: a queue message lost, or one due again after a transient failure.
+    """
     import boto3
 
     from stampbook.api.context import current
     from stampbook.services.campaigns import Campaigns, NoSendRecords
+    from stampbook.services.courier import deliver_owed
 
+    deliver_owed(current())
     try:
         owner = Campaigns.of(current())
     except NoSendRecords:

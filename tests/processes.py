@@ -6,6 +6,9 @@ import os
 import signal
 import socket
 import subprocess
+from pathlib import Path
+
+FUNCTIONS = Path(__file__).parents[1] / "functions"
 
 
 def free_port() -> int:
@@ -23,3 +26,11 @@ def stop(server: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         os.kill(server.pid, signal.SIGKILL)
         server.wait()
+
+
+def this_package() -> dict[str, str]:
+    """PYTHONPATH for a spawned `python -m stampbook`: the package beside these tests,
+    whatever the virtualenv was installed from."""
+    return {
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(FUNCTIONS), os.environ.get("PYTHONPATH")]))
+    }

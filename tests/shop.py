@@ -6,6 +6,7 @@ Shared by the automatic-email tests and the nightly-run benchmark.
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -17,10 +18,14 @@ from stampbook.automation_sends import EmailStatus
 from stampbook.bootstrap import App, MailSettings, Settings, build
 from stampbook.customers import Customer
 from stampbook.loyalty.orders import Order, OrderLine
+from stampbook.owed_emails import OwedEmail
+from stampbook.services.automations import Fired
+from stampbook.services.courier import Courier
 
 from .outbox import outbox
 
 EXAMPLE = Path(__file__).parents[1] / "campaigns"
+EVER = 99_999_999_999  # Unix seconds far beyond any due time of the tests
 
 
 def own_campaigns(folder: Path, automations: str | None = None) -> Path:
@@ -37,6 +42,8 @@ class Shop:
     folder: Path
     now: datetime
     campaigns: Path = EXAMPLE
+    # Another store than the SQLite file, e.g. {"store": "dynamodb", "table": ..., ...}.
+    store: dict[str, str] = field(default_factory=dict)
     app: App = field(init=False)
 
     def __post_init__(self) -> None:
@@ -45,7 +52,12 @@ class Shop:
     def open(self) -> App:
         """Another process's view of the same shop: its own store connection and postman."""
         mail = MailSettings(outbox=self.folder / "outbox", key_file=self.folder / "signing-keys")
-        settings = Settings(campaigns=self.campaigns, database=self.folder / "shop.db", mail=mail)
+        settings = Settings(
+            campaigns=self.campaigns,
+            database=self.folder / "shop.db",
+            mail=mail,
+            **self.store,  # type: ignore[arg-type]  # only text settings are given
+        )
         return build(settings, clock=self.clock)
 
     def clock(self) -> datetime:
@@ -100,3 +112,16 @@ class Shop:
             for record in self.app.store.automation_sends(customer_id)
             if record.status is EmailStatus.SENT
         ]
+
+    def owed(self) -> list[tuple[str, str, str]]:
+        """(customer, automation, occasion) of every email still owed, due or not."""
+        return sorted(
+            (o.key.customer_id, o.key.automation, o.key.occasion) for o in self.owed_emails()
+        )
+
+    def owed_emails(self) -> list[OwedEmail]:
+        return self.app.store.owed_emails_due(EVER, 1000)
+
+    def deliver(self) -> Counter[Fired]:
+        """One courier run: what the owed emails that are due became."""
+        return Courier.of(self.app).deliver_due()

@@ -26,6 +26,7 @@ from .loyalty.errors import LoyaltyError
 from .loyalty.orders import Order, OrderLine, Refund
 from .program import ProgrammeInvalid
 from .services.automations import AutomaticEmails
+from .services.courier import deliver_owed
 from .services.customer_file import customer_record
 from .services.purchase_import import owners, record_orders
 from .store.base import StoreError
@@ -249,6 +250,7 @@ def purchase(
         f"order {result['order_id']}: {result['points']} points, available from "
         f"{result['available_at'][:10]}; tier {result['tier'] or '-'}"
     )
+    deliver_owed(app)  # the email it owes goes before the command exits
 
 
 @click.command()
@@ -277,6 +279,7 @@ def refund(app: App, email: str, order_id: str, line_id: str | None, amount: str
         Refund(f"{order_id}:refund:{uuid.uuid4().hex[:8]}", order_id, app.loyalty.clock(), lines),
     )
     click.echo(f"refund of {order_id}: {done['points_taken_back']} points taken back")
+    deliver_owed(app)  # the email it owes goes before the command exits
 
 
 @click.command()
@@ -296,6 +299,7 @@ def daily(app: App) -> None:
     """The nightly run: pending points, birthdays, referrals, certificates, tiers, expiry."""
     count = app.loyalty.run_daily()
     click.echo(f"nightly run done for {count} customer(s)")
+    deliver_owed(app)  # owed by purchases and refunds whose process stopped before sending
     events = app.loyalty.events
     sent = events.sent if isinstance(events, AutomaticEmails) else None
     if sent:

@@ -75,8 +75,12 @@ def send_due(app: App) -> None:
 
     `stampbook send ISSUE` before an issue's send_at schedules it; run this
     every few minutes (cron, or the function's own schedule on AWS) and
-    each goes out on time.
+    each goes out on time. Automatic emails purchases still owe go too, as
+    on AWS.
     """
+    from .services.courier import deliver_owed
+
+    deliver_owed(app)
     campaigns = _campaigns(app)
     due = campaigns.due()
     if not due:

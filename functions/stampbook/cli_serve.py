@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .api import context
 from .bootstrap import App
 from .cli_loyalty import with_app
+
+if TYPE_CHECKING:
+    from .services.courier import CourierThread
 
 # `functions/app.py`, beside the package: the very app Lambda runs.
 FUNCTIONS = Path(__file__).resolve().parents[1]
@@ -50,10 +55,34 @@ def serve(app: App, port: int, site: Path) -> None:
     mail = served.settings.mail
     if mail.transport == "outbox":
         click.echo(f"Emails go to {mail.outbox}/ (index.jsonl lists them)")
+    courier = courier_of(served)
+    # Stopped like Ctrl-C, so the courier finishes the email on its way.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("stopped")
+    finally:
+        courier.stop()
+
+
+def courier_of(app: App) -> CourierThread:
+    """A running courier for the emails purchases and refunds owe, woken by each of them."""
+    from .services.automations import AutomaticEmails
+    from .services.courier import Courier, CourierThread
+    from .services.postman import Postman
+
+    # Its own postman: its emails link to this server, as the API's do.
+    courier = CourierThread(Courier(AutomaticEmails(Postman(app))))
+    events = app.loyalty.events
+    if isinstance(events, AutomaticEmails):
+        events.on_owed = courier.wake
+    courier.start()
+    return courier
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def served_here(app: App, origin: str) -> App:

@@ -20,6 +20,7 @@ from stampbook.bootstrap import App, MailSettings, Settings, build
 from stampbook.customers import Customer
 from stampbook.integrations import issue_key
 
+from ..moto_server import CREDENTIALS, running
 from ..outbox import outbox, text_of
 
 __all__ = ["outbox", "text_of"]  # the API tests import them from here
@@ -78,3 +79,13 @@ def api(tmp_path: Path) -> Iterator[Api]:
         yield Api(client, wired, token)
     context.use(None)
     wired.store.close()
+
+
+@pytest.fixture
+def sqs(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """moto's server for the SQS API, which boto3 clients in this process then use."""
+    with running() as url:
+        for name, value in {**CREDENTIALS, "AWS_ENDPOINT_URL_SQS": url}.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("AWS_PROFILE", raising=False)
+        yield url

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,19 +18,9 @@ from stampbook.api.context import use
 from stampbook.bootstrap import Settings, build
 from stampbook.cli import main
 from stampbook.store.sends import CampaignState, SendStore
-from tests.moto_server import CREDENTIALS, running
 from tests.sender.people import EXAMPLE, ISSUE, customer_file
 
 REGION = "eu-central-1"
-
-
-@pytest.fixture
-def sqs(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    with running() as url:
-        for name, value in {**CREDENTIALS, "AWS_ENDPOINT_URL_SQS": url}.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("AWS_PROFILE", raising=False)
-        yield url
 
 
 def on_aws(monkeypatch: pytest.MonkeyPatch, folder: Path, queue_url: str, **more: str) -> None:

@@ -24,6 +24,7 @@ from stampbook.customers import Customer
 from stampbook.integrations import issue_key
 from stampbook.store.sqlite import SqliteStore
 
+from ..processes import this_package
 from .conftest import EXAMPLE, NOW, link_token, outbox, text_of
 
 
@@ -58,6 +59,7 @@ def serving(folder: Path) -> Iterator[tuple[str, str]]:
     port = free_port()
     env = {
         **os.environ,
+        **this_package(),
         "STAMPBOOK_CAMPAIGNS": str(EXAMPLE),
         "STAMPBOOK_DB": str(database),
         "STAMPBOOK_MAIL": "outbox",
@@ -85,7 +87,9 @@ def serving(folder: Path) -> Iterator[tuple[str, str]]:
         yield base, token
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        # SIGTERM stops it as Ctrl-C does: the courier finishes, the server says so.
+        said, _ = server.communicate(timeout=10)
+        assert b"stopped" in said, said.decode(errors="replace")
 
 
 @pytest.fixture
@@ -129,6 +133,28 @@ def test_a_till_records_a_purchase_over_http_and_a_retry_changes_nothing(
         "message": "a valid integration key is required",
         "field": None,
     }
+
+
+def test_the_servers_courier_sends_the_thank_you_after_the_answer_and_stops_with_it(
+    tmp_path: Path,
+) -> None:
+    with serving(tmp_path) as (base, token):
+        order = {
+            "customer": {"code": "ANNA2345"},
+            "order_id": "T-200",
+            "placed_at": "2026-11-23T12:00:00+03:00",
+            "lines": [{"line_id": "1", "category": "beans", "amount": "450"}],
+        }
+        assert post(f"{base}/till/purchases", order, token)[0] == 200
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "outbox").exists() or not outbox(tmp_path / "outbox"):
+            assert time.monotonic() < deadline, "the courier sent nothing"
+            time.sleep(0.05)
+    [thanks] = outbox(tmp_path / "outbox")
+    assert thanks["To"].addresses[0].addr_spec == "anna@example.com"
+    store = SqliteStore(tmp_path / "served.db")
+    assert store.owed_emails_due(99_999_999_999, 10) == []
+    store.close()
 
 
 def test_sign_up_confirmation_email_confirm_and_welcome_over_http(

@@ -36,6 +36,7 @@ from stampbook.store.sqlite import SqliteStore
 
 from ..api.conftest import EXAMPLE, outbox
 from ..api.test_serve import free_port
+from ..processes import this_package
 from .conftest import ARTIFACTS, LocalPage
 
 ROOT = Path(__file__).parents[2]
@@ -64,6 +65,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     _seed(Settings(campaigns=EXAMPLE, database=folder / "product.db", mail=mail))
     environment = {
         **os.environ,
+        **this_package(),
         "STAMPBOOK_CAMPAIGNS": str(EXAMPLE),
         "STAMPBOOK_DB": str(folder / "product.db"),
         "STAMPBOOK_MAIL": "outbox",

@@ -24,9 +24,11 @@ def night(day: date) -> datetime:
 
 
 def run_nightly(shop: Shop, day: date, times: int = 2) -> None:
+    """As `stampbook daily` runs it: the loyalty run, then what purchases still owe."""
     shop.now = night(day)
     for _ in range(times):
         shop.app.loyalty.run_daily()
+        shop.deliver()
 
 
 def test_points_about_to_expire_are_announced_once_per_expiry(tmp_path: Path) -> None:

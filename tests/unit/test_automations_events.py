@@ -2,6 +2,7 @@
 
 Each goes once per occasion, in the customer's language, with the consent
 its kind needs; on a real SQLite file, read back from the outbox's .eml files.
+A purchase or refund only owes its email; the courier sends it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from stampbook.audience.consent import ConsentStatus
 from stampbook.loyalty.orders import Order, OrderLine, Refund
 from stampbook.mail.tokens import Purpose
-from stampbook.services.automations import AutomaticEmails
+from stampbook.services.automations import AutomaticEmails, Fired
 from stampbook.services.subscriptions import Evidence, SignUp, confirm, subscribe, unsubscribe
 
 from ..outbox import text_of
@@ -34,6 +35,13 @@ def test_a_purchase_is_thanked_once_in_the_customers_language(tmp_path: Path) ->
     shop.purchase("anna", "o1", 900)  # the till retried: the first answer, no second note
     shop.purchase("bob", "o2", 300)
     shop.purchase("hy", "o3", 300)
+    assert shop.mail() == []  # owed, not sent while the till waits
+    assert shop.owed() == [
+        ("anna", "thank_you", "o1"),
+        ("bob", "thank_you", "o2"),
+        ("hy", "thank_you", "o3"),
+    ]
+    assert shop.deliver() == {Fired.SENT: 3}
 
     [to_anna] = shop.mail("anna@example.com")
     assert to_anna["Subject"] == "Спасибо за покупку!"
@@ -43,6 +51,9 @@ def test_a_purchase_is_thanked_once_in_the_customers_language(tmp_path: Path) ->
     # A language the programme does not have: its default, Russian.
     assert shop.subjects("hy@example.com") == ["Спасибо за покупку!"]
     assert shop.sent("anna") == [("thank_you", "o1")]
+    assert shop.owed() == []
+    assert shop.deliver() == {}  # nothing owed twice
+    assert len(shop.mail()) == 3
 
 
 def test_nothing_goes_to_a_suppressed_address_and_imports_thank_nobody(tmp_path: Path) -> None:
@@ -53,6 +64,9 @@ def test_nothing_goes_to_a_suppressed_address_and_imports_thank_nobody(tmp_path:
     lines = (OrderLine("1", "beans", Decimal(500)),)
     imported = [("anna", Order(f"i{n}", NOW - timedelta(days=n), "RUB", lines)) for n in range(3)]
     shop.app.loyalty.record_purchases(imported)
+    assert shop.owed() == [("gone", "thank_you", "o1")]  # the import owes nothing
+    assert shop.deliver() == {Fired.NOT_ALLOWED: 1}
+    assert shop.owed() == []
     assert shop.mail() == []
     assert shop.sent("gone") == shop.sent("anna") == []
 
@@ -66,8 +80,11 @@ def test_a_refund_asks_once_per_order_with_a_link_to_the_questionnaire(tmp_path:
     for refund_id, line in (("r1", "1"), ("r2", "2")):
         amount = Decimal(100)
         shop.app.loyalty.record_refund("bob", Refund(refund_id, "o1", later, {line: amount}))
+    # Owed once per order, however many refunds it has.
+    assert shop.owed() == [("bob", "feedback_request", "o1"), ("bob", "thank_you", "o1")]
+    assert shop.deliver() == {Fired.SENT: 2}
 
-    [thanks, asking] = shop.mail("bob@example.com")
+    [thanks, asking] = sorted(shop.mail("bob@example.com"), key=lambda m: str(m["Subject"]))
     assert (thanks["Subject"], asking["Subject"]) == (
         "Thank you for your order!",
         "What went wrong?",
@@ -91,6 +108,8 @@ def test_an_automation_switched_off_or_left_out_never_fires(tmp_path: Path) -> N
     shop.purchase("anna", "o1", 900)
     refund = Refund("r1", "o1", NOW + timedelta(hours=1), {"1": Decimal(900)})
     shop.app.loyalty.record_refund("anna", refund)
+    assert shop.owed() == []  # nothing written at all
+    assert shop.deliver() == {}
     assert shop.mail() == []
     assert shop.sent("anna") == []
 

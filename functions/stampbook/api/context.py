@@ -19,7 +19,12 @@ def current() -> App:
     if _current is None:
         with _lock:
             if _current is None:
-                _current = build(Settings.from_env())
+                from ..sender.queue import announce_owed_emails
+
+                app = build(Settings.from_env())
+                # On AWS: an email a purchase owes is sent by the queue's consumer.
+                announce_owed_emails(app)
+                _current = app
     return _current
 
 

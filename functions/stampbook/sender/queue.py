@@ -6,11 +6,18 @@ same worker step as a local thread does. A message delivered twice claims
 nothing twice: the records, not the message, say what is left to send.
 A message whose work failed is reported back alone (partial batch
 failure, `ReportBatchItemFailures`), so SQS offers only it again.
+
+The other kind of message, `{"kind": "owed_emails"}`, is put by a purchase
+or refund that owes an automatic email, once it is committed: the consumer
+runs the courier (`services.courier`), which sends whatever is owed and due.
+It names no email, so a message delivered twice or late sends nothing twice.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,6 +30,10 @@ if TYPE_CHECKING:
     from ..services.campaigns import Campaigns
 
 
+OWED_EMAILS = json.dumps({"kind": "owed_emails"})
+log = logging.getLogger("stampbook.queue")
+
+
 class BadQueueMessage(ValueError):
     pass
 
@@ -33,12 +44,18 @@ class QueueRecord:
     body: str
 
 
-def campaign_of(body: str) -> str:
+def _message(body: str) -> dict[str, Any]:
     try:
         found = json.loads(body)
     except ValueError:
         raise BadQueueMessage(f"not JSON: {body[:80]!r}") from None
-    slug = found.get("campaign") if isinstance(found, dict) else None
+    if not isinstance(found, dict):
+        raise BadQueueMessage(f"not a JSON object: {body[:80]!r}")
+    return found
+
+
+def campaign_of(body: str) -> str:
+    slug = _message(body).get("campaign")
     if not isinstance(slug, str) or not slug:
         raise BadQueueMessage(f"no campaign named in {body[:80]!r}")
     return slug
@@ -47,6 +64,7 @@ def campaign_of(body: str) -> str:
 def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str, str]]]:
     """Work one claimed batch per message; the answer lists the messages to offer again."""
     from ..services.campaigns import Campaigns, NoSendRecords
+    from ..services.courier import deliver_owed
 
     try:
         owner = Campaigns.of(app)
@@ -57,7 +75,10 @@ def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str
     try:
         for record in records:
             try:
-                _work(owner, campaign_of(record.body), transport)
+                if _message(record.body).get("kind") == "owed_emails":
+                    deliver_owed(app)
+                else:
+                    _work(owner, campaign_of(record.body), transport)
             except BadQueueMessage:
                 continue  # offering it again would not make it readable
             except Exception:
@@ -77,3 +98,36 @@ def _work(owner: Campaigns, slug: str, transport: Transport) -> None:
 
 def records_of(event: Mapping[str, Any]) -> list[QueueRecord]:
     return [QueueRecord(r["messageId"], r["body"]) for r in event.get("Records", [])]
+
+
+class OwedEmailsAnnounced:
+    """Puts one `owed_emails` message on the send queue: what a Lambda that committed a
+    purchase owing an email does instead of sending it while the till waits."""
+
+    def __init__(self, queue_url: str) -> None:
+        self.queue_url = queue_url
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> None:
+        try:
+            with self._lock:
+                if self._client is None:
+                    import boto3
+
+                    self._client = boto3.client("sqs")
+            self._client.send_message(QueueUrl=self.queue_url, MessageBody=OWED_EMAILS)
+        except Exception as failed:  # the purchase stands: the 5-minute schedule sends it
+            log.warning("owed emails not announced on the send queue: %s", failed)
+
+
+def announce_owed_emails(app: App) -> None:
+    """With a send queue (STAMPBOOK_SEND_QUEUE_URL), each commit that owes an automatic
+    email says so on it; without one, owed emails wait for the schedule."""
+    from ..services.automations import AutomaticEmails
+    from .settings import SendingSettings
+
+    queue_url = SendingSettings.from_env().queue_url
+    events = app.loyalty.events
+    if queue_url and isinstance(events, AutomaticEmails):
+        events.on_owed = OwedEmailsAnnounced(queue_url)

@@ -7,6 +7,11 @@ holidays, win-back). What makes an email unique is its occasion: the order,
 the certificate, the expiry date, the year of the birthday, the holiday and
 its date, the last purchase before the lapse.
 
+A purchase or refund does not send its email itself: the email is written
+as owed in the purchase's own transaction (`owed`), and the courier
+(`services.courier`) fires it afterwards, off the till's request, trying
+again later after a transient failure. `on_owed` tells the courier.
+
 Sending one goes:
 
 1. Not configured (`enabled: false`, or no section): nothing.
@@ -21,7 +26,8 @@ Sending one goes:
 4. Send (the postman checks consent once more at that moment).
    Accepted: marked sent. Refused for good: marked failed, never retried.
    A transient failure, or consent withdrawn in between: the claim is
-   released and the next run (or the next replay of the event) tries again.
+   released and the next run (for an owed email: the courier's, after a
+   backoff) tries again.
 
 The one duplicate window: a process that dies after the transport accepted
 the email and before it was marked sent leaves a claim "sending"; once the
@@ -35,7 +41,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -46,6 +52,7 @@ from ..automation_sends import AutomationKey, EmailStatus
 from ..customers import Customer
 from ..mail.reader import CertificateNote, Occasion
 from ..mail.transports.base import PermanentError, TransientError
+from ..owed_emails import OwedEmail
 from ..store.base import StoreError
 from .automation_calendar import DayPlan, plan_of_day
 from .postman import Postman
@@ -54,6 +61,8 @@ if TYPE_CHECKING:
     from ..program.automations import Automations
 
 CLAIM_SECONDS = 15 * 60  # longer than any send with its retries takes
+# What an owed email keeps of its commit's answer, per automation.
+OCCASION_DETAILS = {"thank_you": ("points", "available_at")}
 log = logging.getLogger("stampbook.automations")
 
 
@@ -86,6 +95,10 @@ class AutomaticEmails:
     sent: Counter[str] = field(default_factory=Counter)
     # The nightly run's plan for the local day it is on, made once per day.
     _plans: dict[date, DayPlan] = field(default_factory=dict, repr=False)
+    # Called once a purchase or refund that owes an email is committed: the
+    # local server wakes its courier, a Lambda queues a message; by default
+    # the email waits for the next courier run (`stampbook daily`, the schedule).
+    on_owed: Callable[[], None] = field(default=lambda: None, repr=False)
 
     def fire(
         self,
@@ -133,15 +146,35 @@ class AutomaticEmails:
 
     # -- events (LoyaltyEvents): called after the change is committed
 
+    def owed(
+        self, automation: str, customer_id: str, result: Mapping[str, Any], now: datetime
+    ) -> OwedEmail | None:
+        """The thank-you a purchase owes, or the feedback request a refund owes (once per
+        order, as the questionnaire keeps one answer per order), if the owner wants it."""
+        if not configured(self.postman.app.programme.automations, automation):
+            return None
+        details = {k: result[k] for k in OCCASION_DETAILS.get(automation, ())}
+        key = AutomationKey(customer_id, automation, str(result["order_id"]))
+        return OwedEmail(key, int(now.timestamp()), details)
+
     def purchase_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None:
-        available = datetime.fromisoformat(result["available_at"])
-        occasion = Occasion(points_earned=int(result["points"]), available_on=self._day(available))
-        self._safely("thank_you", customer_id, str(result["order_id"]), occasion)
+        self._tell_courier("thank_you")
 
     def refund_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None:
-        # Once per order, as the questionnaire keeps one answer per order.
-        order_id = str(result["order_id"])
-        self._safely("feedback_request", customer_id, order_id, order_id=order_id)
+        self._tell_courier("feedback_request")
+
+    def _tell_courier(self, automation: str) -> None:
+        # A replayed request owes nothing new: telling the courier is harmless all the same.
+        if configured(self.postman.app.programme.automations, automation):
+            self.on_owed()
+
+    def occasion_of(self, owed: OwedEmail) -> tuple[Occasion | None, str | None]:
+        """What an owed email tells of its occasion, and the order it is about."""
+        details = owed.details
+        if owed.key.automation == "thank_you":
+            available = self._day(datetime.fromisoformat(details["available_at"]))
+            return Occasion(points_earned=int(details["points"]), available_on=available), None
+        return None, owed.key.occasion  # the feedback request: a link about the order
 
     def daily_done(self, customer_id: str, result: Mapping[str, Any]) -> None:
         """What tonight's run for this customer calls for, each once."""

@@ -8,7 +8,7 @@ return the first answer.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -21,6 +21,7 @@ from ..loyalty.orders import Order, Refund
 from ..loyalty.purchases import record_purchase, record_refund
 from ..loyalty.rules import Rules
 from ..loyalty.spending import adjust, redeem
+from ..owed_emails import OwedEmail
 from ..store.base import Change, Committed, Reads, Request, Store
 from .fingerprint import fingerprint, order_fingerprint
 
@@ -42,6 +43,13 @@ class LoyaltyEvents(Protocol):
     act once per occasion themselves.
     """
 
+    def owed(
+        self, automation: str, customer_id: str, result: Mapping[str, Any], now: datetime
+    ) -> OwedEmail | None:
+        """The automatic email a change with this answer owes, if configured; written in
+        the change's own transaction, so it is decided without any I/O."""
+        ...
+
     def purchase_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None: ...
     def refund_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None: ...
     def daily_done(self, customer_id: str, result: Mapping[str, Any]) -> None: ...
@@ -61,10 +69,26 @@ class LoyaltyService:
         One purchase at a time (the till, the counter) is told to `events`;
         imports (`record_purchases`) are history, and thank nobody.
         """
-        result = self.store.commit(*self._purchase(customer_id, order, self.clock())).result
+        owner, request, decide = self._purchase(customer_id, order, self.clock())
+        result = self.store.commit(owner, request, self._owing("thank_you", decide)).result
         if self.events is not None:
             self.events.purchase_recorded(customer_id, result)
         return result
+
+    def _owing(
+        self, automation: str, decide: Callable[[History], Change]
+    ) -> Callable[[History], Change]:
+        """`decide`, with the automatic email its change owes, if `events` wants one."""
+        events = self.events
+        if events is None:
+            return decide
+
+        def owing(history: History) -> Change:
+            change = decide(history)
+            owed = events.owed(automation, history.customer_id, change.result, self.clock())
+            return change if owed is None else replace(change, owed=owed)
+
+        return owing
 
     def record_purchases(self, purchases: list[tuple[str, Order]]) -> list[Committed | Exception]:
         """Many purchases in one durable transaction (imports); each stands or fails alone."""
@@ -117,7 +141,9 @@ class LoyaltyService:
             )
 
         request = Request(f"refund:{refund.refund_id}", fingerprint(customer_id, refund))
-        result = self.store.commit(customer_id, request, decide).result
+        result = self.store.commit(
+            customer_id, request, self._owing("feedback_request", decide)
+        ).result
         if self.events is not None:
             self.events.refund_recorded(customer_id, result)
         return result

@@ -1,4 +1,5 @@
-"""The store's part for automatic emails: claims that make each one go once."""
+"""The store's part for automatic emails: claims that make each one go once, and the
+emails events owe until the courier sends them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from ..automation_sends import AutomationKey, AutomationSend, EmailStatus
+from ..owed_emails import OwedEmail
 
 
 class AutomationLog(Protocol):
@@ -28,4 +30,23 @@ class AutomationLog(Protocol):
 
     def automation_counts(self, start: datetime, end: datetime) -> dict[str, int]:
         """How many of each automation were sent in [start, end); kinds with none are left out."""
+        ...
+
+    # -- owed emails: written by `commit` (a change's `owed`), sent by the courier
+
+    def owed_emails_due(self, now: int, limit: int) -> list[OwedEmail]:
+        """Up to `limit` owed emails due at `now` (Unix seconds) or before, earliest first."""
+        ...
+
+    def take_owed_email(self, key: AutomationKey, due: int, until: int) -> bool:
+        """Hold an owed email until `until` if its due time is still `due`; False if another
+        courier took it (or it was dealt with) since it was listed."""
+        ...
+
+    def postpone_owed_email(self, key: AutomationKey, due: int, attempts: int) -> None:
+        """Owe it still, from `due` on, after `attempts` transient failures (if still owed)."""
+        ...
+
+    def settle_owed_email(self, key: AutomationKey) -> None:
+        """It is dealt with (sent, refused, or no longer wanted): owed no more."""
         ...

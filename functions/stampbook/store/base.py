@@ -25,6 +25,7 @@ from ..loyalty.history import Certificate, History
 from ..loyalty.ledger import Entry
 from ..loyalty.orders import Order, Refund
 from ..loyalty.tier_spend import TierSpend
+from ..owed_emails import OwedEmail
 from .automation_log import AutomationLog
 
 
@@ -89,6 +90,8 @@ class Change:
     tier_changed: bool = False
     # The tier-spend tally with this change's order counted, for a store that keeps one.
     tier_spend: TierSpend | None = None
+    # An automatic email this change calls for, owed in the same transaction.
+    owed: OwedEmail | None = None
 
 
 @dataclass(frozen=True, slots=True)

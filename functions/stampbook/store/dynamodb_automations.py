@@ -5,22 +5,43 @@ Each record lives in its customer's partition (`CUSTOMER#<id>` /
 history query (`AUTOMATION#` sorts before `LOYALTY#`). A record marked sent
 joins the listing index under `AUTOMATION_SENT#<automation>`, sorted by the
 time it went, so counting one kind in a period is one COUNT query.
+
+An owed email (`EMAIL_OWED#<automation>#<occasion>`, put by the commit that
+owes it) is listed in the index under `EMAILS_OWED`, sorted by when it is
+due: the courier queries what is due, then reads each item itself, since the
+index lags the table a little and projects keys only.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, suppress
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..automation_sends import AUTOMATIONS, AutomationKey, AutomationSend, EmailStatus
-from .dynamodb_items import Item, Read, attributes, maybe, number, text
+from ..owed_emails import OwedEmail
+from .dynamodb_items import (
+    Item,
+    Read,
+    attributes,
+    due_text,
+    maybe,
+    number,
+    owed_key,
+    owed_listing,
+    text,
+)
 from .dynamodb_table import (
     AUTOMATION,
+    EVERY_OWED_EMAIL,
     LISTING,
     LISTING_PK,
     LISTING_SK,
+    PK,
+    SK,
     automation_sent_key,
     customer_key,
     sort_time,
@@ -43,6 +64,12 @@ class DynamoAutomationLog:
         raise NotImplementedError
 
     def _partition_items(self, customer_id: str, prefix: str) -> Iterator[Read]:
+        raise NotImplementedError
+
+    def _query(self, **arguments: Any) -> Iterator[Read]:
+        raise NotImplementedError
+
+    def _get(self, item_key: Item) -> Read | None:
         raise NotImplementedError
 
     def claim_automation(self, automation_key: AutomationKey, now: int, until: int) -> bool:
@@ -139,6 +166,72 @@ class DynamoAutomationLog:
             if not last:
                 return total
             arguments["ExclusiveStartKey"] = last
+
+    # -- owed emails ---------------------------------------------------------
+
+    def owed_emails_due(self, now: int, limit: int) -> list[OwedEmail]:
+        listed = self._query(
+            IndexName=LISTING,
+            KeyConditionExpression=f"{LISTING_PK} = :owed AND {LISTING_SK} < :after",
+            ExpressionAttributeValues=attributes(
+                **{":owed": EVERY_OWED_EMAIL, ":after": due_text(now + 1)}
+            ),
+        )
+        found = []
+        # Listed, but possibly taken or settled since: the item itself says.
+        for listing in itertools.islice(listed, limit):
+            item = self._get({PK: listing[PK], SK: listing[SK]})
+            if item is not None and number(item, "due") <= now:
+                found.append(_owed_from(item))
+        return found
+
+    def take_owed_email(self, automation_key: AutomationKey, due: int, until: int) -> bool:
+        values: dict[str, str | int] = {
+            ":until": until,
+            ":due": due,
+            ":listed": owed_listing(automation_key, until),
+        }
+        with self._driver():
+            try:
+                self.client.update_item(
+                    TableName=self.table,
+                    Key=owed_key(automation_key),
+                    UpdateExpression=f"SET due = :until, {LISTING_SK} = :listed",
+                    ConditionExpression="due = :due",
+                    ExpressionAttributeValues=attributes(**values),
+                )
+            except self.client.exceptions.ConditionalCheckFailedException:
+                return False
+        return True
+
+    def postpone_owed_email(self, automation_key: AutomationKey, due: int, attempts: int) -> None:
+        values: dict[str, str | int] = {
+            ":due": due,
+            ":attempts": attempts,
+            ":listed": owed_listing(automation_key, due),
+        }
+        gone = self.client.exceptions.ConditionalCheckFailedException
+        with self._driver(), suppress(gone):  # settled meanwhile: nothing is owed
+            self.client.update_item(
+                TableName=self.table,
+                Key=owed_key(automation_key),
+                UpdateExpression=f"SET due = :due, attempts = :attempts, {LISTING_SK} = :listed",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues=attributes(**values),
+            )
+
+    def settle_owed_email(self, automation_key: AutomationKey) -> None:
+        with self._driver():
+            self.client.delete_item(TableName=self.table, Key=owed_key(automation_key))
+
+
+def _owed_from(item: Read) -> OwedEmail:
+    return OwedEmail(
+        AutomationKey(text(item, "customer_id"), text(item, "automation"), text(item, "occasion")),
+        number(item, "due"),
+        json.loads(text(item, "details")),
+        number(item, "attempts"),
+    )
 
 
 def _item_key(automation_key: AutomationKey) -> Item:

@@ -15,23 +15,27 @@ from typing import Any
 
 from ..audience.consent import ConsentRecord, ConsentStatus
 from ..audience.mail_events import MailEvent, MailEventKind
+from ..automation_sends import AutomationKey
 from ..customers import Customer
 from ..feedback import Feedback, FeedbackReason, SiteFeedback
 from ..integrations import IntegrationKey
 from ..loyalty.history import Certificate
 from ..loyalty.ledger import Entry, EntryKind
 from ..loyalty.orders import Order, OrderLine, Refund
+from ..owed_emails import OwedEmail
 from .dynamodb_table import (
     CERTIFICATE,
     CONSENT,
     EVERY_CUSTOMER,
     EVERY_INTEGRATION_KEY,
+    EVERY_OWED_EMAIL,
     FEEDBACK,
     INTEGRATION_KEY,
     LISTING_PK,
     LISTING_SK,
     MAIL_EVENT,
     ORDER,
+    OWED_EMAIL,
     PK,
     PROFILE,
     REFUND,
@@ -396,3 +400,39 @@ def integration_key_from(item: Read) -> IntegrationKey:
         _moment(item, "created_at"),
         maybe_moment(item, "revoked_at"),
     )
+
+
+def owed_item(owed: OwedEmail) -> Item:
+    """The item `commit` puts for an owed email, in the owing transaction."""
+    key = owed.key
+    return {
+        **owed_key(key),
+        **attributes(
+            customer_id=key.customer_id,
+            automation=key.automation,
+            occasion=key.occasion,
+            due=owed.due,
+            attempts=owed.attempts,
+            details=json.dumps(owed.details, default=str, separators=(",", ":")),
+            **{LISTING_PK: EVERY_OWED_EMAIL, LISTING_SK: owed_listing(key, owed.due)},
+        ),
+    }
+
+
+def owed_key(automation_key: AutomationKey) -> Item:
+    return attributes(
+        **{
+            PK: customer_key(automation_key.customer_id),
+            SK: f"{OWED_EMAIL}{automation_key.automation}#{automation_key.occasion}",
+        }
+    )
+
+
+def due_text(due: int) -> str:
+    """Unix seconds, fixed width: text order is time order (until the year 33658)."""
+    return f"{due:012d}"
+
+
+def owed_listing(automation_key: AutomationKey, due: int) -> str:
+    k = automation_key
+    return f"{due_text(due)}#{k.customer_id}#{k.automation}#{k.occasion}"

@@ -17,6 +17,7 @@ the same transaction as what they name.
 | questionnaire answer       | `CUSTOMER#<id>`       | `FEEDBACK#<at>#<feedback id>`            |
 | bounce, complaint, delivery| `CUSTOMER#<id>`       | `EVENT#<at>#<event id>`                  |
 | automatic email (claim)    | `CUSTOMER#<id>`       | `AUTOMATION#<automation>#<occasion>`     |
+| automatic email owed       | `CUSTOMER#<id>`       | `EMAIL_OWED#<automation>#<occasion>`     |
 | answer left on the site    | `SITEFEEDBACK#<address or empty>` | `<at>#<feedback id>`         |
 | integration key (hashed)   | `INTEGRATION#<key id>`| `KEY` (gsi1: `INTEGRATION_KEYS` / `<id>`)|
 | finished request           | `REQUEST#<key>`       | `REQUEST`                                |
@@ -24,7 +25,9 @@ the same transaction as what they name.
 | rate limit or hold         | `LIMIT#<key>`         | `LIMIT` (`hits`, `until`; TTL-able)      |
 
 An automatic email once sent is listed in gsi1 under
-`AUTOMATION_SENT#<automation>` / `<sent at>#<id>#<occasion>`.
+`AUTOMATION_SENT#<automation>` / `<sent at>#<id>#<occasion>`. One owed (a
+thank-you written with its purchase, until the courier sent it) is listed
+under `EMAILS_OWED` / `<due, Unix seconds, 12 digits>#<id>#<automation>#<occasion>`.
 
 Claimed kinds: `EMAIL`, `REFERRAL` (code), `ORDER`, `REFUND`, `CERTIFICATE`
 (code), `FEEDBACK` (id), `MAILEVENT` (id; an event for no customer is its
@@ -44,13 +47,17 @@ claim alone).
 | count a request, hold a mail    | UpdateItem / conditional PutItem `LIMIT#<key>` / `LIMIT` |
 | claim an automatic email        | conditional PutItem `CUSTOMER#<id>` / `AUTOMATION#...`   |
 | automatic emails sent, per kind | COUNT Query gsi1 `AUTOMATION_SENT#<kind>`, by sent time  |
+| owed emails that are due        | Query gsi1 `EMAILS_OWED`, sk before `<now + 1>`, then get|
 
 The gsi1 listing is for the nightly job and exports, not a request path; it
 projects keys only, so a profile update that leaves the keys alone writes
 nothing to the index. All customers share one index partition: fine for a
 small business (imports of new customers are capped near 1 000/s by it).
 Campaigns and their send records use the same index sparsely (records
-waiting to be sent, under `SENDS#<slug>`): see `dynamodb_sends`.
+waiting to be sent, under `SENDS#<slug>`): see `dynamodb_sends`. So do owed
+emails: a purchase that owes a thank-you writes one small item to the index
+(under `EMAILS_OWED`, one partition for all: about 1 000 purchases a second
+at most, far beyond a small business), and it leaves once the email is dealt with.
 
 Times in sort keys are UTC with a fixed width, so text order is time order.
 """
@@ -80,6 +87,9 @@ FEEDBACK = "FEEDBACK#"
 MAIL_EVENT = "EVENT#"
 # Also sorts before LOYALTY#: an automatic email's claim is no part of the history.
 AUTOMATION = "AUTOMATION#"
+# Before LOYALTY# too: an owed email is read by the courier, never with the history.
+OWED_EMAIL = "EMAIL_OWED#"
+EVERY_OWED_EMAIL = "EMAILS_OWED"
 INTEGRATION_KEY = "KEY"
 EVERY_INTEGRATION_KEY = "INTEGRATION_KEYS"
 EVERY_CUSTOMER = "CUSTOMERS"

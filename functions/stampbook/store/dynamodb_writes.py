@@ -38,6 +38,7 @@ from .dynamodb_items import (
     number,
     order_from,
     order_item,
+    owed_item,
     refund_from,
     refund_item,
 )
@@ -212,6 +213,8 @@ def plan_commit(
     for certificate in change.certificates:
         plan.claim("CERTIFICATE", certificate.code, customer_id)
         plan.put({**attributes(**{PK: partition}), **certificate_item(certificate)})
+    if change.owed is not None:
+        plan.put(owed_item(change.owed))
     if change.redeemed_certificate is not None:
         certificate_id, at = change.redeemed_certificate
         held = readings[customer_id].certificate_keys.get(certificate_id)

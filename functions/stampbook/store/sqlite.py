@@ -49,7 +49,7 @@ from .base import (
     StoreUnavailable,
     UnknownCustomer,
 )
-from .sqlite_automations import SqliteAutomationLog
+from .sqlite_automations import SqliteAutomationLog, owed_row
 from .sqlite_history import HistoryReader, chunks, read_time, stored_time
 from .sqlite_schema import MIGRATIONS
 from .sqlite_sends import SqliteSends
@@ -726,6 +726,9 @@ _INSERTS = {
     " leaving, rest_from, latest) VALUES (?,?,?,?,?,?,?)",
     # A refund voids the tally; the next purchase counts it afresh from the orders.
     "tier_spend_void": "DELETE FROM tier_spend WHERE customer_id=?",
+    # An automatic email the change owes; OR IGNORE: owed once per occasion.
+    "owed_emails": "INSERT OR IGNORE INTO owed_emails (customer_id, automation, occasion, due,"
+    " details) VALUES (?,?,?,?,?)",
 }
 
 
@@ -820,6 +823,8 @@ class _Rows:
             self.tallies[customer_id] = tally  # only a customer's last one is written
         elif change.order is not None or change.refund is not None:
             tables["tier_spend_void"].append((customer_id,))
+        if change.owed is not None:
+            tables["owed_emails"].append(owed_row(change.owed))
         return record
 
     def write(self, db: sqlite3.Connection) -> None:

@@ -1,12 +1,14 @@
-"""Automatic-email records in SQLite: the `automation_sends` table."""
+"""Automatic-email records in SQLite: the `automation_sends` and `owed_emails` tables."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ..automation_sends import AutomationKey, AutomationSend, EmailStatus
+from ..owed_emails import OwedEmail
 
 if TYPE_CHECKING:
     from .sqlite import _WriteTransaction
@@ -80,6 +82,55 @@ class SqliteAutomationLog:
             (EmailStatus.SENT.value, record_time(start), record_time(end)),
         )
         return {str(row[0]): int(row[1]) for row in rows}
+
+    # -- owed emails ---------------------------------------------------------
+
+    def owed_emails_due(self, now: int, limit: int) -> list[OwedEmail]:
+        rows = self._db().execute(
+            # In the order DynamoDB's listing keeps them.
+            "SELECT * FROM owed_emails WHERE due<=?"
+            " ORDER BY due, customer_id, automation, occasion LIMIT ?",
+            (now, limit),
+        )
+        return [
+            OwedEmail(
+                AutomationKey(row["customer_id"], row["automation"], row["occasion"]),
+                int(row["due"]),
+                json.loads(row["details"]),
+                int(row["attempts"]),
+            )
+            for row in rows
+        ]
+
+    def take_owed_email(self, key: AutomationKey, due: int, until: int) -> bool:
+        with self._write() as db:
+            taken = db.execute(
+                "UPDATE owed_emails SET due=?"
+                " WHERE customer_id=? AND automation=? AND occasion=? AND due=?",
+                (until, *_key(key), due),
+            ).rowcount
+        return bool(taken)
+
+    def postpone_owed_email(self, key: AutomationKey, due: int, attempts: int) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE owed_emails SET due=?, attempts=?"
+                " WHERE customer_id=? AND automation=? AND occasion=?",
+                (due, attempts, *_key(key)),
+            )
+
+    def settle_owed_email(self, key: AutomationKey) -> None:
+        with self._write() as db:
+            db.execute(
+                "DELETE FROM owed_emails WHERE customer_id=? AND automation=? AND occasion=?",
+                _key(key),
+            )
+
+
+def owed_row(owed: OwedEmail) -> tuple[str, str, str, int, str]:
+    """The row `commit` writes for an owed email (`_INSERTS["owed_emails"]`)."""
+    details = json.dumps(owed.details, default=str, separators=(",", ":"))
+    return (*_key(owed.key), owed.due, details)
 
 
 def _key(key: AutomationKey) -> tuple[str, str, str]:

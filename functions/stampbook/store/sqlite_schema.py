@@ -324,4 +324,20 @@ MIGRATIONS: tuple[str, ...] = (
     DELETE FROM requests WHERE key IN (
         SELECT 'purchase:' || order_id FROM orders WHERE result IS NOT NULL);
     """,
+    """
+    -- Automatic emails a purchase or refund owes (the thank-you, the feedback
+    -- request), written in its transaction and deleted once the courier dealt
+    -- with them: the table holds only what is owed now, so it is read whole
+    -- (no index on `due` to write with every purchase). `due` is Unix seconds,
+    -- `details` compact JSON.
+    CREATE TABLE owed_emails (
+        customer_id TEXT NOT NULL,
+        automation TEXT NOT NULL,
+        occasion TEXT NOT NULL,
+        due INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        details TEXT NOT NULL,
+        PRIMARY KEY (customer_id, automation, occasion)
+    ) WITHOUT ROWID;
+    """,
 )

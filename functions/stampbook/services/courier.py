@@ -1,0 +1,162 @@
+"""The courier: sends the automatic emails purchases and refunds owe, after their commit.
+
+A purchase writes its thank-you as owed in its own transaction
+(`owed_emails`); nothing is rendered or sent while the till waits. The
+courier lists what is due and, for each owed email:
+
+1. takes it (its due time moves on by `CLAIM_SECONDS`, on condition that it
+   is still the one listed), so two couriers never work on one;
+2. fires it as every automatic email is fired (`AutomaticEmails.fire`:
+   consent read now, the occasion claimed, sent, marked);
+3. sent, refused for good, not allowed or no longer configured: it is owed
+   no more. A transient failure (or any other error): it stays owed, due
+   again after a backoff, until `GIVE_UP_AFTER` tries. Claimed by a sender
+   still at it: due again once that claim lapses.
+
+A courier that dies mid-way leaves the email owed, due again when its take
+lapses; the claim in `automation_sends` keeps it from going twice (but for
+the window described in `services.automations`).
+
+Who runs it: `stampbook serve` in a thread woken after each purchase that
+owes an email (`CourierThread`); `stampbook purchase` / `refund` before they
+exit; on AWS the send queue's consumer (a message put after the commit) and
+the 5-minute schedule; and `stampbook daily` / the nightly run everywhere,
+so a lost message or a crashed process only delays the email.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from dataclasses import dataclass
+
+from ..automation_sends import AutomationKey, EmailStatus
+from ..bootstrap import App
+from ..owed_emails import OwedEmail
+from .automations import CLAIM_SECONDS, AutomaticEmails, Fired
+from .postman import Postman
+
+log = logging.getLogger("stampbook.courier")
+
+PAGE = 100  # owed emails listed at a time
+FIRST_RETRY_SECONDS = 60
+LONGEST_RETRY_SECONDS = 60 * 60
+# About two days of tries (an hour apart once the backoff is at its longest):
+# a thank-you later than that would puzzle more than please.
+GIVE_UP_AFTER = 48
+
+
+def retry_after(attempts: int) -> int:
+    """Seconds before the next try, after `attempts` transient failures so far."""
+    return int(min(LONGEST_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** min(attempts, 16)))
+
+
+@dataclass
+class Courier:
+    emails: AutomaticEmails
+
+    @classmethod
+    def of(cls, app: App) -> Courier:
+        """The courier of `app`, firing through its automatic emails (their counts included)."""
+        events = app.loyalty.events
+        if isinstance(events, AutomaticEmails):
+            return cls(events)
+        return cls(AutomaticEmails(Postman(app)))
+
+    @property
+    def app(self) -> App:
+        return self.emails.postman.app
+
+    def deliver_due(self, most: int = 10 * PAGE) -> Counter[Fired]:
+        """Every owed email that is due (up to `most`); what became of each."""
+        outcomes: Counter[Fired] = Counter()
+        while outcomes.total() < most:
+            now = int(self.app.loyalty.clock().timestamp())
+            due = self.app.store.owed_emails_due(now, min(PAGE, most - outcomes.total()))
+            for owed in due:
+                outcomes[self.deliver(owed, now)] += 1
+            if not due:
+                break
+        return outcomes
+
+    def deliver(self, owed: OwedEmail, now: int) -> Fired:
+        store, key = self.app.store, owed.key
+        if not store.take_owed_email(key, owed.due, now + CLAIM_SECONDS):
+            return Fired.ALREADY  # another courier took it since it was listed
+        customer = store.customer(key.customer_id)
+        if customer is None:  # erased meanwhile: nobody to write to
+            store.settle_owed_email(key)
+            return Fired.NOT_ALLOWED
+        occasion, order_id = self.emails.occasion_of(owed)
+        try:
+            fired = self.emails.fire(key.automation, customer, key.occasion, occasion, order_id)
+        except Exception:
+            # A store or template problem, a full disk: owed still, tried again later.
+            log.exception("%s to %s not sent", key.automation, key.customer_id)
+            fired = Fired.RETRY_LATER
+        if fired is Fired.RETRY_LATER:
+            self._later(owed, now)
+        elif fired is Fired.ALREADY and (held := self._held_until(key)) is not None:
+            store.postpone_owed_email(key, max(held, now + 1), owed.attempts)
+        else:
+            store.settle_owed_email(key)
+        return fired
+
+    def _later(self, owed: OwedEmail, now: int) -> None:
+        attempts = owed.attempts + 1
+        if attempts >= GIVE_UP_AFTER:
+            key = owed.key
+            log.error("%s to %s given up after %d tries", key.automation, key.customer_id, attempts)
+            self.app.store.settle_owed_email(owed.key)
+            return
+        self.app.store.postpone_owed_email(owed.key, now + retry_after(owed.attempts), attempts)
+
+    def _held_until(self, key: AutomationKey) -> int | None:
+        """When another sender's claim on the occasion lapses, if one is sending it now."""
+        for record in self.app.store.automation_sends(key.customer_id):
+            if record.key == key and record.status is EmailStatus.SENDING:
+                return record.claimed_until
+        return None
+
+
+def deliver_owed(app: App) -> Counter[Fired]:
+    """Send every owed email that is due: the nightly run and the schedule's sweep."""
+    return Courier.of(app).deliver_due()
+
+
+class CourierThread:
+    """The local server's courier: woken after each commit that owes an email, and every
+    `every` seconds for the emails due again after a transient failure."""
+
+    def __init__(self, courier: Courier, every: float = 60.0) -> None:
+        self.courier = courier
+        self.every = every
+        self._wake = threading.Event()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="courier", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self, timeout: float = 60.0) -> None:
+        """Let the email on its way finish, then stop; what is still owed stays owed."""
+        self._stopping = True
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                self.courier.deliver_due()
+            except Exception:  # the store unreachable for a moment: the next wake tries again
+                log.exception("owed emails not delivered")
+            self._wake.wait(self.every)

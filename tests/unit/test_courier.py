@@ -1,0 +1,135 @@
+"""The courier sends what purchases owe: once, even beside another courier, and whatever
+process recorded the purchase stopped before sending it. On a real SQLite file and the
+outbox; `stampbook` commands run in-process."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stampbook.cli import main
+from stampbook.services.automations import Fired
+from stampbook.services.courier import Courier, CourierThread
+
+from ..contract.conftest import fresh_table
+from ..shop import Shop
+
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def store(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """The shop's store: its SQLite file, or a table of its own on DynamoDB Local."""
+    if request.param == "sqlite":
+        yield {}
+        return
+    endpoint = request.getfixturevalue("dynamodb_local")
+    with fresh_table(endpoint) as backend:
+        yield {"store": "dynamodb", "table": backend.location, "dynamodb_endpoint": endpoint}
+
+
+def test_two_couriers_at_once_send_each_owed_email_once(
+    tmp_path: Path, store: dict[str, str]
+) -> None:
+    shop = Shop(tmp_path, NOW, store=store)
+    people = [f"p{n:02}" for n in range(24)]
+    for person in people:
+        shop.customer(person, "en")
+        shop.purchase(person, f"{person}-o1", 400)
+    assert len(shop.owed()) == 24
+    couriers = [Courier.of(shop.open()) for _ in range(2)]  # two processes' views
+    outcomes: list[Counter[Fired]] = []
+    start = threading.Barrier(2)
+
+    def run(courier: Courier) -> None:
+        start.wait()
+        outcomes.append(courier.deliver_due())
+
+    threads = [threading.Thread(target=run, args=(courier,)) for courier in couriers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sum(outcome[Fired.SENT] for outcome in outcomes) == 24
+    received = Counter(str(m["To"].addresses[0].addr_spec) for m in shop.mail())
+    assert received == Counter({f"{person}@example.com": 1 for person in people})
+    assert shop.owed() == []
+    assert all(shop.sent(person) == [("thank_you", f"{person}-o1")] for person in people)
+
+
+def test_an_email_owed_by_a_process_that_stopped_goes_with_the_nightly_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop = Shop(tmp_path, NOW)
+    shop.customer("anna", "en")
+    shop.purchase("anna", "o1", 900)  # committed; its process stopped before any courier ran
+    assert shop.owed() == [("anna", "thank_you", "o1")]
+    commands_on(shop, monkeypatch)
+
+    assert shop.mail() == []
+    result = CliRunner().invoke(main, ["daily"])
+    assert result.exit_code == 0, result.stderr
+    assert "automatic emails sent: 1 thank_you" in result.stdout
+    assert shop.subjects("anna@example.com") == ["Thank you for your order!"]
+    assert shop.owed() == []
+    assert CliRunner().invoke(main, ["daily"]).exit_code == 0
+    assert len(shop.mail()) == 1
+
+    # At the counter the command sends what it owes before it exits.
+    result = CliRunner().invoke(
+        main, ["purchase", "anna@example.com", "300", "--order", "o2", "--category", "beans"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert shop.subjects("anna@example.com") == ["Thank you for your order!"] * 2
+    assert shop.owed() == []
+
+
+def test_the_sweep_every_few_minutes_sends_what_is_owed_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop = Shop(tmp_path, NOW)
+    shop.customer("anna", "en")
+    shop.purchase("anna", "o1", 900)
+    commands_on(shop, monkeypatch)
+    result = CliRunner().invoke(main, ["send-due"])
+    assert result.exit_code == 0, result.stderr
+    assert shop.subjects("anna@example.com") == ["Thank you for your order!"]
+    assert shop.owed() == []
+
+
+def commands_on(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`stampbook` commands run in this process work on the shop's files, that night."""
+    for name, value in {
+        "STAMPBOOK_CAMPAIGNS": str(shop.campaigns),
+        "STAMPBOOK_DB": str(shop.folder / "shop.db"),
+        "STAMPBOOK_OUTBOX": str(shop.folder / "outbox"),
+        "STAMPBOOK_SIGNING_KEY_FILE": str(shop.folder / "signing-keys"),
+        "STAMPBOOK_NOW": "2026-11-24T03:00:00+03:00",
+    }.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_a_courier_thread_sends_when_woken_and_stops_cleanly(tmp_path: Path) -> None:
+    shop = Shop(tmp_path, NOW)
+    shop.customer("anna", "en")
+    courier = CourierThread(Courier.of(shop.open()), every=3600)  # only a wake makes it look
+    courier.start()
+    try:
+        shop.purchase("anna", "o1", 900)
+        courier.wake()
+        for _ in range(200):
+            if shop.mail():
+                break
+            threading.Event().wait(0.05)
+    finally:
+        courier.stop()
+    assert shop.subjects("anna@example.com") == ["Thank you for your order!"]
+    assert shop.owed() == []
+    assert not courier.running
