@@ -13,7 +13,7 @@ from stampbook.loyalty.orders import Order, OrderLine
 from stampbook.loyalty.rules import Rules
 from stampbook.services.loyalty import LoyaltyService
 from stampbook.services.purchase_import import owners, record_orders
-from stampbook.store.base import IdempotencyConflict
+from stampbook.store.base import IdempotencyConflict, Store
 from stampbook.store.sqlite import SqliteStore
 
 from .conftest import T0
@@ -21,8 +21,7 @@ from .conftest import T0
 PEOPLE = ("anna", "boris", "vera")
 
 
-def shop(path: Path, rules: Rules) -> LoyaltyService:
-    store = SqliteStore(path)
+def shop(store: Store, rules: Rules) -> LoyaltyService:
     store.add_customers([Customer(name, f"{name}@example.com", T0) for name in PEOPLE])
     return LoyaltyService(store, rules, clock=lambda: T0 + timedelta(days=400))
 
@@ -41,12 +40,12 @@ def the_file() -> list[tuple[str, Order]]:
 
 
 def test_an_import_decides_as_the_file_recorded_one_order_at_a_time(
-    tmp_path: Path, rules: Rules
+    store: Store, tmp_path: Path, rules: Rules
 ) -> None:
-    one_by_one = shop(tmp_path / "one.db", rules)
+    one_by_one = shop(SqliteStore(tmp_path / "one.db"), rules)
     for who, order in the_file():
         one_by_one.record_purchase(who, order)
-    imported = shop(tmp_path / "imported.db", rules)
+    imported = shop(store, rules)
 
     # Batches of 5 split customers' orders between batches, too.
     outcome = record_orders(imported, the_file(), batch=5)
@@ -59,9 +58,9 @@ def test_an_import_decides_as_the_file_recorded_one_order_at_a_time(
 
 
 def test_an_import_sent_again_changes_nothing_and_refusals_are_named(
-    tmp_path: Path, rules: Rules
+    store: Store, rules: Rules
 ) -> None:
-    loyalty = shop(tmp_path / "shop.db", rules)
+    loyalty = shop(store, rules)
     record_orders(loyalty, the_file(), batch=7)
     before = {who: loyalty.statement(who) for who in PEOPLE}
     taken = Order("o3", T0, "RUB", (OrderLine("1", "beans", Decimal(10)),))  # boris's id
@@ -77,8 +76,8 @@ def test_an_import_sent_again_changes_nothing_and_refusals_are_named(
     assert gc.isenabled()  # the collector is back on after the import
 
 
-def test_orders_of_unknown_emails_are_listed_not_recorded(tmp_path: Path, rules: Rules) -> None:
-    loyalty = shop(tmp_path / "shop.db", rules)
+def test_orders_of_unknown_emails_are_listed_not_recorded(store: Store, rules: Rules) -> None:
+    loyalty = shop(store, rules)
     order = Order("o1", T0, "RUB", (OrderLine("1", "beans", Decimal(100)),))
 
     owned, errors = owners(loyalty.store, [("anna@example.com", order), ("zoe@example.com", order)])
