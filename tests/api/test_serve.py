@@ -180,6 +180,11 @@ def test_sign_up_confirmation_email_confirm_and_welcome_over_http(
         200,
         {"status": "confirmed"},
     )
+    # The welcome is owed with the confirmation; the server's courier sends it.
+    deadline = time.monotonic() + 30
+    while len(outbox(tmp_path / "outbox")) < 2:
+        assert time.monotonic() < deadline, "the courier sent no welcome"
+        time.sleep(0.05)
     confirmation_again, welcome = outbox(tmp_path / "outbox")
     assert confirmation_again["Message-ID"] == confirmation["Message-ID"]
     assert welcome["Subject"] == "Welcome to Copper Cezve, Vera!"

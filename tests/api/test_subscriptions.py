@@ -9,6 +9,8 @@ import pytest
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus, current_status
 from stampbook.mail.tokens import Purpose
+from stampbook.services.automations import Fired
+from stampbook.services.courier import Courier
 
 from .conftest import NOW, Api, link_token, text_of
 
@@ -144,6 +146,8 @@ def test_confirming_records_the_time_and_sends_the_welcome_once(api: Api) -> Non
         assert (status, body) == (200, {"status": "confirmed"})
         assert headers["Referrer-Policy"] == "no-referrer"
     assert status_of(api, "boris@example.com") is ConsentStatus.CONFIRMED
+    assert len(api.outbox) == 1  # the welcome is owed, not sent while the reader waits
+    assert Courier.of(api.app).deliver_due() == {Fired.SENT: 1}
     mails = api.outbox
     assert len(mails) == 2
     welcome = mails[1]

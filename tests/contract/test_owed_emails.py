@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from stampbook.audience.consent import ConsentRecord, ConsentStatus
 from stampbook.automation_sends import AutomationKey
 from stampbook.loyalty.history import History
 from stampbook.loyalty.orders import Order, OrderLine
@@ -35,6 +36,18 @@ def purchase(
         request,
         lambda history: Change({"order_id": order_id}, order=order, owed=owed),
     )
+
+
+def test_a_confirmation_owes_the_welcome_with_its_consent_record(store: Store) -> None:
+    store.add_customer(customer())
+    welcome = OwedEmail(AutomationKey("c1", "welcome", "confirmed"), T)
+    confirmed = ConsentRecord(ConsentStatus.CONFIRMED, T0, "site:subscribe", "v1")
+    store.record_consent("c1", confirmed, welcome)
+    store.record_consent("c1", confirmed, welcome)  # two confirmations racing: owed once
+    store.record_consent("c1", confirmed)
+
+    assert [record.status for record in store.consents("c1")] == [ConsentStatus.CONFIRMED] * 3
+    assert store.owed_emails_due(T, 10) == [welcome]
 
 
 def test_a_purchase_owes_its_email_once_however_often_it_is_replayed(store: Store) -> None:

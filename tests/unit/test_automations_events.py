@@ -125,10 +125,14 @@ def test_the_welcome_goes_once_per_customer_even_after_signing_up_again(tmp_path
     assert vera is not None
     assert confirm(postman, vera.customer_id, evidence) is ConsentStatus.CONFIRMED
     assert confirm(postman, vera.customer_id, evidence) is ConsentStatus.CONFIRMED
+    assert shop.owed() == [(vera.customer_id, "welcome", "confirmed")]  # owed once
+    assert shop.deliver() == {Fired.SENT: 1}
     unsubscribe(postman, vera.customer_id, evidence)
     shop.now += timedelta(days=40)
     subscribe(postman, form, evidence)
     assert confirm(postman, vera.customer_id, evidence) is ConsentStatus.CONFIRMED
+    assert shop.deliver() == {Fired.ALREADY: 1}  # welcomed already
+    assert shop.owed() == []
 
     subjects = shop.subjects("vera@example.com")
     assert subjects.count("Welcome to Copper Cezve, Vera!") == 1

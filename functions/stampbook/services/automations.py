@@ -7,8 +7,8 @@ holidays, win-back). What makes an email unique is its occasion: the order,
 the certificate, the expiry date, the year of the birthday, the holiday and
 its date, the last purchase before the lapse.
 
-A purchase or refund does not send its email itself: the email is written
-as owed in the purchase's own transaction (`owed`), and the courier
+A purchase, a refund or a confirmation does not send its email itself: the
+email is written as owed in the same transaction (`owed`, `owing`), and the courier
 (`services.courier`) fires it afterwards, off the till's request, trying
 again later after a transient failure. `on_owed` tells the courier.
 
@@ -58,6 +58,7 @@ from .automation_calendar import DayPlan, plan_of_day
 from .postman import Postman
 
 if TYPE_CHECKING:
+    from ..bootstrap import App
     from ..program.automations import Automations
 
 CLAIM_SECONDS = 15 * 60  # longer than any send with its retries takes
@@ -99,6 +100,12 @@ class AutomaticEmails:
     # local server wakes its courier, a Lambda queues a message; by default
     # the email waits for the next courier run (`stampbook daily`, the schedule).
     on_owed: Callable[[], None] = field(default=lambda: None, repr=False)
+
+    @classmethod
+    def of(cls, app: App) -> AutomaticEmails:
+        """The app's automatic emails (with the courier it tells), or new ones."""
+        events = app.loyalty.events
+        return events if isinstance(events, AutomaticEmails) else cls(Postman(app))
 
     def fire(
         self,
@@ -151,11 +158,22 @@ class AutomaticEmails:
     ) -> OwedEmail | None:
         """The thank-you a purchase owes, or the feedback request a refund owes (once per
         order, as the questionnaire keeps one answer per order), if the owner wants it."""
+        details = {k: result[k] for k in OCCASION_DETAILS.get(automation, ())}
+        return self.owing(automation, customer_id, str(result["order_id"]), now, details)
+
+    def owing(
+        self,
+        automation: str,
+        customer_id: str,
+        occasion_key: str,
+        now: datetime,
+        details: dict[str, Any] | None = None,
+    ) -> OwedEmail | None:
+        """`automation` owed to the customer for this occasion, if the owner wants it."""
         if not configured(self.postman.app.programme.automations, automation):
             return None
-        details = {k: result[k] for k in OCCASION_DETAILS.get(automation, ())}
-        key = AutomationKey(customer_id, automation, str(result["order_id"]))
-        return OwedEmail(key, int(now.timestamp()), details)
+        key = AutomationKey(customer_id, automation, occasion_key)
+        return OwedEmail(key, int(now.timestamp()), details or {})
 
     def purchase_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None:
         self._tell_courier("thank_you")
@@ -174,7 +192,9 @@ class AutomaticEmails:
         if owed.key.automation == "thank_you":
             available = self._day(datetime.fromisoformat(details["available_at"]))
             return Occasion(points_earned=int(details["points"]), available_on=available), None
-        return None, owed.key.occasion  # the feedback request: a link about the order
+        if owed.key.automation == "feedback_request":
+            return None, owed.key.occasion  # a link about the order
+        return None, None  # the welcome
 
     def daily_done(self, customer_id: str, result: Mapping[str, Any]) -> None:
         """What tonight's run for this customer calls for, each once."""

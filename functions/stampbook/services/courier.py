@@ -35,7 +35,6 @@ from ..automation_sends import AutomationKey, EmailStatus
 from ..bootstrap import App
 from ..owed_emails import OwedEmail
 from .automations import CLAIM_SECONDS, AutomaticEmails, Fired
-from .postman import Postman
 
 log = logging.getLogger("stampbook.courier")
 
@@ -59,10 +58,7 @@ class Courier:
     @classmethod
     def of(cls, app: App) -> Courier:
         """The courier of `app`, firing through its automatic emails (their counts included)."""
-        events = app.loyalty.events
-        if isinstance(events, AutomaticEmails):
-            return cls(events)
-        return cls(AutomaticEmails(Postman(app)))
+        return cls(AutomaticEmails.of(app))
 
     @property
     def app(self) -> App:

@@ -89,7 +89,8 @@ def _new_customer(postman: Postman, form: SignUp, now: datetime) -> Customer:
 
 
 def confirm(postman: Postman, customer_id: str, evidence: Evidence) -> ConsentStatus | None:
-    """Confirm a pending sign-up and send the welcome; repeating it changes nothing."""
+    """Confirm a pending sign-up; the welcome is owed with it (a courier sends it after
+    the answer). Repeating it changes nothing."""
     app = postman.app
     store, now = app.store, app.loyalty.clock()
     customer = store.customer(customer_id)
@@ -100,10 +101,13 @@ def confirm(postman: Postman, customer_id: str, evidence: Evidence) -> ConsentSt
     if status is not ConsentStatus.UNCONFIRMED:
         return status  # confirmed already, or withdrawn since: a stale link decides nothing
     shown = next((r.text_version for r in reversed(records) if r.text_version), "")
-    store.record_consent(customer_id, evidence.record(ConsentStatus.CONFIRMED, now, shown))
-    # Once per customer: two confirmations racing each other, or a second
+    # Owed once per customer: two confirmations racing each other, or a second
     # sign-up after unsubscribing, still make one welcome.
-    AutomaticEmails(postman).fire("welcome", customer, WELCOME_OCCASION)
+    emails = AutomaticEmails.of(app)
+    owed = emails.owing("welcome", customer_id, WELCOME_OCCASION, now)
+    store.record_consent(customer_id, evidence.record(ConsentStatus.CONFIRMED, now, shown), owed)
+    if owed is not None:
+        emails.on_owed()
     return ConsentStatus.CONFIRMED
 
 

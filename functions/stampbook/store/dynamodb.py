@@ -44,6 +44,7 @@ from ..feedback import Feedback, SiteFeedback
 from ..integrations import IntegrationKey
 from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import History
+from ..owed_emails import OwedEmail
 from .base import (
     Change,
     Committed,
@@ -71,6 +72,7 @@ from .dynamodb_items import (
     mail_event_from,
     mail_event_item,
     number,
+    owed_item,
     site_feedback_from,
     site_feedback_item,
     text,
@@ -348,13 +350,17 @@ class DynamoStore(
         ):
             yield text(item, LISTING_SK)
 
-    def record_consent(self, customer_id: str, record: ConsentRecord) -> None:
+    def record_consent(
+        self, customer_id: str, record: ConsentRecord, owed: OwedEmail | None = None
+    ) -> None:
         with self._lock:
             self._sequence = max(self._sequence + 1, time.time_ns())
             sequence = self._sequence
         plan = Plan(self.table)
         self._customer_exists(plan, customer_id)
         plan.put(consent_item(customer_id, record, sequence))
+        if owed is not None:
+            plan.put(owed_item(owed))
         self._transact_for(customer_id, plan)
 
     def consents(self, customer_id: str) -> list[ConsentRecord]:

@@ -39,6 +39,7 @@ from ..loyalty.history import History
 from ..loyalty.orders import OrderLine
 from ..loyalty.tier_spend import TierSpend, TierSpendOutdated
 from ..money_units import to_units
+from ..owed_emails import OwedEmail
 from .base import (
     Change,
     Committed,
@@ -225,8 +226,12 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 yield row[0]
             after = rows[-1][0]
 
-    def record_consent(self, customer_id: str, record: ConsentRecord) -> None:
+    def record_consent(
+        self, customer_id: str, record: ConsentRecord, owed: OwedEmail | None = None
+    ) -> None:
         with self._write() as db:
+            if owed is not None:
+                db.execute(_INSERTS["owed_emails"], owed_row(owed))
             db.execute(
                 "INSERT INTO consents (customer_id, status, at, form, text_version, ip, user_agent)"
                 " VALUES (?,?,?,?,?,?,?)",
