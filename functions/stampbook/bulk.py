@@ -13,7 +13,8 @@ def collector_paused() -> Iterator[None]:
 
     A bulk load makes hundreds of thousands of objects that live until it
     ends and form no cycles; CPython's collector would walk all of them
-    again and again, which took a third of an import's time.
+    again and again: a quarter of the time to check a 100 000-row purchase
+    file, a tenth of the time to import it.
     """
     enabled = gc.isenabled()
     gc.disable()
