@@ -7,6 +7,8 @@ from stampbook.audience.mail_events import MailEvent, MailEventKind
 from stampbook.customers import Customer
 from stampbook.feedback import Feedback, FeedbackReason
 from stampbook.mail.tokens import Purpose
+from stampbook.services.automations import Fired
+from stampbook.services.courier import Courier
 
 from .conftest import NOW, Api
 from .test_subscriptions import sign
@@ -32,6 +34,7 @@ def anna_with_a_past(api: Api) -> None:
     store.record_feedback(Feedback("f1", "c1", FeedbackReason.STAFF, NOW, "Грубили", "T-9"))
     bounce = MailEvent("e1", MailEventKind.DELIVERY, "anna@example.com", NOW, customer_id="c1")
     store.record_mail_event(bounce)
+    assert Courier.of(api.app).deliver_due() == {Fired.SENT: 1}  # her thank-you
     for email, text in (("Anna@Example.com", "Снова грубили"), ("vera@example.com", "Долго")):
         body = {"reason": "staff", "text": text, "email": email, "fill_ms": 9000}
         assert api.call("POST", "/feedback/site", body, key=None)[0] == 202
@@ -52,6 +55,13 @@ def test_export_hands_over_everything_held_and_changes_nothing(api: Api) -> None
     assert [f["text"] for f in data["feedback"]] == ["Грубили"]
     assert [(f["text"], f["reply_to"]) for f in data["site_feedback"]] == [
         ("Снова грубили", "anna@example.com")
+    ]
+    assert [(e["kind"], e["email"]) for e in data["mail_events"]] == [
+        ("delivery", "anna@example.com")
+    ]
+    # The thank-you for her purchase, once the courier sent it.
+    assert [(a["email"], a["occasion"], a["status"]) for a in data["automatic_emails"]] == [
+        ("thank_you", "T-9", "sent")
     ]
     assert api.app.store.customer("c1") is not None
 

@@ -50,6 +50,18 @@ def customer_record(store: Store, customer_id: str, now: datetime) -> dict[str, 
             "refunds": [asdict(refund) for refund in history.refunds],
             "certificates": [asdict(certificate) for certificate in history.certificates],
             "feedback": [asdict(answer) for answer in store.feedback(customer_id)],
+            # What the mail provider told us of mail to them (delivered, bounced, spam).
+            "mail_events": [asdict(event) for event in store.mail_events(customer_id)],
+            # Which automatic emails went to them, for which occasion, and when.
+            "automatic_emails": [
+                {
+                    "email": sent.key.automation,
+                    "occasion": sent.key.occasion,
+                    "status": sent.status,
+                    "at": sent.at,
+                }
+                for sent in store.automation_sends(customer_id)
+            ],
             # Answers left on the site with their address, for a reply.
             "site_feedback": [asdict(answer) for answer in store.site_feedback(customer.email)],
         }

@@ -16,7 +16,7 @@ from .markdown import cell, heading, table
 from .words import owner_text
 
 # Kept beside the record, each a separate part of the customer file.
-RECORDS_BESIDE = ("ledger", "consent", "mail", "feedback", "site_feedback")
+RECORDS_BESIDE = ("ledger", "consent", "mail", "automatic", "feedback", "site_feedback")
 
 
 def stored_items() -> list[str]:

@@ -76,9 +76,10 @@ def test_the_privacy_page_names_every_field_of_the_customer_record(
 ) -> None:
     from stampbook.sitegen.privacy import stored_items
 
-    assert len(stored_items()) == len(fields(Customer)) + 5
+    assert len(stored_items()) == len(fields(Customer)) + 6
     text = page(built, "en", "privacy/index.html")
     assert "Your birthday (if you gave it)" in text
+    assert "The automatic emails we sent you" in text
     # What the public questionnaire keeps, and what it does not.
     assert "an order number or email address if you give them" in text
     assert "Your IP address is not stored with the answer" in text
