@@ -68,11 +68,10 @@ class HistoryReader:
         # so a row read again decodes to an equal order; keying by the whole
         # row (not the order id) keeps that true even after a rolled-back write.
         self._orders: dict[tuple[Any, ...], Order] = {}
-        # Tally columns -> tally, both ways: a purchase reads the very row the
-        # customer's last purchase wrote, so neither side is decoded or
-        # encoded again (by exact content, like the orders).
+        # Tally columns -> tally: a purchase reads the very row the customer's
+        # last purchase wrote, so it is not decoded again (by exact content,
+        # like the orders).
         self._tallies: dict[tuple[Any, ...], TierSpend] = {}
-        self._tally_rows: dict[TierSpend, tuple[Any, ...]] = {}
 
     def histories(
         self, db: sqlite3.Connection, customer_ids: list[str], reads: Reads
@@ -117,38 +116,35 @@ class HistoryReader:
 
     def tally_row(self, tally: TierSpend) -> tuple[Any, ...]:
         """The `tier_spend` columns after the customer id, as `_tally` reads them back."""
-        row = self._tally_rows.get(tally)
-        if row is None:
-            leaving = ",".join(f'["{stored_time(at)}","{spend}"]' for at, spend in tally.leaving)
-            row = (
-                tally.rules_version,
-                stored_time(tally.since),
-                str(tally.total),
-                f"[{leaving}]",
-                stored_time(tally.rest_from),
-                stored_time(tally.latest),
-            )
-            _remember(self._tally_rows, tally, row)
-            _remember(self._tallies, row, tally)
+        leaving = ",".join(f'["{stored_time(at)}","{spend}"]' for at, spend in tally.leaving)
+        row = (
+            tally.rules_version,
+            stored_time(tally.since),
+            str(tally.total),
+            f"[{leaving}]",
+            stored_time(tally.rest_from),
+            stored_time(tally.latest),
+        )
+        _remember(self._tallies, row, tally, _TALLY_LIMIT)
         return row
 
     def _tally(self, row: tuple[Any, ...]) -> TierSpend:
         tally = self._tallies.get(row)
         if tally is None:
             tally = _tier_spend(row)
-            _remember(self._tallies, row, tally)
+            _remember(self._tallies, row, tally, _TALLY_LIMIT)
         return tally
 
     def _order(self, row: tuple[Any, ...]) -> Order:
         order = self._orders.get(row)
         if order is None:
-            if len(self._orders) >= _MEMO_LIMIT:
-                self._orders.clear()
-            order = self._orders[row] = _order(row)
+            order = _order(row)
+            _remember(self._orders, row, order, _MEMO_LIMIT)
         return order
 
 
-def _remember(memo: dict[K, V], key: K, value: V, limit: int = _TALLY_LIMIT) -> None:
+def _remember(memo: dict[K, V], key: K, value: V, limit: int) -> None:
+    """Keep `value` under `key`; a memo grown to `limit` starts afresh."""
     if len(memo) >= limit:
         memo.clear()
     memo[key] = value
