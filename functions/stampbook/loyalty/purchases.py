@@ -38,7 +38,11 @@ def record_purchase(rules: Rules, history: History, order: Order, now: datetime)
     held = rules.tier(history.tier)
     multiplier = held.multiplier if held else Decimal(1)
     goods = order.goods
-    points = points_for(order.lines, order.tax, rules.loyalty.earning, multiplier)
+    # An order the history holds already was decided once: sent again, it earns
+    # nothing more, even where the tier held since would round it to a point.
+    # (The stores answer a retry from its request record before asking at all.)
+    known = history.order(order.order_id) is not None
+    points = 0 if known else points_for(order.lines, order.tax, rules.loyalty.earning, multiplier)
     entries: tuple[Entry, ...] = ()
     if points:
         entries = (
@@ -81,7 +85,7 @@ def _tier_spend_after(
             spend += qualifying_spend(order.lines, rules.loyalty.earning)
         return spend, carried.adding(rules, order)
     # An order sent again is already in the history: its spend must not count twice.
-    known = history.order(order.order_id) is not None
+    known = history.order(order.order_id) is not None  # (no orders are read with a tally)
     after = History(
         history.customer_id,
         orders=history.orders if known else (*history.orders, order),

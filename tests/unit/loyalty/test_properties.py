@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
@@ -505,3 +505,17 @@ def test_certificates_never_use_the_same_spend_twice(life: Life) -> None:
                 if oid == order.order_id
             )
             assert used <= qualifying_spend(order.lines, RULES.loyalty.earning)
+
+
+def test_an_order_sent_again_after_an_upgrade_earns_nothing_more() -> None:
+    """Found by the replay property: an order too small for a point at the guest
+    rate would round to one at the regular's; sent again after the upgrade, it
+    must still earn nothing."""
+    now = datetime(2026, 1, 1, 3, tzinfo=MSK)
+    small = Order(
+        "O5", now, "RUB", (OrderLine("O5-1", "drinks", Decimal("14.89")),), tax=Decimal("1.11")
+    )
+    regular = History("cust", tier="regular")
+    assert record_purchase(RULES, regular, small, now).entries != ()  # new: it earns at 1.25
+
+    assert record_purchase(RULES, replace(regular, orders=(small,)), small, now).entries == ()
