@@ -16,6 +16,7 @@ from stampbook.loyalty.errors import NotEnoughPoints
 from stampbook.loyalty.history import History
 from stampbook.loyalty.ledger import Entry, EntryKind
 from stampbook.loyalty.orders import Order, OrderLine
+from stampbook.store import sqlite as sqlite_store
 from stampbook.store.base import Change, Committed, IdempotencyConflict, Request
 from stampbook.store.sqlite import SqliteStore
 from stampbook.store.sqlite_schema import MIGRATIONS
@@ -71,33 +72,45 @@ def test_a_database_from_before_the_clustered_ledger_migrates_with_its_history(
     assert [r.refund_id for r in history.refunds] == ["r1"]
 
 
-def test_commits_waiting_together_share_one_commit_and_fail_alone(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "shop.db")
-    store.add_customer(customer())
+Decide = Callable[[History], Change]
 
-    def credit(key: str, points: int) -> Callable[[History], Change]:
-        entry = Entry(EntryKind.ADJUST, points, T0, T0, key, "v1", reason="goodwill")
-        return lambda history: Change({"key": key}, (("c1", entry),))
 
-    def broken(history: History) -> Change:
-        raise ValueError("a bug in one request")
+def _credit(key: str, points: int) -> Decide:
+    entry = Entry(EntryKind.ADJUST, points, T0, T0, key, "v1", reason="goodwill")
+    return lambda history: Change({"key": key}, (("c1", entry),))
 
-    def refused(history: History) -> Change:
-        raise NotEnoughPoints("no")
 
-    requests: list[tuple[str, Callable[[History], Change]]] = [
-        ("a", credit("a", 5)),
-        ("b", broken),
-        ("c", refused),
-        ("d", credit("d", 7)),
-    ]
-    outcomes: dict[str, object] = {}
+def _broken(history: History) -> Change:
+    raise ValueError("a bug in one request")
 
-    def send(key: str, decide: Callable[[History], Change]) -> None:
+
+def _sender(store: SqliteStore, outcomes: dict[str, object]) -> Callable[[str, Decide], None]:
+    """A caller committing `decide` under its key; what it hears goes to `outcomes`."""
+
+    def send(key: str, decide: Decide) -> None:
         try:
             outcomes[key] = store.commit("c1", Request(key, key), decide)
         except Exception as error:
             outcomes[key] = error
+
+    return send
+
+
+def test_commits_waiting_together_share_one_commit_and_fail_alone(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "shop.db")
+    store.add_customer(customer())
+
+    def refused(history: History) -> Change:
+        raise NotEnoughPoints("no")
+
+    requests: list[tuple[str, Decide]] = [
+        ("a", _credit("a", 5)),
+        ("b", _broken),
+        ("c", refused),
+        ("d", _credit("d", 7)),
+    ]
+    outcomes: dict[str, object] = {}
+    send = _sender(store, outcomes)
 
     commits_before = store.commits
     with store._queue:
@@ -117,6 +130,72 @@ def test_commits_waiting_together_share_one_commit_and_fail_alone(tmp_path: Path
     assert isinstance(outcomes["c"], NotEnoughPoints)
     assert outcomes["d"] == Committed({"key": "d"})
     assert store.history("c1").balance(T0).total == 12
+    store.close()
+
+
+def _committing_while(store: SqliteStore, late: list[tuple[str, Decide]]) -> dict[str, object]:
+    """Commit "first"; while it is being written, the `late` requests arrive."""
+    outcomes: dict[str, object] = {}
+    send = _sender(store, outcomes)
+    callers = [threading.Thread(target=send, args=request) for request in late]
+
+    def first(history: History) -> Change:
+        if callers[0].ident is None:  # not again when the group is redone one by one
+            for caller in callers:
+                caller.start()
+            while len(store._waiting) < len(late):  # all queued behind the group in progress
+                time.sleep(0.001)
+        return _credit("first", 1)(history)
+
+    send("first", first)
+    for caller in callers:
+        caller.join()
+    return outcomes
+
+
+def test_requests_arriving_while_a_group_is_written_join_its_commit(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "shop.db")
+    store.add_customer(customer())
+    commits_before = store.commits
+
+    outcomes = _committing_while(store, [("a", _credit("a", 5)), ("b", _credit("b", 7))])
+
+    assert store.commits == commits_before + 1
+    assert outcomes == {
+        "first": Committed({"key": "first"}),
+        "a": Committed({"key": "a"}),
+        "b": Committed({"key": "b"}),
+    }
+    assert store.history("c1").balance(T0).total == 13
+    store.close()
+
+
+def test_a_fault_in_a_late_request_leaves_the_group_it_joined_standing(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "shop.db")
+    store.add_customer(customer())
+
+    outcomes = _committing_while(store, [("a", _credit("a", 5)), ("b", _broken)])
+
+    assert outcomes["first"] == Committed({"key": "first"})
+    assert outcomes["a"] == Committed({"key": "a"})
+    assert isinstance(outcomes["b"], ValueError)
+    assert store.history("c1").balance(T0).total == 6
+    store.close()
+
+
+def test_a_group_takes_no_more_than_its_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "GROUP_LIMIT", 2)
+    store = SqliteStore(tmp_path / "shop.db")
+    store.add_customer(customer())
+    commits_before = store.commits
+
+    outcomes = _committing_while(store, [(key, _credit(key, 1)) for key in "abc"])
+
+    assert store.commits == commits_before + 2  # "first" and one joined; then the other two
+    assert all(isinstance(outcome, Committed) for outcome in outcomes.values())
+    assert store.history("c1").balance(T0).total == 4
     store.close()
 
 

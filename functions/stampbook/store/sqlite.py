@@ -65,6 +65,11 @@ def _money(value: Decimal | None) -> str | None:
 Item = tuple[str, Request, Callable[[History], Change]]
 
 
+# The most requests one COMMIT takes: a caller waits for at most this many
+# decisions before their own is on disk.
+GROUP_LIMIT = 64
+
+
 def _held_lock() -> threading.Lock:
     lock = threading.Lock()
     lock.acquire()
@@ -501,10 +506,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         outcomes: list[Committed | Exception]
         try:
             with self._write() as db:
-                items = [waiting.item for waiting in group]
-                outcomes = (
-                    [self._commit_in(db, *items[0])] if len(items) == 1 else self._group(db, items)
-                )
+                outcomes = self._group(db, group)
         except Exception as failed:
             # Nothing of the group reached the disk; every caller hears why.
             outcomes = [failed] * len(group)
@@ -512,21 +514,44 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         for waiting, outcome in zip(group, outcomes, strict=True):
             waiting.outcome = outcome
 
-    def _group(self, db: sqlite3.Connection, items: list[Item]) -> list[Committed | Exception]:
+    def _group(self, db: sqlite3.Connection, group: list[_Waiting]) -> list[Committed | Exception]:
         """A group commit's requests, written together; one failing leaves the others.
 
-        Written as one batch first: a request that fails in the engine is
-        its caller's alone, and order ids taken already are known from the
-        reads. Anything else (a row that still collides, a fault in one
-        decision) undoes the batch, and each request is then redone in its
-        own savepoint.
+        Requests that arrive while the group is being written join it, up to
+        `GROUP_LIMIT`: they share its COMMIT instead of waiting for the next.
+        Each part is written as one batch: a request that fails in the
+        engine is its caller's alone, and order ids taken already are known
+        from the reads. Anything else (a row that still collides, a fault in
+        one decision) undoes the group, and each request is then redone in
+        its own savepoint.
         """
+        outcomes: list[Committed | Exception] = []
         try:
-            return self._batch(db, items, one_by_one=False)
+            while len(outcomes) < len(group):
+                part = [waiting.item for waiting in group[len(outcomes) :]]
+                outcomes += self._part(db, part)
+                self._join(group)
         except Exception:
             db.execute("ROLLBACK")
             db.execute("BEGIN IMMEDIATE")
-            return self._batch(db, items, one_by_one=True)
+            return self._batch(db, [waiting.item for waiting in group], one_by_one=True)
+        return outcomes
+
+    def _part(self, db: sqlite3.Connection, part: list[Item]) -> list[Committed | Exception]:
+        if len(part) > 1:
+            return self._batch(db, part, one_by_one=False)
+        try:  # a till alone: fewer steps than a batch
+            return [self._commit_in(db, *part[0])]
+        except (LoyaltyError, IdempotencyConflict, UnknownCustomer) as refused:
+            return [refused]  # refused before anything was written
+
+    def _join(self, group: list[_Waiting]) -> None:
+        """Move requests that arrived meanwhile into `group` (before its COMMIT)."""
+        with self._queue:
+            room = GROUP_LIMIT - len(group)
+            if room > 0 and self._waiting:
+                group += self._waiting[:room]
+                del self._waiting[:room]
 
     def commit_batch(
         self, items: list[tuple[str, Request, Callable[[History], Change]]]
