@@ -68,8 +68,12 @@ def remaining_lines(order: Order, refunds: list[Refund]) -> tuple[OrderLine, ...
 
 def qualifying_spend(lines: tuple[OrderLine, ...], earning: Earning) -> Decimal:
     """Spend that counts for tiers and certificates: goods outside excluded categories."""
-    excluded = earning.exclude.categories
-    return sum((line.amount for line in lines if line.category not in excluded), Decimal(0))
+    excluded = _tables(earning).excluded
+    spend = Decimal(0)
+    for line in lines:
+        if line.category not in excluded:
+            spend += line.amount
+    return spend
 
 
 def points_for(
@@ -80,17 +84,40 @@ def points_for(
     Shipping never appears here. Tax on top of the lines earns at the base
     rate unless the rules exclude it.
     """
-    bonus = {b.category: b.multiplier for b in earning.category_bonuses}
-    excluded = set(earning.exclude.categories)
-    base = sum(
-        (
-            line.amount * bonus.get(line.category, Decimal(1))
-            for line in lines
-            if line.category not in excluded
-        ),
-        Decimal(0),
-    )
+    tables = _tables(earning)
+    excluded, bonus = tables.excluded, tables.bonus
+    base = Decimal(0)
+    for line in lines:
+        if line.category not in excluded:
+            multiplier = bonus.get(line.category)
+            base += line.amount if multiplier is None else line.amount * multiplier
     if not earning.exclude.tax:
         base += tax
     exact = base * tier_multiplier * earning.points / earning.per
-    return int(exact.to_integral_value(rounding=_ROUNDING[earning.rounding]))
+    return int(exact.to_integral_value(rounding=tables.rounding))
+
+
+@dataclass(frozen=True, slots=True)
+class _EarningTables:
+    earning: Earning  # kept, so its id is not reused while it is a key
+    excluded: frozenset[str]
+    bonus: Mapping[str, Decimal]  # category -> multiplier
+    rounding: str
+
+
+# Every purchase asks; the rules change only when the programme is reloaded.
+_EARNING_TABLES: dict[int, _EarningTables] = {}
+
+
+def _tables(earning: Earning) -> _EarningTables:
+    found = _EARNING_TABLES.get(id(earning))
+    if found is None or found.earning is not earning:
+        if len(_EARNING_TABLES) >= 64:
+            _EARNING_TABLES.clear()
+        found = _EARNING_TABLES[id(earning)] = _EarningTables(
+            earning,
+            frozenset(earning.exclude.categories),
+            {bonus.category: bonus.multiplier for bonus in earning.category_bonuses},
+            _ROUNDING[earning.rounding],
+        )
+    return found

@@ -80,10 +80,9 @@ def _tier_spend_after(
     tally = history.tier_spend
     if tally is not None:
         carried = tally.carried_to(rules, now)
-        spend = carried.total
-        if carried.since < order.placed_at <= now:
-            spend += qualifying_spend(order.lines, rules.loyalty.earning)
-        return spend, carried.adding(rules, order)
+        spend = qualifying_spend(order.lines, rules.loyalty.earning)
+        counted = carried.since < order.placed_at <= now
+        return carried.total + spend if counted else carried.total, carried.adding(order, spend)
     # An order sent again is already in the history: its spend must not count twice.
     known = history.order(order.order_id) is not None  # (no orders are read with a tally)
     after = History(

@@ -55,18 +55,17 @@ class TierSpend:
             or (self.latest is not None and self.latest > now)
         ):
             raise TierSpendOutdated
-        left = sum((spend for placed, spend in self.leaving if placed <= start), Decimal(0))
-        leaving = tuple(item for item in self.leaving if item[0] > start)
-        return TierSpend(
-            self.rules_version, start, self.total - left, leaving, self.rest_from, self.latest
-        )
+        total, leaving = self.total, self.leaving
+        if leaving and leaving[0][0] <= start:  # (listed earliest first) some orders left
+            total -= sum((spend for placed, spend in leaving if placed <= start), Decimal(0))
+            leaving = tuple(item for item in leaving if item[0] > start)
+        return TierSpend(self.rules_version, start, total, leaving, self.rest_from, self.latest)
 
-    def adding(self, rules: Rules, order: Order) -> TierSpend:
-        """The tally once a new order (no refunds yet) is recorded."""
+    def adding(self, order: Order, spend: Decimal) -> TierSpend:
+        """The tally once a new order (no refunds yet) with qualifying `spend` is recorded."""
         placed = order.placed_at
         if placed <= self.since:
             return self  # older than any window the tally will stand for
-        spend = qualifying_spend(order.lines, rules.loyalty.earning)
         leaving, rest_from = self.leaving, self.rest_from
         if rest_from is None and len(leaving) < LISTED and placed >= self.latest_listed:
             # The list stays the earliest orders, in the order `count_tier_spend`

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from stampbook.loyalty.calendar import months_before
 from stampbook.loyalty.history import History
-from stampbook.loyalty.orders import Order, OrderLine, Refund, remaining_lines
+from stampbook.loyalty.orders import Order, OrderLine, Refund, qualifying_spend, remaining_lines
 from stampbook.loyalty.purchases import PurchaseOutcome, record_purchase, record_refund
 from stampbook.loyalty.tier_spend import (
     LISTED,
@@ -192,4 +192,4 @@ def test_a_tally_that_no_longer_stands_for_the_window_says_so() -> None:
 def test_an_order_older_than_the_tally_is_not_counted() -> None:
     tally = TierSpend(RULES.version, msk(2026, 1, 1), Decimal(100), (), msk(2026, 2, 1))
     old = Order("o9", msk(2025, 12, 1), "RUB", (OrderLine("1", "beans", Decimal(700)),))
-    assert tally.adding(RULES, old) == tally
+    assert tally.adding(old, qualifying_spend(old.lines, RULES.loyalty.earning)) == tally
