@@ -39,12 +39,18 @@ def the_file() -> list[tuple[str, Order]]:
     return orders
 
 
+def recorded_one_by_one(folder: Path, rules: Rules) -> LoyaltyService:
+    """The file recorded row by row, as at the counter: what every import must equal."""
+    one_by_one = shop(SqliteStore(folder / "one.db"), rules)
+    for who, order in the_file():
+        one_by_one.record_purchase(who, order)
+    return one_by_one
+
+
 def test_an_import_decides_as_the_file_recorded_one_order_at_a_time(
     store: Store, tmp_path: Path, rules: Rules
 ) -> None:
-    one_by_one = shop(SqliteStore(tmp_path / "one.db"), rules)
-    for who, order in the_file():
-        one_by_one.record_purchase(who, order)
+    one_by_one = recorded_one_by_one(tmp_path, rules)
     imported = shop(store, rules)
 
     # Batches of 5 split customers' orders between batches, too.

@@ -22,7 +22,7 @@ from ..loyalty.purchases import record_purchase, record_refund
 from ..loyalty.rules import Rules
 from ..loyalty.spending import adjust, redeem
 from ..owed_emails import OwedEmail
-from ..store.base import Change, Committed, Reads, Request, Store
+from ..store.base import Change, Committed, Item, Reads, Request, Store
 from .fingerprint import fingerprint, order_fingerprint
 
 
@@ -92,8 +92,11 @@ class LoyaltyService:
 
     def record_purchases(self, purchases: list[tuple[str, Order]]) -> list[Committed | Exception]:
         """Many purchases in one durable transaction (imports); each stands or fails alone."""
-        now = self.clock()
-        return self.store.commit_batch([self._purchase(c, order, now) for c, order in purchases])
+        return self.store.commit_batch(self.purchase_items(purchases, self.clock()))
+
+    def purchase_items(self, purchases: list[tuple[str, Order]], now: datetime) -> list[Item]:
+        """What the store commits for each purchase (imports make batches of them)."""
+        return [self._purchase(customer_id, order, now) for customer_id, order in purchases]
 
     def _purchase(
         self, customer_id: str, order: Order, now: datetime

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
 
 from ..bulk import collector_paused
 from ..files.rows import RowError
 from ..loyalty.orders import Order
-from ..store.base import Store
+from ..store.base import Batch, Store
 from .loyalty import LoyaltyService
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -54,12 +58,14 @@ def record_orders(
     mine: dict[str, list[tuple[str, Order]]] = {}
     for item in owned:
         mine.setdefault(item[0], []).append(item)
-    ordered = [item for items in mine.values() for item in items]
+    chunks = batches_of(list(mine.values()), batch)
+    now = loyalty.clock()
+    makers: list[Batch] = [partial(loyalty.purchase_items, chunk, now) for chunk in chunks]
     imported = Imported()
     with collector_paused():
-        for start in range(0, len(ordered), batch):
-            chunk = ordered[start : start + batch]
-            for (_, order), outcome in zip(chunk, loyalty.record_purchases(chunk), strict=True):
+        written = loyalty.store.commit_batches(makers)
+        for chunk, outcomes in zip(chunks, written, strict=True):
+            for (_, order), outcome in zip(chunk, outcomes, strict=True):
                 if isinstance(outcome, Exception):
                     imported.refused.append((order.order_id, outcome))
                 elif outcome.replayed:
@@ -69,3 +75,24 @@ def record_orders(
             if progress is not None:
                 progress(len(chunk))
     return imported
+
+
+def batches_of(runs: list[list[T]], size: int) -> list[list[T]]:
+    """Customers' runs of orders in batches of about `size`, cut between customers.
+
+    A run longer than `size` is cut into pieces of `size`: the store decides
+    each piece once the one before is written.
+    """
+    batches: list[list[T]] = []
+    current: list[T] = []
+    for run in runs:
+        if current and len(current) + len(run) > size:
+            batches.append(current)
+            current = []
+        while len(run) > size:
+            batches.append(run[:size])
+            run = run[size:]
+        current.extend(run)
+    if current:
+        batches.append(current)
+    return batches

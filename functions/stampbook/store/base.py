@@ -100,6 +100,11 @@ class Committed:
     replayed: bool = False
 
 
+# (customer id, request, decide): one commit of a batch.
+Item = tuple[str, Request, Callable[[History], Change]]
+Batch = Callable[[], list[Item]]
+
+
 class Store(AutomationLog, Protocol):
     def add_customer(self, customer: Customer) -> None: ...
     def update_customer(self, customer: Customer) -> None: ...
@@ -126,10 +131,18 @@ class Store(AutomationLog, Protocol):
     def commit(
         self, customer_id: str, request: Request, decide: Callable[[History], Change]
     ) -> Committed: ...
-    def commit_batch(
-        self, items: list[tuple[str, Request, Callable[[History], Change]]]
-    ) -> list[Committed | Exception]:
+    def commit_batch(self, items: list[Item]) -> list[Committed | Exception]:
         """Many commits in one durable transaction (imports); each succeeds or fails alone."""
+        ...
+
+    def commit_batches(self, batches: list[Batch]) -> Iterator[list[Committed | Exception]]:
+        """`commit_batch` for each batch in turn, yielding its outcomes (imports).
+
+        A batch is made by calling it, so a store may make and decide it
+        elsewhere (SQLite: in worker processes). Batches should name
+        different customers; a store may decide a batch sharing a customer
+        with an earlier one only once that one is written.
+        """
         ...
 
     def add_customers(self, customers: list[Customer]) -> list[Customer]:

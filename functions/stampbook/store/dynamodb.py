@@ -46,6 +46,7 @@ from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import History
 from ..owed_emails import OwedEmail
 from .base import (
+    Batch,
     Change,
     Committed,
     CustomerExists,
@@ -596,6 +597,10 @@ class DynamoStore(
                 continue  # the customer changed since the read: decide again
             return Committed(change.result)
         raise AssertionError("unreachable")  # _contention raises when time is up
+
+    def commit_batches(self, batches: list[Batch]) -> Iterator[list[Committed | Exception]]:
+        for make in batches:
+            yield self.commit_batch(make())
 
     def commit_batch(
         self, items: list[tuple[str, Request, Callable[[History], Change]]]

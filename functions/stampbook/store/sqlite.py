@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 from collections import Counter
@@ -41,10 +42,12 @@ from ..loyalty.tier_spend import TierSpend, TierSpendOutdated
 from ..money_units import to_units
 from ..owed_emails import OwedEmail
 from .base import (
+    Batch,
     Change,
     Committed,
     CustomerExists,
     IdempotencyConflict,
+    Item,
     Reads,
     Request,
     StoreUnavailable,
@@ -62,9 +65,6 @@ def _money(value: Decimal | None) -> str | None:
     return str(value) if value is not None else None
 
 
-Item = tuple[str, Request, Callable[[History], Change]]
-
-
 # The most requests one COMMIT takes: a caller waits for at most this many
 # decisions before their own is on disk.
 GROUP_LIMIT = 64
@@ -74,6 +74,17 @@ def _held_lock() -> threading.Lock:
     lock = threading.Lock()
     lock.acquire()
     return lock
+
+
+# Connections this process opened per database file and has not closed (a
+# thread that ended without closing keeps its count): forking import
+# workers is safe only while none is open (sqlite_apart.py).
+OPENED: Counter[str] = Counter()
+_OPENED_LOCK = threading.Lock()
+
+
+class NeedsWriter(Exception):
+    """A batch decided apart needs its own rows read back: it is decided by the writer."""
 
 
 @dataclass(eq=False)
@@ -88,11 +99,15 @@ class _Waiting:
 class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send records: sqlite_sends.py
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
+        self._file = os.path.realpath(self.path)
         self._local = threading.local()
         self._waiting: list[_Waiting] = []
         self._queue = threading.Lock()  # guards `_waiting` and `_leading`
         self._leading = False  # a caller is committing a group
         self.commits = 0  # durable COMMITs of `commit` so far (for benchmarks)
+        # Worker processes deciding an import's batches; None: one per CPU (sqlite_apart.py).
+        self.import_workers: int | None = None
+        self.decided_apart = 0  # import batches a worker decided (for tests and benchmarks)
         self._reader = HistoryReader()
         self._migrate()
 
@@ -116,6 +131,8 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             except sqlite3.Error as error:
                 raise StoreUnavailable(f"cannot open {self.path}: {error}") from error
             self._local.db = db
+            with _OPENED_LOCK:
+                OPENED[self._file] += 1
         return db
 
     def close(self) -> None:
@@ -123,6 +140,8 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         if db is not None:
             db.close()
             self._local.db = None
+            with _OPENED_LOCK:
+                OPENED[self._file] -= 1
 
     def _write(self) -> _WriteTransaction:
         return _WriteTransaction(self._db())
@@ -553,9 +572,19 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 group += self._waiting[:room]
                 del self._waiting[:room]
 
-    def commit_batch(
-        self, items: list[tuple[str, Request, Callable[[History], Change]]]
-    ) -> list[Committed | Exception]:
+    def commit_batches(self, batches: list[Batch]) -> Iterator[list[Committed | Exception]]:
+        """Each batch in its own transaction; with CPUs to spare, forked workers decide them
+        while this process writes (sqlite_apart.py)."""
+        from .sqlite_apart import commit_apart, workers_for  # only imports fork
+
+        workers = workers_for(self, len(batches))
+        if workers:
+            yield from commit_apart(self, batches, workers)
+        else:
+            for make in batches:
+                yield self.commit_batch(make())
+
+    def commit_batch(self, items: list[Item]) -> list[Committed | Exception]:
         """One transaction for many requests (imports).
 
         Histories and request keys are read in bulk and kept current in
@@ -572,11 +601,20 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 return self._batch(db, items, one_by_one=True)
 
     def _batch(
-        self,
-        db: sqlite3.Connection,
-        items: list[tuple[str, Request, Callable[[History], Change]]],
-        one_by_one: bool,
+        self, db: sqlite3.Connection, items: list[Item], one_by_one: bool
     ) -> list[Committed | Exception]:
+        outcomes, rows = self._decide(db, items, one_by_one)
+        rows.write(db)
+        return outcomes
+
+    def _decide(
+        self, db: sqlite3.Connection, items: list[Item], one_by_one: bool, apart: bool = False
+    ) -> tuple[list[Committed | Exception], _Rows]:
+        """Each item's outcome, and the rows still to write (`one_by_one` writes as it goes).
+
+        `apart`: decided by an import worker, which only reads (sqlite_apart.py);
+        a decision that needs this batch's rows read back raises `NeedsWriter`.
+        """
         outcomes: list[Committed | Exception] = []
         done = self._recorded(db, [request for _, request, _ in items])
         reads = Reads(0)
@@ -587,6 +625,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         # Customers whose history in memory lacks orders the next decision may
         # need: they are read again, once the rows so far are written.
         reread: set[str] = set()
+        decided: set[str] = set()  # customers with a change in this batch
         # Requests still to come per customer: a history nobody decides on again
         # is not brought up to date in memory (most of an import's customers).
         to_come = Counter(customer for customer, _, _ in items)
@@ -610,8 +649,11 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                         raise TierSpendOutdated
                     change = decide(history)
                 except TierSpendOutdated:
-                    rows.write(db)  # so the history read next includes this batch so far
-                    rows = _Rows(self._reader)
+                    if apart and customer_id in decided:
+                        raise NeedsWriter from None
+                    if not apart:
+                        rows.write(db)  # so the history read next includes this batch so far
+                        rows = _Rows(self._reader)
                     reread.discard(customer_id)
                     history = histories[customer_id] = self._history(db, customer_id)
                     change = decide(history)
@@ -642,9 +684,9 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                     histories[owner] = _after(histories[owner], owner, change)
             if change.refund is not None and history.tier_spend is not None:
                 reread.add(customer_id)  # the tally is void, and the orders may not be here
+            decided.add(customer_id)
             outcomes.append(Committed(change.result))
-        rows.write(db)
-        return outcomes
+        return outcomes, rows
 
     def _recorded(
         self, db: sqlite3.Connection, requests: list[Request]
@@ -857,12 +899,20 @@ class _Rows:
             tables["owed_emails"].append(owed_row(change.owed))
         return record
 
-    def write(self, db: sqlite3.Connection) -> None:
+    def encoded(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every table's rows, tallies encoded too: what an import worker hands the writer."""
         tally_row = self.reader.tally_row
         self.tables["tier_spend"] = [(c, *tally_row(t)) for c, t in self.tallies.items()]
-        for table, rows in self.tables.items():
-            if rows:
-                db.executemany(_INSERTS[table], rows)
+        return self.tables
+
+    def write(self, db: sqlite3.Connection) -> None:
+        write_rows(db, self.encoded())
+
+
+def write_rows(db: sqlite3.Connection, tables: dict[str, list[tuple[Any, ...]]]) -> None:
+    for table, rows in tables.items():  # in `_INSERTS` order
+        if rows:
+            db.executemany(_INSERTS[table], rows)
 
 
 def _after(history: History, owner: str, change: Change) -> History:
