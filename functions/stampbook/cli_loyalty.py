@@ -185,10 +185,15 @@ def import_purchases(app: App, file: Path, skip_invalid: bool, batch: int) -> No
         )
     owned, unknown = owners(app.store, parsed.orders)
     _report([*parsed.errors, *unknown], skip_invalid)
-    with Progress(console=console, transient=True) as progress:
+    # Redrawn at each batch, not by a thread of its own: an import forks its
+    # workers only from a single thread (store/sqlite_apart.py).
+    with Progress(console=console, transient=True, auto_refresh=False) as progress:
         task = progress.add_task("recording purchases", total=len(owned))
         imported = record_orders(
-            app.loyalty, owned, batch, lambda done: progress.update(task, advance=done)
+            app.loyalty,
+            owned,
+            batch,
+            lambda done: progress.update(task, advance=done, refresh=True),
         )
     for order_id, why in imported.refused:
         click.echo(f"refused: {order_id}: {why}", err=True)
