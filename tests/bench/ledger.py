@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -29,6 +30,26 @@ def _service(folder: Path, customers: int) -> LoyaltyService:
     store = SqliteStore(folder / "bench.db")
     store.add_customers([Customer(f"c{n:07}", f"c{n}@example.com", T0) for n in range(customers)])
     return LoyaltyService(store, Rules.of(load_programme(EXAMPLE)), clock=lambda: T0)
+
+
+def plain_commits(folder: Path, count: int = 5000) -> None:
+    """The disk's pace: one-row durable commits in plain SQLite, no Python work between.
+
+    The other figures are read against it: the same code on a machine whose
+    disk syncs faster or slower moves with it.
+    """
+    db = sqlite3.connect(folder / "plain.db", isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
+    start = time.perf_counter()
+    for n in range(count):
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT INTO t VALUES (?, ?)", (n, "x" * 100))
+        db.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    db.close()
+    print(f"plain SQLite, one-row durable commits             {count / elapsed:10.0f} /s")
 
 
 def durable_purchases(folder: Path, tills: int, count: int = 6000) -> None:
@@ -176,6 +197,8 @@ def balance_lookups(folder: Path, customers: int = 100_000, per_customer: int = 
 
 
 def main() -> None:
+    with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
+        plain_commits(Path(folder))
     for tills in (1, 8):
         with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
             durable_purchases(Path(folder), tills)
