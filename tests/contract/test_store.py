@@ -11,6 +11,7 @@ import pytest
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus, current_status
 from stampbook.audience.mail_events import MailEvent, MailEventKind
+from stampbook.automation_sends import AutomationKey
 from stampbook.feedback import Feedback, FeedbackReason, SiteFeedback
 from stampbook.integrations import issue_key
 from stampbook.loyalty.errors import NotEnoughPoints
@@ -18,6 +19,7 @@ from stampbook.loyalty.history import Certificate, History
 from stampbook.loyalty.ledger import Entry, EntryKind
 from stampbook.loyalty.orders import Order, OrderLine, Refund
 from stampbook.loyalty.rules import Rules
+from stampbook.owed_emails import OwedEmail
 from stampbook.services.loyalty import LoyaltyService
 from stampbook.store.base import (
     Change,
@@ -381,9 +383,13 @@ def test_erasing_forgets_the_person_and_keeps_the_books(store: Store) -> None:
     store.record_mail_event(event)
     order = Order("o1", T0, "RUB", (OrderLine("1", "beans", Decimal(10)),))
     earn = Entry(EntryKind.EARN, 5, T0, T0, "earn:o1", "v1", order_id="o1")
+    thank_you = OwedEmail(AutomationKey("c1", "thank_you", "o1"), 0, {"points": 5})
     store.commit(
-        "c1", Request("purchase:o1", "anna"), lambda h: Change({}, (("c1", earn),), order=order)
+        "c1",
+        Request("purchase:o1", "anna"),
+        lambda h: Change({}, (("c1", earn),), order=order, owed=thank_you),
     )
+    assert store.owed_emails_due(1, 10) == [thank_you]
 
     assert store.erase_customer("c1") is True
 
@@ -396,6 +402,7 @@ def test_erasing_forgets_the_person_and_keeps_the_books(store: Store) -> None:
     assert store.site_feedback("anna@example.com") == []
     assert store.site_feedback("vera@example.com") == [theirs]  # someone else's stays
     assert [e.email for e in store.mail_events("c1")] == [""]
+    assert store.owed_emails_due(1, 10) == []  # the thank-you is not sent to nobody
     assert store.order_owner("o1") == "c1"  # the order stays, under an id that leads nowhere
     with pytest.raises(UnknownCustomer):
         store.history("c1")

@@ -93,6 +93,7 @@ from .dynamodb_table import (
     LISTING_SK,
     LOYALTY,
     MAIL_EVENT,
+    OWED_EMAIL,
     PK,
     REQUEST,
     SK,
@@ -434,7 +435,10 @@ class DynamoStore(
         raise AssertionError("unreachable")  # _contention raises when time is up
 
     def _forget_personal_items(self, customer_id: str) -> None:
-        personal = [self._partition_items(customer_id, prefix) for prefix in (CONSENT, FEEDBACK)]
+        # With any email still owed: it would go to nobody, and holds what it was to tell.
+        personal = [
+            self._partition_items(customer_id, prefix) for prefix in (CONSENT, FEEDBACK, OWED_EMAIL)
+        ]
         profile = self._get(profile_key(customer_id))
         if profile is not None:
             # Answers left on the site with their address are theirs too.

@@ -371,6 +371,8 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 (customer_id,),
             )
             db.execute("UPDATE mail_events SET email='' WHERE customer_id=?", (customer_id,))
+            # An email still owed would go to nobody (and holds what it was to tell).
+            db.execute("DELETE FROM owed_emails WHERE customer_id=?", (customer_id,))
             erased = db.execute(
                 "DELETE FROM customers WHERE customer_id=?", (customer_id,)
             ).rowcount
