@@ -518,10 +518,10 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             with self._queue:
                 following = self._waiting[0] if self._waiting else None
                 self._leading = following is not None
+            if following is not None:  # first: its request is ready, the disk idle
+                following.wake.release()
             for waiting in group:
                 waiting.wake.release()
-            if following is not None:
-                following.wake.release()
 
     def _commit_group(self, group: list[_Waiting]) -> None:
         outcomes: list[Committed | Exception]
