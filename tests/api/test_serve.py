@@ -173,9 +173,10 @@ def test_sign_up_confirmation_email_confirm_and_welcome_over_http(
     assert post(f"{api}/subscribe", sign_up, None) == (202, {"status": "accepted"})
     [confirmation] = outbox(tmp_path / "outbox")
     assert confirmation["To"].addresses[0].addr_spec == "vera@example.com"
-    # The email links to this very server's page, not to the public site.
+    # The email links to this very server's page, not to the public site, and to
+    # the page in Vera's language (English; the default, Russian, is at the root).
     token = link_token(confirmation, "confirm/")
-    assert f"{base}/confirm/?t={token}" in text_of(confirmation)
+    assert f"{base}/en/confirm/?t={token}" in text_of(confirmation)
     assert post(f"{api}/subscribe/confirm", {"token": token}, None) == (
         200,
         {"status": "confirmed"},

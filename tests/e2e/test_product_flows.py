@@ -169,7 +169,9 @@ def test_sign_up_confirm_points_and_unsubscribe_in_the_browser(
     _shot(page, "signup-sent", width)
     [confirmation] = _mail_to(served.outbox, address, 1)
 
-    page.goto(_link(confirmation, served.origin, "confirm/"))
+    # Vera signed up in English: her emails lead to the English pages.
+    page.goto(_link(confirmation, served.origin, "en/confirm/"))
+    assert page.locator("html").get_attribute("lang") == "en"
     page.locator('form[data-sb-form="confirm"] button[type=submit]').click()
     _done(page, "confirm")
     _shot(page, "confirmed", width)
@@ -189,7 +191,7 @@ def test_sign_up_confirm_points_and_unsubscribe_in_the_browser(
     assert balance.inner_text() == "500"  # 5000 ₽ of beans: double points, 5 per 100 ₽
     _shot(page, "points", width)
 
-    page.goto(_link(welcome, served.origin, "unsubscribe/"))
+    page.goto(_link(welcome, served.origin, "en/unsubscribe/"))
     page.locator('form[data-sb-form="unsubscribe"] button[type=submit]').click()
     _done(page, "unsubscribe")
     _shot(page, "unsubscribed", width)

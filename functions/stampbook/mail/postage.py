@@ -31,14 +31,24 @@ def sender_of(program: Program) -> Sender:
     )
 
 
-def links_of(program: Program, mail: MailSettings, keyring: Keyring) -> Links:
-    site = program.business.site_url.rstrip("/")
-    api = (mail.api_url or f"{site}/api").rstrip("/")
-    return Links(keyring, site_url=f"{site}/", one_click_url=f"{api}/unsubscribe/one-click")
+def links_of(program: Program, mail: MailSettings, keyring: Keyring, locale: str) -> Links:
+    """Links to the pages in the reader's language; the API has one address for all."""
+    api = (mail.api_url or f"{program.business.site_url.rstrip('/')}/api").rstrip("/")
+    return Links(
+        keyring,
+        site_url=program.site_url_of(locale),
+        one_click_url=f"{api}/unsubscribe/one-click",
+    )
 
 
 def prepare(
-    program: Program, draft: Draft, marketing: bool, mail: MailSettings, keyring: Keyring
+    program: Program,
+    draft: Draft,
+    marketing: bool,
+    mail: MailSettings,
+    keyring: Keyring,
+    locale: str,
 ) -> PreparedDraft:
     kind = Kind.MARKETING if marketing else Kind.TRANSACTIONAL
-    return PreparedDraft(draft, sender_of(program), kind, links_of(program, mail, keyring))
+    links = links_of(program, mail, keyring, locale)
+    return PreparedDraft(draft, sender_of(program), kind, links)

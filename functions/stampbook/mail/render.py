@@ -196,7 +196,8 @@ class Renderer:
         words = self.words(locale)
         values = {**reader, "business": self._text(self.program.business.name, locale)}
         where = f"newsletter {newsletter.slug}"
-        context = self._context(locale, markers, marketing=True, web_url=self._web_url(newsletter))
+        web_url = self._web_url(newsletter, locale)
+        context = self._context(locale, markers, marketing=True, web_url=web_url)
         context |= {
             "reader": reader,
             "owner": {
@@ -216,10 +217,10 @@ class Renderer:
         }
         return context
 
-    def _web_url(self, newsletter: Newsletter) -> str | None:
+    def _web_url(self, newsletter: Newsletter, locale: str) -> str | None:
         if not newsletter.public:
             return None
-        return f"{self.program.business.site_url.rstrip('/')}/newsletters/{newsletter.slug}/"
+        return f"{self.program.site_url_of(locale)}newsletters/{newsletter.slug}/"
 
     def _block(
         self, block: Block, where: str, locale: str, values: Mapping[str, object], words: Strings
@@ -368,7 +369,7 @@ class Renderer:
                 "legal_name": business.legal_name,
                 "postal_address": self._text(business.postal_address, locale),
                 "contact_email": business.contact_email,
-                "site_url": business.site_url,
+                "site_url": self.program.site_url_of(locale),
                 "logo_url": self._absolute(business.logo),
             },
         }

@@ -62,3 +62,9 @@ class Program(OwnerModel):
     categories: tuple[Category, ...] = ()
     loyalty: Loyalty
     rewards: tuple[Reward, ...] = ()
+
+    def site_url_of(self, locale: str) -> str:
+        """The site's address for readers of `locale`, ending in "/": the default
+        language is built at the root, another under `<locale>/`."""
+        root = self.business.site_url.rstrip("/")
+        return f"{root}/" if locale == self.locales.default else f"{root}/{locale}/"

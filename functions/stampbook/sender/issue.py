@@ -75,7 +75,7 @@ class Issue:
                 draft,
                 sender_of(program),
                 Kind.MARKETING,
-                links_of(program, self.app.settings.mail, self.keyring),
+                links_of(program, self.app.settings.mail, self.keyring, record.locale),
                 clock=lambda: self.loyalty.clock().timestamp(),
             )
         values = self.renderer.personal_values(reader, record.locale)

@@ -55,7 +55,7 @@ class Postman:
             self._transport = open_transport(self.app.settings)
         return self._transport
 
-    def _prepare(self, draft: Draft, marketing: bool) -> PreparedDraft:
+    def _prepare(self, draft: Draft, marketing: bool, locale: str) -> PreparedDraft:
         from ..mail.message import Kind, PreparedDraft
         from ..mail.postage import links_of, sender_of
 
@@ -65,7 +65,7 @@ class Postman:
             draft,
             sender_of(program),
             Kind.MARKETING if marketing else Kind.TRANSACTIONAL,
-            links_of(program, self.app.settings.mail, self.keyring),
+            links_of(program, self.app.settings.mail, self.keyring, locale),
             clock=lambda: self.app.loyalty.clock().timestamp(),
         )
 
@@ -103,12 +103,12 @@ class Postman:
             # The same for every reader but the slots: compiled and encoded once.
             key = (name, locale, occasion)
             prepared = self._greetings.get(key) or self._prepare(
-                self.renderer.greeting(name, locale, occasion), marketing
+                self.renderer.greeting(name, locale, occasion), marketing, locale
             )
             self._greetings[key] = prepared
         else:
             draft = self.renderer.email(name, locale, person, occasion or NOTHING_IN_PARTICULAR)
-            prepared = self._prepare(draft, marketing)
+            prepared = self._prepare(draft, marketing, locale)
         values = self.renderer.personal_values(person, locale)
         recipient = Recipient(customer.email, customer.customer_id, customer.name, values, order_id)
         self.transport.send(prepared.message(recipient))

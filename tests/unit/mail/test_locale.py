@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from stampbook.bootstrap import MailSettings
 from stampbook.mail.locale import Formatter, UnknownLanguage, reader_locale
+from stampbook.mail.postage import links_of
 from stampbook.mail.render import BUILTIN_TEMPLATES
 from stampbook.mail.strings import Strings
+from stampbook.mail.tokens import Keyring, Purpose, parse_keys
 from stampbook.program import Programme
 
 NBSP = "\u00a0"
@@ -98,3 +101,17 @@ def test_a_language_without_texts_falls_back_to_english() -> None:
     german = words("de")
     assert german("layout.unsubscribe") == "Unsubscribe"
     assert german.points(1250) == "1.250 points"  # the words are English, the number German
+
+
+def test_links_lead_to_the_pages_in_the_readers_language(example: Programme) -> None:
+    program = example.program  # Russian by default (at the root), English under en/
+    keyring = Keyring(parse_keys("k1:" + "s" * 43))
+
+    russian = links_of(program, MailSettings(), keyring, "ru")
+    english = links_of(program, MailSettings(), keyring, "en")
+
+    assert russian.page(Purpose.UNSUBSCRIBE) == "https://mednaya-turka.example/unsubscribe/?t="
+    assert english.page(Purpose.POINTS) == "https://mednaya-turka.example/en/points/?t="
+    # One API for every language: mailbox providers POST there.
+    assert russian.one_click() == english.one_click()
+    assert english.one_click().startswith("https://mednaya-turka.example/api/")

@@ -96,7 +96,8 @@ def test_the_newsletter_shows_every_block(renderer: Renderer, example: Programme
     assert "A 250 g bag of coffee\n\nFor 600 points\nAny single origin" in text
     assert "Available: <points>\nPending: <pending_points>\nTier: <tier>" in text
     assert "See my points: <points_url>" in text
-    assert "View this email in your browser (https://mednaya-turka.example/newsletters/" in text
+    # An English reader is sent to the English site (the default, Russian, is at the root).
+    assert "View this email in your browser (https://mednaya-turka.example/en/newsletters/" in text
     html = shown(draft.html)
     assert "<strong>Kagumoini</strong>" in html
     assert 'alt="Three bags of coffee on a wooden table"' in html

@@ -72,7 +72,7 @@ def test_a_copy_from_a_local_run_links_to_that_machine(
     html = message.get_body(("html",))
     assert html is not None
     page = str(html.get_content())
-    assert "http://127.0.0.1:8000/unsubscribe/?t=" in page
+    assert "http://127.0.0.1:8000/en/unsubscribe/?t=" in page  # the English page
     assert "mednaya-turka.example/unsubscribe" not in page
 
 
