@@ -65,6 +65,7 @@ class Program(OwnerModel):
 
     def site_url_of(self, locale: str) -> str:
         """The site's address for readers of `locale`, ending in "/": the default
-        language is built at the root, another under `<locale>/`."""
+        language is built at the root, another under `<locale>/` (the site's build
+        and the links in emails both go by this)."""
         root = self.business.site_url.rstrip("/")
         return f"{root}/" if locale == self.locales.default else f"{root}/{locale}/"

@@ -38,15 +38,9 @@ class SiteFiles:
     nav: list[dict[str, str]] = field(default_factory=list)
 
 
-def site_url_of(programme: Programme, locale: str) -> str:
-    """The locale's root: the default locale at the site's root, others under /<locale>/."""
-    root = programme.program.business.site_url.rstrip("/") + "/"
-    return root if locale == programme.program.locales.default else f"{root}{locale}/"
-
-
 def site_files(programme: Programme, locale: str, api_url: str, now: datetime) -> SiteFiles:
     words = site_words(programme, locale)
-    site_url = site_url_of(programme, locale)
+    site_url = programme.program.site_url_of(locale)
     business = owner_text(programme, programme.program.business.name, locale)
     issues = web_versions(programme, locale, words, site_url, now)
     pages = {

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..bootstrap import SettingsError, fixed_now
 from ..program import Programme
-from .pages import SiteFiles, site_files, site_url_of
+from .pages import SiteFiles, site_files
 from .programmes import site_programme
 
 
@@ -82,7 +82,7 @@ def configure(config: Any, settings: SiteSettings) -> SiteFiles:
         )
     if locale != locales.default:
         config["site_dir"] = str(Path(config["site_dir"]) / locale)
-    config["site_url"] = site_url_of(programme, locale)
+    config["site_url"] = programme.program.site_url_of(locale)
     config["site_name"] = programme.program.business.name.get(locale, locales.default)
     config["theme"]["language"] = locale
     config["extra"]["alternate"] = alternates(programme, locale)

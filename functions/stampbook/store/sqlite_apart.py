@@ -64,6 +64,9 @@ def workers_for(store: SqliteStore, batches: int) -> int:
     """How many workers to fork for `batches` batches; 0: decide them all here."""
     if batches < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
         return 0
+    mine = 0 if getattr(store._local, "db", None) is None else 1  # closed before forking
+    if OPENED[store._file] > mine:  # another connection to the file is open here
+        return 0
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     wanted = store.import_workers if store.import_workers is not None else (cpus or 1)
     return min(wanted, MOST_WORKERS, batches) if wanted > 1 else 0
@@ -72,11 +75,7 @@ def workers_for(store: SqliteStore, batches: int) -> int:
 def commit_apart(
     store: SqliteStore, batches: list[Batch], workers: int
 ) -> Iterator[list[Committed | Exception]]:
-    store.close()
-    if OPENED[store._file]:  # another connection to the file is open here: no fork
-        for make in batches:
-            yield store.commit_batch(make())
-        return
+    store.close()  # no connection to the file crosses the fork (see `workers_for`)
     go_read, go_write = os.pipe()
     receivers: list[Connection] = []
     pids: list[int] = []
