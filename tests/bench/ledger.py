@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 import sqlite3
 import statistics
@@ -50,6 +52,31 @@ def plain_commits(folder: Path, count: int = 5000) -> None:
     elapsed = time.perf_counter() - start
     db.close()
     print(f"plain SQLite, one-row durable commits             {count / elapsed:10.0f} /s")
+
+
+def python_pace(rounds: int = 20_000) -> None:
+    """The CPU's pace: a fixed piece of plain Python like a purchase's own work, no I/O.
+
+    The machine's speed drifts (a shared host); the import and the tills
+    move with this figure as the disk figures move with the line above.
+    """
+    encode = json.JSONEncoder(separators=(",", ":")).encode
+    rate = Decimal("0.05")
+
+    def work(n: int) -> str:
+        amount = Decimal(100 + n % 900) + Decimal("0.50")
+        points = int((amount * rate).to_integral_value())
+        placed = T0 + timedelta(minutes=n)
+        answer = {"order_id": f"o{n}", "points": points, "at": placed.isoformat(), "tier": None}
+        return hashlib.sha256(encode(answer).encode()).hexdigest()
+
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        for n in range(rounds):
+            work(n)
+        best = min(best, time.perf_counter() - start)
+    print(f"plain Python, a fixed purchase-like workload     {best / rounds * 1e6:10.2f} µs each")
 
 
 def durable_purchases(folder: Path, tills: int, count: int = 6000) -> None:
@@ -197,6 +224,7 @@ def balance_lookups(folder: Path, customers: int = 100_000, per_customer: int = 
 
 
 def main() -> None:
+    python_pace()
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
         plain_commits(Path(folder))
     for tills in (1, 8):

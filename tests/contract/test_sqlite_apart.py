@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from stampbook.loyalty.errors import WrongCurrency
 from stampbook.loyalty.orders import Order, OrderLine
 from stampbook.loyalty.rules import Rules
 from stampbook.loyalty.tier_spend import count_tier_spend
@@ -141,6 +142,46 @@ def test_an_order_id_taken_earlier_in_the_same_import_is_a_conflict_as_row_by_ro
     # order then collided on writing, and it was decided again here) or after.
     assert apart(loyalty) in (1, 2)
     assert loyalty.store.order_owner(anna[0][1].order_id) == "anna"
+
+
+def test_retries_and_refusals_decided_by_workers_reach_the_import_as_decided(
+    loyalty: LoyaltyService,
+) -> None:
+    anna, boris, _ = by_customer()
+    record_orders(loyalty, anna)  # one batch: recorded here, before any worker
+    in_dollars = ("boris", Order("usd-1", T0, "USD", boris[0][1].lines))
+
+    written = list(loyalty.store.commit_batches(batches(loyalty, anna, [*boris, in_dollars])))
+
+    assert apart(loyalty) == 2
+    assert [o.replayed for o in written[0] if isinstance(o, Committed)] == [True] * 12
+    assert [o.result["order_id"] for o in written[0] if isinstance(o, Committed)] == [
+        order.order_id for _, order in anna
+    ]
+    assert all(isinstance(o, Committed) and not o.replayed for o in written[1][:-1])
+    refused = written[1][-1]
+    assert isinstance(refused, WrongCurrency)
+    assert "USD" in str(refused)
+
+
+def test_a_decision_crosses_the_pipe_whole_whatever_its_answers_hold() -> None:
+    refused = WrongCurrency("the order is in USD, the programme in RUB")
+    rows = {"orders": [("o1", "anna", b"\x01" * 16, None, 3)]}
+    plain = sqlite_apart._Decided(frozenset({"anna"}), [Committed({"points": 3}), refused], rows)
+    # A Decimal is not marshal's: the whole decision goes pickled instead.
+    odd = sqlite_apart._Decided(frozenset({"anna"}), [Committed({"p": Decimal("1.5")}, True)], {})
+
+    for decided in (plain, odd):
+        back = sqlite_apart._unpacked(sqlite_apart._packed(decided))
+        assert back is not None
+        assert (back.customers, back.rows) == (decided.customers, decided.rows)
+        assert [type(o) for o in back.outcomes] == [type(o) for o in decided.outcomes]
+        assert [str(o) if isinstance(o, Exception) else o for o in back.outcomes] == [
+            str(o) if isinstance(o, Exception) else o for o in decided.outcomes
+        ]
+    assert sqlite_apart._packed(plain)[:1] == b"m"
+    assert sqlite_apart._packed(odd)[:1] == b"p"
+    assert sqlite_apart._unpacked(sqlite_apart._packed(None)) is None
 
 
 def test_an_import_cuts_batches_between_customers() -> None:
