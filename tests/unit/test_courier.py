@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from stampbook.cli import main
+from stampbook.owed_emails import OwedEmail
 from stampbook.services.automations import Fired
 from stampbook.services.courier import Courier, CourierThread
 
@@ -133,3 +134,33 @@ def test_a_courier_thread_sends_when_woken_and_stops_cleanly(tmp_path: Path) -> 
     assert shop.subjects("anna@example.com") == ["Thank you for your order!"]
     assert shop.owed() == []
     assert not courier.running
+
+
+def test_a_courier_thread_stopped_mid_way_leaves_the_rest_owed(tmp_path: Path) -> None:
+    shop = Shop(tmp_path, NOW)
+    people = [f"p{n:02}" for n in range(5)]
+    for person in people:
+        shop.customer(person, "en")
+        shop.purchase(person, f"{person}-o1", 400)
+    courier = CourierThread(Courier.of(shop.open()), every=3600)
+    delivering = courier.courier.deliver
+    first_sent = threading.Event()
+
+    def deliver_then_hold(owed: OwedEmail, now: int) -> Fired:
+        fired = delivering(owed, now)
+        first_sent.set()
+        for _ in range(200):  # the server is told to stop while this email is on its way
+            if courier.stopping:
+                break
+            threading.Event().wait(0.05)
+        return fired
+
+    courier.courier.deliver = deliver_then_hold  # type: ignore[method-assign]
+    courier.start()
+    courier.wake()
+    assert first_sent.wait(30), "the courier sent nothing"
+    courier.stop()
+
+    assert not courier.running
+    assert len(shop.mail()) == 1
+    assert len(shop.owed()) == 4  # owed still: the next courier, or the nightly run, sends them

@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..automation_sends import AutomationKey, EmailStatus
@@ -64,13 +65,17 @@ class Courier:
     def app(self) -> App:
         return self.emails.postman.app
 
-    def deliver_due(self, most: int = 10 * PAGE) -> Counter[Fired]:
-        """Every owed email that is due (up to `most`); what became of each."""
+    def deliver_due(
+        self, most: int = 10 * PAGE, stopping: Callable[[], bool] = lambda: False
+    ) -> Counter[Fired]:
+        """Every owed email that is due (up to `most`, or until `stopping`); what became of each."""
         outcomes: Counter[Fired] = Counter()
         while outcomes.total() < most:
             now = int(self.app.loyalty.clock().timestamp())
             due = self.app.store.owed_emails_due(now, min(PAGE, most - outcomes.total()))
             for owed in due:
+                if stopping():  # the rest stay owed, for the next courier
+                    return outcomes
                 outcomes[self.deliver(owed, now)] += 1
             if not due:
                 break
@@ -142,6 +147,10 @@ class CourierThread:
     def running(self) -> bool:
         return self._thread.is_alive()
 
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
     def stop(self, timeout: float = 60.0) -> None:
         """Let the email on its way finish, then stop; what is still owed stays owed."""
         self._stopping = True
@@ -152,7 +161,7 @@ class CourierThread:
         while not self._stopping:
             self._wake.clear()
             try:
-                self.courier.deliver_due()
+                self.courier.deliver_due(stopping=lambda: self._stopping)
             except Exception:  # the store unreachable for a moment: the next wake tries again
                 log.exception("owed emails not delivered")
             self._wake.wait(self.every)
