@@ -46,6 +46,13 @@ PAGES = {
 @contextmanager
 def serving(folder: Path) -> Iterator[tuple[str, str]]:
     """`stampbook serve` on a fresh database and a small site in `folder`: its URL, a till's key."""
+    with server(folder) as (_, base, token):
+        yield base, token
+
+
+@contextmanager
+def server(folder: Path, *options: str) -> Iterator[tuple[subprocess.Popen[bytes], str, str]]:
+    """`serving`, with `options` for `stampbook serve`, and its process too."""
     site = folder / "site"
     for name, text in PAGES.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
@@ -66,8 +73,11 @@ def serving(folder: Path) -> Iterator[tuple[str, str]]:
         "STAMPBOOK_OUTBOX": str(folder / "outbox"),
         "STAMPBOOK_SIGNING_KEY_FILE": str(folder / "signing-keys"),
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "stampbook", "serve", "--port", str(port), "--site", str(site)],
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "stampbook", "serve", *options),
+            *("--port", str(port), "--site", str(site)),
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -80,15 +90,15 @@ def serving(folder: Path) -> Iterator[tuple[str, str]]:
                 urllib.request.urlopen(f"{base}/health", timeout=1).close()
                 break
             except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    output = server.stdout.read().decode() if server.stdout else ""
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.stdout.read().decode() if process.stdout else ""
                     pytest.fail(f"stampbook serve did not start:\n{output}")
                 time.sleep(0.1)
-        yield base, token
+        yield process, base, token
     finally:
-        server.terminate()
+        process.terminate()
         # SIGTERM stops it as Ctrl-C does: the courier finishes, the server says so.
-        said, _ = server.communicate(timeout=10)
+        said, _ = process.communicate(timeout=10)
         assert b"stopped" in said, said.decode(errors="replace")
 
 
@@ -133,6 +143,39 @@ def test_a_till_records_a_purchase_over_http_and_a_retry_changes_nothing(
         "message": "a valid integration key is required",
         "field": None,
     }
+
+
+def cpus_of_threads(pid: int) -> dict[str, str]:
+    """Each of the process's threads (by name) and the CPUs it may run on, as Linux lists them."""
+    threads = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        status = dict(line.split(":\t", 1) for line in (task / "status").read_text().splitlines())
+        threads[f"{status['Name']} {task.name}"] = status["Cpus_allowed_list"]
+    return threads
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+    reason="Linux with several CPUs: elsewhere the server's threads are where the system puts them",
+)
+def test_the_servers_threads_share_one_cpu_unless_told_to_spread(tmp_path: Path) -> None:
+    order = {
+        "customer": {"code": "ANNA2345"},
+        "order_id": "T-1",
+        "placed_at": "2026-11-23T12:00:00+03:00",
+        "lines": [{"line_id": "1", "category": "beans", "amount": "1000"}],
+    }
+    last = str(max(os.sched_getaffinity(0)))
+
+    with server(tmp_path / "one") as (process, base, token):
+        assert post(f"{base}/till/purchases", order, token)[0] == 200
+        threads = cpus_of_threads(process.pid)
+    with server(tmp_path / "spread", "--all-cpus") as (process, base, token):
+        spread = cpus_of_threads(process.pid)
+
+    assert len(threads) >= 2  # the main thread and the courier's, at least
+    assert set(threads.values()) == {last}, threads
+    assert set(spread.values()) != {last}, spread  # as the system gave them
 
 
 def test_the_servers_courier_sends_the_thank_you_after_the_answer_and_stops_with_it(

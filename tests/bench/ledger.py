@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from stampbook.cpus import keep_to_one_cpu
 from stampbook.customers import Customer
 from stampbook.files.purchases import read_purchases
 from stampbook.loyalty.orders import Order, OrderLine
@@ -232,6 +233,17 @@ def balance_lookups(folder: Path, customers: int = 100_000, per_customer: int = 
 RUNS = 3
 
 
+def on_one_cpu(measure: Callable[[Path, int], float], folder: Path, tills: int) -> float:
+    """`measure` with its threads on one CPU, as `stampbook serve` runs them (stampbook/cpus.py)."""
+    allowed = os.sched_getaffinity(0)
+    cpu = keep_to_one_cpu()
+    print(f"  (the tills' threads on CPU {cpu})")
+    try:
+        return measure(folder, tills)
+    finally:
+        os.sched_setaffinity(0, allowed)  # the import's workers want every CPU
+
+
 def _repeated(label: str, unit: str, measure: Callable[[Path], float]) -> None:
     figures = []
     for _ in range(RUNS):
@@ -250,6 +262,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
         durable_purchases(Path(folder), 1)
     _repeated("8 tills", "/s", lambda folder: durable_purchases(folder, 8))
+    _repeated("8 tills on one CPU", "/s", lambda folder: on_one_cpu(durable_purchases, folder, 8))
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
         group_work(Path(folder))
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
