@@ -7,6 +7,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -250,3 +251,23 @@ def test_an_order_keeps_its_goods_total_for_the_reports(tmp_path: Path) -> None:
     kept = dict(store._db().execute("SELECT order_id, goods_units FROM orders"))
     assert kept == {"o1": 127_500, "o2": None}  # too fine to keep exactly: the lines decide
     store.close()
+
+
+def test_a_customer_is_found_by_card_code_through_the_index_not_by_reading_everyone(
+    tmp_path: Path,
+) -> None:
+    store = SqliteStore(tmp_path / "shop.db")
+    store.add_customers(
+        [
+            replace(customer(f"c{n}", f"c{n}@example.com"), referral_code=f"CODE{n:04}")
+            for n in range(3000)
+        ]
+    )
+    steps = []
+    store._db().set_progress_handler(lambda: steps.append(1), 100)  # every 100 VM steps
+
+    found = store.customer_by_code("CODE2999")
+
+    assert found is not None
+    assert found.customer_id == "c2999"
+    assert len(steps) <= 1  # a scan of the 3 000 takes 90

@@ -16,9 +16,10 @@ from stampbook.feedback import Feedback, FeedbackReason, SiteFeedback
 from stampbook.integrations import issue_key
 from stampbook.loyalty.errors import NotEnoughPoints
 from stampbook.loyalty.history import Certificate, History
-from stampbook.loyalty.ledger import Entry, EntryKind
+from stampbook.loyalty.ledger import Balance, Entry, EntryKind
 from stampbook.loyalty.orders import Order, OrderLine, Refund
 from stampbook.loyalty.rules import Rules
+from stampbook.loyalty.standing import Standing
 from stampbook.owed_emails import OwedEmail
 from stampbook.services.loyalty import LoyaltyService
 from stampbook.store.base import (
@@ -287,6 +288,68 @@ def test_site_answers_are_found_by_the_address_left_for_a_reply(store: Store) ->
     assert store.site_feedback("anna@example.com") == [first, later]
     assert store.site_feedback("vera@example.com") == []
     assert store.site_feedback("") == []  # answers without an address are nobody's
+
+
+def test_where_a_customer_stands_is_what_their_history_says(store: Store) -> None:
+    store.add_customer(customer())
+    store.add_customer(customer("c2", "boris@example.com"))
+
+    def certificate(certificate_id: str, expires_in: int) -> Certificate:
+        return Certificate(
+            certificate_id,
+            f"CODE-{certificate_id}",
+            "spend",
+            Decimal(500),
+            "RUB",
+            T0,
+            T0 + timedelta(days=expires_in),
+            (("o1", Decimal(5000)),),
+        )
+
+    def order(order_id: str, days: int) -> Order:
+        return Order(
+            order_id, T0 + timedelta(days=days), "RUB", (OrderLine("1", "beans", Decimal(900)),)
+        )
+
+    def earned(order_id: str, points: int, days: int) -> Entry:
+        return Entry(
+            EntryKind.EARN, points, T0, T0 + timedelta(days=days), f"earn:{order_id}", "v1"
+        )
+
+    usable, redeemed, lapsed = certificate("a", 90), certificate("b", 90), certificate("c", 5)
+    store.commit(
+        "c1",
+        Request("k1", "f1"),
+        lambda history: Change(
+            {},
+            (("c1", earned("o1", 40, 1)), ("c1", entry("spent", -60, EntryKind.REDEEM))),
+            order=order("o1", 0),
+            certificates=(usable, redeemed, lapsed),
+            tier="regular",
+            tier_changed=True,
+        ),
+    )
+    store.commit(
+        "c1",
+        Request("k2", "f2"),
+        lambda history: Change(
+            {},
+            (("c1", earned("o2", 100, 24)),),
+            order=order("o2", 10),
+            redeemed_certificate=("b", T0),
+        ),
+    )
+
+    at_a_week = store.standing("c1", T0 + timedelta(days=7))
+    assert at_a_week.balance == Balance(total=80, available=-20, pending=100)
+    assert (at_a_week.tier, at_a_week.last_order_at) == ("regular", T0 + timedelta(days=10))
+    assert at_a_week.certificates == (usable,)  # "b" is spent, "c" lapsed on day 5
+    for days in (0, 7, 30, 200):
+        now = T0 + timedelta(days=days)
+        assert store.standing("c1", now) == Standing.of(store.history("c1"), now)
+    assert store.standing("c2", T0) == Standing(Balance(0, 0, 0), None, None, ())
+    with pytest.raises(UnknownCustomer):
+        store.standing("nobody", T0)
 
 
 def test_a_customer_is_found_by_the_code_on_their_card(store: Store) -> None:

@@ -259,7 +259,7 @@ def look_up(code: str) -> dict[str, Any]:
     customer = app.store.customer_by_code(code)
     if customer is None:
         raise ApiError(404, "unknown_customer", "no customer with that code", "code")
-    statement = app.loyalty.statement(customer.customer_id)
+    statement = app.loyalty.summary(customer.customer_id)
     available = statement["available"]
     card = {
         "name": customer.name,

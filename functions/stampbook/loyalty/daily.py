@@ -107,11 +107,15 @@ def last_activity(history: History) -> datetime | None:
 
 
 def expires_at(rules: Rules, history: History) -> datetime | None:
+    return expiry_after(rules, last_activity(history))
+
+
+def expiry_after(rules: Rules, last_order_at: datetime | None) -> datetime | None:
+    """When available points expire, the last order having been placed at `last_order_at`."""
     rule = rules.loyalty.expiry
-    last = last_activity(history)
-    if rule is None or last is None:
+    if rule is None or last_order_at is None:
         return None
-    return last + timedelta(days=rule.after_inactive_days)
+    return last_order_at + timedelta(days=rule.after_inactive_days)
 
 
 def _expiry(rules: Rules, history: History, now: datetime) -> list[Entry]:

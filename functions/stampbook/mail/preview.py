@@ -27,7 +27,7 @@ def customer_reader(settings: Settings, email: str, moment: datetime) -> tuple[P
         customer = app.store.customer_by_email(normalise_email(email))
         if customer is None:
             raise TemplateProblem(f"{email} is not in the customer file")
-        statement = app.loyalty.statement(customer.customer_id)
+        statement = app.loyalty.summary(customer.customer_id)
     finally:
         app.store.close()
     return app.programme, reader_from_statement(customer, statement, app.programme.program, moment)

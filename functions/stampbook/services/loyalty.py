@@ -14,13 +14,14 @@ from typing import Any, Protocol
 
 from ..customers import random_code
 from ..loyalty.calendar import birthday_in
-from ..loyalty.daily import expires_at, last_activity, run_daily
+from ..loyalty.daily import expiry_after, last_activity, run_daily
 from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import History
 from ..loyalty.orders import Order, Refund
 from ..loyalty.purchases import record_purchase, record_refund
 from ..loyalty.rules import Rules
 from ..loyalty.spending import adjust, redeem
+from ..loyalty.standing import Standing
 from ..owed_emails import OwedEmail
 from ..store.base import Change, Committed, Item, Reads, Request, Store
 from .fingerprint import fingerprint, order_fingerprint
@@ -251,26 +252,36 @@ class LoyaltyService:
             count += 1
         return count
 
+    def summary(self, customer_id: str) -> dict[str, Any]:
+        """`statement` without the history: what the till's look-up and the emails show.
+
+        The store answers it from its indexes, whatever the customer's history.
+        """
+        return self._summary(self.store.standing(customer_id, self.clock()))
+
+    def _summary(self, standing: Standing) -> dict[str, Any]:
+        balance = standing.balance
+        deadline = expiry_after(self.rules, standing.last_order_at)
+        return {
+            "available": balance.available,
+            "pending": balance.pending,
+            "total": balance.total,
+            "tier": standing.tier,
+            "expires_at": deadline.isoformat() if deadline and balance.available > 0 else None,
+            "certificates": [
+                {"code": c.code, "value": str(c.value), "expires_at": c.expires_at.isoformat()}
+                for c in standing.certificates
+            ],
+        }
+
     def statement(self, customer_id: str) -> dict[str, Any]:
         """Balance, tier, pending and expiring points, and the history, for `stampbook points`."""
         return self.statement_of(self.store.history(customer_id))
 
     def statement_of(self, history: History) -> dict[str, Any]:
         """`statement` of a history already read (a sender reads a batch of them at once)."""
-        now = self.clock()
-        balance = history.balance(now)
-        deadline = expires_at(self.rules, history)
         return {
-            "available": balance.available,
-            "pending": balance.pending,
-            "total": balance.total,
-            "tier": history.tier,
-            "expires_at": deadline.isoformat() if deadline and balance.available > 0 else None,
-            "certificates": [
-                {"code": c.code, "value": str(c.value), "expires_at": c.expires_at.isoformat()}
-                for c in history.certificates
-                if c.usable(now)
-            ],
+            **self._summary(Standing.of(history, self.clock())),
             "entries": [
                 {"kind": e.kind.value, "points": e.points, "at": e.at.isoformat()}
                 for e in history.entries

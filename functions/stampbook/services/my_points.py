@@ -14,8 +14,8 @@ def points_page(app: App, customer: Customer, locale: str) -> dict[str, Any]:
     rewards affordable now, and the history. Amounts are strings: never a float."""
     rules, program = app.loyalty.rules, app.programme.program
     now = app.loyalty.clock()
-    statement = app.loyalty.statement(customer.customer_id)
-    history = app.store.history(customer.customer_id)
+    history = app.store.history(customer.customer_id)  # read once: the page shows it all
+    statement = app.loyalty.statement_of(history)
 
     def text(localized: Any) -> str:
         return str(localized.get(locale, program.locales.default))

@@ -75,7 +75,7 @@ class Postman:
 
     def reader(self, customer: Customer) -> Reader:
         """The customer with their points as of now, for emails that show them."""
-        statement = self.app.loyalty.statement(customer.customer_id)
+        statement = self.app.loyalty.summary(customer.customer_id)
         return reader_from_statement(
             customer, statement, self.app.programme.program, self.app.loyalty.clock()
         )

@@ -24,6 +24,7 @@ from ..integrations import IntegrationKey
 from ..loyalty.history import Certificate, History
 from ..loyalty.ledger import Entry
 from ..loyalty.orders import Order, Refund
+from ..loyalty.standing import Standing
 from ..loyalty.tier_spend import TierSpend
 from ..owed_emails import OwedEmail
 from .automation_log import AutomationLog
@@ -128,6 +129,10 @@ class Store(AutomationLog, Protocol):
 
     def consents(self, customer_id: str) -> list[ConsentRecord]: ...
     def history(self, customer_id: str) -> History: ...
+    def standing(self, customer_id: str, now: datetime) -> Standing:
+        """`Standing.of(history(customer_id), now)`, from the indexes where the store has them."""
+        ...
+
     def commit(
         self, customer_id: str, request: Request, decide: Callable[[History], Change]
     ) -> Committed: ...

@@ -44,6 +44,7 @@ from ..feedback import Feedback, SiteFeedback
 from ..integrations import IntegrationKey
 from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import History
+from ..loyalty.standing import Standing
 from ..owed_emails import OwedEmail
 from .base import (
     Batch,
@@ -570,6 +571,10 @@ class DynamoStore(
 
     def history(self, customer_id: str) -> History:
         return self._reading(customer_id).history
+
+    def standing(self, customer_id: str, now: datetime) -> Standing:
+        # The customer's loyalty items are one Query either way (their partition).
+        return Standing.of(self.history(customer_id), now)
 
     def commit(
         self, customer_id: str, request: Request, decide: Callable[[History], Change]

@@ -37,7 +37,9 @@ from ..feedback import Feedback, FeedbackReason, SiteFeedback
 from ..integrations import IntegrationKey
 from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import History
+from ..loyalty.ledger import Balance
 from ..loyalty.orders import OrderLine
+from ..loyalty.standing import Standing
 from ..loyalty.tier_spend import TierSpend, TierSpendOutdated
 from ..money_units import to_units
 from ..owed_emails import OwedEmail
@@ -54,7 +56,14 @@ from .base import (
     UnknownCustomer,
 )
 from .sqlite_automations import SqliteAutomationLog, owed_row
-from .sqlite_history import HistoryReader, chunks, read_time, stored_time
+from .sqlite_history import (
+    CERTIFICATES,
+    HistoryReader,
+    certificate_of,
+    chunks,
+    read_time,
+    stored_time,
+)
 from .sqlite_schema import MIGRATIONS
 from .sqlite_sends import SqliteSends
 
@@ -227,7 +236,11 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             return None
         row = (
             self._db()
-            .execute("SELECT * FROM customers WHERE referral_code=?", (code.strip().upper(),))
+            # `!= ''` lets SQLite use the index, which leaves out customers without a code.
+            .execute(
+                "SELECT * FROM customers WHERE referral_code=? AND referral_code != ''",
+                (code.strip().upper(),),
+            )
             .fetchone()
         )
         return _customer(row) if row else None
@@ -470,19 +483,30 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
     def history(self, customer_id: str) -> History:
         return self._history(self._db(), customer_id)
 
-    def balance_points(self, customer_id: str, now: datetime) -> tuple[int, int]:
-        """(available, pending) straight from the index, for fast look-ups."""
-        row = (
-            self._db()
-            .execute(
-                "SELECT COALESCE(SUM(CASE WHEN available_at <= ?1 THEN points END), 0),"
-                " COALESCE(SUM(CASE WHEN available_at > ?1 THEN points END), 0)"
-                " FROM ledger WHERE customer_id = ?2",
-                (stored_time(now), customer_id),
-            )
-            .fetchone()
+    def standing(self, customer_id: str, now: datetime) -> Standing:
+        """From the indexes, on one snapshot: the ledger summed and the last order's time
+        found by SQLite, the customer's few unredeemed certificates read."""
+        db = self._db()
+        cursor = db.cursor()
+        cursor.row_factory = None
+        mine = not db.in_transaction  # else the caller's transaction is the snapshot
+        if mine:
+            db.execute("BEGIN")  # one snapshot for both reads
+        try:
+            found = cursor.execute(_STANDING, (customer_id, stored_time(now))).fetchone()
+            unredeemed = cursor.execute(_UNREDEEMED, (customer_id,)).fetchall()
+        finally:
+            if mine:
+                db.execute("COMMIT")
+        if found is None:
+            raise UnknownCustomer(customer_id)
+        tier, available, pending, last_order_at = found
+        return Standing(
+            Balance(available + pending, available, pending),
+            tier,
+            read_time(last_order_at),
+            tuple(c for c in map(certificate_of, unredeemed) if c.usable(now)),
         )
-        return int(row[0]), int(row[1])
 
     def commit(
         self, customer_id: str, request: Request, decide: Callable[[History], Change]
@@ -773,6 +797,18 @@ def _lines_json(lines: tuple[OrderLine, ...]) -> str:
         + "]"
     )
 
+
+# A customer's row, their ledger summed by `available_at` (stored times compare as
+# text), and their latest order's time: each found within the customer's keys.
+_STANDING = (
+    "SELECT c.tier,"
+    " COALESCE(SUM(CASE WHEN l.available_at <= ?2 THEN l.points END), 0),"
+    " COALESCE(SUM(CASE WHEN l.available_at > ?2 THEN l.points END), 0),"
+    " (SELECT MAX(placed_at) FROM orders WHERE customer_id = ?1)"
+    " FROM customers AS c LEFT JOIN ledger AS l ON l.customer_id = c.customer_id"
+    " WHERE c.customer_id = ?1 GROUP BY c.customer_id"
+)
+_UNREDEEMED = CERTIFICATES.format("?").replace(" ORDER BY", " AND redeemed_at IS NULL ORDER BY")
 
 _RECORDED_REQUESTS = "SELECT key, fingerprint, result FROM requests WHERE key IN ({})"
 _RECORDED_ORDERS = "SELECT order_id, fingerprint, result FROM orders WHERE order_id IN ({})"

@@ -36,7 +36,7 @@ _REFUNDS = (
     "SELECT customer_id, refund_id, order_id, refunded_at, lines, tax"
     " FROM refunds WHERE customer_id IN ({}) ORDER BY refunded_at, refund_id"
 )
-_CERTIFICATES = (
+CERTIFICATES = (
     "SELECT customer_id, certificate_id, code, rule_id, value, currency, issued_at, expires_at,"
     " consumed, redeemed_at, settled FROM certificates WHERE customer_id IN ({})"
     " ORDER BY issued_at, certificate_id"
@@ -97,7 +97,7 @@ class HistoryReader:
             orders = _grouped(cursor, _ORDERS, wanted)
             refunds = _grouped(cursor, _REFUNDS, wanted)
             certificates = _grouped(
-                cursor, _CERTIFICATES, chunk if Reads.CERTIFICATES in reads else []
+                cursor, CERTIFICATES, chunk if Reads.CERTIFICATES in reads else []
             )
             for cid, tier, birthday, birthday_set_at, referred_by, *_ in people:
                 histories[cid] = History(
@@ -105,7 +105,7 @@ class HistoryReader:
                     entries=tuple(map(_entry, entries.get(cid, ()))),
                     orders=tuple(map(self._order, orders.get(cid, ()))),
                     refunds=tuple(map(_refund, refunds.get(cid, ()))),
-                    certificates=tuple(map(_certificate, certificates.get(cid, ()))),
+                    certificates=tuple(map(certificate_of, certificates.get(cid, ()))),
                     tier=tier,
                     birthday=date.fromisoformat(birthday) if birthday else None,
                     birthday_known_since=read_time(birthday_set_at),
@@ -240,7 +240,7 @@ def _refund(row: tuple[Any, ...]) -> Refund:
     )
 
 
-def _certificate(row: tuple[Any, ...]) -> Certificate:
+def certificate_of(row: tuple[Any, ...]) -> Certificate:
     (_, certificate_id, code, rule_id, value, currency, issued_at, expires_at, consumed,
      redeemed_at, settled) = row  # fmt: skip
     return Certificate(
