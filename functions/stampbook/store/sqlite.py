@@ -56,14 +56,7 @@ from .base import (
     UnknownCustomer,
 )
 from .sqlite_automations import SqliteAutomationLog, owed_row
-from .sqlite_history import (
-    CERTIFICATES,
-    HistoryReader,
-    certificate_of,
-    chunks,
-    read_time,
-    stored_time,
-)
+from .sqlite_history import HistoryReader, certificate_of, chunks, read_time, stored_time
 from .sqlite_schema import MIGRATIONS
 from .sqlite_sends import SqliteSends
 
@@ -484,28 +477,24 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         return self._history(self._db(), customer_id)
 
     def standing(self, customer_id: str, now: datetime) -> Standing:
-        """From the indexes, on one snapshot: the ledger summed and the last order's time
-        found by SQLite, the customer's few unredeemed certificates read."""
-        db = self._db()
-        cursor = db.cursor()
+        """From the indexes, in one statement (so on one snapshot): the ledger summed and
+        the last order's time found by SQLite, the few unredeemed certificates listed."""
+        cursor = self._db().cursor()
         cursor.row_factory = None
-        mine = not db.in_transaction  # else the caller's transaction is the snapshot
-        if mine:
-            db.execute("BEGIN")  # one snapshot for both reads
-        try:
-            found = cursor.execute(_STANDING, (customer_id, stored_time(now))).fetchone()
-            unredeemed = cursor.execute(_UNREDEEMED, (customer_id,)).fetchall()
-        finally:
-            if mine:
-                db.execute("COMMIT")
+        found = cursor.execute(_STANDING, (customer_id, stored_time(now))).fetchone()
         if found is None:
             raise UnknownCustomer(customer_id)
-        tier, available, pending, last_order_at = found
+        tier, available, pending, last_order_at, unredeemed = found
+        certificates = () if unredeemed == "[]" else json.loads(unredeemed)
         return Standing(
             Balance(available + pending, available, pending),
             tier,
             read_time(last_order_at),
-            tuple(c for c in map(certificate_of, unredeemed) if c.usable(now)),
+            tuple(
+                certificate
+                for certificate in (certificate_of((customer_id, *c)) for c in certificates)
+                if certificate.usable(now)
+            ),
         )
 
     def commit(
@@ -804,11 +793,13 @@ _STANDING = (
     "SELECT c.tier,"
     " COALESCE(SUM(CASE WHEN l.available_at <= ?2 THEN l.points END), 0),"
     " COALESCE(SUM(CASE WHEN l.available_at > ?2 THEN l.points END), 0),"
-    " (SELECT MAX(placed_at) FROM orders WHERE customer_id = ?1)"
+    " (SELECT MAX(placed_at) FROM orders WHERE customer_id = ?1),"
+    " (SELECT json_group_array(json_array(certificate_id, code, rule_id, value, currency,"
+    "  issued_at, expires_at, consumed, redeemed_at, settled)) FROM (SELECT * FROM certificates"
+    "  WHERE customer_id = ?1 AND redeemed_at IS NULL ORDER BY issued_at, certificate_id))"
     " FROM customers AS c LEFT JOIN ledger AS l ON l.customer_id = c.customer_id"
     " WHERE c.customer_id = ?1 GROUP BY c.customer_id"
 )
-_UNREDEEMED = CERTIFICATES.format("?").replace(" ORDER BY", " AND redeemed_at IS NULL ORDER BY")
 
 _RECORDED_REQUESTS = "SELECT key, fingerprint, result FROM requests WHERE key IN ({})"
 _RECORDED_ORDERS = "SELECT order_id, fingerprint, result FROM orders WHERE order_id IN ({})"

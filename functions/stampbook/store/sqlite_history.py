@@ -36,7 +36,7 @@ _REFUNDS = (
     "SELECT customer_id, refund_id, order_id, refunded_at, lines, tax"
     " FROM refunds WHERE customer_id IN ({}) ORDER BY refunded_at, refund_id"
 )
-CERTIFICATES = (
+_CERTIFICATES = (
     "SELECT customer_id, certificate_id, code, rule_id, value, currency, issued_at, expires_at,"
     " consumed, redeemed_at, settled FROM certificates WHERE customer_id IN ({})"
     " ORDER BY issued_at, certificate_id"
@@ -97,7 +97,7 @@ class HistoryReader:
             orders = _grouped(cursor, _ORDERS, wanted)
             refunds = _grouped(cursor, _REFUNDS, wanted)
             certificates = _grouped(
-                cursor, CERTIFICATES, chunk if Reads.CERTIFICATES in reads else []
+                cursor, _CERTIFICATES, chunk if Reads.CERTIFICATES in reads else []
             )
             for cid, tier, birthday, birthday_set_at, referred_by, *_ in people:
                 histories[cid] = History(
