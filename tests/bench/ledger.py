@@ -197,12 +197,10 @@ def _cpu_with_workers() -> float:
 def balance_lookups(
     folder: Path, customers: int = 100_000, per_customer: int = 10, regular: int = 1500
 ) -> None:
-    """The till's look-up: a customer by card code, then `LoyaltyService.summary` (points,
-    tier, expiry, certificates), as the till's route and the emails read them.
-
-    A million ledger entries with their orders, ten a customer, and one
-    regular with `regular` visits, looked up the way the till and the emails
-    do, and by the full statement (`stampbook points`, which lists the history).
+    """Where a customer stands (`Store.standing`: points, tier, last order, certificates),
+    which the till's look-up and the emails read, among a million ledger entries with
+    their orders, ten a customer; then the till's whole look-up by card code, for them
+    and for a regular with `regular` visits, and her full statement (`stampbook points`).
     """
     loyalty = _service(folder, 0)
     store = loyalty.store
@@ -214,8 +212,8 @@ def balance_lookups(
         + [Customer("regular", "regular@example.com", T0, referral_code="REGULAR")]
     )
     assert isinstance(store, SqliteStore)
-    owners = [f"c{n % customers:07}" for n in range(customers * per_customer)]
-    owners += ["regular"] * regular
+    holders = [f"c{n % customers:07}" for n in range(customers * per_customer)]
+    holders += ["regular"] * regular
     db = store._db()
     db.execute("BEGIN")
     db.executemany(
@@ -231,7 +229,7 @@ def balance_lookups(
                 f"b{n}",
                 n,
             )
-            for n, owner in enumerate(owners)
+            for n, owner in enumerate(holders)
         ),
     )
     db.executemany(
@@ -239,7 +237,7 @@ def balance_lookups(
         " goods_units) VALUES (?, ?, ?, 'RUB', '0', '0', '[[\"1\",\"beans\",\"300\"]]', 30000)",
         (
             (f"b{n}", owner, stored_time(T0 + timedelta(hours=n % 700)))
-            for n, owner in enumerate(owners)
+            for n, owner in enumerate(holders)
         ),
     )
     db.execute("COMMIT")
@@ -255,7 +253,7 @@ def balance_lookups(
     for _ in range(RUNS):
         p50, p99 = _percentiles(lambda customer: store.standing(customer, now), ids)
         print(
-            f"balance look-up, {len(owners):,} ledger entries       "
+            f"balance look-up, {len(holders):,} ledger entries       "
             f"p50 {p50:6.1f} µs   p99 {p99:6.1f} µs   (points, tier, last order, certificates)"
         )
     codes = [f"C{(n * 7919) % customers:07}" for n in range(20_000)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .daily import last_activity
 from .history import Certificate, History
 from .ledger import Balance
 
@@ -26,6 +27,6 @@ class Standing:
         return cls(
             history.balance(now),
             history.tier,
-            max((order.placed_at for order in history.orders), default=None),
+            last_activity(history),
             tuple(c for c in history.certificates if c.usable(now)),
         )

@@ -485,16 +485,12 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         if found is None:
             raise UnknownCustomer(customer_id)
         tier, available, pending, last_order_at, unredeemed = found
-        certificates = () if unredeemed == "[]" else json.loads(unredeemed)
+        listed = [certificate_of((customer_id, *row)) for row in json.loads(unredeemed)]
         return Standing(
             Balance(available + pending, available, pending),
             tier,
             read_time(last_order_at),
-            tuple(
-                certificate
-                for certificate in (certificate_of((customer_id, *c)) for c in certificates)
-                if certificate.usable(now)
-            ),
+            tuple(certificate for certificate in listed if certificate.usable(now)),
         )
 
     def commit(
@@ -787,8 +783,9 @@ def _lines_json(lines: tuple[OrderLine, ...]) -> str:
     )
 
 
-# A customer's row, their ledger summed by `available_at` (stored times compare as
-# text), and their latest order's time: each found within the customer's keys.
+# A customer's tier, their ledger summed by `available_at` (stored times compare as
+# text), their latest order's time and their unredeemed certificates (a JSON list
+# of certificate rows, oldest first): each found within the customer's keys.
 _STANDING = (
     "SELECT c.tier,"
     " COALESCE(SUM(CASE WHEN l.available_at <= ?2 THEN l.points END), 0),"
