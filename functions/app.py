@@ -58,7 +58,7 @@ def send_batches(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
     """Newsletter batches queued by `stampbook send`, and the automatic emails purchases
     owe (`stampbook.services.courier`); failed messages are reported alone."""
     from stampbook.api.context import current
-    from stampbook.sender.queue import consume, records_of
+    from stampbook.api.queue import consume, records_of
 
     return consume(current(), records_of(event.to_dict()))
 

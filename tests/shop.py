@@ -14,11 +14,12 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus
-from stampbook.automation_sends import EmailStatus
-from stampbook.bootstrap import App, MailSettings, Settings, build
-from stampbook.customers import Customer
+from stampbook.bootstrap import App, build
+from stampbook.config import MailSettings, Settings
 from stampbook.loyalty.orders import Order, OrderLine
-from stampbook.owed_emails import OwedEmail
+from stampbook.records.automation_sends import EmailStatus
+from stampbook.records.customers import Customer
+from stampbook.records.owed_emails import OwedEmail
 from stampbook.services.automations import Fired
 from stampbook.services.courier import Courier
 
@@ -50,7 +51,7 @@ class Shop:
         self.app = self.open()
 
     def open(self) -> App:
-        """Another process's view of the same shop: its own store connection and postman."""
+        """Another process's view of the same shop: its own store connection and mailer."""
         mail = MailSettings(outbox=self.folder / "outbox", key_file=self.folder / "signing-keys")
         settings = Settings(
             campaigns=self.campaigns,

@@ -1,5 +1,5 @@
 """`python -m stampbook`: the same command line as `stampbook`."""
 
-from stampbook.cli import main
+from stampbook.cli.main import main
 
 main()

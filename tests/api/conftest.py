@@ -16,9 +16,10 @@ from chalice.test import Client
 
 from app import app as chalice_app
 from stampbook.api import context
-from stampbook.bootstrap import App, MailSettings, Settings, build
-from stampbook.customers import Customer
-from stampbook.integrations import issue_key
+from stampbook.bootstrap import App, build
+from stampbook.config import MailSettings, Settings
+from stampbook.records.customers import Customer
+from stampbook.records.integrations import issue_key
 
 from ..moto_server import CREDENTIALS, running
 from ..outbox import outbox, text_of

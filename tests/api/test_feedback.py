@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from stampbook.feedback import FeedbackReason, SiteFeedback
 from stampbook.mail.tokens import Purpose
+from stampbook.records.feedback import FeedbackReason, SiteFeedback
 
 from .conftest import NOW, Api
 from .test_my_data import PURCHASE

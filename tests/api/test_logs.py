@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from stampbook.api import till as till_routes
-from stampbook.api.access_log import PathOnlyLog
+from stampbook.server.access_log import PathOnlyLog
 
 from .conftest import NOW, Api, link_token
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus
 from stampbook.audience.mail_events import MailEvent, MailEventKind
-from stampbook.customers import Customer
-from stampbook.feedback import Feedback, FeedbackReason
 from stampbook.mail.tokens import Purpose
+from stampbook.records.customers import Customer
+from stampbook.records.feedback import Feedback, FeedbackReason
 from stampbook.services.automations import Fired
 from stampbook.services.courier import Courier
 

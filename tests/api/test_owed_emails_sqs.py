@@ -16,9 +16,9 @@ from chalice.test import Client
 
 from app import app
 from stampbook.api.context import use
-from stampbook.customers import Customer
-from stampbook.integrations import issue_key
-from stampbook.sender.queue import OWED_EMAILS
+from stampbook.api.queue import OWED_EMAILS
+from stampbook.records.customers import Customer
+from stampbook.records.integrations import issue_key
 from stampbook.store.sqlite import SqliteStore
 
 from ..outbox import outbox

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from stampbook.api.public import postman
+from stampbook.api.public import mailer
 from stampbook.audience.consent import ConsentRecord, ConsentStatus, current_status
-from stampbook.customers import Customer
 from stampbook.mail.tokens import Purpose
+from stampbook.records.customers import Customer
 
 from .conftest import NOW, Api
 from .test_subscriptions import sign
@@ -96,14 +96,14 @@ def test_pausing_stops_marketing_at_send_time_and_resuming_brings_it_back(api: A
     status, settings, _ = api.call("POST", "/preferences", body, key=None)
     assert (status, settings["marketing"], settings["status"]) == (200, False, "paused")
     customer = me(api)
-    mailer = postman()
-    assert mailer.send("welcome", customer) is False  # marketing: not to a paused customer
-    assert mailer.send("your_points", customer, mailer.reader(customer)) is True  # transactional
+    sender = mailer()
+    assert sender.send("welcome", customer) is False  # marketing: not to a paused customer
+    assert sender.send("your_points", customer, sender.reader(customer)) is True  # transactional
     records = api.app.store.consents("c1")
     assert (records[-1].form, records[-1].ip) == ("site:preferences", "127.0.0.1")
     api.call("POST", "/preferences", {**body, "marketing": True}, key=None)
     assert status_of(api) is ConsentStatus.CONFIRMED
-    assert mailer.send("welcome", customer) is True
+    assert sender.send("welcome", customer) is True
 
 
 def test_ticking_marketing_never_confirms_someone_who_did_not_opt_in(api: Api) -> None:

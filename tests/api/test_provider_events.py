@@ -18,7 +18,7 @@ from stampbook.api.provider_events import use_sns
 from stampbook.api.sns import Certificates
 from stampbook.audience.consent import ConsentStatus, current_status
 from stampbook.audience.mail_events import MailEventKind
-from stampbook.customers import Customer
+from stampbook.records.customers import Customer
 
 from .conftest import NOW, Api
 

@@ -15,8 +15,9 @@ from click.testing import CliRunner
 
 from app import app
 from stampbook.api.context import use
-from stampbook.bootstrap import Settings, build
-from stampbook.cli import main
+from stampbook.bootstrap import build
+from stampbook.cli.main import main
+from stampbook.config import Settings
 from stampbook.store.sends import CampaignState, SendStore
 from tests.sender.people import EXAMPLE, ISSUE, customer_file
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from stampbook.customers import Customer
-from stampbook.integrations import issue_key
+from stampbook.records.customers import Customer
+from stampbook.records.integrations import issue_key
 from stampbook.store.sqlite import SqliteStore
 
 from ..processes import this_package

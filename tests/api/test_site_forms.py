@@ -59,7 +59,7 @@ def sent_by(page: str, filled: dict[str, str]) -> dict[str, Any]:
 
 def test_the_sign_up_form_is_accepted_and_a_confirmation_goes_out(api: Api) -> None:
     programme = api.app.programme
-    for locale in programme.program.locales.available:
+    for locale in programme.programme_file.locales.available:
         page = forms.signup_page(programme, locale, site_words(programme, locale), "/")
         ((name, endpoint),) = FORM.findall(page)
         assert name == "signup"
@@ -94,7 +94,7 @@ def test_the_preferences_form_is_accepted(api: Api) -> None:
 
     programme = api.app.programme
     token = sign(api, Purpose.PREFERENCES, "c1")
-    for locale in programme.program.locales.available:
+    for locale in programme.programme_file.locales.available:
         page = forms.preferences_page(programme, locale, site_words(programme, locale), "/")
         endpoint, form = form_named(page, "preferences")
         body = {**sent_by(form, {"interests": "tea"}), "token": token}
@@ -124,14 +124,14 @@ def test_the_export_and_delete_forms_are_accepted(api: Api) -> None:
 
 
 def test_every_reason_the_feedback_form_offers_is_accepted(api: Api) -> None:
-    from stampbook.feedback import FeedbackReason
     from stampbook.mail.tokens import Purpose
+    from stampbook.records.feedback import FeedbackReason
 
     from .test_my_data import PURCHASE
     from .test_subscriptions import sign
 
     programme = api.app.programme
-    for locale in programme.program.locales.available:
+    for locale in programme.programme_file.locales.available:
         page = forms.feedback_page(site_words(programme, locale), "/")
         endpoint, form = form_named(page, "feedback")
         offered = re.findall(r'name="reason" type="radio" value="([^"]+)"', form)
@@ -145,7 +145,7 @@ def test_every_reason_the_feedback_form_offers_is_accepted(api: Api) -> None:
             status, answer, _ = api.call("POST", f"/{endpoint}", body, key=None)
             assert (status, answer) == (200, {"status": "recorded"}), answer
     answers = api.app.store.feedback("c1")
-    assert len(answers) == 4 * len(programme.program.locales.available)
+    assert len(answers) == 4 * len(programme.programme_file.locales.available)
     assert {a.text for a in answers} == {"Не подошёл помол"}
 
 
@@ -153,7 +153,7 @@ def test_the_sites_own_questionnaire_is_accepted_without_a_link(api: Api) -> Non
     from .test_feedback import site_answers
 
     programme = api.app.programme
-    locales = programme.program.locales.available
+    locales = programme.programme_file.locales.available
     for locale in locales:
         page = forms.site_feedback_page(site_words(programme, locale), "/")
         endpoint, form = form_named(page, "site-feedback")

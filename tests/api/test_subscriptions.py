@@ -37,10 +37,10 @@ def status_of(api: Api, email: str) -> ConsentStatus | None:
 
 
 def sign(api: Api, purpose: Purpose, subject: str, **lifetime: int) -> str:
-    from stampbook.api.public import postman
+    from stampbook.api.public import mailer
 
     span = timedelta(**lifetime) if lifetime else None
-    return postman().keyring.sign(purpose, subject, NOW, span)
+    return mailer().keyring.sign(purpose, subject, NOW, span)
 
 
 def test_a_sign_up_is_accepted_and_a_confirmation_email_with_a_signed_link_follows(
@@ -259,15 +259,15 @@ def test_the_site_button_unsubscribes_and_the_link_works_for_months(api: Api) ->
 
 
 def test_after_unsubscribing_transactional_mail_goes_out_and_marketing_does_not(api: Api) -> None:
-    from stampbook.api.public import postman
+    from stampbook.api.public import mailer
 
     confirmed_anna(api)
     token = sign(api, Purpose.UNSUBSCRIBE, "c1")
     api.call("POST", "/unsubscribe", {"token": token}, key=None)
     anna = api.app.store.customer("c1")
     assert anna is not None
-    assert not postman().send("welcome", anna)
-    assert postman().send("your_points", anna)
+    assert not mailer().send("welcome", anna)
+    assert mailer().send("your_points", anna)
     [mail] = api.outbox
     assert "/points/?t=" in text_of(mail)
 

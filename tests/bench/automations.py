@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from stampbook.customers import Customer
 from stampbook.loyalty.orders import Order, OrderLine
+from stampbook.records.customers import Customer
 from stampbook.services.automations import AutomaticEmails
 from stampbook.store.sqlite import SqliteStore
 

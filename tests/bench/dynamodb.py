@@ -21,12 +21,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from stampbook.customers import Customer
 from stampbook.loyalty.orders import Order, OrderLine
 from stampbook.loyalty.rules import Rules
-from stampbook.program import load_programme
+from stampbook.programme import load_programme
+from stampbook.records.customers import Customer
 from stampbook.services.loyalty import LoyaltyService
-from stampbook.store.dynamodb import DynamoStore
+from stampbook.store.dynamodb.store import DynamoStore
 
 from ..dynamodb_local import LOCAL_ENVIRONMENT, running
 

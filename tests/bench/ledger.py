@@ -17,16 +17,16 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from stampbook.cpus import keep_to_one_cpu
-from stampbook.customers import Customer
 from stampbook.files.purchases import read_purchases
 from stampbook.loyalty.orders import Order, OrderLine
 from stampbook.loyalty.rules import Rules
-from stampbook.program import load_programme
+from stampbook.programme import load_programme
+from stampbook.records.customers import Customer
+from stampbook.server.cpus import keep_to_one_cpu
 from stampbook.services.loyalty import LoyaltyService
 from stampbook.services.purchase_import import owners, record_orders
-from stampbook.store.sqlite import SqliteStore, _Waiting
-from stampbook.store.sqlite_history import stored_time
+from stampbook.store.sqlite.history import stored_time
+from stampbook.store.sqlite.store import SqliteStore, _Waiting
 
 EXAMPLE = Path(__file__).parents[2] / "campaigns"
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)

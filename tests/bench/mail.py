@@ -100,12 +100,12 @@ def example_newsletter(count: int = 100_000) -> None:
     from datetime import date
     from pathlib import Path
 
-    from stampbook.bootstrap import MailSettings
-    from stampbook.mail.postage import prepare
+    from stampbook.config import MailSettings
+    from stampbook.mail.envelope import prepare
     from stampbook.mail.reader import sample_reader
     from stampbook.mail.render import Renderer
     from stampbook.mail.tokens import Keyring, parse_keys
-    from stampbook.program import load_programme
+    from stampbook.programme import load_programme
 
     programme = load_programme(Path(__file__).parents[2] / "campaigns")
     issue = programme.newsletter("2026-12-winter-lots")
@@ -114,9 +114,9 @@ def example_newsletter(count: int = 100_000) -> None:
     start = time.perf_counter()
     renderer = Renderer(programme)
     draft = renderer.newsletter(issue, "ru")
-    prepared = prepare(programme.program, draft, True, MailSettings(), keyring, "ru")
+    prepared = prepare(programme.programme_file, draft, True, MailSettings(), keyring, "ru")
     once = time.perf_counter() - start
-    reader = sample_reader(programme.program, "ru", date(2026, 12, 1))
+    reader = sample_reader(programme.programme_file, "ru", date(2026, 12, 1))
     start = time.perf_counter()
     size = 0
     for n in range(count):

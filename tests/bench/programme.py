@@ -15,7 +15,7 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-from stampbook.program import ProgrammeInvalid, load_programme
+from stampbook.programme import ProgrammeInvalid, load_programme
 
 EXAMPLE = Path(__file__).parents[2] / "campaigns"
 
@@ -31,8 +31,8 @@ def large_programme(folder: Path, rewards: int, newsletters: int) -> Path:
         f"    description: {{ ru: Описание {n}, en: Description {n} }}\n"
         for n in range(rewards)
     )
-    with (root / "program.yaml").open("a", encoding="utf-8") as program:
-        program.write(extra)
+    with (root / "program.yaml").open("a", encoding="utf-8") as programme_file:
+        programme_file.write(extra)
     letter = (root / "newsletters" / "2026-12-winter-lots.yaml").read_text("utf-8")
     for n in range(newsletters):
         text = letter.replace("slug: 2026-12-winter-lots", f"slug: issue-{n}")
@@ -70,8 +70,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         big = large_programme(Path(folder), rewards=2000, newsletters=300)
         measure("large (2 004 rewards, 302 newsletters)", lambda: load_programme(big), 5)
-        program = big / "program.yaml"
-        program.write_text(program.read_text("utf-8").replace("points: 150", "points: -1"), "utf-8")
+        programme_file = big / "program.yaml"
+        programme_file.write_text(
+            programme_file.read_text("utf-8").replace("points: 150", "points: -1"), "utf-8"
+        )
         measure("large, with errors to locate", lambda: load_broken(big), 5)
 
 

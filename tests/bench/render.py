@@ -13,7 +13,7 @@ from pathlib import Path
 from stampbook.mail.draft import LINK_SLOTS
 from stampbook.mail.reader import Reader, sample_occasion, sample_reader
 from stampbook.mail.render import Renderer
-from stampbook.program import load_programme
+from stampbook.programme import load_programme
 
 from .programme import measure
 
@@ -25,7 +25,7 @@ TODAY = date(2026, 11, 23)
 def main() -> None:
     programme = load_programme(EXAMPLE)
     issue = programme.newsletters[0]
-    program = programme.program
+    programme_file = programme.programme_file
     links = {
         slot: f"https://mednaya-turka.example/l/{slot}?t=0123456789abcdef" for slot in LINK_SLOTS
     }
@@ -45,7 +45,7 @@ def main() -> None:
     measure("newsletter, compile once per issue and language", compile_again, 20)
 
     draft = warm.newsletter(issue, "ru")
-    base = sample_reader(program, "ru", TODAY)
+    base = sample_reader(programme_file, "ru", TODAY)
     readers = [
         Reader(email=f"r{n}@example.com", name=f"Читатель {n}", points=n, tier=base.tier)
         for n in range(READERS)
@@ -60,7 +60,7 @@ def main() -> None:
 
     measure(f"fill the draft for {READERS:,} readers (values + html + text)", fill_all, 3)
 
-    occasion = sample_occasion(program, None, TODAY)
+    occasion = sample_occasion(programme_file, None, TODAY)
     measure(
         "one-off email rendered for one person (thank_you)",
         lambda: warm.email("thank_you", "ru", base, occasion),

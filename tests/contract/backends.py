@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from stampbook.store.base import Store
-from stampbook.store.dynamodb import DynamoStore
+from stampbook.store.dynamodb.store import DynamoStore
 from stampbook.store.sqlite import SqliteStore
 
 # Small pages, so every DynamoDB query in the suite really follows LastEvaluatedKey.

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from stampbook.customers import Customer
 from stampbook.loyalty.rules import Rules
-from stampbook.program import load_programme
+from stampbook.programme import load_programme
+from stampbook.records.customers import Customer
 from stampbook.store.base import Store
 
 from .backends import Backend

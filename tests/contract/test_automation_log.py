@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from stampbook.automation_sends import AutomationKey, EmailStatus
+from stampbook.records.automation_sends import AutomationKey, EmailStatus
 from stampbook.store.base import Store
 
 from .conftest import customer

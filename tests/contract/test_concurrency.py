@@ -16,7 +16,7 @@ from stampbook.loyalty.errors import NotEnoughPoints
 from stampbook.loyalty.ledger import EntryKind
 from stampbook.loyalty.orders import Order, OrderLine
 from stampbook.loyalty.rules import Rules
-from stampbook.program import load_programme
+from stampbook.programme import load_programme
 from stampbook.services.loyalty import LoyaltyService
 
 from .backends import Backend

@@ -9,7 +9,7 @@ import pytest
 
 from stampbook.loyalty.ledger import Entry, EntryKind
 from stampbook.store.base import Change, CustomerExists, Request, StoreError, StoreUnavailable
-from stampbook.store.dynamodb import ChangeTooLarge, DynamoStore
+from stampbook.store.dynamodb.store import ChangeTooLarge, DynamoStore
 
 from .conftest import T0, customer, fresh_table
 

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus
-from stampbook.automation_sends import AutomationKey
 from stampbook.loyalty.history import History
 from stampbook.loyalty.orders import Order, OrderLine
-from stampbook.owed_emails import OwedEmail
+from stampbook.records.automation_sends import AutomationKey
+from stampbook.records.owed_emails import OwedEmail
 from stampbook.store.base import Change, Reads, Request, Store
 
 from .conftest import T0, customer

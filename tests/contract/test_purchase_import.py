@@ -7,10 +7,10 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from stampbook.customers import Customer
 from stampbook.loyalty.errors import WrongCurrency
 from stampbook.loyalty.orders import Order, OrderLine
 from stampbook.loyalty.rules import Rules
+from stampbook.records.customers import Customer
 from stampbook.services.loyalty import LoyaltyService
 from stampbook.services.purchase_import import owners, record_orders
 from stampbook.store.base import IdempotencyConflict, Store

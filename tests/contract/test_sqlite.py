@@ -17,10 +17,10 @@ from stampbook.loyalty.errors import NotEnoughPoints
 from stampbook.loyalty.history import History
 from stampbook.loyalty.ledger import Entry, EntryKind
 from stampbook.loyalty.orders import Order, OrderLine
-from stampbook.store import sqlite as sqlite_store
 from stampbook.store.base import Change, Committed, IdempotencyConflict, Request
 from stampbook.store.sqlite import SqliteStore
-from stampbook.store.sqlite_schema import MIGRATIONS
+from stampbook.store.sqlite import store as sqlite_store
+from stampbook.store.sqlite.schema import MIGRATIONS
 
 from .conftest import T0, customer
 

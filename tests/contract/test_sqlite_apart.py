@@ -17,10 +17,10 @@ from stampbook.loyalty.rules import Rules
 from stampbook.loyalty.tier_spend import count_tier_spend
 from stampbook.services.loyalty import LoyaltyService
 from stampbook.services.purchase_import import batches_of, record_orders
-from stampbook.store import sqlite_apart
 from stampbook.store.base import Batch, Committed, IdempotencyConflict, Item, Reads
 from stampbook.store.sqlite import SqliteStore
-from stampbook.store.sqlite_apart import workers_for
+from stampbook.store.sqlite import apart as sqlite_apart
+from stampbook.store.sqlite.apart import workers_for
 
 from .conftest import T0
 from .test_purchase_import import PEOPLE, recorded_one_by_one, shop, the_file

@@ -21,7 +21,7 @@ from stampbook.services.fingerprint import order_fingerprint
 from stampbook.services.loyalty import LoyaltyService
 from stampbook.store.base import Change, Committed, IdempotencyConflict, Reads, Request
 from stampbook.store.sqlite import SqliteStore
-from stampbook.store.sqlite_schema import MIGRATIONS
+from stampbook.store.sqlite.schema import MIGRATIONS
 
 from .conftest import T0, customer
 

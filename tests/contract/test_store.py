@@ -11,16 +11,16 @@ import pytest
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus, current_status
 from stampbook.audience.mail_events import MailEvent, MailEventKind
-from stampbook.automation_sends import AutomationKey
-from stampbook.feedback import Feedback, FeedbackReason, SiteFeedback
-from stampbook.integrations import issue_key
 from stampbook.loyalty.errors import NotEnoughPoints
 from stampbook.loyalty.history import Certificate, History
 from stampbook.loyalty.ledger import Balance, Entry, EntryKind
 from stampbook.loyalty.orders import Order, OrderLine, Refund
 from stampbook.loyalty.rules import Rules
 from stampbook.loyalty.standing import Standing
-from stampbook.owed_emails import OwedEmail
+from stampbook.records.automation_sends import AutomationKey
+from stampbook.records.feedback import Feedback, FeedbackReason, SiteFeedback
+from stampbook.records.integrations import issue_key
+from stampbook.records.owed_emails import OwedEmail
 from stampbook.services.loyalty import LoyaltyService
 from stampbook.store.base import (
     Change,

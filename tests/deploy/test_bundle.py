@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from stampbook.deploy.bundle import Package, runtime_requirements
-from stampbook.store.dynamodb import DynamoStore
+from stampbook.store.dynamodb.store import DynamoStore
 
 from ..dynamodb_local import LOCAL_ENVIRONMENT
 from .conftest import WHEELHOUSE

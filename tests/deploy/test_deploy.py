@@ -14,7 +14,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from stampbook.cli import main
+from stampbook.cli.main import main
 from stampbook.deploy.bundle import Package
 from stampbook.deploy.stack import change_stack, upload
 from stampbook.deploy.stage import Stage

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from stampbook.cli import main
+from stampbook.cli.main import main
 from stampbook.deploy.publish import IMMUTABLE, REVALIDATE, PublishError, addresses, publish
 
 from ..moto_server import CREDENTIALS

@@ -13,7 +13,7 @@ import pytest
 from stampbook.deploy.bundle import Package, chalice_package
 from stampbook.deploy.template import finish
 from stampbook.deploy.website import FOLDER_INDEX
-from stampbook.store.dynamodb import DynamoStore
+from stampbook.store.dynamodb.store import DynamoStore
 
 from .conftest import STAGE
 

@@ -15,7 +15,7 @@ import pytest
 from stampbook.mail.draft import LINK_SLOTS, Draft
 from stampbook.mail.reader import personal_values, sample_occasion, sample_reader
 from stampbook.mail.render import Renderer
-from stampbook.program import Programme, load_programme
+from stampbook.programme import Programme, load_programme
 
 from ..unit.mail.conftest import EXAMPLE, LANGUAGES
 from .conftest import ARTIFACTS, LocalPage
@@ -44,8 +44,8 @@ def renderer(programme: Programme) -> Renderer:
 
 
 def save(renderer: Renderer, programme: Programme, draft: Draft, locale: str, name: str) -> str:
-    reader = sample_reader(programme.program, locale, TODAY)
-    values = {**personal_values(reader, renderer.words(locale), programme.program), **LINKS}
+    reader = sample_reader(programme.programme_file, locale, TODAY)
+    values = {**personal_values(reader, renderer.words(locale), programme.programme_file), **LINKS}
     path = SHOTS / f"{name}.{locale}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(draft.fill_html(values), encoding="utf-8")
@@ -84,8 +84,8 @@ def test_one_off_emails_fit_a_phone_in_every_language(
     name: str,
 ) -> None:
     for locale in LANGUAGES:
-        reader = sample_reader(programme.program, locale, TODAY)
-        occasion = sample_occasion(programme.program, None, TODAY)
+        reader = sample_reader(programme.programme_file, locale, TODAY)
+        occasion = sample_occasion(programme.programme_file, None, TODAY)
         draft = renderer.email(name, locale, reader, occasion)
         url = save(renderer, programme, draft, locale, name)
         look(open_page(PHONE), url, PHONE, f"{name}.{locale}.{PHONE}px.png")

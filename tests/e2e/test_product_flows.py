@@ -27,10 +27,11 @@ import pytest
 from playwright.sync_api import Page
 
 from stampbook.audience.consent import ConsentStatus, current_status
-from stampbook.bootstrap import MailSettings, Settings, build
-from stampbook.customers import Customer
-from stampbook.feedback import SiteFeedback
+from stampbook.bootstrap import build
+from stampbook.config import MailSettings, Settings
 from stampbook.loyalty.orders import Order, OrderLine
+from stampbook.records.customers import Customer
+from stampbook.records.feedback import SiteFeedback
 from stampbook.sitegen.build import build_site
 from stampbook.store.sqlite import SqliteStore
 

@@ -10,8 +10,9 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from stampbook.bootstrap import App, MailSettings, Settings, build
-from stampbook.customers import Customer
+from stampbook.bootstrap import App, build
+from stampbook.config import MailSettings, Settings
+from stampbook.records.customers import Customer
 from stampbook.store.sqlite import SqliteStore
 
 EXAMPLE = Path(__file__).parents[2] / "campaigns"

@@ -13,10 +13,10 @@ import pytest
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus
 from stampbook.bootstrap import App, build, open_keyring
-from stampbook.customers import Customer
 from stampbook.mail.message import Message
 from stampbook.mail.transports.base import Accepted
 from stampbook.mail.transports.outbox import Outbox
+from stampbook.records.customers import Customer
 from stampbook.sender.settings import SendingSettings
 from stampbook.sender.states import CampaignMoveRefused
 from stampbook.sender.worker import pause_reason

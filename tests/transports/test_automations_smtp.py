@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from stampbook.automation_sends import EmailStatus
 from stampbook.mail.transports.smtp import SmtpSettings, SmtpTransport
+from stampbook.records.automation_sends import EmailStatus
 from stampbook.services.automations import AutomaticEmails
-from stampbook.services.postman import Postman
+from stampbook.services.mailer import Mailer
 
 from ..shop import Shop
 from .conftest import PASSWORD, USER, SmtpServer
@@ -31,7 +31,7 @@ def shop(tmp_path: Path, starttls_server: SmtpServer) -> Shop:
     )
     # No retries inside one run: a deferral is left to the next run.
     smtp = SmtpTransport(settings, tls=starttls_server.client_tls)
-    shop.app.loyalty.events = AutomaticEmails(Postman(shop.app, smtp))
+    shop.app.loyalty.events = AutomaticEmails(Mailer(shop.app, smtp))
     return shop
 
 

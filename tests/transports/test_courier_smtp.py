@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from stampbook.automation_sends import EmailStatus
 from stampbook.mail.transports.smtp import SmtpSettings, SmtpTransport
+from stampbook.records.automation_sends import EmailStatus
 from stampbook.services.automations import AutomaticEmails, Fired
 from stampbook.services.courier import GIVE_UP_AFTER, Courier, retry_after
-from stampbook.services.postman import Postman
+from stampbook.services.mailer import Mailer
 
 from ..shop import Shop
 from .conftest import PASSWORD, USER, SmtpServer
@@ -35,7 +35,7 @@ def courier(shop: Shop, starttls_server: SmtpServer) -> Courier:
     )
     # No retries inside one run: a deferral is the courier's to try again.
     smtp = SmtpTransport(settings, tls=starttls_server.client_tls)
-    return Courier(AutomaticEmails(Postman(shop.app, smtp)))
+    return Courier(AutomaticEmails(Mailer(shop.app, smtp)))
 
 
 def people(shop: Shop, *names: str) -> dict[str, str]:

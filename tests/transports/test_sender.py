@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from stampbook.bootstrap import open_keyring
-from stampbook.customers import Customer
 from stampbook.mail.message import Message
 from stampbook.mail.transports.base import Accepted, Backoff, TransientError, Transport
 from stampbook.mail.transports.ses import SesSettings, SesTransport
 from stampbook.mail.transports.smtp import SmtpSettings, SmtpTransport
+from stampbook.records.customers import Customer
 from stampbook.sender.settings import SendingSettings
 from stampbook.services.campaigns import Campaigns
 from stampbook.store.sends import CampaignState, SendStore

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from stampbook.bootstrap import MailSettings, Settings, open_transport
+from stampbook.bootstrap import open_transport
+from stampbook.config import MailSettings, Settings
 from stampbook.mail.message import Message
 from stampbook.mail.transports.base import PermanentError, TransientError
 from stampbook.mail.transports.ses import SesSettings, SesTransport, classify, ses_client

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import trustme
 
-from stampbook.bootstrap import MailSettings, Settings, open_transport
+from stampbook.bootstrap import open_transport
+from stampbook.config import MailSettings, Settings
 from stampbook.mail.message import Message, Recipient
 from stampbook.mail.transports.base import (
     Backoff,

@@ -93,7 +93,7 @@ def test_a_refund_asks_once_per_order_with_a_link_to_the_questionnaire(tmp_path:
     assert found is not None
     events = shop.app.loyalty.events
     assert isinstance(events, AutomaticEmails)
-    claim = events.postman.keyring.verify(found.group(1), Purpose.FEEDBACK, later)
+    claim = events.mailer.keyring.verify(found.group(1), Purpose.FEEDBACK, later)
     assert claim.subject == "o1"  # the link is about the order
     assert shop.sent("bob") == [("feedback_request", "o1"), ("thank_you", "o1")]
 
@@ -118,19 +118,19 @@ def test_the_welcome_goes_once_per_customer_even_after_signing_up_again(tmp_path
     shop = Shop(tmp_path, NOW)
     events = shop.app.loyalty.events
     assert isinstance(events, AutomaticEmails)
-    postman, evidence = events.postman, Evidence("test")
+    mailer, evidence = events.mailer, Evidence("test")
     form = SignUp("vera@example.com", "Vera", "en", "consent-v1")
-    subscribe(postman, form, evidence)
+    subscribe(mailer, form, evidence)
     vera = shop.app.store.customer_by_email("vera@example.com")
     assert vera is not None
-    assert confirm(postman, vera.customer_id, evidence) is ConsentStatus.CONFIRMED
-    assert confirm(postman, vera.customer_id, evidence) is ConsentStatus.CONFIRMED
+    assert confirm(mailer, vera.customer_id, evidence) is ConsentStatus.CONFIRMED
+    assert confirm(mailer, vera.customer_id, evidence) is ConsentStatus.CONFIRMED
     assert shop.owed() == [(vera.customer_id, "welcome", "confirmed")]  # owed once
     assert shop.deliver() == {Fired.SENT: 1}
-    unsubscribe(postman, vera.customer_id, evidence)
+    unsubscribe(mailer, vera.customer_id, evidence)
     shop.now += timedelta(days=40)
-    subscribe(postman, form, evidence)
-    assert confirm(postman, vera.customer_id, evidence) is ConsentStatus.CONFIRMED
+    subscribe(mailer, form, evidence)
+    assert confirm(mailer, vera.customer_id, evidence) is ConsentStatus.CONFIRMED
     assert shop.deliver() == {Fired.ALREADY: 1}  # welcomed already
     assert shop.owed() == []
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from stampbook.cli import main
+from stampbook.cli.main import main
 
-from .program.conftest import EXAMPLE, FIXTURE
+from .programme.conftest import EXAMPLE, FIXTURE
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -27,8 +27,10 @@ def test_check_passes_on_the_example() -> None:
 def test_check_fails_with_located_errors_and_exit_1(tmp_path: Path) -> None:
     campaigns = tmp_path / "campaigns"
     shutil.copytree(FIXTURE, campaigns)
-    program = campaigns / "program.yaml"
-    program.write_text(program.read_text("utf-8").replace("per: 1\n", "pre: 1\n"), "utf-8")
+    programme_file = campaigns / "program.yaml"
+    programme_file.write_text(
+        programme_file.read_text("utf-8").replace("per: 1\n", "pre: 1\n"), "utf-8"
+    )
     code, out, err = run("check", str(campaigns))
     assert code == 1
     assert out == ""
@@ -114,9 +116,9 @@ def test_check_notes_schemas_left_behind_by_a_new_reward(tmp_path: Path) -> None
     campaigns = tmp_path / "campaigns"
     shutil.copytree(EXAMPLE, campaigns)
     assert run("check", str(campaigns))[2] == ""
-    program = campaigns / "program.yaml"
-    program.write_text(
-        program.read_text("utf-8")
+    programme_file = campaigns / "program.yaml"
+    programme_file.write_text(
+        programme_file.read_text("utf-8")
         + "  - id: croissant\n    title: Круассан\n    points: 150\n    description: С маслом\n",
         "utf-8",
     )

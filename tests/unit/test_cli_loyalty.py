@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from stampbook.cli import main
+from stampbook.cli.main import main
 
 from ..outbox import outbox
-from .program.conftest import EXAMPLE
+from .programme.conftest import EXAMPLE
 
 
 @pytest.fixture

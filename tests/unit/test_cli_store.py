@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from stampbook.bootstrap import Settings, open_store
-from stampbook.cli import main
-from stampbook.customers import Customer
-from stampbook.store.dynamodb_table import table_definition
+from stampbook.bootstrap import open_store
+from stampbook.cli.main import main
+from stampbook.config import Settings
+from stampbook.records.customers import Customer
+from stampbook.store.dynamodb.table import table_definition
 
 from .test_cli_loyalty import run
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from stampbook.cli import main
-from stampbook.owed_emails import OwedEmail
+from stampbook.cli.main import main
+from stampbook.records.owed_emails import OwedEmail
 from stampbook.services.automations import Fired
 from stampbook.services.courier import Courier, CourierThread
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from stampbook.integrations import KeyRefused, issue_key, key_id_of, verify_key
+from stampbook.records.integrations import KeyRefused, issue_key, key_id_of, verify_key
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import threading
 
-from ..bootstrap import App, Settings, build
+from ..bootstrap import App, build
+from ..config import Settings
 
 _lock = threading.Lock()
 _current: App | None = None
@@ -19,7 +20,7 @@ def current() -> App:
     if _current is None:
         with _lock:
             if _current is None:
-                from ..sender.queue import announce_owed_emails
+                from .queue import announce_owed_emails
 
                 app = build(Settings.from_env())
                 # On AWS: an email a purchase owes is sent by the queue's consumer.

@@ -16,8 +16,8 @@ from typing import Annotated, Literal
 from chalice.app import Response
 from pydantic import BaseModel, Field, StringConstraints
 
-from ..feedback import FeedbackReason
 from ..mail.tokens import Purpose
+from ..records.feedback import FeedbackReason
 from ..services.limits import Rate
 from ..services.questionnaire import answer_for_order, answer_on_site
 from .body import json_body

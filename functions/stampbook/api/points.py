@@ -16,7 +16,7 @@ from ..services.my_points import points_page
 from .body import Body, json_body
 from .context import current
 from .openapi import Operation
-from .public import NO_REFERRER, address, answer, caller_ip, limit, postman, query_token, subject_of
+from .public import NO_REFERRER, address, answer, caller_ip, limit, mailer, query_token, subject_of
 from .refusals import answer_errors
 from .routes import points
 from .subscriptions import Accepted
@@ -110,8 +110,8 @@ def email_a_link() -> Response:
     if customer is not None and once_per(
         app.store, "points-mail", email, LINK_EVERY_SECONDS, app.loyalty.clock()
     ):
-        mailer = postman()
-        mailer.send("your_points", customer, mailer.reader(customer))
+        sender = mailer()
+        sender.send("your_points", customer, sender.reader(customer))
     return answer({"status": "accepted"}, 202)
 
 
@@ -122,7 +122,7 @@ def show() -> Response:
     customer = app.store.customer(customer_id)
     if customer is None:  # erased since the link was sent
         return answer(PointsOut.model_validate(_nobody()).model_dump(), headers=NO_REFERRER)
-    page = points_page(app, customer, postman().locale_of(customer))
+    page = points_page(app, customer, mailer().locale_of(customer))
     return answer(PointsOut.model_validate(page).model_dump(), headers=NO_REFERRER)
 
 

@@ -15,10 +15,10 @@ from typing import Any
 from chalice.app import Request, Response
 
 from ..bootstrap import App
-from ..customers import normalise_email
 from ..mail.tokens import Claim, ExpiredToken, Purpose, TokenError
+from ..records.customers import normalise_email
 from ..services.limits import Rate, count
-from ..services.postman import Postman
+from ..services.mailer import Mailer
 from .context import current
 from .errors import JSON, ApiError
 
@@ -29,17 +29,17 @@ MIN_FILL_MS = 3000
 NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 _lock = threading.Lock()
-_postman: Postman | None = None
+_mailer: Mailer | None = None
 
 
-def postman() -> Postman:
-    """The current app's postman, made once per app (its renderer keeps compiled templates)."""
-    global _postman
+def mailer() -> Mailer:
+    """The current app's mailer, made once per app (its renderer keeps compiled templates)."""
+    global _mailer
     app: App = current()
     with _lock:
-        if _postman is None or _postman.app is not app:
-            _postman = Postman(app)
-        return _postman
+        if _mailer is None or _mailer.app is not app:
+            _mailer = Mailer(app)
+        return _mailer
 
 
 def now() -> datetime:
@@ -55,7 +55,7 @@ def claim_of(token: str | None, purpose: Purpose, field: str = "t") -> Claim:
     if not token:
         raise ApiError(400, "token_required", "the link's token is missing", field)
     try:
-        return postman().keyring.verify(token, purpose, now())
+        return mailer().keyring.verify(token, purpose, now())
     except ExpiredToken:
         raise ApiError(
             410, "expired_token", "this link has expired; ask for a new one", field
@@ -100,10 +100,10 @@ def address(raw: str) -> str:
 
 def offered(locale: str | None, interests: tuple[str, ...] = ()) -> None:
     """A 422 naming the field unless the language and interests are the programme's own."""
-    program = current().programme.program
-    if locale is not None and locale not in program.locales.available:
+    programme_file = current().programme.programme_file
+    if locale is not None and locale not in programme_file.locales.available:
         raise ApiError(422, "invalid", "not a language of this newsletter", "locale")
-    known = {interest.id for interest in program.interests}
+    known = {interest.id for interest in programme_file.interests}
     for number, interest in enumerate(interests):
         if interest not in known:
             field = f"interests.{number}"

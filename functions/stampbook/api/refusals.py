@@ -11,8 +11,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from ..customers import InvalidEmail
 from ..loyalty.errors import LoyaltyError, NotEnoughPoints
+from ..records.customers import InvalidEmail
 from ..services.limits import Limited
 from ..store.base import IdempotencyConflict, StoreUnavailable, UnknownCustomer
 from .errors import ApiError, error_response

@@ -29,8 +29,8 @@ from .public import (
     claim_of,
     is_a_bot,
     limit,
+    mailer,
     offered,
-    postman,
     query_token,
     subject_of,
     user_agent,
@@ -187,7 +187,7 @@ def sign_up() -> Response:
         body.birthday,
         tuple(dict.fromkeys(body.interests)),
     )
-    subscribe(postman(), form, _evidence(SIGN_UP_FORM))
+    subscribe(mailer(), form, _evidence(SIGN_UP_FORM))
     return accepted
 
 
@@ -205,7 +205,7 @@ def _acted(purpose: Purpose, form: str, token: str | None = None) -> Response:
     else:
         customer_id = subject_of(token, purpose)
     act = confirm if purpose is Purpose.CONFIRM else unsubscribe
-    status = act(postman(), customer_id, _evidence(form))
+    status = act(mailer(), customer_id, _evidence(form))
     return answer({"status": str(status or "unconfirmed")}, headers=NO_REFERRER)
 
 

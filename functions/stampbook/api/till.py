@@ -14,9 +14,9 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from ..customers import Customer, normalise_email
-from ..integrations import KeyRefused, key_id_of, verify_key
 from ..loyalty.orders import Order, OrderLine, Refund
+from ..records.customers import Customer, normalise_email
+from ..records.integrations import KeyRefused, key_id_of, verify_key
 from .body import Body, json_body
 from .context import current
 from .errors import ApiError
@@ -193,7 +193,7 @@ def _idempotency_key() -> str:
 
 
 def _category_known(lines: tuple[Line, ...]) -> None:
-    known = {category.id for category in current().programme.program.categories}
+    known = {category.id for category in current().programme.programme_file.categories}
     for number, line in enumerate(lines):
         if line.category not in known:
             raise ApiError(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..store.dynamodb_table import cloudformation_resource
+from ..store.dynamodb.table import cloudformation_resource
 from . import website
 from .stage import Stage
 

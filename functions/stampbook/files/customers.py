@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from ..customers import Customer, InvalidEmail, new_referral_code, normalise_email
+from ..records.customers import Customer, InvalidEmail, new_referral_code, normalise_email
 from .rows import BadValue, CsvRows, RowError, parse_date, parse_time
 
 REQUIRED = ("email",)

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import get_currency_precision
 
-from ..bulk import collector_paused
-from ..customers import InvalidEmail, normalise_email
 from ..loyalty.orders import Order, OrderLine
+from ..records.customers import InvalidEmail, normalise_email
+from .bulk import collector_paused
 from .rows import BadValue, CsvRows, RowError, parse_amount, parse_time
 
 REQUIRED = ("order_id", "email", "placed_at", "line_id", "category", "amount")

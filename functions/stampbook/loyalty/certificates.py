@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..program.rules import CertificateRule
+    from ..programme.rules import CertificateRule
 from .calendar import months_before
 from .history import Certificate, History
 from .orders import qualifying_spend, remaining_lines

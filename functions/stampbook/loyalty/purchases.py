@@ -16,7 +16,7 @@ from .tier_spend import TierSpend, count_tier_spend
 from .tiers import spend_in_window
 
 if TYPE_CHECKING:
-    from ..program.rules import Tier
+    from ..programme.rules import Tier
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:  # the engine runs on the models; it need not build them to load
-    from ..program import Programme
-    from ..program.rules import Loyalty, Reward, Tier
+    from ..programme import Programme
+    from ..programme.rules import Loyalty, Reward, Tier
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,13 @@ class Rules:
 
     @classmethod
     def of(cls, programme: Programme) -> Rules:
-        program = programme.program
+        programme_file = programme.programme_file
         return cls(
-            loyalty=program.loyalty,
-            currency=program.currency,
-            rewards={reward.id: reward for reward in program.rewards},
+            loyalty=programme_file.loyalty,
+            currency=programme_file.currency,
+            rewards={reward.id: reward for reward in programme_file.rewards},
             version=programme.rules_version,
-            timezone=ZoneInfo(program.business.timezone),
+            timezone=ZoneInfo(programme_file.business.timezone),
         )
 
     def tier(self, tier_id: str | None) -> Tier | None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # these load when something is first formatted, not with this module
     from babel import Locale
 
-    from ..program.business import Program
+    from ..programme.business import ProgrammeFile
 
 
 # CLDR asks for a space between a currency code written in letters and the
@@ -33,11 +33,11 @@ class UnknownLanguage(ValueError):
     """A locale code that CLDR does not know, so nothing can be formatted for it."""
 
 
-def reader_locale(wanted: str | None, program: Program) -> str:
+def reader_locale(wanted: str | None, programme_file: ProgrammeFile) -> str:
     """The reader's own language if the programme offers it, else the programme's default."""
-    if wanted and wanted in program.locales.available:
+    if wanted and wanted in programme_file.locales.available:
         return wanted
-    return program.locales.default
+    return programme_file.locales.default
 
 
 @dataclass(frozen=True)

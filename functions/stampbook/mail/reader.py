@@ -15,11 +15,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..customers import Customer
+from ..records.customers import Customer
 from .strings import Strings
 
 if TYPE_CHECKING:  # the models load with the programme, not with this module
-    from ..program.business import Program
+    from ..programme.business import ProgrammeFile
 
 # The personal values a newsletter may show; each becomes a slot.
 PERSONAL_SLOTS = (
@@ -67,13 +67,15 @@ class Occasion:
     greeting: str | None = None  # a holiday greeting id from automations.yaml
 
 
-def tier_name(program: Program, tier: str | None, locale: str) -> str | None:
-    levels = program.loyalty.tiers.levels if program.loyalty.tiers else ()
+def tier_name(programme_file: ProgrammeFile, tier: str | None, locale: str) -> str | None:
+    levels = programme_file.loyalty.tiers.levels if programme_file.loyalty.tiers else ()
     found = next((level for level in levels if level.id == tier), None)
-    return found.name.get(locale, program.locales.default) if found else None
+    return found.name.get(locale, programme_file.locales.default) if found else None
 
 
-def personal_values(reader: Reader, words: Strings, program: Program) -> dict[str, str]:
+def personal_values(
+    reader: Reader, words: Strings, programme_file: ProgrammeFile
+) -> dict[str, str]:
     """The texts for `PERSONAL_SLOTS`, in the language of `words`."""
     fmt = words.formatter
     none = words("common.none")
@@ -94,7 +96,7 @@ def personal_values(reader: Reader, words: Strings, program: Program) -> dict[st
         "name": reader.name.strip() or words("common.friend"),
         "points": fmt.number(reader.points),
         "pending_points": fmt.number(reader.pending_points),
-        "tier": tier_name(program, reader.tier, fmt.locale) or none,
+        "tier": tier_name(programme_file, reader.tier, fmt.locale) or none,
         "expiring_points": fmt.number(reader.expiring_points),
         "expires_on": fmt.date(reader.expires_on) if reader.expires_on else none,
         "expiry": expiry,
@@ -103,12 +105,12 @@ def personal_values(reader: Reader, words: Strings, program: Program) -> dict[st
 
 
 def reader_from_statement(
-    customer: Customer, statement: Mapping[str, Any], program: Program, now: datetime
+    customer: Customer, statement: Mapping[str, Any], programme_file: ProgrammeFile, now: datetime
 ) -> Reader:
     """A customer from the store, as `LoyaltyService.statement` describes them at `now`."""
     zone = now.tzinfo
     expiring, expires_on = 0, None
-    rule = program.loyalty.expiry
+    rule = programme_file.loyalty.expiry
     if statement.get("expires_at") and rule is not None:
         deadline = datetime.fromisoformat(statement["expires_at"])
         if deadline - timedelta(days=rule.warn_days_before) <= now < deadline:
@@ -133,9 +135,9 @@ def reader_from_statement(
     )
 
 
-def sample_reader(program: Program, locale: str, today: date) -> Reader:
+def sample_reader(programme_file: ProgrammeFile, locale: str, today: date) -> Reader:
     """Someone to preview an email with: a bit of everything an email can show."""
-    tiers = program.loyalty.tiers.levels if program.loyalty.tiers else ()
+    tiers = programme_file.loyalty.tiers.levels if programme_file.loyalty.tiers else ()
     return Reader(
         email="reader@example.com",
         name=SAMPLE_NAMES.get(locale.split("_")[0], "Alex"),
@@ -145,24 +147,24 @@ def sample_reader(program: Program, locale: str, today: date) -> Reader:
         tier=tiers[min(1, len(tiers) - 1)].id if tiers else None,
         expiring_points=320,
         expires_on=today + timedelta(days=21),
-        certificates=(_sample_certificate(program, today),),
+        certificates=(_sample_certificate(programme_file, today),),
     )
 
 
-def sample_occasion(program: Program, greeting: str | None, today: date) -> Occasion:
-    pending = program.loyalty.pending.days
-    birthday = program.loyalty.birthday
+def sample_occasion(programme_file: ProgrammeFile, greeting: str | None, today: date) -> Occasion:
+    pending = programme_file.loyalty.pending.days
+    birthday = programme_file.loyalty.birthday
     return Occasion(
         points_earned=75,
         available_on=today + timedelta(days=pending),
-        certificate=_sample_certificate(program, today),
+        certificate=_sample_certificate(programme_file, today),
         bonus_points=birthday.points if birthday else None,
         greeting=greeting,
     )
 
 
-def _sample_certificate(program: Program, today: date) -> CertificateNote:
-    rules = program.loyalty.certificates
+def _sample_certificate(programme_file: ProgrammeFile, today: date) -> CertificateNote:
+    rules = programme_file.loyalty.certificates
     value = rules[0].value if rules else Decimal(1000)
     days = rules[0].valid_days if rules else 90
     return CertificateNote(value, "ABCD-EFGH-JKLM", today + timedelta(days=days))

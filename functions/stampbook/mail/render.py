@@ -28,8 +28,8 @@ from jinja2 import (
     TemplateError,
 )
 
-from ..program import Programme
-from ..program.newsletter import (
+from ..programme import Programme
+from ..programme.newsletter import (
     Block,
     ButtonBlock,
     ImageBlock,
@@ -38,7 +38,7 @@ from ..program.newsletter import (
     RewardBlock,
     TextBlock,
 )
-from ..program.text import LocalizedText
+from ..programme.text import LocalizedText
 from . import owner_text
 from .draft import LINK_SLOTS, Draft
 from .locale import Formatter
@@ -97,7 +97,7 @@ class Renderer:
 
     def __init__(self, programme: Programme, builtin: Path = BUILTIN_TEMPLATES) -> None:
         self.programme = programme
-        self.program = programme.program
+        self.programme_file = programme.programme_file
         owner = programme.root / OWNER_TEMPLATES
         self._string_folders = (owner / "locales", builtin / "locales")
         self._env = Environment(
@@ -118,7 +118,7 @@ class Renderer:
 
     def words(self, locale: str) -> Strings:
         if locale not in self._words:
-            formatter = Formatter(locale, self.program.currency)
+            formatter = Formatter(locale, self.programme_file.currency)
             self._words[locale] = Strings.load(self._string_folders, formatter)
         return self._words[locale]
 
@@ -134,7 +134,9 @@ class Renderer:
         if found is None:
             if len(self._personal) >= REMEMBERED_READERS:
                 self._personal.clear()
-            found = self._personal[key] = personal_values(key[0], self.words(locale), self.program)
+            found = self._personal[key] = personal_values(
+                key[0], self.words(locale), self.programme_file
+            )
         values = dict(found)
         if reader.name.strip():
             values["name"] = reader.name.strip()
@@ -194,7 +196,7 @@ class Renderer:
     ) -> dict[str, Any]:
         reader = {slot: markers(slot) for slot in PERSONAL_SLOTS}
         words = self.words(locale)
-        values = {**reader, "business": self._text(self.program.business.name, locale)}
+        values = {**reader, "business": self._text(self.programme_file.business.name, locale)}
         where = f"newsletter {newsletter.slug}"
         web_url = self._web_url(newsletter, locale)
         context = self._context(locale, markers, marketing=True, web_url=web_url)
@@ -220,7 +222,7 @@ class Renderer:
     def _web_url(self, newsletter: Newsletter, locale: str) -> str | None:
         if not newsletter.public:
             return None
-        return f"{self.program.site_url_of(locale)}newsletters/{newsletter.slug}/"
+        return f"{self.programme_file.site_url_of(locale)}newsletters/{newsletter.slug}/"
 
     def _block(
         self, block: Block, where: str, locale: str, values: Mapping[str, object], words: Strings
@@ -239,7 +241,7 @@ class Renderer:
             label = owner_text.subject(self._text(block.label, locale), values, f"{where}.label")
             return {"type": "button", "label": label, "url": block.url}
         if isinstance(block, RewardBlock):
-            reward = next(r for r in self.program.rewards if r.id == block.reward)
+            reward = next(r for r in self.programme_file.rewards if r.id == block.reward)
             note = block.note and owner_text.body(
                 self._text(block.note, locale), values, f"{where}.note"
             )
@@ -273,7 +275,7 @@ class Renderer:
         if missing:
             raise TemplateProblem(f"the {name} email needs {', '.join(missing)}")
         words = self.words(locale)
-        values: dict[str, Any] = dict(slots or personal_values(reader, words, self.program))
+        values: dict[str, Any] = dict(slots or personal_values(reader, words, self.programme_file))
         texts = self._owner_values(values, occasion, words)
         context = self._context(locale, markers, marketing=email.marketing, web_url=None)
         context |= {
@@ -290,7 +292,7 @@ class Renderer:
         """What the owner's texts may use: `{{ name }}`, `{{ points_earned }}`, ..."""
         fmt = words.formatter
         texts = dict(values)
-        texts["business"] = self._text(self.program.business.name, fmt.locale)
+        texts["business"] = self._text(self.programme_file.business.name, fmt.locale)
         if occasion.points_earned is not None:
             texts["points_earned"] = fmt.number(occasion.points_earned)
         if occasion.available_on is not None:
@@ -343,17 +345,17 @@ class Renderer:
     # -- shared
 
     def _text(self, text: LocalizedText, locale: str) -> str:
-        return text.get(locale, self.program.locales.default)
+        return text.get(locale, self.programme_file.locales.default)
 
     def _absolute(self, src: str) -> str:
         if "://" in src or src.startswith("data:"):
             return src
-        return f"{self.program.business.site_url.rstrip('/')}/{src.lstrip('/')}"
+        return f"{self.programme_file.business.site_url.rstrip('/')}/{src.lstrip('/')}"
 
     def _context(
         self, locale: str, markers: Markers, *, marketing: bool, web_url: str | None
     ) -> dict[str, Any]:
-        business = self.program.business
+        business = self.programme_file.business
         words = self.words(locale)
         return {
             "lang": locale,
@@ -369,7 +371,7 @@ class Renderer:
                 "legal_name": business.legal_name,
                 "postal_address": self._text(business.postal_address, locale),
                 "contact_email": business.contact_email,
-                "site_url": self.program.site_url_of(locale),
+                "site_url": self.programme_file.site_url_of(locale),
                 "logo_url": self._absolute(business.logo),
             },
         }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..money_units import SCALE, to_money, to_units
+from ..records.money_units import SCALE, to_money, to_units
 
 __all__ = ["SCALE", "to_money", "to_units"]  # with the rows below, what readers build on
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..feedback import FeedbackReason
+from ..records.feedback import FeedbackReason
 from .facts import Answer, Month, to_money
 
 REASONS = tuple(reason.value for reason in FeedbackReason)

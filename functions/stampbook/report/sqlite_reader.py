@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from ..store.sqlite_automations import record_time
+from ..store.sqlite.automations import record_time
 from .activity import EMAIL_ACTIONS
 from .facts import (
     SCALE,

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..audience.consent import ConsentStatus, current_status
-from ..customers import Customer
 from ..loyalty.history import History
-from ..program.business import Program
-from ..program.newsletter import Audience, Range
+from ..programme.business import ProgrammeFile
+from ..programme.newsletter import Audience, Range
+from ..records.customers import Customer
 from ..store.base import Store
 
 
@@ -27,17 +27,19 @@ class Member:
     segment: str  # the tier, for the dry run's counts
 
 
-def locale_of(customer: Customer, program: Program) -> str:
-    available = program.locales.available
-    return customer.locale if customer.locale in available else program.locales.default
+def locale_of(customer: Customer, programme_file: ProgrammeFile) -> str:
+    available = programme_file.locales.available
+    return customer.locale if customer.locale in available else programme_file.locales.default
 
 
-def tier_of(customer: Customer, program: Program) -> str:
-    levels = program.loyalty.tiers.levels if program.loyalty.tiers else ()
+def tier_of(customer: Customer, programme_file: ProgrammeFile) -> str:
+    levels = programme_file.loyalty.tiers.levels if programme_file.loyalty.tiers else ()
     return customer.tier or (levels[0].id if levels else "-")
 
 
-def members(store: Store, program: Program, audience: Audience, now: datetime) -> Iterator[Member]:
+def members(
+    store: Store, programme_file: ProgrammeFile, audience: Audience, now: datetime
+) -> Iterator[Member]:
     """Each person the issue goes to, in customer id order."""
     for customer_id in store.customer_ids():
         customer = store.customer(customer_id)
@@ -45,8 +47,8 @@ def members(store: Store, program: Program, audience: Audience, now: datetime) -
             continue
         if current_status(store.consents(customer_id)) is not ConsentStatus.CONFIRMED:
             continue
-        locale = locale_of(customer, program)
-        tier = tier_of(customer, program)
+        locale = locale_of(customer, programme_file)
+        tier = tier_of(customer, programme_file)
         if _matches(audience, customer, locale, tier, store, now):
             yield Member(customer_id, locale, tier)
 

@@ -13,16 +13,16 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..bootstrap import App
+from ..mail.envelope import links_of, sender_of
 from ..mail.message import Kind, Message, PreparedDraft, Recipient
-from ..mail.postage import links_of, sender_of
 from ..mail.reader import PERSONAL_SLOTS, Reader
-from ..program.newsletter import Newsletter
+from ..programme.newsletter import Newsletter
 from ..store.sends import Claimed, SendStore
 
 if TYPE_CHECKING:
     from ..mail.render import Renderer
     from ..mail.tokens import Keyring
-    from ..program.business import Program
+    from ..programme.business import ProgrammeFile
     from ..services.loyalty import LoyaltyService
     from ..store.base import Store
 
@@ -55,14 +55,14 @@ class Issue:
         return self.app.loyalty
 
     @property
-    def program(self) -> Program:
-        return self.app.programme.program
+    def programme_file(self) -> ProgrammeFile:
+        return self.app.programme.programme_file
 
     @cached_property
     def shows_points(self) -> bool:
         """Whether a message needs the reader's loyalty figures (a history read each)."""
         with self.compiling:
-            draft = self.renderer.newsletter(self.newsletter, self.program.locales.default)
+            draft = self.renderer.newsletter(self.newsletter, self.programme_file.locales.default)
         return bool(draft.slots() & (set(PERSONAL_SLOTS) - {"name"}))
 
     def message(self, reader: Reader, record: Claimed) -> Message:
@@ -70,26 +70,28 @@ class Issue:
         if prepared is None:
             with self.compiling:
                 draft = self.renderer.newsletter(self.newsletter, record.locale)
-            program = self.program
+            programme_file = self.programme_file
             prepared = self._prepared[record.locale] = PreparedDraft(
                 draft,
-                sender_of(program),
+                sender_of(programme_file),
                 Kind.MARKETING,
-                links_of(program, self.app.settings.mail, self.keyring, record.locale),
+                links_of(programme_file, self.app.settings.mail, self.keyring, record.locale),
                 clock=lambda: self.loyalty.clock().timestamp(),
             )
         values = self.renderer.personal_values(reader, record.locale)
         return prepared.message(Recipient(reader.email, record.customer_id, reader.name, values))
 
     def archived(self, store: SendStore) -> bool:
-        return store.web_version(self.newsletter.slug, self.program.locales.default) is not None
+        return (
+            store.web_version(self.newsletter.slug, self.programme_file.locales.default) is not None
+        )
 
     def archive(self, store: SendStore) -> None:
         """Keep the web version of every language: no one's name, no one's figures."""
         from ..sitegen.archive import public_values
 
-        site = self.program.business.site_url.rstrip("/") + "/"
-        for locale in self.program.locales.available:
+        site = self.programme_file.business.site_url.rstrip("/") + "/"
+        for locale in self.programme_file.locales.available:
             with self.compiling:
                 draft = self.renderer.web_version(self.newsletter, locale)
             values = public_values(self.renderer.words(locale), site)

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..bootstrap import SettingsError
+from ..config import SettingsError
 
 
 @dataclass(frozen=True)

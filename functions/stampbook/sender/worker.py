@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from ..customers import Customer
 from ..loyalty.history import History
 from ..mail.address import AddressError
 from ..mail.message import Message, MessageSettingsError, RecipientError
 from ..mail.reader import Reader, reader_from_statement
 from ..mail.transports.base import Backoff, DeliveryError, PermanentError, TransientError
+from ..records.customers import Customer
 from ..store.sends import Campaign, CampaignState, Claimed, SendStatus, SendStore, Settled
 from .audience import ineligible
 from .pace import Pace
@@ -131,7 +131,7 @@ class Worker:
             return Reader(customer.email, customer.name, locale)
         statement = self.issue.loyalty.statement_of(history)
         return reader_from_statement(
-            customer, statement, self.issue.program, self.issue.loyalty.clock()
+            customer, statement, self.issue.programme_file, self.issue.loyalty.clock()
         )
 
     def _send(self, record: Claimed, message: Message) -> Settled:

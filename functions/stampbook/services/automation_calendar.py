@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..mail.reader import Occasion
 
 if TYPE_CHECKING:
-    from ..program import Programme
+    from ..programme import Programme
 
 Due = tuple[str, str, Occasion | None]  # email, occasion key, what it is about
 
@@ -61,7 +61,7 @@ class DayPlan:
 
 def plan_of_day(programme: Programme, today: date) -> DayPlan:
     automations = programme.automations
-    loyalty = programme.program.loyalty
+    loyalty = programme.programme_file.loyalty
 
     def on(section: Any) -> bool:
         return section is not None and bool(section.enabled)

@@ -23,7 +23,7 @@ Sending one goes:
 3. Claim the occasion in the store (customer, automation, occasion). Taken
    already: it was sent, or is being sent elsewhere (two nightly runs at
    once): nothing.
-4. Send (the postman checks consent once more at that moment).
+4. Send (the mailer checks consent once more at that moment).
    Accepted: marked sent. Refused for good: marked failed, never retried.
    A transient failure, or consent withdrawn in between: the claim is
    released and the next run (for an owed email: the courier's, after a
@@ -48,18 +48,18 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from ..audience.consent import ConsentStatus, current_status
-from ..automation_sends import AutomationKey, EmailStatus
-from ..customers import Customer
 from ..mail.reader import CertificateNote, Occasion
 from ..mail.transports.base import PermanentError, TransientError
-from ..owed_emails import OwedEmail
+from ..records.automation_sends import AutomationKey, EmailStatus
+from ..records.customers import Customer
+from ..records.owed_emails import OwedEmail
 from ..store.base import StoreError
 from .automation_calendar import DayPlan, plan_of_day
-from .postman import Postman
+from .mailer import Mailer
 
 if TYPE_CHECKING:
     from ..bootstrap import App
-    from ..program.automations import Automations
+    from ..programme.automations import Automations
 
 CLAIM_SECONDS = 15 * 60  # longer than any send with its retries takes
 # What an owed email keeps of its commit's answer, per automation.
@@ -91,7 +91,7 @@ def configured(automations: Automations, email: str, greeting: str | None = None
 
 @dataclass
 class AutomaticEmails:
-    postman: Postman
+    mailer: Mailer
     # What this process sent, per email: `stampbook daily` reports it.
     sent: Counter[str] = field(default_factory=Counter)
     # The nightly run's plan for the local day it is on, made once per day.
@@ -105,7 +105,7 @@ class AutomaticEmails:
     def of(cls, app: App) -> AutomaticEmails:
         """The app's automatic emails (with the courier it tells), or new ones."""
         events = app.loyalty.events
-        return events if isinstance(events, AutomaticEmails) else cls(Postman(app))
+        return events if isinstance(events, AutomaticEmails) else cls(Mailer(app))
 
     def fire(
         self,
@@ -118,7 +118,7 @@ class AutomaticEmails:
         """Send `email` to `customer` for `occasion_key`, unless it went already."""
         from ..mail.render import EMAILS
 
-        app = self.postman.app
+        app = self.mailer.app
         greeting = occasion.greeting if occasion else None
         if not configured(app.programme.automations, email, greeting):
             return Fired.OFF
@@ -130,8 +130,8 @@ class AutomaticEmails:
         if not app.store.claim_automation(key, second, second + CLAIM_SECONDS):
             return Fired.ALREADY
         try:
-            reader = self.postman.reader(customer)
-            sent = self.postman.send(email, customer, reader, occasion, order_id)
+            reader = self.mailer.reader(customer)
+            sent = self.mailer.send(email, customer, reader, occasion, order_id)
         except PermanentError as refused:
             app.store.finish_automation(key, EmailStatus.FAILED, app.loyalty.clock())
             log.warning("%s to %s refused for good: %s", email, customer.customer_id, refused)
@@ -170,7 +170,7 @@ class AutomaticEmails:
         details: dict[str, Any] | None = None,
     ) -> OwedEmail | None:
         """`automation` owed to the customer for this occasion, if the owner wants it."""
-        if not configured(self.postman.app.programme.automations, automation):
+        if not configured(self.mailer.app.programme.automations, automation):
             return None
         key = AutomationKey(customer_id, automation, occasion_key)
         return OwedEmail(key, int(now.timestamp()), details or {})
@@ -183,7 +183,7 @@ class AutomaticEmails:
 
     def _tell_courier(self, automation: str) -> None:
         # A replayed request owes nothing new: telling the courier is harmless all the same.
-        if configured(self.postman.app.programme.automations, automation):
+        if configured(self.mailer.app.programme.automations, automation):
             self.on_owed()
 
     def occasion_of(self, owed: OwedEmail) -> tuple[Occasion | None, str | None]:
@@ -198,24 +198,24 @@ class AutomaticEmails:
 
     def daily_done(self, customer_id: str, result: Mapping[str, Any]) -> None:
         """What tonight's run for this customer calls for, each once."""
-        now = self.postman.app.loyalty.clock()
+        now = self.mailer.app.loyalty.clock()
         plan = self._plan(self._day(now))
         due = plan.due(result, now)
         certificates = result.get("certificates", ())
         if not due and not certificates:
             return  # most customers on most nights: no read at all
-        customer = self.postman.app.store.customer(customer_id)
+        customer = self.mailer.app.store.customer(customer_id)
         if customer is None:
             return  # erased meanwhile
         for email, occasion_key, occasion in due:
-            if email == "holiday" and not plan.greets(occasion, self.postman.locale_of(customer)):
+            if email == "holiday" and not plan.greets(occasion, self.mailer.locale_of(customer)):
                 continue
             self._safely(email, customer_id, occasion_key, occasion, customer=customer)
         for certificate_id in certificates:
             self._certificate(customer, certificate_id)
 
     def _certificate(self, customer: Customer, certificate_id: str) -> None:
-        history = self.postman.app.store.history(customer.customer_id)
+        history = self.mailer.app.store.history(customer.customer_id)
         found = next((c for c in history.certificates if c.certificate_id == certificate_id), None)
         if found is None:
             return
@@ -241,7 +241,7 @@ class AutomaticEmails:
         from ..mail.problems import TemplateProblem
 
         try:
-            customer = customer or self.postman.app.store.customer(customer_id)
+            customer = customer or self.mailer.app.store.customer(customer_id)
             if customer is None:
                 return None
             return self.fire(email, customer, occasion_key, occasion, order_id)
@@ -252,11 +252,11 @@ class AutomaticEmails:
     def _plan(self, today: date) -> DayPlan:
         if today not in self._plans:
             self._plans.clear()
-            self._plans[today] = plan_of_day(self.postman.app.programme, today)
+            self._plans[today] = plan_of_day(self.mailer.app.programme, today)
         return self._plans[today]
 
     def _day(self, moment: datetime) -> date:
-        return moment.astimezone(self.postman.app.loyalty.rules.timezone).date()
+        return moment.astimezone(self.mailer.app.loyalty.rules.timezone).date()
 
 
 def may_receive(status: ConsentStatus | None, *, marketing: bool) -> bool:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from ..bootstrap import App
 from ..mail.transports.base import Backoff
-from ..program.newsletter import Newsletter
+from ..programme.newsletter import Newsletter
 from ..sender.audience import members
 from ..sender.pace import Pace
 from ..sender.settings import SendingSettings
@@ -86,10 +86,10 @@ class Campaigns:
 
     def dry_run(self, slug: str) -> DryRun:
         newsletter = self.newsletter(slug)
-        program = self.app.programme.program
+        programme_file = self.app.programme.programme_file
         counts: Counter[tuple[str, str]] = Counter(
             (member.locale, member.segment)
-            for member in members(self.app.store, program, newsletter.audience, self.now())
+            for member in members(self.app.store, programme_file, newsletter.audience, self.now())
         )
         total = sum(counts.values())
         return DryRun(counts, total / self.settings.rate if self.settings.rate > 0 else 0.0)
@@ -108,8 +108,8 @@ class Campaigns:
             return self.campaign(slug)
         self._move(slug, state, "", refuse=False)  # the row exists from here on
         batch: list[tuple[str, str]] = []
-        program = self.app.programme.program
-        for member in members(self.app.store, program, newsletter.audience, self.now()):
+        programme_file = self.app.programme.programme_file
+        for member in members(self.app.store, programme_file, newsletter.audience, self.now()):
             batch.append((member.customer_id, member.locale))
             if len(batch) >= RECORDS_PER_WRITE:
                 self.sends.add_sends(slug, batch)
@@ -133,7 +133,7 @@ class Campaigns:
         moment = newsletter.send_at
         if moment is None or moment.tzinfo:
             return moment
-        return moment.replace(tzinfo=ZoneInfo(self.app.programme.program.business.timezone))
+        return moment.replace(tzinfo=ZoneInfo(self.app.programme.programme_file.business.timezone))
 
     def _not_yet(self, newsletter: Newsletter) -> bool:
         moment = self.send_at(newsletter)

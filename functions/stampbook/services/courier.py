@@ -32,9 +32,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..automation_sends import AutomationKey, EmailStatus
 from ..bootstrap import App
-from ..owed_emails import OwedEmail
+from ..records.automation_sends import AutomationKey, EmailStatus
+from ..records.owed_emails import OwedEmail
 from .automations import CLAIM_SECONDS, AutomaticEmails, Fired
 
 log = logging.getLogger("stampbook.courier")
@@ -63,7 +63,7 @@ class Courier:
 
     @property
     def app(self) -> App:
-        return self.emails.postman.app
+        return self.emails.mailer.app
 
     def deliver_due(
         self, most: int = 10 * PAGE, stopping: Callable[[], bool] = lambda: False

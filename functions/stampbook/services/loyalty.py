@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from ..customers import random_code
 from ..loyalty.calendar import birthday_in
 from ..loyalty.daily import expiry_after, last_activity, run_daily
 from ..loyalty.errors import LoyaltyError
@@ -22,7 +21,8 @@ from ..loyalty.purchases import record_purchase, record_refund
 from ..loyalty.rules import Rules
 from ..loyalty.spending import adjust, redeem
 from ..loyalty.standing import Standing
-from ..owed_emails import OwedEmail
+from ..records.customers import random_code
+from ..records.owed_emails import OwedEmail
 from ..store.base import Change, Committed, Item, Reads, Request, Store
 from .fingerprint import fingerprint, order_fingerprint
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from ..audience.consent import ConsentRecord
 from ..audience.mail_events import CONSENT_AFTER, MailEvent, MailEventKind
-from ..customers import InvalidEmail, normalise_email
+from ..records.customers import InvalidEmail, normalise_email
 from ..store.base import Store
 from ..store.sends import SendStore
 

@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from ..bootstrap import App
-from ..customers import Customer
 from ..loyalty.tiers import spend_in_window
+from ..records.customers import Customer
 
 
 def points_page(app: App, customer: Customer, locale: str) -> dict[str, Any]:
     """Balance, tier and the way to the next, pending and expiring points, certificates,
     rewards affordable now, and the history. Amounts are strings: never a float."""
-    rules, program = app.loyalty.rules, app.programme.program
+    rules, programme_file = app.loyalty.rules, app.programme.programme_file
     now = app.loyalty.clock()
     history = app.store.history(customer.customer_id)  # read once: the page shows it all
     statement = app.loyalty.statement_of(history)
 
     def text(localized: Any) -> str:
-        return str(localized.get(locale, program.locales.default))
+        return str(localized.get(locale, programme_file.locales.default))
 
     tier = rules.tier(statement["tier"])
     levels = rules.loyalty.tiers.levels if rules.loyalty.tiers else ()

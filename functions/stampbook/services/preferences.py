@@ -15,9 +15,9 @@ from datetime import date, datetime
 from typing import Any
 
 from ..audience.consent import ConsentStatus, current_status
-from ..customers import Customer
+from ..records.customers import Customer
 from ..store.base import UnknownCustomer
-from .postman import Postman
+from .mailer import Mailer
 from .subscriptions import Evidence
 
 PREFERENCES_FORM = "site:preferences"
@@ -34,14 +34,14 @@ class Change:
     marketing: bool | None = None
 
 
-def settings_of(postman: Postman, customer_id: str) -> dict[str, Any]:
-    store = postman.app.store
+def settings_of(mailer: Mailer, customer_id: str) -> dict[str, Any]:
+    store = mailer.app.store
     customer = store.customer(customer_id)
     if customer is None:
         raise UnknownCustomer(customer_id)
     status = current_status(store.consents(customer_id))
     return {
-        "locale": postman.locale_of(customer),
+        "locale": mailer.locale_of(customer),
         "interests": list(customer.interests),
         "birthday": customer.birthday.isoformat() if customer.birthday else None,
         "marketing": status is ConsentStatus.CONFIRMED,
@@ -50,10 +50,10 @@ def settings_of(postman: Postman, customer_id: str) -> dict[str, Any]:
 
 
 def change_settings(
-    postman: Postman, customer_id: str, change: Change, evidence: Evidence
+    mailer: Mailer, customer_id: str, change: Change, evidence: Evidence
 ) -> dict[str, Any]:
     """Apply `change`; sending the same settings again changes nothing."""
-    app = postman.app
+    app = mailer.app
     store, now = app.store, app.loyalty.clock()
     customer = store.customer(customer_id)
     if customer is None:
@@ -67,7 +67,7 @@ def change_settings(
             store.record_consent(customer_id, evidence.record(ConsentStatus.CONFIRMED, now))
         elif not change.marketing and status is ConsentStatus.CONFIRMED:
             store.record_consent(customer_id, evidence.record(ConsentStatus.PAUSED, now))
-    return settings_of(postman, customer_id)
+    return settings_of(mailer, customer_id)
 
 
 def _profile(customer: Customer, change: Change, now: datetime) -> Customer:

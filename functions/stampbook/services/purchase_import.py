@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
-from ..bulk import collector_paused
+from ..files.bulk import collector_paused
 from ..files.rows import RowError
 from ..loyalty.orders import Order
 from ..store.base import Batch, Store

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 
 from ..bootstrap import App
-from ..feedback import Feedback, FeedbackReason, SiteFeedback
+from ..records.feedback import Feedback, FeedbackReason, SiteFeedback
 from ..store.base import UnknownCustomer
 
 

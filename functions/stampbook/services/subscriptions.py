@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..audience.consent import ConsentRecord, ConsentStatus, current_status
-from ..customers import Customer, new_referral_code
+from ..records.customers import Customer, new_referral_code
 from ..store.base import CustomerExists, UnknownCustomer
 from .automations import AutomaticEmails
 from .limits import once_per
-from .postman import Postman
+from .mailer import Mailer
 
 CONFIRMATION_EVERY_SECONDS = 3600  # at most one confirmation email per address per hour
 SIGN_UP_FORM = "site:subscribe"
@@ -47,12 +47,12 @@ class Evidence:
         return ConsentRecord(status, at, self.form, text_version, self.ip, self.user_agent)
 
 
-def subscribe(postman: Postman, form: SignUp, evidence: Evidence) -> None:
-    app = postman.app
+def subscribe(mailer: Mailer, form: SignUp, evidence: Evidence) -> None:
+    app = mailer.app
     store, now = app.store, app.loyalty.clock()
     customer = store.customer_by_email(form.email)
     if customer is None:
-        customer = _new_customer(postman, form, now)
+        customer = _new_customer(mailer, form, now)
     status = current_status(store.consents(customer.customer_id))
     if status in (ConsentStatus.CONFIRMED, ConsentStatus.SUPPRESSED):
         return  # nothing to confirm; a bounced address is never mailed again
@@ -60,11 +60,11 @@ def subscribe(postman: Postman, form: SignUp, evidence: Evidence) -> None:
         customer.customer_id, evidence.record(ConsentStatus.UNCONFIRMED, now, form.text_version)
     )
     if once_per(store, "confirmation-mail", form.email, CONFIRMATION_EVERY_SECONDS, now):
-        postman.send("confirm", customer)
+        mailer.send("confirm", customer)
 
 
-def _new_customer(postman: Postman, form: SignUp, now: datetime) -> Customer:
-    store = postman.app.store
+def _new_customer(mailer: Mailer, form: SignUp, now: datetime) -> Customer:
+    store = mailer.app.store
     customer = Customer(
         customer_id=uuid.uuid4().hex,
         email=form.email,
@@ -88,10 +88,10 @@ def _new_customer(postman: Postman, form: SignUp, now: datetime) -> Customer:
     return customer
 
 
-def confirm(postman: Postman, customer_id: str, evidence: Evidence) -> ConsentStatus | None:
+def confirm(mailer: Mailer, customer_id: str, evidence: Evidence) -> ConsentStatus | None:
     """Confirm a pending sign-up; the welcome is owed with it (a courier sends it after
     the answer). Repeating it changes nothing."""
-    app = postman.app
+    app = mailer.app
     store, now = app.store, app.loyalty.clock()
     customer = store.customer(customer_id)
     if customer is None:
@@ -111,14 +111,14 @@ def confirm(postman: Postman, customer_id: str, evidence: Evidence) -> ConsentSt
     return ConsentStatus.CONFIRMED
 
 
-def unsubscribe(postman: Postman, customer_id: str, evidence: Evidence) -> ConsentStatus:
+def unsubscribe(mailer: Mailer, customer_id: str, evidence: Evidence) -> ConsentStatus:
     """Stop marketing at once; already unsubscribed or suppressed stays as it is."""
-    store = postman.app.store
+    store = mailer.app.store
     if store.customer(customer_id) is None:
         return ConsentStatus.UNSUBSCRIBED  # erased since: nobody left to mail
     status = current_status(store.consents(customer_id))
     if status in (ConsentStatus.UNSUBSCRIBED, ConsentStatus.SUPPRESSED):
         return status
-    now = postman.app.loyalty.clock()
+    now = mailer.app.loyalty.clock()
     store.record_consent(customer_id, evidence.record(ConsentStatus.UNSUBSCRIBED, now))
     return ConsentStatus.UNSUBSCRIBED

@@ -21,8 +21,8 @@ from ..mail.links import DEFAULT_PAGES, SLOT_PURPOSES
 from ..mail.reader import PERSONAL_SLOTS
 from ..mail.render import Renderer
 from ..mail.strings import Strings
-from ..program import Programme
-from ..program.newsletter import Newsletter
+from ..programme import Programme
+from ..programme.newsletter import Newsletter
 from .markdown import cell, heading
 
 PER_PAGE = 100
@@ -45,7 +45,7 @@ class ArchivedIssue:
 
 def archived(programme: Programme, now: datetime) -> list[Newsletter]:
     """Public issues whose send time has passed, newest first."""
-    zone = ZoneInfo(programme.program.business.timezone)
+    zone = ZoneInfo(programme.programme_file.business.timezone)
     sent = [
         (_aware(n.send_at, zone), n)
         for n in programme.newsletters
@@ -65,7 +65,7 @@ def web_versions(
     """Each archived issue rendered for no one in particular."""
     renderer = Renderer(programme)
     values = public_values(words, site_url)
-    zone = ZoneInfo(programme.program.business.timezone)
+    zone = ZoneInfo(programme.programme_file.business.timezone)
     issues = []
     for newsletter in archived(programme, now):
         draft: Draft = renderer.web_version(newsletter, locale)

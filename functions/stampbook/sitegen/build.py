@@ -63,7 +63,7 @@ def build_site(
         programme = site_programme(
             Path(os.environ.get("STAMPBOOK_CAMPAIGNS") or folder / config["extra"]["campaigns"])
         )
-    locales = programme.program.locales
+    locales = programme.programme_file.locales
     ordered = [locales.default, *(code for code in locales.available if code != locales.default)]
     built = []
     for locale in ordered:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from ..loyalty.orders import Order, OrderLine, Refund, points_for, remaining_lines
-from ..program.rules import Earning
+from ..programme.rules import Earning
 
 # Any category the programme does not single out earns at the base rate.
 PLAIN = "~plain"

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..mail.strings import Strings
-from ..program import Programme
+from ..programme import Programme
 from .markdown import heading
 from .words import owner_text
 
@@ -125,6 +125,10 @@ def _choices(legend: str, boxes: Iterable[str]) -> str:
 
 # People never see this field; bots fill it in, and the API then stores nothing.
 # A form with it also tells the API how long it was open (forms.js).
+def _hidden(name: str, value: str) -> str:
+    return f'<input type="hidden" name="{name}" value="{_attr(value)}">'
+
+
 _HONEYPOT = (
     '<p class="sb-honeypot" aria-hidden="true"><label for="sb-website">Website</label>'
     '<input id="sb-website" name="website" type="text" tabindex="-1" autocomplete="off"></p>'
@@ -136,21 +140,21 @@ def _page(title: str, intro: str, *forms: str) -> str:
 
 
 def signup_page(programme: Programme, locale: str, words: Strings, api_url: str) -> str:
-    program = programme.program
+    programme_file = programme.programme_file
     interests = [
         _checkbox("interests", owner_text(programme, interest.name, locale), interest.id)
-        for interest in program.interests
+        for interest in programme_file.interests
     ]
-    consent = owner_text(programme, program.consent.text, locale)
-    version = program.consent.version
+    consent = owner_text(programme, programme_file.consent.text, locale)
+    version = programme_file.consent.version
     fields = [
         _field("email", words("forms.email"), "email", required=True, autocomplete="email"),
         _field("name", words("forms.name"), autocomplete="name"),
         _field("birthday", words("forms.birthday"), "date", autocomplete="bday"),
         *([_choices(words("forms.interests"), interests)] if interests else []),
         _checkbox("consent", consent, required=True),
-        f'<input type="hidden" name="consent_version" value="{_attr(program.consent.version)}">',
-        f'<input type="hidden" name="locale" value="{_attr(locale)}">',
+        _hidden("consent_version", programme_file.consent.version),
+        _hidden("locale", locale),
         _HONEYPOT,
         f'<p class="sb-note">{_attr(words("forms.consent_version", version=version))}</p>',
     ]
@@ -204,7 +208,7 @@ def points_page(locale: str, words: Strings, api_url: str) -> str:
 def preferences_page(programme: Programme, locale: str, words: Strings, api_url: str) -> str:
     interests = [
         _checkbox("interests", owner_text(programme, interest.name, locale), interest.id)
-        for interest in programme.program.interests
+        for interest in programme.programme_file.interests
     ]
     fields = (
         _checkbox("marketing", words("forms.preferences_marketing")),

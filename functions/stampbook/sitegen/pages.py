@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..mail.strings import Strings
-from ..program import Programme
+from ..programme import Programme
 from . import forms
 from .archive import FEED, atom_feed, listing_pages, web_versions
 from .markdown import heading
@@ -40,8 +40,8 @@ class SiteFiles:
 
 def site_files(programme: Programme, locale: str, api_url: str, now: datetime) -> SiteFiles:
     words = site_words(programme, locale)
-    site_url = programme.program.site_url_of(locale)
-    business = owner_text(programme, programme.program.business.name, locale)
+    site_url = programme.programme_file.site_url_of(locale)
+    business = owner_text(programme, programme.programme_file.business.name, locale)
     issues = web_versions(programme, locale, words, site_url, now)
     pages = {
         "index.md": home_page(business, words),

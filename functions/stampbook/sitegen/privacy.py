@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from ..customers import Customer
 from ..mail.strings import Strings
-from ..program import Programme
+from ..programme import Programme
+from ..records.customers import Customer
 from .markdown import cell, heading, table
 from .words import owner_text
 
@@ -25,7 +25,7 @@ def stored_items() -> list[str]:
 
 
 def privacy_page(programme: Programme, locale: str, words: Strings) -> str:
-    business = programme.program.business
+    business = programme.programme_file.business
     rows = [
         [cell(words(f"privacy.{item}.what")), cell(words(f"privacy.{item}.why"))]
         for item in stored_items()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..program import Programme, load_programme
+from ..programme import Programme, load_programme
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..bootstrap import SettingsError, fixed_now
-from ..program import Programme
+from ..config import SettingsError, fixed_now
+from ..programme import Programme
 from .pages import SiteFiles, site_files
 from .programmes import site_programme
 
@@ -50,7 +50,7 @@ class SiteSettings:
 
 def alternates(programme: Programme, locale: str) -> list[dict[str, str]]:
     """Material's language switcher, with links relative to this build's root."""
-    locales = programme.program.locales
+    locales = programme.programme_file.locales
     here = "" if locale == locales.default else "../"
     names = {code: _language_name(code) for code in locales.available}
     return [
@@ -74,7 +74,7 @@ def configure(config: Any, settings: SiteSettings) -> SiteFiles:
     programme = site_programme(settings.campaigns)
     if settings.site_url:
         programme = programme.served_at(settings.site_url)
-    locales = programme.program.locales
+    locales = programme.programme_file.locales
     locale = settings.locale or locales.default
     if locale not in locales.available:
         raise SiteSettingsError(
@@ -82,8 +82,8 @@ def configure(config: Any, settings: SiteSettings) -> SiteFiles:
         )
     if locale != locales.default:
         config["site_dir"] = str(Path(config["site_dir"]) / locale)
-    config["site_url"] = programme.program.site_url_of(locale)
-    config["site_name"] = programme.program.business.name.get(locale, locales.default)
+    config["site_url"] = programme.programme_file.site_url_of(locale)
+    config["site_name"] = programme.programme_file.business.name.get(locale, locales.default)
     config["theme"]["language"] = locale
     config["extra"]["alternate"] = alternates(programme, locale)
     generated = site_files(programme, locale, settings.api_url, settings.now)

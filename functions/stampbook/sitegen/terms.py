@@ -10,9 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..mail.strings import Strings
-from ..program import Programme
-from ..program.rules import Loyalty
-from ..program.text import LocalizedText
+from ..programme import Programme
+from ..programme.rules import Loyalty
+from ..programme.text import LocalizedText
 from . import examples
 from .markdown import cell, heading, table
 from .words import owner_text
@@ -23,7 +23,7 @@ class Terms:
 
     def __init__(self, programme: Programme, locale: str, words: Strings) -> None:
         self.programme = programme
-        self.program = programme.program
+        self.programme_file = programme.programme_file
         self.locale = locale
         self.t = words
         self.fmt = words.formatter
@@ -32,15 +32,15 @@ class Terms:
         return owner_text(self.programme, text, self.locale)
 
     def _category(self, category_id: str) -> str:
-        found = next((c for c in self.program.categories if c.id == category_id), None)
+        found = next((c for c in self.programme_file.categories if c.id == category_id), None)
         return self._text(found.name) if found else category_id
 
     def _times(self, multiplier: Decimal) -> str:
         return self.t("terms.times", multiplier=self.fmt.number(multiplier))
 
     def page(self) -> str:
-        loyalty = self.program.loyalty
-        business = self._text(self.program.business.name)
+        loyalty = self.programme_file.loyalty
+        business = self._text(self.programme_file.business.name)
         parts = [
             heading(1, self.t("nav.terms")),
             self.t("terms.intro", business=business),
@@ -237,7 +237,7 @@ def terms_page(programme: Programme, locale: str, words: Strings) -> str:
 
 
 def rewards_page(programme: Programme, locale: str, words: Strings) -> str:
-    rewards = programme.program.rewards
+    rewards = programme.programme_file.rewards
     parts = [heading(1, words("nav.rewards")), words("rewards.intro")]
     if rewards:
         rows = [

@@ -10,8 +10,8 @@ from __future__ import annotations
 from ..mail.locale import Formatter
 from ..mail.render import BUILTIN_TEMPLATES, OWNER_TEMPLATES
 from ..mail.strings import Strings
-from ..program import Programme
-from ..program.text import LocalizedText
+from ..programme import Programme
+from ..programme.text import LocalizedText
 
 SITE_LOCALES = BUILTIN_TEMPLATES / "site" / "locales"
 
@@ -24,8 +24,8 @@ def site_words(programme: Programme, locale: str) -> Strings:
         SITE_LOCALES,
         BUILTIN_TEMPLATES / "locales",
     )
-    return Strings.load(folders, Formatter(locale, programme.program.currency))
+    return Strings.load(folders, Formatter(locale, programme.programme_file.currency))
 
 
 def owner_text(programme: Programme, text: LocalizedText, locale: str) -> str:
-    return text.get(locale, programme.program.locales.default)
+    return text.get(locale, programme.programme_file.locales.default)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from ..automation_sends import AutomationKey, AutomationSend, EmailStatus
-from ..owed_emails import OwedEmail
+from ..records.automation_sends import AutomationKey, AutomationSend, EmailStatus
+from ..records.owed_emails import OwedEmail
 
 
 class AutomationLog(Protocol):

@@ -18,15 +18,15 @@ from typing import Any, Protocol
 
 from ..audience.consent import ConsentRecord
 from ..audience.mail_events import MailEvent
-from ..customers import Customer
-from ..feedback import Feedback, SiteFeedback
-from ..integrations import IntegrationKey
 from ..loyalty.history import Certificate, History
 from ..loyalty.ledger import Entry
 from ..loyalty.orders import Order, Refund
 from ..loyalty.standing import Standing
 from ..loyalty.tier_spend import TierSpend
-from ..owed_emails import OwedEmail
+from ..records.customers import Customer
+from ..records.feedback import Feedback, SiteFeedback
+from ..records.integrations import IntegrationKey
+from ..records.owed_emails import OwedEmail
 from .automation_log import AutomationLog
 
 

@@ -18,8 +18,8 @@ from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from ..audience.consent import ConsentStatus
-from ..customers import Customer
 from ..loyalty.history import History
+from ..records.customers import Customer
 
 
 class CampaignState(StrEnum):

@@ -24,7 +24,7 @@ from stampbook.loyalty.orders import Order, OrderLine, Refund
 from stampbook.loyalty.purchases import PurchaseOutcome, record_purchase, record_refund
 from stampbook.loyalty.rules import Rules
 from stampbook.loyalty.spending import adjust, redeem
-from stampbook.program import load_programme
+from stampbook.programme import load_programme
 
 T = TypeVar("T")
 

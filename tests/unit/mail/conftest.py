@@ -12,7 +12,7 @@ import pytest
 from stampbook.mail.draft import LINK_SLOTS, Draft
 from stampbook.mail.reader import CertificateNote, Occasion, Reader
 from stampbook.mail.render import BUILTIN_TEMPLATES, Renderer
-from stampbook.program import Programme, load_programme
+from stampbook.programme import Programme, load_programme
 
 EXAMPLE = Path(__file__).parents[3] / "campaigns"
 LANGUAGES = tuple(sorted(path.stem for path in (BUILTIN_TEMPLATES / "locales").glob("*.yaml")))

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from stampbook.bootstrap import MailSettings
+from stampbook.config import MailSettings
+from stampbook.mail.envelope import links_of
 from stampbook.mail.locale import Formatter, UnknownLanguage, reader_locale
-from stampbook.mail.postage import links_of
 from stampbook.mail.render import BUILTIN_TEMPLATES
 from stampbook.mail.strings import Strings
 from stampbook.mail.tokens import Keyring, Purpose, parse_keys
-from stampbook.program import Programme
+from stampbook.programme import Programme
 
 NBSP = "\u00a0"
 
@@ -79,10 +79,10 @@ def test_counted_points_follow_the_languages_plural_rules(
 
 
 def test_a_reader_gets_their_language_if_the_programme_offers_it(example: Programme) -> None:
-    program = example.program
-    assert reader_locale("en", program) == "en"
-    assert reader_locale("bg", program) == "ru"  # not offered: the programme's default
-    assert reader_locale(None, program) == "ru"
+    programme_file = example.programme_file
+    assert reader_locale("en", programme_file) == "en"
+    assert reader_locale("bg", programme_file) == "ru"  # not offered: the programme's default
+    assert reader_locale(None, programme_file) == "ru"
 
 
 def test_an_unknown_language_is_a_clear_error() -> None:
@@ -104,11 +104,11 @@ def test_a_language_without_texts_falls_back_to_english() -> None:
 
 
 def test_links_lead_to_the_pages_in_the_readers_language(example: Programme) -> None:
-    program = example.program  # Russian by default (at the root), English under en/
+    programme_file = example.programme_file  # Russian by default (at the root), English under en/
     keyring = Keyring(parse_keys("k1:" + "s" * 43))
 
-    russian = links_of(program, MailSettings(), keyring, "ru")
-    english = links_of(program, MailSettings(), keyring, "en")
+    russian = links_of(programme_file, MailSettings(), keyring, "ru")
+    english = links_of(programme_file, MailSettings(), keyring, "en")
 
     assert russian.page(Purpose.UNSUBSCRIBE) == "https://mednaya-turka.example/unsubscribe/?t="
     assert english.page(Purpose.POINTS) == "https://mednaya-turka.example/en/points/?t="

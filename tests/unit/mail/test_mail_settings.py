@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from stampbook.bootstrap import MailSettings, Settings, SettingsError, open_keyring, open_transport
+from stampbook.bootstrap import open_keyring, open_transport
+from stampbook.config import MailSettings, Settings, SettingsError
 from stampbook.mail.tokens import Purpose, new_key_text
 from tests.mail_examples import anna, newsletter
 

@@ -11,8 +11,8 @@ from stampbook.mail.draft import LINK_SLOTS, Slot
 from stampbook.mail.problems import TemplateProblem
 from stampbook.mail.reader import PERSONAL_SLOTS, Occasion, personal_values
 from stampbook.mail.render import EMAILS, Renderer
-from stampbook.program import Programme, load_programme
-from stampbook.program.newsletter import Newsletter
+from stampbook.programme import Programme, load_programme
+from stampbook.programme.newsletter import Newsletter
 
 from .conftest import LANGUAGES, LINKS, OCCASION, anna, shown, write
 
@@ -44,7 +44,7 @@ def test_personal_values_are_slots_and_filled_per_reader(
     assert {"name", "points", "tier", "expiry", "unsubscribe_url"} <= draft.slots()
     assert draft.slots() <= set(PERSONAL_SLOTS) | LINK_SLOTS
 
-    values = personal_values(anna(name="Анна <b>"), renderer.words("ru"), example.program)
+    values = personal_values(anna(name="Анна <b>"), renderer.words("ru"), example.programme_file)
     html = draft.fill_html({**LINKS, **values})
     text = draft.fill_text({**LINKS, **values})
     assert draft.fill_subject(values) == "Анна <b>, приглашаем на каппинг для своих"
@@ -63,11 +63,11 @@ def test_personal_values_are_slots_and_filled_per_reader(
 def test_a_reader_without_a_name_is_greeted_as_a_friend(
     renderer: Renderer, example: Programme
 ) -> None:
-    values = personal_values(anna(name=" "), renderer.words("en"), example.program)
+    values = personal_values(anna(name=" "), renderer.words("en"), example.programme_file)
     assert values["name"] == "friend"
     assert values["certificates"].startswith("RUB\u00a02,500.00, code ABCD-EFGH-JKLM")
     nothing_due = anna(expiring_points=0, certificates=())
-    values = personal_values(nothing_due, renderer.words("ru"), example.program)
+    values = personal_values(nothing_due, renderer.words("ru"), example.programme_file)
     assert (values["expiry"], values["certificates"]) == ("—", "—")
 
 
@@ -78,7 +78,7 @@ def test_readers_sharing_a_balance_share_values_but_keep_their_names(
     boris = renderer.personal_values(anna(name="Борис", email="boris@example.com"), "ru")
     nameless = renderer.personal_values(anna(name=""), "ru")
     richer = renderer.personal_values(anna(points=99_999), "ru")
-    assert anna_values == personal_values(anna(), renderer.words("ru"), example.program)
+    assert anna_values == personal_values(anna(), renderer.words("ru"), example.programme_file)
     assert boris == {**anna_values, "name": "Борис"}
     assert nameless["name"] == renderer.words("ru")("common.friend")
     assert richer["points"] == "99\u00a0999"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from stampbook.cli import main
+from stampbook.cli.main import main
 
 from .conftest import EXAMPLE, write
 

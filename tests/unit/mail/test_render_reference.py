@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 from stampbook.mail.render import EMAILS, Renderer
-from stampbook.program import Programme
+from stampbook.programme import Programme
 
 from .conftest import LANGUAGES, OCCASION, anna
 

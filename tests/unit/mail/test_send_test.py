@@ -13,8 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from stampbook.bootstrap import Settings, open_keyring
-from stampbook.cli import main
+from stampbook.bootstrap import open_keyring
+from stampbook.cli.main import main
+from stampbook.config import Settings
 from stampbook.mail.links import LinkSettingsError, web_address
 from stampbook.mail.tokens import Purpose
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus
 from stampbook.audience.mail_events import MailEvent, MailEventKind
-from stampbook.automation_sends import AutomationKey, EmailStatus
-from stampbook.customers import Customer
+from stampbook.records.automation_sends import AutomationKey, EmailStatus
+from stampbook.records.customers import Customer
 from stampbook.report.facts import Period
 from stampbook.report.sqlite_reader import SqliteReport
 from stampbook.services.mail_events import handle_mail_events

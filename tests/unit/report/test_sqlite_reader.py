@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from stampbook.customers import Customer
-from stampbook.feedback import Feedback, FeedbackReason, SiteFeedback
+from stampbook.records.customers import Customer
+from stampbook.records.feedback import Feedback, FeedbackReason, SiteFeedback
 from stampbook.report.build import build_report
 from stampbook.report.facts import Period, to_money
 from stampbook.report.sqlite_reader import SqliteReport

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stampbook.customers import Customer
+from stampbook.records.customers import Customer
 from stampbook.sitegen.build import BuiltLocale, build_site
 
 from .conftest import ROOT
@@ -97,7 +97,7 @@ def test_the_signup_form_carries_consent_text_version_and_the_api(built: list[Bu
 
 def test_a_new_customer_field_without_words_stops_the_build(tmp_path: Path) -> None:
     from stampbook.mail.strings import StringsProblem
-    from stampbook.program import load_programme
+    from stampbook.programme import load_programme
     from stampbook.sitegen.privacy import privacy_page
     from stampbook.sitegen.words import site_words
 

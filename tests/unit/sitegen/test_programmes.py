@@ -22,13 +22,13 @@ def test_the_programme_is_loaded_once_while_no_file_changes(tmp_path: Path) -> N
 def test_an_edited_file_is_read_again(tmp_path: Path) -> None:
     root = write_programme(tmp_path / "campaigns", _unchanged)
     before = site_programme(root)
-    program = root / "program.yaml"
-    program.write_text(
-        program.read_text("utf-8").replace("contact_email: ", "contact_email: new."), "utf-8"
+    programme_file = root / "program.yaml"
+    programme_file.write_text(
+        programme_file.read_text("utf-8").replace("contact_email: ", "contact_email: new."), "utf-8"
     )
     after = site_programme(root)
     assert after is not before
-    assert after.program.business.contact_email.startswith("new.")
+    assert after.programme_file.business.contact_email.startswith("new.")
 
 
 def test_a_new_file_is_read_too(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from stampbook.loyalty.orders import OrderLine, points_for
 from stampbook.mail.strings import Strings
-from stampbook.program import Programme, load_programme
+from stampbook.programme import Programme, load_programme
 from stampbook.sitegen import site_files
 from stampbook.sitegen.words import site_words
 
@@ -32,12 +32,12 @@ def terms(programme: Programme, locale: str) -> str:
 
 def one_order(programme: Programme, amount: Decimal, category: str, multiplier: Decimal) -> int:
     lines = (OrderLine("1", category, amount),)
-    return points_for(lines, Decimal(0), programme.program.loyalty.earning, multiplier)
+    return points_for(lines, Decimal(0), programme.programme_file.loyalty.earning, multiplier)
 
 
 def expected_numbers(programme: Programme, words: Strings) -> dict[str, list[str]]:
     """For each rule, the numbers a reader must find, formatted as they read them."""
-    fmt, loyalty = words.formatter, programme.program.loyalty
+    fmt, loyalty = words.formatter, programme.programme_file.loyalty
     earning = loyalty.earning
     example = earning.per * Decimal("12.5")
     found: dict[str, list[str]] = {

@@ -1,0 +1,133 @@
+"""The send queue's consumer: each message says "work on campaign X"; the claim decides who.
+
+On AWS, starting a campaign queues one message per batch of its audience
+(`services.campaigns.Campaigns.enqueue`); a Lambda reads them and runs the
+same worker step as a local thread does. A message delivered twice claims
+nothing twice: the records, not the message, say what is left to send.
+A message whose work failed is reported back alone (partial batch
+failure, `ReportBatchItemFailures`), so SQS offers only it again.
+
+The other kind of message, `{"kind": "owed_emails"}`, is put by a purchase
+or refund that owes an automatic email, once it is committed: the consumer
+runs the courier (`services.courier`), which sends whatever is owed and due.
+It names no email, so a message delivered twice or late sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..bootstrap import App, open_keyring, open_transport
+from ..store.sends import CampaignState
+
+if TYPE_CHECKING:
+    from ..mail.transports.base import Transport
+    from ..services.campaigns import Campaigns
+
+
+OWED_EMAILS = json.dumps({"kind": "owed_emails"})
+log = logging.getLogger("stampbook.queue")
+
+
+class BadQueueMessage(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class QueueRecord:
+    message_id: str
+    body: str
+
+
+def _message(body: str) -> dict[str, Any]:
+    try:
+        found = json.loads(body)
+    except ValueError:
+        raise BadQueueMessage(f"not JSON: {body[:80]!r}") from None
+    if not isinstance(found, dict):
+        raise BadQueueMessage(f"not a JSON object: {body[:80]!r}")
+    return found
+
+
+def campaign_of(body: str) -> str:
+    slug = _message(body).get("campaign")
+    if not isinstance(slug, str) or not slug:
+        raise BadQueueMessage(f"no campaign named in {body[:80]!r}")
+    return slug
+
+
+def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str, str]]]:
+    """Work one claimed batch per message; the answer lists the messages to offer again."""
+    from ..services.campaigns import Campaigns, NoSendRecords
+    from ..services.courier import deliver_owed
+
+    try:
+        owner = Campaigns.of(app)
+    except NoSendRecords as missing:
+        raise BadQueueMessage(str(missing)) from None
+    failures: list[dict[str, str]] = []
+    transport = open_transport(app.settings, retrying=False)
+    try:
+        for record in records:
+            try:
+                if _message(record.body).get("kind") == "owed_emails":
+                    deliver_owed(app)
+                else:
+                    _work(owner, campaign_of(record.body), transport)
+            except BadQueueMessage:
+                continue  # offering it again would not make it readable
+            except Exception:
+                failures.append({"itemIdentifier": record.message_id})
+    finally:
+        transport.close()
+    return {"batchItemFailures": failures}
+
+
+def _work(owner: Campaigns, slug: str, transport: Transport) -> None:
+    campaign = owner.sends.campaign(slug)
+    if campaign is None or campaign.state is not CampaignState.SENDING:
+        return  # paused, cancelled or finished meanwhile: nothing to do
+    issue = owner.issue(slug, open_keyring(owner.app.settings))
+    owner.worker(issue, transport).step()
+
+
+def records_of(event: Mapping[str, Any]) -> list[QueueRecord]:
+    return [QueueRecord(r["messageId"], r["body"]) for r in event.get("Records", [])]
+
+
+class OwedEmailsAnnounced:
+    """Puts one `owed_emails` message on the send queue: what a Lambda that committed a
+    purchase owing an email does instead of sending it while the till waits."""
+
+    def __init__(self, queue_url: str) -> None:
+        self.queue_url = queue_url
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> None:
+        try:
+            with self._lock:
+                if self._client is None:
+                    import boto3
+
+                    self._client = boto3.client("sqs")
+            self._client.send_message(QueueUrl=self.queue_url, MessageBody=OWED_EMAILS)
+        except Exception as failed:  # the purchase stands: the 5-minute schedule sends it
+            log.warning("owed emails not announced on the send queue: %s", failed)
+
+
+def announce_owed_emails(app: App) -> None:
+    """With a send queue (STAMPBOOK_SEND_QUEUE_URL), each commit that owes an automatic
+    email says so on it; without one, owed emails wait for the schedule."""
+    from ..sender.settings import SendingSettings
+    from ..services.automations import AutomaticEmails
+
+    queue_url = SendingSettings.from_env().queue_url
+    events = app.loyalty.events
+    if queue_url and isinstance(events, AutomaticEmails):
+        events.on_owed = OwedEmailsAnnounced(queue_url)

@@ -1,0 +1,317 @@
+"""The owner's loyalty commands: customers, purchases, points, the counter, the nightly run."""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from babel.numbers import get_currency_precision
+from rich.console import Console
+from rich.progress import Progress
+
+from ..audience.consent import ConsentRecord, ConsentStatus, current_status
+from ..bootstrap import App, build
+from ..config import Settings, SettingsError
+from ..files.customers import ExportRow, read_customers, write_customers
+from ..files.purchases import read_purchases
+from ..files.rows import RowError, open_csv, parse_amount
+from ..loyalty.errors import LoyaltyError
+from ..loyalty.orders import Order, OrderLine, Refund
+from ..programme import ProgrammeInvalid
+from ..records.customers import Customer, InvalidEmail, normalise_email
+from ..services.automations import AutomaticEmails
+from ..services.courier import deliver_owed
+from ..services.customer_file import customer_record
+from ..services.purchase_import import owners, record_orders
+from ..store.base import StoreError
+
+F = TypeVar("F", bound=Callable[..., Any])
+MAX_ERRORS_SHOWN = 50
+
+
+def with_app(command: F) -> F:
+    """Build the app from `--campaigns` / `--db`; refusals become messages, not tracebacks."""
+
+    @click.option("--campaigns", type=click.Path(path_type=Path, file_okay=False), default=None)
+    @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), default=None)
+    @wraps(command)
+    def wrapper(campaigns: Path | None, db: Path | None, **kwargs: Any) -> Any:
+        try:
+            app = build(Settings.from_env(campaigns=campaigns, database=db))
+            return command(app, **kwargs)
+        except ProgrammeInvalid as invalid:
+            click.echo(str(invalid), err=True)
+            click.echo("\nfix these first: `stampbook check`", err=True)
+        except (LoyaltyError, StoreError, InvalidEmail, SettingsError) as refused:
+            click.echo(f"refused: {refused}", err=True)
+        sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _customer(app: App, email: str) -> Customer:
+    found = app.store.customer_by_email(normalise_email(email))
+    if found is None:
+        raise click.ClickException(f"{email} is not in the customer file")
+    return found
+
+
+def _report(errors: list[RowError], skip_invalid: bool) -> None:
+    for error in errors[:MAX_ERRORS_SHOWN]:
+        click.echo(str(error), err=True)
+    if len(errors) > MAX_ERRORS_SHOWN:
+        click.echo(f"... and {len(errors) - MAX_ERRORS_SHOWN} more", err=True)
+    if errors and not skip_invalid:
+        click.echo(
+            f"{len(errors)} problem(s); nothing was imported. Fix them, or pass --skip-invalid "
+            "to import the valid rows only.",
+            err=True,
+        )
+        sys.exit(1)
+
+
+@click.group()
+def customers() -> None:
+    """The customer file: import from CSV, export everything."""
+
+
+@customers.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--skip-invalid", is_flag=True, help="Import the valid rows, list the others.")
+@click.option(
+    "--confirmed-at",
+    "confirmed_at",
+    default=None,
+    metavar="WHERE",
+    help="The people in FILE confirmed their subscription elsewhere, e.g. 'old newsletter"
+    " tool, double opt-in': recorded as their consent, with WHERE as the evidence.",
+)
+@with_app
+def import_customers(app: App, file: Path, skip_invalid: bool, confirmed_at: str | None) -> None:
+    programme_file = app.programme.programme_file
+    with open_csv(file) as stream:
+        parsed = read_customers(
+            stream,
+            app.loyalty.clock(),
+            app.loyalty.rules.timezone,
+            set(programme_file.locales.available),
+            {interest.id for interest in programme_file.interests},
+        )
+    _report(parsed.errors, skip_invalid)
+    added = app.store.add_customers(parsed.customers)
+    if confirmed_at:
+        # Only for people new to the file: a known customer's own consent stands.
+        evidence = ConsentRecord(
+            ConsentStatus.CONFIRMED, app.loyalty.clock(), form=f"import: {confirmed_at}"
+        )
+        for customer in added:
+            app.store.record_consent(customer.customer_id, evidence)
+    known = len(parsed.customers) - len(added)
+    click.echo(f"imported {len(added)} customer(s); {known} already in the customer file")
+
+
+@customers.command("export")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["csv", "jsonl"]),
+    default="csv",
+    show_default=True,
+    help="csv: one row per customer; jsonl: everything about each customer, one per line.",
+)
+@with_app
+def export_customers(app: App, file: Path | None, output: str) -> None:
+    """Export the customer file (to FILE, or to standard output)."""
+    now = app.loyalty.clock()
+    if output == "jsonl":
+        stream = file.open("w", encoding="utf-8") if file else sys.stdout
+        count = 0
+        for customer_id in app.store.customer_ids():
+            record = customer_record(app.store, customer_id, now)
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+        if file:
+            stream.close()
+            click.echo(f"exported {count} customer(s) to {file}")
+        return
+
+    def rows() -> Iterator[ExportRow]:
+        for customer_id in app.store.customer_ids():
+            customer = app.store.customer(customer_id)
+            if customer is None:
+                continue
+            balance = app.store.history(customer_id).balance(now)
+            status = current_status(app.store.consents(customer_id))
+            yield ExportRow(
+                customer, status.value if status else "", balance.available, balance.pending
+            )
+
+    if file is None:
+        write_customers(sys.stdout, rows())
+        return
+    with file.open("w", encoding="utf-8", newline="") as stream:
+        count = write_customers(stream, rows())
+    click.echo(f"exported {count} customer(s) to {file}")
+
+
+@click.group()
+def purchases() -> None:
+    """Purchases from the till or the web shop."""
+
+
+@purchases.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--skip-invalid", is_flag=True, help="Import the valid orders, list the others.")
+@click.option("--batch", default=1000, show_default=True, help="Orders per transaction.")
+@with_app
+def import_purchases(app: App, file: Path, skip_invalid: bool, batch: int) -> None:
+    programme_file = app.programme.programme_file
+    console = Console(stderr=True)
+    with open_csv(file) as stream, Progress(console=console, transient=True) as progress:
+        task = progress.add_task("checking rows", total=None)
+        parsed = read_purchases(
+            stream,
+            programme_file.currency,
+            app.loyalty.rules.timezone,
+            {category.id for category in programme_file.categories},
+            progress=lambda rows: progress.update(task, completed=rows),
+        )
+    owned, unknown = owners(app.store, parsed.orders)
+    _report([*parsed.errors, *unknown], skip_invalid)
+    # Redrawn at each batch, not by a thread of its own: an import forks its
+    # workers only from a single thread (store/sqlite_apart.py).
+    with Progress(console=console, transient=True, auto_refresh=False) as progress:
+        task = progress.add_task("recording purchases", total=len(owned))
+        imported = record_orders(
+            app.loyalty,
+            owned,
+            batch,
+            lambda done: progress.update(task, advance=done, refresh=True),
+        )
+    for order_id, why in imported.refused:
+        click.echo(f"refused: {order_id}: {why}", err=True)
+    recorded, replayed, refused = imported.recorded, imported.replayed, len(imported.refused)
+    click.echo(
+        f"{parsed.rows} row(s), {recorded} order(s) recorded"
+        + (f", {refused} refused" if refused else "")
+        + (f", {replayed} already recorded" if replayed else "")
+    )
+
+
+@click.command()
+@click.argument("email")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@with_app
+def points(app: App, email: str, output: str) -> None:
+    """Show a customer's balance, tier, pending and expiring points, and history."""
+    customer = _customer(app, email)
+    statement = app.loyalty.statement(customer.customer_id)
+    if output == "json":
+        click.echo(json.dumps(statement, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{customer.email}: {statement['available']} points available, "
+        f"{statement['pending']} pending, tier {statement['tier'] or '-'}"
+    )
+    if statement["expires_at"]:
+        click.echo(f"points expire on {statement['expires_at'][:10]} without a new purchase")
+    for certificate in statement["certificates"]:
+        until = certificate["expires_at"][:10]
+        click.echo(f"certificate {certificate['code']}: {certificate['value']} until {until}")
+    for entry in statement["entries"]:
+        click.echo(f"  {entry['at'][:16]}  {entry['kind']:<9} {entry['points']:+d}")
+
+
+@click.command()
+@click.argument("email")
+@click.argument("amount")
+@click.option("--order", "order_id", default=None, help="The till's receipt number.")
+@click.option("--category", required=True, help="Product category id from program.yaml.")
+@click.option("--shipping", default="0")
+@with_app
+def purchase(
+    app: App, email: str, amount: str, order_id: str | None, category: str, shipping: str
+) -> None:
+    """Record a purchase at the counter."""
+    customer = _customer(app, email)
+    rules = app.loyalty.rules
+    digits = get_currency_precision(rules.currency)
+    order = Order(
+        order_id or f"counter-{uuid.uuid4().hex[:12]}",
+        app.loyalty.clock(),
+        rules.currency,
+        (OrderLine("1", category, parse_amount(amount, digits)),),
+        shipping=parse_amount(shipping, digits),
+    )
+    result = app.loyalty.record_purchase(customer.customer_id, order)
+    click.echo(
+        f"order {result['order_id']}: {result['points']} points, available from "
+        f"{result['available_at'][:10]}; tier {result['tier'] or '-'}"
+    )
+    deliver_owed(app)  # the email it owes goes before the command exits
+
+
+@click.command()
+@click.argument("email")
+@click.argument("order_id")
+@click.option("--line", "line_id", default=None, help="Refund only this line (default: all).")
+@click.option("--amount", default=None, help="With --line: refund this much of it.")
+@with_app
+def refund(app: App, email: str, order_id: str, line_id: str | None, amount: str | None) -> None:
+    """Record a refund of a whole order, or of part of one line."""
+    customer = _customer(app, email)
+    history = app.store.history(customer.customer_id)
+    order = history.order(order_id)
+    if order is None:
+        raise click.ClickException(f"{email} has no order {order_id}")
+    digits = get_currency_precision(order.currency)
+    whole = {line.line_id: line.amount for line in order.lines}
+    if line_id is None:
+        lines = whole
+    else:
+        lines = {
+            line_id: parse_amount(amount, digits) if amount else whole.get(line_id, Decimal(0))
+        }
+    done = app.loyalty.record_refund(
+        customer.customer_id,
+        Refund(f"{order_id}:refund:{uuid.uuid4().hex[:8]}", order_id, app.loyalty.clock(), lines),
+    )
+    click.echo(f"refund of {order_id}: {done['points_taken_back']} points taken back")
+    deliver_owed(app)  # the email it owes goes before the command exits
+
+
+@click.command()
+@click.argument("email")
+@click.argument("reward_id")
+@with_app
+def redeem(app: App, email: str, reward_id: str) -> None:
+    """Spend a customer's points on a reward from the catalogue."""
+    customer = _customer(app, email)
+    done = app.loyalty.redeem(customer.customer_id, reward_id, uuid.uuid4().hex)
+    click.echo(f"{reward_id}: {done['points']} points spent, {done['available']} left")
+
+
+@click.command()
+@with_app
+def daily(app: App) -> None:
+    """The nightly run: pending points, birthdays, referrals, certificates, tiers, expiry."""
+    count = app.loyalty.run_daily()
+    click.echo(f"nightly run done for {count} customer(s)")
+    deliver_owed(app)  # owed by purchases and refunds whose process stopped before sending
+    events = app.loyalty.events
+    sent = events.sent if isinstance(events, AutomaticEmails) else None
+    if sent:
+        click.echo(
+            "automatic emails sent: " + ", ".join(f"{n} {k}" for k, n in sorted(sent.items()))
+        )
+
+
+COMMANDS = (customers, purchases, points, purchase, refund, redeem, daily)

@@ -1,0 +1,224 @@
+"""The owner's campaign commands: `stampbook send`, `campaigns`, `pause`, `resume`, `cancel`."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from typing import TYPE_CHECKING
+
+import click
+
+from ..bootstrap import App, open_keyring, open_transport
+from .loyalty import with_app
+
+if TYPE_CHECKING:
+    from ..services.campaigns import Campaigns, DryRun
+    from ..store.sends import Campaign
+
+
+def _campaigns(app: App) -> Campaigns:
+    from ..services.campaigns import Campaigns, NoSendRecords
+
+    try:
+        return Campaigns.of(app)
+    except NoSendRecords as missing:
+        raise click.ClickException(str(missing)) from None
+
+
+def _refusals() -> tuple[type[Exception], ...]:
+    from ..sender.states import CampaignMoveRefused
+    from ..services.campaigns import UnknownIssue
+
+    return (CampaignMoveRefused, UnknownIssue)
+
+
+@click.command()
+@click.argument("issue")
+@click.option(
+    "--dry-run", is_flag=True, help="Count the audience and estimate the time; send nothing."
+)
+@click.option(
+    "--now", "right_now", is_flag=True, help="Start now, whatever the issue's send_at says."
+)
+@with_app
+def send(app: App, issue: str, dry_run: bool, right_now: bool) -> None:
+    """Send newsletter ISSUE (its slug) to its audience, once per person.
+
+    Run it again after an interruption: it carries on where it stopped and
+    sends nobody a second copy (see the README on the one exception).
+    """
+    campaigns = _campaigns(app)
+    try:
+        if dry_run:
+            _show_dry_run(issue, campaigns.dry_run(issue))
+            return
+        campaign = campaigns.start(issue, ignore_send_at=right_now)
+        if campaign.state.value == "scheduled":
+            when = campaigns.send_at(campaigns.newsletter(issue))
+            click.echo(
+                f"{issue} is scheduled for {when}; `stampbook send {issue} --now` sends it now"
+            )
+            return
+        campaign = _carry_out(app, campaigns, campaign)
+    except _refusals() as refused:
+        click.echo(f"refused: {refused}", err=True)
+        sys.exit(1)
+    if campaign.state.value == "paused":
+        sys.exit(2)
+
+
+@click.command("send-due")
+@with_app
+def send_due(app: App) -> None:
+    """Send every scheduled newsletter whose send_at has come.
+
+    `stampbook send ISSUE` before an issue's send_at schedules it; run this
+    every few minutes (cron, or the function's own schedule on AWS) and
+    each goes out on time. Automatic emails purchases still owe go too, as
+    on AWS.
+    """
+    from ..services.courier import deliver_owed
+
+    deliver_owed(app)
+    campaigns = _campaigns(app)
+    due = campaigns.due()
+    if not due:
+        click.echo("no scheduled newsletter is due")
+    paused = False
+    for issue in due:
+        try:
+            paused |= _carry_out(app, campaigns, campaigns.start(issue)).state.value == "paused"
+        except _refusals() as refused:  # cancelled meanwhile: the others still go
+            click.echo(f"refused: {refused}", err=True)
+    if paused:
+        sys.exit(2)
+
+
+def _carry_out(app: App, campaigns: Campaigns, campaign: Campaign) -> Campaign:
+    """Send a started campaign here, or queue it for the senders on AWS."""
+    issue = campaign.slug
+    queue_url = campaigns.settings.queue_url
+    if queue_url and campaign.state.value == "sending":
+        import boto3
+
+        batches = campaigns.enqueue(issue, boto3.client("sqs"), queue_url)
+        click.echo(f"{issue}: {campaign.audience} people, {batches} batches queued for the senders")
+        return campaign
+    bar = _ProgressBar(campaign)
+    keyring = open_keyring(app.settings)
+    campaign = campaigns.send(
+        issue, keyring, lambda: open_transport(app.settings, retrying=False), bar.show
+    )
+    bar.close(campaign)
+    _summary(campaign)
+    return campaign
+
+
+def _show_dry_run(issue: str, dry: DryRun) -> None:
+    click.echo(f"{issue}: {dry.total} people would receive it")
+    for (locale, segment), people in sorted(dry.audience.items()):
+        click.echo(f"  {locale:<4} {segment:<16} {people:>8}")
+    if dry.seconds:
+        click.echo(f"at the configured rate: about {_duration(dry.seconds)}")
+
+
+def _duration(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02}:{whole % 60:02}"
+
+
+class _ProgressBar:
+    """Sent / skipped / failed, rate and time left: one line redrawn on a terminal.
+
+    When the output goes to a file or a log instead, a plain line every ten
+    seconds, since redrawn frames would pile up there.
+    """
+
+    def __init__(self, campaign: Campaign) -> None:
+        self._started = time.monotonic()
+        self._first = campaign.settled
+        self._shown = 0.0
+        self._lock = threading.Lock()
+        self._redrawn = sys.stderr.isatty()
+        self._every = 0.2 if self._redrawn else 10.0
+
+    def show(self, campaign: Campaign, final: bool = False) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if not final and (now - self._shown < self._every or campaign.settled == self._first):
+                return
+            self._shown = now
+            done, total = campaign.settled, max(campaign.audience, 1)
+            rate = (done - self._first) / max(now - self._started, 1e-6)
+            left = _duration((total - done) / rate) if rate > 0 else "?"
+            filled = int(30 * done / total)
+            line = (
+                f"[{'#' * filled}{'.' * (30 - filled)}] {done}/{campaign.audience}"
+                f"  sent {campaign.sent}  skipped {campaign.skipped}  failed {campaign.failed}"
+                f"  {rate:.1f}/s  ETA {left}"
+            )
+            if self._redrawn:
+                click.echo(f"\r{line} ", nl=final, err=True)
+            else:
+                click.echo(line, err=True)
+
+    def close(self, campaign: Campaign) -> None:
+        self.show(campaign, final=True)
+
+
+def _summary(campaign: Campaign) -> None:
+    click.echo(
+        f"{campaign.slug}: {campaign.state.value}; audience {campaign.audience}, sent"
+        f" {campaign.sent}, skipped {campaign.skipped}, failed {campaign.failed}"
+        + (f" ({campaign.reason})" if campaign.reason else "")
+    )
+
+
+@click.command("campaigns")
+@with_app
+def list_campaigns(app: App) -> None:
+    """List newsletter campaigns with their state and counts."""
+    campaigns = _campaigns(app)
+    known = {c.slug: c for c in campaigns.sends.campaigns()}
+    click.echo(
+        f"{'issue':<32} {'state':<10} {'audience':>8} {'sent':>8} {'skipped':>8}"
+        f" {'failed':>7} {'bounced':>7} {'spam':>5}"
+    )
+    for newsletter in app.programme.newsletters:
+        c = known.pop(newsletter.slug, None) or campaigns.campaign(newsletter.slug)
+        _row(c)
+    for c in known.values():  # campaigns whose issue file is gone
+        _row(c)
+
+
+def _row(c: Campaign) -> None:
+    click.echo(
+        f"{c.slug:<32} {c.state.value:<10} {c.audience:>8} {c.sent:>8} {c.skipped:>8}"
+        f" {c.failed:>7} {c.bounced:>7} {c.complained:>5}"
+    )
+    if c.reason:
+        click.echo(f"    {c.reason}")
+
+
+def _owner_command(name: str, doc: str) -> click.Command:
+    @click.command(name, help=doc)
+    @click.argument("issue")
+    @with_app
+    def command(app: App, issue: str) -> None:
+        campaigns = _campaigns(app)
+        try:
+            campaign = getattr(campaigns, name)(issue)
+        except _refusals() as refused:
+            click.echo(f"refused: {refused}", err=True)
+            sys.exit(1)
+        _summary(campaign)
+
+    return command
+
+
+pause = _owner_command("pause", "Stop sending ISSUE after the messages under way; resume later.")
+resume = _owner_command("resume", "Let a paused ISSUE carry on; then run `stampbook send ISSUE`.")
+cancel = _owner_command("cancel", "Stop ISSUE for good: nobody not yet sent to will get it.")
+
+COMMANDS = [send, send_due, list_campaigns, pause, resume, cancel]

@@ -1,0 +1,111 @@
+"""`stampbook serve`: the whole product on this machine — the site and the API, one origin."""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..api import context
+from ..bootstrap import App
+from .loyalty import with_app
+
+if TYPE_CHECKING:
+    from ..services.courier import CourierThread
+
+# `functions/app.py`, beside the package: the very app Lambda runs.
+FUNCTIONS = Path(__file__).resolve().parents[1]
+SITE = Path("build/site")
+
+
+@click.command()
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--site",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=SITE,
+    show_default=True,
+    help="The built site (`stampbook site build`); the API alone if it is not there.",
+)
+@click.option(
+    "--all-cpus",
+    is_flag=True,
+    help="Let the server's threads run on every CPU (by default they share one: quicker).",
+)
+@with_app
+def serve(app: App, port: int, site: Path, all_cpus: bool) -> None:
+    """Serve the site and the API (under /api/) on http://127.0.0.1:PORT until interrupted."""
+    from chalice.config import Config
+
+    from ..server.cpus import keep_to_one_cpu
+
+    # Before any thread starts: the courier's and each request's follow this one.
+    cpu = None if all_cpus else keep_to_one_cpu()
+
+    from ..server.origin import API_PREFIX, one_origin_server
+
+    sys.path.insert(0, str(FUNCTIONS))
+    from app import app as chalice_app
+
+    origin = f"http://127.0.0.1:{port}"
+    served = served_here(app, origin)
+    context.use(served)
+    config = Config.create(chalice_app=chalice_app, app_name="stampbook")
+    built = site if (site / "index.html").is_file() else None
+    server = one_origin_server(chalice_app, config, port, built)
+    if built is None:
+        click.echo(f"no built site in {site} (`stampbook site build`): serving the API alone")
+    else:
+        click.echo(f"Site on {origin}/  (from {built})")
+    click.echo(f"API on {origin}{API_PREFIX}/  (description: {API_PREFIX}/openapi.json)")
+    if cpu is not None:
+        click.echo(f"Threads on CPU {cpu} (--all-cpus spreads them)")
+    mail = served.settings.mail
+    if mail.transport == "outbox":
+        click.echo(f"Emails go to {mail.outbox}/ (index.jsonl lists them)")
+    courier = courier_of(served)
+    # Stopped like Ctrl-C, so the courier finishes the email on its way.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        courier.stop()
+
+
+def courier_of(app: App) -> CourierThread:
+    """A running courier for the emails purchases and refunds owe, woken by each of them."""
+    from ..services.automations import AutomaticEmails
+    from ..services.courier import Courier, CourierThread
+    from ..services.mailer import Mailer
+
+    # Its own mailer: its emails link to this server, as the API's do.
+    courier = CourierThread(Courier(AutomaticEmails(Mailer(app))))
+    events = app.loyalty.events
+    if isinstance(events, AutomaticEmails):
+        events.on_owed = courier.wake
+    courier.start()
+    return courier
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def served_here(app: App, origin: str) -> App:
+    """Emails sent by this server link to it: its pages and its one-click unsubscribe.
+
+    STAMPBOOK_SITE_URL and STAMPBOOK_API_URL, when set, still win.
+    """
+    # The API's address follows the site's (`<site>/api`) unless set apart.
+    site_url = app.settings.site_url or f"{origin}/"
+    return dataclasses.replace(
+        app,
+        programme=app.programme.served_at(site_url),
+        settings=dataclasses.replace(app.settings, site_url=site_url),
+    )

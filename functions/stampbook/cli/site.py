@@ -1,0 +1,121 @@
+"""`stampbook site build` and `stampbook site serve`: the customer-facing website."""
+
+from __future__ import annotations
+
+import functools
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import click
+
+from ..programme import ProgrammeInvalid
+
+config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The MkDocs configuration.",
+)
+campaigns_option = click.option(
+    "--campaigns",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="The owner's folder (default: extra.campaigns in the configuration).",
+)
+api_option = click.option("--api-url", help="Where the forms send (default: extra.api_url).")
+
+
+@click.group()
+def site() -> None:
+    """The customer-facing website: terms, rewards, archive and forms, in every language."""
+
+
+def _build(config_file: Path, campaigns: Path | None, api_url: str | None) -> Path:
+    from ..sitegen.build import build_site
+    from ..sitegen.settings import SiteSettingsError
+
+    try:
+        built = build_site(config_file, campaigns, api_url)
+    except (ProgrammeInvalid, SiteSettingsError) as error:
+        raise click.ClickException(str(error)) from error
+    for each in built:
+        click.echo(f"{each.locale}: {each.folder}")
+    return built[0].folder
+
+
+@site.command("build")
+@config_option
+@campaigns_option
+@api_option
+def build_command(config_file: Path, campaigns: Path | None, api_url: str | None) -> None:
+    """Build the site in every language of program.yaml (strict: warnings fail)."""
+    _build(config_file, campaigns, api_url)
+
+
+@site.command("serve")
+@config_option
+@campaigns_option
+@api_option
+@click.option("--port", default=8001, show_default=True, help="Port on 127.0.0.1.")
+def serve_command(
+    config_file: Path, campaigns: Path | None, api_url: str | None, port: int
+) -> None:
+    """Build the site, then serve its pages alone on http://127.0.0.1:PORT/.
+
+    The forms need the API beside them: `stampbook serve` serves both.
+    """
+    root = _build(config_file, campaigns, api_url)
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(root))
+    # Loopback only, as `stampbook serve`.
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    click.echo(f"Site on http://127.0.0.1:{port}/")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.server_close()
+
+
+@site.command("publish")
+@click.argument("bucket")
+@click.option(
+    "--site",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build/site"),
+    show_default=True,
+    help="The built site (`stampbook site build`).",
+)
+@click.option("--prefix", default="", help="A folder in the bucket to publish under.")
+@click.option("--delete", is_flag=True, help="Also delete files the built site no longer has.")
+@click.option("--distribution", help="A CloudFront distribution id whose cache to refresh.")
+def publish_command(
+    bucket: str, folder: Path, prefix: str, delete: bool, distribution: str | None
+) -> None:
+    """Upload the built site to an S3 bucket: changed files only, with types and cache headers."""
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from ..deploy.publish import PublishError, publish
+
+    session = boto3.Session()
+    try:
+        done = publish(
+            folder,
+            bucket,
+            session.client("s3"),
+            prefix=prefix,
+            delete=delete,
+            cloudfront=session.client("cloudfront") if distribution else None,
+            distribution=distribution,
+        )
+    except (PublishError, BotoCoreError, ClientError) as error:
+        raise click.ClickException(f"publish refused: {error}") from error
+    click.echo(
+        f"s3://{bucket}/{prefix}: {len(done.uploaded)} uploaded, "
+        f"{len(done.deleted)} deleted, {done.unchanged} unchanged"
+    )
+    if done.invalidation:
+        click.echo(f"CloudFront invalidation {done.invalidation} for {distribution}")

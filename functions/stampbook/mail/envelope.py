@@ -1,0 +1,56 @@
+"""From a rendered draft to messages ready for a transport, with the business's own headers.
+
+The sender, the List-Id and the link addresses come from `program.yaml`
+and the settings, so every email of one business carries the same ones.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from ..config import MailSettings
+from .address import Mailbox
+from .draft import Draft
+from .links import Links
+from .message import Kind, ListId, PreparedDraft, Sender
+from .tokens import Keyring
+
+if TYPE_CHECKING:  # the models load with the programme, not with this module
+    from ..programme.business import ProgrammeFile
+
+
+def sender_of(programme_file: ProgrammeFile) -> Sender:
+    """`Copper Cezve <hello@...>`, with a List-Id on the site's domain."""
+    business = programme_file.business
+    name = business.name.get(programme_file.locales.default) or business.legal_name
+    domain = urlsplit(business.site_url).hostname or business.contact_email.rpartition("@")[2]
+    return Sender(
+        mailbox=Mailbox(business.contact_email, name),
+        list_id=ListId(f"{name} news", f"news.{domain}"),
+    )
+
+
+def links_of(
+    programme_file: ProgrammeFile, mail: MailSettings, keyring: Keyring, locale: str
+) -> Links:
+    """Links to the pages in the reader's language; the API has one address for all."""
+    api = (mail.api_url or f"{programme_file.business.site_url.rstrip('/')}/api").rstrip("/")
+    return Links(
+        keyring,
+        site_url=programme_file.site_url_of(locale),
+        one_click_url=f"{api}/unsubscribe/one-click",
+    )
+
+
+def prepare(
+    programme_file: ProgrammeFile,
+    draft: Draft,
+    marketing: bool,
+    mail: MailSettings,
+    keyring: Keyring,
+    locale: str,
+) -> PreparedDraft:
+    kind = Kind.MARKETING if marketing else Kind.TRANSACTIONAL
+    links = links_of(programme_file, mail, keyring, locale)
+    return PreparedDraft(draft, sender_of(programme_file), kind, links)

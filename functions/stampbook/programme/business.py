@@ -1,0 +1,76 @@
+"""`program.yaml`: the business, its languages, consent texts and the programme."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import ConfigDict, Field
+
+from .fields import OwnerModel, Slug
+from .rules import Loyalty, Reward
+from .text import LocalizedText
+
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+WebAddress = Annotated[str, Field(pattern=r"^https?://[^\s/]+(/\S*)?$")]
+LocaleCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+
+
+class Business(OwnerModel):
+    name: LocalizedText
+    legal_name: str = Field(min_length=1)
+    # Printed in the footer of every marketing email, as bulk-mail law requires.
+    postal_address: LocalizedText
+    contact_email: Email
+    site_url: WebAddress
+    logo: str = Field(min_length=1)
+    timezone: str = "UTC"
+
+
+class Locales(OwnerModel):
+    default: LocaleCode
+    available: tuple[LocaleCode, ...] = Field(min_length=1)
+
+
+class Consent(OwnerModel):
+    """The words next to the sign-up checkbox; the version is stored with each consent."""
+
+    version: str = Field(min_length=1)
+    text: LocalizedText
+
+
+class Interest(OwnerModel):
+    """A topic a subscriber can choose on the sign-up form, used in segments."""
+
+    id: Slug
+    name: LocalizedText
+
+
+class Category(OwnerModel):
+    """A product category as the till and the web shop report it."""
+
+    id: Slug
+    name: LocalizedText
+
+
+class ProgrammeFile(OwnerModel):
+    # `program.yaml`: the business, its languages and currency, and the loyalty rules.
+    # No docstring and the title "Program": the JSON Schema editors already hold
+    # is made from this class, and any change would mark it stale.
+    model_config = OwnerModel.model_config | ConfigDict(title="Program")
+
+    business: Business
+    currency: CurrencyCode
+    locales: Locales
+    consent: Consent
+    interests: tuple[Interest, ...] = ()
+    categories: tuple[Category, ...] = ()
+    loyalty: Loyalty
+    rewards: tuple[Reward, ...] = ()
+
+    def site_url_of(self, locale: str) -> str:
+        """The site's address for readers of `locale`, ending in "/": the default
+        language is built at the root, another under `<locale>/` (the site's build
+        and the links in emails both go by this)."""
+        root = self.business.site_url.rstrip("/")
+        return f"{root}/" if locale == self.locales.default else f"{root}/{locale}/"

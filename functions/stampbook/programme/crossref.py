@@ -1,0 +1,291 @@
+"""Checks that need more than one value: references, uniqueness, languages, money.
+
+Each check takes loaded models and the source maps of their files and
+returns problems; none of them stops the others, so the owner sees everything.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import get_currency_precision, list_currencies
+
+from .automations import Automations
+from .business import ProgrammeFile
+from .declared import Declared, is_known_locale
+from .explain import closest
+from .newsletter import Newsletter, RewardBlock
+from .problems import KeyPath, Problem
+from .text import LocalizedText
+from .walk import walk
+from .yamlsource import SourceMap
+
+
+def _duplicates(
+    items: Sequence[Any], key: Callable[[Any], str], path: KeyPath, source: SourceMap, what: str
+) -> Iterator[Problem]:
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        name = key(item)
+        if name in seen:
+            yield source.problem(
+                (*path, index, "id"),
+                f"duplicate {what} id '{name}' (also {what} #{seen[name] + 1})",
+                "give each one its own id",
+            )
+        seen.setdefault(name, index)
+
+
+def _unknown(
+    value: str, known: Iterable[str], path: KeyPath, source: SourceMap, what: str
+) -> Iterator[Problem]:
+    choices = list(known)
+    if value not in choices:
+        listed = ", ".join(choices) if choices else "none are declared in program.yaml"
+        yield source.problem(
+            path,
+            f"unknown {what} '{value}'",
+            closest(value, choices) or f"the {what}s are: {listed}",
+        )
+
+
+def check_programme_file(programme_file: ProgrammeFile, source: SourceMap) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _check_languages(programme_file, source)
+    problems += _check_currency(programme_file, source)
+    problems += _check_catalogues(programme_file, source)
+    problems += _check_tiers(programme_file, source)
+    problems += _check_categories(programme_file, source)
+    try:
+        zoneinfo.ZoneInfo(programme_file.business.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = programme_file.business.timezone
+        problems.append(
+            source.problem(
+                ("business", "timezone"),
+                f"unknown time zone '{zone}'",
+                closest(zone, sorted(zoneinfo.available_timezones()))
+                or "use an IANA name such as `Europe/Moscow`, `Europe/Sofia` or `Asia/Yerevan`",
+            )
+        )
+    problems += check_texts(programme_file, known_locales(programme_file), source)
+    return problems
+
+
+def known_locales(programme_file: ProgrammeFile) -> list[str]:
+    """The declared locales that exist; an unknown one is reported once, not per text."""
+    return [code for code in programme_file.locales.available if is_known_locale(code)]
+
+
+def _check_languages(programme_file: ProgrammeFile, source: SourceMap) -> Iterator[Problem]:
+    locales = programme_file.locales
+    for index, code in enumerate(locales.available):
+        if not is_known_locale(code):
+            yield source.problem(
+                ("locales", "available", index),
+                f"unknown language code '{code}'",
+                "use an ISO 639 code such as `en`, `ru`, `bg`, `hy`",
+            )
+    seen: set[str] = set()
+    for index, code in enumerate(locales.available):
+        if code in seen:
+            yield source.problem(("locales", "available", index), f"'{code}' is listed twice")
+        seen.add(code)
+    yield from _unknown(
+        locales.default, locales.available, ("locales", "default"), source, "locale"
+    )
+
+
+def _check_currency(programme_file: ProgrammeFile, source: SourceMap) -> Iterator[Problem]:
+    code = programme_file.currency
+    if code not in list_currencies():
+        # Prefer codes of the same country (the first two letters) as the suggestion.
+        near = sorted(c for c in list_currencies() if c[:2] == code[:2]) or sorted(
+            list_currencies()
+        )
+        yield source.problem(
+            ("currency",),
+            f"unknown currency '{code}'",
+            closest(code, near) or "use an ISO 4217 code such as `RUB`, `EUR`, `AMD`, `USD`",
+        )
+        return
+    digits = get_currency_precision(programme_file.currency)
+    for path, value, field in walk(programme_file):
+        extra = field.json_schema_extra if field else None
+        if not (
+            isinstance(value, Decimal)
+            and isinstance(extra, dict)
+            and extra.get("x-stampbook-money")
+        ):
+            continue
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > digits:
+            yield source.problem(
+                path,
+                f"{value} has more decimals than {programme_file.currency} allows ({digits})",
+                f"round it to {digits} decimal place(s)" if digits else "use a whole amount",
+            )
+
+
+def _check_catalogues(programme_file: ProgrammeFile, source: SourceMap) -> Iterator[Problem]:
+    yield from _duplicates(programme_file.rewards, lambda r: r.id, ("rewards",), source, "reward")
+    yield from _duplicates(
+        programme_file.interests, lambda r: r.id, ("interests",), source, "interest"
+    )
+    yield from _duplicates(
+        programme_file.categories, lambda r: r.id, ("categories",), source, "category"
+    )
+    certificates = programme_file.loyalty.certificates
+    yield from _duplicates(
+        certificates, lambda r: r.id, ("loyalty", "certificates"), source, "certificate"
+    )
+
+
+def _check_tiers(programme_file: ProgrammeFile, source: SourceMap) -> Iterator[Problem]:
+    tiers = programme_file.loyalty.tiers
+    if tiers is None:
+        return
+    path = ("loyalty", "tiers", "levels")
+    yield from _duplicates(tiers.levels, lambda t: t.id, path, source, "tier")
+    for index in range(1, len(tiers.levels)):
+        lower, higher = tiers.levels[index - 1], tiers.levels[index]
+        if higher.min_spend <= lower.min_spend:
+            yield source.problem(
+                (*path, index, "min_spend"),
+                f"tier '{higher.id}' starts at {higher.min_spend}, which is not above "
+                f"'{lower.id}' ({lower.min_spend}); tiers would overlap",
+                "list tiers from the lowest min_spend to the highest, each strictly higher",
+            )
+
+
+def _check_categories(programme_file: ProgrammeFile, source: SourceMap) -> Iterator[Problem]:
+    known = [category.id for category in programme_file.categories]
+    earning = programme_file.loyalty.earning
+    base = ("loyalty", "earning")
+    excluded = earning.exclude.categories
+    for index, category in enumerate(excluded):
+        yield from _unknown(
+            category, known, (*base, "exclude", "categories", index), source, "category"
+        )
+    for index, bonus in enumerate(earning.category_bonuses):
+        where = (*base, "category_bonuses", index, "category")
+        yield from _unknown(bonus.category, known, where, source, "category")
+        if bonus.category in excluded:
+            yield source.problem(
+                where,
+                f"category '{bonus.category}' earns no points (it is excluded) "
+                "but also has a bonus",
+                "remove it from exclude.categories or drop the bonus",
+            )
+
+
+def check_texts(
+    model: Any, locales: Sequence[str], source: SourceMap, skip: KeyPath | None = None
+) -> list[Problem]:
+    """Every per-language text has each required locale and no unknown one."""
+    problems: list[Problem] = []
+    for path, value, _ in walk(model):
+        if skip is not None and path[: len(skip)] == skip:
+            continue
+        if isinstance(value, LocalizedText):
+            problems += _check_text(value, locales, path, source)
+    return problems
+
+
+def _check_text(
+    text: LocalizedText, locales: Sequence[str], path: KeyPath, source: SourceMap
+) -> list[Problem]:
+    problems: list[Problem] = []
+    missing = text.missing(locales)
+    if missing:
+        problems.append(
+            source.problem(
+                path,
+                f"missing translation for {', '.join(repr(m) for m in missing)}",
+                f"add `{missing[0]}:` with the text in that language, "
+                "or write one plain text for every language",
+            )
+        )
+    for locale in text.locales:
+        if locale not in locales:
+            problems.append(
+                source.problem(
+                    (*path, locale),
+                    f"'{locale}' is not one of the languages here ({', '.join(locales)})",
+                    closest(locale, list(locales)) or "declare it under locales.available",
+                    at_key=True,
+                )
+            )
+    return problems
+
+
+def check_newsletter(letter: Newsletter, declared: Declared, source: SourceMap) -> list[Problem]:
+    problems = check_texts(letter, declared.locales, source)
+    audience = letter.audience
+    for index, tier in enumerate(audience.tiers):
+        problems += _unknown(tier, declared.tiers, ("audience", "tiers", index), source, "tier")
+    for index, locale in enumerate(audience.locales):
+        problems += _unknown(
+            locale, declared.locales, ("audience", "locales", index), source, "locale"
+        )
+    for index, interest in enumerate(audience.interests):
+        where: KeyPath = ("audience", "interests", index)
+        problems += _unknown(interest, declared.interests, where, source, "interest")
+    for index, block in enumerate(letter.blocks):
+        if isinstance(block, RewardBlock):
+            where = ("blocks", index, "reward")
+            problems += _unknown(block.reward, declared.rewards, where, source, "reward")
+    return problems
+
+
+def check_automations(
+    automations: Automations, declared: Declared, source: SourceMap
+) -> list[Problem]:
+    locales = declared.locales
+    problems = check_texts(automations, locales, source, skip=("holidays",))
+    if automations.holidays:
+        greetings = automations.holidays.greetings
+        problems += _duplicates(
+            greetings, lambda g: g.id, ("holidays", "greetings"), source, "greeting"
+        )
+        for index, greeting in enumerate(greetings):
+            path = ("holidays", "greetings", index)
+            for number, locale in enumerate(greeting.locales):
+                problems += _unknown(locale, locales, (*path, "locales", number), source, "locale")
+            wanted = [loc for loc in greeting.locales if loc in locales] or list(locales)
+            problems += check_texts(greeting, wanted, _Shifted(source, path))
+    needs = (
+        ("points_expiring", automations.points_expiring, declared.has_expiry, "loyalty.expiry"),
+        (
+            "certificate_issued",
+            automations.certificate_issued,
+            declared.has_certificates,
+            "loyalty.certificates",
+        ),
+    )
+    for name, email, has_rule, rule_path in needs:
+        if email is not None and email.enabled and not has_rule:
+            problems.append(
+                source.problem(
+                    (name,),
+                    f"'{name}' is on but program.yaml has no {rule_path}",
+                    f"add {rule_path} to program.yaml or set `enabled: false`",
+                )
+            )
+    return problems
+
+
+class _Shifted(SourceMap):
+    """A source map seen from inside one of its values (paths are relative)."""
+
+    def __init__(self, source: SourceMap, prefix: KeyPath) -> None:
+        super().__init__(source.file, source.values, source.keys)
+        self.prefix = prefix
+
+    def problem(
+        self, path: KeyPath, message: str, hint: str = "", *, at_key: bool = False
+    ) -> Problem:
+        return super().problem((*self.prefix, *path), message, hint, at_key=at_key)

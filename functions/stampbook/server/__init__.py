@@ -1,0 +1,1 @@
+"""`stampbook serve`: the site and the API on one origin on this machine."""

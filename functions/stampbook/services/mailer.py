@@ -1,0 +1,115 @@
+"""One-off emails to one customer: render, sign the links, send through the transport.
+
+Marketing emails (the welcome) go only to confirmed addresses, checked here
+at send time; transactional ones (the confirmation, a magic link) go to
+whoever asked, whatever their marketing consent, unless the address is
+suppressed (it bounced: nobody reads it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ..audience.consent import ConsentStatus, current_status
+from ..bootstrap import App, open_keyring, open_transport
+from ..mail.reader import Occasion, Reader, reader_from_statement
+from ..records.customers import Customer
+
+# Emails the same for everyone they go to on one occasion, but for the
+# personal values: a holiday greeting goes to every customer on the day.
+GREETINGS = frozenset({"holiday"})
+
+if TYPE_CHECKING:
+    from ..mail.draft import Draft
+    from ..mail.message import PreparedDraft
+    from ..mail.render import Renderer
+    from ..mail.tokens import Keyring
+    from ..mail.transports.base import Transport
+
+
+@dataclass
+class Mailer:
+    app: App
+    # Built on first use: a request that sends nothing pays for neither.
+    _transport: Transport | None = field(default=None, repr=False)
+    # Greetings to many, ready to fill per reader: (email, locale, occasion).
+    _greetings: dict[tuple[str, str, Occasion], PreparedDraft] = field(
+        default_factory=dict, repr=False
+    )
+
+    @cached_property
+    def renderer(self) -> Renderer:
+        from ..mail.render import Renderer
+
+        return Renderer(self.app.programme)
+
+    @cached_property
+    def keyring(self) -> Keyring:
+        return open_keyring(self.app.settings)
+
+    @property
+    def transport(self) -> Transport:
+        if self._transport is None:
+            self._transport = open_transport(self.app.settings)
+        return self._transport
+
+    def _prepare(self, draft: Draft, marketing: bool, locale: str) -> PreparedDraft:
+        from ..mail.envelope import links_of, sender_of
+        from ..mail.message import Kind, PreparedDraft
+
+        programme_file = self.app.programme.programme_file
+        # Links expire by the app's clock, the one that will check them.
+        return PreparedDraft(
+            draft,
+            sender_of(programme_file),
+            Kind.MARKETING if marketing else Kind.TRANSACTIONAL,
+            links_of(programme_file, self.app.settings.mail, self.keyring, locale),
+            clock=lambda: self.app.loyalty.clock().timestamp(),
+        )
+
+    def locale_of(self, customer: Customer) -> str:
+        locales = self.app.programme.programme_file.locales
+        return customer.locale if customer.locale in locales.available else locales.default
+
+    def reader(self, customer: Customer) -> Reader:
+        """The customer with their points as of now, for emails that show them."""
+        statement = self.app.loyalty.summary(customer.customer_id)
+        return reader_from_statement(
+            customer, statement, self.app.programme.programme_file, self.app.loyalty.clock()
+        )
+
+    def send(
+        self,
+        name: str,
+        customer: Customer,
+        reader: Reader | None = None,
+        occasion: Occasion | None = None,
+        order_id: str | None = None,
+    ) -> bool:
+        """Send email `name` to `customer`; False if their consent forbids it."""
+        from ..mail.message import Recipient
+        from ..mail.render import EMAILS, NOTHING_IN_PARTICULAR
+
+        marketing = EMAILS[name].marketing
+        status = current_status(self.app.store.consents(customer.customer_id))
+        allowed = status is ConsentStatus.CONFIRMED or not marketing
+        if status is ConsentStatus.SUPPRESSED or not allowed:
+            return False
+        locale = self.locale_of(customer)
+        person = reader or Reader(customer.email, customer.name, locale)
+        if name in GREETINGS and occasion is not None:
+            # The same for every reader but the slots: compiled and encoded once.
+            key = (name, locale, occasion)
+            prepared = self._greetings.get(key) or self._prepare(
+                self.renderer.greeting(name, locale, occasion), marketing, locale
+            )
+            self._greetings[key] = prepared
+        else:
+            draft = self.renderer.email(name, locale, person, occasion or NOTHING_IN_PARTICULAR)
+            prepared = self._prepare(draft, marketing, locale)
+        values = self.renderer.personal_values(person, locale)
+        recipient = Recipient(customer.email, customer.customer_id, customer.name, values, order_id)
+        self.transport.send(prepared.message(recipient))
+        return True

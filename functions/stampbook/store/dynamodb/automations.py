@@ -1,0 +1,251 @@
+"""Automatic-email records in the DynamoDB table.
+
+Each record lives in its customer's partition (`CUSTOMER#<id>` /
+`AUTOMATION#<automation>#<occasion>`), beside the profile but outside the
+history query (`AUTOMATION#` sorts before `LOYALTY#`). A record marked sent
+joins the listing index under `AUTOMATION_SENT#<automation>`, sorted by the
+time it went, so counting one kind in a period is one COUNT query.
+
+An owed email (`EMAIL_OWED#<automation>#<occasion>`, put by the commit that
+owes it) is listed in the index under `EMAILS_OWED`, sorted by when it is
+due: the courier queries what is due, then reads each item itself, since the
+index lags the table a little and projects keys only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, suppress
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from ...records.automation_sends import AUTOMATIONS, AutomationKey, AutomationSend, EmailStatus
+from ...records.owed_emails import OwedEmail
+from .items import (
+    Item,
+    Read,
+    attributes,
+    due_text,
+    maybe,
+    number,
+    owed_key,
+    owed_listing,
+    text,
+)
+from .table import (
+    AUTOMATION,
+    EVERY_OWED_EMAIL,
+    LISTING,
+    LISTING_PK,
+    LISTING_SK,
+    PK,
+    SK,
+    automation_sent_key,
+    customer_key,
+    sort_time,
+)
+from .writes import key
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+_SENDING = EmailStatus.SENDING.value
+
+
+class DynamoAutomationLog:
+    """Mixed into `DynamoStore`, whose client and driver-error translation it uses."""
+
+    client: DynamoDBClient
+    table: str
+
+    def _driver(self) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
+    def _partition_items(self, customer_id: str, prefix: str) -> Iterator[Read]:
+        raise NotImplementedError
+
+    def _query(self, **arguments: Any) -> Iterator[Read]:
+        raise NotImplementedError
+
+    def _get(self, item_key: Item) -> Read | None:
+        raise NotImplementedError
+
+    def claim_automation(self, automation_key: AutomationKey, now: int, until: int) -> bool:
+        with self._driver():
+            try:
+                self.client.put_item(
+                    TableName=self.table,
+                    Item={
+                        **_item_key(automation_key),
+                        **attributes(
+                            customer_id=automation_key.customer_id,
+                            automation=automation_key.automation,
+                            occasion=automation_key.occasion,
+                            status=_SENDING,
+                            claimed_until=until,
+                        ),
+                    },
+                    # A claim still "sending" past its time belongs to a sender
+                    # that stopped: it is taken over. Sent and failed are final.
+                    ConditionExpression=(
+                        "attribute_not_exists(pk) OR (#status = :sending AND claimed_until <= :now)"
+                    ),
+                    ExpressionAttributeNames={"#status": "status"},
+                    ExpressionAttributeValues={
+                        ":sending": {"S": _SENDING},
+                        ":now": {"N": str(now)},
+                    },
+                )
+            except self.client.exceptions.ConditionalCheckFailedException:
+                return False
+        return True
+
+    def finish_automation(
+        self, automation_key: AutomationKey, status: EmailStatus, at: datetime
+    ) -> None:
+        moment = sort_time(at)
+        values: dict[str, str | int | None] = {":status": status.value, ":at": moment}
+        expression = "SET #status = :status, #at = :at"
+        if status is EmailStatus.SENT:
+            expression += f", {LISTING_PK} = :listed, {LISTING_SK} = :order"
+            values[":listed"] = automation_sent_key(automation_key.automation)
+            values[":order"] = f"{moment}#{automation_key.customer_id}#{automation_key.occasion}"
+        with self._driver():
+            self.client.update_item(
+                TableName=self.table,
+                Key=_item_key(automation_key),
+                UpdateExpression=expression,
+                ExpressionAttributeNames={"#status": "status", "#at": "at"},
+                ExpressionAttributeValues=attributes(**values),
+            )
+
+    def release_automation(self, automation_key: AutomationKey) -> None:
+        # Sent or refused meanwhile, or released already: nothing to give up.
+        gone = self.client.exceptions.ConditionalCheckFailedException
+        with self._driver(), suppress(gone):
+            self.client.delete_item(
+                TableName=self.table,
+                Key=_item_key(automation_key),
+                ConditionExpression="#status = :sending",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=attributes(**{":sending": _SENDING}),
+            )
+
+    def automation_sends(self, customer_id: str) -> list[AutomationSend]:
+        return [_send_from(item) for item in self._partition_items(customer_id, AUTOMATION)]
+
+    def automation_counts(self, start: datetime, end: datetime) -> dict[str, int]:
+        counts = {kind: self._count_sent(kind, start, end) for kind in AUTOMATIONS}
+        return {kind: count for kind, count in sorted(counts.items()) if count}
+
+    def _count_sent(self, kind: str, start: datetime, end: datetime) -> int:
+        # "#" sorts before every digit, so `<end time>#` is before anything sent at `end`.
+        arguments: dict[str, Any] = {
+            "TableName": self.table,
+            "IndexName": LISTING,
+            "KeyConditionExpression": (
+                f"{LISTING_PK} = :kind AND {LISTING_SK} BETWEEN :from AND :to"
+            ),
+            "ExpressionAttributeValues": attributes(
+                **{
+                    ":kind": automation_sent_key(kind),
+                    ":from": sort_time(start),
+                    ":to": sort_time(end) + "#",
+                }
+            ),
+            "Select": "COUNT",
+        }
+        total = 0
+        while True:
+            with self._driver():
+                page = self.client.query(**arguments)
+            total += int(page["Count"])
+            last = page.get("LastEvaluatedKey")
+            if not last:
+                return total
+            arguments["ExclusiveStartKey"] = last
+
+    # -- owed emails ---------------------------------------------------------
+
+    def owed_emails_due(self, now: int, limit: int) -> list[OwedEmail]:
+        listed = self._query(
+            IndexName=LISTING,
+            KeyConditionExpression=f"{LISTING_PK} = :owed AND {LISTING_SK} < :after",
+            ExpressionAttributeValues=attributes(
+                **{":owed": EVERY_OWED_EMAIL, ":after": due_text(now + 1)}
+            ),
+        )
+        found = []
+        # Listed, but possibly taken or settled since: the item itself says.
+        for listing in itertools.islice(listed, limit):
+            item = self._get({PK: listing[PK], SK: listing[SK]})
+            if item is not None and number(item, "due") <= now:
+                found.append(_owed_from(item))
+        return found
+
+    def take_owed_email(self, automation_key: AutomationKey, due: int, until: int) -> bool:
+        values: dict[str, str | int] = {
+            ":until": until,
+            ":due": due,
+            ":listed": owed_listing(automation_key, until),
+        }
+        with self._driver():
+            try:
+                self.client.update_item(
+                    TableName=self.table,
+                    Key=owed_key(automation_key),
+                    UpdateExpression=f"SET due = :until, {LISTING_SK} = :listed",
+                    ConditionExpression="due = :due",
+                    ExpressionAttributeValues=attributes(**values),
+                )
+            except self.client.exceptions.ConditionalCheckFailedException:
+                return False
+        return True
+
+    def postpone_owed_email(self, automation_key: AutomationKey, due: int, attempts: int) -> None:
+        values: dict[str, str | int] = {
+            ":due": due,
+            ":attempts": attempts,
+            ":listed": owed_listing(automation_key, due),
+        }
+        gone = self.client.exceptions.ConditionalCheckFailedException
+        with self._driver(), suppress(gone):  # settled meanwhile: nothing is owed
+            self.client.update_item(
+                TableName=self.table,
+                Key=owed_key(automation_key),
+                UpdateExpression=f"SET due = :due, attempts = :attempts, {LISTING_SK} = :listed",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues=attributes(**values),
+            )
+
+    def settle_owed_email(self, automation_key: AutomationKey) -> None:
+        with self._driver():
+            self.client.delete_item(TableName=self.table, Key=owed_key(automation_key))
+
+
+def _owed_from(item: Read) -> OwedEmail:
+    return OwedEmail(
+        AutomationKey(text(item, "customer_id"), text(item, "automation"), text(item, "occasion")),
+        number(item, "due"),
+        json.loads(text(item, "details")),
+        number(item, "attempts"),
+    )
+
+
+def _item_key(automation_key: AutomationKey) -> Item:
+    return key(
+        customer_key(automation_key.customer_id),
+        f"{AUTOMATION}{automation_key.automation}#{automation_key.occasion}",
+    )
+
+
+def _send_from(item: Read) -> AutomationSend:
+    at = maybe(item, "at")
+    return AutomationSend(
+        AutomationKey(text(item, "customer_id"), text(item, "automation"), text(item, "occasion")),
+        EmailStatus(text(item, "status")),
+        number(item, "claimed_until"),
+        datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC) if at else None,
+    )

@@ -1,0 +1,494 @@
+"""Campaigns and send records in the DynamoDB table (`SendStore`), mixed into `DynamoStore`.
+
+| item                 | pk               | sk              | gsi1pk / gsi1sk                |
+|------------------------|--------------------|-------------------|----------------------------------|
+| campaign + counters  | `CAMPAIGN#<slug>`| `CAMPAIGN`      | `CAMPAIGNS` / `<created>#<slug>` |
+| send record          | `CAMPAIGN#<slug>`| `SEND#<customer>` | `SENDS#<slug>` / lease end     |
+| web version          | `CAMPAIGN#<slug>`| `WEB#<locale>`  |                                |
+| message id -> campaign | `MESSAGE#<id>`   | `CLAIM`         |                                |
+| the pace             | `LIMIT#pace:<key>` | `LIMIT`         |                                |
+
+A record waiting to be sent (pending, or claimed under a lease) is in the
+sparse index under `SENDS#<slug>`, sorted by when its lease ends (0 for
+pending), and leaves it once settled: a claim queries only what is left.
+The index is eventually consistent, so the claim itself is a conditional
+update of each record (still waiting, lease over): two workers never both
+win one record.
+
+Requests: starting puts the audience's records 100 to a transaction
+(records already there, from a start interrupted half way, are left as
+they are); claiming a batch of N costs one index query (per page) and N
+conditional updates; settling it N conditional updates, one counter update,
+and for each message sent two small puts (our Message-ID and the
+provider's, for bounce reports). Sending re-reads each person's consent
+(one query) and reads each customer and history (a get and a query).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, suppress
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from ...audience.consent import ConsentRecord, ConsentStatus, current_status
+from ...loyalty.history import History
+from ...records.customers import Customer
+from ..base import UnknownCustomer
+from ..sends import Campaign, CampaignState, Claimed, SendStatus, Settled
+from .items import Item, Read, attributes, maybe, maybe_moment, text, time_text
+from .table import CLAIM, EVERY_CUSTOMER, LIMIT, LISTING, limit_key
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+CAMPAIGN = "CAMPAIGN"
+EVERY_CAMPAIGN = "CAMPAIGNS"
+SEND = "SEND#"
+WEB = "WEB#"
+WAITING = (SendStatus.PENDING.value, SendStatus.CLAIMED.value)
+PUTS_PER_TRANSACTION = 100  # DynamoDB's limit
+PUT_ROUNDS = 4  # transactions tried for one chunk before putting one by one
+_COUNTED = {SendStatus.SENT: "sent", SendStatus.SKIPPED: "skipped", SendStatus.FAILED: "failed"}
+assert EVERY_CAMPAIGN != EVERY_CUSTOMER
+
+
+def campaign_key(slug: str) -> str:
+    return f"CAMPAIGN#{slug}"
+
+
+def _pending(slug: str, customer_id: str, locale: str) -> Item:
+    return {
+        **_key(campaign_key(slug), SEND + customer_id),
+        **attributes(
+            customer_id=customer_id,
+            locale=locale,
+            status=SendStatus.PENDING.value,
+            gsi1pk=f"SENDS#{slug}",
+            gsi1sk=_lease(0),
+            lease_until=0,
+            attempts=0,
+        ),
+    }
+
+
+def _key(pk: str, sk: str) -> Item:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+def _lease(moment: float) -> str:
+    """Seconds as fixed-width text, so the index sorts leases in time order."""
+    return f"{moment:020.6f}"
+
+
+def _count(item: Read, name: str) -> int:
+    value = item.get(name)
+    return int(value["N"]) if value is not None else 0
+
+
+class DynamoSends:
+    client: DynamoDBClient
+    table: str
+
+    def _get(self, item_key: Item) -> Read | None:
+        raise NotImplementedError
+
+    def _query(self, **arguments: Any) -> Iterator[Read]:
+        raise NotImplementedError
+
+    def _driver(self) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
+    def customer(self, customer_id: str) -> Customer | None:
+        raise NotImplementedError
+
+    def history(self, customer_id: str) -> History:
+        raise NotImplementedError
+
+    def consents(self, customer_id: str) -> list[ConsentRecord]:
+        raise NotImplementedError
+
+    # -- campaigns ------------------------------------------------------------
+
+    def campaign(self, slug: str) -> Campaign | None:
+        found = self._get(_key(campaign_key(slug), CAMPAIGN))
+        return _campaign(found) if found else None
+
+    def campaigns(self) -> list[Campaign]:
+        listed = self._query(
+            IndexName=LISTING,
+            KeyConditionExpression="gsi1pk = :all",
+            ExpressionAttributeValues={":all": {"S": EVERY_CAMPAIGN}},
+        )
+        found = (self.campaign(text(item, "pk").removeprefix("CAMPAIGN#")) for item in listed)
+        return [campaign for campaign in found if campaign is not None]
+
+    def move_campaign(
+        self,
+        slug: str,
+        to: CampaignState,
+        at: datetime,
+        reason: str = "",
+        *,
+        only_from: Iterable[CampaignState],
+    ) -> bool:
+        allowed = sorted(state.value for state in only_from)
+        values: Item = {f":from{n}": {"S": state} for n, state in enumerate(allowed)}
+        condition = f"#state IN ({', '.join(values)})"
+        if CampaignState.DRAFT.value in allowed:
+            condition = f"attribute_not_exists(pk) OR {condition}"
+        moment = time_text(at) or ""
+        values |= attributes(
+            **{
+                ":to": to.value,
+                ":reason": reason,
+                ":at": moment,
+                ":all": EVERY_CAMPAIGN,
+                ":listed": f"{moment}#{slug}",
+            }
+        )
+        update = (
+            "SET #state = :to, reason = :reason, created_at = if_not_exists(created_at, :at),"
+            " gsi1pk = :all, gsi1sk = if_not_exists(gsi1sk, :listed)"
+        )
+        if to in (CampaignState.FINISHED, CampaignState.CANCELLED):
+            update += ", finished_at = :at"
+        with self._driver():
+            try:
+                self.client.update_item(
+                    TableName=self.table,
+                    Key=_key(campaign_key(slug), CAMPAIGN),
+                    UpdateExpression=update,
+                    ConditionExpression=condition,
+                    ExpressionAttributeNames={"#state": "state"},
+                    ExpressionAttributeValues=values,
+                )
+            except self.client.exceptions.ConditionalCheckFailedException:
+                return False
+        return True
+
+    def add_sends(self, slug: str, people: list[tuple[str, str]]) -> int:
+        # A transaction may name an item once: a person in two segments is one record.
+        first: dict[str, str] = {}
+        for customer_id, locale in people:
+            first.setdefault(customer_id, locale)
+        unique = list(first.items())
+        return sum(
+            self._add_send_records(slug, unique[first : first + PUTS_PER_TRANSACTION])
+            for first in range(0, len(unique), PUTS_PER_TRANSACTION)
+        )
+
+    def _add_send_records(self, slug: str, people: list[tuple[str, str]]) -> int:
+        """Up to 100 new records in one request; records already there are left alone.
+
+        A cancelled transaction says which conditions failed: those people
+        have their record already, and the others are put again without them.
+        """
+        waiting = people
+        for _ in range(PUT_ROUNDS):
+            if not waiting:
+                return 0
+            refused = self._put_new_records(slug, waiting)
+            if refused is None:
+                return len(waiting)
+            waiting = [
+                person
+                for person, code in zip(waiting, refused, strict=True)
+                if code != "ConditionalCheckFailed"
+            ]
+        # Still conflicting with other writers: one conditional put each.
+        return sum(self._put_new_records(slug, [person]) is None for person in waiting)
+
+    def _put_new_records(self, slug: str, people: list[tuple[str, str]]) -> list[str] | None:
+        """None if every record was put; else each write's cancellation code."""
+        puts: list[Any] = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": _pending(slug, customer_id, locale),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+            for customer_id, locale in people
+        ]
+        with self._driver():
+            try:
+                self.client.transact_write_items(TransactItems=puts)
+            except self.client.exceptions.TransactionCanceledException as cancelled:
+                reasons = cancelled.response.get("CancellationReasons", [])
+                return [reason.get("Code", "None") for reason in reasons]
+        return None
+
+    def start_sending(self, slug: str, at: datetime) -> Campaign:
+        audience = 0
+        arguments: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :send)",
+            "ExpressionAttributeValues": attributes(**{":pk": campaign_key(slug), ":send": SEND}),
+            "Select": "COUNT",
+            "ConsistentRead": True,
+        }
+        while True:
+            with self._driver():
+                page = self.client.query(**arguments)
+            audience += page["Count"]
+            if "LastEvaluatedKey" not in page:
+                break
+            arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        # Under way already (the condition fails): left as it is.
+        with self._driver(), suppress(self.client.exceptions.ConditionalCheckFailedException):
+            self.client.update_item(
+                TableName=self.table,
+                Key=_key(campaign_key(slug), CAMPAIGN),
+                UpdateExpression="SET #state = :sending, reason = :empty, audience = :n,"
+                " started_at = if_not_exists(started_at, :at)",
+                ConditionExpression="#state IN (:draft, :scheduled)",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={
+                    **attributes(
+                        **{
+                            ":sending": CampaignState.SENDING.value,
+                            ":empty": "",
+                            ":at": time_text(at),
+                            ":draft": CampaignState.DRAFT.value,
+                            ":scheduled": CampaignState.SCHEDULED.value,
+                        }
+                    ),
+                    ":n": {"N": str(audience)},
+                },
+            )
+        return self._finish_if_done(slug, at)
+
+    # -- send records ---------------------------------------------------------
+
+    def claim_sends(
+        self, slug: str, owner: str, size: int, now: float, lease_until: float
+    ) -> list[Claimed]:
+        claimed: list[Claimed] = []
+        waiting = self._query(
+            IndexName=LISTING,
+            KeyConditionExpression="gsi1pk = :sends AND gsi1sk < :now",
+            ExpressionAttributeValues=attributes(
+                **{":sends": f"SENDS#{slug}", ":now": _lease(now)}
+            ),
+        )
+        for item in waiting:
+            if len(claimed) >= size:
+                break
+            with self._driver():
+                try:
+                    answer = self.client.update_item(
+                        TableName=self.table,
+                        Key=_key(text(item, "pk"), text(item, "sk")),
+                        UpdateExpression="SET #status = :claimed, lease_owner = :owner,"
+                        " lease_until = :until, gsi1sk = :lease ADD attempts :one",
+                        ConditionExpression="#status IN (:pending, :claimed)"
+                        " AND lease_until < :now",
+                        ExpressionAttributeNames={"#status": "status"},
+                        ExpressionAttributeValues={
+                            **attributes(
+                                **{
+                                    ":claimed": SendStatus.CLAIMED.value,
+                                    ":pending": SendStatus.PENDING.value,
+                                    ":owner": owner,
+                                    ":lease": _lease(lease_until),
+                                }
+                            ),
+                            ":one": {"N": "1"},
+                            ":until": {"N": repr(lease_until)},
+                            ":now": {"N": repr(now)},
+                        },
+                        ReturnValues="ALL_NEW",
+                    )
+                except self.client.exceptions.ConditionalCheckFailedException:
+                    continue  # another worker won it
+            record = answer["Attributes"]
+            claimed.append(
+                Claimed(
+                    text(record, "customer_id"), text(record, "locale"), _count(record, "attempts")
+                )
+            )
+        return claimed
+
+    def consent_status(self, customer_id: str) -> ConsentStatus | None:
+        return current_status(self.consents(customer_id))
+
+    def sending_to(self, customer_ids: list[str]) -> dict[str, tuple[Customer, History]]:
+        found: dict[str, tuple[Customer, History]] = {}
+        for customer_id in customer_ids:
+            customer = self.customer(customer_id)
+            if customer is None:
+                continue
+            try:
+                found[customer_id] = (customer, self.history(customer_id))
+            except UnknownCustomer:
+                continue
+        return found
+
+    def settle_sends(self, slug: str, owner: str, settled: list[Settled]) -> Campaign:
+        counts = {"sent": 0, "skipped": 0, "failed": 0}
+        latest: datetime | None = None
+        for outcome in settled:
+            if self._settle_one(slug, owner, outcome) and outcome.status in _COUNTED:
+                counts[_COUNTED[outcome.status]] += 1
+                latest = max(filter(None, (latest, outcome.at)), default=None)
+                for message in filter(None, (outcome.message_id, outcome.provider_id)):
+                    self._remember_message(message, slug)
+        if any(counts.values()):
+            with self._driver():
+                self.client.update_item(
+                    TableName=self.table,
+                    Key=_key(campaign_key(slug), CAMPAIGN),
+                    UpdateExpression="ADD sent :sent, skipped :skipped, failed :failed",
+                    ExpressionAttributeValues={
+                        f":{name}": {"N": str(count)} for name, count in counts.items()
+                    },
+                )
+        return self._finish_if_done(slug, latest)
+
+    def _settle_one(self, slug: str, owner: str, outcome: Settled) -> bool:
+        values = attributes(
+            **{
+                ":status": outcome.status.value,
+                ":reason": outcome.reason,
+                ":claimed": SendStatus.CLAIMED.value,
+                ":owner": owner,
+                ":zero": 0,
+            }
+        )
+        update = "SET #status = :status, reason = :reason, lease_until = :zero"
+        fields = {
+            "message_id": outcome.message_id,
+            "provider_id": outcome.provider_id,
+            "sent_at": time_text(outcome.at),
+        }
+        for name, value in fields.items():
+            if value is not None:
+                update += f", {name} = :{name}"
+                values[f":{name}"] = {"S": value}
+        if outcome.status is SendStatus.PENDING:
+            update += ", gsi1sk = :waiting REMOVE lease_owner"  # waits again, for anyone
+            values[":waiting"] = {"S": _lease(0)}
+        else:
+            update += " REMOVE gsi1pk, gsi1sk"  # settled: out of the waiting index
+        with self._driver():
+            try:
+                self.client.update_item(
+                    TableName=self.table,
+                    Key=_key(campaign_key(slug), SEND + outcome.customer_id),
+                    UpdateExpression=update,
+                    ConditionExpression="#status = :claimed AND lease_owner = :owner",
+                    ExpressionAttributeNames={"#status": "status"},
+                    ExpressionAttributeValues=values,
+                )
+            except self.client.exceptions.ConditionalCheckFailedException:
+                return False  # no longer this worker's to settle
+        return True
+
+    def _remember_message(self, message_id: str, slug: str) -> None:
+        with self._driver():
+            self.client.put_item(
+                TableName=self.table,
+                Item={**_key(f"MESSAGE#{message_id}", CLAIM), **attributes(campaign=slug)},
+            )
+
+    def _finish_if_done(self, slug: str, at: datetime | None) -> Campaign:
+        campaign = self.campaign(slug)
+        assert campaign is not None
+        if campaign.state is CampaignState.SENDING and campaign.settled >= campaign.audience:
+            self.move_campaign(
+                slug,
+                CampaignState.FINISHED,
+                at or datetime.now(UTC),
+                only_from={CampaignState.SENDING},
+            )
+            campaign = self.campaign(slug)
+            assert campaign is not None
+        return campaign
+
+    def claims_outstanding(self, slug: str) -> float | None:
+        with self._driver():
+            page = self.client.query(
+                TableName=self.table,
+                IndexName=LISTING,
+                KeyConditionExpression="gsi1pk = :sends",
+                ExpressionAttributeValues=attributes(**{":sends": f"SENDS#{slug}"}),
+                ScanIndexForward=False,
+                Limit=1,
+            )
+        items = page["Items"]
+        return float(text(items[0], "gsi1sk")) if items else None
+
+    # -- the pace -------------------------------------------------------------
+
+    def reserve_pace(self, key: str, count: int, spacing: float, now: float) -> float:
+        item_key = _key(limit_key(f"pace:{key}"), LIMIT)
+        while True:
+            found = self._get(item_key)
+            before = float(found["next_at"]["N"]) if found else None
+            first = max(before or now, now)
+            condition = "attribute_not_exists(pk)" if found is None else "next_at = :before"
+            values: Item = {":next": {"N": repr(first + count * spacing)}}
+            if before is not None:
+                values[":before"] = found["next_at"] if found else {"N": "0"}
+            with self._driver():
+                try:
+                    self.client.update_item(
+                        TableName=self.table,
+                        Key=item_key,
+                        UpdateExpression="SET next_at = :next",
+                        ConditionExpression=condition,
+                        ExpressionAttributeValues=values,
+                    )
+                except self.client.exceptions.ConditionalCheckFailedException:
+                    continue  # another worker reserved meanwhile: read again
+            return first
+
+    # -- mail reports and the archive -----------------------------------------
+
+    def campaign_of_message(self, message_id: str) -> str | None:
+        found = self._get(_key(f"MESSAGE#{message_id}", CLAIM)) if message_id else None
+        return text(found, "campaign") if found else None
+
+    def count_mail_event(self, message_id: str, bounce: bool) -> str | None:
+        slug = self.campaign_of_message(message_id)
+        if slug is not None:
+            with self._driver():
+                self.client.update_item(
+                    TableName=self.table,
+                    Key=_key(campaign_key(slug), CAMPAIGN),
+                    UpdateExpression=f"ADD {'bounced' if bounce else 'complained'} :one",
+                    ExpressionAttributeValues=attributes(**{":one": 1}),
+                )
+        return slug
+
+    def keep_web_version(self, slug: str, locale: str, subject: str, html: str) -> None:
+        with self._driver():
+            self.client.put_item(
+                TableName=self.table,
+                Item={
+                    **_key(campaign_key(slug), WEB + locale),
+                    **attributes(subject=subject, html=html),
+                },
+            )
+
+    def web_version(self, slug: str, locale: str) -> tuple[str, str] | None:
+        found = self._get(_key(campaign_key(slug), WEB + locale))
+        return (text(found, "subject"), text(found, "html")) if found else None
+
+
+def _campaign(item: Read) -> Campaign:
+    return Campaign(
+        slug=text(item, "pk").removeprefix("CAMPAIGN#"),
+        state=CampaignState(text(item, "state")),
+        reason=maybe(item, "reason") or "",
+        audience=_count(item, "audience"),
+        sent=_count(item, "sent"),
+        skipped=_count(item, "skipped"),
+        failed=_count(item, "failed"),
+        bounced=_count(item, "bounced"),
+        complained=_count(item, "complained"),
+        created_at=maybe_moment(item, "created_at"),
+        started_at=maybe_moment(item, "started_at"),
+        finished_at=maybe_moment(item, "finished_at"),
+    )

@@ -1,0 +1,137 @@
+"""Automatic-email records in SQLite: the `automation_sends` and `owed_emails` tables."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from ...records.automation_sends import AutomationKey, AutomationSend, EmailStatus
+from ...records.owed_emails import OwedEmail
+
+if TYPE_CHECKING:
+    from .store import _WriteTransaction
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
+
+
+def record_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+class SqliteAutomationLog:
+    """Mixed into `SqliteStore`, whose connections and write transactions it uses."""
+
+    def _db(self) -> sqlite3.Connection:
+        raise NotImplementedError
+
+    def _write(self) -> _WriteTransaction:
+        raise NotImplementedError
+
+    def claim_automation(self, key: AutomationKey, now: int, until: int) -> bool:
+        # A claim still "sending" past its time belongs to a sender that
+        # stopped: it is taken over. Sent and failed records are final.
+        with self._write() as db:
+            taken = db.execute(
+                "INSERT INTO automation_sends (customer_id, automation, occasion, status,"
+                " claimed_until) VALUES (?,?,?,?,?)"
+                " ON CONFLICT DO UPDATE SET claimed_until=excluded.claimed_until"
+                " WHERE automation_sends.status=? AND automation_sends.claimed_until<=?",
+                (*_key(key), EmailStatus.SENDING.value, until, EmailStatus.SENDING.value, now),
+            ).rowcount
+        return bool(taken)
+
+    def finish_automation(self, key: AutomationKey, status: EmailStatus, at: datetime) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE automation_sends SET status=?, at=?"
+                " WHERE customer_id=? AND automation=? AND occasion=?",
+                (status.value, record_time(at), *_key(key)),
+            )
+
+    def release_automation(self, key: AutomationKey) -> None:
+        with self._write() as db:
+            db.execute(
+                "DELETE FROM automation_sends"
+                " WHERE customer_id=? AND automation=? AND occasion=? AND status=?",
+                (*_key(key), EmailStatus.SENDING.value),
+            )
+
+    def automation_sends(self, customer_id: str) -> list[AutomationSend]:
+        rows = self._db().execute(
+            "SELECT * FROM automation_sends WHERE customer_id=? ORDER BY automation, occasion",
+            (customer_id,),
+        )
+        return [
+            AutomationSend(
+                AutomationKey(row["customer_id"], row["automation"], row["occasion"]),
+                EmailStatus(row["status"]),
+                int(row["claimed_until"]),
+                datetime.strptime(row["at"], TIME_FORMAT).replace(tzinfo=UTC)
+                if row["at"]
+                else None,
+            )
+            for row in rows
+        ]
+
+    def automation_counts(self, start: datetime, end: datetime) -> dict[str, int]:
+        rows = self._db().execute(
+            "SELECT automation, COUNT(*) FROM automation_sends"
+            " WHERE status=? AND at>=? AND at<? GROUP BY automation ORDER BY automation",
+            (EmailStatus.SENT.value, record_time(start), record_time(end)),
+        )
+        return {str(row[0]): int(row[1]) for row in rows}
+
+    # -- owed emails ---------------------------------------------------------
+
+    def owed_emails_due(self, now: int, limit: int) -> list[OwedEmail]:
+        rows = self._db().execute(
+            # In the order DynamoDB's listing keeps them.
+            "SELECT * FROM owed_emails WHERE due<=?"
+            " ORDER BY due, customer_id, automation, occasion LIMIT ?",
+            (now, limit),
+        )
+        return [
+            OwedEmail(
+                AutomationKey(row["customer_id"], row["automation"], row["occasion"]),
+                int(row["due"]),
+                json.loads(row["details"]),
+                int(row["attempts"]),
+            )
+            for row in rows
+        ]
+
+    def take_owed_email(self, key: AutomationKey, due: int, until: int) -> bool:
+        with self._write() as db:
+            taken = db.execute(
+                "UPDATE owed_emails SET due=?"
+                " WHERE customer_id=? AND automation=? AND occasion=? AND due=?",
+                (until, *_key(key), due),
+            ).rowcount
+        return bool(taken)
+
+    def postpone_owed_email(self, key: AutomationKey, due: int, attempts: int) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE owed_emails SET due=?, attempts=?"
+                " WHERE customer_id=? AND automation=? AND occasion=?",
+                (due, attempts, *_key(key)),
+            )
+
+    def settle_owed_email(self, key: AutomationKey) -> None:
+        with self._write() as db:
+            db.execute(
+                "DELETE FROM owed_emails WHERE customer_id=? AND automation=? AND occasion=?",
+                _key(key),
+            )
+
+
+def owed_row(owed: OwedEmail) -> tuple[str, str, str, int, str]:
+    """The row `commit` writes for an owed email (`_INSERTS["owed_emails"]`)."""
+    details = json.dumps(owed.details, default=str, separators=(",", ":"))
+    return (*_key(owed.key), owed.due, details)
+
+
+def _key(key: AutomationKey) -> tuple[str, str, str]:
+    return key.customer_id, key.automation, key.occasion
