@@ -75,7 +75,7 @@ def nightly(event: CloudWatchEvent) -> dict[str, int]:
 
     app = current()
     customers = app.loyalty.run_daily()
-    deliver_owed(app)  # whatever purchases still owe (a lost queue message, say)
+    deliver_owed(app.emails)  # whatever purchases still owe (a lost queue message, say)
     return {"customers": customers}
 
 
@@ -89,12 +89,12 @@ def scheduled_newsletters(event: CloudWatchEvent) -> dict[str, int]:
     import boto3
 
     from stampbook.api.context import current
-    from stampbook.services.campaigns import Campaigns, NoSendRecords
+    from stampbook.services.campaigns import NoSendRecords
     from stampbook.services.courier import deliver_owed
 
-    deliver_owed(current())
+    deliver_owed(current().emails)
     try:
-        owner = Campaigns.of(current())
+        owner = current().campaigns()
     except NoSendRecords:
         return {}
     queue_url = owner.settings.queue_url

@@ -125,4 +125,4 @@ class Shop:
 
     def deliver(self) -> Counter[Fired]:
         """One courier run: what the owed emails that are due became."""
-        return Courier.of(self.app).deliver_due()
+        return Courier(self.app.emails).deliver_due()

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .config import Settings, SettingsError, utc_now
@@ -15,12 +16,15 @@ from .mail.transports.base import Retrying, Transport
 from .mail.transports.outbox import Outbox
 from .mail.transports.ses import SesTransport
 from .mail.transports.smtp import SmtpTransport
+from .services.automations import AutomaticEmails
 from .services.loyalty import LoyaltyService
+from .services.mailer import Mailer
 from .store.base import Store
 from .store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
     from .programme import Programme
+    from .services.campaigns import Campaigns
     from .store.dynamodb.store import DynamoStore
 
 
@@ -83,11 +87,42 @@ def open_keyring(settings: Settings) -> Keyring:
 
 @dataclass
 class App:
+    """What the entry points hand to the use cases: each takes the parts it uses."""
+
     programme: Programme
     store: Store
     loyalty: LoyaltyService
     # What it was built from: mail settings for the API's emails, among others.
     settings: Settings = field(default_factory=Settings)
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        """The app's mailer, made once: its renderer keeps the compiled templates."""
+        return self.new_mailer()
+
+    def new_mailer(self) -> Mailer:
+        """A mailer of its own, for a thread that renders apart (the local courier)."""
+        settings = self.settings
+        return Mailer(
+            self.programme,
+            self.store,
+            self.loyalty,
+            settings.mail,
+            open_keyring=lambda: open_keyring(settings),
+            open_transport=lambda: open_transport(settings),
+        )
+
+    @property
+    def emails(self) -> AutomaticEmails:
+        """The automatic emails purchases call for (with the courier they tell)."""
+        events = self.loyalty.events
+        return events if isinstance(events, AutomaticEmails) else AutomaticEmails(self.mailer)
+
+    def campaigns(self) -> Campaigns:
+        """Newsletter sending on this app's store, paced as the environment says."""
+        from .services.campaigns import Campaigns
+
+        return Campaigns.of(self.programme, self.loyalty, self.settings.mail)
 
 
 def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> App:
@@ -98,8 +133,5 @@ def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> App:
     store = open_store(settings)
     app = App(programme, store, LoyaltyService(store, Rules.of(programme), clock), settings)
     # Purchases, refunds and the nightly run send the automatic emails they call for.
-    from .services.automations import AutomaticEmails
-    from .services.mailer import Mailer
-
-    app.loyalty.events = AutomaticEmails(Mailer(app))
+    app.loyalty.events = AutomaticEmails(app.mailer)
     return app

@@ -34,7 +34,7 @@ def anna_with_a_past(api: Api) -> None:
     store.record_feedback(Feedback("f1", "c1", FeedbackReason.STAFF, NOW, "Грубили", "T-9"))
     bounce = MailEvent("e1", MailEventKind.DELIVERY, "anna@example.com", NOW, customer_id="c1")
     store.record_mail_event(bounce)
-    assert Courier.of(api.app).deliver_due() == {Fired.SENT: 1}  # her thank-you
+    assert Courier(api.app.emails).deliver_due() == {Fired.SENT: 1}  # her thank-you
     for email, text in (("Anna@Example.com", "Снова грубили"), ("vera@example.com", "Долго")):
         body = {"reason": "staff", "text": text, "email": email, "fill_ms": 9000}
         assert api.call("POST", "/feedback/site", body, key=None)[0] == 202

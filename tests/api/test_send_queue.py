@@ -32,7 +32,9 @@ def test_each_message_sends_one_batch_and_failures_come_back_alone(
     wired: App, tmp_path: Path
 ) -> None:
     assert isinstance(wired.store, SendStore)
-    Campaigns(wired, wired.store).start(ISSUE, ignore_send_at=True)
+    Campaigns(wired.programme, wired.loyalty, wired.settings.mail, wired.store).start(
+        ISSUE, ignore_send_at=True
+    )
     # A campaign whose issue file was removed after it started cannot be sent.
     wired.store.move_campaign(
         "removed-issue", CampaignState.SENDING, NOW, only_from={CampaignState.DRAFT}

@@ -147,7 +147,7 @@ def test_confirming_records_the_time_and_sends_the_welcome_once(api: Api) -> Non
         assert headers["Referrer-Policy"] == "no-referrer"
     assert status_of(api, "boris@example.com") is ConsentStatus.CONFIRMED
     assert len(api.outbox) == 1  # the welcome is owed, not sent while the reader waits
-    assert Courier.of(api.app).deliver_due() == {Fired.SENT: 1}
+    assert Courier(api.app.emails).deliver_due() == {Fired.SENT: 1}
     mails = api.outbox
     assert len(mails) == 2
     welcome = mails[1]

@@ -38,8 +38,8 @@ def test_a_till_purchase_is_thanked_once_and_its_refund_asks_why_once(api: Api) 
         ("thank_you", "T-1"),
     ]
 
-    assert Courier.of(api.app).deliver_due() == {Fired.SENT: 2}
-    assert Courier.of(api.app).deliver_due() == {}
+    assert Courier(api.app.emails).deliver_due() == {Fired.SENT: 2}
+    assert Courier(api.app.emails).deliver_due() == {}
     [asking, thanks] = api.outbox
     assert thanks["Subject"] == "Спасибо за покупку!"  # the programme's default language
     assert f"Вы получили {first['points']} баллов" in text_of(thanks)

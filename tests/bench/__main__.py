@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from . import api, automations, dynamodb, ledger, mail, programme, render, report, sender, site
+from . import (
+    api,
+    automations,
+    dynamodb,
+    ledger,
+    mail,
+    programme,
+    render,
+    report,
+    sender,
+    site,
+    startup,
+)
 
 if __name__ == "__main__":
+    print("== start-up: the command line's help and the Lambda's import")
+    startup.main()
     print("== loading the programme")
     programme.main()
     print("== the ledger on SQLite")

@@ -126,7 +126,7 @@ def holiday(folder: Path, count: int) -> None:
 
 def _confirm_all(store: SqliteStore, customer_ids: list[str]) -> None:
     """Consent rows written directly, in one transaction: setting up, not measured."""
-    db = store._db()
+    db = store.connection()
     db.execute("BEGIN")
     db.executemany(
         "INSERT INTO consents (customer_id, status, at, form, text_version, ip, user_agent)"

@@ -214,7 +214,7 @@ def balance_lookups(
     assert isinstance(store, SqliteStore)
     holders = [f"c{n % customers:07}" for n in range(customers * per_customer)]
     holders += ["regular"] * regular
-    db = store._db()
+    db = store.connection()
     db.execute("BEGIN")
     db.executemany(
         "INSERT INTO ledger (customer_id, kind, points, at, available_at, idempotency_key,"
@@ -288,7 +288,7 @@ RUNS = 3
 
 
 def on_one_cpu(measure: Callable[[Path, int], float], folder: Path, tills: int) -> float:
-    """`measure` with its threads on one CPU, as `stampbook serve` runs them (stampbook/cpus.py)."""
+    """`measure` with its threads on one CPU, as `stampbook serve` runs them (server/cpus.py)."""
     allowed = os.sched_getaffinity(0)
     cpu = keep_to_one_cpu()
     print(f"  (the tills' threads on CPU {cpu})")

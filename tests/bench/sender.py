@@ -44,7 +44,9 @@ class Sink:
 def campaign(people: int, workers: int, folder: Path, traced: bool = False) -> None:
     app = customer_file(folder, people)
     assert isinstance(app.store, SendStore)
-    owner = Campaigns(app, app.store, replace(SENDING, workers=workers))
+    owner = Campaigns(
+        app.programme, app.loyalty, app.settings.mail, app.store, replace(SENDING, workers=workers)
+    )
     gc.collect()
     if traced:
         tracemalloc.start()

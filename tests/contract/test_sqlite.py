@@ -32,7 +32,9 @@ def test_reopening_a_database_keeps_everything_and_migrates_once(tmp_path: Path)
     first.close()
     again = SqliteStore(path)
     assert again.customer("c1") == customer()
-    versions = [row[0] for row in again._db().execute("SELECT version FROM schema_migrations")]
+    versions = [
+        row[0] for row in again.connection().execute("SELECT version FROM schema_migrations")
+    ]
     assert versions == list(range(1, len(MIGRATIONS) + 1))
     again.close()
 
@@ -64,7 +66,11 @@ def test_a_database_from_before_the_clustered_ledger_migrates_with_its_history(
 
     migrated = SqliteStore(path)
     history = migrated.history("c1")
-    goods = migrated._db().execute("SELECT goods_units FROM orders WHERE order_id='o1'").fetchone()
+    goods = (
+        migrated.connection()
+        .execute("SELECT goods_units FROM orders WHERE order_id='o1'")
+        .fetchone()
+    )
     assert goods[0] == 9_000_000  # 900 roubles, worked out from the lines
 
     assert [e.idempotency_key for e in history.entries] == ["earn:o1", "clawback:r1", "adjust:1"]
@@ -203,7 +209,7 @@ def test_a_group_takes_no_more_than_its_limit(
 def test_requests_stored_with_full_fingerprints_still_replay_and_conflict(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "shop.db")
     store.add_customer(customer())
-    store._db().execute(
+    store.connection().execute(
         "INSERT INTO requests (key, fingerprint, result, at) VALUES"
         " ('adjust:old', 'same-content', '{\"points\": 5}', ?)",
         (T0.isoformat(),),
@@ -217,7 +223,7 @@ def test_requests_stored_with_full_fingerprints_still_replay_and_conflict(tmp_pa
     )
     with pytest.raises(IdempotencyConflict):
         store.commit("c1", Request("adjust:old", "other-content"), never)
-    stored = store._db().execute("SELECT fingerprint FROM requests").fetchone()[0]
+    stored = store.connection().execute("SELECT fingerprint FROM requests").fetchone()[0]
     assert stored == "same-content"  # old rows are read as they are, never rewritten
     store.close()
 
@@ -230,7 +236,7 @@ def test_new_requests_keep_a_16_byte_fingerprint_that_tells_retries_apart(tmp_pa
 
     store.commit("c1", Request("adjust:1", "content"), lambda history: change)
 
-    stored = store._db().execute("SELECT fingerprint FROM requests").fetchone()[0]
+    stored = store.connection().execute("SELECT fingerprint FROM requests").fetchone()[0]
     assert isinstance(stored, bytes)
     assert len(stored) == 16
     replay = store.commit("c1", Request("adjust:1", "content"), lambda history: change)
@@ -248,7 +254,7 @@ def test_an_order_keeps_its_goods_total_for_the_reports(tmp_path: Path) -> None:
     odd = Order("o2", T0, "RUB", (OrderLine("1", "beans", Decimal("0.00001")),))
     store.commit("c1", Request("purchase:o1", "f1"), lambda h: Change({}, order=order))
     store.commit("c1", Request("purchase:o2", "f2"), lambda h: Change({}, order=odd))
-    kept = dict(store._db().execute("SELECT order_id, goods_units FROM orders"))
+    kept = dict(store.connection().execute("SELECT order_id, goods_units FROM orders"))
     assert kept == {"o1": 127_500, "o2": None}  # too fine to keep exactly: the lines decide
     store.close()
 
@@ -264,7 +270,7 @@ def test_a_customer_is_found_by_card_code_through_the_index_not_by_reading_every
         ]
     )
     steps = []
-    store._db().set_progress_handler(lambda: steps.append(1), 100)  # every 100 VM steps
+    store.connection().set_progress_handler(lambda: steps.append(1), 100)  # every 100 VM steps
 
     found = store.customer_by_code("CODE2999")
 

@@ -104,7 +104,7 @@ def test_a_till_committing_during_an_import_leaves_the_rest_to_the_writer(
     vera_now = store.history("vera")
     assert {o.order_id for o in vera_now.orders} == {"till-1", *(o.order_id for _, o in vera)}
     # Her tally counts the till's order as well as the imported ones: no update was lost.
-    tally = store._histories(store._db(), ["vera"], Reads.TIER_SPEND)["vera"].tier_spend
+    tally = store._histories(store.connection(), ["vera"], Reads.TIER_SPEND)["vera"].tier_spend
     assert tally == count_tier_spend(rules, vera_now, loyalty.clock())
 
 

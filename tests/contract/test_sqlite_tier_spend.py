@@ -48,7 +48,7 @@ def beans(order_id: str, at: datetime, amount: int) -> Order:
 
 def tally(store: SqliteStore) -> TierSpend | None:
     """The tally as a purchase reads it."""
-    return store._histories(store._db(), ["c1"], Reads.TIER_SPEND)["c1"].tier_spend
+    return store._histories(store.connection(), ["c1"], Reads.TIER_SPEND)["c1"].tier_spend
 
 
 def assert_tally_matches_the_orders(store: SqliteStore, rules: Rules, now: datetime) -> None:
@@ -91,7 +91,7 @@ def test_an_existing_database_migrates_its_purchase_records_and_counts_its_talli
     old.close()
 
     loyalty, store, clock = shop(path, rules)
-    assert store._db().execute("SELECT COUNT(*) FROM requests").fetchone()[0] == 0
+    assert store.connection().execute("SELECT COUNT(*) FROM requests").fetchone()[0] == 0
     assert tally(store) is None  # counted at the next purchase: it needs the rules and time
     again = loyalty.record_purchase("c1", orders[1])
     assert again == {"order_id": "o1", "points": 400}  # the first answer, from the order

@@ -32,7 +32,7 @@ FAST = SendingSettings(rate=0, workers=3, batch=7, lease=30, settle_every=3)
 
 def campaigns(app: App, sending: SendingSettings = FAST) -> Campaigns:
     assert isinstance(app.store, SendStore)
-    return Campaigns(app, app.store, sending)
+    return Campaigns(app.programme, app.loyalty, app.settings.mail, app.store, sending)
 
 
 def delivered(outbox: Path) -> Counter[str]:
@@ -126,7 +126,7 @@ def test_an_unsubscribe_during_the_send_is_respected(tmp_path: Path) -> None:
     assert address(30) not in copies
     assert address(35) not in copies
     assert (finished.sent, finished.skipped) == (38, 2)
-    with SqliteStore(app.settings.database)._db() as db:
+    with SqliteStore(app.settings.database).connection() as db:
         reasons = db.execute(
             "SELECT customer_id, reason FROM sends WHERE status='skipped' ORDER BY customer_id"
         ).fetchall()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,7 +16,6 @@ import pytest
 from stampbook.mail.transports.smtp import SmtpSettings, SmtpTransport
 from stampbook.records.automation_sends import EmailStatus
 from stampbook.services.automations import AutomaticEmails
-from stampbook.services.mailer import Mailer
 
 from ..shop import Shop
 from .conftest import PASSWORD, USER, SmtpServer
@@ -31,7 +31,9 @@ def shop(tmp_path: Path, starttls_server: SmtpServer) -> Shop:
     )
     # No retries inside one run: a deferral is left to the next run.
     smtp = SmtpTransport(settings, tls=starttls_server.client_tls)
-    shop.app.loyalty.events = AutomaticEmails(Mailer(shop.app, smtp))
+    shop.app.loyalty.events = AutomaticEmails(
+        replace(shop.app.new_mailer(), open_transport=lambda: smtp)
+    )
     return shop
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,6 @@ from stampbook.mail.transports.smtp import SmtpSettings, SmtpTransport
 from stampbook.records.automation_sends import EmailStatus
 from stampbook.services.automations import AutomaticEmails, Fired
 from stampbook.services.courier import GIVE_UP_AFTER, Courier, retry_after
-from stampbook.services.mailer import Mailer
 
 from ..shop import Shop
 from .conftest import PASSWORD, USER, SmtpServer
@@ -35,7 +35,7 @@ def courier(shop: Shop, starttls_server: SmtpServer) -> Courier:
     )
     # No retries inside one run: a deferral is the courier's to try again.
     smtp = SmtpTransport(settings, tls=starttls_server.client_tls)
-    return Courier(AutomaticEmails(Mailer(shop.app, smtp)))
+    return Courier(AutomaticEmails(replace(shop.app.new_mailer(), open_transport=lambda: smtp)))
 
 
 def people(shop: Shop, *names: str) -> dict[str, str]:

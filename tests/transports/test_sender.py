@@ -57,7 +57,7 @@ def test_the_rate_holds_across_workers_for_a_minute_on_ses(
     app = customer_file(tmp_path, people)
     assert isinstance(app.store, SendStore)
     sending = SendingSettings(rate=RATE, workers=4, batch=50, lease=60)
-    owner = Campaigns(app, app.store, sending)
+    owner = Campaigns(app.programme, app.loyalty, app.settings.mail, app.store, sending)
     owner.start(ISSUE, ignore_send_at=True)
     started: list[float] = []
     tries: Counter[str] = Counter()
@@ -97,7 +97,13 @@ def test_throttled_messages_alone_are_tried_again(
 ) -> None:
     app = customer_file(tmp_path, 30)
     assert isinstance(app.store, SendStore)
-    owner = Campaigns(app, app.store, SendingSettings(rate=0, workers=2, batch=10))
+    owner = Campaigns(
+        app.programme,
+        app.loyalty,
+        app.settings.mail,
+        app.store,
+        SendingSettings(rate=0, workers=2, batch=10),
+    )
     owner.backoff = Backoff(first=0.01)
     owner.start(ISSUE, ignore_send_at=True)
     throttled = {"reader00003@example.com", "reader00017@example.com"}
@@ -111,7 +117,7 @@ def test_throttled_messages_alone_are_tried_again(
     assert (finished.sent, finished.failed) == (30, 0)
     assert {address for address, count in tries.items() if count > 1} == throttled
     assert all(tries[address] == 2 for address in throttled)
-    with app.store._db() as db:  # type: ignore[attr-defined]
+    with app.store.connection() as db:  # type: ignore[attr-defined]
         ids = {row[0] for row in db.execute("SELECT provider_id FROM sends")}
     assert ids <= {e["messageId"] for e in ses_emulator.emails()}  # SES has every one
 
@@ -129,7 +135,14 @@ def test_smtp_put_offs_are_retried_and_refusals_fail_alone(
     confirm(tmp_path / "stampbook.db", [c.customer_id for c in odd])
     assert isinstance(app.store, SendStore)
     sending = SendingSettings(rate=0, workers=2, batch=5, attempts=3)
-    owner = Campaigns(app, app.store, sending, backoff=Backoff(first=0.01))
+    owner = Campaigns(
+        app.programme,
+        app.loyalty,
+        app.settings.mail,
+        app.store,
+        sending,
+        backoff=Backoff(first=0.01),
+    )
     owner.start(ISSUE, ignore_send_at=True)
     smtp = SmtpSettings("127.0.0.1", starttls_server.port, "starttls", USER, PASSWORD)
     tries: Counter[str] = Counter()
@@ -149,7 +162,7 @@ def test_smtp_put_offs_are_retried_and_refusals_fail_alone(
     # 451 every time: three tries per claim, three claims, then it fails.
     assert tries[f"busy@{domain}"] == 9
     assert {tries[f"reader{n:05}@example.com"] for n in range(20)} == {1}
-    with app.store._db() as db:  # type: ignore[attr-defined]
+    with app.store.connection() as db:  # type: ignore[attr-defined]
         reasons = dict(db.execute("SELECT customer_id, reason FROM sends WHERE status='failed'"))
     assert reasons["x-nobody"].startswith("refused: 550")
     assert reasons["x-busy"].startswith("still refused: 451")

@@ -44,7 +44,7 @@ def test_two_couriers_at_once_send_each_owed_email_once(
         shop.customer(person, "en")
         shop.purchase(person, f"{person}-o1", 400)
     assert len(shop.owed()) == 24
-    couriers = [Courier.of(shop.open()) for _ in range(2)]  # two processes' views
+    couriers = [Courier(shop.open().emails) for _ in range(2)]  # two processes' views
     outcomes: list[Counter[Fired]] = []
     start = threading.Barrier(2)
 
@@ -120,7 +120,7 @@ def commands_on(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_courier_thread_sends_when_woken_and_stops_cleanly(tmp_path: Path) -> None:
     shop = Shop(tmp_path, NOW)
     shop.customer("anna", "en")
-    courier = CourierThread(Courier.of(shop.open()), every=3600)  # only a wake makes it look
+    courier = CourierThread(Courier(shop.open().emails), every=3600)  # only a wake makes it look
     courier.start()
     try:
         shop.purchase("anna", "o1", 900)
@@ -142,7 +142,7 @@ def test_a_courier_thread_stopped_mid_way_leaves_the_rest_owed(tmp_path: Path) -
     for person in people:
         shop.customer(person, "en")
         shop.purchase(person, f"{person}-o1", 400)
-    courier = CourierThread(Courier.of(shop.open()), every=3600)
+    courier = CourierThread(Courier(shop.open().emails), every=3600)
     delivering = courier.courier.deliver
     first_sent = threading.Event()
 

@@ -80,7 +80,8 @@ OPERATIONS = [
 def answer_questionnaire() -> Response:
     body = json_body(feedback.current_request, FeedbackIn)
     order_id = subject_of(body.token, Purpose.FEEDBACK, "token")
-    answer_for_order(current(), order_id, body.reason, body.text)
+    app = current()
+    answer_for_order(app.store, app.loyalty.clock(), order_id, body.reason, body.text)
     return answer({"status": "recorded"}, headers=NO_REFERRER)
 
 
@@ -95,5 +96,6 @@ def answer_on_the_site() -> Response:
         return accepted
     if reply_to:
         limit(SITE_PER_ADDRESS, reply_to)
-    answer_on_site(current(), body.reason, body.text, body.order, reply_to)
+    app = current()
+    answer_on_site(app.store, app.loyalty.clock(), body.reason, body.text, body.order, reply_to)
     return accepted

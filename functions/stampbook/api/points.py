@@ -122,7 +122,9 @@ def show() -> Response:
     customer = app.store.customer(customer_id)
     if customer is None:  # erased since the link was sent
         return answer(PointsOut.model_validate(_nobody()).model_dump(), headers=NO_REFERRER)
-    page = points_page(app, customer, mailer().locale_of(customer))
+    page = points_page(
+        app.loyalty, app.programme.programme_file, customer, mailer().locale_of(customer)
+    )
     return answer(PointsOut.model_validate(page).model_dump(), headers=NO_REFERRER)
 
 

@@ -151,7 +151,7 @@ def change() -> Response:
 @answer_errors
 def export() -> Response:
     body = json_body(preferences.current_request, TokenIn)
-    return answer(my_data(current(), customer_of(body.token)), headers=NO_REFERRER)
+    return answer(my_data(current().loyalty, customer_of(body.token)), headers=NO_REFERRER)
 
 
 @answer_errors
@@ -159,5 +159,5 @@ def delete() -> Response:
     body = json_body(preferences.current_request, DeleteIn)
     # Already erased answers as erased now: a retry after a lost answer must
     # not read as a failure, and the link's owner learns nothing new from it.
-    erase_me(current(), customer_of(body.token))
+    erase_me(current().store, customer_of(body.token))
     return answer({"status": "erased"}, headers=NO_REFERRER)

@@ -14,7 +14,6 @@ from typing import Any
 
 from chalice.app import Request, Response
 
-from ..bootstrap import App
 from ..mail.tokens import Claim, ExpiredToken, Purpose, TokenError
 from ..records.customers import normalise_email
 from ..services.limits import Rate, count
@@ -29,17 +28,13 @@ MIN_FILL_MS = 3000
 NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 _lock = threading.Lock()
-_mailer: Mailer | None = None
 
 
 def mailer() -> Mailer:
     """The current app's mailer, made once per app (its renderer keeps compiled templates)."""
-    global _mailer
-    app: App = current()
-    with _lock:
-        if _mailer is None or _mailer.app is not app:
-            _mailer = Mailer(app)
-        return _mailer
+    app = current()
+    with _lock:  # two first requests at once still make one
+        return app.mailer
 
 
 def now() -> datetime:

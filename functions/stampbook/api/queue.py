@@ -26,6 +26,7 @@ from ..bootstrap import App, open_keyring, open_transport
 from ..store.sends import CampaignState
 
 if TYPE_CHECKING:
+    from ..mail.tokens import Keyring
     from ..mail.transports.base import Transport
     from ..services.campaigns import Campaigns
 
@@ -63,11 +64,11 @@ def campaign_of(body: str) -> str:
 
 def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str, str]]]:
     """Work one claimed batch per message; the answer lists the messages to offer again."""
-    from ..services.campaigns import Campaigns, NoSendRecords
+    from ..services.campaigns import NoSendRecords
     from ..services.courier import deliver_owed
 
     try:
-        owner = Campaigns.of(app)
+        owner = app.campaigns()
     except NoSendRecords as missing:
         raise BadQueueMessage(str(missing)) from None
     failures: list[dict[str, str]] = []
@@ -76,9 +77,9 @@ def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str
         for record in records:
             try:
                 if _message(record.body).get("kind") == "owed_emails":
-                    deliver_owed(app)
+                    deliver_owed(app.emails)
                 else:
-                    _work(owner, campaign_of(record.body), transport)
+                    _work(owner, campaign_of(record.body), transport, open_keyring(app.settings))
             except BadQueueMessage:
                 continue  # offering it again would not make it readable
             except Exception:
@@ -88,11 +89,11 @@ def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str
     return {"batchItemFailures": failures}
 
 
-def _work(owner: Campaigns, slug: str, transport: Transport) -> None:
+def _work(owner: Campaigns, slug: str, transport: Transport, keyring: Keyring) -> None:
     campaign = owner.sends.campaign(slug)
     if campaign is None or campaign.state is not CampaignState.SENDING:
         return  # paused, cancelled or finished meanwhile: nothing to do
-    issue = owner.issue(slug, open_keyring(owner.app.settings))
+    issue = owner.issue(slug, keyring)
     owner.worker(issue, transport).step()
 
 

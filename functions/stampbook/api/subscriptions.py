@@ -19,6 +19,7 @@ from ..mail.tokens import Purpose
 from ..services.limits import Rate
 from ..services.subscriptions import SIGN_UP_FORM, Evidence, SignUp, confirm, subscribe, unsubscribe
 from .body import Body, json_body
+from .context import current
 from .errors import ApiError
 from .openapi import Operation
 from .public import (
@@ -204,8 +205,10 @@ def _acted(purpose: Purpose, form: str, token: str | None = None) -> Response:
         customer_id = subject_of(token, purpose, "token")
     else:
         customer_id = subject_of(token, purpose)
-    act = confirm if purpose is Purpose.CONFIRM else unsubscribe
-    status = act(mailer(), customer_id, _evidence(form))
+    if purpose is Purpose.CONFIRM:
+        status = confirm(current().emails, customer_id, _evidence(form))
+    else:
+        status = unsubscribe(mailer(), customer_id, _evidence(form))
     return answer({"status": str(status or "unconfirmed")}, headers=NO_REFERRER)
 
 

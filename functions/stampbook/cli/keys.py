@@ -6,7 +6,7 @@ import click
 
 from ..bootstrap import App
 from ..records.integrations import issue_key
-from .loyalty import with_app
+from .with_app import with_app
 
 
 @click.group()
@@ -43,3 +43,6 @@ def revoke_key(app: App, key_id: str) -> None:
     if not app.store.revoke_integration_key(key_id, app.loyalty.clock()):
         raise click.ClickException(f"no active key {key_id}")
     click.echo(f"key {key_id} revoked")
+
+
+COMMANDS = (keys,)

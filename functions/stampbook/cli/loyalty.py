@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 from babel.numbers import get_currency_precision
@@ -17,43 +15,19 @@ from rich.console import Console
 from rich.progress import Progress
 
 from ..audience.consent import ConsentRecord, ConsentStatus, current_status
-from ..bootstrap import App, build
-from ..config import Settings, SettingsError
+from ..bootstrap import App
 from ..files.customers import ExportRow, read_customers, write_customers
 from ..files.purchases import read_purchases
 from ..files.rows import RowError, open_csv, parse_amount
-from ..loyalty.errors import LoyaltyError
 from ..loyalty.orders import Order, OrderLine, Refund
-from ..programme import ProgrammeInvalid
-from ..records.customers import Customer, InvalidEmail, normalise_email
+from ..records.customers import Customer, normalise_email
 from ..services.automations import AutomaticEmails
 from ..services.courier import deliver_owed
 from ..services.customer_file import customer_record
 from ..services.purchase_import import owners, record_orders
-from ..store.base import StoreError
+from .with_app import with_app
 
-F = TypeVar("F", bound=Callable[..., Any])
 MAX_ERRORS_SHOWN = 50
-
-
-def with_app(command: F) -> F:
-    """Build the app from `--campaigns` / `--db`; refusals become messages, not tracebacks."""
-
-    @click.option("--campaigns", type=click.Path(path_type=Path, file_okay=False), default=None)
-    @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), default=None)
-    @wraps(command)
-    def wrapper(campaigns: Path | None, db: Path | None, **kwargs: Any) -> Any:
-        try:
-            app = build(Settings.from_env(campaigns=campaigns, database=db))
-            return command(app, **kwargs)
-        except ProgrammeInvalid as invalid:
-            click.echo(str(invalid), err=True)
-            click.echo("\nfix these first: `stampbook check`", err=True)
-        except (LoyaltyError, StoreError, InvalidEmail, SettingsError) as refused:
-            click.echo(f"refused: {refused}", err=True)
-        sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _customer(app: App, email: str) -> Customer:
@@ -256,7 +230,7 @@ def purchase(
         f"order {result['order_id']}: {result['points']} points, available from "
         f"{result['available_at'][:10]}; tier {result['tier'] or '-'}"
     )
-    deliver_owed(app)  # the email it owes goes before the command exits
+    deliver_owed(app.emails)  # the email it owes goes before the command exits
 
 
 @click.command()
@@ -285,7 +259,7 @@ def refund(app: App, email: str, order_id: str, line_id: str | None, amount: str
         Refund(f"{order_id}:refund:{uuid.uuid4().hex[:8]}", order_id, app.loyalty.clock(), lines),
     )
     click.echo(f"refund of {order_id}: {done['points_taken_back']} points taken back")
-    deliver_owed(app)  # the email it owes goes before the command exits
+    deliver_owed(app.emails)  # the email it owes goes before the command exits
 
 
 @click.command()
@@ -305,7 +279,7 @@ def daily(app: App) -> None:
     """The nightly run: pending points, birthdays, referrals, certificates, tiers, expiry."""
     count = app.loyalty.run_daily()
     click.echo(f"nightly run done for {count} customer(s)")
-    deliver_owed(app)  # owed by purchases and refunds whose process stopped before sending
+    deliver_owed(app.emails)  # owed by purchases and refunds whose process stopped before sending
     events = app.loyalty.events
     sent = events.sent if isinstance(events, AutomaticEmails) else None
     if sent:

@@ -47,6 +47,7 @@ def preview(
     the signed links are placeholders.
     """
     # Rendering pulls in Jinja, MJML and Babel: only for this command.
+    from ..bootstrap import build
     from ..mail.problems import TemplateProblem
     from ..mail.strings import StringsProblem
     from ..services.preview import customer_reader, write_previews
@@ -57,7 +58,12 @@ def preview(
         if email is None:
             programme, reader = load_programme(settings.campaigns), None
         else:
-            programme, reader = customer_reader(settings, email, moment)
+            app = build(settings)
+            try:
+                programme = app.programme
+                reader = customer_reader(app.loyalty, programme, email, moment)
+            finally:
+                app.store.close()
         written = write_previews(programme, name, locales, reader, out, moment.date())
     except ProgrammeInvalid as invalid:
         click.echo(str(invalid), err=True)
@@ -131,4 +137,4 @@ def send_test(
     )
 
 
-COMMANDS = [preview, send_test]
+COMMANDS = (preview, send_test)

@@ -1,192 +1,114 @@
-"""The owner's command line: `stampbook check`, `schema`, `init`, `show`, `store`, ..."""
+"""The owner's command line: every command in one table, its module imported only when run.
+
+`stampbook --help` lists the commands from this table without importing any
+of them (the store, the mail renderer, boto3 ...), so it answers at once. A
+test checks each line here against the command's own help, so they cannot
+drift apart.
+"""
 
 from __future__ import annotations
 
-import json
-import shutil
-import sys
-from importlib import resources
-from pathlib import Path
+from importlib import import_module
 
 import click
-from rich.console import Console
 
-from ..programme import Programme, ProgrammeInvalid, load_programme
-from ..programme.declared import Declared
-from ..programme.schema import SCHEMA_DIR, write_schemas
+# command -> (the module under `stampbook.cli` that defines it, its short help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": (
+        "programme",
+        "Check the programme in CAMPAIGNS (default: ./campaigns); exit 1 if it has errors.",
+    ),
+    "show": ("programme", "Print what the programme in CAMPAIGNS contains."),
+    "schema": (
+        "programme",
+        "Write JSON Schemas into CAMPAIGNS/schemas so editors can autocomplete the YAML.",
+    ),
+    "init": (
+        "programme",
+        "Create DIRECTORY with an example programme to edit (a coffee roastery).",
+    ),
+    "customers": ("loyalty", "The customer file: import from CSV, export everything."),
+    "purchases": ("loyalty", "Purchases from the till or the web shop."),
+    "points": (
+        "loyalty",
+        "Show a customer's balance, tier, pending and expiring points, and history.",
+    ),
+    "purchase": ("loyalty", "Record a purchase at the counter."),
+    "refund": ("loyalty", "Record a refund of a whole order, or of part of one line."),
+    "redeem": ("loyalty", "Spend a customer's points on a reward from the catalogue."),
+    "daily": (
+        "loyalty",
+        "The nightly run: pending points, birthdays, referrals, certificates, tiers, expiry.",
+    ),
+    "keys": ("keys", "Keys that let a till or a web shop record purchases through the API."),
+    "report": (
+        "report",
+        "Who comes back, who drifts away, why they leave, and what the programme costs.",
+    ),
+    "serve": (
+        "serve",
+        "Serve the site and the API (under /api/) on http://127.0.0.1:PORT until interrupted.",
+    ),
+    "store": (
+        "store",
+        "The database: SQLite (STAMPBOOK_DB) or DynamoDB (STAMPBOOK_STORE=dynamodb).",
+    ),
+    "preview": ("mail", "Write the HTML and text of NAME to a folder and print their paths."),
+    "send-test": (
+        "mail",
+        "Send one real copy of NAME (an issue or a one-off email) to ADDRESS.",
+    ),
+    "send": ("send", "Send newsletter ISSUE (its slug) to its audience, once per person."),
+    "send-due": ("send", "Send every scheduled newsletter whose send_at has come."),
+    "campaigns": ("send", "List newsletter campaigns with their state and counts."),
+    "pause": ("send", "Stop sending ISSUE after the messages under way; resume later."),
+    "resume": ("send", "Let a paused ISSUE carry on; then run `stampbook send ISSUE`."),
+    "cancel": ("send", "Stop ISSUE for good: nobody not yet sent to will get it."),
+    "site": (
+        "site",
+        "The customer-facing website: terms, rewards, archive and forms, in every language.",
+    ),
+    "package": (
+        "deploy",
+        "Build the Lambda bundle and the stage's SAM template (functions, table, queue, mail).",
+    ),
+    "deploy": (
+        "deploy",
+        "Package, upload and create or update the stack `stampbook-STAGE` by change set.",
+    ),
+}
 
-DEFAULT_CAMPAIGNS = Path("campaigns")
 
-campaigns_argument = click.argument(
-    "campaigns",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_CAMPAIGNS,
-    required=False,
-)
+class Commands(click.Group):
+    """A group whose commands are imported when one is run, not to list them."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        commands: tuple[click.Command, ...] = import_module(f"{__package__}.{entry[0]}").COMMANDS
+        return next(command for command in commands if command.name == cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        # Shortened as click shortens a command's own help for this list.
+        rows = [(name, _short(COMMANDS[name][1], limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
-@click.group()
+def _short(text: str, limit: int) -> str:
+    return click.Command("listed", help=text).get_short_help_str(limit)
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="stampbook")
 def main() -> None:
     """Stampbook: your loyalty programme and newsletters, kept in plain YAML."""
 
 
-@main.command()
-@campaigns_argument
-@click.option(
-    "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-def check(campaigns: Path, output: str) -> None:
-    """Check the programme in CAMPAIGNS (default: ./campaigns); exit 1 if it has errors."""
-    try:
-        programme = load_programme(campaigns)
-    except ProgrammeInvalid as invalid:
-        if output == "json":
-            report = {"valid": False, "errors": [problem.as_json() for problem in invalid.problems]}
-            click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-        else:
-            for problem in invalid.problems:
-                click.echo(str(problem), err=True)
-            count = len(invalid.problems)
-            click.echo(f"\n{count} error{'s' if count != 1 else ''} in {campaigns}", err=True)
-        sys.exit(1)
-    stale = _stale_schemas(campaigns, programme)
-    if output == "json":
-        report = {
-            "valid": True,
-            "rules_version": programme.rules_version,
-            "errors": [],
-            "stale_schemas": stale,
-        }
-        click.echo(json.dumps(report, indent=2))
-        return
-    click.echo(f"{campaigns}: valid (rules version {programme.rules_version})")
-    if stale:
-        # Not an error: the files are right, only the editor's hints lag behind.
-        click.echo(
-            f"note: {', '.join(stale)} out of date (a new reward, tier or language?); "
-            "run `stampbook schema` so editors know",
-            err=True,
-        )
-
-
-@main.command()
-@campaigns_argument
-def show(campaigns: Path) -> None:
-    """Print what the programme in CAMPAIGNS contains."""
-    from ..programme.summary import print_summary
-
-    programme = _load_or_exit(campaigns)
-    print_summary(programme, Console())
-
-
-@main.command()
-@campaigns_argument
-@click.option("--check", "only_check", is_flag=True, help="Exit 1 if the schemas are out of date.")
-def schema(campaigns: Path, only_check: bool) -> None:
-    """Write JSON Schemas into CAMPAIGNS/schemas so editors can autocomplete the YAML."""
-
-    programme = _load_or_exit(campaigns)
-    declared = Declared.from_programme_file(programme.programme_file)
-    folder = campaigns / SCHEMA_DIR
-    if only_check:
-        stale = _stale_schemas(campaigns, programme, required=True)
-        if stale:
-            click.echo(f"out of date: {', '.join(stale)}; run `stampbook schema`", err=True)
-            sys.exit(1)
-        click.echo("schemas are up to date")
-        return
-    changed = write_schemas(folder, declared)
-    for path in changed:
-        click.echo(f"wrote {path}")
-    if not changed:
-        click.echo("schemas are up to date")
-
-
-@main.command()
-@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
-def init(directory: Path) -> None:
-    """Create DIRECTORY with an example programme to edit (a coffee roastery)."""
-    if directory.exists() and any(directory.iterdir()):
-        click.echo(f"{directory} is not empty; choose a new folder", err=True)
-        sys.exit(1)
-    example = resources.files("stampbook") / "scaffold" / "campaigns"
-    with resources.as_file(example) as source:
-        shutil.copytree(source, directory, dirs_exist_ok=True)
-    click.echo(f"created {directory}; edit the YAML files, then run `stampbook check {directory}`")
-
-
-def _stale_schemas(campaigns: Path, programme: Programme, *, required: bool = False) -> list[str]:
-    """Schema files in CAMPAIGNS/schemas that are missing or no longer match the programme.
-
-    Without `required`, a programme that keeps no schemas at all has none stale.
-    """
-    from ..programme.schema import render_schemas
-
-    folder = campaigns / SCHEMA_DIR
-    if not folder.is_dir() and not required:
-        return []
-    rendered = render_schemas(Declared.from_programme_file(programme.programme_file))
-    return [
-        name
-        for name, text in rendered.items()
-        if not (folder / name).is_file() or (folder / name).read_text("utf-8") != text
-    ]
-
-
-def _register_loyalty_commands() -> None:
-    from .keys import keys
-    from .loyalty import COMMANDS
-    from .report import report
-    from .serve import serve
-    from .store import store
-
-    for command in (*COMMANDS, keys, report, serve, store):
-        main.add_command(command)
-
-
-def _register_mail_commands() -> None:
-    from .mail import COMMANDS
-
-    for command in COMMANDS:
-        main.add_command(command)
-
-
-def _register_send_commands() -> None:
-    from .send import COMMANDS
-
-    for command in COMMANDS:
-        main.add_command(command)
-
-
-def _register_site_commands() -> None:
-    from .site import site
-
-    main.add_command(site)
-
-
-def _register_deploy_commands() -> None:
-    from .deploy import COMMANDS
-
-    for command in COMMANDS:
-        main.add_command(command)
-
-
-_register_loyalty_commands()
-_register_mail_commands()
-_register_send_commands()
-_register_site_commands()
-_register_deploy_commands()
-
-
-def _load_or_exit(campaigns: Path) -> Programme:
-    try:
-        return load_programme(campaigns)
-    except ProgrammeInvalid as invalid:
-        for problem in invalid.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"\nfix these first: `stampbook check {campaigns}`", err=True)
-        sys.exit(1)
-
-
-__all__ = ["main"]
+__all__ = ["COMMANDS", "main"]

@@ -101,3 +101,6 @@ def report(
         print_report(result, Console())
         if html_file is not None:
             click.echo(f"written: {html_file}")
+
+
+COMMANDS = (report,)

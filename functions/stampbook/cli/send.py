@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..bootstrap import App, open_keyring, open_transport
-from .loyalty import with_app
+from .with_app import with_app
 
 if TYPE_CHECKING:
     from ..services.campaigns import Campaigns, DryRun
@@ -18,10 +18,10 @@ if TYPE_CHECKING:
 
 
 def _campaigns(app: App) -> Campaigns:
-    from ..services.campaigns import Campaigns, NoSendRecords
+    from ..services.campaigns import NoSendRecords
 
     try:
-        return Campaigns.of(app)
+        return app.campaigns()
     except NoSendRecords as missing:
         raise click.ClickException(str(missing)) from None
 
@@ -80,7 +80,7 @@ def send_due(app: App) -> None:
     """
     from ..services.courier import deliver_owed
 
-    deliver_owed(app)
+    deliver_owed(app.emails)
     campaigns = _campaigns(app)
     due = campaigns.due()
     if not due:
@@ -221,4 +221,4 @@ pause = _owner_command("pause", "Stop sending ISSUE after the messages under way
 resume = _owner_command("resume", "Let a paused ISSUE carry on; then run `stampbook send ISSUE`.")
 cancel = _owner_command("cancel", "Stop ISSUE for good: nobody not yet sent to will get it.")
 
-COMMANDS = [send, send_due, list_campaigns, pause, resume, cancel]
+COMMANDS = (send, send_due, list_campaigns, pause, resume, cancel)

@@ -12,7 +12,7 @@ import click
 
 from ..api import context
 from ..bootstrap import App
-from .loyalty import with_app
+from .with_app import with_app
 
 if TYPE_CHECKING:
     from ..services.courier import CourierThread
@@ -82,10 +82,9 @@ def courier_of(app: App) -> CourierThread:
     """A running courier for the emails purchases and refunds owe, woken by each of them."""
     from ..services.automations import AutomaticEmails
     from ..services.courier import Courier, CourierThread
-    from ..services.mailer import Mailer
 
     # Its own mailer: its emails link to this server, as the API's do.
-    courier = CourierThread(Courier(AutomaticEmails(Mailer(app))))
+    courier = CourierThread(Courier(AutomaticEmails(app.new_mailer())))
     events = app.loyalty.events
     if isinstance(events, AutomaticEmails):
         events.on_owed = courier.wake
@@ -109,3 +108,6 @@ def served_here(app: App, origin: str) -> App:
         programme=app.programme.served_at(site_url),
         settings=dataclasses.replace(app.settings, site_url=site_url),
     )
+
+
+COMMANDS = (serve,)

@@ -119,3 +119,6 @@ def publish_command(
     )
     if done.invalidation:
         click.echo(f"CloudFront invalidation {done.invalidation} for {distribution}")
+
+
+COMMANDS = (site,)

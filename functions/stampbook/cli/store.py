@@ -49,3 +49,6 @@ def template(table: str) -> None:
     """Print the DynamoDB table as a CloudFormation resource, for the deploy template."""
     resources = {"Resources": {"StampbookTable": cloudformation_resource(table)}}
     click.echo(json.dumps(resources, indent=2))
+
+
+COMMANDS = (store,)

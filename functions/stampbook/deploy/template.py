@@ -187,7 +187,7 @@ def stage_resources(stage: Stage, api_stage: str) -> Json:
 
 
 def settings(stage: Stage) -> Json:
-    """The environment every function reads (see `bootstrap.Settings`)."""
+    """The environment every function reads (see `config.Settings`)."""
     return {
         "STAMPBOOK_STORE": "dynamodb",
         "STAMPBOOK_TABLE": {"Ref": TABLE},

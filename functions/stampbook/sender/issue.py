@@ -8,11 +8,12 @@ draft, so per-person work never waits on another thread.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ..bootstrap import App
 from ..mail.envelope import links_of, sender_of
 from ..mail.message import Kind, Message, PreparedDraft, Recipient
 from ..mail.reader import PERSONAL_SLOTS, Reader
@@ -20,16 +21,28 @@ from ..programme.newsletter import Newsletter
 from ..store.sends import Claimed, SendStore
 
 if TYPE_CHECKING:
+    from ..config import MailSettings
+    from ..loyalty.history import History
     from ..mail.render import Renderer
     from ..mail.tokens import Keyring
+    from ..programme import Programme
     from ..programme.business import ProgrammeFile
-    from ..services.loyalty import LoyaltyService
-    from ..store.base import Store
+
+
+class Statements(Protocol):
+    """What an issue needs of the loyalty service: the reader's figures, and the clock."""
+
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
+
+    def statement_of(self, history: History) -> dict[str, Any]: ...
 
 
 @dataclass
 class Issue:
-    app: App
+    programme: Programme
+    loyalty: Statements
+    mail: MailSettings
     newsletter: Newsletter
     renderer: Renderer
     keyring: Keyring
@@ -37,26 +50,33 @@ class Issue:
     _prepared: dict[str, PreparedDraft] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, app: App, newsletter: Newsletter, keyring: Keyring) -> Issue:
+    def of(
+        cls,
+        programme: Programme,
+        loyalty: Statements,
+        mail: MailSettings,
+        newsletter: Newsletter,
+        keyring: Keyring,
+    ) -> Issue:
         from ..mail.render import Renderer  # Jinja, MJML and Babel: only when sending
 
-        return cls(app, newsletter, Renderer(app.programme), keyring)
+        return cls(programme, loyalty, mail, newsletter, Renderer(programme), keyring)
 
     def for_another_worker(self) -> Issue:
         """The same compiled drafts and lock; messages prepared apart."""
-        return Issue(self.app, self.newsletter, self.renderer, self.keyring, self.compiling)
-
-    @property
-    def store(self) -> Store:
-        return self.app.store
-
-    @property
-    def loyalty(self) -> LoyaltyService:
-        return self.app.loyalty
+        return Issue(
+            self.programme,
+            self.loyalty,
+            self.mail,
+            self.newsletter,
+            self.renderer,
+            self.keyring,
+            self.compiling,
+        )
 
     @property
     def programme_file(self) -> ProgrammeFile:
-        return self.app.programme.programme_file
+        return self.programme.programme_file
 
     @cached_property
     def shows_points(self) -> bool:
@@ -75,7 +95,7 @@ class Issue:
                 draft,
                 sender_of(programme_file),
                 Kind.MARKETING,
-                links_of(programme_file, self.app.settings.mail, self.keyring, record.locale),
+                links_of(programme_file, self.mail, self.keyring, record.locale),
                 clock=lambda: self.loyalty.clock().timestamp(),
             )
         values = self.renderer.personal_values(reader, record.locale)

@@ -58,7 +58,6 @@ from .automation_calendar import DayPlan, plan_of_day
 from .mailer import Mailer
 
 if TYPE_CHECKING:
-    from ..bootstrap import App
     from ..programme.automations import Automations
 
 CLAIM_SECONDS = 15 * 60  # longer than any send with its retries takes
@@ -101,12 +100,6 @@ class AutomaticEmails:
     # the email waits for the next courier run (`stampbook daily`, the schedule).
     on_owed: Callable[[], None] = field(default=lambda: None, repr=False)
 
-    @classmethod
-    def of(cls, app: App) -> AutomaticEmails:
-        """The app's automatic emails (with the courier it tells), or new ones."""
-        events = app.loyalty.events
-        return events if isinstance(events, AutomaticEmails) else cls(Mailer(app))
-
     def fire(
         self,
         email: str,
@@ -118,36 +111,36 @@ class AutomaticEmails:
         """Send `email` to `customer` for `occasion_key`, unless it went already."""
         from ..mail.render import EMAILS
 
-        app = self.mailer.app
+        mailer = self.mailer
         greeting = occasion.greeting if occasion else None
-        if not configured(app.programme.automations, email, greeting):
+        if not configured(mailer.programme.automations, email, greeting):
             return Fired.OFF
-        status = current_status(app.store.consents(customer.customer_id))
+        status = current_status(mailer.store.consents(customer.customer_id))
         if not may_receive(status, marketing=EMAILS[email].marketing):
             return Fired.NOT_ALLOWED
         key = AutomationKey(customer.customer_id, email, occasion_key)
-        second = int(app.loyalty.clock().timestamp())
-        if not app.store.claim_automation(key, second, second + CLAIM_SECONDS):
+        second = int(mailer.loyalty.clock().timestamp())
+        if not mailer.store.claim_automation(key, second, second + CLAIM_SECONDS):
             return Fired.ALREADY
         try:
             reader = self.mailer.reader(customer)
             sent = self.mailer.send(email, customer, reader, occasion, order_id)
         except PermanentError as refused:
-            app.store.finish_automation(key, EmailStatus.FAILED, app.loyalty.clock())
+            mailer.store.finish_automation(key, EmailStatus.FAILED, mailer.loyalty.clock())
             log.warning("%s to %s refused for good: %s", email, customer.customer_id, refused)
             return Fired.FAILED
         except TransientError as failed:
-            app.store.release_automation(key)
+            mailer.store.release_automation(key)
             log.warning("%s to %s will be retried: %s", email, customer.customer_id, failed)
             return Fired.RETRY_LATER
         except Exception:
             # Not sent (a template error, a full disk): free the occasion for the next run.
-            app.store.release_automation(key)
+            mailer.store.release_automation(key)
             raise
         if not sent:  # consent withdrawn since it was read
-            app.store.release_automation(key)
+            mailer.store.release_automation(key)
             return Fired.NOT_ALLOWED
-        app.store.finish_automation(key, EmailStatus.SENT, app.loyalty.clock())
+        mailer.store.finish_automation(key, EmailStatus.SENT, mailer.loyalty.clock())
         self.sent[email] += 1
         return Fired.SENT
 
@@ -170,7 +163,7 @@ class AutomaticEmails:
         details: dict[str, Any] | None = None,
     ) -> OwedEmail | None:
         """`automation` owed to the customer for this occasion, if the owner wants it."""
-        if not configured(self.mailer.app.programme.automations, automation):
+        if not configured(self.mailer.programme.automations, automation):
             return None
         key = AutomationKey(customer_id, automation, occasion_key)
         return OwedEmail(key, int(now.timestamp()), details or {})
@@ -183,7 +176,7 @@ class AutomaticEmails:
 
     def _tell_courier(self, automation: str) -> None:
         # A replayed request owes nothing new: telling the courier is harmless all the same.
-        if configured(self.mailer.app.programme.automations, automation):
+        if configured(self.mailer.programme.automations, automation):
             self.on_owed()
 
     def occasion_of(self, owed: OwedEmail) -> tuple[Occasion | None, str | None]:
@@ -198,13 +191,13 @@ class AutomaticEmails:
 
     def daily_done(self, customer_id: str, result: Mapping[str, Any]) -> None:
         """What tonight's run for this customer calls for, each once."""
-        now = self.mailer.app.loyalty.clock()
+        now = self.mailer.loyalty.clock()
         plan = self._plan(self._day(now))
         due = plan.due(result, now)
         certificates = result.get("certificates", ())
         if not due and not certificates:
             return  # most customers on most nights: no read at all
-        customer = self.mailer.app.store.customer(customer_id)
+        customer = self.mailer.store.customer(customer_id)
         if customer is None:
             return  # erased meanwhile
         for email, occasion_key, occasion in due:
@@ -215,7 +208,7 @@ class AutomaticEmails:
             self._certificate(customer, certificate_id)
 
     def _certificate(self, customer: Customer, certificate_id: str) -> None:
-        history = self.mailer.app.store.history(customer.customer_id)
+        history = self.mailer.store.history(customer.customer_id)
         found = next((c for c in history.certificates if c.certificate_id == certificate_id), None)
         if found is None:
             return
@@ -241,7 +234,7 @@ class AutomaticEmails:
         from ..mail.problems import TemplateProblem
 
         try:
-            customer = customer or self.mailer.app.store.customer(customer_id)
+            customer = customer or self.mailer.store.customer(customer_id)
             if customer is None:
                 return None
             return self.fire(email, customer, occasion_key, occasion, order_id)
@@ -252,11 +245,11 @@ class AutomaticEmails:
     def _plan(self, today: date) -> DayPlan:
         if today not in self._plans:
             self._plans.clear()
-            self._plans[today] = plan_of_day(self.mailer.app.programme, today)
+            self._plans[today] = plan_of_day(self.mailer.programme, today)
         return self._plans[today]
 
     def _day(self, moment: datetime) -> date:
-        return moment.astimezone(self.mailer.app.loyalty.rules.timezone).date()
+        return moment.astimezone(self.mailer.loyalty.rules.timezone).date()
 
 
 def may_receive(status: ConsentStatus | None, *, marketing: bool) -> bool:

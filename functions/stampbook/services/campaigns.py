@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from ..bootstrap import App
 from ..mail.transports.base import Backoff
 from ..programme.newsletter import Newsletter
 from ..sender.audience import members
@@ -30,9 +29,12 @@ from ..sender.worker import Worker, owner_name
 from ..store.sends import Campaign, CampaignState, SendStore
 
 if TYPE_CHECKING:
+    from ..config import MailSettings
     from ..mail.tokens import Keyring
     from ..mail.transports.base import Transport
+    from ..programme import Programme
     from ..sender.issue import Issue
+    from .loyalty import LoyaltyService
 
 RECORDS_PER_WRITE = 1000
 
@@ -57,7 +59,9 @@ class DryRun:
 
 @dataclass
 class Campaigns:
-    app: App
+    programme: Programme
+    loyalty: LoyaltyService
+    mail: MailSettings
     sends: SendStore
     settings: SendingSettings = field(default_factory=SendingSettings)
     clock: Callable[[], float] = time.time  # leases and the pace run on real time
@@ -66,30 +70,32 @@ class Campaigns:
     )  # between tries of a message the provider put off
 
     @classmethod
-    def of(cls, app: App) -> Campaigns:
-        """The campaigns in `app`'s store, sent as the environment's settings say."""
-        if not isinstance(app.store, SendStore):
+    def of(cls, programme: Programme, loyalty: LoyaltyService, mail: MailSettings) -> Campaigns:
+        """The campaigns in the loyalty store, sent as the environment's settings say."""
+        if not isinstance(loyalty.store, SendStore):
             raise NoSendRecords("this store keeps no send records")
-        return cls(app, app.store, SendingSettings.from_env())
+        return cls(programme, loyalty, mail, loyalty.store, SendingSettings.from_env())
 
     def newsletter(self, slug: str) -> Newsletter:
-        found = self.app.programme.newsletter(slug)
+        found = self.programme.newsletter(slug)
         if found is None:
-            known = ", ".join(n.slug for n in self.app.programme.newsletters) or "none"
+            known = ", ".join(n.slug for n in self.programme.newsletters) or "none"
             raise UnknownIssue(f"no newsletter {slug!r} in newsletters/; there are: {known}")
         return found
 
     def now(self) -> datetime:
-        return self.app.loyalty.clock()
+        return self.loyalty.clock()
 
     # -- before sending -----------------------------------------------------
 
     def dry_run(self, slug: str) -> DryRun:
         newsletter = self.newsletter(slug)
-        programme_file = self.app.programme.programme_file
+        programme_file = self.programme.programme_file
         counts: Counter[tuple[str, str]] = Counter(
             (member.locale, member.segment)
-            for member in members(self.app.store, programme_file, newsletter.audience, self.now())
+            for member in members(
+                self.loyalty.store, programme_file, newsletter.audience, self.now()
+            )
         )
         total = sum(counts.values())
         return DryRun(counts, total / self.settings.rate if self.settings.rate > 0 else 0.0)
@@ -108,8 +114,8 @@ class Campaigns:
             return self.campaign(slug)
         self._move(slug, state, "", refuse=False)  # the row exists from here on
         batch: list[tuple[str, str]] = []
-        programme_file = self.app.programme.programme_file
-        for member in members(self.app.store, programme_file, newsletter.audience, self.now()):
+        programme_file = self.programme.programme_file
+        for member in members(self.loyalty.store, programme_file, newsletter.audience, self.now()):
             batch.append((member.customer_id, member.locale))
             if len(batch) >= RECORDS_PER_WRITE:
                 self.sends.add_sends(slug, batch)
@@ -121,7 +127,7 @@ class Campaigns:
         """Scheduled campaigns whose send time has come, oldest send time first."""
         waiting = []
         for campaign in self.sends.campaigns():
-            newsletter = self.app.programme.newsletter(campaign.slug)
+            newsletter = self.programme.newsletter(campaign.slug)
             if campaign.state is not CampaignState.SCHEDULED or newsletter is None:
                 continue  # an issue file removed since: nothing to send
             moment = self.send_at(newsletter)
@@ -133,7 +139,7 @@ class Campaigns:
         moment = newsletter.send_at
         if moment is None or moment.tzinfo:
             return moment
-        return moment.replace(tzinfo=ZoneInfo(self.app.programme.programme_file.business.timezone))
+        return moment.replace(tzinfo=ZoneInfo(self.programme.programme_file.business.timezone))
 
     def _not_yet(self, newsletter: Newsletter) -> bool:
         moment = self.send_at(newsletter)
@@ -177,7 +183,7 @@ class Campaigns:
     def issue(self, slug: str, keyring: Keyring) -> Issue:
         from ..sender.issue import Issue
 
-        return Issue.of(self.app, self.newsletter(slug), keyring)
+        return Issue.of(self.programme, self.loyalty, self.mail, self.newsletter(slug), keyring)
 
     def worker(
         self,

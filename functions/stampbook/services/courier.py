@@ -31,11 +31,14 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..bootstrap import App
 from ..records.automation_sends import AutomationKey, EmailStatus
 from ..records.owed_emails import OwedEmail
 from .automations import CLAIM_SECONDS, AutomaticEmails, Fired
+
+if TYPE_CHECKING:
+    from ..store.base import Store
 
 log = logging.getLogger("stampbook.courier")
 
@@ -56,14 +59,12 @@ def retry_after(attempts: int) -> int:
 class Courier:
     emails: AutomaticEmails
 
-    @classmethod
-    def of(cls, app: App) -> Courier:
-        """The courier of `app`, firing through its automatic emails (their counts included)."""
-        return cls(AutomaticEmails.of(app))
-
     @property
-    def app(self) -> App:
-        return self.emails.mailer.app
+    def store(self) -> Store:
+        return self.emails.mailer.store
+
+    def now(self) -> int:
+        return int(self.emails.mailer.loyalty.clock().timestamp())
 
     def deliver_due(
         self, most: int = 10 * PAGE, stopping: Callable[[], bool] = lambda: False
@@ -71,8 +72,8 @@ class Courier:
         """Every owed email that is due (up to `most`, or until `stopping`); what became of each."""
         outcomes: Counter[Fired] = Counter()
         while outcomes.total() < most:
-            now = int(self.app.loyalty.clock().timestamp())
-            due = self.app.store.owed_emails_due(now, min(PAGE, most - outcomes.total()))
+            now = self.now()
+            due = self.store.owed_emails_due(now, min(PAGE, most - outcomes.total()))
             for owed in due:
                 if stopping():  # the rest stay owed, for the next courier
                     return outcomes
@@ -82,7 +83,7 @@ class Courier:
         return outcomes
 
     def deliver(self, owed: OwedEmail, now: int) -> Fired:
-        store, key = self.app.store, owed.key
+        store, key = self.store, owed.key
         if not store.take_owed_email(key, owed.due, now + CLAIM_SECONDS):
             return Fired.ALREADY  # another courier took it since it was listed
         customer = store.customer(key.customer_id)
@@ -109,21 +110,21 @@ class Courier:
         if attempts >= GIVE_UP_AFTER:
             key = owed.key
             log.error("%s to %s given up after %d tries", key.automation, key.customer_id, attempts)
-            self.app.store.settle_owed_email(owed.key)
+            self.store.settle_owed_email(owed.key)
             return
-        self.app.store.postpone_owed_email(owed.key, now + retry_after(owed.attempts), attempts)
+        self.store.postpone_owed_email(owed.key, now + retry_after(owed.attempts), attempts)
 
     def _held_until(self, key: AutomationKey) -> int | None:
         """When another sender's claim on the occasion lapses, if one is sending it now."""
-        for record in self.app.store.automation_sends(key.customer_id):
+        for record in self.store.automation_sends(key.customer_id):
             if record.key == key and record.status is EmailStatus.SENDING:
                 return record.claimed_until
         return None
 
 
-def deliver_owed(app: App) -> Counter[Fired]:
+def deliver_owed(emails: AutomaticEmails) -> Counter[Fired]:
     """Send every owed email that is due: the nightly run and the schedule's sweep."""
-    return Courier.of(app).deliver_due()
+    return Courier(emails).deliver_due()
 
 
 class CourierThread:

@@ -8,12 +8,12 @@ suppressed (it bounced: nobody reads it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..audience.consent import ConsentStatus, current_status
-from ..bootstrap import App, open_keyring, open_transport
 from ..mail.reader import Occasion, Reader, reader_from_statement
 from ..records.customers import Customer
 
@@ -22,17 +22,26 @@ from ..records.customers import Customer
 GREETINGS = frozenset({"holiday"})
 
 if TYPE_CHECKING:
+    from ..config import MailSettings
     from ..mail.draft import Draft
     from ..mail.message import PreparedDraft
     from ..mail.render import Renderer
     from ..mail.tokens import Keyring
     from ..mail.transports.base import Transport
+    from ..programme import Programme
+    from ..store.base import Store
+    from .loyalty import LoyaltyService
 
 
 @dataclass
 class Mailer:
-    app: App
-    # Built on first use: a request that sends nothing pays for neither.
+    programme: Programme
+    store: Store
+    loyalty: LoyaltyService
+    mail: MailSettings
+    # Made on first use: a request that sends nothing pays for neither.
+    open_keyring: Callable[[], Keyring] = field(repr=False)
+    open_transport: Callable[[], Transport] = field(repr=False)
     _transport: Transport | None = field(default=None, repr=False)
     # Greetings to many, ready to fill per reader: (email, locale, occasion).
     _greetings: dict[tuple[str, str, Occasion], PreparedDraft] = field(
@@ -43,41 +52,41 @@ class Mailer:
     def renderer(self) -> Renderer:
         from ..mail.render import Renderer
 
-        return Renderer(self.app.programme)
+        return Renderer(self.programme)
 
     @cached_property
     def keyring(self) -> Keyring:
-        return open_keyring(self.app.settings)
+        return self.open_keyring()
 
     @property
     def transport(self) -> Transport:
         if self._transport is None:
-            self._transport = open_transport(self.app.settings)
+            self._transport = self.open_transport()
         return self._transport
 
     def _prepare(self, draft: Draft, marketing: bool, locale: str) -> PreparedDraft:
         from ..mail.envelope import links_of, sender_of
         from ..mail.message import Kind, PreparedDraft
 
-        programme_file = self.app.programme.programme_file
+        programme_file = self.programme.programme_file
         # Links expire by the app's clock, the one that will check them.
         return PreparedDraft(
             draft,
             sender_of(programme_file),
             Kind.MARKETING if marketing else Kind.TRANSACTIONAL,
-            links_of(programme_file, self.app.settings.mail, self.keyring, locale),
-            clock=lambda: self.app.loyalty.clock().timestamp(),
+            links_of(programme_file, self.mail, self.keyring, locale),
+            clock=lambda: self.loyalty.clock().timestamp(),
         )
 
     def locale_of(self, customer: Customer) -> str:
-        locales = self.app.programme.programme_file.locales
+        locales = self.programme.programme_file.locales
         return customer.locale if customer.locale in locales.available else locales.default
 
     def reader(self, customer: Customer) -> Reader:
         """The customer with their points as of now, for emails that show them."""
-        statement = self.app.loyalty.summary(customer.customer_id)
+        statement = self.loyalty.summary(customer.customer_id)
         return reader_from_statement(
-            customer, statement, self.app.programme.programme_file, self.app.loyalty.clock()
+            customer, statement, self.programme.programme_file, self.loyalty.clock()
         )
 
     def send(
@@ -93,7 +102,7 @@ class Mailer:
         from ..mail.render import EMAILS, NOTHING_IN_PARTICULAR
 
         marketing = EMAILS[name].marketing
-        status = current_status(self.app.store.consents(customer.customer_id))
+        status = current_status(self.store.consents(customer.customer_id))
         allowed = status is ConsentStatus.CONFIRMED or not marketing
         if status is ConsentStatus.SUPPRESSED or not allowed:
             return False

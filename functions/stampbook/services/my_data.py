@@ -6,17 +6,20 @@ the customer's id, which afterwards leads to no one (see `Store.erase_customer`)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..bootstrap import App
 from .customer_file import customer_record
 
+if TYPE_CHECKING:
+    from ..store.base import Store
+    from .loyalty import LoyaltyService
 
-def my_data(app: App, customer_id: str) -> dict[str, Any]:
+
+def my_data(loyalty: LoyaltyService, customer_id: str) -> dict[str, Any]:
     """Everything about the customer, as the owner's export has it; UnknownCustomer if erased."""
-    return customer_record(app.store, customer_id, app.loyalty.clock())
+    return customer_record(loyalty.store, customer_id, loyalty.clock())
 
 
-def erase_me(app: App, customer_id: str) -> bool:
+def erase_me(store: Store, customer_id: str) -> bool:
     """Erase the customer; False if they were erased already (or never known)."""
-    return app.store.erase_customer(customer_id)
+    return store.erase_customer(customer_id)

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..bootstrap import App
 from ..loyalty.tiers import spend_in_window
 from ..records.customers import Customer
 
+if TYPE_CHECKING:
+    from ..programme.business import ProgrammeFile
+    from .loyalty import LoyaltyService
 
-def points_page(app: App, customer: Customer, locale: str) -> dict[str, Any]:
+
+def points_page(
+    loyalty: LoyaltyService, programme_file: ProgrammeFile, customer: Customer, locale: str
+) -> dict[str, Any]:
     """Balance, tier and the way to the next, pending and expiring points, certificates,
     rewards affordable now, and the history. Amounts are strings: never a float."""
-    rules, programme_file = app.loyalty.rules, app.programme.programme_file
-    now = app.loyalty.clock()
-    history = app.store.history(customer.customer_id)  # read once: the page shows it all
-    statement = app.loyalty.statement_of(history)
+    rules, now = loyalty.rules, loyalty.clock()
+    history = loyalty.store.history(customer.customer_id)  # read once: the page shows it all
+    statement = loyalty.statement_of(history)
 
     def text(localized: Any) -> str:
         return str(localized.get(locale, programme_file.locales.default))

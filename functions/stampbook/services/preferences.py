@@ -35,7 +35,7 @@ class Change:
 
 
 def settings_of(mailer: Mailer, customer_id: str) -> dict[str, Any]:
-    store = mailer.app.store
+    store = mailer.store
     customer = store.customer(customer_id)
     if customer is None:
         raise UnknownCustomer(customer_id)
@@ -53,8 +53,7 @@ def change_settings(
     mailer: Mailer, customer_id: str, change: Change, evidence: Evidence
 ) -> dict[str, Any]:
     """Apply `change`; sending the same settings again changes nothing."""
-    app = mailer.app
-    store, now = app.store, app.loyalty.clock()
+    store, now = mailer.store, mailer.loyalty.clock()
     customer = store.customer(customer_id)
     if customer is None:
         raise UnknownCustomer(customer_id)

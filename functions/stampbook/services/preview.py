@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from ..bootstrap import build
-from ..config import Settings
 from ..mail.draft import LINK_SLOTS, Draft
 from ..mail.locale import reader_locale
 from ..mail.problems import TemplateProblem
@@ -19,21 +17,18 @@ from ..mail.reader import (
 from ..mail.render import EMAILS, Renderer
 from ..programme import Programme
 from ..records.customers import normalise_email
+from .loyalty import LoyaltyService
 
 
-def customer_reader(settings: Settings, email: str, moment: datetime) -> tuple[Programme, Reader]:
-    """The programme, and the customer `email` as the store knows them at `moment`."""
-    app = build(settings)
-    try:
-        customer = app.store.customer_by_email(normalise_email(email))
-        if customer is None:
-            raise TemplateProblem(f"{email} is not in the customer file")
-        statement = app.loyalty.summary(customer.customer_id)
-    finally:
-        app.store.close()
-    return app.programme, reader_from_statement(
-        customer, statement, app.programme.programme_file, moment
-    )
+def customer_reader(
+    loyalty: LoyaltyService, programme: Programme, email: str, moment: datetime
+) -> Reader:
+    """The customer `email` as the store knows them at `moment`."""
+    customer = loyalty.store.customer_by_email(normalise_email(email))
+    if customer is None:
+        raise TemplateProblem(f"{email} is not in the customer file")
+    statement = loyalty.summary(customer.customer_id)
+    return reader_from_statement(customer, statement, programme.programme_file, moment)
 
 
 def write_previews(

@@ -13,30 +13,36 @@ given, for a reply; it never makes anyone a customer or a subscriber.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from ..bootstrap import App
 from ..records.feedback import Feedback, FeedbackReason, SiteFeedback
-from ..store.base import UnknownCustomer
+from ..store.base import Store, UnknownCustomer
 
 
-def answer_for_order(app: App, order_id: str, reason: FeedbackReason, text: str) -> bool:
+def answer_for_order(
+    store: Store, now: datetime, order_id: str, reason: FeedbackReason, text: str
+) -> bool:
     """Keep the answer; False if this order was answered already.
 
     An unknown order, or one whose customer was erased, is an unknown
     customer: the questionnaire keeps no answer that belongs to no one.
     """
-    store = app.store
     owner = store.order_owner(order_id)
     if owner is None or store.customer(owner) is None:
         raise UnknownCustomer(order_id)
-    answer = Feedback(f"order:{order_id}", owner, reason, app.loyalty.clock(), text, order_id)
+    answer = Feedback(f"order:{order_id}", owner, reason, now, text, order_id)
     return store.record_feedback(answer)
 
 
 def answer_on_site(
-    app: App, reason: FeedbackReason, text: str, order_ref: str = "", reply_to: str = ""
+    store: Store,
+    now: datetime,
+    reason: FeedbackReason,
+    text: str,
+    order_ref: str = "",
+    reply_to: str = "",
 ) -> SiteFeedback:
     """Keep an answer left on the site; `reply_to` is a normalised address or empty."""
-    answer = SiteFeedback(uuid.uuid4().hex, reason, app.loyalty.clock(), text, order_ref, reply_to)
-    app.store.record_site_feedback(answer)
+    answer = SiteFeedback(uuid.uuid4().hex, reason, now, text, order_ref, reply_to)
+    store.record_site_feedback(answer)
     return answer

@@ -48,8 +48,7 @@ class Evidence:
 
 
 def subscribe(mailer: Mailer, form: SignUp, evidence: Evidence) -> None:
-    app = mailer.app
-    store, now = app.store, app.loyalty.clock()
+    store, now = mailer.store, mailer.loyalty.clock()
     customer = store.customer_by_email(form.email)
     if customer is None:
         customer = _new_customer(mailer, form, now)
@@ -64,7 +63,7 @@ def subscribe(mailer: Mailer, form: SignUp, evidence: Evidence) -> None:
 
 
 def _new_customer(mailer: Mailer, form: SignUp, now: datetime) -> Customer:
-    store = mailer.app.store
+    store = mailer.store
     customer = Customer(
         customer_id=uuid.uuid4().hex,
         email=form.email,
@@ -88,11 +87,10 @@ def _new_customer(mailer: Mailer, form: SignUp, now: datetime) -> Customer:
     return customer
 
 
-def confirm(mailer: Mailer, customer_id: str, evidence: Evidence) -> ConsentStatus | None:
+def confirm(emails: AutomaticEmails, customer_id: str, evidence: Evidence) -> ConsentStatus | None:
     """Confirm a pending sign-up; the welcome is owed with it (a courier sends it after
     the answer). Repeating it changes nothing."""
-    app = mailer.app
-    store, now = app.store, app.loyalty.clock()
+    store, now = emails.mailer.store, emails.mailer.loyalty.clock()
     customer = store.customer(customer_id)
     if customer is None:
         raise UnknownCustomer(customer_id)
@@ -103,7 +101,6 @@ def confirm(mailer: Mailer, customer_id: str, evidence: Evidence) -> ConsentStat
     shown = next((r.text_version for r in reversed(records) if r.text_version), "")
     # Owed once per customer: two confirmations racing each other, or a second
     # sign-up after unsubscribing, still make one welcome.
-    emails = AutomaticEmails.of(app)
     owed = emails.owing("welcome", customer_id, WELCOME_OCCASION, now)
     store.record_consent(customer_id, evidence.record(ConsentStatus.CONFIRMED, now, shown), owed)
     if owed is not None:
@@ -113,12 +110,12 @@ def confirm(mailer: Mailer, customer_id: str, evidence: Evidence) -> ConsentStat
 
 def unsubscribe(mailer: Mailer, customer_id: str, evidence: Evidence) -> ConsentStatus:
     """Stop marketing at once; already unsubscribed or suppressed stays as it is."""
-    store = mailer.app.store
+    store = mailer.store
     if store.customer(customer_id) is None:
         return ConsentStatus.UNSUBSCRIBED  # erased since: nobody left to mail
     status = current_status(store.consents(customer_id))
     if status in (ConsentStatus.UNSUBSCRIBED, ConsentStatus.SUPPRESSED):
         return status
-    now = mailer.app.loyalty.clock()
+    now = mailer.loyalty.clock()
     store.record_consent(customer_id, evidence.record(ConsentStatus.UNSUBSCRIBED, now))
     return ConsentStatus.UNSUBSCRIBED

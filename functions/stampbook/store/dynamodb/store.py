@@ -1,7 +1,7 @@
 """The AWS store: one DynamoDB table, safe under at-least-once delivery and many Lambdas.
 
-Keys and access patterns: `dynamodb_table`. How a commit stays correct
-under concurrency: `dynamodb_writes`. In short:
+Keys and access patterns: `table.py`. How a commit stays correct
+under concurrency: `writes.py`. In short:
 
 - A request is finished when its record `REQUEST#<key>` exists. The record
   is permanent and is written in the same transaction as the request's
@@ -173,9 +173,7 @@ class Cancelled(StoreError):
         return StoreError(f"DynamoDB refused the transaction: {', '.join(odd)}") if odd else None
 
 
-class DynamoStore(
-    DynamoAutomationLog, DynamoSends
-):  # campaigns and send records: dynamodb_sends.py
+class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send records: sends.py
     def __init__(
         self,
         table: str,

@@ -54,7 +54,7 @@ projects keys only, so a profile update that leaves the keys alone writes
 nothing to the index. All customers share one index partition: fine for a
 small business (imports of new customers are capped near 1 000/s by it).
 Campaigns and their send records use the same index sparsely (records
-waiting to be sent, under `SENDS#<slug>`): see `dynamodb_sends`. So do owed
+waiting to be sent, under `SENDS#<slug>`): see `sends.py`. So do owed
 emails: a purchase that owes a thank-you writes one small item to the index
 (under `EMAILS_OWED`, one partition for all: about 1 000 purchases a second
 at most, far beyond a small business), and it leaves once the email is dealt with.

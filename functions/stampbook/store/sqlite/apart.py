@@ -41,7 +41,8 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..base import Batch, Committed, IdempotencyConflict
-from .store import OPENED, _WriteTransaction, write_rows
+from .connections import WriteTransaction
+from .rows import write_rows
 
 if TYPE_CHECKING:
     import sqlite3
@@ -66,8 +67,7 @@ def workers_for(store: SqliteStore, batches: int) -> int:
     """How many workers to fork for `batches` batches; 0: decide them all here."""
     if batches < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
         return 0
-    mine = 0 if getattr(store._local, "db", None) is None else 1  # closed before forking
-    if OPENED[store._file] > mine:  # another connection to the file is open here
+    if store.others_open():  # another connection to the file is open here
         return 0
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     wanted = store.import_workers if store.import_workers is not None else (cpus or 1)
@@ -94,7 +94,7 @@ def commit_apart(
             receivers.append(receiver)
             pids.append(pid)
         os.close(go_read)
-        db = store._db()
+        db = store.connection()
         began = _data_version(db)  # before any worker reads: they wait for this
         os.write(go_write, b"." * workers)
         yield from _write_in_order(store, db, began, batches, receivers, pids)
@@ -139,7 +139,7 @@ def _write(
 ) -> list[Committed | Exception] | None:
     """The worker's outcomes once its rows are durable; None if a row collided."""
     try:
-        with _WriteTransaction(db):
+        with WriteTransaction(db):
             if _data_version(db) != began:
                 raise _Stale
             write_rows(db, decided.rows)
@@ -155,7 +155,7 @@ def _work(store: SqliteStore, batches: list[Batch], sender: Connection, go: int)
             reader = copy.copy(store)
             # A connection of its own: the inherited `_local` stays referenced and unused.
             reader._local = threading.local()
-            db = reader._db()
+            db = reader.connection()
             for make in batches:
                 sender.send_bytes(_packed(_decide(reader, db, make)))
     except BaseException:
@@ -170,7 +170,7 @@ def _decide(store: SqliteStore, db: sqlite3.Connection, make: Batch) -> _Decided
         items = make()
         db.execute("BEGIN")
         try:
-            outcomes, rows = store._decide(db, items, one_by_one=False, apart=True)
+            outcomes, rows = store.decide(db, items, one_by_one=False, apart=True)
         finally:
             db.execute("ROLLBACK")
         return _Decided(frozenset(customer for customer, _, _ in items), outcomes, rows.encoded())

@@ -11,7 +11,7 @@ from ...records.automation_sends import AutomationKey, AutomationSend, EmailStat
 from ...records.owed_emails import OwedEmail
 
 if TYPE_CHECKING:
-    from .store import _WriteTransaction
+    from .connections import WriteTransaction
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
 
@@ -23,10 +23,10 @@ def record_time(moment: datetime) -> str:
 class SqliteAutomationLog:
     """Mixed into `SqliteStore`, whose connections and write transactions it uses."""
 
-    def _db(self) -> sqlite3.Connection:
+    def connection(self) -> sqlite3.Connection:
         raise NotImplementedError
 
-    def _write(self) -> _WriteTransaction:
+    def _write(self) -> WriteTransaction:
         raise NotImplementedError
 
     def claim_automation(self, key: AutomationKey, now: int, until: int) -> bool:
@@ -59,7 +59,7 @@ class SqliteAutomationLog:
             )
 
     def automation_sends(self, customer_id: str) -> list[AutomationSend]:
-        rows = self._db().execute(
+        rows = self.connection().execute(
             "SELECT * FROM automation_sends WHERE customer_id=? ORDER BY automation, occasion",
             (customer_id,),
         )
@@ -76,7 +76,7 @@ class SqliteAutomationLog:
         ]
 
     def automation_counts(self, start: datetime, end: datetime) -> dict[str, int]:
-        rows = self._db().execute(
+        rows = self.connection().execute(
             "SELECT automation, COUNT(*) FROM automation_sends"
             " WHERE status=? AND at>=? AND at<? GROUP BY automation ORDER BY automation",
             (EmailStatus.SENT.value, record_time(start), record_time(end)),
@@ -86,7 +86,7 @@ class SqliteAutomationLog:
     # -- owed emails ---------------------------------------------------------
 
     def owed_emails_due(self, now: int, limit: int) -> list[OwedEmail]:
-        rows = self._db().execute(
+        rows = self.connection().execute(
             # In the order DynamoDB's listing keeps them.
             "SELECT * FROM owed_emails WHERE due<=?"
             " ORDER BY due, customer_id, automation, occasion LIMIT ?",
@@ -128,7 +128,7 @@ class SqliteAutomationLog:
 
 
 def owed_row(owed: OwedEmail) -> tuple[str, str, str, int, str]:
-    """The row `commit` writes for an owed email (`_INSERTS["owed_emails"]`)."""
+    """The row `commit` writes for an owed email (`INSERTS["owed_emails"]`)."""
     details = json.dumps(owed.details, default=str, separators=(",", ":"))
     return (*_key(owed.key), owed.due, details)
 

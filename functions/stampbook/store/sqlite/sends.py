@@ -21,6 +21,7 @@ from ...records.customers import Customer
 from ..base import Reads
 from ..sends import Campaign, CampaignState, Claimed, SendStatus, Settled
 from .history import HistoryReader, chunks, read_time, stored_time
+from .rows import customer_of
 
 _COUNTED = {SendStatus.SENT: "sent", SendStatus.SKIPPED: "skipped", SendStatus.FAILED: "failed"}
 
@@ -28,18 +29,18 @@ _COUNTED = {SendStatus.SENT: "sent", SendStatus.SKIPPED: "skipped", SendStatus.F
 class SqliteSends:
     _reader: HistoryReader
 
-    def _db(self) -> sqlite3.Connection:
+    def connection(self) -> sqlite3.Connection:
         raise NotImplementedError
 
     def _write(self) -> AbstractContextManager[sqlite3.Connection]:
         raise NotImplementedError
 
     def campaign(self, slug: str) -> Campaign | None:
-        row = self._db().execute("SELECT * FROM campaigns WHERE slug=?", (slug,)).fetchone()
+        row = self.connection().execute("SELECT * FROM campaigns WHERE slug=?", (slug,)).fetchone()
         return _campaign(row) if row else None
 
     def campaigns(self) -> list[Campaign]:
-        rows = self._db().execute("SELECT * FROM campaigns ORDER BY created_at, slug")
+        rows = self.connection().execute("SELECT * FROM campaigns ORDER BY created_at, slug")
         return [_campaign(row) for row in rows]
 
     def move_campaign(
@@ -117,7 +118,7 @@ class SqliteSends:
         # As `current_status`: suppression is final; else the latest word,
         # and of two at one moment the later recorded.
         row = (
-            self._db()
+            self.connection()
             .execute(
                 "SELECT status FROM consents WHERE customer_id=?"
                 " ORDER BY status = 'suppressed' DESC, at DESC, id DESC LIMIT 1",
@@ -128,14 +129,13 @@ class SqliteSends:
         return ConsentStatus(row[0]) if row else None
 
     def sending_to(self, customer_ids: list[str]) -> dict[str, tuple[Customer, History]]:
-        from .store import _customer  # the row format is the store's own
 
-        db = self._db()
+        db = self.connection()
         found: dict[str, Customer] = {}
         for chunk in chunks(customer_ids):
             marks = ",".join("?" * len(chunk))
             for row in db.execute(f"SELECT * FROM customers WHERE customer_id IN ({marks})", chunk):
-                found[row["customer_id"]] = _customer(row)
+                found[row["customer_id"]] = customer_of(row)
         histories = self._reader.histories(db, list(found), Reads.EVERYTHING)
         return {c: (found[c], histories[c]) for c in found if c in histories}
 
@@ -180,7 +180,7 @@ class SqliteSends:
 
     def claims_outstanding(self, slug: str) -> float | None:
         row = (
-            self._db()
+            self.connection()
             .execute(
                 "SELECT MAX(lease_until) FROM sends WHERE campaign=?"
                 " AND status IN ('pending', 'claimed')",
@@ -202,7 +202,7 @@ class SqliteSends:
 
     def campaign_of_message(self, message_id: str) -> str | None:
         row = (
-            self._db()
+            self.connection()
             .execute(
                 "SELECT campaign FROM sends WHERE message_id=?1 UNION ALL"
                 " SELECT campaign FROM sends WHERE provider_id=?1 LIMIT 1",
@@ -230,7 +230,7 @@ class SqliteSends:
 
     def web_version(self, slug: str, locale: str) -> tuple[str, str] | None:
         row = (
-            self._db()
+            self.connection()
             .execute(
                 "SELECT subject, html FROM web_versions WHERE campaign=? AND locale=?",
                 (slug, locale),

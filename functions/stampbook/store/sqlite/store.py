@@ -24,7 +24,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from json.encoder import encode_basestring_ascii
 from pathlib import Path
@@ -56,7 +56,9 @@ from ..base import (
     UnknownCustomer,
 )
 from .automations import SqliteAutomationLog, owed_row
+from .connections import OPENED, OPENED_LOCK, WriteTransaction
 from .history import HistoryReader, certificate_of, chunks, read_time, stored_time
+from .rows import INSERTS, customer_of, customer_row, write_rows
 from .schema import MIGRATIONS
 from .sends import SqliteSends
 
@@ -78,13 +80,6 @@ def _held_lock() -> threading.Lock:
     return lock
 
 
-# Connections this process opened per database file and has not closed (a
-# thread that ended without closing keeps its count): forking import
-# workers is safe only while none is open (sqlite_apart.py).
-OPENED: Counter[str] = Counter()
-_OPENED_LOCK = threading.Lock()
-
-
 class NeedsWriter(Exception):
     """A batch decided apart needs its own rows read back: it is decided by the writer."""
 
@@ -98,7 +93,7 @@ class _Waiting:
     wake: threading.Lock = field(default_factory=_held_lock)
 
 
-class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send records: sqlite_sends.py
+class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send records: sends.py
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._file = os.path.realpath(self.path)
@@ -115,7 +110,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
 
     # -- connections -------------------------------------------------------
 
-    def _db(self) -> sqlite3.Connection:
+    def connection(self) -> sqlite3.Connection:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
             try:
@@ -133,7 +128,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             except sqlite3.Error as error:
                 raise StoreUnavailable(f"cannot open {self.path}: {error}") from error
             self._local.db = db
-            with _OPENED_LOCK:
+            with OPENED_LOCK:
                 OPENED[self._file] += 1
         return db
 
@@ -142,11 +137,16 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         if db is not None:
             db.close()
             self._local.db = None
-            with _OPENED_LOCK:
+            with OPENED_LOCK:
                 OPENED[self._file] -= 1
 
-    def _write(self) -> _WriteTransaction:
-        return _WriteTransaction(self._db())
+    def others_open(self) -> bool:
+        """Whether another connection to this file is open in this process (not this thread's)."""
+        mine = 0 if getattr(self._local, "db", None) is None else 1
+        return OPENED[self._file] > mine
+
+    def _write(self) -> WriteTransaction:
+        return WriteTransaction(self.connection())
 
     def _migrate(self) -> None:
         with self._write() as db:
@@ -173,7 +173,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 "INSERT INTO customers (customer_id, email, created_at, name, locale, birthday,"
                 " birthday_set_at, interests, habits, referral_code, referred_by, source, tier)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                _customer_row(customer),
+                customer_row(customer),
             )
 
     def add_customers(self, customers: list[Customer]) -> list[Customer]:
@@ -184,7 +184,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                     "INSERT OR IGNORE INTO customers (customer_id, email, created_at, name, locale,"
                     " birthday, birthday_set_at, interests, habits, referral_code, referred_by,"
                     " source, tier) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    _customer_row(customer),
+                    customer_row(customer),
                 ).rowcount
                 if inserted:
                     added.append(customer)
@@ -192,7 +192,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
 
     def update_customer(self, customer: Customer) -> None:
         with self._write() as db:
-            row = _customer_row(customer)
+            row = customer_row(customer)
             changed = db.execute(
                 "UPDATE customers SET email=?, created_at=?, name=?, locale=?, birthday=?,"
                 " birthday_set_at=?, interests=?, habits=?, referral_code=?, referred_by=?,"
@@ -204,19 +204,21 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
 
     def customer(self, customer_id: str) -> Customer | None:
         row = (
-            self._db()
+            self.connection()
             .execute("SELECT * FROM customers WHERE customer_id=?", (customer_id,))
             .fetchone()
         )
-        return _customer(row) if row else None
+        return customer_of(row) if row else None
 
     def customer_by_email(self, email: str) -> Customer | None:
-        row = self._db().execute("SELECT * FROM customers WHERE email=?", (email,)).fetchone()
-        return _customer(row) if row else None
+        row = (
+            self.connection().execute("SELECT * FROM customers WHERE email=?", (email,)).fetchone()
+        )
+        return customer_of(row) if row else None
 
     def customer_ids_by_email(self, emails: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
-        cursor = self._db().cursor()
+        cursor = self.connection().cursor()
         cursor.row_factory = None
         for chunk in chunks(emails):
             marks = ",".join("?" * len(chunk))
@@ -228,7 +230,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         if not code:
             return None
         row = (
-            self._db()
+            self.connection()
             # `!= ''` lets SQLite use the index, which leaves out customers without a code.
             .execute(
                 "SELECT * FROM customers WHERE referral_code=? AND referral_code != ''",
@@ -236,13 +238,13 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             )
             .fetchone()
         )
-        return _customer(row) if row else None
+        return customer_of(row) if row else None
 
     def customer_ids(self) -> Iterator[str]:
         after = ""
         while True:
             rows = (
-                self._db()
+                self.connection()
                 .execute(
                     "SELECT customer_id FROM customers WHERE customer_id > ? ORDER BY customer_id"
                     " LIMIT 500",
@@ -261,7 +263,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
     ) -> None:
         with self._write() as db:
             if owed is not None:
-                db.execute(_INSERTS["owed_emails"], owed_row(owed))
+                db.execute(INSERTS["owed_emails"], owed_row(owed))
             db.execute(
                 "INSERT INTO consents (customer_id, status, at, form, text_version, ip, user_agent)"
                 " VALUES (?,?,?,?,?,?,?)",
@@ -277,7 +279,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             )
 
     def consents(self, customer_id: str) -> list[ConsentRecord]:
-        rows = self._db().execute(
+        rows = self.connection().execute(
             "SELECT * FROM consents WHERE customer_id=? ORDER BY at, id", (customer_id,)
         )
         return [
@@ -309,7 +311,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         return bool(inserted)
 
     def feedback(self, customer_id: str) -> list[Feedback]:
-        rows = self._db().execute(
+        rows = self.connection().execute(
             "SELECT * FROM feedback WHERE customer_id=? ORDER BY at, feedback_id", (customer_id,)
         )
         return [
@@ -340,7 +342,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             )
 
     def site_feedback(self, reply_to: str) -> list[SiteFeedback]:
-        rows = self._db().execute(
+        rows = self.connection().execute(
             "SELECT * FROM site_feedback WHERE reply_to=? AND reply_to != ''"
             " ORDER BY at, feedback_id",
             (reply_to,),
@@ -359,7 +361,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
 
     def order_owner(self, order_id: str) -> str | None:
         row = (
-            self._db()
+            self.connection()
             .execute("SELECT customer_id FROM orders WHERE order_id=?", (order_id,))
             .fetchone()
         )
@@ -404,7 +406,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         return bool(inserted)
 
     def mail_events(self, customer_id: str) -> list[MailEvent]:
-        rows = self._db().execute(
+        rows = self.connection().execute(
             "SELECT * FROM mail_events WHERE customer_id=? ORDER BY at, event_id", (customer_id,)
         )
         return [
@@ -432,14 +434,16 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
 
     def integration_key(self, key_id: str) -> IntegrationKey | None:
         row = (
-            self._db()
+            self.connection()
             .execute("SELECT * FROM integration_keys WHERE key_id=?", (key_id,))
             .fetchone()
         )
         return _integration_key(row) if row else None
 
     def integration_keys(self) -> list[IntegrationKey]:
-        rows = self._db().execute("SELECT * FROM integration_keys ORDER BY created_at, key_id")
+        rows = self.connection().execute(
+            "SELECT * FROM integration_keys ORDER BY created_at, key_id"
+        )
         return [_integration_key(row) for row in rows]
 
     def revoke_integration_key(self, key_id: str, at: datetime) -> bool:
@@ -474,12 +478,12 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
     # -- loyalty -----------------------------------------------------------
 
     def history(self, customer_id: str) -> History:
-        return self._history(self._db(), customer_id)
+        return self._history(self.connection(), customer_id)
 
     def standing(self, customer_id: str, now: datetime) -> Standing:
         """From the indexes, in one statement (so on one snapshot): the ledger summed and
         the last order's time found by SQLite, the few unredeemed certificates listed."""
-        cursor = self._db().cursor()
+        cursor = self.connection().cursor()
         cursor.row_factory = None
         found = cursor.execute(_STANDING, (customer_id, stored_time(now))).fetchone()
         if found is None:
@@ -614,13 +618,13 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
     def _batch(
         self, db: sqlite3.Connection, items: list[Item], one_by_one: bool
     ) -> list[Committed | Exception]:
-        outcomes, rows = self._decide(db, items, one_by_one)
+        outcomes, rows = self.decide(db, items, one_by_one)
         rows.write(db)
         return outcomes
 
-    def _decide(
+    def decide(
         self, db: sqlite3.Connection, items: list[Item], one_by_one: bool, apart: bool = False
-    ) -> tuple[list[Committed | Exception], _Rows]:
+    ) -> tuple[list[Committed | Exception], Rows]:
         """Each item's outcome, and the rows still to write (`one_by_one` writes as it goes).
 
         `apart`: decided by an import worker, which only reads (sqlite_apart.py);
@@ -632,7 +636,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         for _, request, _ in items:
             reads |= request.reads
         histories = self._histories(db, sorted({customer for customer, _, _ in items}), reads)
-        rows = _Rows(self._reader)
+        rows = Rows(self._reader)
         # Customers whose history in memory lacks orders the next decision may
         # need: they are read again, once the rows so far are written.
         reread: set[str] = set()
@@ -664,7 +668,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                         raise NeedsWriter from None
                     if not apart:
                         rows.write(db)  # so the history read next includes this batch so far
-                        rows = _Rows(self._reader)
+                        rows = Rows(self._reader)
                     reread.discard(customer_id)
                     history = histories[customer_id] = self._history(db, customer_id)
                     change = decide(history)
@@ -675,7 +679,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 outcomes.append(refused)
                 continue
             if one_by_one:
-                item = _Rows(self._reader)
+                item = Rows(self._reader)
                 record = item.add(customer_id, change, request)
                 db.execute("SAVEPOINT item")
                 try:
@@ -731,7 +735,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             change = decide(self._history(db, customer_id, request.reads))
         except TierSpendOutdated:
             change = decide(self._history(db, customer_id))
-        rows = _Rows(self._reader)
+        rows = Rows(self._reader)
         rows.add(customer_id, change, request)
         rows.write(db)
         return Committed(change.result)
@@ -801,42 +805,14 @@ _STANDING = (
 _RECORDED_REQUESTS = "SELECT key, fingerprint, result FROM requests WHERE key IN ({})"
 _RECORDED_ORDERS = "SELECT order_id, fingerprint, result FROM orders WHERE order_id IN ({})"
 
-_INSERTS = {
-    # OR IGNORE: an entry's key names what it is for; it exists at most once.
-    "ledger": "INSERT OR IGNORE INTO ledger (customer_id, kind, points, at, available_at,"
-    " idempotency_key, rules_version, order_id, amount, currency, reward_id, certificate_id,"
-    " reason, multiplier, seq) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,"
-    " (SELECT COALESCE(MAX(seq), 0) + 1 FROM ledger WHERE customer_id = ?1))",
-    # A purchase's request record (fingerprint, result) is kept on its order.
-    "orders": "INSERT INTO orders (order_id, customer_id, placed_at, currency, shipping, tax,"
-    " lines, goods_units, fingerprint, result) VALUES (?,?,?,?,?,?,?,?,?,?)",
-    "refunds": "INSERT INTO refunds (refund_id, order_id, customer_id, refunded_at, lines, tax)"
-    " VALUES (?,?,?,?,?,?)",
-    "certificates": "INSERT INTO certificates (certificate_id, customer_id, code, rule_id, value,"
-    " currency, issued_at, expires_at, consumed, redeemed_at, settled)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-    "redeemed": "UPDATE certificates SET redeemed_at=? WHERE certificate_id=?"
-    " AND redeemed_at IS NULL",
-    "tiers": "UPDATE customers SET tier=? WHERE customer_id=?",
-    "requests": "INSERT INTO requests (key, fingerprint, result, at) VALUES (?,?,?,?)",
-    # After every other table: a customer's tally is written after their orders.
-    "tier_spend": "INSERT OR REPLACE INTO tier_spend (customer_id, rules_version, since, total,"
-    " leaving, rest_from, latest) VALUES (?,?,?,?,?,?,?)",
-    # A refund voids the tally; the next purchase counts it afresh from the orders.
-    "tier_spend_void": "DELETE FROM tier_spend WHERE customer_id=?",
-    # An automatic email the change owes; OR IGNORE: owed once per occasion.
-    "owed_emails": "INSERT OR IGNORE INTO owed_emails (customer_id, automation, occasion, due,"
-    " details) VALUES (?,?,?,?,?)",
-}
-
 
 @dataclass
-class _Rows:
+class Rows:
     """The rows a set of changes writes, table by table, for `executemany`."""
 
     reader: HistoryReader  # which encodes tallies and remembers them for the next read
     tables: dict[str, list[tuple[Any, ...]]] = field(
-        default_factory=lambda: {table: [] for table in _INSERTS}
+        default_factory=lambda: {table: [] for table in INSERTS}
     )
     tallies: dict[str, TierSpend] = field(default_factory=dict)  # by customer
 
@@ -935,12 +911,6 @@ class _Rows:
         write_rows(db, self.encoded())
 
 
-def write_rows(db: sqlite3.Connection, tables: dict[str, list[tuple[Any, ...]]]) -> None:
-    for table, rows in tables.items():  # in `_INSERTS` order
-        if rows:
-            db.executemany(_INSERTS[table], rows)
-
-
 def _after(history: History, owner: str, change: Change) -> History:
     """`history` as the database holds it once `change` is written (for batches)."""
     keys = {entry.idempotency_key for entry in history.entries}
@@ -968,66 +938,6 @@ def _after(history: History, owner: str, change: Change) -> History:
         # batch carries it on instead of counting them all again. (A refund's
         # customer is read again before their next decision: its tally is void.)
         tier_spend=change.tier_spend or history.tier_spend,
-    )
-
-
-class _WriteTransaction:
-    """`BEGIN IMMEDIATE` ... `COMMIT`, or `ROLLBACK` on any error; driver errors translated."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> sqlite3.Connection:
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            raise StoreUnavailable(f"the database is busy: {error}") from error
-        return self.db
-
-    def __exit__(self, kind: object, error: object, trace: object) -> None:
-        if kind is None:
-            self.db.execute("COMMIT")
-        else:
-            self.db.execute("ROLLBACK")
-            if isinstance(error, sqlite3.IntegrityError):
-                raise IdempotencyConflict(f"already recorded: {error}") from error
-            if isinstance(error, sqlite3.OperationalError):
-                raise StoreUnavailable(str(error)) from error
-
-
-def _customer_row(customer: Customer) -> tuple[Any, ...]:
-    return (
-        customer.customer_id,
-        customer.email,
-        stored_time(customer.created_at),
-        customer.name,
-        customer.locale,
-        customer.birthday.isoformat() if customer.birthday else None,
-        stored_time(customer.birthday_set_at),
-        json.dumps(list(customer.interests)),
-        json.dumps(customer.habits, ensure_ascii=False),
-        customer.referral_code,
-        customer.referred_by,
-        customer.source,
-        customer.tier,
-    )
-
-
-def _customer(row: sqlite3.Row) -> Customer:
-    return Customer(
-        customer_id=row["customer_id"],
-        email=row["email"],
-        created_at=read_time(row["created_at"]) or datetime.min,
-        name=row["name"],
-        locale=row["locale"],
-        birthday=date.fromisoformat(row["birthday"]) if row["birthday"] else None,
-        birthday_set_at=read_time(row["birthday_set_at"]),
-        interests=tuple(json.loads(row["interests"])),
-        habits=json.loads(row["habits"]),
-        referral_code=row["referral_code"],
-        referred_by=row["referred_by"],
-        source=row["source"],
-        tier=row["tier"],
     )
 
 
