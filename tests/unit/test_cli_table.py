@@ -34,7 +34,7 @@ def test_every_command_defined_is_in_the_table_with_its_own_help() -> None:
         name: (module, (command.help or "").split("\n\n")[0].replace("\n", " "))
         for name, (module, command) in _defined().items()
     }
-    assert COMMANDS == table
+    assert table == COMMANDS
 
 
 def test_help_lists_every_command_without_importing_one() -> None:
