@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import pytest
 
 from stampbook.api import till as till_routes
-from stampbook.server.access_log import PathOnlyLog
 
 from .conftest import NOW, Api, link_token
 
@@ -88,13 +87,3 @@ def test_routes_given_addresses_and_tokens_log_neither(
     for secret in (VERA, "anna@example.com", confirm, points, api.key):
         assert secret not in text
     assert VERA.split("@")[0] not in text
-
-
-def test_the_local_server_logs_paths_without_their_tokens() -> None:
-    handler = PathOnlyLog.__new__(PathOnlyLog)
-    handler.command, handler.path = "GET", "/points?t=secret-token"
-    lines: list[str] = []
-    handler.log_message = lambda format, *args: lines.append(format % args)
-    handler.log_request(200)
-    handler.log_error("code %d, message %s", 400, "Bad request syntax ('GET /x?t=secret-token')")
-    assert lines == ['"GET /points" 200', "refused: 400"]
