@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench schema clean
+.PHONY: demo test lint typecheck docs unit bench schema clean
 
 # The real servers and reference tools the tests run on 127.0.0.1 (DynamoDB
 # Local, the SES v2 emulator, reference MJML, a browser driver), pinned by
@@ -76,14 +76,26 @@ ifneq ($(DEMO_SERVE),no)
 	$(DEMO_FILES) $(BIN)/stampbook serve --port $(DEMO_PORT) --site build/site
 endif
 
-test: lint typecheck unit
+test: lint typecheck docs unit
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# docs/reference.py is a script outside the package and the tests: checked by name.
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
+	$(BIN)/mypy docs/reference.py
+
+# Stampbook's own documentation (not the customer site): docs/ copied into
+# build/docs-src/ with the API reference generated from the app's OpenAPI
+# description, then built strictly (a broken link fails) into build/docs/.
+DOCS_SOURCE := build/docs-src
+
+docs: $(INSTALLED)
+	$(BIN)/python docs/reference.py $(DOCS_SOURCE)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -f $(DOCS_SOURCE)/mkdocs.yml
+	@echo "docs: build/docs/index.html"
 
 unit: $(INSTALLED) $(NODE_READY) $(CHROMIUM) $(WHEELS_READY)
 	$(BIN)/pytest
