@@ -46,7 +46,8 @@ def send(app: App, issue: str, dry_run: bool, right_now: bool) -> None:
     """Send newsletter ISSUE (its slug) to its audience, once per person.
 
     Run it again after an interruption: it carries on where it stopped and
-    sends nobody a second copy (see the README on the one exception).
+    sends nobody a second copy (the owner's guide on sending newsletters names the
+    one exception).
     """
     campaigns = _campaigns(app)
     try:

@@ -37,7 +37,8 @@ def check_credentials(session: Any) -> None:
     if session.get_credentials() is None:
         raise DeployError(
             "no AWS credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
-            "AWS_SECRET_ACCESS_KEY, for an account allowed to deploy (see README, Going live)"
+            "AWS_SECRET_ACCESS_KEY, for an account allowed to deploy "
+            "(the operator's guide: Going live on AWS)"
         )
     if not session.region_name:
         raise DeployError("no AWS region: set AWS_DEFAULT_REGION (e.g. eu-central-1)")
