@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import jsonschema
+import pytest
+from pydantic import BaseModel
 
 from app import app as chalice_app
+from stampbook.api.openapi import Operation, described, document
 
 from .conftest import NOW, Api
 
@@ -50,3 +53,26 @@ def test_answers_and_refusals_match_the_document(api: Api) -> None:
     jsonschema.validate(refusal, schema_of(document, "/till/purchases", "post", "422"))
     for schema in document["components"]["schemas"].values():
         jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_two_models_of_one_name_are_refused_rather_than_one_hiding_the_other() -> None:
+    class Out(BaseModel):
+        code: str
+
+    first = Out
+
+    class Out(BaseModel):  # type: ignore[no-redef]
+        value: str
+
+    operations = [
+        Operation("GET", "/a", "a", first),
+        Operation("GET", "/b", "b", Out),
+    ]
+    with pytest.raises(ValueError, match="two different models are named Out"):
+        document(operations)
+
+
+def test_the_till_and_the_points_page_describe_their_own_certificates() -> None:
+    schemas = described()["components"]["schemas"]
+    assert set(schemas["CertificateOut"]["properties"]) == {"certificate_id", "value", "currency"}
+    assert set(schemas["HeldCertificateOut"]["properties"]) == {"code", "value", "expires_at"}

@@ -66,10 +66,17 @@ def described() -> dict[str, Any]:
 def document(operations: list[Operation]) -> dict[str, Any]:
     schemas: dict[str, Any] = {}
 
+    def keep(name: str, schema: dict[str, Any]) -> None:
+        # Schemas are named by their model's class name: two models of one name
+        # in different modules would describe one body with the other's fields.
+        if schemas.setdefault(name, schema) != schema:
+            raise ValueError(f"two different models are named {name}: rename one")
+
     def ref(model: type[BaseModel]) -> dict[str, str]:
         schema = model.model_json_schema(ref_template=REF, mode="validation")
-        schemas.update(schema.pop("$defs", {}))
-        schemas[model.__name__] = schema
+        for name, nested in schema.pop("$defs", {}).items():
+            keep(name, nested)
+        keep(model.__name__, schema)
         return {"$ref": REF.format(model=model.__name__)}
 
     error = {"content": {"application/json": {"schema": ref(ErrorEnvelope)}}}

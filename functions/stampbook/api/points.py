@@ -44,7 +44,7 @@ class Expiring(BaseModel):
     at: str
 
 
-class CertificateOut(BaseModel):
+class HeldCertificateOut(BaseModel):
     code: str
     value: str
     expires_at: str
@@ -70,7 +70,7 @@ class PointsOut(BaseModel):
     next_tier: NextTier | None
     currency: str
     expiring: Expiring | None
-    certificates: list[CertificateOut]
+    certificates: list[HeldCertificateOut]
     rewards: list[RewardOut]  # affordable now
     history: list[EntryOut]
 
