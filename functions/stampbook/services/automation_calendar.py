@@ -13,11 +13,12 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..mail.reader import Occasion
+from ..records.automation_sends import Automation
 
 if TYPE_CHECKING:
     from ..programme import Programme
 
-Due = tuple[str, str, Occasion | None]  # email, occasion key, what it is about
+Due = tuple[Automation, str, Occasion | None]  # email, occasion key, what it is about
 
 
 @dataclass(frozen=True)
@@ -34,23 +35,24 @@ class DayPlan:
         found: list[Due] = []
         warning = result.get("expiry_warning")
         if self.points_expiring and warning:
-            found.append(("points_expiring", str(warning["expires_on"]), None))
+            found.append((Automation.POINTS_EXPIRING, str(warning["expires_on"]), None))
         if self.birthday and result.get("birthday"):
             # With a bonus in the programme, the greeting comes with the bonus the
             # engine paid (a birthday given only days ago pays, and gets, nothing).
             if self.birthday_bonus is None:
-                found.append(("birthday", str(self.today.year), None))
+                found.append((Automation.BIRTHDAY, str(self.today.year), None))
             elif "birthday" in result.get("entries", ()):
                 occasion = Occasion(bonus_points=self.birthday_bonus)
-                found.append(("birthday", str(self.today.year), occasion))
+                found.append((Automation.BIRTHDAY, str(self.today.year), occasion))
         last = result.get("last_purchase_at")
         if self.win_back_after is not None and last:
             since = datetime.fromisoformat(last)
             if now - since >= self.win_back_after:
                 # Once per lapse: a new purchase starts a new one.
-                found.append(("win_back", since.isoformat(), None))
+                found.append((Automation.WIN_BACK, since.isoformat(), None))
         for greeting in self.greetings:
-            found.append(("holiday", f"{greeting}:{self.today}", Occasion(greeting=greeting)))
+            occasion = Occasion(greeting=greeting)
+            found.append((Automation.HOLIDAY, f"{greeting}:{self.today}", occasion))
         return found
 
     def greets(self, occasion: Occasion | None, locale: str) -> bool:

@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 from ..audience.consent import ConsentStatus, current_status
 from ..mail.reader import CertificateNote, Occasion
 from ..mail.transports.base import PermanentError, TransientError
-from ..records.automation_sends import AutomationKey, EmailStatus
+from ..records.automation_sends import Automation, AutomationKey, EmailStatus
 from ..records.customers import Customer
 from ..records.owed_emails import OwedEmail
 from ..store.base import StoreError
@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 
 CLAIM_SECONDS = 15 * 60  # longer than any send with its retries takes
 # What an owed email keeps of its commit's answer, per automation.
-OCCASION_DETAILS = {"thank_you": ("points", "available_at")}
+OCCASION_DETAILS = {Automation.THANK_YOU: ("points", "available_at")}
 log = logging.getLogger("stampbook.automations")
 
 
@@ -75,16 +75,18 @@ class Fired(StrEnum):
     FAILED = "failed"  # refused for good
 
 
-def configured(automations: Automations, email: str, greeting: str | None = None) -> bool:
+def configured(
+    automations: Automations, automation: Automation, greeting: str | None = None
+) -> bool:
     """True if the owner turned this automatic email on (the holiday: that greeting)."""
-    if email == "holiday":
+    if automation is Automation.HOLIDAY:
         holidays = automations.holidays
         return bool(
             holidays
             and holidays.enabled
             and any(found.id == greeting for found in holidays.greetings)
         )
-    section = getattr(automations, email, None)
+    section = getattr(automations, automation.value, None)
     return bool(section is not None and section.enabled)
 
 
@@ -92,7 +94,7 @@ def configured(automations: Automations, email: str, greeting: str | None = None
 class AutomaticEmails:
     mailer: Mailer
     # What this process sent, per email: `stampbook daily` reports it.
-    sent: Counter[str] = field(default_factory=Counter)
+    sent: Counter[Automation] = field(default_factory=Counter)
     # The nightly run's plan for the local day it is on, made once per day.
     _plans: dict[date, DayPlan] = field(default_factory=dict, repr=False)
     # Called once a purchase or refund that owes an email is committed: the
@@ -102,7 +104,7 @@ class AutomaticEmails:
 
     def fire(
         self,
-        email: str,
+        email: Automation,
         customer: Customer,
         occasion_key: str,
         occasion: Occasion | None = None,
@@ -147,7 +149,7 @@ class AutomaticEmails:
     # -- events (LoyaltyEvents): called after the change is committed
 
     def owed(
-        self, automation: str, customer_id: str, result: Mapping[str, Any], now: datetime
+        self, automation: Automation, customer_id: str, result: Mapping[str, Any], now: datetime
     ) -> OwedEmail | None:
         """The thank-you a purchase owes, or the feedback request a refund owes (once per
         order, as the questionnaire keeps one answer per order), if the owner wants it."""
@@ -156,7 +158,7 @@ class AutomaticEmails:
 
     def owing(
         self,
-        automation: str,
+        automation: Automation,
         customer_id: str,
         occasion_key: str,
         now: datetime,
@@ -169,12 +171,12 @@ class AutomaticEmails:
         return OwedEmail(key, int(now.timestamp()), details or {})
 
     def purchase_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None:
-        self._tell_courier("thank_you")
+        self._tell_courier(Automation.THANK_YOU)
 
     def refund_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None:
-        self._tell_courier("feedback_request")
+        self._tell_courier(Automation.FEEDBACK_REQUEST)
 
-    def _tell_courier(self, automation: str) -> None:
+    def _tell_courier(self, automation: Automation) -> None:
         # A replayed request owes nothing new: telling the courier is harmless all the same.
         if configured(self.mailer.programme.automations, automation):
             self.on_owed()
@@ -182,10 +184,10 @@ class AutomaticEmails:
     def occasion_of(self, owed: OwedEmail) -> tuple[Occasion | None, str | None]:
         """What an owed email tells of its occasion, and the order it is about."""
         details = owed.details
-        if owed.key.automation == "thank_you":
+        if owed.key.automation is Automation.THANK_YOU:
             available = self._day(datetime.fromisoformat(details["available_at"]))
             return Occasion(points_earned=int(details["points"]), available_on=available), None
-        if owed.key.automation == "feedback_request":
+        if owed.key.automation is Automation.FEEDBACK_REQUEST:
             return None, owed.key.occasion  # a link about the order
         return None, None  # the welcome
 
@@ -200,8 +202,9 @@ class AutomaticEmails:
         customer = self.mailer.store.customer(customer_id)
         if customer is None:
             return  # erased meanwhile
+        locale = self.mailer.locale_of(customer)
         for email, occasion_key, occasion in due:
-            if email == "holiday" and not plan.greets(occasion, self.mailer.locale_of(customer)):
+            if email is Automation.HOLIDAY and not plan.greets(occasion, locale):
                 continue
             self._safely(email, customer_id, occasion_key, occasion, customer=customer)
         for certificate_id in certificates:
@@ -214,7 +217,7 @@ class AutomaticEmails:
             return
         note = CertificateNote(found.value, found.code, self._day(found.expires_at))
         self._safely(
-            "certificate_issued",
+            Automation.CERTIFICATE_ISSUED,
             customer.customer_id,
             certificate_id,
             Occasion(certificate=note),
@@ -223,7 +226,7 @@ class AutomaticEmails:
 
     def _safely(
         self,
-        email: str,
+        email: Automation,
         customer_id: str,
         occasion_key: str,
         occasion: Occasion | None = None,

@@ -21,6 +21,7 @@ from ..loyalty.purchases import record_purchase, record_refund
 from ..loyalty.rules import Rules
 from ..loyalty.spending import adjust, redeem
 from ..loyalty.standing import Standing
+from ..records.automation_sends import Automation
 from ..records.customers import random_code
 from ..records.owed_emails import OwedEmail
 from ..store.base import Change, Committed, Item, Reads, Request, Store
@@ -45,7 +46,7 @@ class LoyaltyEvents(Protocol):
     """
 
     def owed(
-        self, automation: str, customer_id: str, result: Mapping[str, Any], now: datetime
+        self, automation: Automation, customer_id: str, result: Mapping[str, Any], now: datetime
     ) -> OwedEmail | None:
         """The automatic email a change with this answer owes, if configured; written in
         the change's own transaction, so it is decided without any I/O."""
@@ -71,13 +72,13 @@ class LoyaltyService:
         imports (`record_purchases`) are history, and thank nobody.
         """
         owner, request, decide = self._purchase(customer_id, order, self.clock())
-        result = self.store.commit(owner, request, self._owing("thank_you", decide)).result
+        result = self.store.commit(owner, request, self._owing(Automation.THANK_YOU, decide)).result
         if self.events is not None:
             self.events.purchase_recorded(customer_id, result)
         return result
 
     def _owing(
-        self, automation: str, decide: Callable[[History], Change]
+        self, automation: Automation, decide: Callable[[History], Change]
     ) -> Callable[[History], Change]:
         """`decide`, with the automatic email its change owes, if `events` wants one."""
         events = self.events
@@ -146,7 +147,7 @@ class LoyaltyService:
 
         request = Request(f"refund:{refund.refund_id}", fingerprint(customer_id, refund))
         result = self.store.commit(
-            customer_id, request, self._owing("feedback_request", decide)
+            customer_id, request, self._owing(Automation.FEEDBACK_REQUEST, decide)
         ).result
         if self.events is not None:
             self.events.refund_recorded(customer_id, result)
