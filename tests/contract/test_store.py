@@ -492,5 +492,5 @@ def test_the_nightly_run_of_someone_referred_by_an_erased_customer_still_runs(
 
     outcome = loyalty.run_daily_for("c2")
 
-    assert outcome["entries"].count("referral") == 1  # the referred customer's own bonus
+    assert outcome.entries.count(EntryKind.REFERRAL) == 1  # the referred customer's own bonus
     assert store.customer("c1") is None

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -56,13 +56,12 @@ from ..records.owed_emails import OwedEmail
 from ..store.base import StoreError
 from .automation_calendar import DayPlan, plan_of_day
 from .mailer import Mailer
+from .results import DailyRun, PurchaseRecorded, RefundRecorded
 
 if TYPE_CHECKING:
     from ..programme.automations import Automations
 
 CLAIM_SECONDS = 15 * 60  # longer than any send with its retries takes
-# What an owed email keeps of its commit's answer, per automation.
-OCCASION_DETAILS = {Automation.THANK_YOU: ("points", "available_at")}
 log = logging.getLogger("stampbook.automations")
 
 
@@ -149,12 +148,16 @@ class AutomaticEmails:
     # -- events (LoyaltyEvents): called after the change is committed
 
     def owed(
-        self, automation: Automation, customer_id: str, result: Mapping[str, Any], now: datetime
+        self,
+        automation: Automation,
+        customer_id: str,
+        result: PurchaseRecorded | RefundRecorded,
+        now: datetime,
     ) -> OwedEmail | None:
         """The thank-you a purchase owes, or the feedback request a refund owes (once per
         order, as the questionnaire keeps one answer per order), if the owner wants it."""
-        details = {k: result[k] for k in OCCASION_DETAILS.get(automation, ())}
-        return self.owing(automation, customer_id, str(result["order_id"]), now, details)
+        details = occasion_details(automation, result)
+        return self.owing(automation, customer_id, result.order_id, now, details)
 
     def owing(
         self,
@@ -170,10 +173,10 @@ class AutomaticEmails:
         key = AutomationKey(customer_id, automation, occasion_key)
         return OwedEmail(key, int(now.timestamp()), details or {})
 
-    def purchase_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None:
+    def purchase_recorded(self, customer_id: str, result: PurchaseRecorded) -> None:
         self._tell_courier(Automation.THANK_YOU)
 
-    def refund_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None:
+    def refund_recorded(self, customer_id: str, result: RefundRecorded) -> None:
         self._tell_courier(Automation.FEEDBACK_REQUEST)
 
     def _tell_courier(self, automation: Automation) -> None:
@@ -191,12 +194,12 @@ class AutomaticEmails:
             return None, owed.key.occasion  # a link about the order
         return None, None  # the welcome
 
-    def daily_done(self, customer_id: str, result: Mapping[str, Any]) -> None:
+    def daily_done(self, customer_id: str, result: DailyRun) -> None:
         """What tonight's run for this customer calls for, each once."""
         now = self.mailer.loyalty.clock()
         plan = self._plan(self._day(now))
         due = plan.due(result, now)
-        certificates = result.get("certificates", ())
+        certificates = result.certificates
         if not due and not certificates:
             return  # most customers on most nights: no read at all
         customer = self.mailer.store.customer(customer_id)
@@ -253,6 +256,17 @@ class AutomaticEmails:
 
     def _day(self, moment: datetime) -> date:
         return moment.astimezone(self.mailer.loyalty.rules.timezone).date()
+
+
+def occasion_details(
+    automation: Automation, result: PurchaseRecorded | RefundRecorded
+) -> dict[str, Any]:
+    """What an owed email keeps of its commit's answer: a thank-you, the points earned and
+    when they become available (as the answer's JSON has them)."""
+    if automation is Automation.THANK_YOU and isinstance(result, PurchaseRecorded):
+        answer = result.as_json()
+        return {"points": answer["points"], "available_at": answer["available_at"]}
+    return {}
 
 
 def may_receive(status: ConsentStatus | None, *, marketing: bool) -> bool:
