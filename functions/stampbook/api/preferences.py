@@ -151,7 +151,8 @@ def change() -> Response:
 @answer_errors
 def export() -> Response:
     body = json_body(preferences.current_request, TokenIn)
-    return answer(my_data(current().loyalty, customer_of(body.token)), headers=NO_REFERRER)
+    record = my_data(current().loyalty, customer_of(body.token))
+    return answer(record.as_json(), headers=NO_REFERRER)
 
 
 @answer_errors

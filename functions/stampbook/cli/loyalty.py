@@ -110,7 +110,7 @@ def export_customers(app: App, file: Path | None, output: str) -> None:
         count = 0
         for customer_id in app.store.customer_ids():
             record = customer_record(app.store, customer_id, now)
-            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            stream.write(json.dumps(record.as_json(), ensure_ascii=False) + "\n")
             count += 1
         if file:
             stream.close()
