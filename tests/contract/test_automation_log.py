@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from stampbook.records.automation_sends import AutomationKey, EmailStatus
+from stampbook.records.automation_sends import Automation, AutomationKey, EmailStatus
 from stampbook.store.base import Store
 
 from .conftest import customer
 
 T = 1_800_000_000  # Unix seconds
 AT = datetime.fromtimestamp(T, UTC)
-BIRTHDAY = AutomationKey("c1", "birthday", "2027")
+BIRTHDAY = AutomationKey("c1", Automation.BIRTHDAY, "2027")
 
 
 def test_an_occasion_is_claimed_once(store: Store) -> None:
     store.add_customer(customer())
     assert store.claim_automation(BIRTHDAY, T, T + 600)
     assert not store.claim_automation(BIRTHDAY, T + 1, T + 601)  # someone is sending it
-    assert store.claim_automation(AutomationKey("c1", "birthday", "2028"), T, T + 600)
-    assert store.claim_automation(AutomationKey("c2", "birthday", "2027"), T, T + 600)
+    assert store.claim_automation(AutomationKey("c1", Automation.BIRTHDAY, "2028"), T, T + 600)
+    assert store.claim_automation(AutomationKey("c2", Automation.BIRTHDAY, "2027"), T, T + 600)
     [record, *_] = store.automation_sends("c1")
     assert (record.key, record.status, record.claimed_until) == (
         BIRTHDAY,
@@ -51,13 +51,13 @@ def test_a_released_claim_can_be_taken_again_at_once(store: Store) -> None:
 
 def test_counts_per_kind_take_sent_emails_within_the_period(store: Store) -> None:
     sends = [
-        (AutomationKey("c1", "thank_you", "o1"), AT, EmailStatus.SENT),
-        (AutomationKey("c1", "thank_you", "o2"), AT + timedelta(days=1), EmailStatus.SENT),
-        (AutomationKey("c2", "thank_you", "o3"), AT + timedelta(days=2), EmailStatus.SENT),
-        (AutomationKey("c2", "holiday", "new-year:2026"), AT, EmailStatus.SENT),
-        (AutomationKey("c3", "holiday", "new-year:2026"), AT, EmailStatus.FAILED),
+        (AutomationKey("c1", Automation.THANK_YOU, "o1"), AT, EmailStatus.SENT),
+        (AutomationKey("c1", Automation.THANK_YOU, "o2"), AT + timedelta(days=1), EmailStatus.SENT),
+        (AutomationKey("c2", Automation.THANK_YOU, "o3"), AT + timedelta(days=2), EmailStatus.SENT),
+        (AutomationKey("c2", Automation.HOLIDAY, "new-year:2026"), AT, EmailStatus.SENT),
+        (AutomationKey("c3", Automation.HOLIDAY, "new-year:2026"), AT, EmailStatus.FAILED),
         (
-            AutomationKey("c3", "win_back", "2026-01-01"),
+            AutomationKey("c3", Automation.WIN_BACK, "2026-01-01"),
             AT - timedelta(seconds=1),
             EmailStatus.SENT,
         ),
@@ -65,7 +65,9 @@ def test_counts_per_kind_take_sent_emails_within_the_period(store: Store) -> Non
     for key, at, status in sends:
         assert store.claim_automation(key, T, T + 600)
         store.finish_automation(key, status, at)
-    assert store.claim_automation(AutomationKey("c4", "birthday", "2027"), T, T + 600)  # sending
+    assert store.claim_automation(
+        AutomationKey("c4", Automation.BIRTHDAY, "2027"), T, T + 600
+    )  # sending
     end = AT + timedelta(days=2)  # the end is not in the period
     assert store.automation_counts(AT, end) == {"holiday": 1, "thank_you": 2}
     assert store.automation_counts(AT - timedelta(days=1), AT + timedelta(days=3)) == {

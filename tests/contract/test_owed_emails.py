@@ -9,7 +9,7 @@ from decimal import Decimal
 from stampbook.audience.consent import ConsentRecord, ConsentStatus
 from stampbook.loyalty.history import History
 from stampbook.loyalty.orders import Order, OrderLine
-from stampbook.records.automation_sends import AutomationKey
+from stampbook.records.automation_sends import Automation, AutomationKey
 from stampbook.records.owed_emails import OwedEmail
 from stampbook.store.base import Change, Reads, Request, Store
 
@@ -19,7 +19,7 @@ T = int(T0.timestamp())
 
 
 def thanks(customer_id: str, order_id: str, due: int = T) -> OwedEmail:
-    key = AutomationKey(customer_id, "thank_you", order_id)
+    key = AutomationKey(customer_id, Automation.THANK_YOU, order_id)
     return OwedEmail(key, due, {"points": 45, "available_at": "2026-03-16T09:00:00+00:00"})
 
 
@@ -40,7 +40,7 @@ def purchase(
 
 def test_a_confirmation_owes_the_welcome_with_its_consent_record(store: Store) -> None:
     store.add_customer(customer())
-    welcome = OwedEmail(AutomationKey("c1", "welcome", "confirmed"), T)
+    welcome = OwedEmail(AutomationKey("c1", Automation.WELCOME, "confirmed"), T)
     confirmed = ConsentRecord(ConsentStatus.CONFIRMED, T0, "site:subscribe", "v1")
     store.record_consent("c1", confirmed, welcome)
     store.record_consent("c1", confirmed, welcome)  # two confirmations racing: owed once

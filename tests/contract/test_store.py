@@ -17,7 +17,7 @@ from stampbook.loyalty.ledger import Balance, Entry, EntryKind
 from stampbook.loyalty.orders import Order, OrderLine, Refund
 from stampbook.loyalty.rules import Rules
 from stampbook.loyalty.standing import Standing
-from stampbook.records.automation_sends import AutomationKey
+from stampbook.records.automation_sends import Automation, AutomationKey
 from stampbook.records.feedback import Feedback, FeedbackReason, SiteFeedback
 from stampbook.records.integrations import issue_key
 from stampbook.records.owed_emails import OwedEmail
@@ -446,7 +446,7 @@ def test_erasing_forgets_the_person_and_keeps_the_books(store: Store) -> None:
     store.record_mail_event(event)
     order = Order("o1", T0, "RUB", (OrderLine("1", "beans", Decimal(10)),))
     earn = Entry(EntryKind.EARN, 5, T0, T0, "earn:o1", "v1", order_id="o1")
-    thank_you = OwedEmail(AutomationKey("c1", "thank_you", "o1"), 0, {"points": 5})
+    thank_you = OwedEmail(AutomationKey("c1", Automation.THANK_YOU, "o1"), 0, {"points": 5})
     store.commit(
         "c1",
         Request("purchase:o1", "anna"),
@@ -492,5 +492,5 @@ def test_the_nightly_run_of_someone_referred_by_an_erased_customer_still_runs(
 
     outcome = loyalty.run_daily_for("c2")
 
-    assert outcome["entries"].count("referral") == 1  # the referred customer's own bonus
+    assert outcome.entries.count(EntryKind.REFERRAL) == 1  # the referred customer's own bonus
     assert store.customer("c1") is None

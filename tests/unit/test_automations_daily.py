@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from stampbook.audience.consent import ConsentStatus
+from stampbook.loyalty.ledger import EntryKind
 
 from ..outbox import text_of
 from ..shop import Shop, own_campaigns
@@ -81,7 +82,8 @@ def test_a_birthday_is_greeted_once_a_year_with_the_bonus_the_engine_paid(tmp_pa
     assert "Here are 200 points from us." in text_of(to_eve)
     assert shop.mail("bob@example.com") == []  # marketing: not without consent
     assert shop.mail("dina@example.com") == []
-    bonus = [e for e in shop.app.loyalty.statement("bob")["entries"] if e["kind"] == "birthday"]
+    history = shop.app.loyalty.statement("bob").entries
+    bonus = [e for e in history if e.kind is EntryKind.BIRTHDAY]
     assert len(bonus) == 1  # the bonus is paid all the same; only the email needs consent
 
     run_nightly(shop, date(2028, 5, 17))

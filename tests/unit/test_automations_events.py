@@ -45,7 +45,7 @@ def test_a_purchase_is_thanked_once_in_the_customers_language(tmp_path: Path) ->
 
     [to_anna] = shop.mail("anna@example.com")
     assert to_anna["Subject"] == "Спасибо за покупку!"
-    assert f"Вы получили {earned['points']} баллов" in text_of(to_anna)
+    assert f"Вы получили {earned.points} баллов" in text_of(to_anna)
     assert "List-Unsubscribe" not in to_anna  # transactional
     assert shop.subjects("bob@example.com") == ["Thank you for your order!"]
     # A language the programme does not have: its default, Russian.

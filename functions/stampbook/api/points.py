@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from ..mail.tokens import Purpose
 from ..services.limits import Rate, once_per
-from ..services.my_points import points_page
+from ..services.my_points import PointsPage, points_page
 from .body import Body, json_body
 from .context import current
 from .openapi import Operation
@@ -121,23 +121,8 @@ def show() -> Response:
     app = current()
     customer = app.store.customer(customer_id)
     if customer is None:  # erased since the link was sent
-        return answer(PointsOut.model_validate(_nobody()).model_dump(), headers=NO_REFERRER)
-    page = points_page(
-        app.loyalty, app.programme.programme_file, customer, mailer().locale_of(customer)
-    )
-    return answer(PointsOut.model_validate(page).model_dump(), headers=NO_REFERRER)
-
-
-def _nobody() -> dict[str, object]:
-    return {
-        "name": "",
-        "available": 0,
-        "pending": 0,
-        "tier": None,
-        "next_tier": None,
-        "currency": current().loyalty.rules.currency,
-        "expiring": None,
-        "certificates": [],
-        "rewards": [],
-        "history": [],
-    }
+        page = PointsPage.of_nobody(app.loyalty.rules.currency)
+    else:
+        locale = mailer().locale_of(customer)
+        page = points_page(app.loyalty, app.programme.programme_file, customer, locale)
+    return answer(PointsOut.model_validate(page.as_json()).model_dump(), headers=NO_REFERRER)

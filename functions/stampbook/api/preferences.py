@@ -128,7 +128,7 @@ def customer_of(token: Token | None, field: str = "token") -> str:
 @answer_errors
 def show() -> Response:
     customer_id = customer_of(query_token(preferences.current_request), "t")
-    return answer(settings_of(mailer(), customer_id), headers=NO_REFERRER)
+    return answer(settings_of(mailer(), customer_id).as_json(), headers=NO_REFERRER)
 
 
 @answer_errors
@@ -145,13 +145,15 @@ def change() -> Response:
         marketing=body.marketing,
     )
     evidence = Evidence(PREFERENCES_FORM, caller_ip(request), user_agent(request))
-    return answer(change_settings(mailer(), customer_id, wanted, evidence), headers=NO_REFERRER)
+    settings = change_settings(mailer(), customer_id, wanted, evidence)
+    return answer(settings.as_json(), headers=NO_REFERRER)
 
 
 @answer_errors
 def export() -> Response:
     body = json_body(preferences.current_request, TokenIn)
-    return answer(my_data(current().loyalty, customer_of(body.token)), headers=NO_REFERRER)
+    record = my_data(current().loyalty, customer_of(body.token))
+    return answer(record.as_json(), headers=NO_REFERRER)
 
 
 @answer_errors

@@ -219,7 +219,7 @@ def record_purchase() -> dict[str, Any]:
         tax=body.tax,
     )
     result = app.loyalty.record_purchase(_customer(body.customer).customer_id, order)
-    return PurchaseOut.model_validate(result).model_dump()
+    return PurchaseOut.model_validate(result.as_json()).model_dump()
 
 
 @answer_errors
@@ -228,7 +228,7 @@ def record_refund() -> dict[str, Any]:
     body = json_body(till.current_request, RefundIn)
     refund = Refund(body.refund_id, body.order_id, body.refunded_at, dict(body.lines), body.tax)
     result = current().loyalty.record_refund(_customer(body.customer).customer_id, refund)
-    return RefundOut.model_validate(result).model_dump()
+    return RefundOut.model_validate(result.as_json()).model_dump()
 
 
 @answer_errors
@@ -238,7 +238,7 @@ def redeem_reward() -> dict[str, Any]:
     body = json_body(till.current_request, RedemptionIn)
     customer = _customer(body.customer)
     result = current().loyalty.redeem(customer.customer_id, body.reward, key)
-    return RedemptionOut.model_validate(result).model_dump()
+    return RedemptionOut.model_validate(result.as_json()).model_dump()
 
 
 @answer_errors
@@ -248,7 +248,7 @@ def redeem_certificate() -> dict[str, Any]:
     body = json_body(till.current_request, CertificateIn)
     customer = _customer(body.customer)
     result = current().loyalty.redeem_certificate(customer.customer_id, body.code, key)
-    return CertificateOut.model_validate(result).model_dump()
+    return CertificateOut.model_validate(result.as_json()).model_dump()
 
 
 @answer_errors
@@ -259,20 +259,20 @@ def look_up(code: str) -> dict[str, Any]:
     customer = app.store.customer_by_code(code)
     if customer is None:
         raise ApiError(404, "unknown_customer", "no customer with that code", "code")
-    statement = app.loyalty.summary(customer.customer_id)
-    available = statement["available"]
+    summary = app.loyalty.summary(customer.customer_id)
+    shown = summary.as_json()
     card = {
         "name": customer.name,
         "code": customer.referral_code,
-        "available": available,
-        "pending": statement["pending"],
-        "tier": statement["tier"],
-        "expires_at": statement["expires_at"],
-        "certificates": statement["certificates"],
+        "available": shown["available"],
+        "pending": shown["pending"],
+        "tier": shown["tier"],
+        "expires_at": shown["expires_at"],
+        "certificates": shown["certificates"],
         "rewards": [
             {"reward": reward.id, "points": reward.points}
             for reward in app.loyalty.rules.rewards.values()
-            if reward.points <= available
+            if reward.points <= summary.available
         ],
     }
     return CardOut.model_validate(card).model_dump()

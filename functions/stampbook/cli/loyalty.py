@@ -110,7 +110,7 @@ def export_customers(app: App, file: Path | None, output: str) -> None:
         count = 0
         for customer_id in app.store.customer_ids():
             record = customer_record(app.store, customer_id, now)
-            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            stream.write(json.dumps(record.as_json(), ensure_ascii=False) + "\n")
             count += 1
         if file:
             stream.close()
@@ -189,19 +189,21 @@ def points(app: App, email: str, output: str) -> None:
     customer = _customer(app, email)
     statement = app.loyalty.statement(customer.customer_id)
     if output == "json":
-        click.echo(json.dumps(statement, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(statement.as_json(), ensure_ascii=False, indent=2))
         return
     click.echo(
-        f"{customer.email}: {statement['available']} points available, "
-        f"{statement['pending']} pending, tier {statement['tier'] or '-'}"
+        f"{customer.email}: {statement.available} points available, "
+        f"{statement.pending} pending, tier {statement.tier or '-'}"
     )
-    if statement["expires_at"]:
-        click.echo(f"points expire on {statement['expires_at'][:10]} without a new purchase")
-    for certificate in statement["certificates"]:
-        until = certificate["expires_at"][:10]
-        click.echo(f"certificate {certificate['code']}: {certificate['value']} until {until}")
-    for entry in statement["entries"]:
-        click.echo(f"  {entry['at'][:16]}  {entry['kind']:<9} {entry['points']:+d}")
+    # Days and minutes as the JSON has them: ISO 8601, cut short.
+    if statement.expires_at:
+        day = statement.expires_at.isoformat()[:10]
+        click.echo(f"points expire on {day} without a new purchase")
+    for certificate in statement.certificates:
+        until = certificate.expires_at.isoformat()[:10]
+        click.echo(f"certificate {certificate.code}: {certificate.value} until {until}")
+    for entry in statement.entries:
+        click.echo(f"  {entry.at.isoformat()[:16]}  {entry.kind.value:<9} {entry.points:+d}")
 
 
 @click.command()
@@ -227,8 +229,8 @@ def purchase(
     )
     result = app.loyalty.record_purchase(customer.customer_id, order)
     click.echo(
-        f"order {result['order_id']}: {result['points']} points, available from "
-        f"{result['available_at'][:10]}; tier {result['tier'] or '-'}"
+        f"order {result.order_id}: {result.points} points, available from "
+        f"{result.available_at.isoformat()[:10]}; tier {result.tier or '-'}"
     )
     deliver_owed(app.emails)  # the email it owes goes before the command exits
 
@@ -258,7 +260,7 @@ def refund(app: App, email: str, order_id: str, line_id: str | None, amount: str
         customer.customer_id,
         Refund(f"{order_id}:refund:{uuid.uuid4().hex[:8]}", order_id, app.loyalty.clock(), lines),
     )
-    click.echo(f"refund of {order_id}: {done['points_taken_back']} points taken back")
+    click.echo(f"refund of {order_id}: {done.points_taken_back} points taken back")
     deliver_owed(app.emails)  # the email it owes goes before the command exits
 
 
@@ -270,7 +272,7 @@ def redeem(app: App, email: str, reward_id: str) -> None:
     """Spend a customer's points on a reward from the catalogue."""
     customer = _customer(app, email)
     done = app.loyalty.redeem(customer.customer_id, reward_id, uuid.uuid4().hex)
-    click.echo(f"{reward_id}: {done['points']} points spent, {done['available']} left")
+    click.echo(f"{reward_id}: {done.points} points spent, {done.available} left")
 
 
 @click.command()

@@ -9,11 +9,11 @@ compiled newsletter's slots, formatted for the reader's language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from ..records.customers import Customer
 from .strings import Strings
@@ -34,6 +34,33 @@ PERSONAL_SLOTS = (
 )
 
 SAMPLE_NAMES = {"en": "Alex", "ru": "Анна", "bg": "Мария", "hy": "Անի"}
+
+
+class CertificateFigures(Protocol):
+    """A certificate the customer can still use, as their figures list it."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def value(self) -> Decimal: ...
+    @property
+    def expires_at(self) -> datetime: ...
+
+
+class Figures(Protocol):
+    """Where a customer stands, as the loyalty service tells it (its summary, or its
+    statement): what an email shows of them."""
+
+    @property
+    def available(self) -> int: ...
+    @property
+    def pending(self) -> int: ...
+    @property
+    def tier(self) -> str | None: ...
+    @property
+    def expires_at(self) -> datetime | None: ...  # of the available points
+    @property
+    def certificates(self) -> Sequence[CertificateFigures]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,32 +132,31 @@ def personal_values(
 
 
 def reader_from_statement(
-    customer: Customer, statement: Mapping[str, Any], programme_file: ProgrammeFile, now: datetime
+    customer: Customer, statement: Figures, programme_file: ProgrammeFile, now: datetime
 ) -> Reader:
     """A customer from the store, as `LoyaltyService.statement` describes them at `now`."""
     zone = now.tzinfo
     expiring, expires_on = 0, None
     rule = programme_file.loyalty.expiry
-    if statement.get("expires_at") and rule is not None:
-        deadline = datetime.fromisoformat(statement["expires_at"])
-        if deadline - timedelta(days=rule.warn_days_before) <= now < deadline:
-            expiring, expires_on = int(statement["available"]), deadline.astimezone(zone).date()
+    deadline = statement.expires_at
+    if (
+        deadline is not None
+        and rule is not None
+        and deadline - timedelta(days=rule.warn_days_before) <= now < deadline
+    ):
+        expiring, expires_on = statement.available, deadline.astimezone(zone).date()
     return Reader(
         email=customer.email,
         name=customer.name,
         locale=customer.locale,
-        points=int(statement["available"]),
-        pending_points=int(statement["pending"]),
-        tier=statement.get("tier") or customer.tier,
+        points=statement.available,
+        pending_points=statement.pending,
+        tier=statement.tier or customer.tier,
         expiring_points=expiring,
         expires_on=expires_on,
         certificates=tuple(
-            CertificateNote(
-                Decimal(c["value"]),
-                c["code"],
-                datetime.fromisoformat(c["expires_at"]).astimezone(zone).date(),
-            )
-            for c in statement.get("certificates", ())
+            CertificateNote(c.value, c.code, c.expires_at.astimezone(zone).date())
+            for c in statement.certificates
         ),
     )
 

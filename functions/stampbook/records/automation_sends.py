@@ -12,17 +12,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-# The kinds of automatic email, as `mail.render.EMAILS` names them.
-AUTOMATIONS = (
-    "welcome",
-    "thank_you",
-    "certificate_issued",
-    "feedback_request",
-    "points_expiring",
-    "birthday",
-    "holiday",
-    "win_back",
-)
+
+class Automation(StrEnum):
+    """The kinds of automatic email, as `mail.render.EMAILS` names them (and the store keeps
+    them). Each is a section of `automations.yaml` by the same name, but `HOLIDAY`: one
+    greeting of its `holidays`."""
+
+    WELCOME = "welcome"
+    THANK_YOU = "thank_you"
+    CERTIFICATE_ISSUED = "certificate_issued"
+    FEEDBACK_REQUEST = "feedback_request"
+    POINTS_EXPIRING = "points_expiring"
+    BIRTHDAY = "birthday"
+    HOLIDAY = "holiday"
+    WIN_BACK = "win_back"
 
 
 class EmailStatus(StrEnum):
@@ -36,7 +39,7 @@ class AutomationKey:
     """What makes an automatic email unique: who, which automation, which occasion."""
 
     customer_id: str
-    automation: str  # one of AUTOMATIONS
+    automation: Automation
     occasion: str  # e.g. an order id, "2027" for a birthday, "new-year:2026"
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from ..records.automation_sends import Automation
 from .facts import MailCounts, Month, to_money
 
 ACTIONS = (
@@ -28,14 +29,14 @@ ACTIONS = (
 
 # Which action each automatic email is. The certificate email is left out:
 # the certificate itself is the action, and it is counted already.
-EMAIL_ACTIONS = {
-    "welcome": "greeting",
-    "birthday": "greeting",
-    "holiday": "greeting",
-    "thank_you": "thank_you",
-    "win_back": "offer",
-    "points_expiring": "offer",
-    "feedback_request": "feedback_request",
+EMAIL_ACTIONS: dict[str, str] = {
+    Automation.WELCOME: "greeting",
+    Automation.BIRTHDAY: "greeting",
+    Automation.HOLIDAY: "greeting",
+    Automation.THANK_YOU: "thank_you",
+    Automation.WIN_BACK: "offer",
+    Automation.POINTS_EXPIRING: "offer",
+    Automation.FEEDBACK_REQUEST: "feedback_request",
 }
 
 OTHER_EMAILS = "automatic and one-off emails"

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..mail.envelope import links_of, sender_of
 from ..mail.message import Kind, Message, PreparedDraft, Recipient
-from ..mail.reader import PERSONAL_SLOTS, Reader
+from ..mail.reader import PERSONAL_SLOTS, Figures, Reader
 from ..programme.newsletter import Newsletter
 from ..store.sends import Claimed, SendStore
 
@@ -35,7 +35,7 @@ class Statements(Protocol):
     @property
     def clock(self) -> Callable[[], datetime]: ...
 
-    def statement_of(self, history: History) -> dict[str, Any]: ...
+    def statement_of(self, history: History) -> Figures: ...
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """What the nightly run's result for one customer calls for, on one local day.
 
 Pure: from the programme, the day and `LoyaltyService.run_daily_for`'s
-result, the automatic emails due, each with its occasion key. The plan is
+`DailyRun`, the automatic emails due, each with its occasion key. The plan is
 made once per night, so most customers cost a few dictionary look-ups.
 """
 
@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from ..loyalty.ledger import EntryKind
 from ..mail.reader import Occasion
+from ..records.automation_sends import Automation
 
 if TYPE_CHECKING:
     from ..programme import Programme
+    from .results import DailyRun
 
-Due = tuple[str, str, Occasion | None]  # email, occasion key, what it is about
+Due = tuple[Automation, str, Occasion | None]  # email, occasion key, what it is about
 
 
 @dataclass(frozen=True)
@@ -30,27 +33,26 @@ class DayPlan:
     # Today's holiday greetings: id -> the locales it goes to (empty: every one).
     greetings: Mapping[str, frozenset[str]]
 
-    def due(self, result: Mapping[str, Any], now: datetime) -> list[Due]:
+    def due(self, result: DailyRun, now: datetime) -> list[Due]:
         found: list[Due] = []
-        warning = result.get("expiry_warning")
+        warning = result.expiry_warning
         if self.points_expiring and warning:
-            found.append(("points_expiring", str(warning["expires_on"]), None))
-        if self.birthday and result.get("birthday"):
+            found.append((Automation.POINTS_EXPIRING, warning.expires_on.isoformat(), None))
+        if self.birthday and result.birthday:
             # With a bonus in the programme, the greeting comes with the bonus the
             # engine paid (a birthday given only days ago pays, and gets, nothing).
             if self.birthday_bonus is None:
-                found.append(("birthday", str(self.today.year), None))
-            elif "birthday" in result.get("entries", ()):
+                found.append((Automation.BIRTHDAY, str(self.today.year), None))
+            elif EntryKind.BIRTHDAY in result.entries:
                 occasion = Occasion(bonus_points=self.birthday_bonus)
-                found.append(("birthday", str(self.today.year), occasion))
-        last = result.get("last_purchase_at")
-        if self.win_back_after is not None and last:
-            since = datetime.fromisoformat(last)
-            if now - since >= self.win_back_after:
-                # Once per lapse: a new purchase starts a new one.
-                found.append(("win_back", since.isoformat(), None))
+                found.append((Automation.BIRTHDAY, str(self.today.year), occasion))
+        since = result.last_purchase_at
+        if self.win_back_after is not None and since and now - since >= self.win_back_after:
+            # Once per lapse: a new purchase starts a new one.
+            found.append((Automation.WIN_BACK, since.isoformat(), None))
         for greeting in self.greetings:
-            found.append(("holiday", f"{greeting}:{self.today}", Occasion(greeting=greeting)))
+            occasion = Occasion(greeting=greeting)
+            found.append((Automation.HOLIDAY, f"{greeting}:{self.today}", occasion))
         return found
 
     def greets(self, occasion: Occasion | None, locale: str) -> bool:

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -50,19 +50,18 @@ from typing import TYPE_CHECKING, Any
 from ..audience.consent import ConsentStatus, current_status
 from ..mail.reader import CertificateNote, Occasion
 from ..mail.transports.base import PermanentError, TransientError
-from ..records.automation_sends import AutomationKey, EmailStatus
+from ..records.automation_sends import Automation, AutomationKey, EmailStatus
 from ..records.customers import Customer
 from ..records.owed_emails import OwedEmail
 from ..store.base import StoreError
 from .automation_calendar import DayPlan, plan_of_day
 from .mailer import Mailer
+from .results import DailyRun, PurchaseRecorded, RefundRecorded
 
 if TYPE_CHECKING:
     from ..programme.automations import Automations
 
 CLAIM_SECONDS = 15 * 60  # longer than any send with its retries takes
-# What an owed email keeps of its commit's answer, per automation.
-OCCASION_DETAILS = {"thank_you": ("points", "available_at")}
 log = logging.getLogger("stampbook.automations")
 
 
@@ -75,16 +74,18 @@ class Fired(StrEnum):
     FAILED = "failed"  # refused for good
 
 
-def configured(automations: Automations, email: str, greeting: str | None = None) -> bool:
+def configured(
+    automations: Automations, automation: Automation, greeting: str | None = None
+) -> bool:
     """True if the owner turned this automatic email on (the holiday: that greeting)."""
-    if email == "holiday":
+    if automation is Automation.HOLIDAY:
         holidays = automations.holidays
         return bool(
             holidays
             and holidays.enabled
             and any(found.id == greeting for found in holidays.greetings)
         )
-    section = getattr(automations, email, None)
+    section = getattr(automations, automation.value, None)
     return bool(section is not None and section.enabled)
 
 
@@ -92,7 +93,7 @@ def configured(automations: Automations, email: str, greeting: str | None = None
 class AutomaticEmails:
     mailer: Mailer
     # What this process sent, per email: `stampbook daily` reports it.
-    sent: Counter[str] = field(default_factory=Counter)
+    sent: Counter[Automation] = field(default_factory=Counter)
     # The nightly run's plan for the local day it is on, made once per day.
     _plans: dict[date, DayPlan] = field(default_factory=dict, repr=False)
     # Called once a purchase or refund that owes an email is committed: the
@@ -102,7 +103,7 @@ class AutomaticEmails:
 
     def fire(
         self,
-        email: str,
+        email: Automation,
         customer: Customer,
         occasion_key: str,
         occasion: Occasion | None = None,
@@ -147,16 +148,20 @@ class AutomaticEmails:
     # -- events (LoyaltyEvents): called after the change is committed
 
     def owed(
-        self, automation: str, customer_id: str, result: Mapping[str, Any], now: datetime
+        self,
+        automation: Automation,
+        customer_id: str,
+        result: PurchaseRecorded | RefundRecorded,
+        now: datetime,
     ) -> OwedEmail | None:
         """The thank-you a purchase owes, or the feedback request a refund owes (once per
         order, as the questionnaire keeps one answer per order), if the owner wants it."""
-        details = {k: result[k] for k in OCCASION_DETAILS.get(automation, ())}
-        return self.owing(automation, customer_id, str(result["order_id"]), now, details)
+        details = occasion_details(automation, result)
+        return self.owing(automation, customer_id, result.order_id, now, details)
 
     def owing(
         self,
-        automation: str,
+        automation: Automation,
         customer_id: str,
         occasion_key: str,
         now: datetime,
@@ -168,13 +173,13 @@ class AutomaticEmails:
         key = AutomationKey(customer_id, automation, occasion_key)
         return OwedEmail(key, int(now.timestamp()), details or {})
 
-    def purchase_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None:
-        self._tell_courier("thank_you")
+    def purchase_recorded(self, customer_id: str, result: PurchaseRecorded) -> None:
+        self._tell_courier(Automation.THANK_YOU)
 
-    def refund_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None:
-        self._tell_courier("feedback_request")
+    def refund_recorded(self, customer_id: str, result: RefundRecorded) -> None:
+        self._tell_courier(Automation.FEEDBACK_REQUEST)
 
-    def _tell_courier(self, automation: str) -> None:
+    def _tell_courier(self, automation: Automation) -> None:
         # A replayed request owes nothing new: telling the courier is harmless all the same.
         if configured(self.mailer.programme.automations, automation):
             self.on_owed()
@@ -182,26 +187,27 @@ class AutomaticEmails:
     def occasion_of(self, owed: OwedEmail) -> tuple[Occasion | None, str | None]:
         """What an owed email tells of its occasion, and the order it is about."""
         details = owed.details
-        if owed.key.automation == "thank_you":
+        if owed.key.automation is Automation.THANK_YOU:
             available = self._day(datetime.fromisoformat(details["available_at"]))
             return Occasion(points_earned=int(details["points"]), available_on=available), None
-        if owed.key.automation == "feedback_request":
+        if owed.key.automation is Automation.FEEDBACK_REQUEST:
             return None, owed.key.occasion  # a link about the order
         return None, None  # the welcome
 
-    def daily_done(self, customer_id: str, result: Mapping[str, Any]) -> None:
+    def daily_done(self, customer_id: str, result: DailyRun) -> None:
         """What tonight's run for this customer calls for, each once."""
         now = self.mailer.loyalty.clock()
         plan = self._plan(self._day(now))
         due = plan.due(result, now)
-        certificates = result.get("certificates", ())
+        certificates = result.certificates
         if not due and not certificates:
             return  # most customers on most nights: no read at all
         customer = self.mailer.store.customer(customer_id)
         if customer is None:
             return  # erased meanwhile
+        locale = self.mailer.locale_of(customer)
         for email, occasion_key, occasion in due:
-            if email == "holiday" and not plan.greets(occasion, self.mailer.locale_of(customer)):
+            if email is Automation.HOLIDAY and not plan.greets(occasion, locale):
                 continue
             self._safely(email, customer_id, occasion_key, occasion, customer=customer)
         for certificate_id in certificates:
@@ -214,7 +220,7 @@ class AutomaticEmails:
             return
         note = CertificateNote(found.value, found.code, self._day(found.expires_at))
         self._safely(
-            "certificate_issued",
+            Automation.CERTIFICATE_ISSUED,
             customer.customer_id,
             certificate_id,
             Occasion(certificate=note),
@@ -223,7 +229,7 @@ class AutomaticEmails:
 
     def _safely(
         self,
-        email: str,
+        email: Automation,
         customer_id: str,
         occasion_key: str,
         occasion: Occasion | None = None,
@@ -250,6 +256,17 @@ class AutomaticEmails:
 
     def _day(self, moment: datetime) -> date:
         return moment.astimezone(self.mailer.loyalty.rules.timezone).date()
+
+
+def occasion_details(
+    automation: Automation, result: PurchaseRecorded | RefundRecorded
+) -> dict[str, Any]:
+    """What an owed email keeps of its commit's answer: a thank-you, the points earned and
+    when they become available (as the answer's JSON has them)."""
+    if automation is Automation.THANK_YOU and isinstance(result, PurchaseRecorded):
+        answer = result.as_json()
+        return {"points": answer["points"], "available_at": answer["available_at"]}
+    return {}
 
 
 def may_receive(status: ConsentStatus | None, *, marketing: bool) -> bool:

@@ -2,15 +2,16 @@
 
 Each one is a single `store.commit`: the store serialises writers per
 customer, the pure engine decides, and the request key makes a retry
-return the first answer.
+return the first answer. Answers are typed (`services.results`); the store
+keeps each as its JSON, and a use case reads it back from there, retry or not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from ..loyalty.calendar import birthday_in
 from ..loyalty.daily import expiry_after, last_activity, run_daily
@@ -21,10 +22,24 @@ from ..loyalty.purchases import record_purchase, record_refund
 from ..loyalty.rules import Rules
 from ..loyalty.spending import adjust, redeem
 from ..loyalty.standing import Standing
+from ..records.automation_sends import Automation
 from ..records.customers import random_code
 from ..records.owed_emails import OwedEmail
 from ..store.base import Change, Committed, Item, Reads, Request, Store
 from .fingerprint import fingerprint, order_fingerprint
+from .results import (
+    Adjusted,
+    CertificateHeld,
+    CertificateRedeemed,
+    DailyRun,
+    ExpiryNotice,
+    LedgerLine,
+    PurchaseRecorded,
+    Redeemed,
+    RefundRecorded,
+    Statement,
+    Summary,
+)
 
 
 def new_certificate_code() -> str:
@@ -45,15 +60,19 @@ class LoyaltyEvents(Protocol):
     """
 
     def owed(
-        self, automation: str, customer_id: str, result: Mapping[str, Any], now: datetime
+        self,
+        automation: Automation,
+        customer_id: str,
+        result: PurchaseRecorded | RefundRecorded,
+        now: datetime,
     ) -> OwedEmail | None:
         """The automatic email a change with this answer owes, if configured; written in
         the change's own transaction, so it is decided without any I/O."""
         ...
 
-    def purchase_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None: ...
-    def refund_recorded(self, customer_id: str, result: Mapping[str, Any]) -> None: ...
-    def daily_done(self, customer_id: str, result: Mapping[str, Any]) -> None: ...
+    def purchase_recorded(self, customer_id: str, result: PurchaseRecorded) -> None: ...
+    def refund_recorded(self, customer_id: str, result: RefundRecorded) -> None: ...
+    def daily_done(self, customer_id: str, result: DailyRun) -> None: ...
 
 
 @dataclass
@@ -64,32 +83,25 @@ class LoyaltyService:
     new_code: Callable[[], str] = new_certificate_code
     events: LoyaltyEvents | None = None
 
-    def record_purchase(self, customer_id: str, order: Order) -> dict[str, Any]:
+    def record_purchase(self, customer_id: str, order: Order) -> PurchaseRecorded:
         """Credit an order once; the same order id again returns the first answer.
 
         One purchase at a time (the till, the counter) is told to `events`;
         imports (`record_purchases`) are history, and thank nobody.
         """
-        owner, request, decide = self._purchase(customer_id, order, self.clock())
-        result = self.store.commit(owner, request, self._owing("thank_you", decide)).result
+        owner, request, decide = self._purchase(customer_id, order, self.clock(), thank=True)
+        result = PurchaseRecorded.from_json(self.store.commit(owner, request, decide).result)
         if self.events is not None:
             self.events.purchase_recorded(customer_id, result)
         return result
 
-    def _owing(
-        self, automation: str, decide: Callable[[History], Change]
-    ) -> Callable[[History], Change]:
-        """`decide`, with the automatic email its change owes, if `events` wants one."""
-        events = self.events
-        if events is None:
-            return decide
-
-        def owing(history: History) -> Change:
-            change = decide(history)
-            owed = events.owed(automation, history.customer_id, change.result, self.clock())
-            return change if owed is None else replace(change, owed=owed)
-
-        return owing
+    def _owed(
+        self, automation: Automation, customer_id: str, result: PurchaseRecorded | RefundRecorded
+    ) -> OwedEmail | None:
+        """The automatic email a change with this answer owes, if `events` wants one."""
+        if self.events is None:
+            return None
+        return self.events.owed(automation, customer_id, result, self.clock())
 
     def record_purchases(self, purchases: list[tuple[str, Order]]) -> list[Committed | Exception]:
         """Many purchases in one durable transaction (imports); each stands or fails alone."""
@@ -100,25 +112,27 @@ class LoyaltyService:
         return [self._purchase(customer_id, order, now) for customer_id, order in purchases]
 
     def _purchase(
-        self, customer_id: str, order: Order, now: datetime
+        self, customer_id: str, order: Order, now: datetime, thank: bool = False
     ) -> tuple[str, Request, Callable[[History], Change]]:
+        """The commit of one purchase; `thank`: with the thank-you it owes, if wanted."""
+
         def decide(history: History) -> Change:
             outcome = record_purchase(self.rules, history, order, now)
-            points = sum(entry.points for entry in outcome.entries)
-            available_at = outcome.entries[0].available_at if outcome.entries else now
+            result = PurchaseRecorded(
+                order_id=order.order_id,
+                points=sum(entry.points for entry in outcome.entries),
+                available_at=outcome.entries[0].available_at if outcome.entries else now,
+                tier=outcome.tier,
+                free_shipping=outcome.free_shipping,
+            )
             return Change(
-                result={
-                    "order_id": order.order_id,
-                    "points": points,
-                    "available_at": available_at.isoformat(),
-                    "tier": outcome.tier,
-                    "free_shipping": outcome.free_shipping,
-                },
+                result=result.as_json(),
                 entries=tuple((customer_id, entry) for entry in outcome.entries),
                 order=order,
                 tier=outcome.tier,
                 tier_changed=outcome.tier != history.tier,
                 tier_spend=outcome.tier_spend,
+                owed=self._owed(Automation.THANK_YOU, customer_id, result) if thank else None,
             )
 
         request = Request(
@@ -129,60 +143,57 @@ class LoyaltyService:
         )
         return customer_id, request, decide
 
-    def record_refund(self, customer_id: str, refund: Refund) -> dict[str, Any]:
+    def record_refund(self, customer_id: str, refund: Refund) -> RefundRecorded:
         now = self.clock()
 
         def decide(history: History) -> Change:
             entries = record_refund(self.rules, history, refund, now)
+            result = RefundRecorded(
+                refund_id=refund.refund_id,
+                order_id=refund.order_id,
+                points_taken_back=-sum(entry.points for entry in entries),
+            )
             return Change(
-                result={
-                    "refund_id": refund.refund_id,
-                    "order_id": refund.order_id,
-                    "points_taken_back": -sum(entry.points for entry in entries),
-                },
+                result=result.as_json(),
                 entries=tuple((customer_id, entry) for entry in entries),
                 refund=refund,
+                owed=self._owed(Automation.FEEDBACK_REQUEST, customer_id, result),
             )
 
         request = Request(f"refund:{refund.refund_id}", fingerprint(customer_id, refund))
-        result = self.store.commit(
-            customer_id, request, self._owing("feedback_request", decide)
-        ).result
+        result = RefundRecorded.from_json(self.store.commit(customer_id, request, decide).result)
         if self.events is not None:
             self.events.refund_recorded(customer_id, result)
         return result
 
-    def redeem(self, customer_id: str, reward_id: str, request_id: str) -> dict[str, Any]:
+    def redeem(self, customer_id: str, reward_id: str, request_id: str) -> Redeemed:
         now = self.clock()
         key = f"redeem:{request_id}"
 
         def decide(history: History) -> Change:
             entry = redeem(self.rules, history, reward_id, now, key)
             left = history.balance(now).available + entry.points
-            return Change(
-                result={"reward_id": reward_id, "points": -entry.points, "available": left},
-                entries=((customer_id, entry),),
-            )
+            result = Redeemed(reward_id=reward_id, points=-entry.points, available=left)
+            return Change(result=result.as_json(), entries=((customer_id, entry),))
 
-        return self.store.commit(
-            customer_id, Request(key, fingerprint(customer_id, reward_id)), decide
-        ).result
+        request = Request(key, fingerprint(customer_id, reward_id))
+        return Redeemed.from_json(self.store.commit(customer_id, request, decide).result)
 
-    def adjust(self, customer_id: str, points: int, reason: str, request_id: str) -> dict[str, Any]:
+    def adjust(self, customer_id: str, points: int, reason: str, request_id: str) -> Adjusted:
         now = self.clock()
         key = f"adjust:{request_id}"
 
         def decide(history: History) -> Change:
             entry = adjust(self.rules, history, points, reason, now, key)
-            return Change(
-                result={"points": entry.points, "reason": entry.reason},
-                entries=((customer_id, entry),),
-            )
+            result = Adjusted(points=entry.points, reason=entry.reason)
+            return Change(result=result.as_json(), entries=((customer_id, entry),))
 
         request = Request(key, fingerprint(customer_id, points, reason))
-        return self.store.commit(customer_id, request, decide).result
+        return Adjusted.from_json(self.store.commit(customer_id, request, decide).result)
 
-    def redeem_certificate(self, customer_id: str, code: str, request_id: str) -> dict[str, Any]:
+    def redeem_certificate(
+        self, customer_id: str, code: str, request_id: str
+    ) -> CertificateRedeemed:
         now = self.clock()
         wanted = code.strip().upper()
 
@@ -190,19 +201,14 @@ class LoyaltyService:
             found = next((c for c in history.certificates if c.code == wanted), None)
             if found is None or not found.usable(now):
                 raise CertificateNotUsable("no usable certificate with that code")
-            return Change(
-                result={
-                    "certificate_id": found.certificate_id,
-                    "value": str(found.value),
-                    "currency": found.currency,
-                },
-                redeemed_certificate=(found.certificate_id, now),
-            )
+            result = CertificateRedeemed(found.certificate_id, found.value, found.currency)
+            return Change(result=result.as_json(), redeemed_certificate=(found.certificate_id, now))
 
         request = Request(f"certificate:{request_id}", fingerprint(customer_id, wanted))
-        return self.store.commit(customer_id, request, decide).result
+        committed = self.store.commit(customer_id, request, decide)
+        return CertificateRedeemed.from_json(committed.result)
 
-    def run_daily_for(self, customer_id: str) -> dict[str, Any]:
+    def run_daily_for(self, customer_id: str) -> DailyRun:
         """The nightly run for one customer; once per customer per local day."""
         now = self.clock()
         day = now.astimezone(self.rules.timezone).date()
@@ -215,22 +221,20 @@ class LoyaltyService:
             if referral is not None and self.store.customer(referral.referrer_id) is not None:
                 entries.append((referral.referrer_id, referral.entry))
             warning = outcome.expiry_warning
-            last_purchase = last_activity(history)
+            result = DailyRun(
+                entries=tuple(e.kind for _, e in entries),
+                certificates=tuple(c.certificate_id for c in outcome.certificates),
+                tier=outcome.tier,
+                expiry_warning=(
+                    ExpiryNotice(warning.points, warning.expires_on) if warning else None
+                ),
+                # For the automatic emails: the birthday greeting, the win-back.
+                birthday=history.birthday is not None
+                and birthday_in(day.year, history.birthday) == day,
+                last_purchase_at=last_activity(history),
+            )
             return Change(
-                result={
-                    "entries": [e.kind.value for _, e in entries],
-                    "certificates": [c.certificate_id for c in outcome.certificates],
-                    "tier": outcome.tier,
-                    "expiry_warning": (
-                        {"points": warning.points, "expires_on": warning.expires_on.isoformat()}
-                        if warning
-                        else None
-                    ),
-                    # For the automatic emails: the birthday greeting, the win-back.
-                    "birthday": history.birthday is not None
-                    and birthday_in(day.year, history.birthday) == day,
-                    "last_purchase_at": last_purchase.isoformat() if last_purchase else None,
-                },
+                result=result.as_json(),
                 entries=tuple(entries),
                 certificates=outcome.certificates,
                 tier=outcome.tier,
@@ -238,7 +242,7 @@ class LoyaltyService:
             )
 
         request = Request(f"daily:{customer_id}:{day.isoformat()}", fingerprint(customer_id, day))
-        result = self.store.commit(customer_id, request, decide).result
+        result = DailyRun.from_json(self.store.commit(customer_id, request, decide).result)
         if self.events is not None:
             self.events.daily_done(customer_id, result)
         return result
@@ -252,38 +256,34 @@ class LoyaltyService:
             count += 1
         return count
 
-    def summary(self, customer_id: str) -> dict[str, Any]:
+    def summary(self, customer_id: str) -> Summary:
         """`statement` without the history: what the till's look-up and the emails show.
 
         The store answers it from its indexes, whatever the customer's history.
         """
         return self._summary(self.store.standing(customer_id, self.clock()))
 
-    def _summary(self, standing: Standing) -> dict[str, Any]:
+    def _summary(self, standing: Standing) -> Summary:
         balance = standing.balance
         deadline = expiry_after(self.rules, standing.last_order_at)
-        return {
-            "available": balance.available,
-            "pending": balance.pending,
-            "total": balance.total,
-            "tier": standing.tier,
-            "expires_at": deadline.isoformat() if deadline and balance.available > 0 else None,
-            "certificates": [
-                {"code": c.code, "value": str(c.value), "expires_at": c.expires_at.isoformat()}
-                for c in standing.certificates
-            ],
-        }
+        return Summary(
+            available=balance.available,
+            pending=balance.pending,
+            total=balance.total,
+            tier=standing.tier,
+            expires_at=deadline if deadline and balance.available > 0 else None,
+            certificates=tuple(
+                CertificateHeld(c.code, c.value, c.expires_at) for c in standing.certificates
+            ),
+        )
 
-    def statement(self, customer_id: str) -> dict[str, Any]:
+    def statement(self, customer_id: str) -> Statement:
         """Balance, tier, pending and expiring points, and the history, for `stampbook points`."""
         return self.statement_of(self.store.history(customer_id))
 
-    def statement_of(self, history: History) -> dict[str, Any]:
+    def statement_of(self, history: History) -> Statement:
         """`statement` of a history already read (a sender reads a batch of them at once)."""
-        return {
-            **self._summary(Standing.of(history, self.clock())),
-            "entries": [
-                {"kind": e.kind.value, "points": e.points, "at": e.at.isoformat()}
-                for e in history.entries
-            ],
-        }
+        return Statement.of(
+            self._summary(Standing.of(history, self.clock())),
+            tuple(LedgerLine(e.kind, e.points, e.at) for e in history.entries),
+        )

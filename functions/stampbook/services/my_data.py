@@ -6,16 +6,16 @@ the customer's id, which afterwards leads to no one (see `Store.erase_customer`)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .customer_file import customer_record
+from .customer_file import CustomerRecord, customer_record
 
 if TYPE_CHECKING:
     from ..store.base import Store
     from .loyalty import LoyaltyService
 
 
-def my_data(loyalty: LoyaltyService, customer_id: str) -> dict[str, Any]:
+def my_data(loyalty: LoyaltyService, customer_id: str) -> CustomerRecord:
     """Everything about the customer, as the owner's export has it; UnknownCustomer if erased."""
     return customer_record(loyalty.store, customer_id, loyalty.clock())
 

@@ -34,24 +34,47 @@ class Change:
     marketing: bool | None = None
 
 
-def settings_of(mailer: Mailer, customer_id: str) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What the page shows: the customer's settings as they stand."""
+
+    locale: str
+    interests: tuple[str, ...]
+    birthday: date | None
+    status: ConsentStatus
+
+    @property
+    def marketing(self) -> bool:
+        """The newsletter comes: consent confirmed, and not paused."""
+        return self.status is ConsentStatus.CONFIRMED
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "locale": self.locale,
+            "interests": list(self.interests),
+            "birthday": self.birthday.isoformat() if self.birthday else None,
+            "marketing": self.marketing,
+            "status": self.status.value,
+        }
+
+
+def settings_of(mailer: Mailer, customer_id: str) -> Settings:
     store = mailer.store
     customer = store.customer(customer_id)
     if customer is None:
         raise UnknownCustomer(customer_id)
     status = current_status(store.consents(customer_id))
-    return {
-        "locale": mailer.locale_of(customer),
-        "interests": list(customer.interests),
-        "birthday": customer.birthday.isoformat() if customer.birthday else None,
-        "marketing": status is ConsentStatus.CONFIRMED,
-        "status": str(status or ConsentStatus.UNCONFIRMED),
-    }
+    return Settings(
+        locale=mailer.locale_of(customer),
+        interests=customer.interests,
+        birthday=customer.birthday,
+        status=status or ConsentStatus.UNCONFIRMED,
+    )
 
 
 def change_settings(
     mailer: Mailer, customer_id: str, change: Change, evidence: Evidence
-) -> dict[str, Any]:
+) -> Settings:
     """Apply `change`; sending the same settings again changes nothing."""
     store, now = mailer.store, mailer.loyalty.clock()
     customer = store.customer(customer_id)

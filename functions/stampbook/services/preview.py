@@ -16,6 +16,7 @@ from ..mail.reader import (
 )
 from ..mail.render import EMAILS, Renderer
 from ..programme import Programme
+from ..records.automation_sends import Automation
 from ..records.customers import normalise_email
 from .loyalty import LoyaltyService
 
@@ -75,7 +76,7 @@ def draft_for(
         raise TemplateProblem(
             f"{name!r} is neither a newsletter ({slugs}) nor an email ({', '.join(EMAILS)})"
         )
-    if email == "holiday" and not greeting and programme.automations.holidays:
+    if email == Automation.HOLIDAY and not greeting and programme.automations.holidays:
         greeting = programme.automations.holidays.greetings[0].id
     occasion = sample_occasion(programme.programme_file, greeting or None, today)
     return renderer.email(email, locale, person, occasion), EMAILS[email].marketing

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..audience.consent import ConsentRecord, ConsentStatus, current_status
+from ..records.automation_sends import Automation
 from ..records.customers import Customer, new_referral_code
 from ..store.base import CustomerExists, UnknownCustomer
 from .automations import AutomaticEmails
@@ -101,7 +102,7 @@ def confirm(emails: AutomaticEmails, customer_id: str, evidence: Evidence) -> Co
     shown = next((r.text_version for r in reversed(records) if r.text_version), "")
     # Owed once per customer: two confirmations racing each other, or a second
     # sign-up after unsubscribing, still make one welcome.
-    owed = emails.owing("welcome", customer_id, WELCOME_OCCASION, now)
+    owed = emails.owing(Automation.WELCOME, customer_id, WELCOME_OCCASION, now)
     store.record_consent(customer_id, evidence.record(ConsentStatus.CONFIRMED, now, shown), owed)
     if owed is not None:
         emails.on_owed()

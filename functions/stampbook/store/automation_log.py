@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from ..records.automation_sends import AutomationKey, AutomationSend, EmailStatus
+from ..records.automation_sends import Automation, AutomationKey, AutomationSend, EmailStatus
 from ..records.owed_emails import OwedEmail
 
 
@@ -28,7 +28,7 @@ class AutomationLog(Protocol):
         """Every automatic-email record of a customer, by automation and occasion."""
         ...
 
-    def automation_counts(self, start: datetime, end: datetime) -> dict[str, int]:
+    def automation_counts(self, start: datetime, end: datetime) -> dict[Automation, int]:
         """How many of each automation were sent in [start, end); kinds with none are left out."""
         ...
 

@@ -81,6 +81,8 @@ class Request:
 class Change:
     """What one request writes. Entries may belong to other customers (a referrer)."""
 
+    # The answer, as the JSON kept with the request: a retry gets it back as it is
+    # (the use cases' `as_json`, in `services.results`).
     result: dict[str, Any]
     entries: tuple[tuple[str, Entry], ...] = ()  # (customer id, entry)
     order: Order | None = None
@@ -97,7 +99,7 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class Committed:
-    result: dict[str, Any]
+    result: dict[str, Any]  # the change's answer as JSON: the first one, for a retry
     replayed: bool = False
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus
 from stampbook.audience.mail_events import MailEvent, MailEventKind
-from stampbook.records.automation_sends import AutomationKey, EmailStatus
+from stampbook.records.automation_sends import Automation, AutomationKey, EmailStatus
 from stampbook.records.customers import Customer
 from stampbook.report.facts import Period
 from stampbook.report.sqlite_reader import SqliteReport
@@ -78,11 +78,15 @@ def test_campaign_counts_unsubscribes_and_automatic_emails(tmp_path: Path) -> No
     unsubscribe = ConsentStatus.UNSUBSCRIBED
     store.record_consent("c1", ConsentRecord(unsubscribe, november + 2 * hour, form="unsubscribe"))
     store.record_consent("c2", ConsentRecord(unsubscribe, december + 2 * hour, form="one-click"))
-    for person, email in (("c0", "thank_you"), ("c1", "welcome"), ("c2", "holiday")):
+    for person, email in (
+        ("c0", Automation.THANK_YOU),
+        ("c1", Automation.WELCOME),
+        ("c2", Automation.HOLIDAY),
+    ):
         key = AutomationKey(person, email, "occasion")
         assert store.claim_automation(key, 0, 60)
         store.finish_automation(key, EmailStatus.SENT, november)
-    refused = AutomationKey("c3", "win_back", "lapse")
+    refused = AutomationKey("c3", Automation.WIN_BACK, "lapse")
     assert store.claim_automation(refused, 0, 60)
     store.finish_automation(refused, EmailStatus.FAILED, november)
     store.close()

@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager, suppress
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ...records.automation_sends import AUTOMATIONS, AutomationKey, AutomationSend, EmailStatus
+from ...records.automation_sends import Automation, AutomationKey, AutomationSend, EmailStatus
 from ...records.owed_emails import OwedEmail
 from .items import (
     Item,
@@ -81,7 +81,7 @@ class DynamoAutomationLog:
                         **_item_key(automation_key),
                         **attributes(
                             customer_id=automation_key.customer_id,
-                            automation=automation_key.automation,
+                            automation=automation_key.automation.value,
                             occasion=automation_key.occasion,
                             status=_SENDING,
                             claimed_until=until,
@@ -136,11 +136,11 @@ class DynamoAutomationLog:
     def automation_sends(self, customer_id: str) -> list[AutomationSend]:
         return [_send_from(item) for item in self._partition_items(customer_id, AUTOMATION)]
 
-    def automation_counts(self, start: datetime, end: datetime) -> dict[str, int]:
-        counts = {kind: self._count_sent(kind, start, end) for kind in AUTOMATIONS}
+    def automation_counts(self, start: datetime, end: datetime) -> dict[Automation, int]:
+        counts = {kind: self._count_sent(kind, start, end) for kind in Automation}
         return {kind: count for kind, count in sorted(counts.items()) if count}
 
-    def _count_sent(self, kind: str, start: datetime, end: datetime) -> int:
+    def _count_sent(self, kind: Automation, start: datetime, end: datetime) -> int:
         # "#" sorts before every digit, so `<end time>#` is before anything sent at `end`.
         arguments: dict[str, Any] = {
             "TableName": self.table,
@@ -227,10 +227,16 @@ class DynamoAutomationLog:
 
 def _owed_from(item: Read) -> OwedEmail:
     return OwedEmail(
-        AutomationKey(text(item, "customer_id"), text(item, "automation"), text(item, "occasion")),
+        _key_from(item),
         number(item, "due"),
         json.loads(text(item, "details")),
         number(item, "attempts"),
+    )
+
+
+def _key_from(item: Read) -> AutomationKey:
+    return AutomationKey(
+        text(item, "customer_id"), Automation(text(item, "automation")), text(item, "occasion")
     )
 
 
@@ -244,7 +250,7 @@ def _item_key(automation_key: AutomationKey) -> Item:
 def _send_from(item: Read) -> AutomationSend:
     at = maybe(item, "at")
     return AutomationSend(
-        AutomationKey(text(item, "customer_id"), text(item, "automation"), text(item, "occasion")),
+        _key_from(item),
         EmailStatus(text(item, "status")),
         number(item, "claimed_until"),
         datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC) if at else None,

@@ -409,7 +409,7 @@ def owed_item(owed: OwedEmail) -> Item:
         **owed_key(key),
         **attributes(
             customer_id=key.customer_id,
-            automation=key.automation,
+            automation=key.automation.value,
             occasion=key.occasion,
             due=owed.due,
             attempts=owed.attempts,

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from ...records.automation_sends import AutomationKey, AutomationSend, EmailStatus
+from ...records.automation_sends import Automation, AutomationKey, AutomationSend, EmailStatus
 from ...records.owed_emails import OwedEmail
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class SqliteAutomationLog:
         )
         return [
             AutomationSend(
-                AutomationKey(row["customer_id"], row["automation"], row["occasion"]),
+                _key_of(row),
                 EmailStatus(row["status"]),
                 int(row["claimed_until"]),
                 datetime.strptime(row["at"], TIME_FORMAT).replace(tzinfo=UTC)
@@ -75,13 +75,13 @@ class SqliteAutomationLog:
             for row in rows
         ]
 
-    def automation_counts(self, start: datetime, end: datetime) -> dict[str, int]:
+    def automation_counts(self, start: datetime, end: datetime) -> dict[Automation, int]:
         rows = self.connection().execute(
             "SELECT automation, COUNT(*) FROM automation_sends"
             " WHERE status=? AND at>=? AND at<? GROUP BY automation ORDER BY automation",
             (EmailStatus.SENT.value, record_time(start), record_time(end)),
         )
-        return {str(row[0]): int(row[1]) for row in rows}
+        return {Automation(row[0]): int(row[1]) for row in rows}
 
     # -- owed emails ---------------------------------------------------------
 
@@ -94,7 +94,7 @@ class SqliteAutomationLog:
         )
         return [
             OwedEmail(
-                AutomationKey(row["customer_id"], row["automation"], row["occasion"]),
+                _key_of(row),
                 int(row["due"]),
                 json.loads(row["details"]),
                 int(row["attempts"]),
@@ -134,4 +134,8 @@ def owed_row(owed: OwedEmail) -> tuple[str, str, str, int, str]:
 
 
 def _key(key: AutomationKey) -> tuple[str, str, str]:
-    return key.customer_id, key.automation, key.occasion
+    return key.customer_id, key.automation.value, key.occasion
+
+
+def _key_of(row: sqlite3.Row) -> AutomationKey:
+    return AutomationKey(row["customer_id"], Automation(row["automation"]), row["occasion"])
