@@ -20,9 +20,8 @@ from stampbook.bootstrap import App, build
 from stampbook.config import MailSettings, Settings
 from stampbook.records.customers import Customer
 from stampbook.records.integrations import issue_key
-
-from ..moto_server import CREDENTIALS, running
-from ..outbox import outbox, text_of
+from tests.support.moto_server import CREDENTIALS, running
+from tests.support.outbox import outbox, text_of
 
 __all__ = ["outbox", "text_of"]  # the API tests import them from here
 

@@ -20,8 +20,8 @@ from stampbook.api.queue import OWED_EMAILS
 from stampbook.records.customers import Customer
 from stampbook.records.integrations import issue_key
 from stampbook.store.sqlite import SqliteStore
+from tests.support.outbox import outbox
 
-from ..outbox import outbox
 from .conftest import NOW
 from .test_send_queue_sqs import REGION, on_aws
 from .test_till import purchase

@@ -15,7 +15,7 @@ from stampbook.api.context import use
 from stampbook.bootstrap import App
 from stampbook.services.campaigns import Campaigns
 from stampbook.store.sends import CampaignState, SendStore
-from tests.sender.people import ISSUE, NOW, customer_file
+from tests.support.people import ISSUE, NOW, customer_file
 
 
 @pytest.fixture

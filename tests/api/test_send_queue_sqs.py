@@ -19,7 +19,7 @@ from stampbook.bootstrap import build
 from stampbook.cli.main import main
 from stampbook.config import Settings
 from stampbook.store.sends import CampaignState, SendStore
-from tests.sender.people import EXAMPLE, ISSUE, customer_file
+from tests.support.people import EXAMPLE, ISSUE, customer_file
 
 REGION = "eu-central-1"
 

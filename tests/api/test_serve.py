@@ -23,8 +23,8 @@ import pytest
 from stampbook.records.customers import Customer
 from stampbook.records.integrations import issue_key
 from stampbook.store.sqlite import SqliteStore
+from tests.support.processes import this_package
 
-from ..processes import this_package
 from .conftest import EXAMPLE, NOW, link_token, outbox, text_of
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from stampbook.services.automations import AutomaticEmails, Fired
 from stampbook.services.courier import Courier
+from tests.support.shop import EVER
 
-from ..shop import EVER
 from .conftest import NOW, Api, text_of
 from .test_till import purchase
 

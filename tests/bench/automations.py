@@ -24,8 +24,7 @@ from stampbook.loyalty.orders import Order, OrderLine
 from stampbook.records.customers import Customer
 from stampbook.services.automations import AutomaticEmails
 from stampbook.store.sqlite import SqliteStore
-
-from ..shop import Shop
+from tests.support.shop import Shop
 
 CUSTOMERS = int(os.environ.get("STAMPBOOK_BENCH_CUSTOMERS", "100000"))
 MOSCOW = ZoneInfo("Europe/Moscow")

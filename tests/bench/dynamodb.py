@@ -27,8 +27,7 @@ from stampbook.programme import load_programme
 from stampbook.records.customers import Customer
 from stampbook.services.loyalty import LoyaltyService
 from stampbook.store.dynamodb.store import DynamoStore
-
-from ..dynamodb_local import LOCAL_ENVIRONMENT, running
+from tests.support.dynamodb_local import LOCAL_ENVIRONMENT, running
 
 EXAMPLE = Path(__file__).parents[2] / "campaigns"
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)

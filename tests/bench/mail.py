@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from stampbook.mail.draft import Draft, Slot
 from stampbook.mail.message import PreparedDraft, Recipient
-from tests.mail_examples import NEWSLETTER, newsletter
+from tests.support.mail_examples import NEWSLETTER, newsletter
 
 NAMES = ["Анна", "Борис", "Գայանե", "Светлана", "Ярослав", "Mary", "Дарья", "Цветелина"]
 TIERS = ["Гость", "Завсегдатай", "Знаток"]

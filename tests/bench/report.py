@@ -11,9 +11,8 @@ from pathlib import Path
 from stampbook.report.build import Report, build_report
 from stampbook.report.facts import Period
 from stampbook.report.sqlite_reader import SqliteReport
-
-from ..report_check import pareto_and_drift
-from ..report_dataset import END, generate
+from tests.support.report_check import pareto_and_drift
+from tests.support.report_dataset import END, generate
 
 
 def main(customers: int = 100_000, orders: int = 1_000_000) -> None:

@@ -26,7 +26,7 @@ from stampbook.mail.transports.base import Accepted
 from stampbook.sender.settings import SendingSettings
 from stampbook.services.campaigns import Campaigns
 from stampbook.store.sends import SendStore
-from tests.sender.people import ISSUE, customer_file
+from tests.support.people import ISSUE, customer_file
 
 SENDING = SendingSettings(rate=0, workers=1, batch=500, settle_every=200)
 

@@ -14,8 +14,7 @@ from stampbook.loyalty.rules import Rules
 from stampbook.programme import load_programme
 from stampbook.records.customers import Customer
 from stampbook.store.base import Store
-
-from .backends import Backend
+from tests.support.backends import Backend
 
 EXAMPLE = Path(__file__).parents[2] / "campaigns"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -18,8 +18,8 @@ from stampbook.loyalty.orders import Order, OrderLine
 from stampbook.loyalty.rules import Rules
 from stampbook.programme import load_programme
 from stampbook.services.loyalty import LoyaltyService
+from tests.support.backends import Backend
 
-from .backends import Backend
 from .conftest import EXAMPLE, T0, customer
 
 ORDER = Order("till-1-0042", T0, "RUB", (OrderLine("1", "beans", Decimal(1000)),))

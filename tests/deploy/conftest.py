@@ -12,8 +12,7 @@ import pytest
 
 from stampbook.deploy.bundle import Package, package
 from stampbook.deploy.stage import Stage
-
-from ..moto_server import CREDENTIALS, running
+from tests.support.moto_server import CREDENTIALS, running
 
 ROOT = Path(__file__).parents[2]
 # Filled by `make test` (`stampbook package --fetch-only`): the tests never download.

@@ -22,8 +22,8 @@ import pytest
 
 from stampbook.deploy.bundle import Package, runtime_requirements
 from stampbook.store.dynamodb.store import DynamoStore
+from tests.support.dynamodb_local import LOCAL_ENVIRONMENT
 
-from ..dynamodb_local import LOCAL_ENVIRONMENT
 from .conftest import WHEELHOUSE
 
 RUNTIME = Path(__file__).with_name("lambda_runtime.py")

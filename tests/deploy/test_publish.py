@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from stampbook.cli.main import main
 from stampbook.deploy.publish import IMMUTABLE, REVALIDATE, PublishError, addresses, publish
+from tests.support.moto_server import CREDENTIALS
 
-from ..moto_server import CREDENTIALS
 from .conftest import aws_client
 
 PAGES = {

@@ -256,6 +256,7 @@ def test_the_site_bucket_is_private_and_read_only_by_the_stacks_distribution(
         ("/sitemap.xml", "/sitemap.xml"),
     ],
 )
+@pytest.mark.node
 def test_folder_addresses_reach_their_index_page(asked: str, served: str) -> None:
     """The CloudFront function, run by Node as CloudFront's JavaScript runtime would."""
     script = FOLDER_INDEX + f"console.log(handler({{request: {{uri: {json.dumps(asked)}}}}}).uri);"

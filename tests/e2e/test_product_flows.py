@@ -34,10 +34,10 @@ from stampbook.records.customers import Customer
 from stampbook.records.feedback import SiteFeedback
 from stampbook.sitegen.build import build_site
 from stampbook.store.sqlite import SqliteStore
+from tests.support.processes import this_package
 
 from ..api.conftest import EXAMPLE, outbox
 from ..api.test_serve import free_port
-from ..processes import this_package
 from .conftest import ARTIFACTS, LocalPage
 
 ROOT = Path(__file__).parents[2]

@@ -9,8 +9,8 @@ from stampbook.report.build import build_report
 from stampbook.report.facts import Period
 from stampbook.report.html import report_html
 from stampbook.report.sqlite_reader import SqliteReport
+from tests.support.report_dataset import END, generate
 
-from ..report_dataset import END, generate
 from .conftest import ARTIFACTS, LocalPage
 
 

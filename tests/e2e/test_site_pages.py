@@ -111,6 +111,7 @@ def test_a_missing_email_is_named_next_to_the_field(
 
 @pytest.mark.parametrize("path", FORM_PAGES)
 @pytest.mark.parametrize("locale", ["", "en/"])
+@pytest.mark.node  # axe-core comes from node_modules
 def test_form_pages_have_no_serious_accessibility_violation(
     site: str, open_page: Callable[[int], LocalPage], path: str, locale: str
 ) -> None:

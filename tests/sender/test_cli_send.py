@@ -9,8 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from stampbook.cli.main import main
-
-from .people import EXAMPLE, ISSUE
+from tests.support.people import EXAMPLE, ISSUE
 
 CUSTOMERS = (
     "email,name,locale\n"

@@ -22,9 +22,8 @@ import pytest
 
 from stampbook.store.sends import CampaignState
 from stampbook.store.sqlite import SqliteStore
+from tests.support.people import EXAMPLE, ISSUE, address, customer_file
 from tests.transports.conftest import free_port
-
-from .people import EXAMPLE, ISSUE, address, customer_file
 
 PEOPLE = 5000
 KILLS = 3
@@ -37,7 +36,7 @@ ROOT = Path(__file__).parents[2]
 def sink(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     port, log = free_port(), tmp_path / "received.log"
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.sender.smtp_sink", str(port), str(log)],
+        [sys.executable, "-m", "tests.support.smtp_sink", str(port), str(log)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
     )

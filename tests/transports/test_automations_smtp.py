@@ -16,8 +16,8 @@ import pytest
 from stampbook.mail.transports.smtp import SmtpSettings, SmtpTransport
 from stampbook.records.automation_sends import EmailStatus
 from stampbook.services.automations import AutomaticEmails
+from tests.support.shop import Shop
 
-from ..shop import Shop
 from .conftest import PASSWORD, USER, SmtpServer
 
 NEW_YEAR = datetime(2027, 12, 31, 0, 30, tzinfo=ZoneInfo("Europe/Moscow"))

@@ -16,8 +16,8 @@ from stampbook.mail.transports.smtp import SmtpSettings, SmtpTransport
 from stampbook.records.automation_sends import EmailStatus
 from stampbook.services.automations import AutomaticEmails, Fired
 from stampbook.services.courier import GIVE_UP_AFTER, Courier, retry_after
+from tests.support.shop import Shop
 
-from ..shop import Shop
 from .conftest import PASSWORD, USER, SmtpServer
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

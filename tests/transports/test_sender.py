@@ -22,7 +22,7 @@ from stampbook.records.customers import Customer
 from stampbook.sender.settings import SendingSettings
 from stampbook.services.campaigns import Campaigns
 from stampbook.store.sends import CampaignState, SendStore
-from tests.sender.people import ISSUE, JOINED, confirm, customer_file
+from tests.support.people import ISSUE, JOINED, confirm, customer_file
 
 from .conftest import PASSWORD, USER, SesEmulator, SmtpServer
 

@@ -22,7 +22,7 @@ from stampbook.config import MailSettings, Settings
 from stampbook.mail.message import Message
 from stampbook.mail.transports.base import PermanentError, TransientError
 from stampbook.mail.transports.ses import SesSettings, SesTransport, classify, ses_client
-from tests.mail_examples import NEWSLETTER, anna, anna_values, newsletter, signed_links
+from tests.support.mail_examples import NEWSLETTER, anna, anna_values, newsletter, signed_links
 
 from .conftest import SesEmulator, free_port
 

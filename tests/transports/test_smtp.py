@@ -21,7 +21,7 @@ from stampbook.mail.transports.base import (
     deliver,
 )
 from stampbook.mail.transports.smtp import Security, SmtpSettings, SmtpTransport
-from tests.mail_examples import anna, newsletter
+from tests.support.mail_examples import anna, newsletter
 
 from .conftest import PASSWORD, USER, SmtpServer
 

@@ -28,10 +28,6 @@ class LocalizedText:
             self._by_locale = dict(value)
 
     @property
-    def is_per_locale(self) -> bool:
-        return self._everywhere is None
-
-    @property
     def locales(self) -> tuple[str, ...]:
         return tuple(self._by_locale)
 

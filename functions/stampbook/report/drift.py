@@ -41,12 +41,9 @@ class Drifter:
     rfm: str  # e.g. "1-4-5": recency, frequency, money, 5 best
 
 
-def is_drifting(buyer: Buyer, now: datetime, factor: Decimal = DRIFT_FACTOR) -> bool:
-    return _overdue(buyer, (now - EPOCH) // _US, factor.as_integer_ratio())
-
-
 def _overdue(buyer: Buyer, now: int, factor: tuple[int, int]) -> bool:
-    """`is_drifting` in whole microseconds and a fraction: run for every buyer."""
+    """Whether `buyer` is overdue by `factor` of their usual gap; whole microseconds and a
+    fraction, as it runs for every buyer."""
     if buyer.orders < 2 or buyer.last == buyer.first:
         return False
     last = _moment(buyer.last)

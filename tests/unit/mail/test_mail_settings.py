@@ -9,7 +9,7 @@ import pytest
 from stampbook.bootstrap import open_keyring, open_transport
 from stampbook.config import MailSettings, Settings, SettingsError
 from stampbook.mail.tokens import Purpose, new_key_text
-from tests.mail_examples import anna, newsletter
+from tests.support.mail_examples import anna, newsletter
 
 from .test_tokens import NOW
 

@@ -27,7 +27,7 @@ from stampbook.mail.message import (
     Sender,
 )
 from stampbook.mail.tokens import LIFETIMES, Purpose
-from tests.mail_examples import (
+from tests.support.mail_examples import (
     CONFIRMATION,
     KEYS,
     LINKS,

@@ -14,7 +14,7 @@ import pytest
 from stampbook.mail.message import Recipient
 from stampbook.mail.transports.base import TransientError
 from stampbook.mail.transports.outbox import INDEX, Outbox
-from tests.mail_examples import anna, anna_values, newsletter
+from tests.support.mail_examples import anna, anna_values, newsletter
 
 MOMENT = datetime(2026, 11, 18, 11, 6, 40, tzinfo=UTC)
 

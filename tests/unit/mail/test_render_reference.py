@@ -11,6 +11,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from stampbook.mail.render import EMAILS, Renderer
 from stampbook.programme import Programme
 
@@ -18,6 +20,9 @@ from .conftest import LANGUAGES, OCCASION, anna
 
 ROOT = Path(__file__).parents[3]
 RUNNER = Path(__file__).with_name("reference_mjml.cjs")
+
+
+pytestmark = pytest.mark.node  # reference MJML runs on Node
 
 
 def reference_mjml(documents: list[dict[str, str]]) -> list[dict[str, object]]:

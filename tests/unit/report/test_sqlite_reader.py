@@ -18,9 +18,8 @@ from stampbook.report.build import build_report
 from stampbook.report.facts import Period, to_money
 from stampbook.report.sqlite_reader import SqliteReport
 from stampbook.store.sqlite import SqliteStore
-
-from ...report_check import order_months, pareto_and_drift
-from ...report_dataset import END, generate
+from tests.support.report_check import order_months, pareto_and_drift
+from tests.support.report_dataset import END, generate
 
 
 @pytest.fixture(scope="module")

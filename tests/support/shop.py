@@ -22,10 +22,9 @@ from stampbook.records.customers import Customer
 from stampbook.records.owed_emails import OwedEmail
 from stampbook.services.automations import Fired
 from stampbook.services.courier import Courier
+from tests.support.outbox import outbox
 
-from .outbox import outbox
-
-EXAMPLE = Path(__file__).parents[1] / "campaigns"
+EXAMPLE = Path(__file__).parents[2] / "campaigns"
 EVER = 99_999_999_999  # Unix seconds far beyond any due time of the tests
 
 

@@ -15,8 +15,7 @@ from stampbook.cli.main import main
 from stampbook.config import Settings
 from stampbook.records.customers import Customer
 from stampbook.store.dynamodb.table import table_definition
-
-from .test_cli_loyalty import run
+from tests.unit.cli.test_cli_loyalty import run
 
 
 def test_init_creates_the_dynamodb_table_once(

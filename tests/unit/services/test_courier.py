@@ -17,9 +17,8 @@ from stampbook.cli.main import main
 from stampbook.records.owed_emails import OwedEmail
 from stampbook.services.automations import Fired
 from stampbook.services.courier import Courier, CourierThread
-
-from ..contract.conftest import fresh_table
-from ..shop import Shop
+from tests.contract.conftest import fresh_table
+from tests.support.shop import Shop
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 

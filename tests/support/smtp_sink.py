@@ -1,6 +1,6 @@
 """An SMTP server in a process of its own, so it outlives a sender killed mid-send.
 
-    python -m tests.sender.smtp_sink PORT LOG
+    python -m tests.support.smtp_sink PORT LOG
 
 Each message accepted adds a line with its recipient to LOG, written before
 the 250 reply: what the sender was told was accepted is in the log.

@@ -9,8 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from stampbook.cli.main import main
-
-from .programme.conftest import EXAMPLE, FIXTURE
+from tests.unit.programme.conftest import EXAMPLE, FIXTURE
 
 
 def run(*args: str) -> tuple[int, str, str]:

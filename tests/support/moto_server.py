@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .processes import free_port, stop
+from tests.support.processes import free_port, stop
 
 MOTO_SERVER = Path(sys.executable).parent / "moto_server"
 # moto accepts any credentials; these keep boto3 from looking for real ones.

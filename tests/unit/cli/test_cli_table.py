@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from stampbook.cli.main import COMMANDS, main
 
-CLI = Path(__file__).resolve().parents[2] / "functions" / "stampbook" / "cli"
+CLI = Path(__file__).resolve().parents[3] / "functions" / "stampbook" / "cli"
 
 
 def _defined() -> dict[str, tuple[str, click.Command]]:

@@ -11,9 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from stampbook.cli.main import main
-
-from ..outbox import outbox
-from .programme.conftest import EXAMPLE
+from tests.support.outbox import outbox
+from tests.unit.programme.conftest import EXAMPLE
 
 
 @pytest.fixture

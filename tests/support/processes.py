@@ -8,7 +8,7 @@ import socket
 import subprocess
 from pathlib import Path
 
-FUNCTIONS = Path(__file__).parents[1] / "functions"
+FUNCTIONS = Path(__file__).parents[2] / "functions"
 
 
 def free_port() -> int:

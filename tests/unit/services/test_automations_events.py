@@ -17,9 +17,8 @@ from stampbook.loyalty.orders import Order, OrderLine, Refund
 from stampbook.mail.tokens import Purpose
 from stampbook.services.automations import AutomaticEmails, Fired
 from stampbook.services.subscriptions import Evidence, SignUp, confirm, subscribe, unsubscribe
-
-from ..outbox import text_of
-from ..shop import Shop, own_campaigns
+from tests.support.outbox import text_of
+from tests.support.shop import Shop, own_campaigns
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -29,7 +29,7 @@ def test_importing_the_app_loads_no_models_store_or_templates() -> None:
         "import json, sys; import app; "
         "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules} | set(sys.modules))))"
     )
-    functions = Path(__file__).parents[2] / "functions"
+    functions = Path(__file__).parents[3] / "functions"
     loaded = json.loads(
         subprocess.run(
             [sys.executable, "-c", script],

