@@ -112,6 +112,18 @@ class ExportRow:
     points_pending: int
 
 
+# A spreadsheet runs a cell starting with one of these as a formula: a name
+# typed as `=HYPERLINK(...)` on the sign-up form would run on the owner's
+# machine. OWASP's rule: such a cell starts with an apostrophe, which the
+# spreadsheet shows as text and hides.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(cell: str) -> str:
+    """`cell` as a spreadsheet shows it without running it."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
 def write_customers(stream: TextIO, rows: Iterable[ExportRow]) -> int:
     writer = csv.writer(stream)
     writer.writerow(EXPORT_COLUMNS)
@@ -120,12 +132,12 @@ def write_customers(stream: TextIO, rows: Iterable[ExportRow]) -> int:
         c = row.customer
         writer.writerow(
             [
-                c.email,
-                c.name,
+                as_text(c.email),
+                as_text(c.name),
                 c.locale or "",
                 c.birthday.isoformat() if c.birthday else "",
-                ";".join(c.interests),
-                c.source,
+                as_text(";".join(c.interests)),
+                as_text(c.source),
                 c.created_at.isoformat(),
                 row.consent,
                 c.tier or "",
