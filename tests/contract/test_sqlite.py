@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from stampbook.audience.consent import ConsentRecord, ConsentStatus
 from stampbook.loyalty.errors import NotEnoughPoints
 from stampbook.loyalty.history import History
 from stampbook.loyalty.ledger import Entry, EntryKind
 from stampbook.loyalty.orders import Order, OrderLine
+from stampbook.records.feedback import Feedback, FeedbackReason
 from stampbook.store.base import Change, Committed, IdempotencyConflict, Request
 from stampbook.store.sqlite import SqliteStore
 from stampbook.store.sqlite import store as sqlite_store
@@ -277,3 +279,21 @@ def test_a_customer_is_found_by_card_code_through_the_index_not_by_reading_every
     assert found is not None
     assert found.customer_id == "c2999"
     assert len(steps) <= 1  # a scan of the 3 000 takes 90
+
+
+def test_an_erased_customer_leaves_no_trace_in_the_database_files(tmp_path: Path) -> None:
+    path = tmp_path / "shop.db"
+    store = SqliteStore(path)
+    email, name, said = "zinaida.erased@example.com", "Зинаида Стёртая", "мне нагрубил бариста"
+    store.add_customer(replace(customer("z1", email), name=name))
+    store.add_customer(customer("a1", "anna@example.com"))
+    store.record_consent("z1", ConsentRecord(ConsentStatus.CONFIRMED, T0, "site", "v1", "10.0.0.9"))
+    store.record_feedback(Feedback("order:o1", "z1", FeedbackReason.OTHER, T0, said, "o1"))
+    written = b"".join(f.read_bytes() for f in tmp_path.iterdir())
+    secrets = [text.encode() for text in (email, name, said)]
+    assert all(secret in written for secret in secrets)  # on disk before: the check can see
+
+    assert store.erase_customer("z1")
+    on_disk = b"".join(f.read_bytes() for f in tmp_path.iterdir())
+    assert [secret for secret in secrets if secret in on_disk] == []
+    assert store.customer_by_email("anna@example.com") is not None

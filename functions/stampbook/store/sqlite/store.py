@@ -121,6 +121,9 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=FULL")
                 db.execute("PRAGMA foreign_keys=ON")
+                # Deleted rows are overwritten with zeros, not left in free
+                # space: an erased customer's address must not stay on disk.
+                db.execute("PRAGMA secure_delete=ON")
                 db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                 # 32 MiB of pages kept per connection (SQLite's default is 2 MiB): the
                 # customers, tallies and recent orders a till or an import touches.
@@ -384,6 +387,11 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             erased = db.execute(
                 "DELETE FROM customers WHERE customer_id=?", (customer_id,)
             ).rowcount
+        # The write-ahead log still holds the pages as they were before the
+        # delete: copy the zeroed pages home and empty it. A reader in the
+        # middle of a read can keep it from finishing; the next erasure or
+        # SQLite's own checkpoint finishes it.
+        self.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return bool(erased)
 
     # -- what the mail provider reported ------------------------------------
