@@ -282,3 +282,14 @@ def test_a_confirm_link_after_unsubscribing_does_not_resubscribe(api: Api) -> No
     status, body, _ = api.call("POST", "/subscribe/confirm", {"token": confirm_token}, key=None)
     assert (status, body) == (200, {"status": "unsubscribed"})
     assert len(api.outbox) == 1  # no welcome
+
+
+def test_a_stranger_signing_a_paused_subscriber_up_again_changes_nothing(api: Api) -> None:
+    api.app.store.record_consent("c1", ConsentRecord(ConsentStatus.CONFIRMED, NOW, "test"))
+    api.app.store.record_consent("c1", ConsentRecord(ConsentStatus.PAUSED, NOW, "test"))
+    assert api.call("POST", "/subscribe", form("anna@example.com"), key=None)[:2] == (
+        202,
+        {"status": "accepted"},
+    )
+    assert status_of(api, "anna@example.com") is ConsentStatus.PAUSED
+    assert api.outbox == []  # no confirmation either: nothing is waiting to be confirmed

@@ -54,7 +54,9 @@ def subscribe(mailer: Mailer, form: SignUp, evidence: Evidence) -> None:
     if customer is None:
         customer = _new_customer(mailer, form, now)
     status = current_status(store.consents(customer.customer_id))
-    if status in (ConsentStatus.CONFIRMED, ConsentStatus.SUPPRESSED):
+    # Anyone can fill in the form with anyone's address: it may start a sign-up,
+    # never lower one. A paused subscriber resumes on the preferences page.
+    if status in (ConsentStatus.CONFIRMED, ConsentStatus.PAUSED, ConsentStatus.SUPPRESSED):
         return  # nothing to confirm; a bounced address is never mailed again
     store.record_consent(
         customer.customer_id, evidence.record(ConsentStatus.UNCONFIRMED, now, form.text_version)
