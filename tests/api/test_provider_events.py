@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
 from stampbook.api.provider_events import use_sns
-from stampbook.api.sns import Certificates
+from stampbook.api.sns import Certificates, NotFromSns
 from stampbook.audience.consent import ConsentStatus, current_status
 from stampbook.audience.mail_events import MailEventKind
 from stampbook.records.customers import Customer
@@ -128,7 +128,7 @@ def test_a_hard_bounce_suppresses_every_recipient_once(api: Api, sns: list[str])
 
 
 def test_a_soft_bounce_is_counted_and_changes_no_consent(api: Api, sns: list[str]) -> None:
-    message = signed(notification(bounce("Transient", "anna@example.com")), version="1")
+    message = signed(notification(bounce("Transient", "anna@example.com")))
     assert deliver(api, message) == (200, {"recorded": 1})
     assert status_of(api, "c1") is None
     assert [e.kind for e in api.app.store.mail_events("c1")] == [MailEventKind.SOFT_BOUNCE]
@@ -165,6 +165,8 @@ def test_an_address_that_is_not_a_customer_is_recorded_without_one(
         lambda m: {**m, "SigningCertURL": "https://evil.example/SimpleNotificationService.pem"},
         lambda m: {**m, "SigningCertURL": "http://sns.eu-west-1.amazonaws.com/cert.pem"},
         lambda m: {**m, "SignatureVersion": "3"},
+        lambda m: {**m, "SigningCertURL": "https://sns.eu-west-1.amazonaws.com:8443/cert.pem"},
+        lambda m: {**m, "SigningCertURL": "https://x@sns.eu-west-1.amazonaws.com/cert.pem"},
         lambda m: {k: v for k, v in m.items() if k != "Signature"},
     ],
 )
@@ -201,3 +203,47 @@ def test_a_subscription_is_confirmed_only_when_signed_for_our_topic(
     assert sns == []
     assert deliver(api, signed(confirmation)) == (200, {"confirmed": True})
     assert sns == [url]
+
+
+def test_a_message_signed_the_old_way_with_sha1_is_refused(api: Api, sns: list[str]) -> None:
+    message = signed(notification(bounce("Permanent", "anna@example.com")), version="1")
+    assert deliver(api, message)[0] == 403
+    assert api.app.store.consents("c1") == []
+
+
+@pytest.mark.parametrize(
+    "body", [{"Type": {"a": 1}}, {"Type": "Notification", "TopicArn": ["x"]}, [1], "x"]
+)
+def test_odd_json_is_refused_before_anything_is_fetched(
+    api: Api, sns: list[str], body: Any
+) -> None:
+    asked: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        asked.append(url)
+        return PEM
+
+    use_sns(Certificates(fetch), sns.append)
+    assert deliver(api, body)[0] == 403
+    unsigned = {**notification(bounce("Permanent", "anna@example.com")), "SignatureVersion": "2"}
+    assert deliver(api, {**unsigned, "SigningCertURL": CERT_URL})[0] == 403
+    assert asked == []  # no certificate was asked for
+
+
+def test_a_certificate_that_cannot_be_fetched_is_not_asked_for_again_at_once() -> None:
+    asked: list[str] = []
+    now = [0.0]
+
+    def unreachable(url: str) -> bytes:
+        asked.append(url)
+        raise OSError("connection refused")
+
+    certificates = Certificates(unreachable, clock=lambda: now[0])
+    for _ in range(3):
+        with pytest.raises(NotFromSns):
+            certificates.key(CERT_URL)
+    assert asked == [CERT_URL]
+    now[0] += 61
+    with pytest.raises(NotFromSns):
+        certificates.key(CERT_URL)
+    assert asked == [CERT_URL, CERT_URL]

@@ -176,6 +176,8 @@ def test_bounces_and_complaints_reach_the_api_through_sns(packaged: Package) -> 
     assert destination["EventDestination"]["SnsDestination"] == {
         "TopicARN": {"Ref": "MailEventsTopic"}
     }
+    # Signed with SHA-256, the only version the API accepts.
+    assert resources["MailEventsTopic"]["Properties"]["SignatureVersion"] == "2"
     subscription = resources["MailEventsSubscription"]["Properties"]
     assert subscription["Protocol"] == "https"
     assert subscription["Endpoint"]["Fn::Sub"].endswith("/api/mail/events")

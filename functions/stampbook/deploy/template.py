@@ -134,7 +134,8 @@ def stage_resources(stage: Stage, api_stage: str) -> Json:
                 "SqsManagedSseEnabled": True,
             },
         },
-        EVENTS_TOPIC: {"Type": "AWS::SNS::Topic", "Properties": {}},
+        # Signed with SHA-256: the API refuses SignatureVersion 1 (SHA-1).
+        EVENTS_TOPIC: {"Type": "AWS::SNS::Topic", "Properties": {"SignatureVersion": "2"}},
         "MailEventsTopicPolicy": {
             "Type": "AWS::SNS::TopicPolicy",
             "Properties": {
