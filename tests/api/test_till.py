@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -92,6 +93,25 @@ def test_a_revoked_key_is_refused_at_once(api: Api) -> None:
         (purchase(customer={"email": "boris@example.com"}), 404, "unknown_customer", "customer"),
         (purchase(customer={"email": "no at sign"}), 422, "invalid_email", "email"),
         ("x" * 70_000, 413, "too_large", None),
+        # What no till sends for a purchase made now:
+        (purchase(placed_at="2026-11-25T15:00:00+00:00"), 422, "implausible", "placed_at"),
+        (purchase(placed_at="2099-01-01T00:00:00+00:00"), 422, "implausible", "placed_at"),
+        (purchase(placed_at="9999-12-31T23:59:59-14:00"), 422, "implausible", "placed_at"),
+        (purchase(placed_at="0001-01-01T00:00:00+00:00"), 422, "implausible", "placed_at"),
+        (purchase(placed_at="2026-01-01T12:00:00+03:00"), 422, "implausible", "placed_at"),
+        (purchase(amount="9999999999.9999"), 422, "implausible", "lines.0.amount"),
+        (purchase(tax="2000"), 422, "implausible", "tax"),
+        (
+            purchase(
+                lines=[
+                    {"line_id": "1", "category": "beans", "amount": "5"},
+                    {"line_id": "1", "category": "beans", "amount": "7"},
+                ]
+            ),
+            422,
+            "implausible",
+            "lines.1.line_id",
+        ),
     ],
 )
 def test_bad_input_gets_a_clear_4xx_and_changes_nothing(
@@ -152,3 +172,10 @@ def test_a_redemption_retried_with_its_key_spends_once(api: Api) -> None:
     assert again[:2] == first[:2]
     cost = api.app.loyalty.rules.rewards["cappuccino"].points
     assert api.app.store.history("c1").balance(NOW).available == 500 - cost
+
+
+def test_a_purchase_a_few_days_old_from_a_till_that_was_offline_is_taken(api: Api) -> None:
+    late = purchase(placed_at=(NOW - timedelta(days=20)).isoformat())  # 14-day window + 7
+    assert api.call("POST", "/till/purchases", late)[0] == 200
+    soon = purchase("T-2", placed_at=(NOW + timedelta(hours=3)).isoformat())  # a fast clock
+    assert api.call("POST", "/till/purchases", soon)[0] == 200

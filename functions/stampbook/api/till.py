@@ -9,6 +9,7 @@ is a 409.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -192,6 +193,42 @@ def _idempotency_key() -> str:
     return key
 
 
+# What a till sends is a purchase being made now. Older orders are history:
+# `stampbook purchases import` records them as such.
+AHEAD = timedelta(days=1)  # clocks of tills are wrong by hours, not days
+LATE_MARGIN = timedelta(days=7)  # beyond the return window: a till that was offline
+LARGEST_LINE = Decimal(10_000_000)  # in the currency's major units
+
+
+def _plausible(body: PurchaseIn, now: datetime, return_days: int) -> None:
+    """Refuse what no till sends for a purchase made now (422, naming the field)."""
+    try:
+        ahead = body.placed_at.astimezone(UTC) - now
+    except OverflowError:
+        ahead = timedelta.max
+    if ahead > AHEAD:
+        raise ApiError(422, "implausible", "placed_at is in the future", "placed_at")
+    if -ahead > timedelta(days=return_days) + LATE_MARGIN:
+        raise ApiError(
+            422,
+            "implausible",
+            "placed_at is too long ago for a till; import older orders with "
+            "`stampbook purchases import`",
+            "placed_at",
+        )
+    seen: set[str] = set()
+    for number, line in enumerate(body.lines):
+        if line.line_id in seen:
+            raise ApiError(422, "implausible", "line_id repeats", f"lines.{number}.line_id")
+        seen.add(line.line_id)
+        if line.amount > LARGEST_LINE:
+            raise ApiError(
+                422, "implausible", "the amount is implausibly large", f"lines.{number}.amount"
+            )
+    if body.tax > sum((line.amount for line in body.lines), Decimal(0)):
+        raise ApiError(422, "implausible", "tax is larger than the lines", "tax")
+
+
 def _category_known(lines: tuple[Line, ...]) -> None:
     known = {category.id for category in current().programme.programme_file.categories}
     for number, line in enumerate(lines):
@@ -209,6 +246,7 @@ def record_purchase() -> dict[str, Any]:
     _authorised()
     body = json_body(till.current_request, PurchaseIn)
     app = current()
+    _plausible(body, app.loyalty.clock(), app.loyalty.rules.loyalty.pending.days)
     _category_known(body.lines)
     order = Order(
         order_id=body.order_id,
