@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 
+from stampbook.records.customers import Customer
+from stampbook.records.integrations import issue_key
+
 from .conftest import NOW, Api
 
 
@@ -179,3 +182,25 @@ def test_a_purchase_a_few_days_old_from_a_till_that_was_offline_is_taken(api: Ap
     assert api.call("POST", "/till/purchases", late)[0] == 200
     soon = purchase("T-2", placed_at=(NOW + timedelta(hours=3)).isoformat())  # a fast clock
     assert api.call("POST", "/till/purchases", soon)[0] == 200
+
+
+def test_two_tills_counting_their_keys_alike_each_get_their_own_redemption(api: Api) -> None:
+    record, second_till = issue_key("second till", NOW)
+    api.app.store.add_integration_key(record)
+    api.app.store.add_customer(Customer("c2", "boris@example.com", NOW, name="Борис"))
+    api.app.loyalty.adjust("c1", 500, "welcome gift", "gift-1")
+    api.app.loyalty.adjust("c2", 500, "welcome gift", "gift-2")
+    cost = api.app.loyalty.rules.rewards["cappuccino"].points
+    headers = {"Idempotency-Key": "redemption-0001"}  # every till starts counting at 1
+    anna = {"customer": {"email": "anna@example.com"}, "reward": "cappuccino"}
+    boris = {"customer": {"email": "boris@example.com"}, "reward": "cappuccino"}
+
+    assert api.call("POST", "/till/redemptions", anna, **headers)[0] == 200
+    first = api.call("POST", "/till/redemptions", anna, key=second_till, **headers)
+    assert first[:2] == (
+        200,
+        {"reward_id": "cappuccino", "points": cost, "available": 500 - 2 * cost},
+    )
+    assert api.call("POST", "/till/redemptions", boris, **headers)[0] == 200  # another customer
+    assert api.app.store.history("c1").balance(NOW).available == 500 - 2 * cost
+    assert api.app.store.history("c2").balance(NOW).available == 500 - cost

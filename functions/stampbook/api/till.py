@@ -159,14 +159,17 @@ OPERATIONS = [
 ]
 
 
-def _authorised() -> None:
+def _authorised() -> str:
+    """The id of the integration key the request carries, once it checks out."""
     header = till.current_request.headers.get("authorization") or ""
     scheme, _, token = header.partition(" ")
     try:
         if scheme.lower() != "bearer":
             raise KeyRefused("no bearer key")
         app = current()
-        verify_key(token.strip(), app.store.integration_key(key_id_of(token.strip())))
+        key_id = key_id_of(token.strip())
+        verify_key(token.strip(), app.store.integration_key(key_id))
+        return key_id
     except KeyRefused:
         raise ApiError(401, "unauthorized", "a valid integration key is required") from None
 
@@ -191,6 +194,15 @@ def _idempotency_key() -> str:
             "send an Idempotency-Key header (8 to 128 characters), the same on every retry",
         )
     return key
+
+
+def _scoped(key: str, integration: str, customer: Customer) -> str:
+    """An Idempotency-Key as this integration's, for this customer.
+
+    Two tills (or a till and the web shop) counting their keys alike must not
+    get each other's answers, nor one customer's retry another's.
+    """
+    return f"{integration}/{customer.customer_id}/{key}"
 
 
 # What a till sends is a purchase being made now. Older orders are history:
@@ -271,21 +283,23 @@ def record_refund() -> dict[str, Any]:
 
 @answer_errors
 def redeem_reward() -> dict[str, Any]:
-    _authorised()
+    integration = _authorised()
     key = _idempotency_key()
     body = json_body(till.current_request, RedemptionIn)
     customer = _customer(body.customer)
-    result = current().loyalty.redeem(customer.customer_id, body.reward, key)
+    scoped = _scoped(key, integration, customer)
+    result = current().loyalty.redeem(customer.customer_id, body.reward, scoped)
     return RedemptionOut.model_validate(result.as_json()).model_dump()
 
 
 @answer_errors
 def redeem_certificate() -> dict[str, Any]:
-    _authorised()
+    integration = _authorised()
     key = _idempotency_key()
     body = json_body(till.current_request, CertificateIn)
     customer = _customer(body.customer)
-    result = current().loyalty.redeem_certificate(customer.customer_id, body.code, key)
+    scoped = _scoped(key, integration, customer)
+    result = current().loyalty.redeem_certificate(customer.customer_id, body.code, scoped)
     return CertificateOut.model_validate(result.as_json()).model_dump()
 
 
