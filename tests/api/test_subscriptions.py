@@ -295,3 +295,19 @@ def test_a_stranger_signing_a_paused_subscriber_up_again_changes_nothing(api: Ap
     )
     assert status_of(api, "anna@example.com") is ConsentStatus.PAUSED
     assert api.outbox == []  # no confirmation either: nothing is waiting to be confirmed
+
+
+def test_plus_addresses_of_one_mailbox_get_one_confirmation_between_them(api: Api) -> None:
+    for n in range(10):
+        assert api.call("POST", "/subscribe", form(f"victim+{n}@example.org"), key=None)[0] in (
+            202,
+            429,
+        )
+    assert len(api.outbox) == 1  # one mailbox, one confirmation an hour
+    statuses = [
+        api.call("POST", "/subscribe", form(f"v.i.c.t.i.m+{n}@gmail.com"), key=None)[0]
+        for n in range(7)
+    ]
+    assert statuses[:5] == [202] * 5
+    assert set(statuses[5:]) == {429}  # the address limit counts the mailbox
+    assert len(api.outbox) == 2

@@ -23,7 +23,16 @@ from ..services.questionnaire import answer_for_order, answer_on_site
 from .body import json_body
 from .context import current
 from .openapi import Operation
-from .public import NO_REFERRER, address, answer, caller_ip, is_a_bot, limit, subject_of
+from .public import (
+    NO_REFERRER,
+    address,
+    answer,
+    caller_ip,
+    is_a_bot,
+    limit,
+    limit_address,
+    subject_of,
+)
 from .refusals import answer_errors
 from .routes import feedback
 from .subscriptions import Accepted, PublicFormIn, TokenIn
@@ -95,7 +104,7 @@ def answer_on_the_site() -> Response:
     if is_a_bot(body.website, body.fill_ms):
         return accepted
     if reply_to:
-        limit(SITE_PER_ADDRESS, reply_to)
+        limit_address(SITE_PER_ADDRESS, reply_to)
     app = current()
     answer_on_site(app.store, app.loyalty.clock(), body.reason, body.text, body.order, reply_to)
     return accepted

@@ -16,7 +16,17 @@ from ..services.my_points import PointsPage, points_page
 from .body import Body, json_body
 from .context import current
 from .openapi import Operation
-from .public import NO_REFERRER, address, answer, caller_ip, limit, mailer, query_token, subject_of
+from .public import (
+    NO_REFERRER,
+    address,
+    answer,
+    caller_ip,
+    limit,
+    limit_address,
+    mailer,
+    query_token,
+    subject_of,
+)
 from .refusals import answer_errors
 from .routes import points
 from .subscriptions import Accepted
@@ -104,7 +114,7 @@ def email_a_link() -> Response:
     body = json_body(request, PointsIn)
     limit(PER_IP, caller_ip(request))
     email = address(body.email)
-    limit(PER_ADDRESS, email)
+    limit_address(PER_ADDRESS, email)
     app = current()
     customer = app.store.customer_by_email(email)
     if customer is not None and once_per(

@@ -16,7 +16,7 @@ from chalice.app import Request, Response
 
 from ..mail.tokens import Claim, ExpiredToken, Purpose, TokenError
 from ..records.customers import normalise_email
-from ..services.limits import Rate, count
+from ..services.limits import Rate, count, mailbox
 from ..services.mailer import Mailer
 from .context import current
 from .errors import JSON, ApiError
@@ -75,6 +75,11 @@ def user_agent(request: Request) -> str:
 
 def limit(rate: Rate, caller: str) -> None:
     count(current().store, rate, caller, now())
+
+
+def limit_address(rate: Rate, email: str) -> None:
+    """`limit` for an address: counted on the mailbox it reaches (plus-tags ignored)."""
+    limit(rate, mailbox(email))
 
 
 def is_a_bot(honeypot: str, fill_ms: int) -> bool:

@@ -30,6 +30,7 @@ from .public import (
     claim_of,
     is_a_bot,
     limit,
+    limit_address,
     mailer,
     offered,
     query_token,
@@ -179,7 +180,7 @@ def sign_up() -> Response:
     accepted = answer({"status": "accepted"}, 202)
     if is_a_bot(body.website, body.fill_ms):
         return accepted
-    limit(PER_ADDRESS, email)
+    limit_address(PER_ADDRESS, email)
     form = SignUp(
         email,
         body.name,

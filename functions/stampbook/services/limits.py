@@ -31,6 +31,23 @@ class Rate:
     window: int
 
 
+# Providers that deliver `an.na+x@` to `anna@`: dots and the tag both ignored.
+_DOTS_IGNORED = frozenset({"gmail.com", "googlemail.com"})
+
+
+def mailbox(address: str) -> str:
+    """The mailbox an address reaches: `victim+1@` and `victim+2@` are one person.
+
+    Limits on an address count its mailbox, so a list of plus-addresses cannot
+    send one person ten confirmations.
+    """
+    local, _, domain = address.rpartition("@")
+    local = local.split("+", 1)[0] or local
+    if domain in _DOTS_IGNORED:
+        local = local.replace(".", "") or local
+    return f"{local}@{domain}"
+
+
 def who(text: str) -> str:
     """A short, stable stand-in for an address or IP in a key."""
     return hashlib.sha256(f"stampbook-limit:{text}".encode()).hexdigest()[:32]

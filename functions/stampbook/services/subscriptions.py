@@ -18,7 +18,7 @@ from ..records.automation_sends import Automation
 from ..records.customers import Customer, new_referral_code
 from ..store.base import CustomerExists, UnknownCustomer
 from .automations import AutomaticEmails
-from .limits import once_per
+from .limits import mailbox, once_per
 from .mailer import Mailer
 
 CONFIRMATION_EVERY_SECONDS = 3600  # at most one confirmation email per address per hour
@@ -61,7 +61,7 @@ def subscribe(mailer: Mailer, form: SignUp, evidence: Evidence) -> None:
     store.record_consent(
         customer.customer_id, evidence.record(ConsentStatus.UNCONFIRMED, now, form.text_version)
     )
-    if once_per(store, "confirmation-mail", form.email, CONFIRMATION_EVERY_SECONDS, now):
+    if once_per(store, "confirmation-mail", mailbox(form.email), CONFIRMATION_EVERY_SECONDS, now):
         mailer.send("confirm", customer)
 
 

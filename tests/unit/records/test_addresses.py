@@ -6,6 +6,7 @@ import pytest
 
 from stampbook.mail.address import AddressError, email_address
 from stampbook.records.customers import InvalidEmail, normalise_email
+from stampbook.services.limits import mailbox
 
 # Each of these was once stored, then refused by the mailer at send time.
 UNSENDABLE = [
@@ -46,3 +47,17 @@ def test_what_the_mailer_would_refuse_is_refused_on_the_way_in(raw: str) -> None
 def test_an_address_is_stored_in_one_spelling_the_mailer_sends_as_is(raw: str, stored: str) -> None:
     assert normalise_email(raw) == stored
     assert email_address(stored) == stored
+
+
+@pytest.mark.parametrize(
+    ("address", "reached"),
+    [
+        ("victim+1@example.org", "victim@example.org"),
+        ("victim@example.org", "victim@example.org"),
+        ("v.ic.tim+x@gmail.com", "victim@gmail.com"),
+        ("v.ic.tim@example.org", "v.ic.tim@example.org"),  # dots matter elsewhere
+        ("+tag@example.org", "+tag@example.org"),
+    ],
+)
+def test_limits_count_the_mailbox_an_address_reaches(address: str, reached: str) -> None:
+    assert mailbox(address) == reached
