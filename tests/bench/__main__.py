@@ -8,6 +8,7 @@ from . import (
     dynamodb,
     ledger,
     mail,
+    outbox,
     programme,
     render,
     report,
@@ -33,6 +34,8 @@ if __name__ == "__main__":
     automations.main()
     print("== a newsletter campaign sent end to end on SQLite")
     sender.main()
+    print("== the outbox folder: .eml files and their index")
+    outbox.main()
     print("== the owner's report on SQLite")
     report.main()
     print("== the HTTP API: cold start and the till's routes")

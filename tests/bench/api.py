@@ -3,25 +3,29 @@
 Prints the import time of `functions/app.py` in a fresh interpreter (best
 of several, wall and processor time), the first requests after import (one
 the app answers itself, one reaching a handler module), and requests per
-second with p50/p99 latency for a counter look-up and for recording a
-purchase, from a few concurrent clients against a live `stampbook serve`.
-Nothing asserted.
+second with p50/p99 latency for the health check, a counter look-up and
+recording a purchase, from a few concurrent clients against a live
+`stampbook serve`: each client on a new connection per request, then each
+keeping its connection alive (as every HTTP client library does; the two
+should cost about the same). Nothing asserted.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from itertools import count
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tests.api.test_serve import serving
 
@@ -92,6 +96,30 @@ def _timed(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
+class Till:
+    """HTTP requests to one server, on a new connection each or on one kept per thread."""
+
+    def __init__(self, base: str, headers: dict[str, str], kept_alive: bool) -> None:
+        self.address = urlsplit(base).netloc
+        self.headers = headers if kept_alive else {**headers, "Connection": "close"}
+        self.kept_alive = kept_alive
+        self.connections = threading.local()
+
+    def call(self, method: str, path: str, body: bytes | None = None) -> None:
+        if self.kept_alive:
+            if not hasattr(self.connections, "one"):
+                self.connections.one = http.client.HTTPConnection(self.address, timeout=30)
+            connection = self.connections.one
+        else:
+            connection = http.client.HTTPConnection(self.address, timeout=30)
+        connection.request(method, path, body, self.headers)
+        answer = connection.getresponse()
+        answer.read()
+        assert answer.status == 200, answer.status
+        if not self.kept_alive:
+            connection.close()
+
+
 def load(name: str, call: Callable[[int], None]) -> None:
     """`REQUESTS` calls from `CLIENTS` threads: throughput and latency percentiles."""
     latencies: list[float] = []
@@ -123,29 +151,36 @@ def main() -> None:
     health, handler = (min(times) for times in zip(*firsts, strict=True))
     print(f"{'first request after import (GET /health)':<44} {health * 1000:7.1f} ms")
     print(f"{'first request to a handler (POST /points)':<44} {handler * 1000:7.1f} ms")
-    orders = count()
+    over_http()
+
+
+def over_http() -> None:
+    """The till's routes on a live server: new connections per request, then kept alive."""
     with tempfile.TemporaryDirectory() as folder, serving(Path(folder)) as (base, key):
         headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+        orders = count()
+        for kept_alive in (False, True):
+            routes(Till(base, headers, kept_alive), orders)
 
-        def look_up(_: int) -> None:
-            request = urllib.request.Request(f"{base}/till/customers/ANNA2345", headers=headers)
-            urllib.request.urlopen(request, timeout=30).read()
 
-        def purchase(_: int) -> None:
-            order = {
-                "customer": {"code": "ANNA2345"},
-                "order_id": f"B-{next(orders)}",
-                "placed_at": "2026-11-23T12:00:00+03:00",
-                "lines": [{"line_id": "1", "category": "beans", "amount": "450"}],
-            }
-            request = urllib.request.Request(
-                f"{base}/till/purchases", json.dumps(order).encode(), headers, method="POST"
-            )
-            urllib.request.urlopen(request, timeout=30).read()
+def routes(till: Till, orders: Iterator[int]) -> None:
+    def purchase(_: int) -> None:
+        order = {
+            "customer": {"code": "ANNA2345"},
+            "order_id": f"B-{next(orders)}",
+            "placed_at": "2026-11-23T12:00:00+03:00",
+            "lines": [{"line_id": "1", "category": "beans", "amount": "450"}],
+        }
+        till.call("POST", "/till/purchases", json.dumps(order).encode())
 
-        look_up(0)
-        load("GET /till/customers/{code}", look_up)
-        load("POST /till/purchases", purchase)
+    how = "kept alive" if till.kept_alive else "new connection"
+    till.call("GET", "/api/health")
+    load(f"GET /api/health ({how})", lambda _: till.call("GET", "/api/health"))
+    load(
+        f"GET /till/customers/{{code}} ({how})",
+        lambda _: till.call("GET", "/till/customers/ANNA2345"),
+    )
+    load(f"POST /till/purchases ({how})", purchase)
 
 
 if __name__ == "__main__":

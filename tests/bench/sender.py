@@ -3,7 +3,8 @@
 Every message is claimed, checked (customer and consent read again), given
 the reader's points (a history read), rendered from the issue compiled once,
 signed, made into MIME bytes, handed to a sink transport and recorded as
-sent. The sink keeps nothing, so the numbers are the sender's own.
+sent. The sink keeps nothing, so the numbers are the sender's own; then
+the same campaign into the outbox folder (.eml files and their index).
 Wall time is noisy on a shared machine; CPU time (`process_time`) is shown
 beside it.
 
@@ -22,7 +23,8 @@ from pathlib import Path
 
 from stampbook.bootstrap import open_keyring
 from stampbook.mail.message import Message
-from stampbook.mail.transports.base import Accepted
+from stampbook.mail.transports.base import Accepted, Transport
+from stampbook.mail.transports.outbox import Outbox
 from stampbook.sender.settings import SendingSettings
 from stampbook.services.campaigns import Campaigns
 from stampbook.store.sends import SendStore
@@ -41,7 +43,9 @@ class Sink:
         pass
 
 
-def campaign(people: int, workers: int, folder: Path, traced: bool = False) -> None:
+def campaign(
+    people: int, workers: int, folder: Path, traced: bool = False, to_outbox: bool = False
+) -> None:
     app = customer_file(folder, people)
     assert isinstance(app.store, SendStore)
     owner = Campaigns(
@@ -53,7 +57,11 @@ def campaign(people: int, workers: int, folder: Path, traced: bool = False) -> N
     wall, cpu = time.perf_counter(), time.process_time()
     owner.start(ISSUE, ignore_send_at=True)
     started, cpu_started = time.perf_counter(), time.process_time()
-    finished = owner.send(ISSUE, open_keyring(app.settings), Sink)
+
+    def transport() -> Transport:
+        return Outbox(folder / "outbox") if to_outbox else Sink()
+
+    finished = owner.send(ISSUE, open_keyring(app.settings), transport)
     done, cpu_done = time.perf_counter(), time.process_time()
     assert finished.sent == people
     if traced:
@@ -62,8 +70,9 @@ def campaign(people: int, workers: int, folder: Path, traced: bool = False) -> N
         print(f"peak memory, {people:>7} people (start + send)    {peak / 1e6:10.1f} MB")
         return
     sending_cpu = cpu_done - cpu_started
+    sent = f"sent {people} with {workers} worker(s){' to the outbox' if to_outbox else ''}"
     print(
-        f"sent {people} with {workers} worker(s)  {people / sending_cpu:10.0f} messages/CPU-s"
+        f"{sent:<46} {people / sending_cpu:10.0f} messages/CPU-s"
         f"   ({people / (done - started):.0f}/s wall; start {started - wall:.1f} s wall,"
         f" {cpu_started - cpu:.1f} s CPU; sending {done - started:.1f} s wall,"
         f" {sending_cpu:.1f} s CPU)"
@@ -74,6 +83,8 @@ def main(people: int = 20_000) -> None:
     for workers in (1, 4):
         with tempfile.TemporaryDirectory() as folder:
             campaign(people, workers, Path(folder))
+    with tempfile.TemporaryDirectory() as folder:
+        campaign(people, 1, Path(folder), to_outbox=True)
     for count in (people // 4, people):
         with tempfile.TemporaryDirectory() as folder:
             campaign(count, 1, Path(folder), traced=True)

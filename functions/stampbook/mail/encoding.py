@@ -1,10 +1,13 @@
 """The wire encodings a message needs, written for speed and for safety.
 
-Bodies are UTF-8 quoted-printable (RFC 2045). Every encoded run starts at the
-beginning of a line and ends at the end of one, with a soft line break unless
-the text itself ended with a line break. So runs encoded separately — the
-fixed text of a campaign once, each person's values per message — can be
-concatenated into a valid body.
+Bodies are UTF-8, quoted-printable or base64 (RFC 2045). Every encoded run
+starts at the beginning of a line and ends at the end of one, so runs encoded
+separately — the fixed text of a campaign once, each person's values per
+message — can be concatenated into a valid body. A quoted-printable run ends
+with a soft line break unless the text itself ended with a line break. A
+base64 run holds whole 3-byte groups (only the body's last run may be
+padded); its last line may be shorter than 76 characters, which RFC 2045
+allows: a decoder ignores line breaks.
 
 Header text that is not plain ASCII words becomes RFC 2047 encoded words
 (base64 of UTF-8), so no value, whatever characters it holds, can put a line
@@ -56,6 +59,30 @@ def _end_softly(encoded: bytes) -> bytes:
     elif encoded[cut - 2 : cut - 1] == b"=":
         cut -= 2
     return encoded[:cut] + _SOFT_BREAK + encoded[cut:] + _SOFT_BREAK
+
+
+def base64_lines(data: bytes) -> bytes:
+    """One run of base64 in lines of 76 characters (the last one shorter), each ending CRLF.
+
+    Nothing for nothing: an empty line in base64 is a defect spam filters count.
+    """
+    encoded = binascii.b2a_base64(data, newline=False)
+    if not encoded:
+        return b""
+    if len(encoded) <= _MAX_LINE:  # a person's value: one line
+        return encoded + b"\r\n"
+    return b"".join(
+        [
+            encoded[start : start + _MAX_LINE] + b"\r\n"
+            for start in range(0, len(encoded), _MAX_LINE)
+        ]
+    )
+
+
+def base64_size(octets: int) -> int:
+    """How long `base64_lines` makes `octets` bytes, line ends included."""
+    characters = -(-octets // 3) * 4
+    return characters + -(-characters // _MAX_LINE) * 2
 
 
 # -- headers ------------------------------------------------------------------

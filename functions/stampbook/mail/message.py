@@ -8,13 +8,12 @@ joins the pieces: no email-package objects, no re-encoding 47 KB of HTML
 100 000 times.
 
 The bytes are a complete RFC 5322 message with CRLF line ends and 7-bit
-headers: multipart/alternative, plain text first, HTML second, both UTF-8
-quoted-printable.
+headers: multipart/alternative, plain text first, HTML second, both UTF-8,
+each quoted-printable or base64, whichever is smaller for it (`parts.py`).
 """
 
 from __future__ import annotations
 
-import html
 import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -22,13 +21,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from enum import StrEnum
-from functools import lru_cache
 from itertools import count
 
 from .address import Mailbox, domain_of, email_address
-from .draft import Draft, MissingSlot, Pieces, Slot
+from .draft import Draft, Pieces, Slot
 from .encoding import name_and_address, one_line, phrase, quoted_printable, unstructured
 from .links import SLOT_PURPOSES, Links
+from .parts import QuotedPrintablePart, TransferEncoding, html_part, text_part
 from .tokens import Purpose, token_subject
 
 
@@ -98,10 +97,6 @@ class Message:
     data: bytes
 
 
-# A prepared part: bytes, or the name of a slot whose encoded value goes there.
-_Plan = list[bytes | str]
-
-
 class PreparedDraft:
     """A draft encoded once for a campaign and locale; `message()` per person."""
 
@@ -131,10 +126,12 @@ class PreparedDraft:
         self._heads_second = -1
         self._heads_now: dict[Purpose, str] = {}
         self._unsubscribe = kind is Kind.MARKETING
-        self._text_plan = _plan(draft.text)
-        self._html_plan = _plan(draft.html)
-        self._text_slots = _slot_names(self._text_plan)
-        self._html_slots = _slot_names(self._html_plan)
+        self._text = text_part(draft.text)
+        self._html = html_part(draft.html)
+        # A person's links are encoded once for the quoted-printable parts.
+        self._quoted_links = any(
+            isinstance(part, QuotedPrintablePart) for part in (self._text, self._html)
+        )
         self._fixed_subject = None if _has_slots(draft.subject) else draft.fill_subject({})
         self._boundary = f"=_sb_{secrets.token_hex(8)}"  # '=_' never occurs in quoted-printable
         self._id_prefix = secrets.token_hex(8)
@@ -144,8 +141,8 @@ class PreparedDraft:
         self._date = b""
         self._from = sender.mailbox.header()
         self._head = self._fixed_head()
-        self._text_head = _part_head(self._boundary, "text/plain")
-        self._html_head = b"\r\n" + _part_head(self._boundary, "text/html")
+        self._text_head = _part_head(self._boundary, "text/plain", self._text.encoding)
+        self._html_head = b"\r\n" + _part_head(self._boundary, "text/html", self._html.encoding)
         self._tail = f"\r\n--{self._boundary}--\r\n".encode()
 
     @property
@@ -177,9 +174,9 @@ class PreparedDraft:
         if unsubscribe_token is not None:
             head.append(self._list_unsubscribe(unsubscribe_token))
         head.append(self._head)
-        links = _encoded_links(self._links_needed, values)
-        text = _fill(self._text_plan, self._text_slots, values, _qp_text, links)
-        html = _fill(self._html_plan, self._html_slots, values, _qp_html, links)
+        links = _encoded_links(self._links_needed, values) if self._quoted_links else {}
+        text = self._text.fill(values, links)
+        html = self._html.fill(values, links)
         data = b"".join((*head, self._text_head, *text, self._html_head, *html, self._tail))
         return Message(self._sender.envelope, to.address, message_id, subject, self._kind, data)
 
@@ -258,48 +255,16 @@ class PreparedDraft:
         return b"".join(lines)
 
 
-def _part_head(boundary: str, content_type: str) -> bytes:
+def _part_head(boundary: str, content_type: str, encoding: TransferEncoding) -> bytes:
     return (
         f"--{boundary}\r\n"
         f"Content-Type: {content_type}; charset=utf-8\r\n"
-        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        f"Content-Transfer-Encoding: {encoding}\r\n\r\n"
     ).encode()
-
-
-def _plan(pieces: Pieces) -> _Plan:
-    """Fixed stretches encoded once; slots left as names."""
-    plan: _Plan = []
-    fixed: list[str] = []
-    for piece in pieces:
-        if isinstance(piece, Slot):
-            if fixed:
-                plan.append(quoted_printable("".join(fixed)))
-                fixed = []
-            plan.append(piece.name)
-        else:
-            fixed.append(piece)
-    if fixed:
-        plan.append(quoted_printable("".join(fixed)))
-    return plan
-
-
-def _slot_names(plan: _Plan) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(p for p in plan if isinstance(p, str)))
 
 
 def _has_slots(pieces: Pieces) -> bool:
     return any(isinstance(piece, Slot) for piece in pieces)
-
-
-# Personal values repeat across an audience (first names, tiers, balances):
-# each is encoded once while it stays among the recent few thousand.
-_qp_text = lru_cache(maxsize=4096)(quoted_printable)
-
-
-@lru_cache(maxsize=4096)
-def _qp_html(value: str) -> bytes:
-    # The same escaping as Draft.fill_html; the tests hold the two together.
-    return quoted_printable(html.escape(value, quote=True))
 
 
 def _encoded_links(
@@ -320,17 +285,3 @@ def _encoded_links(
 
 
 _HTML_SPECIAL = "&<>\"'"
-
-
-def _fill(
-    plan: _Plan,
-    names: tuple[str, ...],
-    values: Mapping[str, str],
-    encode: Callable[[str], bytes],
-    ready: Mapping[str, bytes],
-) -> list[bytes]:
-    try:
-        encoded = {name: ready.get(name) or encode(values[name]) for name in names}
-    except KeyError as missing:
-        raise MissingSlot(missing.args[0]) from None
-    return [encoded[p] if isinstance(p, str) else p for p in plan]
