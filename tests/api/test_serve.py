@@ -149,7 +149,11 @@ def cpus_of_threads(pid: int) -> dict[str, set[int]]:
     """Each of the process's threads (by name) and the CPUs it may run on, as Linux lists them."""
     threads = {}
     for task in Path(f"/proc/{pid}/task").iterdir():
-        status = dict(line.split(":\t", 1) for line in (task / "status").read_text().splitlines())
+        try:
+            text = (task / "status").read_text()
+        except FileNotFoundError:
+            continue  # a connection's thread that ended while the list was read
+        status = dict(line.split(":\t", 1) for line in text.splitlines())
         cpus: set[int] = set()
         for part in status["Cpus_allowed_list"].split(","):  # e.g. "0-1,4"
             first, _, last = part.partition("-")
