@@ -15,8 +15,10 @@ from babel.numbers import get_currency_precision, list_currencies
 
 from .automations import Automations
 from .business import ProgrammeFile
-from .declared import Declared, is_known_locale
+from .currencies import currencies_in_use, currency_name, meant_currency_hint
+from .declared import Declared
 from .explain import closest
+from .languages import has_words, language_hint, language_name
 from .newsletter import Newsletter, RewardBlock
 from .problems import KeyPath, Problem
 from .text import LocalizedText
@@ -76,18 +78,21 @@ def check_programme_file(programme_file: ProgrammeFile, source: SourceMap) -> li
 
 
 def known_locales(programme_file: ProgrammeFile) -> list[str]:
-    """The declared locales that exist; an unknown one is reported once, not per text."""
-    return [code for code in programme_file.locales.available if is_known_locale(code)]
+    """The declared locales Stampbook speaks; another is reported once, not per text."""
+    return [code for code in programme_file.locales.available if has_words(code)]
 
 
 def _check_languages(programme_file: ProgrammeFile, source: SourceMap) -> Iterator[Problem]:
     locales = programme_file.locales
     for index, code in enumerate(locales.available):
-        if not is_known_locale(code):
+        if not has_words(code):
+            name = language_name(code)
             yield source.problem(
                 ("locales", "available", index),
-                f"unknown language code '{code}'",
-                "use an ISO 639 code such as `en`, `ru`, `bg`, `hy`",
+                f"Stampbook has no words in {name} ('{code}')"
+                if name
+                else f"unknown language code '{code}'",
+                language_hint(code),
             )
     seen: set[str] = set()
     for index, code in enumerate(locales.available):
@@ -101,15 +106,15 @@ def _check_languages(programme_file: ProgrammeFile, source: SourceMap) -> Iterat
 
 def _check_currency(programme_file: ProgrammeFile, source: SourceMap) -> Iterator[Problem]:
     code = programme_file.currency
-    if code not in list_currencies():
-        # Prefer codes of the same country (the first two letters) as the suggestion.
-        near = sorted(c for c in list_currencies() if c[:2] == code[:2]) or sorted(
-            list_currencies()
-        )
+    in_use = currencies_in_use()
+    if code not in in_use:
+        withdrawn = code in list_currencies()
         yield source.problem(
             ("currency",),
-            f"unknown currency '{code}'",
-            closest(code, near) or "use an ISO 4217 code such as `RUB`, `EUR`, `AMD`, `USD`",
+            f"'{code}' ({currency_name(code)}) is not a currency in use today"
+            if withdrawn
+            else f"unknown currency '{code}'",
+            _currency_hint(code, in_use),
         )
         return
     digits = get_currency_precision(programme_file.currency)
@@ -180,6 +185,19 @@ def _check_categories(programme_file: ProgrammeFile, source: SourceMap) -> Itera
                 "but also has a bonus",
                 "remove it from exclude.categories or drop the bonus",
             )
+
+
+def _currency_hint(typed: str, in_use: Iterable[str]) -> str:
+    if meant := meant_currency_hint(typed):
+        return meant
+    # Prefer codes of the same country (the first two letters) as the suggestion.
+    codes = sorted(in_use)
+    near = [c for c in codes if c[:2] == typed[:2].upper()]
+    return (
+        closest(typed, near)
+        or closest(typed, codes)
+        or "use an ISO 4217 code such as `RUB`, `EUR`, `AMD`, `USD`"
+    )
 
 
 def check_texts(

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel
+
+from .languages import has_words
 
 
 def _ids(items: Any) -> tuple[str, ...]:
@@ -27,14 +28,6 @@ def _section(data: Any, *keys: str) -> Any:
             return None
         data = data.get(key)
     return data
-
-
-def is_known_locale(code: object) -> bool:
-    try:
-        Locale.parse(str(code))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -52,7 +45,7 @@ class Declared:
         available = _section(data, "locales", "available")
         locales = available if isinstance(available, list) else []
         return cls(
-            locales=tuple(str(code) for code in locales if is_known_locale(code)),
+            locales=tuple(str(code) for code in locales if has_words(code)),
             tiers=_ids(_section(data, "loyalty", "tiers", "levels")),
             rewards=_ids(_section(data, "rewards")),
             interests=_ids(_section(data, "interests")),

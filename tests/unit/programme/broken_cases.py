@@ -273,6 +273,58 @@ CASES = [
         ),
     ),
     Broken(
+        "the lev by its name",
+        P,
+        "currency: EUR",
+        "currency: LEV",
+        (("campaigns/program.yaml:9:11", "currency", "unknown currency 'LEV'"),),
+        hint="did you mean 'BGN' (Bulgarian Lev)?",
+        schema_rejects=False,
+    ),
+    Broken(
+        "a rouble withdrawn in 1998",
+        P,
+        "currency: EUR",
+        "currency: RUR",
+        (
+            (
+                "campaigns/program.yaml:9:11",
+                "currency",
+                "'RUR' (Russian Ruble (1991–1998)) is not a currency in use today",
+            ),
+        ),
+        hint="did you mean 'RUB' (Russian Ruble)?",
+        schema_rejects=False,
+    ),
+    Broken(
+        "the dram by its name",
+        P,
+        "currency: EUR",
+        "currency: DRAM",
+        (
+            (
+                "campaigns/program.yaml:9:11",
+                "currency",
+                "expected a three-letter ISO 4217 currency code, got 'DRAM'",
+            ),
+        ),
+        hint="did you mean 'AMD' (Armenian Dram)?",
+    ),
+    Broken(
+        "the euro by its name",
+        P,
+        "currency: EUR",
+        "currency: EURO",
+        (
+            (
+                "campaigns/program.yaml:9:11",
+                "currency",
+                "expected a three-letter ISO 4217 currency code, got 'EURO'",
+            ),
+        ),
+        hint="did you mean 'EUR' (Euro)?",
+    ),
+    Broken(
         "cents below the currency's precision",
         P,
         "      value: 25.50",
@@ -415,7 +467,57 @@ CASES = [
         "  available: [bg, en]",
         "  available: [bg, en, qq]",
         (("campaigns/program.yaml:12:23", "locales.available[2]", "unknown language code 'qq'"),),
-        schema_rejects=False,
+        hint="Stampbook speaks bg (Bulgarian), en (English), hy (Armenian) and ru (Russian)",
+    ),
+    Broken(
+        "Amharic typed for Armenian",
+        P,
+        "  available: [bg, en]",
+        "  available: [bg, en, am]",
+        (
+            (
+                "campaigns/program.yaml:12:23",
+                "locales.available[2]",
+                "Stampbook has no words in Amharic ('am')",
+            ),
+        ),
+        hint="'am' is Amharic; Armenian is 'hy'",
+    ),
+    Broken(
+        "a language Stampbook has no words in",
+        P,
+        "  available: [bg, en]",
+        "  available: [de, bg, en]",
+        (
+            (
+                "campaigns/program.yaml:12:15",
+                "locales.available[0]",
+                "Stampbook has no words in German ('de')",
+            ),
+        ),
+        hint="Stampbook speaks bg (Bulgarian), en (English), hy (Armenian) and ru (Russian)",
+    ),
+    Broken(
+        "a regional variant of a language",
+        P,
+        "  available: [bg, en]",
+        "  available: [bg, en, en_GB]",
+        (
+            (
+                "campaigns/program.yaml:12:23",
+                "locales.available[2]",
+                "Stampbook has no words in English (United Kingdom) ('en_GB')",
+            ),
+        ),
+        hint="Stampbook's English is 'en'",
+    ),
+    Broken(
+        "a language by its country's code",
+        P,
+        "  available: [bg, en]",
+        "  available: [bg, en, by]",
+        (("campaigns/program.yaml:12:23", "locales.available[2]", "unknown language code 'by'"),),
+        hint="did you mean 'ru' (Russian)?",
     ),
     Broken(
         "a misspelt time zone",
