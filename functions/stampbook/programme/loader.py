@@ -152,6 +152,7 @@ def _load(
     except ProgrammeInvalid as invalid:
         problems.extend(invalid.problems)
         return None, None, None
+    problems.extend(document.problems)
     loaded, found = validate(model, document)
     problems.extend(found)
     return loaded, document.source, document.data

@@ -382,6 +382,48 @@ CASES = [
         ),
     ),
     Broken(
+        "a key written twice hides no other mistake",
+        P,
+        "currency: EUR\n",
+        "currency: EUR\ncurrency: BGN\n",
+        (
+            (
+                "campaigns/newsletters/spring.yaml:14:13",
+                "blocks[1].reward",
+                "unknown reward 'screen-cleen'",
+            ),
+            (
+                "campaigns/program.yaml:10:1",
+                "currency",
+                "duplicate key 'currency' (first at line 9)",
+            ),
+            ("campaigns/program.yaml:28:5", "loyalty.earning.pre", "unknown key 'pre'"),
+        ),
+        also=(
+            (P, "    per: 1\n", "    pre: 1\n"),
+            (N, "reward: screen-clean", "reward: screen-cleen"),
+        ),
+    ),
+    Broken(
+        "a text written twice in a greeting, and a day that does not exist",
+        A,
+        "      subject: Честита Баба Марта!\n",
+        "      subject: Честита Баба Марта!\n      subject: Baba Marta\n",
+        (
+            (
+                "campaigns/automations.yaml:11:13",
+                "holidays.greetings[0].date",
+                "'02-30' is not a real date",
+            ),
+            (
+                "campaigns/automations.yaml:14:7",
+                "holidays.greetings[0].subject",
+                "duplicate key 'subject' (first at line 13)",
+            ),
+        ),
+        also=((A, '      date: "03-01"', '      date: "02-30"'),),
+    ),
+    Broken(
         "two rewards with one id",
         P,
         "rewards:\n",
