@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
@@ -9,6 +10,17 @@ from rich.console import Console
 from rich.table import Table
 
 from .loader import Programme
+from .rules import Exclusions
+
+
+def points(count: int) -> str:
+    return f"{count} point" if count == 1 else f"{count} points"
+
+
+def listed(items: Iterable[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    words = list(items)
+    return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
 
 
 def print_summary(programme: Programme, console: Console) -> None:
@@ -31,7 +43,8 @@ def print_summary(programme: Programme, console: Console) -> None:
     )
     earning = loyalty.earning
     lines = [
-        f"{earning.points} points per {money(earning.per)} spent, rounded {earning.rounding}",
+        f"{points(earning.points)} per {money(earning.per)} spent, rounded {earning.rounding}",
+        *_what_earns(earning.exclude),
         *(
             f"{bonus.category}: points x{format_decimal(bonus.multiplier, locale=locale)}"
             for bonus in earning.category_bonuses
@@ -39,13 +52,14 @@ def print_summary(programme: Programme, console: Console) -> None:
         f"points pending for {loyalty.pending.days} days (return window)",
     ]
     if loyalty.free_shipping:
-        lines.append(f"free shipping over {money(loyalty.free_shipping.over)}")
+        # The engine ships free from the threshold itself: "or more", not "over".
+        lines.append(f"free shipping on orders of {money(loyalty.free_shipping.over)} or more")
     if loyalty.birthday:
-        lines.append(f"birthday bonus: {loyalty.birthday.points} points")
+        lines.append(f"birthday bonus: {points(loyalty.birthday.points)}")
     if loyalty.referral:
         lines.append(
-            f"referral: {loyalty.referral.referrer_points} points to the referrer, "
-            f"{loyalty.referral.referred_points} to the new customer"
+            f"referral: {points(loyalty.referral.referrer_points)} to the referrer, "
+            f"{points(loyalty.referral.referred_points)} to the new customer"
         )
     if loyalty.expiry:
         lines.append(
@@ -54,8 +68,8 @@ def print_summary(programme: Programme, console: Console) -> None:
         )
     for rule in loyalty.certificates:
         lines.append(
-            f"certificate {rule.id}: spend {money(rule.spend)} within {rule.within_months} "
-            f"months -> {money(rule.value)} valid {rule.valid_days} days"
+            f"certificate {rule.id}: spend {money(rule.spend)} or more within "
+            f"{rule.within_months} months -> {money(rule.value)} valid {rule.valid_days} days"
         )
     console.print("\n".join(f"  • {line}" for line in lines))
 
@@ -97,3 +111,14 @@ def print_summary(programme: Programme, console: Console) -> None:
             "public" if letter.public else "",
         )
     console.print(letters)
+
+
+def _what_earns(exclude: Exclusions) -> list[str]:
+    """`no points on shipping and gift-cards`, `tax earns points too`."""
+    parts = {"shipping": exclude.shipping, "tax": exclude.tax}
+    excluded = [part for part, out in parts.items() if out] + list(exclude.categories)
+    included = [part for part, out in parts.items() if not out]
+    lines = [f"no points on {listed(excluded)}"] if excluded else []
+    if included:
+        lines.append(f"{listed(included)} earn{'s' if len(included) == 1 else ''} points too")
+    return lines
