@@ -6,6 +6,8 @@ returns problems; none of them stops the others, so the owner sees everything.
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -13,8 +15,9 @@ from typing import Any
 
 from babel.numbers import get_currency_precision, list_currencies
 
-from .automations import Automations
+from .automations import Automations, CountryHoliday
 from .business import ProgrammeFile
+from .calendars import countries, country_name, holiday_names, meant_country
 from .currencies import currencies_in_use, currency_name, meant_currency_hint
 from .declared import Declared
 from .explain import closest
@@ -260,8 +263,9 @@ def check_newsletter(letter: Newsletter, declared: Declared, source: SourceMap) 
 
 
 def check_automations(
-    automations: Automations, declared: Declared, source: SourceMap
+    automations: Automations, declared: Declared, source: SourceMap, today: dt.date
 ) -> list[Problem]:
+    """`today` says which years' holiday calendars a named holiday must be in."""
     locales = declared.locales
     problems = check_texts(automations, locales, source, skip=("holidays",))
     if automations.holidays:
@@ -271,6 +275,9 @@ def check_automations(
         )
         for index, greeting in enumerate(greetings):
             path = ("holidays", "greetings", index)
+            if greeting.holiday is not None:
+                years = range(today.year, today.year + 2)
+                problems += _check_holiday(greeting.holiday, years, (*path, "holiday"), source)
             for number, locale in enumerate(greeting.locales):
                 problems += _unknown(locale, locales, (*path, "locales", number), source, "locale")
             wanted = [loc for loc in greeting.locales if loc in locales] or list(locales)
@@ -294,6 +301,44 @@ def check_automations(
                 )
             )
     return problems
+
+
+def _check_holiday(
+    holiday: CountryHoliday, years: range, path: KeyPath, source: SourceMap
+) -> Iterator[Problem]:
+    code, name = holiday.country, holiday.name
+    if code not in countries():
+        meant = meant_country(code)
+        yield source.problem(
+            (*path, "country"),
+            f"no holiday calendar for '{code}'",
+            f"did you mean '{meant}' ({country_name(meant)})?"
+            if meant
+            else closest(code, list(countries()))
+            or "use the country's two-letter ISO 3166 code, e.g. `BG`, `AM`, `RU`",
+        )
+        return
+    if any(holiday.days(year) for year in years):
+        return
+    country = f"{country_name(code)} ({code})"
+    in_english = ", ".join(holiday_names(code, years, own_language=False))
+    yield source.problem(
+        (*path, "name"),
+        f"no holiday '{name}' in the calendar of {country}",
+        _meant_holiday(name, holiday_names(code, years))
+        or f"the holidays of {country} are: {in_english}",
+    )
+
+
+def _meant_holiday(typed: str, names: list[str]) -> str:
+    """Names that contain what was typed (`Easter`: `Orthodox Easter`), else a close one."""
+    wanted = typed.strip().casefold()
+    containing = [name for name in names if wanted and wanted in name.casefold()][:3]
+    if containing:
+        return "did you mean " + " or ".join(f"'{name}'" for name in containing) + "?"
+    by_case = {name.casefold(): name for name in names}
+    found = difflib.get_close_matches(wanted, list(by_case), n=1, cutoff=0.6)
+    return f"did you mean '{by_case[found[0]]}'?" if found else ""
 
 
 class _Shifted(SourceMap):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from babel.numbers import format_currency, format_decimal
 from rich.console import Console
 from rich.table import Table
 
+from .automations import HolidayGreeting, Holidays
 from .loader import Programme
 from .rules import Exclusions
 
@@ -23,7 +25,8 @@ def listed(items: Iterable[str]) -> str:
     return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
 
 
-def print_summary(programme: Programme, console: Console) -> None:
+def print_summary(programme: Programme, console: Console, today: dt.date) -> None:
+    """`today`: the business's own day, from which the next greetings are counted."""
     programme_file = programme.programme_file
     locale = programme_file.locales.default
     loyalty = programme_file.loyalty
@@ -100,6 +103,8 @@ def print_summary(programme: Programme, console: Console) -> None:
         if getattr(automations, name) is not None and getattr(automations, name).enabled
     ]
     console.print(f"Automatic emails on: {', '.join(switched_on) or 'none'}")
+    if automations.holidays:
+        print_greetings(automations.holidays, console, today)
     letters = Table(title="Newsletters")
     for column in ("slug", "subject", "send at", "archive"):
         letters.add_column(column)
@@ -122,3 +127,28 @@ def _what_earns(exclude: Exclusions) -> list[str]:
     if included:
         lines.append(f"{listed(included)} earn{'s' if len(included) == 1 else ''} points too")
     return lines
+
+
+def print_greetings(holidays: Holidays, console: Console, today: dt.date) -> None:
+    """Each holiday greeting, when it goes and the next day it will."""
+    off = "" if holidays.enabled else " — switched off"
+    greetings = Table(title=f"Holiday greetings{off}")
+    for column in ("id", "when", "next", "languages"):
+        greetings.add_column(column)
+    for greeting in holidays.greetings:
+        following = greeting.next_day(today)
+        greetings.add_row(
+            greeting.id,
+            _when(greeting),
+            following.isoformat() if following else "passed",
+            ", ".join(greeting.locales) or "all",
+        )
+    console.print(greetings)
+
+
+def _when(greeting: HolidayGreeting) -> str:
+    if greeting.holiday is not None:
+        return f"{greeting.holiday.name} ({greeting.holiday.country})"
+    if greeting.date is not None and len(greeting.date) == len("MM-DD"):
+        return f"every {greeting.date}"
+    return f"once, {greeting.date}"

@@ -585,6 +585,149 @@ CASES = [
         schema_rejects=False,
     ),
     Broken(
+        "29 February in a year without one",
+        A,
+        "      date: 2027-05-02",
+        "      date: 2027-02-29",
+        (
+            (
+                "campaigns/automations.yaml:16:13",
+                "holidays.greetings[1].date",
+                "'2027-02-29' is not a real date",
+            ),
+        ),
+        schema_rejects=False,
+    ),
+    Broken(
+        "a yearly greeting on 29 February",
+        A,
+        '      date: "03-01"',
+        '      date: "02-29"',
+        (
+            (
+                "campaigns/automations.yaml:11:13",
+                "holidays.greetings[0].date",
+                "'02-29' comes only in leap years; greet on 02-28 or 03-01, "
+                "or give the year (YYYY-02-29) for one leap day",
+            ),
+        ),
+        schema_rejects=False,
+    ),
+    Broken(
+        "a date that is not a date",
+        A,
+        "      date: 2027-05-02",
+        "      date: 2 May 2027",
+        (
+            (
+                "campaigns/automations.yaml:16:13",
+                "holidays.greetings[1].date",
+                "a holiday date is MM-DD (every year) or YYYY-MM-DD (once)",
+            ),
+        ),
+    ),
+    Broken(
+        "a country by its name",
+        A,
+        "{ country: BG, name: Liberation Day }",
+        "{ country: Bulgaria, name: Liberation Day }",
+        (
+            (
+                "campaigns/automations.yaml:20:27",
+                "holidays.greetings[2].holiday.country",
+                "no holiday calendar for 'Bulgaria'",
+            ),
+        ),
+        hint="did you mean 'BG' (Bulgaria)?",
+    ),
+    Broken(
+        "a country code that does not exist",
+        A,
+        "{ country: BG, name: Liberation Day }",
+        "{ country: QQ, name: Liberation Day }",
+        (
+            (
+                "campaigns/automations.yaml:20:27",
+                "holidays.greetings[2].holiday.country",
+                "no holiday calendar for 'QQ'",
+            ),
+        ),
+        hint="use the country's two-letter ISO 3166 code, e.g. `BG`, `AM`, `RU`",
+        schema_rejects=False,
+    ),
+    Broken(
+        "a holiday by half its name",
+        A,
+        "name: Liberation Day }",
+        "name: Liberation }",
+        (
+            (
+                "campaigns/automations.yaml:20:37",
+                "holidays.greetings[2].holiday.name",
+                "no holiday 'Liberation' in the calendar of Bulgaria (BG)",
+            ),
+        ),
+        hint="did you mean 'Liberation Day'?",
+        schema_rejects=False,
+    ),
+    Broken(
+        "a misspelt holiday",
+        A,
+        "name: Liberation Day }",
+        "name: Eastr }",
+        (
+            (
+                "campaigns/automations.yaml:20:37",
+                "holidays.greetings[2].holiday.name",
+                "no holiday 'Eastr' in the calendar of Bulgaria (BG)",
+            ),
+        ),
+        hint="did you mean 'Easter'?",
+        schema_rejects=False,
+    ),
+    Broken(
+        "Easter where the calendar lists only days off",
+        A,
+        "{ country: BG, name: Liberation Day }",
+        "{ country: RU, name: Easter }",
+        (
+            (
+                "campaigns/automations.yaml:20:37",
+                "holidays.greetings[2].holiday.name",
+                "no holiday 'Easter' in the calendar of Russia (RU)",
+            ),
+        ),
+        hint="did you mean 'Orthodox Easter' or 'Western Easter'?",
+        schema_rejects=False,
+    ),
+    Broken(
+        "a greeting with a date and a holiday",
+        A,
+        "      holiday: { country: BG, name: Liberation Day }\n",
+        '      holiday: { country: BG, name: Liberation Day }\n      date: "03-03"\n',
+        (
+            (
+                "campaigns/automations.yaml:19:7",
+                "holidays.greetings[2]",
+                "a greeting has either a `date` or a `holiday`, not both",
+            ),
+        ),
+    ),
+    Broken(
+        "a greeting with no day",
+        A,
+        "      date: 2027-05-02\n",
+        "",
+        (
+            (
+                "campaigns/automations.yaml:15:7",
+                "holidays.greetings[1]",
+                "a greeting needs a `date` (MM-DD or YYYY-MM-DD) "
+                "or a `holiday` (e.g. `{country: BG, name: Easter}`)",
+            ),
+        ),
+    ),
+    Broken(
         "a range upside down",
         N,
         "{ min: 60, max: 365 }",
