@@ -358,6 +358,8 @@ class Renderer:
             "marketing": marketing,
             "web_url": web_url,
             "links": {slot: markers(slot) for slot in sorted(LINK_SLOTS)},
+            # What the programme has, for parts that mean nothing without it.
+            "programme": {"certificates": bool(self.programme_file.loyalty.certificates)},
             "business": {
                 "name": self._text(business.name, locale),
                 "legal_name": business.legal_name,
