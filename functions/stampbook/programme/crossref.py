@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -204,20 +204,29 @@ def _currency_hint(typed: str, in_use: Iterable[str]) -> str:
 
 
 def check_texts(
-    model: Any, locales: Sequence[str], source: SourceMap, skip: KeyPath | None = None
+    model: Any,
+    locales: Sequence[str],
+    source: SourceMap,
+    skip: KeyPath | None = None,
+    unspoken: Collection[str] = (),
 ) -> list[Problem]:
-    """Every per-language text has each required locale and no unknown one."""
+    """Every per-language text has each required locale and no unknown one
+    (but texts in an `unspoken` language: program.yaml reports that one)."""
     problems: list[Problem] = []
     for path, value, _ in walk(model):
         if skip is not None and path[: len(skip)] == skip:
             continue
         if isinstance(value, LocalizedText):
-            problems += _check_text(value, locales, path, source)
+            problems += _check_text(value, locales, path, source, unspoken)
     return problems
 
 
 def _check_text(
-    text: LocalizedText, locales: Sequence[str], path: KeyPath, source: SourceMap
+    text: LocalizedText,
+    locales: Sequence[str],
+    path: KeyPath,
+    source: SourceMap,
+    unspoken: Collection[str],
 ) -> list[Problem]:
     problems: list[Problem] = []
     missing = text.missing(locales)
@@ -231,7 +240,7 @@ def _check_text(
             )
         )
     for locale in text.locales:
-        if locale not in locales:
+        if locale not in locales and locale not in unspoken:
             problems.append(
                 source.problem(
                     (*path, locale),
@@ -244,16 +253,16 @@ def _check_text(
 
 
 def check_newsletter(letter: Newsletter, declared: Declared, source: SourceMap) -> list[Problem]:
-    problems = check_texts(letter, declared.locales, source)
+    problems = check_texts(letter, declared.locales, source, unspoken=declared.unspoken)
     audience = letter.audience
     for index, tier in enumerate(audience.tiers):
         problems += _unknown(tier, declared.tiers, ("audience", "tiers", index), source, "tier")
     for index, locale in enumerate(audience.locales):
-        problems += _unknown(
-            locale, declared.locales, ("audience", "locales", index), source, "locale"
-        )
+        where: KeyPath = ("audience", "locales", index)
+        if locale not in declared.unspoken:
+            problems += _unknown(locale, declared.locales, where, source, "locale")
     for index, interest in enumerate(audience.interests):
-        where: KeyPath = ("audience", "interests", index)
+        where = ("audience", "interests", index)
         problems += _unknown(interest, declared.interests, where, source, "interest")
     for index, block in enumerate(letter.blocks):
         if isinstance(block, RewardBlock):
@@ -267,7 +276,8 @@ def check_automations(
 ) -> list[Problem]:
     """`today` says which years' holiday calendars a named holiday must be in."""
     locales = declared.locales
-    problems = check_texts(automations, locales, source, skip=("holidays",))
+    unspoken = declared.unspoken
+    problems = check_texts(automations, locales, source, skip=("holidays",), unspoken=unspoken)
     if automations.holidays:
         greetings = automations.holidays.greetings
         problems += _duplicates(
@@ -279,9 +289,11 @@ def check_automations(
                 years = range(today.year, today.year + 2)
                 problems += _check_holiday(greeting.holiday, years, (*path, "holiday"), source)
             for number, locale in enumerate(greeting.locales):
-                problems += _unknown(locale, locales, (*path, "locales", number), source, "locale")
+                if locale not in unspoken:
+                    where = (*path, "locales", number)
+                    problems += _unknown(locale, locales, where, source, "locale")
             wanted = [loc for loc in greeting.locales if loc in locales] or list(locales)
-            problems += check_texts(greeting, wanted, _Shifted(source, path))
+            problems += check_texts(greeting, wanted, _Shifted(source, path), unspoken=unspoken)
     needs = (
         ("points_expiring", automations.points_expiring, declared.has_expiry, "loyalty.expiry"),
         (

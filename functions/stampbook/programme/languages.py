@@ -80,7 +80,7 @@ def meant_language(code: str) -> str | None:
     guesses: list[str | None] = [
         get_global("language_aliases").get(typed.lower()),
         *get_official_languages(typed.upper()),
-        typed.split("_")[0].lower(),
+        typed.replace("-", "_").split("_")[0].lower(),
         *sorted(
             language
             for language in known

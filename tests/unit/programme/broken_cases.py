@@ -554,6 +554,20 @@ CASES = [
         hint="Stampbook's English is 'en'",
     ),
     Broken(
+        "a language by its name",
+        P,
+        "  available: [bg, en]",
+        "  available: [bg, English]",
+        (
+            (
+                "campaigns/program.yaml:12:19",
+                "locales.available[1]",
+                "expected a language code, got 'English'",
+            ),
+        ),
+        hint="did you mean 'en' (English)?",
+    ),
+    Broken(
         "a language by its country's code",
         P,
         "  available: [bg, en]",
