@@ -13,8 +13,8 @@ from stampbook.mail.reader import sample_reader
 from stampbook.mail.render import Renderer
 from stampbook.programme import Programme, load_programme
 from stampbook.sitegen.pages import site_files
+from tests.unit.programme.conftest import FIXTURE, edit
 
-from ..programme.conftest import FIXTURE, edit
 from .conftest import TODAY, shown
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

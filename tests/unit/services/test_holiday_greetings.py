@@ -14,9 +14,8 @@ from stampbook.cli.main import main
 from stampbook.programme import load_programme
 from stampbook.programme.automations import CountryHoliday, HolidayGreeting
 from stampbook.services.automation_calendar import plan_of_day
-
-from ..shop import EXAMPLE, Shop
-from .programme.conftest import FIXTURE
+from tests.support.shop import EXAMPLE, Shop
+from tests.unit.programme.conftest import FIXTURE
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 

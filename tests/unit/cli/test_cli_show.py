@@ -8,8 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from stampbook.cli.main import main
-
-from .programme.conftest import EXAMPLE, FIXTURE, edit
+from tests.unit.programme.conftest import EXAMPLE, FIXTURE, edit
 
 NOW = {"STAMPBOOK_NOW": "2027-01-15T12:00+02:00"}
 

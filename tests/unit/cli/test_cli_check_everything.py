@@ -8,8 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from stampbook.cli.main import main
-
-from .programme.conftest import FIXTURE, edit
+from tests.unit.programme.conftest import FIXTURE, edit
 
 
 def test_a_key_written_twice_does_not_hide_the_other_mistakes(tmp_path: Path) -> None:
