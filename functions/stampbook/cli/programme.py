@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import shutil
 import sys
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
 
+from ..config import SettingsError, fixed_now, utc_now
 from ..programme import Programme, ProgrammeInvalid, load_programme
 from ..programme.declared import Declared
 from ..programme.schema import SCHEMA_DIR, write_schemas
@@ -33,7 +37,7 @@ campaigns_argument = click.argument(
 def check(campaigns: Path, output: str) -> None:
     """Check the programme in CAMPAIGNS (default: ./campaigns); exit 1 if it has errors."""
     try:
-        programme = load_programme(campaigns)
+        programme = load_programme(campaigns, today=_now().date())
     except ProgrammeInvalid as invalid:
         if output == "json":
             report = {"valid": False, "errors": [problem.as_json() for problem in invalid.problems]}
@@ -71,7 +75,8 @@ def show(campaigns: Path) -> None:
     from ..programme.summary import print_summary
 
     programme = _load_or_exit(campaigns)
-    print_summary(programme, Console())
+    zone = ZoneInfo(programme.programme_file.business.timezone)
+    print_summary(programme, Console(), _now().astimezone(zone).date())
 
 
 @click.command()
@@ -128,9 +133,18 @@ def _stale_schemas(campaigns: Path, programme: Programme, *, required: bool = Fa
     ]
 
 
+def _now() -> dt.datetime:
+    """STAMPBOOK_NOW if set (what will `show` say on 1 January?), else the clock."""
+    try:
+        return fixed_now(os.environ.get("STAMPBOOK_NOW")) or utc_now()
+    except SettingsError as error:
+        click.echo(f"refused: {error}", err=True)
+        sys.exit(1)
+
+
 def _load_or_exit(campaigns: Path) -> Programme:
     try:
-        return load_programme(campaigns)
+        return load_programme(campaigns, today=_now().date())
     except ProgrammeInvalid as invalid:
         for problem in invalid.problems:
             click.echo(str(problem), err=True)

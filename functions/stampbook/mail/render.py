@@ -29,6 +29,7 @@ from jinja2 import (
 )
 
 from ..programme import Programme
+from ..programme.languages import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES
 from ..programme.newsletter import (
     Block,
     ButtonBlock,
@@ -49,15 +50,6 @@ from .slots import Markers, PersonalValueAsData
 from .strings import Strings, StringsProblem
 from .text import mjml_subject_and_preheader, mjml_to_text
 
-
-def _builtin_templates() -> Path:
-    """`templates/` beside `functions/` in the repository, beside the package in the bundle."""
-    here = Path(__file__).resolve().parents
-    repository, bundle = here[3] / "templates", here[2] / "templates"
-    return bundle if bundle.is_dir() and not repository.is_dir() else repository
-
-
-BUILTIN_TEMPLATES = _builtin_templates()
 OWNER_TEMPLATES = "templates"  # inside the owner's campaigns folder
 TEMPLATE_SUFFIX = ".mjml.j2"
 
@@ -366,6 +358,8 @@ class Renderer:
             "marketing": marketing,
             "web_url": web_url,
             "links": {slot: markers(slot) for slot in sorted(LINK_SLOTS)},
+            # What the programme has, for parts that mean nothing without it.
+            "programme": {"certificates": bool(self.programme_file.loyalty.certificates)},
             "business": {
                 "name": self._text(business.name, locale),
                 "legal_name": business.legal_name,

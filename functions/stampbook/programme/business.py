@@ -6,14 +6,17 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from .fields import OwnerModel, Slug
+from .fields import CURRENCY_PATTERN, LANGUAGE_PATTERN, OwnerModel, Slug
 from .rules import Loyalty, Reward
 from .text import LocalizedText
 
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 WebAddress = Annotated[str, Field(pattern=r"^https?://[^\s/]+(/\S*)?$")]
-LocaleCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
-CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+# Only a language Stampbook has words in (see `languages.py`); the schema lists them.
+LocaleCode = Annotated[
+    str, Field(pattern=LANGUAGE_PATTERN, json_schema_extra={"x-stampbook": "language"})
+]
+CurrencyCode = Annotated[str, Field(pattern=CURRENCY_PATTERN)]
 
 
 class Business(OwnerModel):

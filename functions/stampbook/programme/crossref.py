@@ -6,17 +6,22 @@ returns problems; none of them stops the others, so the owner sees everything.
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 from babel.numbers import get_currency_precision, list_currencies
 
-from .automations import Automations
+from .automations import Automations, CountryHoliday
 from .business import ProgrammeFile
-from .declared import Declared, is_known_locale
+from .calendars import countries, country_name, holiday_names, meant_country
+from .currencies import currencies_in_use, currency_name, meant_currency_hint
+from .declared import Declared
 from .explain import closest
+from .languages import has_words, language_hint, language_name
 from .newsletter import Newsletter, RewardBlock
 from .problems import KeyPath, Problem
 from .text import LocalizedText
@@ -76,18 +81,21 @@ def check_programme_file(programme_file: ProgrammeFile, source: SourceMap) -> li
 
 
 def known_locales(programme_file: ProgrammeFile) -> list[str]:
-    """The declared locales that exist; an unknown one is reported once, not per text."""
-    return [code for code in programme_file.locales.available if is_known_locale(code)]
+    """The declared locales Stampbook speaks; another is reported once, not per text."""
+    return [code for code in programme_file.locales.available if has_words(code)]
 
 
 def _check_languages(programme_file: ProgrammeFile, source: SourceMap) -> Iterator[Problem]:
     locales = programme_file.locales
     for index, code in enumerate(locales.available):
-        if not is_known_locale(code):
+        if not has_words(code):
+            name = language_name(code)
             yield source.problem(
                 ("locales", "available", index),
-                f"unknown language code '{code}'",
-                "use an ISO 639 code such as `en`, `ru`, `bg`, `hy`",
+                f"Stampbook has no words in {name} ('{code}')"
+                if name
+                else f"unknown language code '{code}'",
+                language_hint(code),
             )
     seen: set[str] = set()
     for index, code in enumerate(locales.available):
@@ -101,15 +109,15 @@ def _check_languages(programme_file: ProgrammeFile, source: SourceMap) -> Iterat
 
 def _check_currency(programme_file: ProgrammeFile, source: SourceMap) -> Iterator[Problem]:
     code = programme_file.currency
-    if code not in list_currencies():
-        # Prefer codes of the same country (the first two letters) as the suggestion.
-        near = sorted(c for c in list_currencies() if c[:2] == code[:2]) or sorted(
-            list_currencies()
-        )
+    in_use = currencies_in_use()
+    if code not in in_use:
+        withdrawn = code in list_currencies()
         yield source.problem(
             ("currency",),
-            f"unknown currency '{code}'",
-            closest(code, near) or "use an ISO 4217 code such as `RUB`, `EUR`, `AMD`, `USD`",
+            f"'{code}' ({currency_name(code)}) is not a currency in use today"
+            if withdrawn
+            else f"unknown currency '{code}'",
+            _currency_hint(code, in_use),
         )
         return
     digits = get_currency_precision(programme_file.currency)
@@ -182,21 +190,43 @@ def _check_categories(programme_file: ProgrammeFile, source: SourceMap) -> Itera
             )
 
 
+def _currency_hint(typed: str, in_use: Iterable[str]) -> str:
+    if meant := meant_currency_hint(typed):
+        return meant
+    # Prefer codes of the same country (the first two letters) as the suggestion.
+    codes = sorted(in_use)
+    near = [c for c in codes if c[:2] == typed[:2].upper()]
+    return (
+        closest(typed, near)
+        or closest(typed, codes)
+        or "use an ISO 4217 code such as `RUB`, `EUR`, `AMD`, `USD`"
+    )
+
+
 def check_texts(
-    model: Any, locales: Sequence[str], source: SourceMap, skip: KeyPath | None = None
+    model: Any,
+    locales: Sequence[str],
+    source: SourceMap,
+    skip: KeyPath | None = None,
+    unspoken: Collection[str] = (),
 ) -> list[Problem]:
-    """Every per-language text has each required locale and no unknown one."""
+    """Every per-language text has each required locale and no unknown one
+    (but texts in an `unspoken` language: program.yaml reports that one)."""
     problems: list[Problem] = []
     for path, value, _ in walk(model):
         if skip is not None and path[: len(skip)] == skip:
             continue
         if isinstance(value, LocalizedText):
-            problems += _check_text(value, locales, path, source)
+            problems += _check_text(value, locales, path, source, unspoken)
     return problems
 
 
 def _check_text(
-    text: LocalizedText, locales: Sequence[str], path: KeyPath, source: SourceMap
+    text: LocalizedText,
+    locales: Sequence[str],
+    path: KeyPath,
+    source: SourceMap,
+    unspoken: Collection[str],
 ) -> list[Problem]:
     problems: list[Problem] = []
     missing = text.missing(locales)
@@ -210,7 +240,7 @@ def _check_text(
             )
         )
     for locale in text.locales:
-        if locale not in locales:
+        if locale not in locales and locale not in unspoken:
             problems.append(
                 source.problem(
                     (*path, locale),
@@ -223,16 +253,16 @@ def _check_text(
 
 
 def check_newsletter(letter: Newsletter, declared: Declared, source: SourceMap) -> list[Problem]:
-    problems = check_texts(letter, declared.locales, source)
+    problems = check_texts(letter, declared.locales, source, unspoken=declared.unspoken)
     audience = letter.audience
     for index, tier in enumerate(audience.tiers):
         problems += _unknown(tier, declared.tiers, ("audience", "tiers", index), source, "tier")
     for index, locale in enumerate(audience.locales):
-        problems += _unknown(
-            locale, declared.locales, ("audience", "locales", index), source, "locale"
-        )
+        where: KeyPath = ("audience", "locales", index)
+        if locale not in declared.unspoken:
+            problems += _unknown(locale, declared.locales, where, source, "locale")
     for index, interest in enumerate(audience.interests):
-        where: KeyPath = ("audience", "interests", index)
+        where = ("audience", "interests", index)
         problems += _unknown(interest, declared.interests, where, source, "interest")
     for index, block in enumerate(letter.blocks):
         if isinstance(block, RewardBlock):
@@ -242,10 +272,12 @@ def check_newsletter(letter: Newsletter, declared: Declared, source: SourceMap) 
 
 
 def check_automations(
-    automations: Automations, declared: Declared, source: SourceMap
+    automations: Automations, declared: Declared, source: SourceMap, today: dt.date
 ) -> list[Problem]:
+    """`today` says which years' holiday calendars a named holiday must be in."""
     locales = declared.locales
-    problems = check_texts(automations, locales, source, skip=("holidays",))
+    unspoken = declared.unspoken
+    problems = check_texts(automations, locales, source, skip=("holidays",), unspoken=unspoken)
     if automations.holidays:
         greetings = automations.holidays.greetings
         problems += _duplicates(
@@ -253,10 +285,15 @@ def check_automations(
         )
         for index, greeting in enumerate(greetings):
             path = ("holidays", "greetings", index)
+            if greeting.holiday is not None:
+                years = range(today.year, today.year + 2)
+                problems += _check_holiday(greeting.holiday, years, (*path, "holiday"), source)
             for number, locale in enumerate(greeting.locales):
-                problems += _unknown(locale, locales, (*path, "locales", number), source, "locale")
+                if locale not in unspoken:
+                    where = (*path, "locales", number)
+                    problems += _unknown(locale, locales, where, source, "locale")
             wanted = [loc for loc in greeting.locales if loc in locales] or list(locales)
-            problems += check_texts(greeting, wanted, _Shifted(source, path))
+            problems += check_texts(greeting, wanted, _Shifted(source, path), unspoken=unspoken)
     needs = (
         ("points_expiring", automations.points_expiring, declared.has_expiry, "loyalty.expiry"),
         (
@@ -276,6 +313,44 @@ def check_automations(
                 )
             )
     return problems
+
+
+def _check_holiday(
+    holiday: CountryHoliday, years: range, path: KeyPath, source: SourceMap
+) -> Iterator[Problem]:
+    code, name = holiday.country, holiday.name
+    if code not in countries():
+        meant = meant_country(code)
+        yield source.problem(
+            (*path, "country"),
+            f"no holiday calendar for '{code}'",
+            f"did you mean '{meant}' ({country_name(meant)})?"
+            if meant
+            else closest(code, list(countries()))
+            or "use the country's two-letter ISO 3166 code, e.g. `BG`, `AM`, `RU`",
+        )
+        return
+    if any(holiday.days(year) for year in years):
+        return
+    country = f"{country_name(code)} ({code})"
+    in_english = ", ".join(holiday_names(code, years, own_language=False))
+    yield source.problem(
+        (*path, "name"),
+        f"no holiday '{name}' in the calendar of {country}",
+        _meant_holiday(name, holiday_names(code, years))
+        or f"the holidays of {country} are: {in_english}",
+    )
+
+
+def _meant_holiday(typed: str, names: list[str]) -> str:
+    """Names that contain what was typed (`Easter`: `Orthodox Easter`), else a close one."""
+    wanted = typed.strip().casefold()
+    containing = [name for name in names if wanted and wanted in name.casefold()][:3]
+    if containing:
+        return "did you mean " + " or ".join(f"'{name}'" for name in containing) + "?"
+    by_case = {name.casefold(): name for name in names}
+    found = difflib.get_close_matches(wanted, list(by_case), n=1, cutoff=0.6)
+    return f"did you mean '{by_case[found[0]]}'?" if found else ""
 
 
 class _Shifted(SourceMap):

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel
+
+from .languages import has_words, meant_language
 
 
 def _ids(items: Any) -> tuple[str, ...]:
@@ -29,14 +30,6 @@ def _section(data: Any, *keys: str) -> Any:
     return data
 
 
-def is_known_locale(code: object) -> bool:
-    try:
-        Locale.parse(str(code))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class Declared:
     locales: tuple[str, ...]
@@ -46,19 +39,26 @@ class Declared:
     categories: tuple[str, ...]
     has_expiry: bool
     has_certificates: bool
+    # Declared languages Stampbook has no words in, and those the owner probably
+    # meant by them: program.yaml reports them once; texts in them elsewhere are
+    # not reported again, line by line.
+    unspoken: tuple[str, ...] = ()
 
     @classmethod
     def from_data(cls, data: Any) -> Declared:
         available = _section(data, "locales", "available")
-        locales = available if isinstance(available, list) else []
+        codes = [str(code) for code in available] if isinstance(available, list) else []
+        unspoken = [code for code in codes if not has_words(code)]
+        meant = [meant_language(code) for code in unspoken]
         return cls(
-            locales=tuple(str(code) for code in locales if is_known_locale(code)),
+            locales=tuple(code for code in codes if has_words(code)),
             tiers=_ids(_section(data, "loyalty", "tiers", "levels")),
             rewards=_ids(_section(data, "rewards")),
             interests=_ids(_section(data, "interests")),
             categories=_ids(_section(data, "categories")),
             has_expiry=bool(_section(data, "loyalty", "expiry")),
             has_certificates=bool(_section(data, "loyalty", "certificates")),
+            unspoken=tuple(dict.fromkeys([*unspoken, *(code for code in meant if code)])),
         )
 
     @classmethod

@@ -16,7 +16,9 @@ from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .fields import SLUG_PATTERN
+from .currencies import meant_currency_hint
+from .fields import CURRENCY_PATTERN, LANGUAGE_PATTERN, SLUG_PATTERN
+from .languages import language_hint
 from .problems import KeyPath, Problem
 from .yamlsource import Document
 
@@ -30,8 +32,8 @@ _PATTERN_WORDS = {
     r"^[^@\s]+@[^@\s]+\.[^@\s]+$": ("an email address", "e.g. `hello@example.com`"),
     r"^https?://[^\s/]+(/\S*)?$": ("a web address", "start it with https://"),
     r"^(https?://|mailto:)\S+$": ("a link", "start it with https:// or mailto:"),
-    r"^[a-z]{2,3}(_[A-Z]{2})?$": ("a language code", "e.g. `en`, `ru`, `bg`, `hy`"),
-    r"^[A-Z]{3}$": ("a three-letter ISO 4217 currency code", "e.g. `RUB`, `EUR`, `AMD`"),
+    LANGUAGE_PATTERN: ("a language code", ""),  # the hint names the languages there are
+    CURRENCY_PATTERN: ("a three-letter ISO 4217 currency code", "e.g. `RUB`, `EUR`, `AMD`"),
 }
 
 
@@ -159,7 +161,12 @@ def _explain(error: ErrorDetails, root: type[BaseModel]) -> tuple[str, str]:
         tags = union_tags(type_at(root, loc))
         return "missing required key 'type'", f"add `type:` with one of: {', '.join(tags)}"
     if kind == "string_pattern_mismatch":
-        what, hint = _PATTERN_WORDS.get(str(ctx.get("pattern")), ("a valid value", ""))
+        pattern = str(ctx.get("pattern"))
+        what, hint = _PATTERN_WORDS.get(pattern, ("a valid value", ""))
+        if pattern == CURRENCY_PATTERN and isinstance(given, str):
+            hint = meant_currency_hint(given) or hint  # `euro`, `leva`, `dram`
+        if pattern == LANGUAGE_PATTERN and isinstance(given, str):
+            hint = language_hint(given)  # `English`, `EN`
         return f"expected {what}, got {got}", hint
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"expected a whole number, got {got}", "write digits only, e.g. `30`"

@@ -14,6 +14,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(_[A-Z]{2})?$"
 
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
 """An identifier the owner picks: lowercase letters, digits, `-` and `_`."""

@@ -10,6 +10,7 @@ come back together in one `ProgrammeInvalid`.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
@@ -95,8 +96,12 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
-def load_programme(root: Path) -> Programme:
-    """Read and check `root` (a campaigns folder); raise `ProgrammeInvalid` if unusable."""
+def load_programme(root: Path, *, today: dt.date | None = None) -> Programme:
+    """Read and check `root` (a campaigns folder); raise `ProgrammeInvalid` if unusable.
+
+    `today` (by default the machine's) says which years' holiday calendars
+    a greeting's holiday must be found in: this one or the next.
+    """
     root = Path(root)
     programme_file_path = root / PROGRAM_FILE
     if not programme_file_path.is_file():
@@ -125,7 +130,7 @@ def load_programme(root: Path) -> Programme:
     if automations_path.is_file():
         loaded, source, _ = _load(Automations, automations_path, root, problems)
         if loaded is not None and source is not None and declared is not None:
-            problems += check_automations(loaded, declared, source)
+            problems += check_automations(loaded, declared, source, today or dt.date.today())
         automations = loaded or automations
 
     newsletters: list[tuple[Newsletter, SourceMap]] = []
@@ -152,6 +157,7 @@ def _load(
     except ProgrammeInvalid as invalid:
         problems.extend(invalid.problems)
         return None, None, None
+    problems.extend(document.problems)
     loaded, found = validate(model, document)
     problems.extend(found)
     return loaded, document.source, document.data

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from .automations import Automations
 from .business import ProgrammeFile
 from .declared import Declared
+from .languages import languages_with_words
 from .newsletter import Newsletter
 
 SCHEMA_DIR = "schemas"
@@ -41,6 +42,8 @@ def _specialise(node: Any, declared: Declared | None) -> Any:
     marker = node.pop("x-stampbook", None)
     if marker == "audience":  # `audience: all` is a shorthand for no filter
         return {"anyOf": [{"const": "all"}, node]}
+    if marker == "language":
+        node["enum"] = sorted(languages_with_words())
     if marker == "localized-text" and declared is not None:
         locales = list(declared.locales)
         per_locale = node["anyOf"][1]

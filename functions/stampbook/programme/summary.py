@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 from rich.console import Console
 from rich.table import Table
 
+from .automations import HolidayGreeting, Holidays
 from .loader import Programme
+from .rules import Exclusions
 
 
-def print_summary(programme: Programme, console: Console) -> None:
+def points(count: int) -> str:
+    return f"{count} point" if count == 1 else f"{count} points"
+
+
+def listed(items: Iterable[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    words = list(items)
+    return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def print_summary(programme: Programme, console: Console, today: dt.date) -> None:
+    """`today`: the business's own day, from which the next greetings are counted."""
     programme_file = programme.programme_file
     locale = programme_file.locales.default
     loyalty = programme_file.loyalty
@@ -31,7 +46,8 @@ def print_summary(programme: Programme, console: Console) -> None:
     )
     earning = loyalty.earning
     lines = [
-        f"{earning.points} points per {money(earning.per)} spent, rounded {earning.rounding}",
+        f"{points(earning.points)} per {money(earning.per)} spent, rounded {earning.rounding}",
+        *_what_earns(earning.exclude),
         *(
             f"{bonus.category}: points x{format_decimal(bonus.multiplier, locale=locale)}"
             for bonus in earning.category_bonuses
@@ -39,13 +55,14 @@ def print_summary(programme: Programme, console: Console) -> None:
         f"points pending for {loyalty.pending.days} days (return window)",
     ]
     if loyalty.free_shipping:
-        lines.append(f"free shipping over {money(loyalty.free_shipping.over)}")
+        # The engine ships free from the threshold itself: "or more", not "over".
+        lines.append(f"free shipping on orders of {money(loyalty.free_shipping.over)} or more")
     if loyalty.birthday:
-        lines.append(f"birthday bonus: {loyalty.birthday.points} points")
+        lines.append(f"birthday bonus: {points(loyalty.birthday.points)}")
     if loyalty.referral:
         lines.append(
-            f"referral: {loyalty.referral.referrer_points} points to the referrer, "
-            f"{loyalty.referral.referred_points} to the new customer"
+            f"referral: {points(loyalty.referral.referrer_points)} to the referrer, "
+            f"{points(loyalty.referral.referred_points)} to the new customer"
         )
     if loyalty.expiry:
         lines.append(
@@ -54,8 +71,8 @@ def print_summary(programme: Programme, console: Console) -> None:
         )
     for rule in loyalty.certificates:
         lines.append(
-            f"certificate {rule.id}: spend {money(rule.spend)} within {rule.within_months} "
-            f"months -> {money(rule.value)} valid {rule.valid_days} days"
+            f"certificate {rule.id}: spend {money(rule.spend)} or more within "
+            f"{rule.within_months} months -> {money(rule.value)} valid {rule.valid_days} days"
         )
     console.print("\n".join(f"  • {line}" for line in lines))
 
@@ -86,6 +103,8 @@ def print_summary(programme: Programme, console: Console) -> None:
         if getattr(automations, name) is not None and getattr(automations, name).enabled
     ]
     console.print(f"Automatic emails on: {', '.join(switched_on) or 'none'}")
+    if automations.holidays:
+        print_greetings(automations.holidays, console, today)
     letters = Table(title="Newsletters")
     for column in ("slug", "subject", "send at", "archive"):
         letters.add_column(column)
@@ -97,3 +116,39 @@ def print_summary(programme: Programme, console: Console) -> None:
             "public" if letter.public else "",
         )
     console.print(letters)
+
+
+def _what_earns(exclude: Exclusions) -> list[str]:
+    """`no points on shipping and gift-cards`, `tax earns points too`."""
+    parts = {"shipping": exclude.shipping, "tax": exclude.tax}
+    excluded = [part for part, out in parts.items() if out] + list(exclude.categories)
+    included = [part for part, out in parts.items() if not out]
+    lines = [f"no points on {listed(excluded)}"] if excluded else []
+    if included:
+        lines.append(f"{listed(included)} earn{'s' if len(included) == 1 else ''} points too")
+    return lines
+
+
+def print_greetings(holidays: Holidays, console: Console, today: dt.date) -> None:
+    """Each holiday greeting, when it goes and the next day it will."""
+    off = "" if holidays.enabled else " — switched off"
+    greetings = Table(title=f"Holiday greetings{off}")
+    for column in ("id", "when", "next", "languages"):
+        greetings.add_column(column)
+    for greeting in holidays.greetings:
+        following = greeting.next_day(today)
+        greetings.add_row(
+            greeting.id,
+            _when(greeting),
+            following.isoformat() if following else "passed",
+            ", ".join(greeting.locales) or "all",
+        )
+    console.print(greetings)
+
+
+def _when(greeting: HolidayGreeting) -> str:
+    if greeting.holiday is not None:
+        return f"{greeting.holiday.name} ({greeting.holiday.country})"
+    if greeting.date is not None and len(greeting.date) == len("MM-DD"):
+        return f"every {greeting.date}"
+    return f"once, {greeting.date}"

@@ -83,6 +83,9 @@ class SourceMap:
 class Document:
     data: Any
     source: SourceMap
+    # Mistakes that leave the file readable (a key written twice): the data
+    # is still checked, so the owner sees them together with everything else.
+    problems: tuple[Problem, ...] = ()
 
 
 def _position(node: Node) -> Position:
@@ -111,11 +114,15 @@ class _Builder:
     def __init__(self, source: SourceMap) -> None:
         self.source = source
         self.problems: list[Problem] = []
+        # False once a part of the file could not be built: checking the rest
+        # would report keys as missing that the owner did write.
+        self.usable = True
 
     def build(self, node: Node, path: KeyPath) -> Any:
         self.source.values[path] = _position(node)
         if len(path) > _MAX_DEPTH:
             self.problems.append(self.source.problem(path, "nesting is too deep"))
+            self.usable = False
             return None
         if isinstance(node, ScalarNode):
             return _scalar(node)
@@ -137,10 +144,12 @@ class _Builder:
                     "a key must be a plain word, not a list, a mapping or a merge",
                     "write the key as simple text, e.g. `name:`",
                 )
+                self.usable = False
                 continue
             key = str(key_node.value)
             key_path = (*path, key)
             if key in result:
+                # Keep the first and go on: one run shows every other mistake too.
                 first = self.source.keys[key_path]
                 self._problem(
                     key_node,
@@ -200,7 +209,8 @@ def _syntax_problem(file: str, error: yaml.MarkedYAMLError) -> Problem:
 
 
 def parse_yaml(text: str, file: str) -> Document:
-    """Parse one YAML document; raise `ProgrammeInvalid` with located problems."""
+    """Parse one YAML document; raise `ProgrammeInvalid` with located problems if it
+    cannot be read, or return it with the problems that leave it readable."""
     source = SourceMap(file)
     try:
         node = yaml.compose(text, Loader=_FastComposeLoader)
@@ -213,9 +223,9 @@ def parse_yaml(text: str, file: str) -> Document:
         data = builder.build(node, ())
     except RecursionError:
         raise ProgrammeInvalid([Problem(file, 1, 1, (), "the YAML nests too deeply")]) from None
-    if builder.problems:
+    if not builder.usable:
         raise ProgrammeInvalid(builder.problems)
-    return Document(data, source)
+    return Document(data, source, tuple(builder.problems))
 
 
 def _compose_for_errors(text: str, file: str) -> Node | None:

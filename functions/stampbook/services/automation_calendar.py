@@ -72,7 +72,7 @@ def plan_of_day(programme: Programme, today: date) -> DayPlan:
     greetings = {
         greeting.id: frozenset(greeting.locales)
         for greeting in (holidays.greetings if holidays and holidays.enabled else ())
-        if greeting.date in (today.isoformat(), today.strftime("%m-%d"))
+        if greeting.falls_on(today)  # its date, or its holiday's date this year
     }
     win_back = automations.win_back
     return DayPlan(

@@ -176,13 +176,15 @@ def _email_request(words: Strings) -> tuple[str, ...]:
     return (_field("email", words("forms.email"), "email", required=True, autocomplete="email"),)
 
 
-def points_page(locale: str, words: Strings, api_url: str) -> str:
+def points_page(locale: str, words: Strings, api_url: str, *, certificates: bool = True) -> str:
+    """`certificates`: whether the programme gives any (else no row that could only say "—")."""
     labels = {
         "available": words("forms.points_balance"),
         "pending": words("forms.points_pending"),
         "tier": words("forms.points_tier"),
-        "certificates": words("forms.points_certificates"),
     }
+    if certificates:
+        labels["certificates"] = words("forms.points_certificates")
     rows = "".join(
         f'<dt>{_attr(label)}</dt><dd data-sb-value="{key}"></dd>' for key, label in labels.items()
     )

@@ -50,7 +50,9 @@ def site_files(programme: Programme, locale: str, api_url: str, now: datetime) -
         "privacy.md": privacy_page(programme, locale, words),
         "signup.md": forms.signup_page(programme, locale, words, api_url),
         "confirm.md": forms.confirm_page(words, api_url),
-        "points.md": forms.points_page(locale, words, api_url),
+        "points.md": forms.points_page(
+            locale, words, api_url, certificates=bool(programme.programme_file.loyalty.certificates)
+        ),
         "preferences.md": forms.preferences_page(programme, locale, words, api_url),
         "unsubscribe.md": forms.unsubscribe_page(words, api_url),
         "feedback.md": forms.feedback_page(words, api_url),

@@ -273,6 +273,58 @@ CASES = [
         ),
     ),
     Broken(
+        "the lev by its name",
+        P,
+        "currency: EUR",
+        "currency: LEV",
+        (("campaigns/program.yaml:9:11", "currency", "unknown currency 'LEV'"),),
+        hint="did you mean 'BGN' (Bulgarian Lev)?",
+        schema_rejects=False,
+    ),
+    Broken(
+        "a rouble withdrawn in 1998",
+        P,
+        "currency: EUR",
+        "currency: RUR",
+        (
+            (
+                "campaigns/program.yaml:9:11",
+                "currency",
+                "'RUR' (Russian Ruble (1991–1998)) is not a currency in use today",
+            ),
+        ),
+        hint="did you mean 'RUB' (Russian Ruble)?",
+        schema_rejects=False,
+    ),
+    Broken(
+        "the dram by its name",
+        P,
+        "currency: EUR",
+        "currency: DRAM",
+        (
+            (
+                "campaigns/program.yaml:9:11",
+                "currency",
+                "expected a three-letter ISO 4217 currency code, got 'DRAM'",
+            ),
+        ),
+        hint="did you mean 'AMD' (Armenian Dram)?",
+    ),
+    Broken(
+        "the euro by its name",
+        P,
+        "currency: EUR",
+        "currency: EURO",
+        (
+            (
+                "campaigns/program.yaml:9:11",
+                "currency",
+                "expected a three-letter ISO 4217 currency code, got 'EURO'",
+            ),
+        ),
+        hint="did you mean 'EUR' (Euro)?",
+    ),
+    Broken(
         "cents below the currency's precision",
         P,
         "      value: 25.50",
@@ -328,6 +380,48 @@ CASES = [
                 "duplicate key 'currency' (first at line 9)",
             ),
         ),
+    ),
+    Broken(
+        "a key written twice hides no other mistake",
+        P,
+        "currency: EUR\n",
+        "currency: EUR\ncurrency: BGN\n",
+        (
+            (
+                "campaigns/newsletters/spring.yaml:14:13",
+                "blocks[1].reward",
+                "unknown reward 'screen-cleen'",
+            ),
+            (
+                "campaigns/program.yaml:10:1",
+                "currency",
+                "duplicate key 'currency' (first at line 9)",
+            ),
+            ("campaigns/program.yaml:28:5", "loyalty.earning.pre", "unknown key 'pre'"),
+        ),
+        also=(
+            (P, "    per: 1\n", "    pre: 1\n"),
+            (N, "reward: screen-clean", "reward: screen-cleen"),
+        ),
+    ),
+    Broken(
+        "a text written twice in a greeting, and a day that does not exist",
+        A,
+        "      subject: Честита Баба Марта!\n",
+        "      subject: Честита Баба Марта!\n      subject: Baba Marta\n",
+        (
+            (
+                "campaigns/automations.yaml:11:13",
+                "holidays.greetings[0].date",
+                "'02-30' is not a real date",
+            ),
+            (
+                "campaigns/automations.yaml:14:7",
+                "holidays.greetings[0].subject",
+                "duplicate key 'subject' (first at line 13)",
+            ),
+        ),
+        also=((A, '      date: "03-01"', '      date: "02-30"'),),
     ),
     Broken(
         "two rewards with one id",
@@ -415,7 +509,71 @@ CASES = [
         "  available: [bg, en]",
         "  available: [bg, en, qq]",
         (("campaigns/program.yaml:12:23", "locales.available[2]", "unknown language code 'qq'"),),
-        schema_rejects=False,
+        hint="Stampbook speaks bg (Bulgarian), en (English), hy (Armenian) and ru (Russian)",
+    ),
+    Broken(
+        "Amharic typed for Armenian",
+        P,
+        "  available: [bg, en]",
+        "  available: [bg, en, am]",
+        (
+            (
+                "campaigns/program.yaml:12:23",
+                "locales.available[2]",
+                "Stampbook has no words in Amharic ('am')",
+            ),
+        ),
+        hint="'am' is Amharic; Armenian is 'hy'",
+    ),
+    Broken(
+        "a language Stampbook has no words in",
+        P,
+        "  available: [bg, en]",
+        "  available: [de, bg, en]",
+        (
+            (
+                "campaigns/program.yaml:12:15",
+                "locales.available[0]",
+                "Stampbook has no words in German ('de')",
+            ),
+        ),
+        hint="Stampbook speaks bg (Bulgarian), en (English), hy (Armenian) and ru (Russian)",
+    ),
+    Broken(
+        "a regional variant of a language",
+        P,
+        "  available: [bg, en]",
+        "  available: [bg, en, en_GB]",
+        (
+            (
+                "campaigns/program.yaml:12:23",
+                "locales.available[2]",
+                "Stampbook has no words in English (United Kingdom) ('en_GB')",
+            ),
+        ),
+        hint="Stampbook's English is 'en'",
+    ),
+    Broken(
+        "a language by its name",
+        P,
+        "  available: [bg, en]",
+        "  available: [bg, English]",
+        (
+            (
+                "campaigns/program.yaml:12:19",
+                "locales.available[1]",
+                "expected a language code, got 'English'",
+            ),
+        ),
+        hint="did you mean 'en' (English)?",
+    ),
+    Broken(
+        "a language by its country's code",
+        P,
+        "  available: [bg, en]",
+        "  available: [bg, en, by]",
+        (("campaigns/program.yaml:12:23", "locales.available[2]", "unknown language code 'by'"),),
+        hint="did you mean 'ru' (Russian)?",
     ),
     Broken(
         "a misspelt time zone",
@@ -439,6 +597,149 @@ CASES = [
             ),
         ),
         schema_rejects=False,
+    ),
+    Broken(
+        "29 February in a year without one",
+        A,
+        "      date: 2027-05-02",
+        "      date: 2027-02-29",
+        (
+            (
+                "campaigns/automations.yaml:16:13",
+                "holidays.greetings[1].date",
+                "'2027-02-29' is not a real date",
+            ),
+        ),
+        schema_rejects=False,
+    ),
+    Broken(
+        "a yearly greeting on 29 February",
+        A,
+        '      date: "03-01"',
+        '      date: "02-29"',
+        (
+            (
+                "campaigns/automations.yaml:11:13",
+                "holidays.greetings[0].date",
+                "'02-29' comes only in leap years; greet on 02-28 or 03-01, "
+                "or give the year (YYYY-02-29) for one leap day",
+            ),
+        ),
+        schema_rejects=False,
+    ),
+    Broken(
+        "a date that is not a date",
+        A,
+        "      date: 2027-05-02",
+        "      date: 2 May 2027",
+        (
+            (
+                "campaigns/automations.yaml:16:13",
+                "holidays.greetings[1].date",
+                "a holiday date is MM-DD (every year) or YYYY-MM-DD (once)",
+            ),
+        ),
+    ),
+    Broken(
+        "a country by its name",
+        A,
+        "{ country: BG, name: Liberation Day }",
+        "{ country: Bulgaria, name: Liberation Day }",
+        (
+            (
+                "campaigns/automations.yaml:20:27",
+                "holidays.greetings[2].holiday.country",
+                "no holiday calendar for 'Bulgaria'",
+            ),
+        ),
+        hint="did you mean 'BG' (Bulgaria)?",
+    ),
+    Broken(
+        "a country code that does not exist",
+        A,
+        "{ country: BG, name: Liberation Day }",
+        "{ country: QQ, name: Liberation Day }",
+        (
+            (
+                "campaigns/automations.yaml:20:27",
+                "holidays.greetings[2].holiday.country",
+                "no holiday calendar for 'QQ'",
+            ),
+        ),
+        hint="use the country's two-letter ISO 3166 code, e.g. `BG`, `AM`, `RU`",
+        schema_rejects=False,
+    ),
+    Broken(
+        "a holiday by half its name",
+        A,
+        "name: Liberation Day }",
+        "name: Liberation }",
+        (
+            (
+                "campaigns/automations.yaml:20:37",
+                "holidays.greetings[2].holiday.name",
+                "no holiday 'Liberation' in the calendar of Bulgaria (BG)",
+            ),
+        ),
+        hint="did you mean 'Liberation Day'?",
+        schema_rejects=False,
+    ),
+    Broken(
+        "a misspelt holiday",
+        A,
+        "name: Liberation Day }",
+        "name: Eastr }",
+        (
+            (
+                "campaigns/automations.yaml:20:37",
+                "holidays.greetings[2].holiday.name",
+                "no holiday 'Eastr' in the calendar of Bulgaria (BG)",
+            ),
+        ),
+        hint="did you mean 'Easter'?",
+        schema_rejects=False,
+    ),
+    Broken(
+        "Easter where the calendar lists only days off",
+        A,
+        "{ country: BG, name: Liberation Day }",
+        "{ country: RU, name: Easter }",
+        (
+            (
+                "campaigns/automations.yaml:20:37",
+                "holidays.greetings[2].holiday.name",
+                "no holiday 'Easter' in the calendar of Russia (RU)",
+            ),
+        ),
+        hint="did you mean 'Orthodox Easter' or 'Western Easter'?",
+        schema_rejects=False,
+    ),
+    Broken(
+        "a greeting with a date and a holiday",
+        A,
+        "      holiday: { country: BG, name: Liberation Day }\n",
+        '      holiday: { country: BG, name: Liberation Day }\n      date: "03-03"\n',
+        (
+            (
+                "campaigns/automations.yaml:19:7",
+                "holidays.greetings[2]",
+                "a greeting has either a `date` or a `holiday`, not both",
+            ),
+        ),
+    ),
+    Broken(
+        "a greeting with no day",
+        A,
+        "      date: 2027-05-02\n",
+        "",
+        (
+            (
+                "campaigns/automations.yaml:15:7",
+                "holidays.greetings[1]",
+                "a greeting needs a `date` (MM-DD or YYYY-MM-DD) "
+                "or a `holiday` (e.g. `{country: BG, name: Easter}`)",
+            ),
+        ),
     ),
     Broken(
         "a range upside down",

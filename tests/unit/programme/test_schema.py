@@ -81,10 +81,12 @@ def test_schemas_reject_the_broken_corpus(campaigns: Path, case: Broken) -> None
         edit(campaigns, file, find, replace)
     text = (campaigns / case.file).read_text("utf-8")
     try:
-        data = parse_yaml(text, case.file).data
+        document = parse_yaml(text, case.file)
     except ProgrammeInvalid:  # YAML an editor cannot parse is rejected before any schema
         return
-    assert list(checks[schema_name(case.file)].iter_errors(as_json(data))), case.name
+    if document.problems:  # and so is a key written twice, by the editor's YAML parser
+        return
+    assert list(checks[schema_name(case.file)].iter_errors(as_json(document.data))), case.name
 
 
 def test_most_of_the_corpus_is_caught_while_typing() -> None:

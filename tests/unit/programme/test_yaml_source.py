@@ -39,9 +39,10 @@ def test_positions_of_keys_and_values_are_one_based() -> None:
 
 
 def test_duplicate_keys_are_errors_because_yaml_would_keep_only_the_last() -> None:
-    with pytest.raises(ProgrammeInvalid) as failure:
-        parse_yaml("points: 5\nper: 100\npoints: 6\n", "program.yaml")
-    (problem,) = failure.value.problems
+    document = parse_yaml("points: 5\nper: 100\npoints: 6\n", "program.yaml")
+    # The file stays readable, with the first value, so the rest is still checked.
+    assert document.data == {"points": 5, "per": 100}
+    (problem,) = document.problems
     assert str(problem) == (
         "program.yaml:3:1: points: duplicate key 'points' (first at line 1)\n"
         "    hint: keep one of them; YAML would silently use only the last one"
