@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -110,7 +111,10 @@ def pareto_chart(report: Report, words: ReportWords) -> Chart:
     p = report.pareto
     if not p.curve or p.top_share is None:
         return Chart("pareto", title, words("charts.revenue.none"), "")
-    eighty = next(((c, r) for c, r in p.curve if r >= EIGHTY), p.curve[-1])
+    # The first step of the curve reaching 80 %, as the whole customers it stands for
+    # (the curve has a point per per cent: with five buyers, 21 % already means two).
+    step, revenue = next(((c, r) for c, r in p.curve if r >= EIGHTY), p.curve[-1])
+    eighty = (Decimal(math.ceil(p.buyers * step)) / p.buyers, revenue)
     takeaway = words(
         "charts.pareto.takeaway",
         share=words.percent(p.top_share),

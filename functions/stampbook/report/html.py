@@ -48,10 +48,10 @@ section { border-top: 1px solid #ddd; padding: 1rem 0; }
 .takeaway { font-weight: 600; margin: .2rem 0 .6rem; }
 .lead, .after, .legend-note { color: #444; margin: .3rem 0; }
 .few { color: #8a4b00; font-size: .85em; display: block; }
-.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(9.5rem, 1fr)); gap: .6rem; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(10.5rem, 1fr)); gap: .6rem; }
 .tile { border: 1px solid #ddd; border-radius: 6px; padding: .5rem .7rem; }
 .tile span { color: #555; font-size: .85rem; display: block; }
-.tile b { display: block; font-size: 1.25rem; }
+.tile b { display: block; font-size: 1.2rem; overflow-wrap: break-word; }
 .charts { display: flex; flex-wrap: wrap; gap: 1rem 2rem; }
 .charts > * { flex: 1 1 24rem; margin: 0; min-width: 0; }
 svg.chart { width: 100%; max-width: 40rem; height: auto; display: block; }

@@ -15,9 +15,8 @@ def print_report(
     report: Report, console: Console, words: ReportWords, names: Names | None = None
 ) -> None:
     names = names or Names()
-    console.print(
-        f"[bold]{escape(title(words, names))}[/bold]: {escape(period_words(report, words))}"
-    )
+    console.print(f"[bold]{escape(title(words, names))}[/bold]")
+    console.print(escape(period_words(report, words)))
     for section in sections(report, words, names):
         if section.lead:
             console.print(escape(section.lead))
