@@ -219,9 +219,10 @@ class SqliteReport:
             "INSERT INTO temp.order_months"
             " SELECT substr(placed_at, 1, 7), 1, goods, over AND NOT charged, over AND charged"
             " FROM (SELECT placed_at, goods, ?3 IS NOT NULL AND goods >= ?3 AS over,"
-            # Only read for the orders over the threshold.
-            f"  CASE WHEN ?3 IS NOT NULL AND goods >= ?3 THEN {_units_sql('shipping')} != 0"
-            "  ELSE 0 END AS charged"
+            # Read only for the orders over the threshold, and only when the text has
+            # a digit other than 0: without one, an amount is zero however written.
+            "  CASE WHEN ?3 IS NOT NULL AND goods >= ?3 AND shipping GLOB '*[1-9]*'"
+            f"  THEN {_units_sql('shipping')} != 0 ELSE 0 END AS charged"
             f"  FROM (SELECT o.placed_at, o.shipping, {_GOODS} AS goods FROM orders o"
             "   WHERE o.placed_at >= ?1 AND o.placed_at < ?2)) WHERE true"
             " ON CONFLICT (month) DO UPDATE SET orders = orders + 1,"
