@@ -48,6 +48,7 @@ section { border-top: 1px solid #ddd; padding: 1rem 0; }
 .takeaway { font-weight: 600; margin: .2rem 0 .6rem; }
 .lead, .after, .legend-note { color: #444; margin: .3rem 0; }
 .few { color: #8a4b00; font-size: .85em; display: block; }
+.remark { color: #555; font-size: .85em; display: block; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(10.5rem, 1fr)); gap: .6rem; }
 .tile { border: 1px solid #ddd; border-radius: 6px; padding: .5rem .7rem; }
 .tile span { color: #555; font-size: .85rem; display: block; }
@@ -97,9 +98,11 @@ table.cohorts td.none { background: none; }
 """
 
 
-def _cell(tag: str, text: str, label: str = "", note: str = "") -> str:
+def _cell(tag: str, text: str, label: str = "", note: str = "", remark: str = "") -> str:
     labelled = f' data-label="{escape(label)}"' if label else ""
     extra = f'<small class="few">{escape(note)}</small>' if note else ""
+    if remark:
+        extra += f'<small class="remark">{escape(remark)}</small>'
     return f"<{tag}{labelled}>{escape(text)}{extra}</{tag}>"
 
 
@@ -121,9 +124,11 @@ def _table(section: Section, heading: str = "h3") -> str:
     for n, row in enumerate(section.rows):
         cells = []
         for column, cell in enumerate(row):
-            note = section.notes.get(n, "") if column == len(row) - 1 else ""
+            last = column == len(row) - 1
+            note = section.notes.get(n, "") if last else ""
+            remark = section.remarks.get(n, "") if last else ""
             label = section.columns[column] if section.show_header else ""
-            cells.append(_cell("td", cell, label, note))
+            cells.append(_cell("td", cell, label, note, remark))
         rows.append(f"<tr>{''.join(cells)}</tr>")
     parts.append(f'<table class="{css}">{head}<tbody>{"".join(rows)}</tbody></table>')
     if section.after:

@@ -33,6 +33,7 @@ class Section:
     lead: str = ""  # a sentence before the table
     empty: str = ""  # said instead of a table without rows
     notes: dict[int, str] = field(default_factory=dict)  # row -> a warning about its figure
+    remarks: dict[int, str] = field(default_factory=dict)  # row -> how its figure was made
     after: str = ""  # a sentence after the table
 
     def add_column(self, name: str = "") -> None:
@@ -53,6 +54,13 @@ def _pairs(key: str, title: str, rows: list[tuple[str, str, str]]) -> Section:
     table = Section(key, title, show_header=False, columns=["", ""])
     for label, value, note in rows:
         table.add_row(label, value, note=note)
+    return table
+
+
+def _remark(table: Section, label: str, remark: str) -> Section:
+    """Says under the figure labelled `label` how it was made."""
+    row = next(n for n, cells in enumerate(table.rows) if cells[0] == label)
+    table.remarks[row] = remark
     return table
 
 
@@ -190,7 +198,7 @@ def cost_table(report: Report, words: ReportWords) -> Section:
         (words("cost.points_expired"), words.number(cost.points_expired), ""),
         (words("cost.points_adjusted"), words.number(cost.points_adjusted), ""),
         (words("cost.points_outstanding"), words.number(cost.points_outstanding), ""),
-        (words("cost.liability"), liability, valued),
+        (words("cost.liability"), liability, ""),
         (
             words("cost.certificates_issued"),
             worth(certificates.issued, certificates.issued_value),
@@ -221,7 +229,7 @@ def cost_table(report: Report, words: ReportWords) -> Section:
                 "",
             )
         )
-    return _pairs("cost", words("cost.title"), rows)
+    return _remark(_pairs("cost", words("cost.title"), rows), words("cost.liability"), valued)
 
 
 def activity_table(report: Report, words: ReportWords) -> Section:

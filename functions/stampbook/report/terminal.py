@@ -28,8 +28,9 @@ def print_report(
             table.add_column(column)
         for n, row in enumerate(section.rows):
             cells = [escape(cell) for cell in row]
-            if n in section.notes:
-                cells[-1] += f" [dim]{escape(section.notes[n])}[/dim]"
+            for said in (section.notes.get(n), section.remarks.get(n)):
+                if said:
+                    cells[-1] += f" [dim]{escape(said)}[/dim]"
             table.add_row(*cells)
         console.print(table)
         if section.after:
