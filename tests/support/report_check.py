@@ -37,7 +37,8 @@ def pareto_and_drift(path: Path, end: datetime) -> tuple[Decimal, list[str]]:
 def order_months(
     path: Path, start: datetime | None, end: datetime, free_over: Decimal | None
 ) -> dict[str, tuple[int, Decimal, Decimal, int]]:
-    """Per month of the period: orders, goods, goods of repeat orders, free-shipping orders.
+    """Per month of the period: orders, goods, goods of repeat orders, free-shipping orders
+    (goods over `free_over` and no shipping charged).
 
     A customer's first order is their earliest, ties going to the lower
     order id; every later one is a repeat.
@@ -49,18 +50,19 @@ def order_months(
             datetime.fromisoformat(placed),
             order_id,
             Decimal(0) + sum((Decimal(amount) for _, _, amount in json.loads(lines)), Decimal(0)),
+            Decimal(shipping),
         )
-        for customer, order_id, placed, lines in db.execute(
-            "SELECT customer_id, order_id, placed_at, lines FROM orders"
+        for customer, order_id, placed, lines, shipping in db.execute(
+            "SELECT customer_id, order_id, placed_at, lines, shipping FROM orders"
         )
     ]
     db.close()
     first: dict[str, tuple[datetime, str]] = {}
-    for customer, placed, order_id, _ in orders:
+    for customer, placed, order_id, _, _ in orders:
         if placed < end and (customer not in first or (placed, order_id) < first[customer]):
             first[customer] = (placed, order_id)
     months: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 4)
-    for customer, placed, order_id, goods in orders:
+    for customer, placed, order_id, goods, shipping in orders:
         if (start is not None and placed < start) or placed >= end:
             continue
         figures = months[placed.strftime("%Y-%m")]
@@ -68,7 +70,7 @@ def order_months(
         figures[1] += goods
         if first[customer] != (placed, order_id):
             figures[2] += goods
-        if free_over is not None and goods >= free_over:
+        if free_over is not None and goods >= free_over and not shipping:
             figures[3] += 1
     return {
         month: (int(count), revenue, repeat, int(free))

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 
 from ..config import Settings, SettingsError, utc_now
 from ..programme import ProgrammeInvalid, load_programme
+
+if TYPE_CHECKING:
+    from ..programme import Programme
+    from ..programme.text import LocalizedText
+    from ..report.layout import Names
+    from ..report.words import ReportWords
 
 
 def _day(value: str | None, name: str) -> datetime | None:
@@ -45,6 +53,9 @@ def _point_value(value: str | None) -> Decimal | None:
 @click.option("--html", "html_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
 @click.option("--point-value", metavar="AMOUNT", help="money one point costs the shop")
+@click.option(
+    "--locale", metavar="LANG", help="the report's language; default: the programme's own"
+)
 @click.option("--campaigns", type=click.Path(path_type=Path, file_okay=False), default=None)
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), default=None)
 def report(
@@ -53,6 +64,7 @@ def report(
     html_file: Path | None,
     output: str,
     point_value: str | None,
+    locale: str | None,
     campaigns: Path | None,
     db: Path | None,
 ) -> None:
@@ -63,6 +75,7 @@ def report(
     from ..report.html import report_html
     from ..report.sqlite_reader import SqliteReport
     from ..report.terminal import print_report
+    from ..report.words import UnknownLanguage, report_words
 
     first, last = _day(start, "--from"), _day(end, "--to")
     value = _point_value(point_value)
@@ -72,6 +85,13 @@ def report(
     except (SettingsError, ProgrammeInvalid) as refused:
         click.echo(f"refused: {refused}", err=True)
         sys.exit(1)
+    programme_file = programme.programme_file
+    try:
+        words = report_words(
+            locale or programme_file.locales.default, programme_file.currency, programme.root
+        )
+    except UnknownLanguage as unknown:
+        raise click.BadParameter(str(unknown), param_hint="--locale") from None
     if settings.store != "sqlite":
         click.echo("refused: the report reads the SQLite store only, for now", err=True)
         sys.exit(1)
@@ -83,7 +103,6 @@ def report(
     period_end = (last or datetime.combine(today, time(), tzinfo=UTC)) + timedelta(days=1)
     if first is not None and first >= period_end:
         raise click.BadParameter("must be before --to", param_hint="--from")
-    programme_file = programme.programme_file
     threshold = programme_file.loyalty.free_shipping
     over = threshold.over if threshold else None
     reader = SqliteReport(settings.database)
@@ -94,13 +113,34 @@ def report(
         reader.close()
     if html_file is not None:
         html_file.parent.mkdir(parents=True, exist_ok=True)
-        html_file.write_text(report_html(result), encoding="utf-8")
+        html_file.write_text(report_html(result, words, names(programme, words)), "utf-8")
     if output == "json":
         click.echo(report_json(result))
     else:
-        print_report(result, Console())
+        print_report(result, Console(), words, names(programme, words))
         if html_file is not None:
             click.echo(f"written: {html_file}")
+
+
+def names(programme: Programme, words: ReportWords) -> Names:
+    """The business's and the newsletters' names in the report's language."""
+    from ..report.layout import Names
+
+    default = programme.programme_file.locales.default
+    language = words.locale
+
+    def text(localized: LocalizedText) -> str:
+        return localized.get(language, default)
+
+    return Names(
+        text(programme.programme_file.business.name),
+        {n.slug: _no_placeholders(text(n.subject)) for n in programme.newsletters},
+    )
+
+
+def _no_placeholders(subject: str) -> str:
+    """A subject as the owner reads it: `{{ name }}, join us` as `…, join us`."""
+    return re.sub(r"\{\{.*?\}\}", "…", subject)
 
 
 COMMANDS = (report,)

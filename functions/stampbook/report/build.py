@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .activity import ActivityMonth, Newsletter, activity, newsletters
+from .cohorts import CohortRow, cohorts
 from .cost import Cost, cost
 from .customers import CustomerFigures, customer_figures
 from .drift import DRIFT_FACTOR, Drifter, drifting
 from .facts import Contact, Facts, Period
 from .leaving import Leaving, leaving
 from .pareto import Pareto, pareto
+from .timeline import MonthFigures, timeline
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ class Report:
     cost: Cost
     activity: tuple[ActivityMonth, ...]
     newsletters: tuple[Newsletter, ...]
+    months: tuple[MonthFigures, ...]  # every month of the period, none left out
+    cohorts: tuple[CohortRow, ...]
 
 
 def build_report(
@@ -48,10 +52,12 @@ def build_report(
         cost=cost(
             facts.points,
             facts.certificates,
-            facts.free_shipping_orders,
+            (facts.free_shipping_orders, facts.shipping_charged_over),
             free_shipping_over,
             point_value,
         ),
         activity=activity(facts.months),
         newsletters=newsletters(facts.mail),
+        months=timeline(facts),
+        cohorts=cohorts(facts.cohorts),
     )

@@ -42,14 +42,15 @@ class Cost:
     liability: Decimal | None  # outstanding points times the point value, exactly
     valuation: str  # the rule, in words, shown with the figure
     certificates: Certificates
-    free_shipping_orders: int
+    free_shipping_orders: int  # over the threshold, no shipping charged
     free_shipping_over: Decimal | None
+    shipping_charged_over: int  # over the threshold, yet charged shipping
 
 
 def cost(
     points: PointsFacts,
     certificates: CertificateFacts,
-    free_shipping_orders: int,
+    free_shipping: tuple[int, int],  # orders over the threshold: not charged, charged
     free_shipping_over: Decimal | None,
     point_value: Decimal | None,
 ) -> Cost:
@@ -78,6 +79,7 @@ def cost(
             certificates.open,
             to_money(certificates.open_value),
         ),
-        free_shipping_orders=free_shipping_orders,
+        free_shipping_orders=free_shipping[0],
         free_shipping_over=free_shipping_over,
+        shipping_charged_over=free_shipping[1],
     )

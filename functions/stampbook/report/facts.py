@@ -45,6 +45,21 @@ class Month:
     refunded: int = 0  # units
     answers: dict[str, int] = field(default_factory=dict)  # questionnaire reason -> count
     actions: dict[str, int] = field(default_factory=dict)  # loyalty action -> count
+    buyers: int = 0  # customers who bought in the month
+    repeat_buyers: int = 0  # of them, those with an order that was not their first ever
+    points: dict[str, int] = field(default_factory=dict)  # ledger kind -> points (signed)
+    points_held: int = 0  # at the month's end: every customer's balance above zero, summed
+
+
+@dataclass(frozen=True, slots=True)
+class Cohort:
+    """The customers whose first purchase ever was in `month`, and when they came back."""
+
+    month: str
+    customers: int
+    # returned[k]: how many of them bought in the k-th month after `month`
+    # (returned[0] is everyone), up to the period's last month.
+    returned: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,5 +131,9 @@ class Facts:
     answers: list[Answer]
     points: PointsFacts
     certificates: CertificateFacts
-    free_shipping_orders: int  # orders in the period whose goods reached the threshold
+    # Orders in the period whose goods reached the threshold and that were
+    # charged no shipping; and those that reached it but were charged.
+    free_shipping_orders: int
     mail: list[MailCounts]
+    shipping_charged_over: int = 0
+    cohorts: list[Cohort] = field(default_factory=list)  # months of the period, in order

@@ -1,142 +1,239 @@
-"""The report as titled tables, the same for the terminal and the HTML page."""
+"""The report as titled tables in the owner's language, the same for the terminal and the page."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .build import Report
-
-
-@dataclass
-class Section:
-    title: str
-    show_header: bool = True
-    columns: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-
-    def add_column(self, name: str = "") -> None:
-        self.columns.append(name)
-
-    def add_row(self, *cells: str) -> None:
-        self.rows.append(list(cells))
-
+from .leaving import REASONS
+from .numbers import FEW
+from .segments import segment
+from .words import ReportWords
 
 SHOWN = 25  # drifting customers and answers listed; JSON has them all
 
 
-def percent(share: Decimal | None) -> str:
-    return "—" if share is None else f"{share * 100:.2f} %"
+@dataclass(frozen=True)
+class Names:
+    """What the programme calls things: the business, and each newsletter by its slug."""
+
+    business: str = ""
+    newsletters: Mapping[str, str] = field(default_factory=dict)
 
 
-def figure(value: object) -> str:
-    return "—" if value is None else str(value)
+@dataclass
+class Section:
+    key: str  # names the section on the page
+    title: str
+    show_header: bool = True
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    lead: str = ""  # a sentence before the table
+    empty: str = ""  # said instead of a table without rows
+    notes: dict[int, str] = field(default_factory=dict)  # row -> a warning about its figure
+    remarks: dict[int, str] = field(default_factory=dict)  # row -> how its figure was made
+    after: str = ""  # a sentence after the table
+
+    def add_column(self, name: str = "") -> None:
+        self.columns.append(name)
+
+    def add_row(self, *cells: str, note: str = "") -> None:
+        if note:
+            self.notes[len(self.rows)] = note
+        self.rows.append(list(cells))
 
 
-def _pairs(title: str, rows: list[tuple[str, object]]) -> Section:
-    table = Section(title=title, show_header=False)
-    table.add_column()
-    table.add_column()
-    for label, value in rows:
-        table.add_row(label, figure(value))
+def few(words: ReportWords, customers: int) -> str:
+    """The small-sample warning for a figure resting on `customers`, or nothing."""
+    return words("small_sample", count=customers) if 0 < customers < FEW else ""
+
+
+def _pairs(key: str, title: str, rows: list[tuple[str, str, str]]) -> Section:
+    table = Section(key, title, show_header=False, columns=["", ""])
+    for label, value, note in rows:
+        table.add_row(label, value, note=note)
     return table
 
 
-def sections(report: Report) -> list[Section]:
-    c, p, cost = report.customers, report.pareto, report.cost
-    money = report.currency
-    tables = [
-        _pairs(
-            "Customers",
-            [
-                ("in the file", c.total),
-                ("new in the period", c.new),
-                ("bought in the period", c.active),
-                ("bought more than once", c.repeat),
-                ("repeat-purchase rate", percent(c.repeat_rate)),
-                ("orders per customer", c.orders_per_customer),
-                ("days between purchases (all gaps)", c.days_between_purchases),
-                ("days between purchases (typical customer)", c.median_customer_days_between),
-            ],
-        ),
-        _pairs(
-            "Pareto",
-            [
-                ("buyers", p.buyers),
-                ("top 20 %", p.top_buyers),
-                (f"their revenue, {money}", p.top_revenue),
-                (f"all revenue, {money}", p.revenue),
-                ("their share", percent(p.top_share)),
-            ],
-        ),
-    ]
-    drift = Section(
-        title=f"Drifting away: silent over {report.drift_factor}x their usual interval"
-        f" ({len(report.drifting)})"
+def _remark(table: Section, label: str, remark: str) -> Section:
+    """Says under the figure labelled `label` how it was made."""
+    row = next(n for n, cells in enumerate(table.rows) if cells[0] == label)
+    table.remarks[row] = remark
+    return table
+
+
+def _or_dash(words: ReportWords, value: Decimal | int | None) -> str:
+    return words.dash if value is None else words.number(value)
+
+
+def customers_table(report: Report, words: ReportWords) -> Section:
+    c = report.customers
+    rate = words.dash if c.repeat_rate is None else words.percent(c.repeat_rate, 1)
+    return _pairs(
+        "customers",
+        words("customers.title"),
+        [
+            (words("customers.total"), words.number(c.total), ""),
+            (words("customers.new"), words.number(c.new), ""),
+            (words("customers.active"), words.number(c.active), ""),
+            (words("customers.repeat"), words.number(c.repeat), ""),
+            (words("customers.repeat_rate"), rate, few(words, c.active)),
+            (
+                words("customers.orders_per_customer"),
+                _or_dash(words, c.orders_per_customer),
+                "",
+            ),
+            (
+                words("customers.days_between"),
+                _or_dash(words, c.days_between_purchases),
+                few(words, c.repeat),
+            ),
+            (
+                words("customers.days_typical"),
+                _or_dash(words, c.median_customer_days_between),
+                few(words, c.repeat),
+            ),
+        ],
     )
-    for column in ("email", "consent", "orders", money, "last purchase", "days", "usual", "RFM"):
-        drift.add_column(column)
+
+
+def pareto_table(report: Report, words: ReportWords) -> Section:
+    p = report.pareto
+    share = words.dash if p.top_share is None else words.percent(p.top_share, 1)
+    return _pairs(
+        "pareto",
+        words("pareto.title"),
+        [
+            (words("pareto.buyers"), words.number(p.buyers), ""),
+            (words("pareto.top_buyers"), words.number(p.top_buyers), ""),
+            (words("pareto.top_revenue"), words.money(p.top_revenue), ""),
+            (words("pareto.revenue"), words.money(p.revenue), ""),
+            (words("pareto.share"), share, few(words, p.buyers)),
+        ],
+    )
+
+
+def drifting_table(report: Report, words: ReportWords) -> Section:
+    table = Section(
+        "drifting",
+        words("drifting.title"),
+        lead=words("drifting.lead", factor=words.number(report.drift_factor)),
+        empty=words("drifting.none"),
+    )
+    for column in (
+        "customer",
+        "consent",
+        "orders",
+        "spent",
+        "last_purchase",
+        "days_since",
+        "usual_days",
+        "segment",
+    ):
+        table.add_column(words(f"drifting.{column}"))
     for d in report.drifting[:SHOWN]:
-        drift.add_row(
-            d.email,
-            figure(d.consent),
-            str(d.orders),
-            str(d.revenue),
-            d.last_purchase.date().isoformat(),
-            str(d.days_since),
-            str(d.usual_days),
-            d.rfm,
+        who = f"{d.name} · {d.email}" if d.name else d.email
+        table.add_row(
+            who,
+            words(f"consent.{d.consent or 'none'}"),
+            words.number(d.orders),
+            words.money(d.revenue),
+            words.day(d.last_purchase),
+            words.number(d.days_since),
+            words.number(d.usual_days),
+            words(f"segment.{segment(d.rfm)}"),
         )
-    tables.append(drift)
-    leaving = Section(title="Why they leave")
-    reasons = list(report.leaving.answers)
-    for column in ("month", "refunds", money, *reasons):
-        leaving.add_column(column)
+    if len(report.drifting) > SHOWN:
+        table.after = words("more", shown=SHOWN, total=words.number(len(report.drifting)))
+    return table
+
+
+def leaving_table(report: Report, words: ReportWords) -> Section:
+    table = Section("leaving", words("leaving.title"), empty=words("leaving.none"))
+    for column in (words("leaving.month"), words("leaving.refunds"), words("leaving.refunded")):
+        table.add_column(column)
+    for reason in REASONS:
+        table.add_column(words(f"reasons.{reason}"))
     for row in report.leaving.months:
-        leaving.add_row(
-            row.month,
-            str(row.refunds),
-            str(row.refunded),
-            *(str(row.answers[reason]) for reason in reasons),
+        table.add_row(
+            words.month(row.month),
+            words.number(row.refunds),
+            words.money(row.refunded),
+            *(words.number(row.answers[reason]) for reason in REASONS),
         )
-    tables.append(leaving)
-    words = Section(title="In their words")
+    return table
+
+
+def answers_table(report: Report, words: ReportWords) -> Section:
+    table = Section("words", words("words.title"), empty=words("words.none"))
     for column in ("date", "email", "reason", "text"):
-        words.add_column(column)
+        table.add_column(words(f"words.{column}"))
     for answer in report.leaving.words[:SHOWN]:
-        who = answer.email or "—"  # left on the site without an address
-        words.add_row(answer.at.date().isoformat(), who, answer.reason, answer.text)
-    tables.append(words)
+        who = answer.email or words("words.anonymous")  # left on the site without an address
+        reason = words(f"reasons.{answer.reason}") if answer.reason in REASONS else answer.reason
+        table.add_row(words.day(answer.at), who, reason, answer.text)
+    if len(report.leaving.words) > SHOWN:
+        table.after = words("more", shown=SHOWN, total=words.number(len(report.leaving.words)))
+    return table
+
+
+def cost_table(report: Report, words: ReportWords) -> Section:
+    cost = report.cost
     certificates = cost.certificates
-    tables.append(
-        _pairs(
-            "What the programme costs",
-            [
-                ("points issued", cost.points_issued),
-                ("points taken back for refunds", cost.points_clawed_back),
-                ("points redeemed", cost.points_redeemed),
-                ("points expired", cost.points_expired),
-                ("points adjusted by hand", cost.points_adjusted),
-                ("points outstanding at the end", cost.points_outstanding),
-                (f"liability, {money}", cost.liability),
-                ("valued as", cost.valuation),
-                ("certificates issued", f"{certificates.issued} ({certificates.issued_value})"),
-                (
-                    "certificates redeemed",
-                    f"{certificates.redeemed} ({certificates.redeemed_value})",
-                ),
-                (
-                    "certificates open at the end",
-                    f"{certificates.open} ({certificates.open_value})",
-                ),
-                (
-                    f"orders shipped free (goods over {cost.free_shipping_over})",
-                    cost.free_shipping_orders,
-                ),
-            ],
+
+    def worth(count: int, amount: Decimal) -> str:
+        return words("cost.count_worth", number=words.number(count), amount=words.money(amount))
+
+    if cost.point_value is None:
+        valued = words("cost.not_valued")
+    else:
+        valued = words("cost.valued_at", value=words.money(cost.point_value))
+    liability = words.dash if cost.liability is None else words.money(cost.liability)
+    rows = [
+        (words("cost.points_issued"), words.number(cost.points_issued), ""),
+        (words("cost.points_clawed_back"), words.number(cost.points_clawed_back), ""),
+        (words("cost.points_redeemed"), words.number(cost.points_redeemed), ""),
+        (words("cost.points_expired"), words.number(cost.points_expired), ""),
+        (words("cost.points_adjusted"), words.number(cost.points_adjusted), ""),
+        (words("cost.points_outstanding"), words.number(cost.points_outstanding), ""),
+        (words("cost.liability"), liability, ""),
+        (
+            words("cost.certificates_issued"),
+            worth(certificates.issued, certificates.issued_value),
+            "",
+        ),
+        (
+            words("cost.certificates_redeemed"),
+            worth(certificates.redeemed, certificates.redeemed_value),
+            "",
+        ),
+        (words("cost.certificates_open"), worth(certificates.open, certificates.open_value), ""),
+    ]
+    if cost.free_shipping_over is None:
+        rows.append((words("cost.no_free_shipping"), words("cost.no_threshold"), ""))
+    else:
+        over = words.money(cost.free_shipping_over)
+        rows.append(
+            (
+                words("cost.free_shipping", amount=over),
+                words.number(cost.free_shipping_orders),
+                "",
+            )
         )
-    )
-    activity = Section(title="Activity against repeat revenue")
+        rows.append(
+            (
+                words("cost.shipping_charged", amount=over),
+                words.number(cost.shipping_charged_over),
+                "",
+            )
+        )
+    return _remark(_pairs("cost", words("cost.title"), rows), words("cost.liability"), valued)
+
+
+def activity_table(report: Report, words: ReportWords) -> Section:
+    table = Section("activity", words("activity.title"), empty=words("activity.none"))
     # Only the actions that happened in the period: the table stays readable
     # in a terminal, and the JSON keeps every column.
     actions = [
@@ -144,46 +241,73 @@ def sections(report: Report) -> list[Section]:
         for action in (report.activity[0].actions if report.activity else {})
         if any(month.actions[action] for month in report.activity)
     ]
-    for column in ("month", *actions, "orders", money, f"repeat {money}"):
-        activity.add_column(column)
+    table.add_column(words("activity.month"))
+    for action in actions:
+        table.add_column(words(f"actions.{action}"))
+    for column in ("orders", "revenue", "repeat_revenue"):
+        table.add_column(words(f"activity.{column}"))
     for month in report.activity:
-        activity.add_row(
-            month.month,
-            *(str(month.actions[action]) for action in actions),
-            str(month.orders),
-            str(month.revenue),
-            str(month.repeat_revenue),
+        table.add_row(
+            words.month(month.month),
+            *(words.number(month.actions[action]) for action in actions),
+            words.number(month.orders),
+            words.money(month.revenue),
+            words.money(month.repeat_revenue),
         )
-    tables.append(activity)
-    mail = Section(title="Newsletters")
-    for column in (
-        "campaign",
+    return table
+
+
+def newsletters_table(report: Report, words: ReportWords, names: Names) -> Section:
+    table = Section("newsletters", words("newsletters.title"), empty=words("newsletters.none"))
+    counts = (
         "sent",
         "skipped",
         "failed",
         "delivered",
         "bounced",
-        "soft",
+        "soft_bounced",
         "complained",
-        "unsub.",
-    ):
-        mail.add_column(column)
+        "unsubscribed",
+    )
+    for column in ("campaign", *counts):
+        table.add_column(words(f"newsletters.{column}"))
     for n in report.newsletters[:SHOWN]:
-        mail.add_row(
-            n.campaign,
-            figure(n.sent),
-            figure(n.skipped),
-            figure(n.failed),
-            str(n.delivered),
-            str(n.bounced),
-            str(n.soft_bounced),
-            str(n.complained),
-            figure(n.unsubscribed),
+        if n.sent is None:
+            title = words("newsletters.other_emails")
+        else:
+            title = names.newsletters.get(n.campaign, n.campaign)
+        table.add_row(
+            title,
+            *(_or_dash(words, getattr(n, count)) for count in counts),
         )
-    tables.append(mail)
-    return tables
+    return table
 
 
-def period_words(report: Report) -> str:
-    start = report.period.start.date().isoformat() if report.period.start else "the beginning"
-    return f"{start} to {report.period.end.date().isoformat()} (UTC)"
+def sections(report: Report, words: ReportWords, names: Names | None = None) -> list[Section]:
+    """Every table, in the order the owner reads them."""
+    return [
+        customers_table(report, words),
+        pareto_table(report, words),
+        drifting_table(report, words),
+        leaving_table(report, words),
+        answers_table(report, words),
+        cost_table(report, words),
+        activity_table(report, words),
+        newsletters_table(report, words, names or Names()),
+    ]
+
+
+def period_words(report: Report, words: ReportWords) -> str:
+    """`1 Jan 2026 – 30 Jun 2026`: the period's days, the last one included."""
+    from datetime import timedelta
+
+    last = words.long_day(report.period.end - timedelta(microseconds=1))
+    if report.period.start is None:
+        return words("since_beginning", end=last)
+    return words("period", start=words.long_day(report.period.start), end=last)
+
+
+def title(words: ReportWords, names: Names) -> str:
+    if names.business:
+        return words("title_business", business=names.business)
+    return words("title")

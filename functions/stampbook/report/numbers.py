@@ -18,3 +18,7 @@ def ratio(part: int, whole: int, step: Decimal = SHARE) -> Decimal | None:
 
 def ceil_div(part: int, whole: int) -> int:
     return -(-part // whole)
+
+
+# A figure that rests on fewer customers than this is shown with a warning.
+FEW = 20

@@ -11,15 +11,18 @@ to Python's Decimal.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from ..store.sqlite.automations import record_time
 from .activity import EMAIL_ACTIONS
+from .calendar import last_month
 from .facts import (
     SCALE,
     Answer,
@@ -33,6 +36,8 @@ from .facts import (
     PointsFacts,
     to_units,
 )
+from .held import BEFORE, held_at_month_ends
+from .visits import Visits
 
 _DIGITS = len(str(SCALE)) - 1
 
@@ -100,7 +105,9 @@ class SqliteReport:
         # even while the tills keep recording purchases.
         self.db.execute("BEGIN")
         try:
-            buyers, order_months, free = self._orders(start, end, over)
+            visits = Visits(last_month(period.end))
+            buyers, order_months, shipping = self._orders(start, end, over, visits)
+            points, held = self._points(start, end)
             return Facts(
                 period=period,
                 currency=currency,
@@ -113,12 +120,14 @@ class SqliteReport:
                     end,
                 ),
                 buyers=buyers,
-                months=self._months(order_months, start, end),
+                months=self._months(order_months, visits, held, start, end),
                 answers=self._answers(start, end),
-                points=self._points(start, end),
+                points=points,
                 certificates=self._certificates(start, end),
-                free_shipping_orders=free,
+                free_shipping_orders=shipping[0],
+                shipping_charged_over=shipping[1],
                 mail=self._mail(start, end),
+                cohorts=visits.cohorts(),
             )
         finally:
             self.db.execute("ROLLBACK")
@@ -147,70 +156,82 @@ class SqliteReport:
         return int(self.db.execute(sql, params).fetchone()[0] or 0)
 
     def _orders(
-        self, start: str, end: str, free_shipping_over: int | None
-    ) -> tuple[list[Buyer], dict[str, dict[str, int]], int]:
+        self, start: str, end: str, free_shipping_over: int | None, visits: Visits
+    ) -> tuple[list[Buyer], dict[str, dict[str, int]], tuple[int, int]]:
         """Buyers and months, added up by SQLite in two passes over the orders.
 
         The first pass follows the table's own order (by customer), so it
         needs no sorting; it also finds each customer's first order ever,
         which decides whether an order in the period was a repeat. Orders
         before the period still count for that. The second pass groups the
-        period's orders by month.
+        period's orders by month. Free shipping is counted from what was
+        charged: orders over the threshold with no shipping, and apart
+        those over it that were charged shipping all the same.
         """
         refunded = self._refunded_by_customer(start, end)
         buyers = []
         first_goods_by_month: dict[str, int] = defaultdict(int)
-        for customer_id, orders, goods, a, b, first in self.db.execute(
+        for customer_id, orders, goods, a, b, first, visited in self.db.execute(
             "SELECT o.customer_id, COUNT(*) FILTER (WHERE o.placed_at >= ?1),"
             f" SUM({_GOODS}) FILTER (WHERE o.placed_at >= ?1),"
             " MIN(o.placed_at) FILTER (WHERE o.placed_at >= ?1), MAX(o.placed_at),"
             # The first order ever, ties broken by order id, with its goods.
-            f" MIN(o.placed_at || ?3 || o.order_id || ?3 || {_GOODS})"
+            f" MIN(o.placed_at || ?3 || o.order_id || ?3 || {_GOODS}),"
+            " group_concat(substr(o.placed_at, 1, 7)) FILTER (WHERE o.placed_at >= ?1)"
             " FROM orders o WHERE o.placed_at < ?2 GROUP BY o.customer_id",
             (start, end, _SEP),
         ):
             first_at, _, first_goods = first.partition(_SEP)
-            if first_at >= start:
+            new = first_at >= start
+            if new:
                 first_goods_by_month[first_at[:7]] += int(first_goods.rpartition(_SEP)[2])
             if orders:
                 spent = goods - refunded.get(customer_id, 0)
                 buyers.append(Buyer(customer_id, orders, spent, _parse(a), _parse(b)))
+                visits.add(visited.split(","), first_at[:7] if new else None)
         months: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_ORDER_FIGURES, 0))
-        free = 0
-        for month, orders, revenue, free_in_month in self._order_months(
+        free = charged = 0
+        for month, orders, revenue, free_in_month, charged_in_month in self._order_months(
             start, end, free_shipping_over
         ):
             repeat = revenue - first_goods_by_month.get(month, 0)
             months[month].update(orders=orders, revenue=revenue, repeat_revenue=repeat)
             free += free_in_month
-        return buyers, months, free
+            charged += charged_in_month
+        return buyers, months, (free, charged)
 
     def _order_months(
         self, start: str, end: str, free_shipping_over: int | None
-    ) -> list[tuple[str, int, int, int]]:
-        """Orders, goods and free-shipping orders per month of the period.
+    ) -> list[tuple[str, int, int, int, int]]:
+        """Orders, goods, and orders over the free-shipping threshold (without and with
+        shipping charged) per month of the period.
 
         Added up into a small temporary table, one row per month, rather
         than with GROUP BY: SQLite groups by sorting every order first,
         which takes twice as long for the few dozen months a report has.
         """
         self.db.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS order_months"
-            " (month TEXT PRIMARY KEY, orders INTEGER, goods INTEGER, free INTEGER) WITHOUT ROWID"
+            "CREATE TEMP TABLE IF NOT EXISTS order_months (month TEXT PRIMARY KEY,"
+            " orders INTEGER, goods INTEGER, free INTEGER, charged INTEGER) WITHOUT ROWID"
         )
         self.db.execute("DELETE FROM temp.order_months")
         self.db.execute(
             "INSERT INTO temp.order_months"
-            " SELECT substr(placed_at, 1, 7), 1, goods,"
-            "  CASE WHEN ?3 IS NOT NULL AND goods >= ?3 THEN 1 ELSE 0 END"
-            f" FROM (SELECT o.placed_at, {_GOODS} AS goods FROM orders o"
-            "  WHERE o.placed_at >= ?1 AND o.placed_at < ?2) WHERE true"
+            " SELECT substr(placed_at, 1, 7), 1, goods, over AND NOT charged, over AND charged"
+            " FROM (SELECT placed_at, goods, ?3 IS NOT NULL AND goods >= ?3 AS over,"
+            # Read only for the orders over the threshold, and only when the text has
+            # a digit other than 0: without one, an amount is zero however written.
+            "  CASE WHEN ?3 IS NOT NULL AND goods >= ?3 AND shipping GLOB '*[1-9]*'"
+            f"  THEN {_units_sql('shipping')} != 0 ELSE 0 END AS charged"
+            f"  FROM (SELECT o.placed_at, o.shipping, {_GOODS} AS goods FROM orders o"
+            "   WHERE o.placed_at >= ?1 AND o.placed_at < ?2)) WHERE true"
             " ON CONFLICT (month) DO UPDATE SET orders = orders + 1,"
-            "  goods = goods + excluded.goods, free = free + excluded.free",
+            "  goods = goods + excluded.goods, free = free + excluded.free,"
+            "  charged = charged + excluded.charged",
             (start, end, free_shipping_over),
         )
         return self.db.execute(
-            "SELECT month, orders, goods, free FROM temp.order_months"
+            "SELECT month, orders, goods, free, charged FROM temp.order_months"
         ).fetchall()
 
     def _refunded_by_customer(self, start: str, end: str) -> dict[str, int]:
@@ -222,7 +243,14 @@ class SqliteReport:
         )
         return dict(rows)
 
-    def _months(self, order_months: dict[str, dict[str, int]], start: str, end: str) -> list[Month]:
+    def _months(
+        self,
+        order_months: dict[str, dict[str, int]],
+        visits: Visits,
+        held: LedgerMonths,
+        start: str,
+        end: str,
+    ) -> list[Month]:
         months: dict[str, dict[str, int]] = defaultdict(dict, order_months)
         answers: dict[str, dict[str, int]] = defaultdict(dict)
         actions: dict[str, dict[str, int]] = defaultdict(dict)
@@ -243,9 +271,20 @@ class SqliteReport:
             answers[month][reason] = count
         for month, action, count in self._actions(start, end):
             actions[month][action] = actions[month].get(action, 0) + count
-        keys = sorted(set(months) | set(answers) | set(actions))
+        by_kind = held.by_month
+        keys = sorted(set(months) | set(answers) | set(actions) | set(visits.buyers) | set(by_kind))
+        points_held = held_at_month_ends(held.net, held.below_zero, keys)
         return [
-            Month(key, **months.get(key, {}), answers=answers[key], actions=actions[key])
+            Month(
+                key,
+                **months.get(key, {}),
+                answers=answers[key],
+                actions=actions[key],
+                buyers=visits.buyers.get(key, 0),
+                repeat_buyers=visits.repeat_buyers(key),
+                points=by_kind.get(key, {}),
+                points_held=points_held[key],
+            )
             for key in keys
         ]
 
@@ -297,19 +336,56 @@ class SqliteReport:
             for at, email, reason, text, order in rows
         ]
 
-    def _points(self, start: str, end: str) -> PointsFacts:
-        by_kind = dict(
-            self.db.execute(
-                "SELECT kind, SUM(points) FROM ledger WHERE at >= ? AND at < ? GROUP BY kind",
-                (start, end),
-            )
+    def _points(self, start: str, end: str) -> tuple[PointsFacts, LedgerMonths]:
+        """The period's points by kind, and month by month with the points held.
+
+        Months are added up into a temporary table (see `_order_months`);
+        the time before the period is one row, so a period starting mid-month
+        counts only its own entries.
+        """
+        self.db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS ledger_months (month TEXT, kind TEXT,"
+            " points INTEGER, PRIMARY KEY (month, kind)) WITHOUT ROWID"
         )
-        outstanding, holders = self.db.execute(
-            "SELECT SUM(balance), COUNT(*) FROM (SELECT SUM(points) AS balance FROM ledger"
-            " WHERE at < ? GROUP BY customer_id) WHERE balance > 0",
+        self.db.execute("DELETE FROM temp.ledger_months")
+        self.db.execute(
+            "INSERT INTO temp.ledger_months"
+            " SELECT CASE WHEN at >= ?1 THEN substr(at, 1, 7) ELSE ?3 END, kind, points"
+            " FROM ledger WHERE at < ?2 AND true"
+            " ON CONFLICT (month, kind) DO UPDATE SET points = points + excluded.points",
+            (start, end, BEFORE),
+        )
+        by_month: dict[str, dict[str, int]] = defaultdict(dict)
+        net: dict[str, int] = defaultdict(int)
+        by_kind: dict[str, int] = defaultdict(int)
+        for month, kind, points in self.db.execute("SELECT * FROM temp.ledger_months"):
+            net[month] += points
+            if month != BEFORE:
+                by_month[month][kind] = points
+                by_kind[kind] += points
+        outstanding, holders, odd = self.db.execute(
+            "SELECT SUM(balance) FILTER (WHERE balance > 0), COUNT(*) FILTER (WHERE balance > 0),"
+            " json_group_array(customer_id) FILTER (WHERE odd) FROM"
+            " (SELECT customer_id, SUM(points) AS balance,"
+            # Only these entries can take a balance below zero; see `held`.
+            "  MAX(points < 0 AND kind IN ('clawback', 'adjust')) AS odd"
+            "  FROM ledger WHERE at < ? GROUP BY customer_id)",
             (end,),
         ).fetchone()
-        return PointsFacts(by_kind, outstanding or 0, holders)
+        below_zero: dict[str, dict[str, int]] = defaultdict(dict)
+        for chunk in _chunks(json.loads(odd)):
+            marks = ",".join("?" * len(chunk))
+            for customer_id, month, points in self.db.execute(
+                "SELECT customer_id, CASE WHEN at >= ? THEN substr(at, 1, 7) ELSE ? END,"
+                f" SUM(points) FROM ledger WHERE at < ? AND customer_id IN ({marks})"
+                " GROUP BY 1, 2",
+                (start, BEFORE, end, *chunk),
+            ):
+                below_zero[customer_id][month] = points
+        return (
+            PointsFacts(dict(by_kind), outstanding or 0, holders),
+            LedgerMonths(by_month, net, below_zero),
+        )
 
     def _certificates(self, start: str, end: str) -> CertificateFacts:
         value = _units_sql("value")
@@ -396,6 +472,13 @@ class SqliteReport:
                     last.get((customer_id, at), (sent, campaign)), (sent, campaign)
                 )
         return Counter(campaign for _, campaign in last.values())
+
+
+@dataclass(frozen=True)
+class LedgerMonths:
+    by_month: dict[str, dict[str, int]]  # month of the period -> kind -> points
+    net: dict[str, int]  # month (`BEFORE` for before the period) -> points
+    below_zero: dict[str, dict[str, int]]  # customer who may stand below zero -> net
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:

@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from stampbook.report.build import build_report
+from stampbook.report.cohorts import came_back_next_month
 from stampbook.report.facts import (
     Answer,
     Buyer,
     CertificateFacts,
+    Cohort,
     Contact,
     Facts,
     MailCounts,
@@ -42,7 +44,17 @@ FACTS = Facts(
     customers_new=2,
     buyers=BUYERS,
     months=[
-        Month("2026-01", 3, to_units(Decimal(600)), to_units(Decimal(400))),
+        # a's three purchases; 100 points earned.
+        Month(
+            "2026-01",
+            3,
+            to_units(Decimal(600)),
+            to_units(Decimal(400)),
+            buyers=1,
+            repeat_buyers=1,
+            points={"earn": 100},
+            points_held=100,
+        ),
         Month(
             "2026-03",
             1,
@@ -52,6 +64,9 @@ FACTS = Facts(
             refunded=to_units(Decimal("12.25")),
             answers={"staff": 1, "other": 2},
             actions={"birthday": 1},
+            buyers=1,  # c's first purchase
+            points={"birthday": 20, "redeem": -30, "expire": -5},
+            points_held=85,
         ),
     ],
     answers=[
@@ -65,6 +80,13 @@ FACTS = Facts(
         MailCounts(None, day(3, 1), delivered=4, soft_bounced=1),
         MailCounts("spring", day(4, 1), 3, 1, 0, delivered=2, bounced=1, unsubscribed=1),
         MailCounts("summer", day(5, 1), 1, 0, 1, delivered=1, complained=1, unsubscribed=0),
+    ],
+    cohorts=[
+        Cohort("2026-01", 1, (1, 0, 0, 0, 0, 0)),  # a: only January
+        Cohort("2026-02", 1, (1, 0, 0, 0, 1)),  # b: February, back in June
+        Cohort("2026-03", 1, (1, 0, 0, 0)),
+        Cohort("2026-05", 1, (1, 0)),
+        Cohort("2026-06", 1, (1,)),
     ],
 )
 
@@ -161,3 +183,24 @@ def test_activity_and_newsletters_count_what_the_file_records() -> None:
         4,
         1,
     )
+
+
+def test_every_month_is_listed_with_zeros_and_points_held_carried_over() -> None:
+    months = REPORT.months
+    assert [m.month for m in months] == [f"2026-0{n}" for n in range(1, 7)]
+    february = months[1]
+    assert (february.orders, february.revenue, february.buyers) == (0, Decimal(0), 0)
+    assert february.repeat_rate is None
+    assert [m.points_held for m in months] == [100, 100, 85, 85, 85, 85]
+    march = months[2]
+    assert (march.points_issued, march.points_redeemed, march.points_expired) == (20, 30, 5)
+    assert march.answers == {"did_not_fit": 0, "staff": 1, "pushy_sale": 0, "other": 2}
+    assert months[0].new_revenue == Decimal(200)
+
+
+def test_cohorts_show_the_share_that_came_back_each_month_after() -> None:
+    rows = REPORT.cohorts
+    assert [(r.month, r.customers) for r in rows][:2] == [("2026-01", 1), ("2026-02", 1)]
+    assert rows[1].shares == (Decimal(1), Decimal(0), Decimal(0), Decimal(0), Decimal(1))
+    # Four cohorts have a next month; nobody came back in it.
+    assert came_back_next_month(rows) == (0, 4)

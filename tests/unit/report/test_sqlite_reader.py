@@ -64,6 +64,10 @@ def test_monthly_orders_and_repeat_revenue_match_a_second_computation(
                 ("t-1", '[["1", "beans", "30.00"]]', 300_000),
             ],
         )
+        # Every third order was charged shipping: it was not shipped free.
+        db.execute(
+            "UPDATE orders SET shipping = '350.00' WHERE substr(order_id, -1) IN ('0', '3', '6')"
+        )
     free_over = Decimal(3000)
     before, after = (_months(file, start, free_over) for file in (customer_file, path))
     expected = order_months(path, start, END, free_over)
@@ -76,6 +80,12 @@ def test_monthly_orders_and_repeat_revenue_match_a_second_computation(
     finally:
         reader.close()
     assert free == sum(figures[3] for figures in expected.values())
+    assert 0 < free < before_free(customer_file, start, free_over)
+
+
+def before_free(path: Path, start: datetime | None, free_over: Decimal) -> int:
+    """Orders over the threshold, all of them shipped free in the generated file."""
+    return sum(figures[3] for figures in order_months(path, start, END, free_over).values())
 
 
 def _months(
