@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from stampbook.mail.draft import LINK_SLOTS, Draft
+from stampbook.mail.draft import LINK_SLOTS
 from stampbook.mail.reader import CertificateNote, Occasion, Reader
 from stampbook.mail.render import BUILTIN_TEMPLATES, Renderer
 from stampbook.programme import Programme, load_programme
@@ -72,7 +72,3 @@ OCCASION = Occasion(
 def shown(pieces: tuple[object, ...]) -> str:
     """A part of a draft with its slots written as <slot>, to read in assertions."""
     return "".join(p if isinstance(p, str) else f"<{getattr(p, 'name', p)}>" for p in pieces)
-
-
-def filled_text(draft: Draft, personal: dict[str, str]) -> str:
-    return draft.fill_text({**LINKS, **personal})
