@@ -23,9 +23,10 @@ import pytest
 from stampbook.records.customers import Customer
 from stampbook.records.integrations import issue_key
 from stampbook.store.sqlite import SqliteStore
+from tests.support.paths import EXAMPLE
 from tests.support.processes import this_package
 
-from .conftest import EXAMPLE, NOW, link_token, outbox, text_of
+from .conftest import NOW, link_token, outbox, text_of
 
 
 def free_port() -> int:

@@ -15,8 +15,8 @@ from stampbook.programme import load_programme
 from stampbook.records.customers import Customer
 from stampbook.store.base import Store
 from tests.support.backends import Backend
+from tests.support.paths import EXAMPLE as EXAMPLE  # and importable from here, as before
 
-EXAMPLE = Path(__file__).parents[2] / "campaigns"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 

@@ -13,7 +13,6 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +20,8 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-ROOT = Path(__file__).parents[2]
+from tests.support.paths import ROOT
+
 USER, PASSWORD = "stampbook", "s3cret-пароль"
 
 

@@ -15,10 +15,10 @@ import pytest
 
 from stampbook.mail.render import EMAILS, Renderer
 from stampbook.programme import Programme
+from tests.support.paths import ROOT
 
 from .conftest import LANGUAGES, OCCASION, anna
 
-ROOT = Path(__file__).parents[3]
 RUNNER = Path(__file__).with_name("reference_mjml.cjs")
 
 
