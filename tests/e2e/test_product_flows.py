@@ -34,11 +34,10 @@ from stampbook.records.customers import Customer
 from stampbook.records.feedback import SiteFeedback
 from stampbook.sitegen.build import build_site
 from stampbook.store.sqlite import SqliteStore
+from tests.support.outbox import outbox
 from tests.support.paths import EXAMPLE, ROOT
-from tests.support.processes import this_package
+from tests.support.processes import free_port, this_package
 
-from ..api.conftest import outbox
-from ..api.test_serve import free_port
 from .conftest import ARTIFACTS, LocalPage
 
 SHOTS = ARTIFACTS / "flows"

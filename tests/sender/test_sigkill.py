@@ -24,7 +24,7 @@ from stampbook.store.sends import CampaignState
 from stampbook.store.sqlite import SqliteStore
 from tests.support.paths import EXAMPLE, ROOT
 from tests.support.people import ISSUE, address, customer_file
-from tests.transports.conftest import free_port
+from tests.support.processes import free_port
 
 PEOPLE = 5000
 KILLS = 3

@@ -11,11 +11,10 @@ import pytest
 
 from stampbook.mail.draft import LINK_SLOTS
 from stampbook.mail.reader import CertificateNote, Occasion, Reader
-from stampbook.mail.render import BUILTIN_TEMPLATES, Renderer
+from stampbook.mail.render import Renderer
 from stampbook.programme import Programme, load_programme
 from tests.support.paths import EXAMPLE as EXAMPLE  # and importable from here, as before
 
-LANGUAGES = tuple(sorted(path.stem for path in (BUILTIN_TEMPLATES / "locales").glob("*.yaml")))
 TODAY = date(2026, 11, 23)
 LINKS = {slot: f"https://mednaya-turka.example/{slot}?token=a&b" for slot in LINK_SLOTS}
 
