@@ -22,10 +22,10 @@ from stampbook.records.customers import Customer
 from stampbook.records.integrations import issue_key
 from tests.support.moto_server import CREDENTIALS, running
 from tests.support.outbox import outbox, text_of
+from tests.support.paths import EXAMPLE as EXAMPLE  # and importable from here, as before
 
 __all__ = ["outbox", "text_of"]  # the API tests import them from here
 
-EXAMPLE = Path(__file__).parents[2] / "campaigns"
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
 

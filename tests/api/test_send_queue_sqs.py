@@ -19,7 +19,8 @@ from stampbook.bootstrap import build
 from stampbook.cli.main import main
 from stampbook.config import Settings
 from stampbook.store.sends import CampaignState, SendStore
-from tests.support.people import EXAMPLE, ISSUE, customer_file
+from tests.support.paths import EXAMPLE
+from tests.support.people import ISSUE, customer_file
 
 REGION = "eu-central-1"
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,16 +22,10 @@ import pytest
 from stampbook.records.customers import Customer
 from stampbook.records.integrations import issue_key
 from stampbook.store.sqlite import SqliteStore
-from tests.support.processes import this_package
+from tests.support.paths import EXAMPLE
+from tests.support.processes import free_port, this_package
 
-from .conftest import EXAMPLE, NOW, link_token, outbox, text_of
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
+from .conftest import NOW, link_token, outbox, text_of
 
 PAGES = {
     "index.html": "<h1>home</h1>",

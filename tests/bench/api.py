@@ -28,8 +28,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from tests.api.test_serve import serving
+from tests.support.paths import FUNCTIONS
 
-FUNCTIONS = Path(__file__).parents[2] / "functions"
 IMPORT = f"import sys; sys.path.insert(0, {str(FUNCTIONS)!r}); import app"
 # The processor time the import itself takes (the machine is shared: wall
 # time wanders with the neighbours' load, processor time much less).

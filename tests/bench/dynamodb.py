@@ -18,7 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from stampbook.loyalty.orders import Order, OrderLine
@@ -28,8 +27,8 @@ from stampbook.records.customers import Customer
 from stampbook.services.loyalty import LoyaltyService
 from stampbook.store.dynamodb.store import DynamoStore
 from tests.support.dynamodb_local import LOCAL_ENVIRONMENT, running
+from tests.support.paths import EXAMPLE
 
-EXAMPLE = Path(__file__).parents[2] / "campaigns"
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 WRITERS = 8
 

@@ -27,8 +27,8 @@ from stampbook.services.loyalty import LoyaltyService
 from stampbook.services.purchase_import import owners, record_orders
 from stampbook.store.sqlite.history import stored_time
 from stampbook.store.sqlite.store import SqliteStore, _Waiting
+from tests.support.paths import EXAMPLE
 
-EXAMPLE = Path(__file__).parents[2] / "campaigns"
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
 

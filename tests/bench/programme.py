@@ -16,8 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from stampbook.programme import ProgrammeInvalid, load_programme
-
-EXAMPLE = Path(__file__).parents[2] / "campaigns"
+from tests.support.paths import EXAMPLE
 
 
 def large_programme(folder: Path, rewards: int, newsletters: int) -> Path:

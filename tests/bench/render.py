@@ -8,16 +8,15 @@ asserted: compare between changes.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from stampbook.mail.draft import LINK_SLOTS
 from stampbook.mail.reader import Reader, sample_occasion, sample_reader
 from stampbook.mail.render import Renderer
 from stampbook.programme import load_programme
+from tests.support.paths import EXAMPLE
 
 from .programme import measure
 
-EXAMPLE = Path(__file__).parents[2] / "campaigns"
 READERS = 10_000
 TODAY = date(2026, 11, 23)
 

@@ -18,9 +18,8 @@ from typing import Any
 import yaml
 
 from stampbook.sitegen.build import BuiltLocale, build_site
+from tests.support.paths import EXAMPLE, ROOT
 
-ROOT = Path(__file__).parents[2]
-EXAMPLE = ROOT / "campaigns"
 ISSUES = 1_000
 FIRST_SEND = datetime(2021, 3, 1, 10, 0)
 ORIGINS = (

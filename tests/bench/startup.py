@@ -12,9 +12,9 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-FUNCTIONS = Path(__file__).parents[2] / "functions"
+from tests.support.paths import FUNCTIONS
+
 RUNS = 15
 HELP = "from stampbook.cli import main; main(['--help'])"
 APP = "import app"

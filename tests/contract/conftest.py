@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,9 +12,9 @@ from stampbook.loyalty.rules import Rules
 from stampbook.programme import load_programme
 from stampbook.records.customers import Customer
 from stampbook.store.base import Store
-from tests.support.backends import Backend
+from tests.support.backends import Backend, fresh_table
+from tests.support.paths import EXAMPLE as EXAMPLE  # and importable from here, as before
 
-EXAMPLE = Path(__file__).parents[2] / "campaigns"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -28,19 +26,6 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         return
     with fresh_table(request.getfixturevalue("dynamodb_local")) as backend:
         yield backend
-
-
-@contextmanager
-def fresh_table(endpoint: str) -> Iterator[Backend]:
-    """A DynamoDB table of a test's own, dropped afterwards."""
-    backend = Backend("dynamodb", f"stampbook-{uuid.uuid4().hex}", endpoint)
-    tables = backend.open_dynamodb()
-    tables.create_table()
-    try:
-        yield backend
-    finally:
-        tables.delete_table()
-        tables.close()
 
 
 @pytest.fixture

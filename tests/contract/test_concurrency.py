@@ -19,8 +19,9 @@ from stampbook.loyalty.rules import Rules
 from stampbook.programme import load_programme
 from stampbook.services.loyalty import LoyaltyService
 from tests.support.backends import Backend
+from tests.support.paths import EXAMPLE
 
-from .conftest import EXAMPLE, T0, customer
+from .conftest import T0, customer
 
 ORDER = Order("till-1-0042", T0, "RUB", (OrderLine("1", "beans", Decimal(1000)),))
 

@@ -10,8 +10,9 @@ import pytest
 from stampbook.loyalty.ledger import Entry, EntryKind
 from stampbook.store.base import Change, CustomerExists, Request, StoreError, StoreUnavailable
 from stampbook.store.dynamodb.store import ChangeTooLarge, DynamoStore
+from tests.support.backends import fresh_table
 
-from .conftest import T0, customer, fresh_table
+from .conftest import T0, customer
 
 
 @pytest.fixture

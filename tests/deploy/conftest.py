@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -13,8 +12,8 @@ import pytest
 from stampbook.deploy.bundle import Package, package
 from stampbook.deploy.stage import Stage
 from tests.support.moto_server import CREDENTIALS, running
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).parents[2]
 # Filled by `make test` (`stampbook package --fetch-only`): the tests never download.
 WHEELHOUSE = ROOT / "build" / "wheelhouse"
 STAGE = Stage("test")

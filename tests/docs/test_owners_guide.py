@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import click
 
 from stampbook.cli.main import COMMANDS, main
+from tests.support.paths import ROOT
 
-OWNERS_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "pages" / "owner"
+OWNERS_GUIDE = ROOT / "docs" / "pages" / "owner"
 
 
 def commands(command: click.Command, context: click.Context) -> Iterator[tuple[str, click.Command]]:

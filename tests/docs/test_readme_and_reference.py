@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from stampbook.api.openapi import described
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 GENERATED = Path("pages") / "integrator" / "api-reference.md"
 

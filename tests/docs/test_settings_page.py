@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-FUNCTIONS = ROOT / "functions"
+from tests.support.paths import FUNCTIONS, ROOT
+
 SETTINGS_PAGE = ROOT / "docs" / "pages" / "operator" / "settings.md"
 SETTING = re.compile(r"STAMPBOOK_[A-Z0-9_]+")
 # One table row per setting: | `STAMPBOOK_X` | default | what it does |

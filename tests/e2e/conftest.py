@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
+from tests.support.paths import ROOT
+
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parents[2] / "build" / "artifacts"
+ARTIFACTS = ROOT / "build" / "artifacts"
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

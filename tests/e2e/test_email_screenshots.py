@@ -16,8 +16,9 @@ from stampbook.mail.draft import LINK_SLOTS, Draft
 from stampbook.mail.reader import personal_values, sample_occasion, sample_reader
 from stampbook.mail.render import Renderer
 from stampbook.programme import Programme, load_programme
+from tests.support.mail_examples import LANGUAGES
+from tests.support.paths import EXAMPLE
 
-from ..unit.mail.conftest import EXAMPLE, LANGUAGES
 from .conftest import ARTIFACTS, LocalPage
 
 PHONE, DESKTOP = 375, 1280

@@ -34,13 +34,12 @@ from stampbook.records.customers import Customer
 from stampbook.records.feedback import SiteFeedback
 from stampbook.sitegen.build import build_site
 from stampbook.store.sqlite import SqliteStore
-from tests.support.processes import this_package
+from tests.support.outbox import outbox
+from tests.support.paths import EXAMPLE, ROOT
+from tests.support.processes import free_port, this_package
 
-from ..api.conftest import EXAMPLE, outbox
-from ..api.test_serve import free_port
 from .conftest import ARTIFACTS, LocalPage
 
-ROOT = Path(__file__).parents[2]
 SHOTS = ARTIFACTS / "flows"
 PHONE, DESKTOP = 375, 1280
 # The API takes a sign-up form filled faster than this for a bot.

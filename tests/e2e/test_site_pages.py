@@ -11,16 +11,15 @@ import functools
 import threading
 from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from stampbook.sitegen.build import build_site
+from tests.support.paths import ROOT
 
 from .conftest import ARTIFACTS, LocalPage
 
-ROOT = Path(__file__).parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ARTIFACTS / "site"
 PHONE, DESKTOP = 375, 1280

@@ -23,7 +23,7 @@ from stampbook.sender.worker import pause_reason
 from stampbook.services.campaigns import Campaigns, UnknownIssue
 from stampbook.store.sends import Campaign, CampaignState, SendStore
 from stampbook.store.sqlite import SqliteStore
-from tests.contract.conftest import fresh_table
+from tests.support.backends import fresh_table
 from tests.support.people import ISSUE, JOINED, address, customer_file, settings
 
 FAST = SendingSettings(rate=0, workers=3, batch=7, lease=30, settle_every=3)

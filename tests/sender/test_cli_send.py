@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from stampbook.cli.main import main
-from tests.support.people import EXAMPLE, ISSUE
+from tests.support.paths import EXAMPLE
+from tests.support.people import ISSUE
 
 CUSTOMERS = (
     "email,name,locale\n"

@@ -22,14 +22,14 @@ import pytest
 
 from stampbook.store.sends import CampaignState
 from stampbook.store.sqlite import SqliteStore
-from tests.support.people import EXAMPLE, ISSUE, address, customer_file
-from tests.transports.conftest import free_port
+from tests.support.paths import EXAMPLE, ROOT
+from tests.support.people import ISSUE, address, customer_file
+from tests.support.processes import free_port
 
 PEOPLE = 5000
 KILLS = 3
 WORKERS = 4
 SETTLE_EVERY = 10
-ROOT = Path(__file__).parents[2]
 
 
 @pytest.fixture

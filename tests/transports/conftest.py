@@ -5,15 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
-import socket
 import ssl
 import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,15 +18,10 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-ROOT = Path(__file__).parents[2]
+from tests.support.paths import ROOT
+from tests.support.processes import free_port, stop
+
 USER, PASSWORD = "stampbook", "s3cret-пароль"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass(frozen=True)
@@ -194,8 +186,7 @@ def ses_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SesEmulat
         _wait_until_up(f"{url}/health-check", process)
         yield SesEmulator(url)
     finally:
-        os.kill(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
+        stop(process)
         log.close()
 
 

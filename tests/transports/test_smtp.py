@@ -165,7 +165,7 @@ def test_an_untrusted_certificate_is_refused(starttls_server: SmtpServer) -> Non
 
 
 def test_no_server_listening_is_transient() -> None:
-    from .conftest import free_port
+    from tests.support.processes import free_port
 
     settings = SmtpSettings("127.0.0.1", free_port(), security="none", timeout=2)
     with pytest.raises(TransientError, match="cannot reach"):

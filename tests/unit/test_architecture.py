@@ -20,7 +20,7 @@ import ast
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[2] / "functions" / "stampbook"
+from tests.support.paths import PACKAGE
 
 LAYERS: dict[str, int] = {
     **dict.fromkeys(("programme", "loyalty", "audience", "records"), 0),

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from stampbook.cli.main import main
-from tests.unit.programme.conftest import EXAMPLE, FIXTURE
+from tests.support.paths import EXAMPLE, FIXTURE
 
 
 def run(*args: str) -> tuple[int, str, str]:

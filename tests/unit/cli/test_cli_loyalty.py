@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from stampbook.cli.main import main
 from tests.support.outbox import outbox
-from tests.unit.programme.conftest import EXAMPLE
+from tests.support.paths import EXAMPLE
 
 
 @pytest.fixture

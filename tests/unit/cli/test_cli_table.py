@@ -6,14 +6,14 @@ import os
 import subprocess
 import sys
 from importlib import import_module
-from pathlib import Path
 
 import click
 from click.testing import CliRunner
 
 from stampbook.cli.main import COMMANDS, main
+from tests.support.paths import PACKAGE
 
-CLI = Path(__file__).resolve().parents[3] / "functions" / "stampbook" / "cli"
+CLI = PACKAGE / "cli"
 
 
 def _defined() -> dict[str, tuple[str, click.Command]]:

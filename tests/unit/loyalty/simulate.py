@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -25,10 +24,11 @@ from stampbook.loyalty.purchases import PurchaseOutcome, record_purchase, record
 from stampbook.loyalty.rules import Rules
 from stampbook.loyalty.spending import adjust, redeem
 from stampbook.programme import load_programme
+from tests.support.paths import EXAMPLE
 
 T = TypeVar("T")
 
-CAMPAIGNS = Path(__file__).parents[3] / "campaigns"
+CAMPAIGNS = EXAMPLE
 MSK = ZoneInfo("Europe/Moscow")
 
 

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from stampbook.mail.draft import LINK_SLOTS, Draft
+from stampbook.mail.draft import LINK_SLOTS
 from stampbook.mail.reader import CertificateNote, Occasion, Reader
-from stampbook.mail.render import BUILTIN_TEMPLATES, Renderer
+from stampbook.mail.render import Renderer
 from stampbook.programme import Programme, load_programme
+from tests.support.paths import EXAMPLE as EXAMPLE  # and importable from here, as before
 
-EXAMPLE = Path(__file__).parents[3] / "campaigns"
-LANGUAGES = tuple(sorted(path.stem for path in (BUILTIN_TEMPLATES / "locales").glob("*.yaml")))
 TODAY = date(2026, 11, 23)
 LINKS = {slot: f"https://mednaya-turka.example/{slot}?token=a&b" for slot in LINK_SLOTS}
 
@@ -72,7 +71,3 @@ OCCASION = Occasion(
 def shown(pieces: tuple[object, ...]) -> str:
     """A part of a draft with its slots written as <slot>, to read in assertions."""
     return "".join(p if isinstance(p, str) else f"<{getattr(p, 'name', p)}>" for p in pieces)
-
-
-def filled_text(draft: Draft, personal: dict[str, str]) -> str:
-    return draft.fill_text({**LINKS, **personal})

@@ -13,8 +13,9 @@ from stampbook.mail.reader import PERSONAL_SLOTS, Occasion, personal_values
 from stampbook.mail.render import EMAILS, Renderer
 from stampbook.programme import Programme, load_programme
 from stampbook.programme.newsletter import Newsletter
+from tests.support.mail_examples import LANGUAGES
 
-from .conftest import LANGUAGES, LINKS, OCCASION, anna, shown, write
+from .conftest import LINKS, OCCASION, anna, shown, write
 
 WINTER = "2026-12-winter-lots"
 CUPPING = "2027-01-regulars-cupping"

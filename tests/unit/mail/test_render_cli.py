@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from stampbook.cli.main import main
+from tests.support.paths import EXAMPLE
 
-from .conftest import EXAMPLE, write
+from .conftest import write
 
 
 @pytest.fixture

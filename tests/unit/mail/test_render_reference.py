@@ -15,10 +15,11 @@ import pytest
 
 from stampbook.mail.render import EMAILS, Renderer
 from stampbook.programme import Programme
+from tests.support.mail_examples import LANGUAGES
+from tests.support.paths import ROOT
 
-from .conftest import LANGUAGES, OCCASION, anna
+from .conftest import OCCASION, anna
 
-ROOT = Path(__file__).parents[3]
 RUNNER = Path(__file__).with_name("reference_mjml.cjs")
 
 

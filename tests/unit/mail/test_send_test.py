@@ -18,8 +18,7 @@ from stampbook.cli.main import main
 from stampbook.config import Settings
 from stampbook.mail.links import LinkSettingsError, web_address
 from stampbook.mail.tokens import Purpose
-
-EXAMPLE = Path(__file__).parents[3] / "campaigns"
+from tests.support.paths import EXAMPLE
 
 
 @pytest.fixture

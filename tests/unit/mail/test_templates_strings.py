@@ -9,8 +9,7 @@ import pytest
 from stampbook.mail.locale import Formatter
 from stampbook.mail.render import BUILTIN_TEMPLATES
 from stampbook.mail.strings import Strings, StringsProblem, placeholders, read_strings
-
-from .conftest import LANGUAGES
+from tests.support.mail_examples import LANGUAGES
 
 LOCALES = BUILTIN_TEMPLATES / "locales"
 TEXTS = {language: read_strings(LOCALES / f"{language}.yaml") for language in LANGUAGES}

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-FIXTURE = Path(__file__).parent / "fixture"
-EXAMPLE = Path(__file__).parents[3] / "campaigns"
+from tests.support.paths import EXAMPLE as EXAMPLE  # and importable from here, as before
+from tests.support.paths import FIXTURE as FIXTURE
 
 
 @pytest.fixture

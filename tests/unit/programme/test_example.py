@@ -15,8 +15,7 @@ from stampbook.programme.newsletter import (
     RewardBlock,
     TextBlock,
 )
-
-from .conftest import EXAMPLE, FIXTURE
+from tests.support.paths import EXAMPLE, FIXTURE
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stampbook.programme import Problem, ProgrammeInvalid, load_programme
-
-from .conftest import FIXTURE
+from tests.support.paths import FIXTURE
 
 FILES = ["program.yaml", "automations.yaml", "newsletters/spring.yaml"]
 NOISE = st.text(alphabet=":- \n\t'\"{}[]#&*!|>%@`,?0123456789abcxyzабв.", max_size=6)

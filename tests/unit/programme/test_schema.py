@@ -13,9 +13,10 @@ from stampbook.programme import ProgrammeInvalid, load_programme
 from stampbook.programme.declared import Declared
 from stampbook.programme.schema import SCHEMA_DIR, render_schemas
 from stampbook.programme.yamlsource import parse_yaml
+from tests.support.paths import EXAMPLE, FIXTURE
 
 from .broken_cases import CASES, Broken
-from .conftest import EXAMPLE, FIXTURE, edit
+from .conftest import edit
 
 SCHEMA_FOR = {
     "program.yaml": "program.schema.json",

@@ -17,7 +17,7 @@ from stampbook.cli.main import main
 from stampbook.records.owed_emails import OwedEmail
 from stampbook.services.automations import Fired
 from stampbook.services.courier import Courier, CourierThread
-from tests.contract.conftest import fresh_table
+from tests.support.backends import fresh_table
 from tests.support.shop import Shop
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

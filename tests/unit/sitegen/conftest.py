@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-EXAMPLE = Path(__file__).parents[3] / "campaigns"
-ROOT = Path(__file__).parents[3]
+from tests.support.paths import EXAMPLE as EXAMPLE  # and importable from here, as before
+from tests.support.paths import ROOT as ROOT
 
 Edit = Callable[[dict[str, Any]], None]
 

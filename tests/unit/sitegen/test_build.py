@@ -10,8 +10,7 @@ import pytest
 
 from stampbook.records.customers import Customer
 from stampbook.sitegen.build import BuiltLocale, build_site
-
-from .conftest import ROOT
+from tests.support.paths import ROOT
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

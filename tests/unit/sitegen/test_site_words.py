@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from stampbook.mail.render import BUILTIN_TEMPLATES
 from stampbook.mail.strings import placeholders, read_strings
 from stampbook.sitegen.words import SITE_LOCALES
+from tests.support.paths import PACKAGE
 
 EMAIL_LOCALES = BUILTIN_TEMPLATES / "locales"
 LANGUAGES = tuple(sorted(path.stem for path in EMAIL_LOCALES.glob("*.yaml")))
@@ -17,7 +17,7 @@ TEXTS = {language: read_strings(SITE_LOCALES / f"{language}.yaml") for language 
 ENGLISH = TEXTS["en"]
 # The same in every language by nature, not for want of a translation.
 UNIVERSAL = {"terms.not_included", "terms.times"}
-SITEGEN = Path(__file__).parents[3] / "functions" / "stampbook" / "sitegen"
+SITEGEN = PACKAGE / "sitegen"
 
 
 def test_the_site_speaks_every_language_the_emails_speak() -> None:

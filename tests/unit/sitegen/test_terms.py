@@ -14,8 +14,9 @@ from stampbook.mail.strings import Strings
 from stampbook.programme import Programme, load_programme
 from stampbook.sitegen import site_files
 from stampbook.sitegen.words import site_words
+from tests.support.paths import EXAMPLE
 
-from .conftest import EXAMPLE, write_programme
+from .conftest import write_programme
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 API = "http://127.0.0.1:8000/"
