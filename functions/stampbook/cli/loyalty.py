@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -20,12 +21,13 @@ from ..files.customers import ExportRow, read_customers, write_customers
 from ..files.purchases import read_purchases
 from ..files.rows import RowError, open_csv, parse_amount
 from ..loyalty.orders import Order, OrderLine, Refund
+from ..records.automation_sends import Automation
 from ..records.customers import Customer, normalise_email
 from ..services.automations import AutomaticEmails
 from ..services.courier import deliver_owed
 from ..services.customer_file import customer_record
 from ..services.purchase_import import owners, record_orders
-from .with_app import with_app
+from .with_app import emails_can_be_made, with_app
 
 MAX_ERRORS_SHOWN = 50
 
@@ -279,15 +281,28 @@ def redeem(app: App, email: str, reward_id: str) -> None:
 @with_app
 def daily(app: App) -> None:
     """The nightly run: pending points, birthdays, referrals, certificates, tiers, expiry."""
+    emails_can_be_made(app)
     count = app.loyalty.run_daily()
     click.echo(f"nightly run done for {count} customer(s)")
     deliver_owed(app.emails)  # owed by purchases and refunds whose process stopped before sending
     events = app.loyalty.events
-    sent = events.sent if isinstance(events, AutomaticEmails) else None
-    if sent:
+    if not isinstance(events, AutomaticEmails):
+        return
+    if events.sent:
+        click.echo(f"automatic emails sent: {_counted(events.sent)}")
+    if events.not_sent:
+        # The night's points are recorded and the emails sent are marked so:
+        # a second run today sends only these.
         click.echo(
-            "automatic emails sent: " + ", ".join(f"{n} {k}" for k, n in sorted(sent.items()))
+            f"not sent: {_counted(events.not_sent)} (why is logged above); fix it and run"
+            " `stampbook daily` again today: nobody gets an email twice",
+            err=True,
         )
+        sys.exit(1)
+
+
+def _counted(emails: Counter[Automation]) -> str:
+    return ", ".join(f"{n} {kind}" for kind, n in sorted(emails.items()))
 
 
 COMMANDS = (customers, purchases, points, purchase, refund, redeem, daily)

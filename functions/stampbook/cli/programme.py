@@ -35,17 +35,27 @@ campaigns_argument = click.argument(
     "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def check(campaigns: Path, output: str) -> None:
-    """Check the programme in CAMPAIGNS (default: ./campaigns); exit 1 if it has errors."""
+    """Check the programme in CAMPAIGNS (default: ./campaigns); exit 1 if it has errors.
+
+    Every email is also made once, in every language, with sample values: a
+    text that names a value its email does not have is an error here, not at
+    the first customer.
+    """
+    from ..mail.proofread import proofread
+
     try:
         programme = load_programme(campaigns, today=_now().date())
+        problems = proofread(programme, _now().date())
     except ProgrammeInvalid as invalid:
+        problems = list(invalid.problems)
+    if problems:
         if output == "json":
-            report = {"valid": False, "errors": [problem.as_json() for problem in invalid.problems]}
+            report = {"valid": False, "errors": [problem.as_json() for problem in problems]}
             click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         else:
-            for problem in invalid.problems:
+            for problem in problems:
                 click.echo(str(problem), err=True)
-            count = len(invalid.problems)
+            count = len(problems)
             click.echo(f"\n{count} error{'s' if count != 1 else ''} in {campaigns}", err=True)
         sys.exit(1)
     stale = _stale_schemas(campaigns, programme)

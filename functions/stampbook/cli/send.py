@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..bootstrap import App, open_keyring, open_transport
-from .with_app import with_app
+from .with_app import emails_can_be_made, with_app
 
 if TYPE_CHECKING:
     from ..services.campaigns import Campaigns, DryRun
@@ -49,6 +49,7 @@ def send(app: App, issue: str, dry_run: bool, right_now: bool) -> None:
     sends nobody a second copy (the owner's guide on sending newsletters names the
     one exception).
     """
+    emails_can_be_made(app)
     campaigns = _campaigns(app)
     try:
         if dry_run:
@@ -81,6 +82,7 @@ def send_due(app: App) -> None:
     """
     from ..services.courier import deliver_owed
 
+    emails_can_be_made(app)
     deliver_owed(app.emails)
     campaigns = _campaigns(app)
     due = campaigns.due()

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..bootstrap import build
+from ..bootstrap import App, build
 from ..config import Settings, SettingsError
 from ..loyalty.errors import LoyaltyError
 from ..programme import ProgrammeInvalid
@@ -42,3 +42,16 @@ def with_app(command: F) -> F:
         sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def emails_can_be_made(app: App) -> None:
+    """Refuse before anyone is touched if an email of the programme cannot be made.
+
+    `check` says the same; this is for the owner who edited a text and ran
+    `send` or `daily` straight away.
+    """
+    from ..mail.proofread import proofread
+
+    problems = proofread(app.programme, app.loyalty.clock().date())
+    if problems:
+        raise ProgrammeInvalid(problems)

@@ -9,6 +9,7 @@ error naming the file, the text and the line, not an empty gap.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache, lru_cache
 
@@ -17,10 +18,12 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .markdown import escape_markdown, markdown_to_html
-from .problems import TemplateProblem, template_line
+from .problems import TemplateProblem, TextPlace, template_line
 from .slots import PersonalValue, PersonalValueAsData
 
 _OWNER_TEMPLATE = "<template>"  # the file name Jinja gives a template made from a string
+# How StrictUndefined names what is missing: a name, or an attribute of a value.
+_UNDEFINED = re.compile(r"^'(?:[^']+ object' has no attribute '([^']+)'|([^']+)' is undefined)")
 
 
 def _markdown_value(value: object) -> object:
@@ -47,7 +50,9 @@ def _compiled(text: str, markdown: bool) -> Template:
     return _environment(markdown).from_string(text)
 
 
-def fill(text: str, values: Mapping[str, object], where: str, *, markdown: bool = False) -> str:
+def fill(
+    text: str, values: Mapping[str, object], where: TextPlace | str, *, markdown: bool = False
+) -> str:
     """`text` with its `{{ }}` filled from `values`; `where` names it in errors."""
     if "{" not in text:
         return text
@@ -57,13 +62,31 @@ def fill(text: str, values: Mapping[str, object], where: str, *, markdown: bool 
         found = template_line(error, _OWNER_TEMPLATE)
         line = f", line {found[1]}" if found else ""
         message = getattr(error, "message", None) or str(error)
-        raise TemplateProblem(f"{where}{line}: {message}") from error
+        undefined = _UNDEFINED.match(message)
+        raise TemplateProblem(
+            f"{where}{line}: {message}",
+            place=where if isinstance(where, TextPlace) else None,
+            line=found[1] if found else None,
+            missing=next(filter(None, undefined.groups()), None) if undefined else None,
+            names=_names(values),
+            reason=message,
+        ) from error
 
 
-def subject(text: str, values: Mapping[str, object], where: str) -> str:
+def _names(values: Mapping[str, object]) -> tuple[str, ...]:
+    """The names a text may use: `name`, and `certificate.value` for a value's parts."""
+    names: list[str] = []
+    for key, value in values.items():
+        names.append(key)
+        if isinstance(value, Mapping):
+            names += [f"{key}.{part}" for part in value]
+    return tuple(names)
+
+
+def subject(text: str, values: Mapping[str, object], where: TextPlace | str) -> str:
     return " ".join(fill(text, values, where).split())
 
 
-def body(text: str, values: Mapping[str, object], where: str) -> Markup:
+def body(text: str, values: Mapping[str, object], where: TextPlace | str) -> Markup:
     """Markdown -> HTML that is safe to place into the email as it is (raw HTML is off)."""
     return Markup(markdown_to_html(fill(text, values, where, markdown=True)))

@@ -30,6 +30,7 @@ from jinja2 import (
 
 from ..programme import Programme
 from ..programme.languages import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES
+from ..programme.loader import AUTOMATIONS_FILE
 from ..programme.newsletter import (
     Block,
     ButtonBlock,
@@ -44,7 +45,7 @@ from . import owner_text
 from .draft import LINK_SLOTS, Draft
 from .locale import Formatter
 from .palette import PALETTE, STYLES
-from .problems import TemplateProblem, shown, template_line
+from .problems import KeyPath, TemplateProblem, TextPlace, shown, template_line
 from .reader import PERSONAL_SLOTS, Occasion, Reader, personal_values
 from .slots import Markers, PersonalValueAsData
 from .strings import Strings, StringsProblem
@@ -60,20 +61,31 @@ class Email:
 
     marketing: bool  # needs consent; carries the unsubscribe and preferences links
     automation: str | None = None  # the key in automations.yaml
-    needs: tuple[str, ...] = ()  # Occasion fields it cannot do without
+    gets: tuple[str, ...] = ()  # Occasion fields it is sent with, when the programme has them
+    needs: tuple[str, ...] = ()  # of those, the ones it cannot do without
 
 
 EMAILS: Mapping[str, Email] = {
     "confirm": Email(marketing=False),
     "welcome": Email(marketing=True, automation="welcome"),
-    "thank_you": Email(marketing=False, automation="thank_you", needs=("points_earned",)),
+    "thank_you": Email(
+        marketing=False,
+        automation="thank_you",
+        gets=("points_earned", "available_on"),
+        needs=("points_earned",),
+    ),
     "your_points": Email(marketing=False),
     "certificate_issued": Email(
-        marketing=False, automation="certificate_issued", needs=("certificate",)
+        marketing=False,
+        automation="certificate_issued",
+        gets=("certificate",),
+        needs=("certificate",),
     ),
     "points_expiring": Email(marketing=True, automation="points_expiring"),
-    "birthday": Email(marketing=True, automation="birthday"),
-    "holiday": Email(marketing=True, automation="holidays", needs=("greeting",)),
+    "birthday": Email(marketing=True, automation="birthday", gets=("bonus_points",)),
+    "holiday": Email(
+        marketing=True, automation="holidays", gets=("greeting",), needs=("greeting",)
+    ),
     "win_back": Email(marketing=True, automation="win_back"),
     "feedback_request": Email(marketing=False, automation="feedback_request"),
 }
@@ -189,23 +201,25 @@ class Renderer:
         reader = {slot: markers(slot) for slot in PERSONAL_SLOTS}
         words = self.words(locale)
         values = {**reader, "business": self._text(self.programme_file.business.name, locale)}
-        where = f"newsletter {newsletter.slug}"
+        slug = newsletter.slug
         web_url = self._web_url(newsletter, locale)
         context = self._context(locale, markers, marketing=True, web_url=web_url)
         context |= {
             "reader": reader,
             "owner": {
                 "subject": owner_text.subject(
-                    self._text(newsletter.subject, locale), values, f"{where}: subject ({locale})"
+                    self._text(newsletter.subject, locale),
+                    values,
+                    self._place(slug, newsletter.subject, ("subject",), locale),
                 ),
                 "preheader": owner_text.subject(
                     self._text(newsletter.preheader, locale),
                     values,
-                    f"{where}: preheader ({locale})",
+                    self._place(slug, newsletter.preheader, ("preheader",), locale),
                 ),
             },
             "blocks": [
-                self._block(block, f"{where}: blocks[{n}]", locale, values, words)
+                self._block(block, (slug, ("blocks", n)), locale, values, words)
                 for n, block in enumerate(newsletter.blocks)
             ],
         }
@@ -217,11 +231,18 @@ class Renderer:
         return f"{self.programme_file.site_url_of(locale)}newsletters/{newsletter.slug}/"
 
     def _block(
-        self, block: Block, where: str, locale: str, values: Mapping[str, object], words: Strings
+        self,
+        block: Block,
+        at: tuple[str, KeyPath],
+        locale: str,
+        values: Mapping[str, object],
+        words: Strings,
     ) -> dict[str, Any]:
+        slug, path = at
         if isinstance(block, TextBlock):
             text = self._text(block.markdown, locale)
-            return {"type": "text", "html": owner_text.body(text, values, f"{where}.markdown")}
+            where = self._place(slug, block.markdown, (*path, "markdown"), locale)
+            return {"type": "text", "html": owner_text.body(text, values, where)}
         if isinstance(block, ImageBlock):
             return {
                 "type": "image",
@@ -230,12 +251,15 @@ class Renderer:
                 "link": block.link,
             }
         if isinstance(block, ButtonBlock):
-            label = owner_text.subject(self._text(block.label, locale), values, f"{where}.label")
+            where = self._place(slug, block.label, (*path, "label"), locale)
+            label = owner_text.subject(self._text(block.label, locale), values, where)
             return {"type": "button", "label": label, "url": block.url}
         if isinstance(block, RewardBlock):
             reward = next(r for r in self.programme_file.rewards if r.id == block.reward)
             note = block.note and owner_text.body(
-                self._text(block.note, locale), values, f"{where}.note"
+                self._text(block.note, locale),
+                values,
+                self._place(slug, block.note, (*path, "note"), locale),
             )
             return {
                 "type": "reward",
@@ -247,7 +271,9 @@ class Renderer:
         if isinstance(block, PointsSummaryBlock):
             title = self._text(block.title, locale) if block.title else None
             return {"type": "points_summary", "title": title}
-        raise TemplateProblem(f"{where}: no template for a block of type {block.type!r}")
+        raise TemplateProblem(
+            f"newsletter {slug}: {path}: no template for a block of type {block.type!r}"
+        )
 
     # -- one-off emails
 
@@ -310,12 +336,15 @@ class Renderer:
         """The owner's subject and body for this email, or Stampbook's own words."""
         locale = words.formatter.locale
         configured = getattr(self.programme.automations, email.automation or "", None)
-        where = f"automations.yaml: {email.automation}"
+        path: KeyPath = (email.automation or name,)
         if name == "holiday" and configured is not None:
-            configured = next((g for g in configured.greetings if g.id == occasion.greeting), None)
-            if configured is None:
-                raise TemplateProblem(f"{where}: no greeting {occasion.greeting!r}")
-            where = f"{where}: {occasion.greeting}"
+            greetings = configured.greetings
+            found = next((n for n, g in enumerate(greetings) if g.id == occasion.greeting), None)
+            if found is None:
+                raise TemplateProblem(
+                    f"{AUTOMATIONS_FILE}: {path[0]}: no greeting {occasion.greeting!r}"
+                )
+            configured, path = greetings[found], (*path, "greetings", found)
         if configured is None:
             # The programme has no text for it: Stampbook's own words.
             filled = {
@@ -325,12 +354,17 @@ class Renderer:
             }
             body = owner_text.body(words(f"{name}.body", **filled), {}, f"{name}.body")
             return {"subject": words(f"{name}.subject", **filled), "body": body}
+        subject, body = configured.subject, configured.body
         return {
             "subject": owner_text.subject(
-                self._text(configured.subject, locale), values, f"{where}.subject ({locale})"
+                self._text(subject, locale),
+                values,
+                self._place(AUTOMATIONS_FILE, subject, (*path, "subject"), locale),
             ),
             "body": owner_text.body(
-                self._text(configured.body, locale), values, f"{where}.body ({locale})"
+                self._text(body, locale),
+                values,
+                self._place(AUTOMATIONS_FILE, body, (*path, "body"), locale),
             ),
         }
 
@@ -338,6 +372,11 @@ class Renderer:
 
     def _text(self, text: LocalizedText, locale: str) -> str:
         return text.get(locale, self.programme_file.locales.default)
+
+    def _place(self, source: str, text: LocalizedText, path: KeyPath, locale: str) -> TextPlace:
+        """Where `text`, as taken in `locale`, was written."""
+        used = text.written_in(locale, self.programme_file.locales.default)
+        return TextPlace(source, path if used is None else (*path, used), locale)
 
     def _absolute(self, src: str) -> str:
         if "://" in src or src.startswith("data:"):

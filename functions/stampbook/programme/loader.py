@@ -46,6 +46,9 @@ class Programme:
     programme_file: ProgrammeFile
     automations: Automations
     newsletters: tuple[Newsletter, ...] = field(default=())
+    # Where each owner's text was written, so that a text that cannot be
+    # filled in is reported at its line: AUTOMATIONS_FILE, or a newsletter's slug.
+    sources: dict[str, SourceMap] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def rules_version(self) -> str:
@@ -125,12 +128,14 @@ def load_programme(root: Path, *, today: dt.date | None = None) -> Programme:
     # "unknown reward" for every reference would only bury the real error.
     declared = Declared.from_data(raw) if isinstance(raw, dict) else None
 
+    sources: dict[str, SourceMap] = {}
     automations = Automations()
     automations_path = root / AUTOMATIONS_FILE
     if automations_path.is_file():
         loaded, source, _ = _load(Automations, automations_path, root, problems)
         if loaded is not None and source is not None and declared is not None:
             problems += check_automations(loaded, declared, source, today or dt.date.today())
+            sources[AUTOMATIONS_FILE] = source
         automations = loaded or automations
 
     newsletters: list[tuple[Newsletter, SourceMap]] = []
@@ -145,7 +150,9 @@ def load_programme(root: Path, *, today: dt.date | None = None) -> Programme:
 
     if problems or programme_file is None:
         raise ProgrammeInvalid(problems)
-    return Programme(root, programme_file, automations, tuple(letter for letter, _ in newsletters))
+    sources |= {letter.slug: source for letter, source in newsletters}
+    letters = tuple(letter for letter, _ in newsletters)
+    return Programme(root, programme_file, automations, letters, sources)
 
 
 def _load(

@@ -45,6 +45,15 @@ class LocalizedText:
                 return self._by_locale[wanted]
         return next(iter(self._by_locale.values()), "")
 
+    def written_in(self, locale: str, fallback: str | None = None) -> str | None:
+        """The language `get` takes the text in; None for one text for every language."""
+        if self._everywhere is not None:
+            return None
+        for wanted in (locale, fallback):
+            if wanted is not None and wanted in self._by_locale:
+                return wanted
+        return next(iter(self._by_locale), None)
+
     def raw(self) -> str | dict[str, str]:
         return self._everywhere if self._everywhere is not None else dict(self._by_locale)
 

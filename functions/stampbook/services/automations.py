@@ -94,6 +94,8 @@ class AutomaticEmails:
     mailer: Mailer
     # What this process sent, per email: `stampbook daily` reports it.
     sent: Counter[Automation] = field(default_factory=Counter)
+    # And what it could not make or send (a template, the store): `daily` exits 1.
+    not_sent: Counter[Automation] = field(default_factory=Counter)
     # The nightly run's plan for the local day it is on, made once per day.
     _plans: dict[date, DayPlan] = field(default_factory=dict, repr=False)
     # Called once a purchase or refund that owes an email is committed: the
@@ -246,6 +248,7 @@ class AutomaticEmails:
             return self.fire(email, customer, occasion_key, occasion, order_id)
         except (StoreError, TemplateProblem) as problem:
             log.error("%s to %s not sent: %s", email, customer_id, problem)
+            self.not_sent[email] += 1
             return None
 
     def _plan(self, today: date) -> DayPlan:

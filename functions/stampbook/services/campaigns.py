@@ -215,17 +215,28 @@ class Campaigns:
         Records a crashed run still holds are taken over when their lease
         runs out: this waits for that rather than leaving them behind.
         """
-        issue = self.issue(slug, keyring)
-        while True:
-            campaign = self.campaign(slug)
-            if campaign.state is not CampaignState.SENDING:
-                return campaign
-            self._run_pool(issue, transports, progress)
-            held_until = self.sends.claims_outstanding(slug)
-            if held_until is None:  # every record settled
-                return self.campaign(slug)
-            # Records another run holds: theirs until the lease runs out.
-            time.sleep(max(0.0, min(held_until - self.clock(), 1.0)))
+        try:
+            issue = self.issue(slug, keyring)
+            while True:
+                campaign = self.campaign(slug)
+                if campaign.state is not CampaignState.SENDING:
+                    return campaign
+                self._run_pool(issue, transports, progress)
+                held_until = self.sends.claims_outstanding(slug)
+                if held_until is None:  # every record settled
+                    return self.campaign(slug)
+                # Records another run holds: theirs until the lease runs out.
+                time.sleep(max(0.0, min(held_until - self.clock(), 1.0)))
+        except Exception as error:
+            # Never left `sending` with nobody sending it: paused, with the
+            # reason, so `campaigns` says what happened and `resume` carries on.
+            self._stop_sending(slug, f"stopped: {error}")
+            raise
+
+    def _stop_sending(self, slug: str, reason: str) -> None:
+        self.sends.move_campaign(
+            slug, CampaignState.PAUSED, self.now(), reason[:500], only_from={CampaignState.SENDING}
+        )
 
     def _run_pool(
         self,

@@ -96,6 +96,7 @@ class Courier:
         except Exception:
             # A store or template problem, a full disk: owed still, tried again later.
             log.exception("%s to %s not sent", key.automation, key.customer_id)
+            self.emails.not_sent[key.automation] += 1
             fired = Fired.RETRY_LATER
         if fired is Fired.RETRY_LATER:
             self._later(owed, now)
