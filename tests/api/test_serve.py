@@ -253,5 +253,5 @@ def test_pages_and_the_api_share_one_origin(served: tuple[str, str]) -> None:
     not_found = (404, "text/html; charset=utf-8")
     assert get(f"{base}/no-such-page/") == (*not_found, PAGES["404.html"])
     assert get(f"{base}/en/no-such-page/") == (*not_found, PAGES["en/404.html"])
-    # API Gateway's own answer, not a page.
-    assert get(f"{base}/api/no-such-route")[:2] == (403, "application/json")
+    # The API's envelope, not a page (nor API Gateway's "403 Missing Authentication Token").
+    assert get(f"{base}/api/no-such-route")[:2] == (404, "application/json")

@@ -91,14 +91,15 @@ def test_each_answer_on_a_kept_alive_connection_arrives_whole_in_one_read(
     connection.sendall(request("GET", "/no-such-page/"))
     assert answer_in_one_read(connection) == (404, PAGES["404.html"].encode())
     connection.sendall(request("GET", "/api/no-such-route"))
-    assert answer_in_one_read(connection)[0] == 403
+    status, body = answer_in_one_read(connection)
+    assert (status, json.loads(body)["error"]["code"]) == (404, "not_found")
 
 
 def test_a_head_answer_has_no_body_so_the_next_answer_starts_clean(
     connection: socket.socket,
 ) -> None:
-    connection.sendall(request("HEAD", "/api/health"))
-    assert answer_in_one_read(connection, head=True) == (405, b"")  # the API answers GET only
+    connection.sendall(request("HEAD", "/api/health"))  # link checkers ask so
+    assert answer_in_one_read(connection, head=True) == (200, b"")
     connection.sendall(request("HEAD", "/en/"))
     assert answer_in_one_read(connection, head=True) == (200, b"")
     connection.sendall(request("GET", "/api/health"))
@@ -155,3 +156,67 @@ def test_a_client_that_waits_for_100_continue_gets_it_before_it_sends_the_body(
     assert connection.recv(1 << 20) == b"HTTP/1.1 100 Continue\r\n\r\n"
     connection.sendall(purchase)
     assert answer_in_one_read(connection)[0] == 200
+
+
+def refusal(connection: socket.socket) -> tuple[int, dict[str, str], dict[str, object]]:
+    """The status, headers and error envelope of an answer after which the server closes."""
+    connection.settimeout(BODY_WAIT + 5)
+    received = b""
+    while chunk := connection.recv(1 << 16):
+        received += chunk
+    header_block, _, body = received.partition(b"\r\n\r\n")
+    status_line, *fields = header_block.decode("latin-1").split("\r\n")
+    headers = {name.lower(): value for name, _, value in (f.partition(": ") for f in fields)}
+    assert headers["content-type"] == "application/json"
+    assert int(headers["content-length"]) == len(body)
+    return int(status_line.split()[1]), headers, json.loads(body)["error"]
+
+
+BODY_WAIT = 10  # the server's BODY_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "code"),
+    [
+        (b"TRACE /api/health HTTP/1.1\r\nHost: x\r\n\r\n", 405, "method_not_allowed"),
+        (b"BREW /en/ HTTP/1.1\r\nHost: x\r\n\r\n", 405, "method_not_allowed"),
+        (b"GET /api/health HTTP/7.0\r\nHost: x\r\n\r\n", 505, "http_version_not_supported"),
+        (b"GET / HTTP/1.1 and more\r\n\r\n", 400, "bad_request"),
+        (
+            b"GET /api/health HTTP/1.1\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n",
+            431,
+            "headers_too_large",
+        ),
+        (b"POST /api/points HTTP/1.1\r\nContent-Length: abc\r\n\r\n", 400, "bad_request"),
+        (b"POST /api/points HTTP/1.1\r\nContent-Length: -5\r\n\r\n", 400, "bad_request"),
+        (b"POST /api/points HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n", 413, "too_large"),
+        (
+            b"POST /api/points HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            400,
+            "bad_request",
+        ),
+    ],
+)
+def test_a_request_the_server_cannot_take_is_refused_in_the_envelope(
+    connection: socket.socket, raw: bytes, status: int, code: str
+) -> None:
+    connection.sendall(raw)
+    answered, headers, error = refusal(connection)
+    assert (answered, error["code"]) == (status, code)
+    assert headers["connection"] == "close"
+    if status == 405:
+        assert "GET" in headers["allow"]
+
+
+def test_a_body_that_never_comes_frees_the_thread_after_a_while(connection: socket.socket) -> None:
+    connection.sendall(b"POST /api/points HTTP/1.1\r\nContent-Length: 100\r\n\r\n{}")
+    status, _, error = refusal(connection)
+    assert (status, error["code"]) == (408, "request_timeout")
+
+
+def test_an_unknown_method_on_an_api_route_names_the_methods_it_answers(
+    connection: socket.socket,
+) -> None:
+    connection.sendall(b"BREW /api/subscribe HTTP/1.1\r\nHost: x\r\n\r\n")
+    status, headers, _ = refusal(connection)
+    assert (status, headers["allow"]) == (405, "OPTIONS, POST")

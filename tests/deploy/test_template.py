@@ -264,3 +264,33 @@ def test_folder_addresses_reach_their_index_page(asked: str, served: str) -> Non
     script = FOLDER_INDEX + f"console.log(handler({{request: {{uri: {json.dumps(asked)}}}}}).uri);"
     ran = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
     assert ran.stdout.strip() == served
+
+
+def test_api_gateways_own_refusals_come_in_the_apis_envelope(packaged: Package) -> None:
+    resources = template_of(packaged)["Resources"]
+    refusals = {
+        each["Properties"]["ResponseType"]: each["Properties"]
+        for each in resources.values()
+        if each["Type"] == "AWS::ApiGateway::GatewayResponse"
+    }
+    assert set(refusals) == {
+        "MISSING_AUTHENTICATION_TOKEN",
+        "THROTTLED",
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+    }
+    unknown = refusals["MISSING_AUTHENTICATION_TOKEN"]
+    assert unknown["StatusCode"] == "404"
+    assert unknown["RestApiId"] == {"Ref": "RestAPI"}
+    # The template API Gateway fills, with its variable as a quoted JSON string.
+    body = unknown["ResponseTemplates"]["application/json"]
+    assert json.loads(body.replace("$context.path", "/nowhere")) == {
+        "error": {"code": "not_found", "message": "nothing answers at /nowhere", "field": None}
+    }
+    default = refusals["DEFAULT_5XX"]["ResponseTemplates"]["application/json"]
+    assert (
+        json.loads(default.replace("$context.error.messageString", '"Internal server error"'))[
+            "error"
+        ]["code"]
+        == "unavailable"
+    )

@@ -12,6 +12,7 @@ each function reads from its environment.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from ..store.dynamodb.table import cloudformation_resource
@@ -94,6 +95,7 @@ def finish(generated: Json, stage: Stage) -> Json:
     for name in [name for name, each in resources.items() if each["Type"] == IAM_ROLE]:
         del resources[name]
     resources.update(stage_resources(stage, api_stage_of(resources)))
+    resources.update(gateway_responses())
     resources.update(website.site_resources())
     for name, function in list(resources.items()):
         if function["Type"] == FUNCTION:
@@ -185,6 +187,34 @@ def stage_resources(stage: Stage, api_stage: str) -> Json:
             },
         },
     }
+
+
+# API Gateway's own refusals, in the envelope every answer of the API has
+# (`stampbook serve` answers the same): an unknown address is a 404, not
+# "403 Missing Authentication Token".
+_GATEWAY_REFUSALS = {
+    "MISSING_AUTHENTICATION_TOKEN": ("404", "not_found", '"nothing answers at $context.path"'),
+    "THROTTLED": ("429", "too_many_requests", "$context.error.messageString"),
+    "DEFAULT_4XX": (None, "bad_request", "$context.error.messageString"),
+    "DEFAULT_5XX": (None, "unavailable", "$context.error.messageString"),
+}
+
+
+def gateway_responses() -> Json:
+    resources: Json = {}
+    for kind, (status, code, message) in _GATEWAY_REFUSALS.items():
+        # The message is a JSON string already ($context.error.messageString is quoted).
+        body = json.dumps({"error": {"code": code, "message": "MESSAGE", "field": None}})
+        properties: Json = {
+            "RestApiId": {"Ref": "RestAPI"},
+            "ResponseType": kind,
+            "ResponseTemplates": {"application/json": body.replace('"MESSAGE"', message)},
+        }
+        if status is not None:
+            properties["StatusCode"] = status
+        name = "Refusal" + "".join(part.title() for part in kind.split("_"))
+        resources[name] = {"Type": "AWS::ApiGateway::GatewayResponse", "Properties": properties}
+    return resources
 
 
 def settings(stage: Stage) -> Json:

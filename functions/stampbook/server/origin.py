@@ -11,11 +11,18 @@ unsubscribe) all point at one place. Requests are answered in this order:
 3. any other address the API knows goes to the API, so tills and scripts
    that call `/till/purchases` or `/health` at the root keep working;
 4. anything else is the site's 404 page (the locale's own, when it has one).
+
+Whatever goes wrong before the API is reached (an unknown method, an
+unreadable request line or body, headers or a body too large, a body that
+never comes) is answered in the API's JSON envelope too, never with
+http.server's HTML page or a dropped connection; a HEAD is answered as its
+GET would be, without the body.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
@@ -38,6 +45,29 @@ NOT_FOUND_PAGE = "404.html"
 MAX_LINE = 8192
 # How long a kept-alive connection may stay silent before the server closes it.
 IDLE_SECONDS = 60
+# How long a request's body may take to arrive once its headers have: a
+# client that announces more than it sends must not hold a thread for long.
+BODY_SECONDS = 10
+# The largest body read; the API refuses anything over its own, smaller limit.
+MAX_BODY = 1024 * 1024
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+# The envelope's codes for what http.server refuses by itself.
+_CODES = {
+    HTTPStatus.BAD_REQUEST: "bad_request",
+    HTTPStatus.NOT_FOUND: "not_found",
+    HTTPStatus.METHOD_NOT_ALLOWED: "method_not_allowed",
+    HTTPStatus.REQUEST_TIMEOUT: "request_timeout",
+    HTTPStatus.REQUEST_ENTITY_TOO_LARGE: "too_large",
+    HTTPStatus.REQUEST_URI_TOO_LONG: "address_too_long",
+    HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE: "headers_too_large",
+    HTTPStatus.HTTP_VERSION_NOT_SUPPORTED: "http_version_not_supported",
+}
+
+
+class UnreadableBody(ValueError):
+    def __init__(self, status: HTTPStatus, message: str) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class OneOriginHandler(ChaliceRequestHandler, SimpleHTTPRequestHandler):
@@ -46,6 +76,7 @@ class OneOriginHandler(ChaliceRequestHandler, SimpleHTTPRequestHandler):
     site: Path | None = None
     routes: RouteMatcher
     body: bytes | None = None
+    head_only = False  # a HEAD, answered as its GET without the body
 
     # Each answer leaves in one write. http.server writes the status line and
     # headers, then the body, straight to the socket: two small segments, and
@@ -74,6 +105,7 @@ class OneOriginHandler(ChaliceRequestHandler, SimpleHTTPRequestHandler):
         self.site = site
         self.directory = str(site) if site is not None else "."
         self.routes = RouteMatcher(list(app_object.routes))
+        self.api_methods = {path: set(methods) for path, methods in app_object.routes.items()}
         ChaliceRequestHandler.__init__(self, request, client_address, server, app_object, config)
 
     def handle_expect_100(self) -> bool:
@@ -85,18 +117,29 @@ class OneOriginHandler(ChaliceRequestHandler, SimpleHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         path = urlsplit(self.path).path
+        self.head_only = self.command == "HEAD"
         if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
             self.path = self.path[len(API_PREFIX) :] or "/"
-            self._generic_handle()
+            self._to_the_api(urlsplit(self.path).path)
         elif self.command in ("GET", "HEAD") and self._is_site_file(path):
             if self.command == "GET":
                 SimpleHTTPRequestHandler.do_GET(self)
             else:
                 SimpleHTTPRequestHandler.do_HEAD(self)
         elif self._is_api_route(path) or self.site is None:
-            self._generic_handle()
+            self._to_the_api(path)
         else:
             self._not_found(path)
+
+    def _to_the_api(self, path: str) -> None:
+        if not self._is_api_route(path):
+            # API Gateway says "403 Missing Authentication Token" here; a
+            # client deserves to hear that the address does not exist.
+            self._refuse(HTTPStatus.NOT_FOUND, f"nothing answers at {path}", close=False)
+            return
+        if self.head_only and "GET" in self._allowed(path):
+            self.command = "GET"  # link checkers ask with HEAD
+        self._generic_handle()
 
     # The handler methods http.server looks up by name.
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _dispatch  # noqa: N815
@@ -104,29 +147,102 @@ class OneOriginHandler(ChaliceRequestHandler, SimpleHTTPRequestHandler):
     def parse_request(self) -> bool:
         # The body is read here, whatever answers: one left unread would be
         # taken for the connection's next request.
+        self.head_only = False  # this request's, not the last one's on the connection
         if not SimpleHTTPRequestHandler.parse_request(self):
             return False
+        if self.command not in METHODS:
+            path = urlsplit(self.path).path.removeprefix(API_PREFIX) or "/"
+            allowed = ", ".join(sorted(self._allowed(path)))
+            self._refuse(
+                HTTPStatus.METHOD_NOT_ALLOWED, f"{self.command} is not a method here", Allow=allowed
+            )
+            return False
+        self.connection.settimeout(BODY_SECONDS)
         try:
             self.body = self._read_body()
-        except ValueError:
-            self.send_error(HTTPStatus.BAD_REQUEST, "Unreadable request body")
+        except UnreadableBody as unreadable:
+            self._refuse(unreadable.status, str(unreadable))
             return False
+        except TimeoutError:
+            self._refuse(
+                HTTPStatus.REQUEST_TIMEOUT, f"the body did not come within {BODY_SECONDS} s"
+            )
+            return False
+        finally:
+            self.connection.settimeout(IDLE_SECONDS)
         return True
 
     def _read_body(self) -> bytes | None:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return self._read_chunks()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else None
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            raise UnreadableBody(HTTPStatus.BAD_REQUEST, "Content-Length is not a number") from None
+        if length < 0:
+            raise UnreadableBody(HTTPStatus.BAD_REQUEST, "Content-Length is negative")
+        if length > MAX_BODY:
+            raise UnreadableBody(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the body is over {MAX_BODY} bytes"
+            )
+        body = self.rfile.read(length) if length > 0 else None
+        if body is not None and len(body) < length:
+            raise UnreadableBody(HTTPStatus.BAD_REQUEST, "the body ended before its Content-Length")
+        return body
 
     def _read_chunks(self) -> bytes:
-        chunks = []
-        while size := int(self.rfile.readline(MAX_LINE).split(b";")[0], 16):
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline(MAX_LINE)  # the CRLF after the chunk
+        chunks: list[bytes] = []
+        read = 0
+        try:
+            while size := int(self.rfile.readline(MAX_LINE).split(b";")[0], 16):
+                read += size
+                if read > MAX_BODY:
+                    raise UnreadableBody(
+                        HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the body is over {MAX_BODY} bytes"
+                    )
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(MAX_LINE)  # the CRLF after the chunk
+        except ValueError as error:
+            if isinstance(error, UnreadableBody):
+                raise
+            raise UnreadableBody(HTTPStatus.BAD_REQUEST, "a chunk's size is not a number") from None
         while self.rfile.readline(MAX_LINE).strip():  # trailer fields, unused
             pass
         return b"".join(chunks)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # http.server's own refusals (a bad request line, headers too large,
+        # an HTTP version it does not speak) in the envelope, not an HTML page.
+        self._refuse(HTTPStatus(code), message or HTTPStatus(code).description)
+
+    def _refuse(
+        self, status: HTTPStatus, message: str, *, close: bool = True, **headers: str
+    ) -> None:
+        """Answer in the API's envelope; after a request that could not be read, close."""
+        code = _CODES.get(status, "bad_request")
+        # A request line that could not be read leaves http.server taking the
+        # client for HTTP/0.9, which gets no status line: nobody speaks that.
+        self.request_version = "HTTP/1.1"
+        body = json.dumps({"error": {"code": code, "message": message, "field": None}}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if close:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and not self.head_only:
+            self.wfile.write(body)
+
+    def _allowed(self, path: str) -> set[str]:
+        """The methods the address answers: its API route's, or a page's."""
+        try:
+            route = self.routes.match_route(path).route
+        except ValueError:
+            return {"GET", "HEAD"}
+        methods = self.api_methods.get(route, set())
+        return methods | {"OPTIONS"} | ({"HEAD"} if "GET" in methods else set())
 
     def _parse_payload(self) -> tuple[dict[str, str], bytes | None]:
         # Chalice's own reads the body here, and a Content-Length one only.
@@ -135,7 +251,7 @@ class OneOriginHandler(ChaliceRequestHandler, SimpleHTTPRequestHandler):
     def _send_http_response_with_body(
         self, code: int, headers: dict[str, Any], body: str | bytes
     ) -> None:
-        if self.command != "HEAD":
+        if not self.head_only:
             ChaliceRequestHandler._send_http_response_with_body(self, code, headers, body)
             return
         # The answer to a HEAD has the headers a GET would have, and no body:
@@ -167,7 +283,7 @@ class OneOriginHandler(ChaliceRequestHandler, SimpleHTTPRequestHandler):
             (each for each in [*candidates, self.site / NOT_FOUND_PAGE] if each.is_file()), None
         )
         if page is None:
-            self.send_error(HTTPStatus.NOT_FOUND)
+            self._refuse(HTTPStatus.NOT_FOUND, f"nothing answers at {path}", close=False)
             return
         body = page.read_bytes()
         self.send_response(HTTPStatus.NOT_FOUND)
