@@ -90,9 +90,10 @@ def test_the_hold_lasts_an_hour_across_processes_because_it_is_stored(api: Api) 
     from stampbook.services.limits import once_per
 
     hour_later = NOW + timedelta(hours=1)
-    assert once_per(api.app.store, "confirmation-mail", "x@example.com", 3600, NOW)
-    assert not once_per(api.app.store, "confirmation-mail", "x@example.com", 3600, NOW)
-    assert once_per(api.app.store, "confirmation-mail", "x@example.com", 3600, hour_later)
+    key = api.app.mailer.keyring.limits_key()
+    assert once_per(api.app.store, "confirmation-mail", "x@example.com", 3600, NOW, key)
+    assert not once_per(api.app.store, "confirmation-mail", "x@example.com", 3600, NOW, key)
+    assert once_per(api.app.store, "confirmation-mail", "x@example.com", 3600, hour_later, key)
 
 
 @pytest.mark.parametrize("bot", [{"website": "http://spam.example"}, {"fill_ms": 400}])

@@ -45,3 +45,12 @@ def test_an_item_over_the_size_limit_is_refused_at_once(tables: DynamoStore) -> 
         tables.add_customer(huge)
     assert not isinstance(refused.value, CustomerExists | StoreUnavailable)
     assert tables.customer("c1") is None
+
+
+def test_rate_counters_expire_by_the_tables_time_to_live(tables: DynamoStore) -> None:
+    # Limits carry `until`; DynamoDB deletes them after it, so no sweep is needed.
+    described = tables.client.describe_time_to_live(TableName=tables.table)
+    assert described["TimeToLiveDescription"] == {
+        "TimeToLiveStatus": "ENABLED",
+        "AttributeName": "until",
+    }

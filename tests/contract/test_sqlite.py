@@ -297,3 +297,15 @@ def test_an_erased_customer_leaves_no_trace_in_the_database_files(tmp_path: Path
     on_disk = b"".join(f.read_bytes() for f in tmp_path.iterdir())
     assert [secret for secret in secrets if secret in on_disk] == []
     assert store.customer_by_email("anna@example.com") is not None
+
+
+def test_spent_rate_counters_and_holds_are_deleted_by_the_nightly_sweep(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "stampbook.db")
+    now = 1_800_000_000
+    store.count_hit("ip:x:1", now + 60)
+    store.count_hit("ip:x:2", now + 120)
+    store.hold("confirm:abc", now, now + 30)
+    assert store.forget_limits(now + 60) == 2
+    with sqlite3.connect(tmp_path / "stampbook.db") as db:
+        assert db.execute("SELECT key FROM limits").fetchall() == [("ip:x:2",)]
+    store.close()

@@ -117,10 +117,15 @@ def email_a_link() -> Response:
     limit_address(PER_ADDRESS, email)
     app = current()
     customer = app.store.customer_by_email(email)
+    sender = mailer()
     if customer is not None and once_per(
-        app.store, "points-mail", email, LINK_EVERY_SECONDS, app.loyalty.clock()
+        app.store,
+        "points-mail",
+        email,
+        LINK_EVERY_SECONDS,
+        app.loyalty.clock(),
+        sender.keyring.limits_key(),
     ):
-        sender = mailer()
         sender.send("your_points", customer, sender.reader(customer))
     return answer({"status": "accepted"}, 202)
 

@@ -74,7 +74,7 @@ def user_agent(request: Request) -> str:
 
 
 def limit(rate: Rate, caller: str) -> None:
-    count(current().store, rate, caller, now())
+    count(current().store, rate, caller, now(), mailer().keyring.limits_key())
 
 
 def limit_address(rate: Rate, email: str) -> None:

@@ -122,6 +122,12 @@ class Keyring:
         self._newest_id = keys[0].id
         self._by_id = {key.id: _Mac(key.secret) for key in keys}
 
+    def limits_key(self) -> bytes:
+        """The key that names callers in the limits table: derived from the
+        newest signing key, so the table cannot be tested against an address
+        by anyone without the keys (a copy of the database alone is not enough)."""
+        return self._newest(b"stampbook limits")
+
     def sign(
         self,
         purpose: Purpose,

@@ -1,13 +1,17 @@
 """How often a caller may ask: request rates per IP and per address, and mail holds.
 
 Counted in the store, so a limit holds across every Lambda instance and
-every process. Keys carry a keyed hash of who asked, never the address or
-IP itself: the limits table is not one more copy of the customer file.
+every process. Keys carry an HMAC of who asked (keyed from the signing
+keys, `Keyring.limits_key`), never the address or IP itself: the limits
+table is not one more copy of the customer file, and an erased address
+cannot be looked for in it. Every row says when it may go (`until`): the
+nightly run deletes spent rows on SQLite, DynamoDB's TTL on the table does.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,7 +28,12 @@ class Limited(Exception):
 
 @dataclass(frozen=True)
 class Rate:
-    """At most `limit` requests per `window` seconds (fixed windows)."""
+    """At most `limit` requests in any `window` seconds.
+
+    A sliding window, estimated from two fixed ones: the last window's count
+    weighs as much as it still overlaps the sliding one. Fixed windows alone
+    let twice the limit through across a window's edge.
+    """
 
     name: str
     limit: int
@@ -48,22 +57,24 @@ def mailbox(address: str) -> str:
     return f"{local}@{domain}"
 
 
-def who(text: str) -> str:
+def who(text: str, key: bytes) -> str:
     """A short, stable stand-in for an address or IP in a key."""
-    return hashlib.sha256(f"stampbook-limit:{text}".encode()).hexdigest()[:32]
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def count(store: Store, rate: Rate, caller: str, now: datetime) -> None:
+def count(store: Store, rate: Rate, caller: str, now: datetime, key: bytes) -> None:
     """Count one request by `caller`; raises `Limited` once over the rate."""
     second = int(now.timestamp())
-    window = second // rate.window
-    until = (window + 1) * rate.window
-    hits = store.count_hit(f"{rate.name}:{who(caller)}:{window}", until)
-    if hits > rate.limit:
-        raise Limited(max(1, until - second))
+    window, into = divmod(second, rate.window)
+    name = f"{rate.name}:{who(caller, key)}"
+    # Kept through the next window too, which still weighs it.
+    hits = store.count_hit(f"{name}:{window}", (window + 2) * rate.window)
+    before = store.hits(f"{name}:{window - 1}", second)
+    if hits + before * (rate.window - into) / rate.window > rate.limit:
+        raise Limited(max(1, rate.window - into))
 
 
-def once_per(store: Store, what: str, caller: str, seconds: int, now: datetime) -> bool:
+def once_per(store: Store, what: str, caller: str, seconds: int, now: datetime, key: bytes) -> bool:
     """True the first time `what` happens for `caller` in `seconds`; then False until they pass."""
     second = int(now.timestamp())
-    return store.hold(f"{what}:{who(caller)}", second, second + seconds)
+    return store.hold(f"{what}:{who(caller, key)}", second, second + seconds)

@@ -254,6 +254,8 @@ class LoyaltyService:
         for customer_id in self.store.customer_ids():
             self.run_daily_for(customer_id)
             count += 1
+        # Rate counters and holds whose time is over: nobody needs them kept.
+        self.store.forget_limits(int(self.clock().timestamp()))
         return count
 
     def summary(self, customer_id: str) -> Summary:

@@ -61,7 +61,10 @@ def subscribe(mailer: Mailer, form: SignUp, evidence: Evidence) -> None:
     store.record_consent(
         customer.customer_id, evidence.record(ConsentStatus.UNCONFIRMED, now, form.text_version)
     )
-    if once_per(store, "confirmation-mail", mailbox(form.email), CONFIRMATION_EVERY_SECONDS, now):
+    limits_key = mailer.keyring.limits_key()
+    if once_per(
+        store, "confirmation-mail", mailbox(form.email), CONFIRMATION_EVERY_SECONDS, now, limits_key
+    ):
         mailer.send("confirm", customer)
 
 

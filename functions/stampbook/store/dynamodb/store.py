@@ -86,6 +86,7 @@ from .table import (
     CONSENT,
     EVERY_CUSTOMER,
     EVERY_INTEGRATION_KEY,
+    EXPIRES,
     FEEDBACK,
     INTEGRATION_KEY,
     LIMIT,
@@ -220,6 +221,10 @@ class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send recor
             raise
         with self._driver():
             self.client.get_waiter("table_exists").wait(TableName=self.table)
+            self.client.update_time_to_live(
+                TableName=self.table,
+                TimeToLiveSpecification={"AttributeName": EXPIRES, "Enabled": True},
+            )
         return True
 
     def delete_table(self) -> None:
@@ -547,6 +552,20 @@ class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send recor
                 ReturnValues="UPDATED_NEW",
             )
         return int(answer["Attributes"]["hits"]["N"])
+
+    def hits(self, key_name: str, now: int) -> int:
+        with self._driver():
+            item = self.client.get_item(
+                TableName=self.table, Key=key(limit_key(key_name), LIMIT), ConsistentRead=True
+            ).get("Item")
+        if item is None or int(item["until"]["N"]) <= now:
+            return 0
+        return int(item["hits"]["N"])
+
+    def forget_limits(self, now: int) -> int:
+        # The table's time to live (on `until`) deletes them, within a day or two
+        # of `until`; until then `hits` and `hold` read them as gone.
+        return 0
 
     def _customer_exists(self, plan: Plan, customer_id: str) -> None:
         plan.check(

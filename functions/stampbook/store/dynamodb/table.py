@@ -94,6 +94,9 @@ INTEGRATION_KEY = "KEY"
 EVERY_INTEGRATION_KEY = "INTEGRATION_KEYS"
 EVERY_CUSTOMER = "CUSTOMERS"
 LIMIT = "LIMIT"
+# Unix seconds after which DynamoDB deletes an item: only limits carry it.
+EXPIRES = "until"
+TIME_TO_LIVE = {"AttributeName": EXPIRES, "Enabled": True}
 
 
 def table_definition(name: str) -> dict[str, Any]:
@@ -132,6 +135,7 @@ def cloudformation_resource(name: str) -> dict[str, Any]:
         "Properties": {
             **definition,
             "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "TimeToLiveSpecification": TIME_TO_LIVE,
         },
     }
 

@@ -483,6 +483,18 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             ).fetchone()
         return int(row[0])
 
+    def hits(self, key: str, now: int) -> int:
+        row = (
+            self.connection()
+            .execute("SELECT hits FROM limits WHERE key=? AND until > ?", (key, now))
+            .fetchone()
+        )
+        return int(row[0]) if row else 0
+
+    def forget_limits(self, now: int) -> int:
+        with self._write() as db:
+            return db.execute("DELETE FROM limits WHERE until <= ?", (now,)).rowcount
+
     # -- loyalty -----------------------------------------------------------
 
     def history(self, customer_id: str) -> History:
