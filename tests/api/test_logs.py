@@ -78,12 +78,16 @@ def test_routes_given_addresses_and_tokens_log_neither(
         raise RuntimeError(f"the store choked on {VERA} with {confirm}")
 
     # An unexpected failure whose message holds both: still a bare 500, and a
-    # log line that names only the error's type.
+    # log line that names the error's type and where it was, not its message.
     monkeypatch.setattr(till_routes, "_customer", broken)
     assert api.call("POST", "/till/purchases", purchase)[0] == 500
 
     text = everything_logged(logged)
     assert "RuntimeError" in text  # the capture works: the failure was logged
+    # Where it failed, so it can be found: the frames, innermost first.
+    assert "test_logs.py:" in text
+    assert " broken < " in text
+    assert "api/till.py:" in text
     for secret in (VERA, "anna@example.com", confirm, points, api.key):
         assert secret not in text
     assert VERA.split("@")[0] not in text

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from stampbook.deploy.bundle import Package, chalice_package
-from stampbook.deploy.template import finish
+from stampbook.deploy.template import ACCOUNT_WIDE_ONLY, finish
 from stampbook.deploy.website import FOLDER_INDEX
 from stampbook.store.dynamodb.store import DynamoStore
 
@@ -20,7 +20,7 @@ from .conftest import STAGE
 CFN_LINT = Path(sys.executable).parent / "cfn-lint"
 ERRORS = 2  # cfn-lint's exit status is a bit mask: 2 errors, 4 warnings, 8 notes
 # The stack's own log groups, and the indexes of its own table.
-NARROWED_WILDCARDS = ("/aws/lambda/${AWS::StackName}-*", "${StampbookTable.Arn}/index/*")
+NARROWED_WILDCARDS = (f"/stampbook/{STAGE.name}/*", "${StampbookTable.Arn}/index/*")
 
 
 def template_of(packaged: Package) -> dict[str, Any]:
@@ -113,6 +113,9 @@ def test_no_role_grants_a_wildcard_action_or_the_whole_account(packaged: Package
     template = template_of(packaged)
     for function in functions(template):
         for statement in statements(template, function):
+            if statement["Action"] == ACCOUNT_WIDE_ONLY:  # X-Ray names no resource
+                assert statement["Resource"] == ["*"]
+                continue
             assert all("*" not in action for action in statement["Action"]), statement
             named = json.dumps(statement["Resource"])
             for narrowed in NARROWED_WILDCARDS:
@@ -294,3 +297,57 @@ def test_api_gateways_own_refusals_come_in_the_apis_envelope(packaged: Package) 
         ]["code"]
         == "unavailable"
     )
+
+
+def test_every_function_logs_json_into_a_group_that_forgets_and_is_traced(
+    packaged: Package,
+) -> None:
+    template = template_of(packaged)
+    resources = template["Resources"]
+    for name, props in functions(template).items():
+        logging = props["LoggingConfig"]
+        assert (logging["LogFormat"], logging["ApplicationLogLevel"]) == ("JSON", "INFO")
+        group = resources[logging["LogGroup"]["Ref"]]
+        assert group["Type"] == "AWS::Logs::LogGroup"
+        assert group["Properties"]["RetentionInDays"] == 90
+        assert group["Properties"]["LogGroupName"] == f"/stampbook/{STAGE.name}/{name}"
+        assert props["Tracing"] == "Active"
+        # It may write to its stage's groups, and create none (they have their retention).
+        assert {"logs:PutLogEvents", "logs:CreateLogStream"} <= actions(template, name)
+        assert "logs:CreateLogGroup" not in actions(template, name)
+
+
+def test_alarms_reach_the_owner_by_email(packaged: Package) -> None:
+    template = template_of(packaged)
+    resources = template["Resources"]
+    alarms = {
+        name: each["Properties"]
+        for name, each in resources.items()
+        if each["Type"] == "AWS::CloudWatch::Alarm"
+    }
+    watched = {(props["Namespace"], props["MetricName"]) for props in alarms.values()}
+    assert watched == {
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
+        ("AWS/ApiGateway", "5XXError"),
+        ("AWS/SES", "Reputation.BounceRate"),
+        ("AWS/SES", "Reputation.ComplaintRate"),
+        ("AWS/Lambda", "Errors"),
+    }
+    failing = {
+        props["Dimensions"][0]["Value"]["Ref"]
+        for props in alarms.values()
+        if props["MetricName"] == "Errors"
+    }
+    assert failing == set(functions(template))
+    assert "nightly run failed" in alarms["NightlyErrorsAlarm"]["AlarmDescription"]
+    assert alarms["BounceRateAlarm"]["Threshold"] == 0.04
+    assert alarms["ComplaintRateAlarm"]["Threshold"] == 0.0008
+    dead = alarms["UndeliverableMessagesAlarm"]["Dimensions"][0]["Value"]
+    assert dead == {"Fn::GetAtt": ["SendDeadLetters", "QueueName"]}
+    assert all(props["AlarmActions"] == [{"Ref": "OwnerAlarms"}] for props in alarms.values())
+    email = resources["OwnerAlarmsByEmail"]
+    assert (email["Condition"], email["Properties"]["Endpoint"]) == (
+        "AlarmEmailGiven",
+        {"Ref": "AlarmEmail"},
+    )
+    assert template["Parameters"]["AlarmEmail"]["Default"] == ""

@@ -7,6 +7,7 @@ errors, which a cold start does not need.
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -49,7 +50,8 @@ def answer_errors(view: V) -> V:
 
     Chalice would turn an exception into its own 500 and log the traceback,
     message included, which may hold an email address; here the caller's
-    mistakes become 4xx and the log gets the error's type only.
+    mistakes become 4xx and the log gets the error's type and the lines it
+    passed through, never its message.
     """
 
     @wraps(view)
@@ -64,10 +66,24 @@ def answer_errors(view: V) -> V:
                 )
             if isinstance(error, StoreUnavailable):
                 return error_response(503, "unavailable", "try again shortly", **_RETRY)
-            log.error("unexpected %s in %s", type(error).__name__, view.__name__)
+            log.error(
+                "unexpected %s in %s at %s",
+                type(error).__name__,
+                view.__name__,
+                where_it_failed(error),
+            )
             return error_response(500, "internal", "something went wrong on our side")
 
     return answering  # type: ignore[return-value]
 
 
 _RETRY = {"Retry-After": "5"}
+
+
+def where_it_failed(error: BaseException) -> str:
+    """The traceback's frames, innermost last: file, line and function, no values."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return " < ".join(
+        f"{frame.filename.rsplit('/stampbook/', 1)[-1]}:{frame.lineno} {frame.name}"
+        for frame in reversed(frames)
+    )

@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 from ..store.dynamodb.table import cloudformation_resource
-from . import website
+from . import watch, website
 from .stage import Stage
 
 Json = dict[str, Any]
@@ -27,6 +27,7 @@ DEAD_LETTERS = "SendDeadLetters"
 CONFIGURATION_SET = "MailConfigurationSet"
 EVENTS_TOPIC = "MailEventsTopic"
 FUNCTION = "AWS::Serverless::Function"
+NIGHTLY = "Nightly"  # the nightly run's function, as Chalice names it from app.py
 IAM_ROLE = "AWS::IAM::Role"
 
 # Seconds a function may run, by what starts it. API Gateway gives up after
@@ -89,18 +90,24 @@ def finish(generated: Json, stage: Stage) -> Json:
     """The stage's whole stack: Chalice's functions plus what they use, least privilege."""
     template = copy.deepcopy(generated)
     template["Description"] = f"Stampbook ({stage.name}): API, nightly run, sends, table, mail"
-    template["Parameters"] = copy.deepcopy(PARAMETERS)
+    template["Parameters"] = copy.deepcopy({**PARAMETERS, **watch.PARAMETERS})
+    template["Conditions"] = copy.deepcopy(watch.CONDITIONS)
     resources: Json = template["Resources"]
+    # Its name is the stack's, so its metrics (and the 5xx alarm) are this stage's alone.
+    resources["RestAPI"]["Properties"]["Name"] = {"Ref": "AWS::StackName"}
     # A role Chalice made from its own reading of the code gives way to ours.
     for name in [name for name, each in resources.items() if each["Type"] == IAM_ROLE]:
         del resources[name]
     resources.update(stage_resources(stage, api_stage_of(resources)))
     resources.update(gateway_responses())
     resources.update(website.site_resources())
-    for name, function in list(resources.items()):
-        if function["Type"] == FUNCTION:
-            resources[f"{name}Role"] = _finish_function(function["Properties"], stage)
-            function["Properties"]["Role"] = {"Fn::GetAtt": [f"{name}Role", "Arn"]}
+    functions = [name for name, each in resources.items() if each["Type"] == FUNCTION]
+    for name in functions:
+        properties = resources[name]["Properties"]
+        resources[f"{name}Role"] = _finish_function(properties, stage)
+        properties["Role"] = {"Fn::GetAtt": [f"{name}Role", "Arn"]}
+        resources.update(watch.observe_function(name, properties, stage))
+    resources.update(watch.alarms(functions, DEAD_LETTERS, NIGHTLY))
     template.setdefault("Outputs", {}).update({**OUTPUTS, **website.OUTPUTS})
     return template
 
@@ -241,7 +248,7 @@ def _finish_function(properties: Json, stage: Stage) -> Json:
     events = properties.get("Events", {}).values()
     kinds = {event["Type"] for event in events}
     queues = [_wire_queue(event["Properties"], stage) for event in events if event["Type"] == "SQS"]
-    statements = [_logs(), _store(), _mail()]
+    statements = [_logs(stage), _traces(), _store(), _mail()]
     if queues:
         properties["Timeout"] = CONSUMER_TIMEOUT
         statements.append(_allow(CONSUME_ACTIONS, queues))
@@ -291,13 +298,17 @@ def _allow(actions: list[str], resources: list[Any]) -> Json:
     return {"Effect": "Allow", "Action": actions, "Resource": resources}
 
 
-def _logs() -> Json:
-    # CloudFormation names each function `<stack>-<logical id>-<suffix>`.
-    group = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/"
-    return _allow(
-        ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-        [{"Fn::Sub": group + "${AWS::StackName}-*"}],
-    )
+def _logs(stage: Stage) -> Json:
+    # The groups are the stack's own (with their retention): never created here.
+    return _allow(["logs:CreateLogStream", "logs:PutLogEvents"], [watch.log_groups_arn(stage)])
+
+
+# X-Ray takes no resource in a policy: these two are granted account-wide or not at all.
+ACCOUNT_WIDE_ONLY = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+
+
+def _traces() -> Json:
+    return _allow(ACCOUNT_WIDE_ONLY, ["*"])
 
 
 def _store() -> Json:
