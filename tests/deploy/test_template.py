@@ -351,3 +351,32 @@ def test_alarms_reach_the_owner_by_email(packaged: Package) -> None:
         {"Ref": "AlarmEmail"},
     )
     assert template["Parameters"]["AlarmEmail"]["Default"] == ""
+
+
+def test_the_site_and_the_api_share_one_origin(packaged: Package) -> None:
+    resources = template_of(packaged)["Resources"]
+    config = resources["SiteDistribution"]["Properties"]["DistributionConfig"]
+    origins = {origin["Id"]: origin for origin in config["Origins"]}
+    assert origins["api"]["DomainName"] == {
+        "Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+    }
+    assert origins["api"]["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    (api,) = config["CacheBehaviors"]
+    assert (api["PathPattern"], api["TargetOriginId"]) == ("/api/*", "api")
+    assert set(api["AllowedMethods"]) == {
+        "GET",
+        "HEAD",
+        "OPTIONS",
+        "PUT",
+        "PATCH",
+        "POST",
+        "DELETE",
+    }
+    assert api["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # CachingDisabled
+    assert api["OriginRequestPolicyId"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"  # no Host
+    # The API's stage is `api`: /api/points reaches the route /points unrewritten.
+    rest = resources["RestAPI"]["Properties"]
+    assert rest["StageName"] == "api"
+    assert rest["EndpointConfiguration"] == "REGIONAL"
+    (throttle,) = rest["MethodSettings"]
+    assert (throttle["ThrottlingRateLimit"], throttle["ThrottlingBurstLimit"]) == (50, 100)

@@ -37,6 +37,10 @@ NIGHTLY_TIMEOUT = 900
 CONSUMER_TIMEOUT = 300
 # More memory is also more CPU: pydantic and MJML start noticeably faster.
 MEMORY_MB = 512
+# Requests a second the whole API takes, steadily and in a burst: far above
+# a shop's tills and forms, far below what would run up a bill.
+THROTTLE_RATE = 50
+THROTTLE_BURST = 100
 # A message comes back after this long if its consumer failed; AWS advises
 # six times the consumer's timeout. After five failures it is kept aside.
 VISIBILITY_TIMEOUT = 6 * CONSUMER_TIMEOUT
@@ -93,8 +97,21 @@ def finish(generated: Json, stage: Stage) -> Json:
     template["Parameters"] = copy.deepcopy({**PARAMETERS, **watch.PARAMETERS})
     template["Conditions"] = copy.deepcopy(watch.CONDITIONS)
     resources: Json = template["Resources"]
+    api = resources["RestAPI"]["Properties"]
     # Its name is the stack's, so its metrics (and the 5xx alarm) are this stage's alone.
-    resources["RestAPI"]["Properties"]["Name"] = {"Ref": "AWS::StackName"}
+    api["Name"] = {"Ref": "AWS::StackName"}
+    # The site's distribution fronts it (`/api/*`): an edge-optimised API
+    # would put a second CloudFront behind the first.
+    api["EndpointConfiguration"] = "REGIONAL"
+    # The outer limit, before any Lambda starts; the API's own limits are finer.
+    api["MethodSettings"] = [
+        {
+            "ResourcePath": "/*",
+            "HttpMethod": "*",
+            "ThrottlingRateLimit": THROTTLE_RATE,
+            "ThrottlingBurstLimit": THROTTLE_BURST,
+        }
+    ]
     # A role Chalice made from its own reading of the code gives way to ours.
     for name in [name for name, each in resources.items() if each["Type"] == IAM_ROLE]:
         del resources[name]

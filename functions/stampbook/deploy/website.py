@@ -1,9 +1,16 @@
-"""The website's part of the stack: a private S3 bucket that only its CloudFront reads.
+"""The website's part of the stack: a private S3 bucket that only its CloudFront reads,
+and the API behind the same distribution under `/api/`.
 
 `stampbook site publish` fills the bucket with the built site; the stack's
 outputs name the bucket and the distribution. Folder addresses (`/en/`) are
 their `index.html`, a missing page is the site's own 404 page, and each file
 is cached as long as the Cache-Control it was published with says.
+
+The forms post to `/api/...` on the address they were loaded from, as on
+`stampbook serve`: one origin, so a browser sends no CORS preflight (each
+of which would have started a Lambda). `/api/*` goes to API Gateway
+uncached, with every method and the viewer's headers but its Host; the
+API's stage is named `api`, so the path needs no rewriting.
 """
 
 from __future__ import annotations
@@ -18,6 +25,12 @@ SITE_FOLDER_INDEX = "SiteFolderIndex"
 # CloudFront's managed policy CachingOptimized: it keeps each file as long as
 # the Cache-Control it was published with says.
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+# And CachingDisabled, and AllViewerExceptHostHeader (API Gateway answers only
+# to its own host name): for the API.
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+API_PATHS = "/api/*"
+EVERY_METHOD = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
 # S3 knows no folder pages: MkDocs links to /en/rewards/, which is the
 # object en/rewards/index.html.
 FOLDER_INDEX = """function handler(event) {
@@ -93,6 +106,28 @@ def site_resources() -> Json:
                             "DomainName": {"Fn::GetAtt": [SITE_BUCKET, "RegionalDomainName"]},
                             "OriginAccessControlId": {"Fn::GetAtt": ["SiteOriginAccess", "Id"]},
                             "S3OriginConfig": {"OriginAccessIdentity": ""},
+                        },
+                        {
+                            "Id": "api",
+                            "DomainName": {
+                                "Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+                            },
+                            "CustomOriginConfig": {
+                                "OriginProtocolPolicy": "https-only",
+                                "OriginSSLProtocols": ["TLSv1.2"],
+                            },
+                        },
+                    ],
+                    "CacheBehaviors": [
+                        {
+                            "PathPattern": API_PATHS,
+                            "TargetOriginId": "api",
+                            "ViewerProtocolPolicy": "https-only",
+                            "AllowedMethods": EVERY_METHOD,
+                            "CachedMethods": ["GET", "HEAD"],
+                            "CachePolicyId": CACHING_DISABLED,
+                            "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
+                            "Compress": True,
                         }
                     ],
                     "DefaultCacheBehavior": {
@@ -109,6 +144,8 @@ def site_resources() -> Json:
                         ],
                     },
                     # Without list rights S3 says 403 for a missing page: show the site's 404.
+                    # (This holds for the API too, whose only 403 is to a forged SNS
+                    # message, and SNS posts to API Gateway's own address.)
                     "CustomErrorResponses": [
                         {"ErrorCode": 403, "ResponseCode": 404, "ResponsePagePath": "/404.html"}
                     ],
