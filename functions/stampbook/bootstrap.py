@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from .config import Settings, SettingsError, utc_now
@@ -23,6 +23,7 @@ from .store.base import Store
 from .store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
+    from .deploy.secrets import ParameterKeys
     from .programme import Programme
     from .services.campaigns import Campaigns
     from .store.dynamodb.store import DynamoStore
@@ -76,13 +77,26 @@ def open_transport(
 
 
 def open_keyring(settings: Settings) -> Keyring:
-    """Signing keys from STAMPBOOK_SIGNING_KEYS, or the local key file (made once)."""
+    """Signing keys from SSM (STAMPBOOK_SIGNING_KEYS_PARAMETER), STAMPBOOK_SIGNING_KEYS,
+    or the local key file (made once)."""
     try:
+        if settings.mail.signing_keys_parameter:
+            return Keyring(parse_keys(_parameter_keys(settings.mail.signing_keys_parameter).text()))
         if settings.mail.signing_keys:
             return Keyring(parse_keys(settings.mail.signing_keys))
         return local_keyring(settings.mail.key_file)
     except KeySettingsError as error:
-        raise SettingsError(f"STAMPBOOK_SIGNING_KEYS: {error}") from None
+        raise SettingsError(f"signing keys: {error}") from None
+
+
+@cache
+def _parameter_keys(name: str) -> ParameterKeys:
+    """One reader per parameter and process: a warm Lambda asks SSM every few minutes."""
+    import boto3
+
+    from .deploy.secrets import ParameterKeys
+
+    return ParameterKeys(boto3.client("ssm"), name)
 
 
 @dataclass

@@ -30,6 +30,9 @@ class MailSettings:
     ses: SesSettings = field(default_factory=SesSettings)
     # `id:secret,id:secret`, newest first; without it, a key file made on first use.
     signing_keys: str | None = field(default=None, repr=False)
+    # Or the name of an SSM SecureString holding them (on AWS: nothing secret
+    # in the environment).
+    signing_keys_parameter: str | None = None
     key_file: Path = Path("data/signing-keys")
     # Where the API answers (one-click unsubscribe); the site's /api/ if unset.
     api_url: str | None = None
@@ -54,6 +57,7 @@ class MailSettings:
                 configuration_set=env.get("STAMPBOOK_SES_CONFIGURATION_SET") or None,
             ),
             signing_keys=env.get("STAMPBOOK_SIGNING_KEYS") or None,
+            signing_keys_parameter=env.get("STAMPBOOK_SIGNING_KEYS_PARAMETER") or None,
             key_file=Path(env.get("STAMPBOOK_SIGNING_KEY_FILE", "data/signing-keys")),
             api_url=env.get("STAMPBOOK_API_URL") or None,
         )

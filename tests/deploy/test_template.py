@@ -106,7 +106,7 @@ def test_every_function_has_its_own_role_and_reads_its_settings(packaged: Packag
         assert settings["STAMPBOOK_SES_CONFIGURATION_SET"] == {"Ref": "MailConfigurationSet"}
         assert settings["STAMPBOOK_SEND_QUEUE"] == STAGE.send_queue
         assert settings["STAMPBOOK_SNS_TOPICS"] == {"Ref": "MailEventsTopic"}
-        assert settings["STAMPBOOK_SIGNING_KEYS"] == {"Ref": "SigningKeys"}
+        assert settings["STAMPBOOK_SIGNING_KEYS_PARAMETER"] == "/stampbook/test/signing-keys"
 
 
 def test_no_role_grants_a_wildcard_action_or_the_whole_account(packaged: Package) -> None:
@@ -380,3 +380,24 @@ def test_the_site_and_the_api_share_one_origin(packaged: Package) -> None:
     assert rest["EndpointConfiguration"] == "REGIONAL"
     (throttle,) = rest["MethodSettings"]
     assert (throttle["ThrottlingRateLimit"], throttle["ThrottlingBurstLimit"]) == (50, 100)
+
+
+def test_no_secret_is_in_the_template_or_an_environment(packaged: Package) -> None:
+    template = template_of(packaged)
+    assert not any(each.get("NoEcho") for each in template["Parameters"].values())
+    for name, props in functions(template).items():
+        settings = props["Environment"]["Variables"]
+        assert not {"STAMPBOOK_SIGNING_KEYS", "STAMPBOOK_SMTP_PASSWORD"} & set(settings)
+        granted = [s for s in statements(template, name) if s["Action"] == ["ssm:GetParameter"]]
+        assert granted == [
+            {
+                "Effect": "Allow",
+                "Action": ["ssm:GetParameter"],
+                "Resource": [
+                    {
+                        "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}"
+                        ":parameter/stampbook/test/signing-keys"
+                    }
+                ],
+            }
+        ]

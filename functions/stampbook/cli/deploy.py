@@ -103,7 +103,7 @@ def package_command(
 @click.option(
     "--signing-keys",
     envvar="STAMPBOOK_SIGNING_KEYS",
-    help="id:secret[,...] for the links in emails (needed the first time).",
+    help="id:secret[,...] to sign links with, stored in SSM (default: a new key, once).",
 )
 @click.option("--site-origins", help="Website origins allowed to call the API.")
 @click.option("--api-url", help="The API's public address, if not the site's /api/.")
@@ -123,7 +123,9 @@ def deploy(
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
+    from ..deploy.secrets import first_keys, parameter_name
     from ..deploy.stack import DeployError, change_stack, check_credentials, outputs, upload
+    from ..mail.tokens import KeySettingsError
 
     chosen = _stage(stage)
     session = boto3.Session()
@@ -131,7 +133,6 @@ def deploy(
         name: value
         for name, value in {
             "MailDomain": mail_domain,
-            "SigningKeys": signing_keys,
             "SiteOrigins": site_origins,
             "ApiUrl": api_url,
         }.items()
@@ -140,6 +141,9 @@ def deploy(
     try:
         check_credentials(session)
         built = _package(chosen, campaigns, out, wheelhouse, offline)
+        keys = parameter_name(chosen.name)
+        if first_keys(session.client("ssm"), keys, signing_keys):
+            click.echo(f"signing keys stored in SSM: {keys}")
         uploaded = upload(built, chosen, bucket, session.client("s3"))
         click.echo(f"uploaded: s3://{bucket}/{uploaded.code_key}")
         cloudformation = session.client("cloudformation")
@@ -151,7 +155,7 @@ def deploy(
             change_set=f"stampbook-{int(time.time())}",
         )
         told = outputs(cloudformation, chosen)
-    except (DeployError, BotoCoreError, ClientError) as error:
+    except (DeployError, KeySettingsError, BotoCoreError, ClientError) as error:
         raise click.ClickException(f"deploy refused: {error}") from error
     click.echo(f"stack {chosen.stack}: {state}")
     for name in ("EndpointURL", "SiteAddress", "SiteBucket", "SiteDistribution"):

@@ -1,4 +1,5 @@
-"""`stampbook keys`: integration keys for the till and the web shop."""
+"""`stampbook keys`: integration keys for the till and the web shop, and rotating
+the keys that sign links in emails."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from .with_app import with_app
 
 @click.group()
 def keys() -> None:
-    """Keys that let a till or a web shop record purchases through the API."""
+    """Keys for tills and web shops; rotating the keys that sign links."""
 
 
 @keys.command("add")
@@ -43,6 +44,45 @@ def revoke_key(app: App, key_id: str) -> None:
     if not app.store.revoke_integration_key(key_id, app.loyalty.clock()):
         raise click.ClickException(f"no active key {key_id}")
     click.echo(f"key {key_id} revoked")
+
+
+@keys.command("rotate")
+@click.option(
+    "--stage", help="Rotate a stage's keys in SSM (on AWS); without it, this machine's key file."
+)
+def rotate(stage: str | None) -> None:
+    """Sign links with a new key from now on; the one before still verifies its links."""
+    from ..config import Settings, SettingsError
+    from ..mail.tokens import KeySettingsError, parse_keys, rotate_local_keys
+
+    try:
+        if stage:
+            import boto3
+            from botocore.exceptions import BotoCoreError, ClientError
+
+            from ..deploy.secrets import parameter_name
+            from ..deploy.secrets import rotate as rotate_in_ssm
+            from ..deploy.stage import Stage, StageError
+
+            try:
+                text = rotate_in_ssm(boto3.client("ssm"), parameter_name(Stage(stage).name))
+            except (StageError, BotoCoreError, ClientError) as error:
+                raise click.ClickException(f"rotate refused: {error}") from error
+            where = f"{parameter_name(stage)} (functions read it within 5 minutes)"
+        else:
+            mail = Settings.from_env().mail
+            if mail.signing_keys or mail.signing_keys_parameter:
+                raise click.ClickException(
+                    "the keys come from STAMPBOOK_SIGNING_KEYS(_PARAMETER): rotate them there"
+                )
+            text = rotate_local_keys(mail.key_file)
+            where = str(mail.key_file)
+    except (KeySettingsError, SettingsError) as error:
+        raise click.ClickException(f"rotate refused: {error}") from error
+    new, *kept = (key.id for key in parse_keys(text))
+    click.echo(
+        f"{where}: {new} signs from now on" + (f"; {kept[0]} still verifies" if kept else "")
+    )
 
 
 COMMANDS = (keys,)

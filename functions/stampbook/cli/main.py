@@ -40,7 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "loyalty",
         "The nightly run: pending points, birthdays, referrals, certificates, tiers, expiry.",
     ),
-    "keys": ("keys", "Keys that let a till or a web shop record purchases through the API."),
+    "keys": ("keys", "Keys for tills and web shops; rotating the keys that sign links."),
     "report": (
         "report",
         "Who comes back, who drifts away, why they leave, and what the programme costs.",

@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 from ..store.dynamodb.table import cloudformation_resource
-from . import watch, website
+from . import secrets, watch, website
 from .stage import Stage
 
 Json = dict[str, Any]
@@ -52,12 +52,6 @@ PARAMETERS: Json = {
         "Type": "String",
         "Description": "The domain the emails are sent from, verified in SES (e.g. coppercezve.ru)",
         "AllowedPattern": r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}",
-    },
-    "SigningKeys": {
-        "Type": "String",
-        "NoEcho": True,
-        "MinLength": 1,
-        "Description": "Keys that sign the links in emails: id:secret[,id:secret], newest first",
     },
     "SiteOrigins": {
         "Type": "String",
@@ -252,7 +246,8 @@ def settings(stage: Stage) -> Json:
         "STAMPBOOK_SEND_QUEUE": stage.send_queue,
         "STAMPBOOK_SEND_QUEUE_URL": {"Ref": SEND_QUEUE},
         "STAMPBOOK_SNS_TOPICS": {"Ref": EVENTS_TOPIC},
-        "STAMPBOOK_SIGNING_KEYS": {"Ref": "SigningKeys"},
+        # The name of the SecureString, never the keys (`deploy.secrets`).
+        "STAMPBOOK_SIGNING_KEYS_PARAMETER": secrets.parameter_name(stage.name),
         "STAMPBOOK_SITE_ORIGINS": {"Ref": "SiteOrigins"},
         "STAMPBOOK_API_URL": {"Ref": "ApiUrl"},
     }
@@ -265,7 +260,7 @@ def _finish_function(properties: Json, stage: Stage) -> Json:
     events = properties.get("Events", {}).values()
     kinds = {event["Type"] for event in events}
     queues = [_wire_queue(event["Properties"], stage) for event in events if event["Type"] == "SQS"]
-    statements = [_logs(stage), _traces(), _store(), _mail()]
+    statements = [_logs(stage), _traces(), _store(), _mail(), _signing_keys(stage)]
     if queues:
         properties["Timeout"] = CONSUMER_TIMEOUT
         statements.append(_allow(CONSUME_ACTIONS, queues))
@@ -326,6 +321,12 @@ ACCOUNT_WIDE_ONLY = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
 
 def _traces() -> Json:
     return _allow(ACCOUNT_WIDE_ONLY, ["*"])
+
+
+def _signing_keys(stage: Stage) -> Json:
+    # Decrypted with the account's aws/ssm key, whose policy lets SSM's callers in.
+    ssm = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"
+    return _allow(["ssm:GetParameter"], [{"Fn::Sub": ssm + secrets.parameter_name(stage.name)}])
 
 
 def _store() -> Json:

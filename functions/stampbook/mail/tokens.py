@@ -251,6 +251,38 @@ def new_key_text(key_id: str = "k1") -> str:
     return f"{key_id}:{_b64(secrets.token_bytes(32))}"
 
 
+KEPT_AFTER_ROTATION = 1  # earlier keys kept to verify with: the one just retired
+
+
+def rotated_keys(text: str | None) -> str:
+    """A new key first, to sign with; the newest one before it kept, to verify its links.
+
+    Its links live at most a year (unsubscribe, preferences): rotate no more
+    often than that, or links made two keys ago stop working.
+    """
+    keys = [item.strip() for item in text.split(",")] if text else []
+    ids = {key.id for key in parse_keys(text)} if text else set()
+    number = 1
+    while f"k{number}" in ids:
+        number += 1
+    return ",".join([new_key_text(f"k{number}"), *keys[:KEPT_AFTER_ROTATION]])
+
+
+def rotate_local_keys(path: Path) -> str:
+    """`rotated_keys` for the key file; written whole, then renamed into place."""
+    text = rotated_keys(path.read_text().strip() if path.exists() else None)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, (text + "\n").encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    temporary.replace(path)
+    return text
+
+
 def local_keyring(path: Path) -> Keyring:
     """The embedded default: a key file made on first use, readable by its owner only.
 
