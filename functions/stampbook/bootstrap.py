@@ -79,14 +79,22 @@ def open_transport(
 def open_keyring(settings: Settings) -> Keyring:
     """Signing keys from SSM (STAMPBOOK_SIGNING_KEYS_PARAMETER), STAMPBOOK_SIGNING_KEYS,
     or the local key file (made once)."""
+    mail = settings.mail
     try:
-        if settings.mail.signing_keys_parameter:
-            return Keyring(parse_keys(_parameter_keys(settings.mail.signing_keys_parameter).text()))
-        if settings.mail.signing_keys:
-            return Keyring(parse_keys(settings.mail.signing_keys))
-        return local_keyring(settings.mail.key_file)
+        if mail.signing_keys_parameter:
+            return Keyring(parse_keys(_parameter_keys(mail.signing_keys_parameter).text()))
+        if mail.signing_keys:
+            return Keyring(parse_keys(mail.signing_keys))
+        return local_keyring(mail.key_file)
     except KeySettingsError as error:
-        raise SettingsError(f"signing keys: {error}") from None
+        source = (
+            f"STAMPBOOK_SIGNING_KEYS_PARAMETER ({mail.signing_keys_parameter})"
+            if mail.signing_keys_parameter
+            else "STAMPBOOK_SIGNING_KEYS"
+            if mail.signing_keys
+            else str(mail.key_file)
+        )
+        raise SettingsError(f"{source}: {error}") from None
 
 
 @cache

@@ -24,7 +24,7 @@ def test_the_magic_link_shows_balance_tier_progress_and_affordable_rewards(api: 
     from decimal import Decimal
 
     order = Order("T-1", NOW - timedelta(days=30), "RUB", (OrderLine("1", "beans", Decimal(5000)),))
-    api.app.loyalty.record_purchase("c1", order)
+    api.app.loyalty.record_purchases([("c1", order)])  # a month ago, imported
     api.call("POST", "/points", {"email": "anna@example.com"}, key=None)
     token = link_token(api.outbox[0], "points/")
     status, page, headers = api.call("GET", f"/points?t={token}", key=None)

@@ -155,6 +155,20 @@ def test_a_refund_takes_back_the_points_of_what_was_returned(api: Api) -> None:
     assert api.app.store.history("c1").balance(NOW).total == 0
 
 
+def test_a_refund_dated_before_its_purchase_is_refused(api: Api) -> None:
+    api.call("POST", "/till/purchases", purchase())
+    body = {
+        "customer": {"email": "anna@example.com"},
+        "refund_id": "R-1",
+        "order_id": "T-1",
+        "refunded_at": (NOW - timedelta(hours=1)).isoformat(),
+        "lines": {"1": "1250.00"},
+    }
+    status, refused, _ = api.call("POST", "/till/refunds", body)
+    assert (status, refused["error"]["code"]) == (422, "refund_before_purchase")
+    assert api.app.store.history("c1").refunds == ()
+
+
 def test_redemptions_need_an_idempotency_key_and_points(api: Api) -> None:
     body = {"customer": {"email": "anna@example.com"}, "reward": "cappuccino"}
     status, answer, _ = api.call("POST", "/till/redemptions", body)
@@ -179,7 +193,10 @@ def test_a_redemption_retried_with_its_key_spends_once(api: Api) -> None:
 
 def test_a_purchase_a_few_days_old_from_a_till_that_was_offline_is_taken(api: Api) -> None:
     late = purchase(placed_at=(NOW - timedelta(days=20)).isoformat())  # 14-day window + 7
-    assert api.call("POST", "/till/purchases", late)[0] == 200
+    status, taken, _ = api.call("POST", "/till/purchases", late)
+    assert status == 200
+    # It could still be returned: pending from when it reached us, not from its date.
+    assert taken["available_at"] == (NOW + timedelta(days=14)).isoformat()
     soon = purchase("T-2", placed_at=(NOW + timedelta(hours=3)).isoformat())  # a fast clock
     assert api.call("POST", "/till/purchases", soon)[0] == 200
 

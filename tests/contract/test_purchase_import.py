@@ -40,10 +40,13 @@ def the_file() -> list[tuple[str, Order]]:
 
 
 def recorded_one_by_one(folder: Path, rules: Rules) -> LoyaltyService:
-    """The file recorded row by row, as at the counter: what every import must equal."""
+    """The file recorded row by row, each row an import of its own: what every
+    import, however batched, must equal. (At the counter the same orders would
+    be pending from the day they were recorded, not placed.)"""
     one_by_one = shop(SqliteStore(folder / "one.db"), rules)
     for who, order in the_file():
-        one_by_one.record_purchase(who, order)
+        (done,) = one_by_one.record_purchases([(who, order)])
+        assert not isinstance(done, Exception), done
     return one_by_one
 
 

@@ -21,6 +21,10 @@ class RefundTooLarge(LoyaltyError):
     code = "refund_too_large"
 
 
+class RefundBeforePurchase(LoyaltyError):
+    code = "refund_before_purchase"
+
+
 class UnknownReward(LoyaltyError):
     code = "unknown_reward"
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .errors import RefundTooLarge, UnknownOrder, WrongCurrency
+from .errors import RefundBeforePurchase, RefundTooLarge, UnknownOrder, WrongCurrency
 from .history import History
 from .ledger import Entry, EntryKind
 from .orders import Order, Refund, points_for, qualifying_spend, remaining_lines
@@ -27,11 +27,16 @@ class PurchaseOutcome:
     tier_spend: TierSpend  # the tally with this order counted
 
 
-def record_purchase(rules: Rules, history: History, order: Order, now: datetime) -> PurchaseOutcome:
+def record_purchase(
+    rules: Rules, history: History, order: Order, now: datetime, *, live: bool = False
+) -> PurchaseOutcome:
     """Points for a new order: pending through the return window, at the held tier's rate.
 
     The tier held *before* the order sets its multiplier; an upgrade the
-    order earns applies from the next order on.
+    order earns applies from the next order on. A `live` order (from a till,
+    the web shop or the counter) is pending from when it is recorded, if
+    that is later than its `placed_at`: a backdated order does not skip the
+    return window. An imported one is the past, recorded as it was.
     """
     if order.currency != rules.currency:
         raise WrongCurrency(f"the order is in {order.currency}, the programme in {rules.currency}")
@@ -50,7 +55,8 @@ def record_purchase(rules: Rules, history: History, order: Order, now: datetime)
                 kind=EntryKind.EARN,
                 points=points,
                 at=now,
-                available_at=order.placed_at + timedelta(days=rules.loyalty.pending.days),
+                available_at=(max(order.placed_at, now) if live else order.placed_at)
+                + timedelta(days=rules.loyalty.pending.days),
                 idempotency_key=f"earn:{order.order_id}",
                 rules_version=rules.version,
                 order_id=order.order_id,
@@ -143,6 +149,8 @@ def record_refund(
     order = history.order(refund.order_id)
     if order is None:
         raise UnknownOrder(f"no order {refund.order_id!r} for this customer")
+    if refund.refunded_at < order.placed_at:
+        raise RefundBeforePurchase(f"the refund is dated before order {order.order_id} was placed")
     earlier = history.refunds_of(order.order_id)
     before = {line.line_id: line.amount for line in remaining_lines(order, earlier)}
     for line_id, amount in refund.lines.items():

@@ -89,7 +89,7 @@ class LoyaltyService:
         One purchase at a time (the till, the counter) is told to `events`;
         imports (`record_purchases`) are history, and thank nobody.
         """
-        owner, request, decide = self._purchase(customer_id, order, self.clock(), thank=True)
+        owner, request, decide = self._purchase(customer_id, order, self.clock(), live=True)
         result = PurchaseRecorded.from_json(self.store.commit(owner, request, decide).result)
         if self.events is not None:
             self.events.purchase_recorded(customer_id, result)
@@ -112,12 +112,13 @@ class LoyaltyService:
         return [self._purchase(customer_id, order, now) for customer_id, order in purchases]
 
     def _purchase(
-        self, customer_id: str, order: Order, now: datetime, thank: bool = False
+        self, customer_id: str, order: Order, now: datetime, live: bool = False
     ) -> tuple[str, Request, Callable[[History], Change]]:
-        """The commit of one purchase; `thank`: with the thank-you it owes, if wanted."""
+        """The commit of one purchase; `live` (not imported): pending from now at the
+        earliest, and with the thank-you it owes."""
 
         def decide(history: History) -> Change:
-            outcome = record_purchase(self.rules, history, order, now)
+            outcome = record_purchase(self.rules, history, order, now, live=live)
             result = PurchaseRecorded(
                 order_id=order.order_id,
                 points=sum(entry.points for entry in outcome.entries),
@@ -132,7 +133,7 @@ class LoyaltyService:
                 tier=outcome.tier,
                 tier_changed=outcome.tier != history.tier,
                 tier_spend=outcome.tier_spend,
-                owed=self._owed(Automation.THANK_YOU, customer_id, result) if thank else None,
+                owed=self._owed(Automation.THANK_YOU, customer_id, result) if live else None,
             )
 
         request = Request(

@@ -22,7 +22,7 @@ from decimal import Decimal
 import pytest
 
 from stampbook.loyalty.daily import DailyOutcome, ExpiryWarning, ReferralBonus, run_daily
-from stampbook.loyalty.errors import NotEnoughPoints, RefundTooLarge
+from stampbook.loyalty.errors import NotEnoughPoints, RefundBeforePurchase, RefundTooLarge
 from stampbook.loyalty.ledger import Balance, EntryKind
 from stampbook.loyalty.purchases import record_purchase, record_refund
 from stampbook.loyalty.spending import adjust, redeem
@@ -734,3 +734,24 @@ def test_spend_leaves_the_tier_window_twelve_months_to_the_minute() -> None:
     assert nina.tier == "regular"
     nina.daily(msk(2027, 1, 10, 12, 0))
     assert nina.tier == "guest"
+
+
+def test_a_backdated_order_from_a_till_is_pending_from_when_it_was_recorded() -> None:
+    customer = Customer.sign_up("lev")
+    # Placed on 1 March, sent by the till on 20 March: past a return window
+    # counted from 1 March, but it could still be returned.
+    order = purchase("O1", msk(2026, 3, 1), ("beans", 1200))
+    recorded = msk(2026, 3, 20)
+    (earn,) = record_purchase(customer.rules, customer.history, order, recorded, live=True).entries
+    assert earn.available_at == recorded + timedelta(days=14)
+    # Imported, the same order is the past as it was.
+    (imported,) = record_purchase(customer.rules, customer.history, order, recorded).entries
+    assert imported.available_at == msk(2026, 3, 15)
+
+
+def test_a_refund_dated_before_its_purchase_is_refused() -> None:
+    customer = Customer.sign_up("mila")
+    customer.buy(purchase("O1", msk(2026, 3, 10), ("beans", 1200)))
+    with pytest.raises(RefundBeforePurchase, match="before order O1 was placed"):
+        customer.refund(refund_of("R1", "O1", msk(2026, 3, 9), {"O1-1": 1200}))
+    assert customer.history.refunds == ()

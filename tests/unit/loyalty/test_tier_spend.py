@@ -137,7 +137,9 @@ def play(start: datetime, life: list[Event]) -> Twins:
             }
             amounts = {line_id: amount for line_id, amount in amounts.items() if amount > 0}
             if amounts:
-                twins.refund(Refund(f"r{n}", order.order_id, twins.now, amounts))
+                # Never before the order (dated ahead of the clock, it is refunded then).
+                refunded_at = max(twins.now, order.placed_at)
+                twins.refund(Refund(f"r{n}", order.order_id, refunded_at, amounts))
         tally = twins.tallied.tier_spend
         if tally is not None:
             try:
