@@ -4,13 +4,16 @@ is reported at its own line of the YAML, with the name meant."""
 from __future__ import annotations
 
 import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stampbook.mail.proofread import proofread
-from stampbook.programme import load_programme
+from stampbook.programme import ProgrammeInvalid, load_programme
 from tests.support.paths import EXAMPLE
 
 TODAY = date(2026, 12, 3)
@@ -134,3 +137,47 @@ def test_a_broken_template_of_the_owners_own_is_reported_at_its_line(campaigns: 
     assert _said(campaigns) == [
         "campaigns/templates/email/confirm.mjml.j2:2:1 'dict object' has no attribute 'nowhere' | "
     ]
+
+
+# What an owner's slip inside a text looks like: half a tag, a filter, a name.
+TEMPLATE_NOISE = st.lists(
+    st.sampled_from(["{{", "}}", "{%", "%}", "{#", "|", ".", " ", "name", "nam", "(", "x"]),
+    max_size=5,
+).map("".join)
+TEXT_FILES = [AUTOMATIONS, WINTER]
+
+
+@st.composite
+def mutated_text(draw: st.DrawFn) -> tuple[str, int, str]:
+    """A file, one of its lines holding an owner's text, and that line with noise in it."""
+    file = draw(st.sampled_from(TEXT_FILES))
+    lines = (EXAMPLE / file).read_text("utf-8").splitlines()
+    texts = [n for n, line in enumerate(lines) if line.strip().startswith(("ru:", "en:"))]
+    at = draw(st.sampled_from(texts))
+    line = lines[at]
+    cut = draw(st.integers(line.index(":") + 2, len(line)))
+    return file, at, line[:cut] + draw(TEMPLATE_NOISE) + line[cut:]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_text())
+def test_a_slip_in_any_text_is_found_at_a_place_in_its_file_or_fills_in(
+    change: tuple[str, int, str],
+) -> None:
+    file, at, line = change
+    with tempfile.TemporaryDirectory() as folder:
+        campaigns = Path(folder) / "campaigns"
+        shutil.copytree(EXAMPLE, campaigns)
+        path = campaigns / file
+        lines = path.read_text("utf-8").splitlines()
+        lines[at] = line
+        path.write_text("\n".join(lines) + "\n", "utf-8")
+        try:
+            problems = proofread(load_programme(campaigns), TODAY)
+        except ProgrammeInvalid as invalid:  # the slip broke the YAML itself
+            problems = list(invalid.problems)
+        for problem in problems:
+            assert problem.file == f"campaigns/{file}"
+            assert 1 <= problem.line <= len(lines)
+            assert 1 <= problem.column <= len(lines[problem.line - 1]) + 1
+            assert problem.message
