@@ -39,6 +39,15 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# A Java runtime for DynamoDB Local (the store tests run the DynamoDB code on
+# it); from Debian, installed only when no `java` is on the PATH.
+JAVA_READY := build/.java
+
+$(JAVA_READY):
+	@command -v java >/dev/null || command -v apt-get >/dev/null || { echo "install a Java runtime, 11 or newer (Debian: apt-get install default-jre-headless)" >&2; exit 1; }
+	command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+	@mkdir -p build && touch $@
+
 # The example purchases are dated 2026; the demo runs on a fixed evening so it
 # shows the same story whenever it is run. Its customer file, outbox and
 # signing keys live in build/; its emails link to the local server.
@@ -97,10 +106,10 @@ docs: $(INSTALLED)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -f $(DOCS_SOURCE)/mkdocs.yml
 	@echo "docs: build/docs/index.html"
 
-unit: $(INSTALLED) $(NODE_READY) $(CHROMIUM) $(WHEELS_READY)
+unit: $(INSTALLED) $(NODE_READY) $(CHROMIUM) $(JAVA_READY) $(WHEELS_READY)
 	$(BIN)/pytest
 
-bench: $(INSTALLED) $(NODE_READY)
+bench: $(INSTALLED) $(NODE_READY) $(JAVA_READY)
 	$(BIN)/python -m tests.bench
 
 schema: $(INSTALLED)
