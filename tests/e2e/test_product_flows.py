@@ -88,12 +88,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 
 def _seed(settings: Settings) -> None:
-    """Customers who have bought: 5000 ₽ of beans a month ago, past the return window."""
-    app = build(settings)
+    """Customers who have bought at the counter: 5000 ₽ of beans a month ago, past the
+    return window (recorded then, as the till would have)."""
+    when = _now() - timedelta(days=30)
+    app = build(settings, clock=lambda: when)
     for width in (PHONE, DESKTOP):
         customer = f"buyer-{width}"
-        app.store.add_customer(Customer(customer, f"{customer}@example.com", _now(), name="Anna"))
-        when = _now() - timedelta(days=30)
+        app.store.add_customer(Customer(customer, f"{customer}@example.com", when, name="Anna"))
         line = OrderLine("1", "beans", Decimal(5000))
         app.loyalty.record_purchase(customer, Order(f"O-{width}", when, "RUB", (line,)))
     app.store.close()
