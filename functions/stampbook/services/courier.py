@@ -132,9 +132,10 @@ class CourierThread:
     """The local server's courier: woken after each commit that owes an email, and every
     `every` seconds for the emails due again after a transient failure."""
 
-    def __init__(self, courier: Courier, every: float = 60.0) -> None:
+    def __init__(self, courier: Courier, every: float = 60.0, batch: int = 10 * PAGE) -> None:
         self.courier = courier
         self.every = every
+        self.batch = batch  # emails between two looks at `stopping` and the store's list
         self._wake = threading.Event()
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="courier", daemon=True)
@@ -163,7 +164,12 @@ class CourierThread:
         while not self._stopping:
             self._wake.clear()
             try:
-                self.courier.deliver_due(stopping=lambda: self._stopping)
+                done = self.courier.deliver_due(most=self.batch, stopping=lambda: self._stopping)
             except Exception:  # the store unreachable for a moment: the next wake tries again
                 log.exception("owed emails not delivered")
+            else:
+                if done.total() >= self.batch:
+                    # A full batch: more may be owed already. Carry on now; a busy
+                    # Saturday's thank-yous must not wait for a timer between batches.
+                    continue
             self._wake.wait(self.every)

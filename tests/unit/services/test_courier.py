@@ -135,6 +135,29 @@ def test_a_courier_thread_sends_when_woken_and_stops_cleanly(tmp_path: Path) -> 
     assert not courier.running
 
 
+def test_a_courier_thread_drains_a_backlog_larger_than_a_batch_without_a_timer(
+    tmp_path: Path,
+) -> None:
+    shop = Shop(tmp_path, NOW)
+    people = [f"p{n:02}" for n in range(7)]
+    for person in people:
+        shop.customer(person, "en")
+        shop.purchase(person, f"{person}-o1", 400)
+    # Batches of 3 and no timer within the test's reach: one wake must send all 7.
+    courier = CourierThread(Courier(shop.open().emails), every=3600, batch=3)
+    courier.start()
+    try:
+        courier.wake()
+        for _ in range(400):
+            if len(shop.mail()) == len(people):
+                break
+            threading.Event().wait(0.05)
+    finally:
+        courier.stop()
+    assert len(shop.mail()) == len(people)
+    assert shop.owed() == []
+
+
 def test_a_courier_thread_stopped_mid_way_leaves_the_rest_owed(tmp_path: Path) -> None:
     shop = Shop(tmp_path, NOW)
     people = [f"p{n:02}" for n in range(5)]
