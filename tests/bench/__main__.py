@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import (
     api,
     automations,
+    courier,
     dynamodb,
     ledger,
     mail,
@@ -32,6 +33,8 @@ if __name__ == "__main__":
     mail.main()
     print("== automatic emails of the nightly run on SQLite")
     automations.main()
+    print("== the local courier: thank-yous while purchases come in")
+    courier.main()
     print("== a newsletter campaign sent end to end on SQLite")
     sender.main()
     print("== the outbox folder: .eml files and their index")
