@@ -56,7 +56,13 @@ def _every_email(
             for greeting in greetings if "greeting" in email.needs else [None]:
                 sample = sample_occasion(programme_file, greeting, today)
                 occasion = Occasion(**{f: getattr(sample, f) for f in email.gets})
-                if all(getattr(occasion, needed) is not None for needed in email.needs):
+                if not all(getattr(occasion, needed) is not None for needed in email.needs):
+                    continue
+                # Made the way it is sent: compiled once with the reader's values as
+                # slots, a text that decides by them is a mistake here too.
+                if email.compiled_once:
+                    yield partial(renderer.greeting, name, locale, occasion)
+                else:
                     yield partial(renderer.email, name, locale, reader, occasion)
         for newsletter in programme.newsletters:
             yield partial(renderer.newsletter, newsletter, locale)

@@ -63,6 +63,10 @@ class Email:
     automation: str | None = None  # the key in automations.yaml
     gets: tuple[str, ...] = ()  # Occasion fields it is sent with, when the programme has them
     needs: tuple[str, ...] = ()  # of those, the ones it cannot do without
+    # The same for every reader of one occasion but the personal values,
+    # which are slots: compiled once per occasion and language (`greeting`),
+    # not once per reader. Its texts may show those values, not decide by them.
+    compiled_once: bool = False
 
 
 EMAILS: Mapping[str, Email] = {
@@ -73,6 +77,7 @@ EMAILS: Mapping[str, Email] = {
         automation="thank_you",
         gets=("points_earned", "available_on"),
         needs=("points_earned",),
+        compiled_once=True,  # a day's purchases share a few dozen occasions
     ),
     "your_points": Email(marketing=False),
     "certificate_issued": Email(
@@ -84,7 +89,11 @@ EMAILS: Mapping[str, Email] = {
     "points_expiring": Email(marketing=True, automation="points_expiring"),
     "birthday": Email(marketing=True, automation="birthday", gets=("bonus_points",)),
     "holiday": Email(
-        marketing=True, automation="holidays", gets=("greeting",), needs=("greeting",)
+        marketing=True,
+        automation="holidays",
+        gets=("greeting",),
+        needs=("greeting",),
+        compiled_once=True,
     ),
     "win_back": Email(marketing=True, automation="win_back"),
     "feedback_request": Email(marketing=False, automation="feedback_request"),
@@ -94,6 +103,7 @@ NOTHING_IN_PARTICULAR = Occasion()
 
 
 REMEMBERED_READERS = 50_000
+REMEMBERED_OCCASIONS = 2_000  # compiled greetings and thank-yous kept (a few KB each)
 
 
 class Renderer:
@@ -176,6 +186,8 @@ class Renderer:
         occasion and language, like a newsletter."""
         key = (name, locale, occasion)
         if key not in self._greetings:
+            if len(self._greetings) >= REMEMBERED_OCCASIONS:
+                self._greetings.clear()
             markers = Markers()
             reader = {slot: markers(slot) for slot in PERSONAL_SLOTS}
             context = self._email_context(name, locale, Reader(""), occasion, markers, reader)

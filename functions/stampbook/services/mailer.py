@@ -19,7 +19,6 @@ from ..records.customers import Customer
 
 # Emails the same for everyone they go to on one occasion, but for the
 # personal values: a holiday greeting goes to every customer on the day.
-GREETINGS = frozenset({"holiday"})
 
 if TYPE_CHECKING:
     from ..config import MailSettings
@@ -99,7 +98,7 @@ class Mailer:
     ) -> bool:
         """Send email `name` to `customer`; False if their consent forbids it."""
         from ..mail.message import Recipient
-        from ..mail.render import EMAILS, NOTHING_IN_PARTICULAR
+        from ..mail.render import EMAILS, NOTHING_IN_PARTICULAR, REMEMBERED_OCCASIONS
 
         marketing = EMAILS[name].marketing
         status = current_status(self.store.consents(customer.customer_id))
@@ -108,13 +107,15 @@ class Mailer:
             return False
         locale = self.locale_of(customer)
         person = reader or Reader(customer.email, customer.name, locale)
-        if name in GREETINGS and occasion is not None:
+        if EMAILS[name].compiled_once and occasion is not None:
             # The same for every reader but the slots: compiled and encoded once.
             key = (name, locale, occasion)
-            prepared = self._greetings.get(key) or self._prepare(
-                self.renderer.greeting(name, locale, occasion), marketing, locale
-            )
-            self._greetings[key] = prepared
+            prepared = self._greetings.get(key)
+            if prepared is None:
+                if len(self._greetings) >= REMEMBERED_OCCASIONS:
+                    self._greetings.clear()
+                draft = self.renderer.greeting(name, locale, occasion)
+                prepared = self._greetings[key] = self._prepare(draft, marketing, locale)
         else:
             draft = self.renderer.email(name, locale, person, occasion or NOTHING_IN_PARTICULAR)
             prepared = self._prepare(draft, marketing, locale)
