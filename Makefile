@@ -21,12 +21,13 @@ $(NODE_READY): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Linux x86_64 CPython 3.11 wheels of what the Lambda bundle holds (and of
+# Linux x86_64 CPython 3.12 wheels of what the Lambda bundle holds (and of
 # boto3, which Lambda provides), from PyPI once: the tests package offline.
+# Fetched again when the bundle's rules change (another runtime's version).
 WHEELHOUSE := build/wheelhouse
 WHEELS_READY := $(WHEELHOUSE)/.ready
 
-$(WHEELS_READY): $(INSTALLED)
+$(WHEELS_READY): $(INSTALLED) functions/stampbook/deploy/bundle.py
 	$(BIN)/stampbook package --fetch-only --wheelhouse $(WHEELHOUSE)
 	touch $@
 

@@ -12,7 +12,6 @@ import email.policy
 import json
 import re
 import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from stampbook.deploy import bundle
 from stampbook.deploy.bundle import Package, runtime_requirements
 from stampbook.store.dynamodb.store import DynamoStore
 from tests.support.dynamodb_local import LOCAL_ENVIRONMENT
@@ -31,9 +31,12 @@ RUNTIME = Path(__file__).with_name("lambda_runtime.py")
 
 @pytest.fixture(scope="module")
 def lambda_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new virtualenv holding boto3 only, from the wheelhouse (no download)."""
+    """A new virtualenv of the runtime's Python holding boto3 only, from the wheelhouse."""
+    runtime = bundle.lambda_python()
+    if runtime is None:  # the bundle's wheels are for 3.12 alone: nothing else can import it
+        pytest.skip("no Python 3.12 on this machine to run the python3.12 bundle")
     venv = tmp_path_factory.mktemp("runtime") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(runtime), "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     install = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     subprocess.run([*install, "--no-index", "--find-links", str(WHEELHOUSE), "boto3"], check=True)
@@ -171,3 +174,12 @@ def test_the_bundle_leaves_out_what_lambda_has_and_what_only_the_owner_runs() ->
     names = {re.split(r"[<>=!~ \[]", each)[0].lower() for each in runtime_requirements()}
     assert {"pydantic", "mjml-python", "cryptography", "pyyaml", "jinja2", "babel"} <= names
     assert not names & {"boto3", "chalice", "mkdocs-material", "click", "rich"}
+
+
+def test_the_bundle_is_built_for_the_python_3_12_runtime(packaged: Package) -> None:
+    with zipfile.ZipFile(packaged.bundle) as zipped:
+        names = zipped.namelist()
+    assert any(re.search(r"pydantic_core/_pydantic_core\.cpython-312-x86_64", n) for n in names)
+    assert not any("cpython-311" in n for n in names)  # no other Python's binaries or bytecode
+    if bundle.lambda_python() is not None:  # compiled ahead, as Lambda's disk is read-only
+        assert any(n.startswith("stampbook/__pycache__/") and "cpython-312" in n for n in names)

@@ -99,6 +99,7 @@ def test_every_function_has_its_own_role_and_reads_its_settings(packaged: Packag
         "ScheduledNewslettersRole",
     }
     for props in functions(template).values():
+        assert props["Runtime"] == "python3.12"
         settings = props["Environment"]["Variables"]
         assert settings["STAMPBOOK_STORE"] == "dynamodb"
         assert settings["STAMPBOOK_TABLE"] == {"Ref": "StampbookTable"}

@@ -4,17 +4,17 @@ Chalice drops a local path in requirements.txt without a word, so nothing
 goes through it: a staging project gets `app.py`, a `.chalice/config.json`
 for the stage and a `vendor/` folder, which Chalice copies into the bundle
 as it is. `vendor/` holds the runtime dependencies as Linux x86_64 CPython
-3.11 wheels (what Lambda runs, whatever machine packages), the `stampbook`
-package, the built-in email templates and the owner's programme, all
-compiled to bytecode that Lambda's read-only disk can use without checking.
+3.12 wheels (Lambda's python3.12 runtime, on Amazon Linux 2023, whatever
+Python packages), the `stampbook` package, the built-in email templates and
+the owner's programme, compiled to 3.12 bytecode that Lambda's read-only
+disk can use without checking, when a Python 3.12 is on this machine to
+compile it (without one, Lambda compiles each module as it imports it).
 """
 
 from __future__ import annotations
 
-import compileall
 import json
 import os
-import py_compile
 import re
 import shutil
 import subprocess
@@ -44,10 +44,10 @@ WHEELS_FOR_LAMBDA = (
     "--implementation",
     "cp",
     "--python-version",
-    "3.11",
+    "3.12",
     "--only-binary=:all:",
 )
-LAMBDA_PYTHON = (3, 11)
+LAMBDA_PYTHON = (3, 12)
 # The owner's customer files never travel with the code.
 NOT_SHIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.csv", ".*")
 
@@ -103,11 +103,6 @@ def package(
     download: bool = True,
 ) -> Package:
     """Build `deployment.zip` and `template.json` for the stage in `out`."""
-    if sys.version_info[:2] != LAMBDA_PYTHON:
-        raise PackagingError(
-            "package with Python 3.11, the version of the Lambda runtime: "
-            "Chalice takes the runtime from the Python that runs it"
-        )
     if not (campaigns / "program.yaml").is_file():
         raise PackagingError(f"{campaigns}: no program.yaml; give --campaigns DIR")
     if download:
@@ -121,11 +116,6 @@ def package(
     shutil.copytree(campaigns, vendor / "campaigns", ignore=NOT_SHIPPED)
     _compile(vendor)
     shutil.copy2(FUNCTIONS / "app.py", project / "app.py")
-    py_compile.compile(
-        str(project / "app.py"),
-        cfile=str(project / "__pycache__" / f"app.{sys.implementation.cache_tag}.pyc"),
-        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
-    )
     _write_config(project, stage)
     generated = chalice_package(project, stage, out / "chalice")
     template = out / "template.json"
@@ -156,16 +146,37 @@ def _install_wheels(vendor: Path, wheelhouse: Path, constraints: Path | None) ->
         shutil.rmtree(scripts)
 
 
+def lambda_python() -> Path | None:
+    """A Python of the runtime's version on this machine (pyenv's too), if there is one."""
+    name = "python{}.{}".format(*LAMBDA_PYTHON)
+    candidates = [shutil.which(name)]
+    candidates += [str(p / "bin" / name) for p in Path.home().glob(".pyenv/versions/3.12*")]
+    for candidate in filter(None, candidates):
+        done = subprocess.run(
+            [candidate, "-c", "import sys; print(sys.version_info[:2] == (3, 12))"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.stdout.strip() == "True":
+            return Path(candidate)
+    return None
+
+
 def _compile(vendor: Path) -> None:
-    """Bytecode Lambda can use as it is: zip times are not file times, so no checking."""
-    compiled = compileall.compile_dir(
-        vendor,
-        quiet=2,
-        workers=0,
-        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+    """Bytecode Lambda can use as it is: zip times are not file times, so no checking.
+
+    Bytecode is the interpreter's own: only the runtime's version can make it.
+    """
+    python = lambda_python()
+    if python is None:
+        return
+    command = [str(python), "-m", "compileall", "-q", "-j", "0"]
+    _run(
+        [*command, "--invalidation-mode", "unchecked-hash", str(vendor)],
+        dict(os.environ),
+        failure=f"a module in {vendor} does not compile under {python}",
     )
-    if not compiled:
-        raise PackagingError(f"a module in {vendor} does not compile")
 
 
 def _write_config(project: Path, stage: Stage) -> None:

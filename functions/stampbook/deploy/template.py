@@ -19,6 +19,8 @@ from ..store.dynamodb.table import cloudformation_resource
 from . import secrets, watch, website
 from .stage import Stage
 
+RUNTIME = "python3.12"  # Amazon Linux 2023; the bundle's wheels are cp312 (`bundle`)
+
 Json = dict[str, Any]
 
 TABLE = "StampbookTable"
@@ -257,6 +259,9 @@ def _finish_function(properties: Json, stage: Stage) -> Json:
     """Give one function its settings, timeout and memory; return its own role."""
     properties["Environment"] = {"Variables": settings(stage)}
     properties["MemorySize"] = MEMORY_MB
+    # Chalice names the runtime after the Python that packaged; the bundle's
+    # wheels are the runtime's own, whatever packaged them.
+    properties["Runtime"] = RUNTIME
     events = properties.get("Events", {}).values()
     kinds = {event["Type"] for event in events}
     queues = [_wire_queue(event["Properties"], stage) for event in events if event["Type"] == "SQS"]
