@@ -197,15 +197,18 @@ def points(app: App, email: str, output: str) -> None:
         f"{customer.email}: {statement.available} points available, "
         f"{statement.pending} pending, tier {statement.tier or '-'}"
     )
-    # Days and minutes as the JSON has them: ISO 8601, cut short.
+    # Days and minutes in the business's own time zone, ISO 8601 cut short:
+    # a purchase at noon in Yerevan is at 12:00, not at 08:00 UTC.
+    zone = app.loyalty.rules.timezone
     if statement.expires_at:
-        day = statement.expires_at.isoformat()[:10]
+        day = statement.expires_at.astimezone(zone).date().isoformat()
         click.echo(f"points expire on {day} without a new purchase")
     for certificate in statement.certificates:
-        until = certificate.expires_at.isoformat()[:10]
+        until = certificate.expires_at.astimezone(zone).date().isoformat()
         click.echo(f"certificate {certificate.code}: {certificate.value} until {until}")
     for entry in statement.entries:
-        click.echo(f"  {entry.at.isoformat()[:16]}  {entry.kind.value:<9} {entry.points:+d}")
+        at = entry.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"  {at}  {entry.kind.value:<9} {entry.points:+d}")
 
 
 @click.command()

@@ -24,6 +24,11 @@ campaigns_option = click.option(
     help="The owner's folder (default: extra.campaigns in the configuration).",
 )
 api_option = click.option("--api-url", help="Where the forms send (default: extra.api_url).")
+out_option = click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Build into this folder (default: site_dir in the configuration).",
+)
 
 
 @click.group()
@@ -31,12 +36,14 @@ def site() -> None:
     """The customer-facing website: terms, rewards, archive and forms, in every language."""
 
 
-def _build(config_file: Path, campaigns: Path | None, api_url: str | None) -> Path:
+def _build(
+    config_file: Path, campaigns: Path | None, api_url: str | None, out: Path | None = None
+) -> Path:
     from ..sitegen.build import build_site
     from ..sitegen.settings import SiteSettingsError
 
     try:
-        built = build_site(config_file, campaigns, api_url)
+        built = build_site(config_file, campaigns, api_url, site_dir=out and out.resolve())
     except (ProgrammeInvalid, SiteSettingsError) as error:
         raise click.ClickException(str(error)) from error
     for each in built:
@@ -48,9 +55,12 @@ def _build(config_file: Path, campaigns: Path | None, api_url: str | None) -> Pa
 @config_option
 @campaigns_option
 @api_option
-def build_command(config_file: Path, campaigns: Path | None, api_url: str | None) -> None:
+@out_option
+def build_command(
+    config_file: Path, campaigns: Path | None, api_url: str | None, out: Path | None
+) -> None:
     """Build the site in every language of program.yaml (strict: warnings fail)."""
-    _build(config_file, campaigns, api_url)
+    _build(config_file, campaigns, api_url, out)
 
 
 @site.command("serve")

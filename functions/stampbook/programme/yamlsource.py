@@ -196,7 +196,7 @@ _PLAIN_SYNTAX = (
 )
 
 
-def _syntax_problem(file: str, error: yaml.MarkedYAMLError) -> Problem:
+def _syntax_problem(file: str, error: yaml.MarkedYAMLError, text: str = "") -> Problem:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = error.problem or "the YAML cannot be read"
@@ -205,6 +205,11 @@ def _syntax_problem(file: str, error: yaml.MarkedYAMLError) -> Problem:
         if token in problem:
             message, hint = plain, advice
             break
+    written = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    if "{{" in written or "{%" in written:
+        # YAML takes `{` for the start of a mapping: a text that fills in a
+        # value must be quoted, or it is not a text at all.
+        hint = 'put a text with {{ }} in quotes: "Hello, {{ name }}!"'
     return Problem(file, line, column, (), f"YAML syntax: {message}", hint)
 
 
@@ -232,7 +237,7 @@ def _compose_for_errors(text: str, file: str) -> Node | None:
     try:
         return yaml.compose(text, Loader=_ComposeLoader)
     except yaml.MarkedYAMLError as error:
-        raise ProgrammeInvalid([_syntax_problem(file, error)]) from None
+        raise ProgrammeInvalid([_syntax_problem(file, error, text)]) from None
     except yaml.YAMLError as error:
         raise ProgrammeInvalid([Problem(file, 1, 1, (), f"YAML: {error}")]) from None
 

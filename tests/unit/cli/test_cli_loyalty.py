@@ -196,3 +196,12 @@ def test_the_counter_thanks_and_the_nightly_run_says_what_it_sent(
 
 def outbox_subjects(desk: Path) -> list[str]:
     return [str(m["Subject"]) for m in outbox(desk / "data" / "outbox")]
+
+
+def test_points_shows_times_on_the_businesss_clock(desk: Path) -> None:
+    run("customers", "import", write(desk, "c.csv", CUSTOMERS))
+    code, _, err = run("purchase", "anna@example.com", "900", "--category", "beans")
+    assert code == 0, err
+    code, out, _ = run("points", "anna@example.com")
+    # 18:00 in Moscow, where the café is (15:00 UTC).
+    assert "  2026-11-23 18:00  earn      +90" in out.splitlines()

@@ -823,4 +823,19 @@ CASES = [
         also=((A, "  enabled: false\n", "  enabled: true\n"),),
         schema_rejects=False,
     ),
+    Broken(
+        "a filled-in value in a text left without quotes",
+        A,
+        "  subject: { en: Welcome!, bg: Добре дошли! }",
+        "  subject: { en: Welcome {{ name }}!, bg: Добре дошли! }",
+        (
+            (
+                "campaigns/automations.yaml:2:26",
+                "(top level)",
+                "YAML syntax: expected ',' or '}', but got '{'",
+            ),
+        ),
+        hint='put a text with {{ }} in quotes: "Hello, {{ name }}!"',
+        schema_rejects=False,
+    ),
 ]
