@@ -49,7 +49,7 @@ class MailSettings:
             raise SettingsError("STAMPBOOK_MAIL=smtp needs STAMPBOOK_SMTP_HOST")
         return cls(
             transport=transport,
-            outbox=Path(env.get("STAMPBOOK_OUTBOX", "data/outbox")),
+            outbox=Path(env.get("STAMPBOOK_OUTBOX") or _in_project("data/outbox")),
             smtp=smtp,
             ses=SesSettings(
                 region=env.get("STAMPBOOK_SES_REGION") or env.get("AWS_REGION") or "eu-central-1",
@@ -58,7 +58,9 @@ class MailSettings:
             ),
             signing_keys=env.get("STAMPBOOK_SIGNING_KEYS") or None,
             signing_keys_parameter=env.get("STAMPBOOK_SIGNING_KEYS_PARAMETER") or None,
-            key_file=Path(env.get("STAMPBOOK_SIGNING_KEY_FILE", "data/signing-keys")),
+            key_file=Path(
+                env.get("STAMPBOOK_SIGNING_KEY_FILE") or _in_project("data/signing-keys")
+            ),
             api_url=env.get("STAMPBOOK_API_URL") or None,
         )
 
@@ -88,6 +90,27 @@ def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
     )
 
 
+PROGRAMME_FOLDER = "campaigns"
+
+
+def project_root(start: Path | None = None) -> Path | None:
+    """The nearest folder from `start` (the current one) upwards holding
+    `campaigns/program.yaml`: an owner's project, found as git finds its repository."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / PROGRAMME_FOLDER / "program.yaml").is_file():
+            return folder
+    return None
+
+
+def _in_project(relative: str) -> Path:
+    """A default path, in the project the current folder is in (as given if in none)."""
+    root = project_root()
+    if root is None or root == Path.cwd().resolve():
+        return Path(relative)  # the usual case, shown as the owner typed nothing
+    return root / relative
+
+
 @dataclass(frozen=True)
 class Settings:
     campaigns: Path = Path("campaigns")
@@ -108,9 +131,9 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         values: dict[str, object] = {
-            "campaigns": Path(os.environ.get("STAMPBOOK_CAMPAIGNS", "campaigns")),
+            "campaigns": Path(os.environ.get("STAMPBOOK_CAMPAIGNS") or _in_project("campaigns")),
             "store": os.environ.get("STAMPBOOK_STORE", "sqlite"),
-            "database": Path(os.environ.get("STAMPBOOK_DB", "data/stampbook.db")),
+            "database": Path(os.environ.get("STAMPBOOK_DB") or _in_project("data/stampbook.db")),
             "table": os.environ.get("STAMPBOOK_TABLE", "stampbook"),
             "dynamodb_endpoint": os.environ.get("STAMPBOOK_DYNAMODB_ENDPOINT") or None,
             "now": fixed_now(os.environ.get("STAMPBOOK_NOW")),

@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "init": (
         "programme",
-        "Create DIRECTORY with an example programme to edit (a coffee roastery).",
+        "Create DIRECTORY, a new business's project, from the example coffee roastery.",
     ),
     "customers": ("loyalty", "The customer file: import from CSV, export everything."),
     "purchases": ("loyalty", "Purchases from the till or the web shop."),

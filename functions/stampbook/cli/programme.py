@@ -14,17 +14,26 @@ from zoneinfo import ZoneInfo
 import click
 from rich.console import Console
 
-from ..config import SettingsError, fixed_now, utc_now
+from ..config import PROGRAMME_FOLDER, SettingsError, fixed_now, project_root, utc_now
 from ..programme import Programme, ProgrammeInvalid, load_programme
 from ..programme.declared import Declared
 from ..programme.schema import SCHEMA_DIR, write_schemas
 
-DEFAULT_CAMPAIGNS = Path("campaigns")
+DEFAULT_CAMPAIGNS = Path(PROGRAMME_FOLDER)
+
+
+def _project_campaigns() -> Path:
+    """./campaigns, or the campaigns of the project the current folder is in."""
+    root = project_root()
+    if root is None or root == Path.cwd().resolve():
+        return DEFAULT_CAMPAIGNS
+    return root / PROGRAMME_FOLDER
+
 
 campaigns_argument = click.argument(
     "campaigns",
     type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_CAMPAIGNS,
+    default=_project_campaigns,
     required=False,
 )
 
@@ -115,14 +124,45 @@ def schema(campaigns: Path, only_check: bool) -> None:
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 def init(directory: Path) -> None:
-    """Create DIRECTORY with an example programme to edit (a coffee roastery)."""
+    """Create DIRECTORY, a new business's project, from the example coffee roastery.
+
+    Its programme to edit in campaigns/, a .gitignore and a README; inside it
+    every command finds the programme and the customer file by itself.
+    """
     if directory.exists() and any(directory.iterdir()):
         click.echo(f"{directory} is not empty; choose a new folder", err=True)
         sys.exit(1)
     example = resources.files("stampbook") / "scaffold" / "campaigns"
     with resources.as_file(example) as source:
-        shutil.copytree(source, directory, dirs_exist_ok=True)
-    click.echo(f"created {directory}; edit the YAML files, then run `stampbook check {directory}`")
+        shutil.copytree(source, directory / PROGRAMME_FOLDER, dirs_exist_ok=True)
+    # The customer file, the outbox and the signing keys live in data/, the
+    # built site in build/: none of them belongs in version control.
+    (directory / ".gitignore").write_text("data/\nbuild/\n", encoding="utf-8")
+    (directory / "README.md").write_text(_OWNERS_README.format(name=directory.name), "utf-8")
+    click.echo(
+        f"created {directory}: edit campaigns/program.yaml, then `cd {directory}` and run "
+        "`stampbook check`"
+    )
+
+
+_OWNERS_README = """# {name}
+
+The loyalty programme and newsletters of {name}, run by Stampbook.
+Every command below works from this folder (or any folder inside it).
+
+    stampbook check                      # the programme: every mistake, with its line
+    stampbook show                       # the rules, tiers, rewards and greetings, in words
+    stampbook preview welcome            # an email as customers get it (files in preview/)
+    stampbook customers import FILE.csv  # your customers (see campaigns/import-examples/)
+    stampbook purchase EMAIL AMOUNT --category ID   # a sale at the counter
+    stampbook serve                      # the website and the API on http://127.0.0.1:8000/
+    stampbook report --html report.html  # how the programme is doing
+
+- `campaigns/` holds the programme (`program.yaml`), the automatic emails
+  (`automations.yaml`) and one file per newsletter (`newsletters/`).
+- `data/` is made on first use: the customer file, the outbox and the keys
+  that sign the links in emails. Back it up; never share it.
+"""
 
 
 def _stale_schemas(campaigns: Path, programme: Programme, *, required: bool = False) -> list[str]:

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from stampbook.cli.main import main
@@ -72,15 +73,30 @@ def test_show_prints_what_the_programme_contains() -> None:
         assert expected in out
 
 
-def test_init_scaffolds_a_programme_that_checks_clean(tmp_path: Path) -> None:
+def test_init_makes_a_project_whose_commands_need_no_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "my-cafe"
     code, out, _ = run("init", str(target))
     assert code == 0, out
-    assert (target / "program.yaml").read_text("utf-8") == (EXAMPLE / "program.yaml").read_text(
-        "utf-8"
-    )
-    assert (target / "schemas" / "program.schema.json").is_file()
-    assert run("check", str(target))[0] == 0
+    programme = target / "campaigns" / "program.yaml"
+    assert programme.read_text("utf-8") == (EXAMPLE / "program.yaml").read_text("utf-8")
+    assert (target / "campaigns" / "schemas" / "program.schema.json").is_file()
+    assert (target / ".gitignore").read_text("utf-8") == "data/\nbuild/\n"
+    assert "stampbook check" in (target / "README.md").read_text("utf-8")
+    # From the project, or any folder inside it, as git finds its repository.
+    for env in ("STAMPBOOK_CAMPAIGNS", "STAMPBOOK_DB", "STAMPBOOK_OUTBOX"):
+        monkeypatch.delenv(env, raising=False)
+    monkeypatch.setenv("STAMPBOOK_SIGNING_KEY_FILE", "")
+    inside = target / "campaigns" / "newsletters"
+    for folder in (target, inside):
+        monkeypatch.chdir(folder)
+        code, out, err = run("check")
+        assert code == 0, err
+        assert ": valid (rules version" in out
+    code, out, err = run("customers", "import", "../import-examples/customers.csv")
+    assert code == 0, err
+    assert (target / "data" / "stampbook.db").is_file()  # the project's, not the folder's
 
 
 def test_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
