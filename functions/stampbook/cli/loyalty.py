@@ -19,8 +19,9 @@ from ..audience.consent import ConsentRecord, ConsentStatus, current_status
 from ..bootstrap import App
 from ..files.customers import ExportRow, read_customers, write_customers
 from ..files.purchases import read_purchases
-from ..files.rows import RowError, open_csv, parse_amount
+from ..files.rows import BadValue, RowError, open_csv, parse_amount
 from ..loyalty.orders import Order, OrderLine, Refund
+from ..programme.explain import closest
 from ..records.automation_sends import Automation
 from ..records.customers import Customer, normalise_email
 from ..services.automations import AutomaticEmails
@@ -222,15 +223,22 @@ def purchase(
     app: App, email: str, amount: str, order_id: str | None, category: str, shipping: str
 ) -> None:
     """Record a purchase at the counter."""
-    customer = _customer(app, email)
     rules = app.loyalty.rules
     digits = get_currency_precision(rules.currency)
+    spent = _amount(amount, digits, "AMOUNT")
+    shipped = _amount(shipping, digits, "--shipping")
+    known = [each.id for each in app.programme.programme_file.categories]
+    if category not in known:
+        # An unknown category would earn at the plain rate without a word.
+        hint = closest(category, known) or "the categories are: " + ", ".join(known)
+        raise click.BadParameter(f"no category {category!r}; {hint}", param_hint="--category")
+    customer = _customer(app, email)
     order = Order(
         order_id or f"counter-{uuid.uuid4().hex[:12]}",
         app.loyalty.clock(),
         rules.currency,
-        (OrderLine("1", category, parse_amount(amount, digits)),),
-        shipping=parse_amount(shipping, digits),
+        (OrderLine("1", category, spent),),
+        shipping=shipped,
     )
     result = app.loyalty.record_purchase(customer.customer_id, order)
     click.echo(
@@ -248,6 +256,8 @@ def purchase(
 @with_app
 def refund(app: App, email: str, order_id: str, line_id: str | None, amount: str | None) -> None:
     """Record a refund of a whole order, or of part of one line."""
+    if amount is not None and line_id is None:
+        raise click.UsageError("--amount refunds part of one line: give the line with --line")
     customer = _customer(app, email)
     history = app.store.history(customer.customer_id)
     order = history.order(order_id)
@@ -259,7 +269,9 @@ def refund(app: App, email: str, order_id: str, line_id: str | None, amount: str
         lines = whole
     else:
         lines = {
-            line_id: parse_amount(amount, digits) if amount else whole.get(line_id, Decimal(0))
+            line_id: _amount(amount, digits, "--amount")
+            if amount
+            else whole.get(line_id, Decimal(0))
         }
     done = app.loyalty.record_refund(
         customer.customer_id,
@@ -267,6 +279,17 @@ def refund(app: App, email: str, order_id: str, line_id: str | None, amount: str
     )
     click.echo(f"refund of {order_id}: {done.points_taken_back} points taken back")
     deliver_owed(app.emails)  # the email it owes goes before the command exits
+
+
+def _amount(text: str, digits: int, name: str) -> Decimal:
+    """An amount typed at the counter, or a one-line usage error (exit 2) naming it."""
+    try:
+        value = parse_amount(text, digits)
+    except BadValue as error:
+        raise click.BadParameter(str(error), param_hint=name) from None
+    if value < 0:
+        raise click.BadParameter(f"{text!r} is negative", param_hint=name)
+    return value
 
 
 @click.command()

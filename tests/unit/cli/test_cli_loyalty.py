@@ -205,3 +205,31 @@ def test_points_shows_times_on_the_businesss_clock(desk: Path) -> None:
     code, out, _ = run("points", "anna@example.com")
     # 18:00 in Moscow, where the café is (15:00 UTC).
     assert "  2026-11-23 18:00  earn      +90" in out.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("12.345", "--category", "beans"), "'12.345' has more than 2 decimals"),
+        (("abc", "--category", "beans"), "'abc' is not an amount"),
+        (("900", "--category", "bean"), "no category 'bean'; did you mean 'beans'?"),
+        (("900", "--category", "beans", "--shipping", "x"), "'x' is not an amount"),
+        (("--category", "beans", "--", "-900"), "'-900' is negative"),
+    ],
+)
+def test_a_typo_at_the_counter_is_one_line_and_records_nothing(
+    desk: Path, args: tuple[str, ...], said: str
+) -> None:
+    run("customers", "import", write(desk, "c.csv", CUSTOMERS))
+    code, out, err = run("purchase", "anna@example.com", *args)
+    assert code == 2
+    assert said in err
+    assert "Traceback" not in err + out
+    assert run("points", "anna@example.com")[1].splitlines()[1:] == []  # no history
+
+
+def test_a_refund_amount_needs_its_line(desk: Path) -> None:
+    run("customers", "import", write(desk, "c.csv", CUSTOMERS))
+    code, _, err = run("refund", "anna@example.com", "O-1", "--amount", "10")
+    assert code == 2
+    assert "--amount refunds part of one line: give the line with --line" in err
