@@ -20,6 +20,7 @@ from markupsafe import Markup
 from .markdown import escape_markdown, markdown_to_html
 from .problems import TemplateProblem, TextPlace, template_line
 from .slots import PersonalValue, PersonalValueAsData
+from .strings import tidied
 
 _OWNER_TEMPLATE = "<template>"  # the file name Jinja gives a template made from a string
 # How StrictUndefined names what is missing: a name, or an attribute of a value.
@@ -57,7 +58,7 @@ def fill(
     if "{" not in text:
         return text
     try:
-        return _compiled(text, markdown).render(values)
+        filled = _compiled(text, markdown).render(values)
     except (TemplateError, PersonalValueAsData, TypeError, ValueError) as error:
         found = template_line(error, _OWNER_TEMPLATE)
         line = f", line {found[1]}" if found else ""
@@ -71,6 +72,9 @@ def fill(
             names=_names(values),
             reason=message,
         ) from error
+    # As the values stand in the text: escaped, in Markdown.
+    shown = {key: _markdown_value(value) for key, value in values.items()} if markdown else values
+    return tidied(filled, shown)
 
 
 def _names(values: Mapping[str, object]) -> tuple[str, ...]:

@@ -106,10 +106,35 @@ class Strings:
             text = text.get(self.formatter.plural_form(count), text["other"])
             values = {"count": self.formatter.number(count), **values}
         try:
-            return text.format_map(values)
+            filled = text.format_map(values)
         except (KeyError, IndexError, ValueError) as error:
             raise StringsProblem(f"{key!r} ({self.formatter.locale}): needs {error}") from None
+        return tidied(filled, values)
 
     def points(self, count: int) -> str:
         """`1 балл`, `2 балла`, `5 баллов`."""
         return self("common.points", count=count)
+
+
+# The quotes each language puts around a name: «», „“, "" and “”.
+_QUOTES = (("«", "»"), ("„", "“"), ('"', '"'), ("“", "”"))
+
+
+def tidied(text: str, values: Mapping[str, object]) -> str:
+    """What filling in left doubled, taken out.
+
+    - A value with quotes of its own (a business called „Пекарна „Тепетата““)
+      is not quoted again: `«Цветочная «Ануш»»` -> `Цветочная «Ануш»`.
+    - A value ending in a full stop (a Russian date, `8 марта 2027 г.`) at the
+      end of a sentence does not get a second one.
+    """
+    for value in values.values():
+        # A reader's value compiled as a slot (a `str` subclass) is never a name or date.
+        if type(value) is not str or not value:
+            continue
+        if any(q in value for pair in _QUOTES for q in pair):
+            for opening, closing in _QUOTES:
+                text = text.replace(f"{opening}{value}{closing}", value)
+        if value.endswith("."):
+            text = text.replace(f"{value}.", value)
+    return text
