@@ -81,6 +81,8 @@ demo: $(INSTALLED)
 	@echo "API:    $(DEMO_ORIGIN)/api/  (description: $(DEMO_ORIGIN)/api/openapi.json)"
 	@echo "emails: build/demo-outbox/  (.eml files; index.jsonl lists them)"
 	@echo "report: build/report.html"
+	@echo "Anna's points page (her own link, as her emails carry it):"
+	@$(DEMO) points anna.petrova@example.com --link
 ifneq ($(DEMO_SERVE),no)
 	@echo "serving until Ctrl-C; 'make demo DEMO_SERVE=no' stops before this"
 	$(DEMO_FILES) $(BIN)/stampbook serve --port $(DEMO_PORT) --site build/site

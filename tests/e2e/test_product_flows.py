@@ -30,6 +30,7 @@ from stampbook.audience.consent import ConsentStatus, current_status
 from stampbook.bootstrap import build
 from stampbook.config import MailSettings, Settings
 from stampbook.loyalty.orders import Order, OrderLine
+from stampbook.mail.tokens import Purpose, local_keyring
 from stampbook.records.customers import Customer
 from stampbook.records.feedback import SiteFeedback
 from stampbook.sitegen.build import build_site
@@ -259,3 +260,38 @@ def _site_answers(database: Path, address: str) -> list[SiteFeedback]:
         return store.site_feedback(address)
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "width", "said", "button"),
+    [
+        ("", PHONE, "Срок действия этой ссылки истёк: попросите новую.", "Прислать ссылку"),
+        ("en/", DESKTOP, "This link has expired: ask for a new one.", "Send me the link"),
+    ],
+)
+def test_an_expired_member_link_offers_a_new_one_with_the_address_field_open(
+    served: Served,
+    open_page: Callable[[int], LocalPage],
+    locale: str,
+    width: int,
+    said: str,
+    button: str,
+) -> None:
+    local = open_page(width)
+    page = local.page
+    keys = local_keyring(served.database.parent / "signing-keys")  # the server's own
+    # Made 91 days ago, by the programme's 90-day rule: a newsletter read very late.
+    expired = keys.sign_until(Purpose.POINTS, "buyer-375", int(_now().timestamp()) - 86_400)
+    page.goto(f"{served.origin}/{locale}points/?t={expired}")
+    view = page.locator('form[data-sb-form="points-view"] .sb-status')
+    view.get_by_text(said).wait_for(timeout=10_000)
+    ask = page.locator('form[data-sb-form="points-request"]')
+    assert ask.is_visible()
+    email = ask.locator('input[type="email"]')
+    assert email.is_visible()
+    assert email.evaluate("field => field === document.activeElement")
+    _shot(page, f"points-expired.{locale.strip('/') or 'ru'}", width)
+    email.fill("buyer-375@example.com")
+    ask.get_by_role("button", name=button).click()
+    _done(page, "points-request")
+    assert local.refused == []

@@ -186,10 +186,16 @@ def import_purchases(app: App, file: Path, skip_invalid: bool, batch: int) -> No
 @click.command()
 @click.argument("email")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--link", is_flag=True, help="Print a link to the customer's own points page, to give them."
+)
 @with_app
-def points(app: App, email: str, output: str) -> None:
+def points(app: App, email: str, output: str, link: bool) -> None:
     """Show a customer's balance, tier, pending and expiring points, and history."""
     customer = _customer(app, email)
+    if link:
+        click.echo(_member_link(app, customer))
+        return
     statement = app.loyalty.statement(customer.customer_id)
     if output == "json":
         click.echo(json.dumps(statement.as_json(), ensure_ascii=False, indent=2))
@@ -279,6 +285,22 @@ def refund(app: App, email: str, order_id: str, line_id: str | None, amount: str
     )
     click.echo(f"refund of {order_id}: {done.points_taken_back} points taken back")
     deliver_owed(app.emails)  # the email it owes goes before the command exits
+
+
+def _member_link(app: App, customer: Customer) -> str:
+    """The customer's points page, signed as the emails sign it, in their language."""
+    from ..mail.envelope import links_of
+    from ..mail.tokens import Purpose
+
+    mailer = app.mailer
+    links = links_of(
+        app.programme.programme_file, app.settings.mail, mailer.keyring, mailer.locale_of(customer)
+    )
+    now = app.loyalty.clock()
+    until = int(now.timestamp()) + links.lifetime_seconds(Purpose.POINTS)
+    return links.page(Purpose.POINTS) + mailer.keyring.sign_until(
+        Purpose.POINTS, customer.customer_id, until
+    )
 
 
 def _amount(text: str, digits: int, name: str) -> Decimal:

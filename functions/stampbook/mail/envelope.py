@@ -6,6 +6,7 @@ and the settings, so every email of one business carries the same ones.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -14,7 +15,7 @@ from .address import Mailbox
 from .draft import Draft
 from .links import Links
 from .message import Kind, ListId, PreparedDraft, Sender
-from .tokens import Keyring
+from .tokens import LIFETIMES, Keyring, Purpose
 
 if TYPE_CHECKING:  # the models load with the programme, not with this module
     from ..programme.business import ProgrammeFile
@@ -36,10 +37,12 @@ def links_of(
 ) -> Links:
     """Links to the pages in the reader's language; the API has one address for all."""
     api = (mail.api_url or f"{programme_file.business.site_url.rstrip('/')}/api").rstrip("/")
+    member_page = timedelta(days=programme_file.links.member_page_days)
     return Links(
         keyring,
         site_url=programme_file.site_url_of(locale),
         one_click_url=f"{api}/unsubscribe/one-click",
+        lifetimes={**LIFETIMES, Purpose.POINTS: member_page},
     )
 
 

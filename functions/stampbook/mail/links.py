@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from .tokens import LIFETIMES, Keyring, Purpose
@@ -58,6 +59,7 @@ class Links:
     # API endpoint that unsubscribes at once, not a page.
     one_click_url: str | None = None
     pages: Mapping[Purpose, str] = field(default_factory=lambda: dict(DEFAULT_PAGES))
+    lifetimes: Mapping[Purpose, timedelta] = field(default_factory=lambda: dict(LIFETIMES))
 
     def __post_init__(self) -> None:
         web_address(self.site_url)
@@ -73,6 +75,5 @@ class Links:
             raise LinkSettingsError("marketing mail needs a one-click unsubscribe URL")
         return f"{self.one_click_url}?t="
 
-    @staticmethod
-    def lifetime_seconds(purpose: Purpose) -> int:
-        return int(LIFETIMES[purpose].total_seconds())
+    def lifetime_seconds(self, purpose: Purpose) -> int:
+        return int(self.lifetimes[purpose].total_seconds())

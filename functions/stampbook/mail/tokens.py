@@ -39,13 +39,15 @@ class Purpose(StrEnum):
 
 # How long a link works. Unsubscribe and preferences links must outlive the
 # email by months (mailbox providers expect an unsubscribe link to work for at
-# least 60 days); a magic link to someone's points is short because whoever
-# holds it sees their account.
+# least 60 days). A link to someone's points only shows them (it changes
+# nothing): it lives as long as newsletters are read, 90 days unless the
+# owner says otherwise (`links.member_page_days`); what changes anything needs
+# its own link, with its own purpose.
 LIFETIMES: dict[Purpose, timedelta] = {
     Purpose.UNSUBSCRIBE: timedelta(days=365),
     Purpose.PREFERENCES: timedelta(days=365),
     Purpose.CONFIRM: timedelta(days=7),
-    Purpose.POINTS: timedelta(minutes=30),
+    Purpose.POINTS: timedelta(days=90),
     Purpose.FEEDBACK: timedelta(days=60),
 }
 

@@ -42,6 +42,16 @@ class Consent(OwnerModel):
     text: LocalizedText
 
 
+class LinkSettings(OwnerModel):
+    """How long the links in emails work."""
+
+    # The page showing a customer's points changes nothing: its link may live
+    # long, so a newsletter read a week later still opens it.
+    member_page_days: int = Field(
+        90, ge=1, le=365, description="Days a 'my points' link in an email keeps working"
+    )
+
+
 class Interest(OwnerModel):
     """A topic a subscriber can choose on the sign-up form, used in segments."""
 
@@ -70,6 +80,7 @@ class ProgrammeFile(OwnerModel):
     categories: tuple[Category, ...] = ()
     loyalty: Loyalty
     rewards: tuple[Reward, ...] = ()
+    links: LinkSettings = LinkSettings()
 
     def site_url_of(self, locale: str) -> str:
         """The site's address for readers of `locale`, ending in "/": the default

@@ -66,6 +66,8 @@ class Form:
             "working": words("forms.working"),
             "done": self.done,
             "no-token": words("forms.no_token"),
+            "expired_token": words("forms.link_expired"),
+            "invalid_token": words("forms.link_invalid"),
         }
         data = " ".join(f'data-msg-{key}="{_attr(value)}"' for key, value in messages.items())
         token = ' data-token="required"' if self.token else ""

@@ -137,6 +137,17 @@
       return;
     }
     var error = (answer && answer.error) || {};
+    if (form.hasAttribute("data-token") && msg(form, error.code)) {
+      // A link that expired or was cut short: say so in the page's language and
+      // offer a new one where the page can ask for it, the address field open.
+      status(form, msg(form, error.code), "error");
+      var ask = document.querySelector('form[data-sb-form="points-request"]');
+      if (ask) {
+        ask.hidden = false;
+        ask.querySelector('input[type="email"]').focus();
+      }
+      return;
+    }
     var text = error.message || msg(form, "failed");
     if (error.field) { fieldError(form, error.field, text); } else { status(form, text, "error"); }
   }
@@ -188,8 +199,12 @@
       }
       send(form);
     });
-    // Reading the points changes nothing, so the page may fetch them at once.
-    if (needsToken && form.getAttribute("data-method") === "GET") { send(form); }
+    // Reading the points changes nothing, so the page may fetch them at once
+    // (and needs no button to do it).
+    if (needsToken && form.getAttribute("data-method") === "GET") {
+      form.querySelector("button[type=submit]").style.display = "none";
+      send(form);
+    }
     // Preferences start from what is kept now, so saving changes only what was changed.
     if (needsToken && form.getAttribute("data-sb-form") === "preferences") { fill(form); }
   }

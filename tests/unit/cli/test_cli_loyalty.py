@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,18 @@ def test_a_refund_amount_needs_its_line(desk: Path) -> None:
     code, _, err = run("refund", "anna@example.com", "O-1", "--amount", "10")
     assert code == 2
     assert "--amount refunds part of one line: give the line with --line" in err
+
+
+def test_points_link_opens_the_customers_own_page_for_the_programmes_days(desk: Path) -> None:
+    from stampbook.mail.tokens import Keyring, Purpose, parse_keys
+
+    run("customers", "import", write(desk, "c.csv", CUSTOMERS))
+    code, out, err = run("points", "anna@example.com", "--link")
+    assert code == 0, err
+    page, _, token = out.strip().partition("?t=")
+    assert page == "https://mednaya-turka.example/points/"  # Anna reads Russian: the root
+    keys = (desk / "data" / "signing-keys").read_text().strip()
+    claim = Keyring(parse_keys(keys)).verify(
+        token, Purpose.POINTS, datetime.fromisoformat("2026-11-23T18:00:00+03:00")
+    )
+    assert claim.expires == datetime.fromisoformat("2027-02-21T18:00:00+03:00")  # 90 days

@@ -146,10 +146,14 @@ def test_every_email_renders_in_every_language(renderer: Renderer, name: str, lo
     html, text = shown(draft.html), shown(draft.text)
     assert html.startswith("<!doctype html>")
     assert "ООО «Медная турка»" in text
-    marketing = {"unsubscribe_url", "preferences_url"} <= draft.slots()
+    marketing = "unsubscribe_url" in draft.slots()
     assert marketing == EMAILS[name].marketing
     if marketing:
         assert "<unsubscribe_url>" in text
+    # Every member's email, marketing or not, leads to their points and preferences
+    # (export and delete among them); the confirmation goes to no member yet.
+    member = {"points_url", "preferences_url"} <= draft.slots()
+    assert member == (name != "confirm")
 
 
 def test_owner_texts_and_counted_points_in_a_receipt(renderer: Renderer) -> None:

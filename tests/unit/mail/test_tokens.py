@@ -51,17 +51,18 @@ def test_tokens_are_compact_and_url_safe() -> None:
 def test_lifetimes_suit_each_purpose() -> None:
     assert LIFETIMES[Purpose.UNSUBSCRIBE] >= timedelta(days=60)
     assert LIFETIMES[Purpose.PREFERENCES] >= timedelta(days=60)
-    assert LIFETIMES[Purpose.POINTS] <= timedelta(hours=1)
+    # A member link only shows: it outlives a newsletter read a week or a month late.
+    assert LIFETIMES[Purpose.POINTS] == timedelta(days=90)
     assert LIFETIMES[Purpose.CONFIRM] == timedelta(days=7)
     assert set(LIFETIMES) == set(Purpose)
 
 
 def test_an_expired_token_is_refused() -> None:
     keys = Keyring([OLD])
-    token = keys.sign(Purpose.POINTS, "c1", NOW)
-    keys.verify(token, Purpose.POINTS, NOW + timedelta(minutes=29))
+    token = keys.sign(Purpose.CONFIRM, "c1", NOW)
+    keys.verify(token, Purpose.CONFIRM, NOW + timedelta(days=7, seconds=-1))
     with pytest.raises(ExpiredToken):
-        keys.verify(token, Purpose.POINTS, NOW + timedelta(minutes=30))
+        keys.verify(token, Purpose.CONFIRM, NOW + timedelta(days=7))
 
 
 def test_a_token_for_one_purpose_does_not_serve_another() -> None:

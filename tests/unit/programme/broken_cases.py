@@ -838,4 +838,18 @@ CASES = [
         hint='put a text with {{ }} in quotes: "Hello, {{ name }}!"',
         schema_rejects=False,
     ),
+    Broken(
+        "a member link that would not work a day",
+        P,
+        "    description: { en: Any phone or tablet., bg: Всеки телефон или таблет. }\n",
+        "    description: { en: Any phone or tablet., bg: Всеки телефон или таблет. }\n"
+        "links:\n  member_page_days: 0\n",
+        (
+            (
+                "campaigns/program.yaml:68:21",
+                "links.member_page_days",
+                "must be at least 1, got 0",
+            ),
+        ),
+    ),
 ]
