@@ -188,9 +188,9 @@ def test_sign_up_confirm_points_and_unsubscribe_in_the_browser(
     thanks, magic = _mail_to(served.outbox, buyer, 2)
     assert thanks["Subject"] == "Спасибо за покупку!"  # the seeded purchase, at the counter
     page.goto(_link(magic, served.origin, "points/"))
-    balance = page.locator('[data-sb-result="points"] [data-sb-value="available"]')
+    balance = page.locator('[data-sb-result="points"] [data-sb-shown="balance"]')
     balance.wait_for(timeout=10_000)
-    assert balance.inner_text() == "500"  # 5000 ₽ of beans: double points, 5 per 100 ₽
+    assert balance.inner_text() == "500 баллов"  # 5000 ₽ of beans: double points, 5 per 100 ₽
     _shot(page, "points", width)
 
     page.goto(_link(welcome, served.origin, "en/unsubscribe/"))

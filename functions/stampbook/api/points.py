@@ -7,12 +7,17 @@ site's points page shows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from chalice.app import Response
 from pydantic import BaseModel, Field
 
+from ..mail.strings import Strings
 from ..mail.tokens import Purpose
 from ..services.limits import Rate, once_per
-from ..services.my_points import PointsPage, points_page
+from ..services.my_points import PointsPage, points_page, shown
+from ..sitegen.words import site_words
 from .body import Body, json_body
 from .context import current
 from .openapi import Operation
@@ -70,6 +75,12 @@ class EntryOut(BaseModel):
     kind: str
     points: int
     at: str
+    order_id: str | None = None
+
+
+class NextRewardOut(BaseModel):
+    title: str
+    points_needed: int
 
 
 class PointsOut(BaseModel):
@@ -83,6 +94,14 @@ class PointsOut(BaseModel):
     certificates: list[HeldCertificateOut]
     rewards: list[RewardOut]  # affordable now
     history: list[EntryOut]
+    progress: float | None = None  # the way to the next tier, 0 to 1
+    next_reward: NextRewardOut | None = None
+    pending_until: str | None = None
+    card_code: str = ""
+    referral_url: str = ""
+    # The same in the page's words (`Accept-Language`, else the customer's own):
+    # numbers grouped, money with its sign, dates on the business's calendar.
+    shown: dict[str, Any] = Field(default_factory=dict)
 
 
 OPERATIONS = [
@@ -137,7 +156,27 @@ def show() -> Response:
     customer = app.store.customer(customer_id)
     if customer is None:  # erased since the link was sent
         page = PointsPage.of_nobody(app.loyalty.rules.currency)
+        locale = app.programme.programme_file.locales.default
     else:
-        locale = mailer().locale_of(customer)
+        locale = _page_locale(points.current_request.headers) or mailer().locale_of(customer)
         page = points_page(app.loyalty, app.programme.programme_file, customer, locale)
-    return answer(PointsOut.model_validate(page.as_json()).model_dump(), headers=NO_REFERRER)
+    out = page.as_json() | {"shown": shown(page, _words(locale), app.loyalty.rules.timezone)}
+    return answer(PointsOut.model_validate(out).model_dump(), headers=NO_REFERRER)
+
+
+def _page_locale(headers: Mapping[str, str]) -> str | None:
+    """The page's language, as its script says (`Accept-Language: en`), if offered."""
+    offered = current().programme.programme_file.locales.available
+    wanted = (headers.get("accept-language") or "").split(",")[0].split(";")[0].strip()
+    return wanted if wanted in offered else None
+
+
+def _words(locale: str) -> Strings:
+    app = current()
+    key = (id(app.programme), locale)
+    if key not in _WORDS:
+        _WORDS[key] = site_words(app.programme, locale)
+    return _WORDS[key]
+
+
+_WORDS: dict[tuple[int, str], Strings] = {}

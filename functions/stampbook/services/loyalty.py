@@ -288,5 +288,8 @@ class LoyaltyService:
         """`statement` of a history already read (a sender reads a batch of them at once)."""
         return Statement.of(
             self._summary(Standing.of(history, self.clock())),
-            tuple(LedgerLine(e.kind, e.points, e.at) for e in history.entries),
+            tuple(
+                LedgerLine(e.kind, e.points, e.at, e.order_id, e.available_at)
+                for e in history.entries
+            ),
         )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
+from ..loyalty.history import History
+from ..loyalty.ledger import EntryKind
 from ..loyalty.tiers import spend_in_window
+from ..mail.strings import Strings
 from ..records.customers import Customer
 from .results import CertificateHeld, LedgerLine
 
@@ -45,6 +49,14 @@ class Affordable:
 
 
 @dataclass(frozen=True, slots=True)
+class NextReward:
+    """The cheapest reward she cannot have yet, and the points still missing."""
+
+    title: str
+    points_needed: int
+
+
+@dataclass(frozen=True, slots=True)
 class PointsPage:
     """Balance, tier and the way to the next, pending and expiring points, certificates,
     rewards affordable now, and the history."""
@@ -59,6 +71,11 @@ class PointsPage:
     certificates: tuple[CertificateHeld, ...]
     rewards: tuple[Affordable, ...]
     history: tuple[LedgerLine, ...]
+    progress: float | None = None  # the way to the next tier, 0 to 1
+    next_reward: NextReward | None = None
+    pending_until: datetime | None = None  # when the last pending points become available
+    card_code: str = ""  # on her card: the till finds her by it; her friends sign up with it
+    referral_url: str = ""
 
     @classmethod
     def of_nobody(cls, currency: str) -> PointsPage:
@@ -92,6 +109,15 @@ class PointsPage:
                 for reward in self.rewards
             ],
             "history": [line.as_json() for line in self.history],
+            "progress": self.progress,
+            "next_reward": (
+                {"title": self.next_reward.title, "points_needed": self.next_reward.points_needed}
+                if self.next_reward
+                else None
+            ),
+            "pending_until": self.pending_until.isoformat() if self.pending_until else None,
+            "card_code": self.card_code,
+            "referral_url": self.referral_url,
         }
 
 
@@ -113,6 +139,15 @@ def points_page(
     spend = spend_in_window(rules, history, now)
     needed = following.min_spend - spend if following else Decimal(0)
     available = statement.available
+    dearer = sorted(
+        (reward for reward in rules.rewards.values() if reward.points > available),
+        key=lambda reward: reward.points,
+    )
+    waiting = [
+        line.available_at
+        for line in statement.entries
+        if line.available_at is not None and line.available_at > now and line.points > 0
+    ]
     return PointsPage(
         name=customer.name,
         available=available,
@@ -131,5 +166,90 @@ def points_page(
             for reward in rules.rewards.values()
             if reward.points <= available
         ),
-        history=statement.entries,
+        history=_dated_by_purchase(statement.entries, history),
+        progress=float(min(spend / following.min_spend, Decimal(1)))
+        if following and following.min_spend > 0
+        else None,
+        next_reward=NextReward(text(dearer[0].title), dearer[0].points - available)
+        if dearer
+        else None,
+        pending_until=max(waiting) if waiting and statement.pending > 0 else None,
+        card_code=customer.referral_code,
+        # An invitation only where the programme pays for one.
+        referral_url=f"{programme_file.site_url_of(locale)}signup/?ref={customer.referral_code}"
+        if customer.referral_code and rules.loyalty.referral
+        else "",
     )
+
+
+def _dated_by_purchase(lines: tuple[LedgerLine, ...], history: History) -> tuple[LedgerLine, ...]:
+    """Points earned are dated by the purchase, not by when it reached Stampbook (an
+    import records a year of purchases in a minute); oldest first, as the ledger."""
+    placed = {order.order_id: order.placed_at for order in history.orders}
+    dated = [
+        replace(line, at=placed[line.order_id])
+        if line.kind is EntryKind.EARN and line.order_id in placed
+        else line
+        for line in lines
+    ]
+    return tuple(sorted(dated, key=lambda line: line.at))
+
+
+def shown(page: PointsPage, words: Strings, zone: ZoneInfo) -> dict[str, Any]:
+    """The page in the reader's words: numbers grouped, money in the currency, dates
+    on the business's calendar, each kind of entry said. Ready to show as it is."""
+    fmt = words.formatter
+
+    def day(moment: datetime) -> str:
+        return fmt.date(moment.astimezone(zone).date())
+
+    said: dict[str, Any] = {
+        "available": fmt.number(page.available),
+        "balance": words("member.balance", count=page.available),
+        "pending": words("member.pending", count=page.pending, date=day(page.pending_until))
+        if page.pending and page.pending_until
+        else "",
+        "expiring": words("member.expiring", count=page.expiring.points, date=day(page.expiring.at))
+        if page.expiring and page.expiring.points
+        else "",
+        "tier": words("member.tier", tier=page.tier.name) if page.tier else "",
+        "next_tier": words(
+            "member.next_tier",
+            tier=page.next_tier.name,
+            amount=fmt.money(page.next_tier.spend_needed),
+        )
+        if page.next_tier
+        else "",
+        "progress": page.progress,
+        "certificates": [
+            {
+                "value": fmt.money(held.value),
+                "code": held.code,
+                "until": words("member.valid_until", date=day(held.expires_at)),
+            }
+            for held in page.certificates
+        ],
+        "rewards": [
+            {"title": reward.title, "points": words.points(reward.points)}
+            for reward in page.rewards
+        ],
+        "next_reward": words(
+            "member.next_reward",
+            reward=page.next_reward.title,
+            points=words.points(page.next_reward.points_needed),
+        )
+        if page.next_reward
+        else "",
+        "history": [
+            {
+                "date": day(line.at),
+                "what": words(f"member.entry.{line.kind.value}"),
+                "order": line.order_id or "",
+                "points": f"{line.points:+d}".replace("-", "−"),
+            }
+            for line in reversed(page.history)  # newest first
+        ],
+        "card_code": page.card_code,
+        "referral_url": page.referral_url,
+    }
+    return said

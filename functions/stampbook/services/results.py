@@ -217,9 +217,16 @@ class LedgerLine:
     kind: EntryKind
     points: int
     at: datetime
+    order_id: str | None = None  # the order it is about (earned, taken back)
+    available_at: datetime | None = None  # when points earned become available
 
     def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind.value, "points": self.points, "at": self.at.isoformat()}
+        return {
+            "kind": self.kind.value,
+            "points": self.points,
+            "at": self.at.isoformat(),
+            "order_id": self.order_id,
+        }
 
 
 @dataclass(frozen=True, slots=True)

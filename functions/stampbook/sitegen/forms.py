@@ -179,18 +179,73 @@ def _email_request(words: Strings) -> tuple[str, ...]:
 
 
 def points_page(locale: str, words: Strings, api_url: str, *, certificates: bool = True) -> str:
-    """`certificates`: whether the programme gives any (else no row that could only say "—")."""
-    labels = {
-        "available": words("forms.points_balance"),
-        "pending": words("forms.points_pending"),
-        "tier": words("forms.points_tier"),
-    }
-    if certificates:
-        labels["certificates"] = words("forms.points_certificates")
-    rows = "".join(
-        f'<dt>{_attr(label)}</dt><dd data-sb-value="{key}"></dd>' for key, label in labels.items()
+    """The member's own page, filled from the API's answer in the page's words (`shown`).
+
+    `certificates`: whether the programme gives any (else no section for them).
+    """
+
+    def said(key: str, tag: str = "p", css: str = "") -> str:
+        css_class = f' class="{css}"' if css else ""
+        return f'<{tag}{css_class} data-sb-shown="{key}" hidden></{tag}>'
+
+    def section(key: str, title: str, *inside: str) -> str:
+        body = "".join(inside)
+        return (
+            f'<section class="sb-member__{key}" data-sb-list="{key}" hidden>'
+            f"<h2>{_attr(title)}</h2>{body}</section>"
+        )
+
+    columns = "".join(
+        f'<th scope="col">{_attr(words(f"member.col_{name}"))}</th>'
+        for name in ("date", "what", "order", "points")
     )
-    result = f'<dl class="sb-points" data-sb-result="points" hidden>{rows}</dl>'
+    parts = [
+        said("balance", "p", "sb-member__balance"),
+        said("pending"),
+        said("expiring"),
+        said("tier", "p", "sb-member__tier"),
+        '<progress class="sb-member__progress" max="1" data-sb-shown="progress" '
+        f'aria-label="{_attr(words("forms.points_tier"))}" hidden></progress>',
+        said("next_tier"),
+    ]
+    if certificates:
+        parts.append(
+            section("certificates", words("member.certificates"), '<ul class="sb-cards"></ul>')
+        )
+    # A class of its own keeps Material from wrapping it in a second scroller; the one
+    # it has can be reached and scrolled from the keyboard.
+    table = f'<table class="sb-history"><thead><tr>{columns}</tr></thead><tbody></tbody></table>'
+    history = _attr(words("member.history"))
+    more = _attr(words("member.more"))
+    copy, copied = _attr(words("member.copy")), _attr(words("member.copied"))
+    invite = _attr(words("member.invite"))
+    parts += [
+        section("rewards", words("member.rewards"), "<ul></ul>"),
+        said("next_reward"),
+        section(
+            "history",
+            words("member.history"),
+            f'<div class="sb-table" tabindex="0" role="region" aria-label="{history}">'
+            f"{table}</div>",
+            f'<button type="button" class="md-button" data-sb-more hidden>{more}</button>',
+        ),
+        section(
+            "card",
+            words("member.card"),
+            '<p class="sb-card-code" data-sb-shown="card_code"></p>',
+            f"<p>{_attr(words('member.card_hint'))}</p>",
+        ),
+        section(
+            "invite",
+            words("member.invite"),
+            f"<p>{_attr(words('member.invite_hint'))}</p>",
+            '<p class="sb-invite"><input type="text" readonly data-sb-shown="referral_url" '
+            f'aria-label="{invite}"> <button type="button" class="md-button" data-sb-copy '
+            f'data-copied="{copied}">{copy}</button></p>',
+        ),
+        f'<p class="sb-note">{_attr(words("member.manage"))}</p>',
+    ]
+    result = f'<div class="sb-member" data-sb-result="points" hidden>{"".join(parts)}</div>'
     view = Form(
         "points-view", POINTS, "", words("nav.points"), token=True, method="GET", result=result
     )
@@ -203,7 +258,7 @@ def points_page(locale: str, words: Strings, api_url: str, *, certificates: bool
     )
     return _page(
         words("nav.points"),
-        words("forms.points_intro"),
+        f'<p class="sb-intro" data-sb-intro>{_attr(words("forms.points_intro"))}</p>',
         view.html(words, api_url),
         request.html(words, api_url),
     )

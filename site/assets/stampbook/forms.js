@@ -112,10 +112,98 @@
   function showResult(form, answer) {
     var result = form.nextElementSibling;
     if (!result || !result.hasAttribute("data-sb-result")) { return; }
+    if (answer.shown) { showMember(result, answer.shown); }
     result.querySelectorAll("[data-sb-value]").forEach(function (cell) {
       cell.textContent = shown(answer[cell.getAttribute("data-sb-value")]);
     });
     result.hidden = false;
+    // With the page shown, asking for a link by email is no longer the point.
+    var intro = document.querySelector("[data-sb-intro]");
+    if (intro && answer.shown) { intro.hidden = true; }
+  }
+
+  function element(tag, text, className) {
+    var made = document.createElement(tag);
+    if (text) { made.textContent = text; }
+    if (className) { made.className = className; }
+    return made;
+  }
+
+  var HISTORY_PAGE = 10;
+
+  // The member page: every text comes ready in the page's words (the API's
+  // `shown`); this only places it. What the answer leaves empty stays hidden.
+  function showMember(result, said) {
+    result.querySelectorAll("[data-sb-shown]").forEach(function (place) {
+      var value = said[place.getAttribute("data-sb-shown")];
+      if (value === null || value === undefined || value === "") { return; }
+      if (place.tagName === "PROGRESS") {
+        place.value = value;
+      } else if (place.tagName === "INPUT") {
+        place.value = value;
+      } else {
+        place.textContent = value;
+      }
+      place.hidden = false;
+    });
+    var lists = {
+      certificates: function (list, items) {
+        items.forEach(function (held) {
+          var card = element("li", "", "sb-card");
+          card.appendChild(element("strong", held.value, "sb-card__value"));
+          card.appendChild(element("span", held.code, "sb-card__code"));
+          card.appendChild(element("span", held.until, "sb-card__until"));
+          list.querySelector("ul").appendChild(card);
+        });
+        return items.length;
+      },
+      rewards: function (list, items) {
+        items.forEach(function (reward) {
+          list.querySelector("ul").appendChild(element("li", reward.title + " — " + reward.points));
+        });
+        return items.length;
+      },
+      history: function (list, items) {
+        var body = list.querySelector("tbody");
+        var more = list.querySelector("[data-sb-more]");
+        var shownSoFar = 0;
+        function next() {
+          items.slice(shownSoFar, shownSoFar + HISTORY_PAGE).forEach(function (line) {
+            var row = document.createElement("tr");
+            [line.date, line.what, line.order, line.points].forEach(function (text, n) {
+              var cell = element("td", text, n === 3 ? "sb-points" : "");
+              row.appendChild(cell);
+            });
+            body.appendChild(row);
+          });
+          shownSoFar += HISTORY_PAGE;
+          more.hidden = shownSoFar >= items.length;
+          more.style.display = more.hidden ? "none" : "";
+        }
+        more.addEventListener("click", next);
+        next();
+        return items.length;
+      },
+      card: function () { return Boolean(said.card_code); },
+      invite: function (list) {
+        var button = list.querySelector("[data-sb-copy]");
+        button.addEventListener("click", function () {
+          var field = list.querySelector("input");
+          field.select();
+          var done = function () { button.textContent = button.getAttribute("data-copied"); };
+          if (navigator.clipboard) {
+            navigator.clipboard.writeText(field.value).then(done, function () {});
+          } else if (document.execCommand("copy")) {
+            done();
+          }
+        });
+        return Boolean(said.referral_url);
+      }
+    };
+    Object.keys(lists).forEach(function (name) {
+      var list = result.querySelector('[data-sb-list="' + name + '"]');
+      if (list && lists[name](list, said[name] || [])) { list.hidden = false; }
+    });
   }
 
   function download(name, answer) {

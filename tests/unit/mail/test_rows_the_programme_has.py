@@ -68,6 +68,6 @@ def points_page(programme: Programme) -> str:
 def test_the_points_page_asks_for_certificates_only_where_there_are_some(
     with_certificates: Programme, without_certificates: Programme
 ) -> None:
-    assert 'data-sb-value="certificates"' in points_page(with_certificates)
-    assert 'data-sb-value="certificates"' not in points_page(without_certificates)
-    assert 'data-sb-value="tier"' in points_page(without_certificates)
+    assert 'data-sb-list="certificates"' in points_page(with_certificates)
+    assert 'data-sb-list="certificates"' not in points_page(without_certificates)
+    assert 'data-sb-shown="tier"' in points_page(without_certificates)

@@ -103,7 +103,14 @@ def test_a_statement_is_its_summary_with_the_history_after_it() -> None:
     statement = Statement.of(summary, (line,))
     assert statement.as_json() == {
         **summary.as_json(),
-        "entries": [{"kind": "earn", "points": 125, "at": "2026-03-02T12:30:15.250000+03:00"}],
+        "entries": [
+            {
+                "kind": "earn",
+                "points": 125,
+                "at": "2026-03-02T12:30:15.250000+03:00",
+                "order_id": None,
+            }
+        ],
     }
     assert list(statement.as_json()) == [*summary.as_json(), "entries"]
     assert summary.as_json()["certificates"] == [
