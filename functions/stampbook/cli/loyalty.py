@@ -25,6 +25,7 @@ from ..services.automations import AutomaticEmails
 from ..services.courier import deliver_owed
 from ..services.customer_file import customer_record
 from ..services.purchase_import import owners, record_orders
+from ..services.referrals import referrers_in_file
 from .with_app import with_app
 
 MAX_ERRORS_SHOWN = 50
@@ -78,6 +79,7 @@ def import_customers(app: App, file: Path, skip_invalid: bool, confirmed_at: str
             set(programme_file.locales.available),
             {interest.id for interest in programme_file.interests},
         )
+    parsed = referrers_in_file(app.store, parsed)
     _report(parsed.errors, skip_invalid)
     added = app.store.add_customers(parsed.customers)
     if confirmed_at:

@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "loyalty",
         "The nightly run: pending points, birthdays, referrals, certificates, tiers, expiry.",
     ),
+    "referral": ("referral", "Bring-a-friend: record who referred a customer."),
     "keys": ("keys", "Keys that let a till or a web shop record purchases through the API."),
     "report": (
         "report",

@@ -322,6 +322,28 @@ class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send recor
                 continue  # the profile changed since it was read
             return
 
+    def refer(self, customer_id: str, referrer_id: str) -> bool:
+        plan = Plan(self.table)
+        # The version moves too: a commit that read the history without a
+        # referrer decides again.
+        plan.update(
+            profile_key(customer_id),
+            Role.CURRENT,
+            f"customer {customer_id}",
+            UpdateExpression="SET referred_by = :by ADD version :one",
+            ConditionExpression="attribute_exists(pk) AND attribute_not_exists(referred_by)",
+            ExpressionAttributeValues={":by": {"S": referrer_id}, ":one": {"N": "1"}},
+        )
+        try:
+            self._transact_patiently(plan)
+        except Cancelled as cancelled:
+            if not cancelled.failed(plan, Role.CURRENT):
+                raise
+            if self.customer(customer_id) is None:
+                raise UnknownCustomer(customer_id) from cancelled
+            return False
+        return True
+
     def customer(self, customer_id: str) -> Customer | None:
         found = self._get(profile_key(customer_id))
         return customer_from(found) if found else None

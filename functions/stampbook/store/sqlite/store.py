@@ -174,8 +174,8 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 raise CustomerExists(customer.email)
             db.execute(
                 "INSERT INTO customers (customer_id, email, created_at, name, locale, birthday,"
-                " birthday_set_at, interests, habits, referral_code, referred_by, source, tier)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " birthday_set_at, interests, habits, referral_code, referred_by, source, tier,"
+                " invited_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 customer_row(customer),
             )
 
@@ -186,7 +186,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 inserted = db.execute(
                     "INSERT OR IGNORE INTO customers (customer_id, email, created_at, name, locale,"
                     " birthday, birthday_set_at, interests, habits, referral_code, referred_by,"
-                    " source, tier) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " source, tier, invited_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     customer_row(customer),
                 ).rowcount
                 if inserted:
@@ -199,11 +199,24 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             changed = db.execute(
                 "UPDATE customers SET email=?, created_at=?, name=?, locale=?, birthday=?,"
                 " birthday_set_at=?, interests=?, habits=?, referral_code=?, referred_by=?,"
-                " source=?, tier=? WHERE customer_id=?",
+                " source=?, tier=?, invited_by=? WHERE customer_id=?",
                 (*row[1:], row[0]),
             ).rowcount
         if not changed:
             raise UnknownCustomer(customer.customer_id)
+
+    def refer(self, customer_id: str, referrer_id: str) -> bool:
+        with self._write() as db:
+            known = db.execute(
+                "SELECT referred_by FROM customers WHERE customer_id=?", (customer_id,)
+            ).fetchone()
+            if known is None:
+                raise UnknownCustomer(customer_id)
+            changed = db.execute(
+                "UPDATE customers SET referred_by=? WHERE customer_id=? AND referred_by IS NULL",
+                (referrer_id, customer_id),
+            ).rowcount
+        return bool(changed)
 
     def customer(self, customer_id: str) -> Customer | None:
         row = (
