@@ -138,6 +138,7 @@
     }
     var error = (answer && answer.error) || {};
     var text = error.message || msg(form, "failed");
+    status(form, "", "");  // not "Sending…" beside a field's error
     if (error.field) { fieldError(form, error.field, text); } else { status(form, text, "error"); }
   }
 
