@@ -3,6 +3,7 @@ bonus is paid and when it is taken back (T0 is a Monday, 2 March 2026, 12:00 in 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -88,6 +89,17 @@ def test_one_referrer_per_customer_whoever_is_recorded_first(store: Store) -> No
     assert boris.referred_by == "anna"
     with pytest.raises(UnknownCustomer):
         store.refer("nobody", "anna")
+
+
+def test_of_referrers_recorded_at_once_exactly_one_wins(store: Store) -> None:
+    store.add_customer(customer("boris", "boris@example.com"))
+    names = [f"friend{n}" for n in range(6)]
+    for name in names:
+        store.add_customer(customer(name, f"{name}@example.com"))
+    with ThreadPoolExecutor(len(names)) as pool:
+        recorded = list(pool.map(lambda name: store.refer("boris", name), names))
+    assert recorded.count(True) == 1
+    assert store.history("boris").referred_by == names[recorded.index(True)]
 
 
 def test_nobody_refers_themselves_nor_another_address_of_their_mailbox(store: Store) -> None:

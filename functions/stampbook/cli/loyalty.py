@@ -126,8 +126,13 @@ def export_customers(app: App, file: Path | None, output: str) -> None:
                 continue
             balance = app.store.history(customer_id).balance(now)
             status = current_status(app.store.consents(customer_id))
+            referrer = app.store.customer(customer.referred_by) if customer.referred_by else None
             yield ExportRow(
-                customer, status.value if status else "", balance.available, balance.pending
+                customer,
+                status.value if status else "",
+                balance.available,
+                balance.pending,
+                referrer.email if referrer else "",
             )
 
     if file is None:

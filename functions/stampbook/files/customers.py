@@ -36,6 +36,7 @@ EXPORT_COLUMNS = (
     "points_available",
     "points_pending",
     "customer_id",
+    "referred_by",
 )
 
 
@@ -123,6 +124,8 @@ class ExportRow:
     consent: str
     points_available: int
     points_pending: int
+    # The referrer's email, as the import's column takes it ("" for none, or one erased since).
+    referred_by: str = ""
 
 
 # A spreadsheet runs a cell starting with one of these as a formula: a name
@@ -157,6 +160,7 @@ def write_customers(stream: TextIO, rows: Iterable[ExportRow]) -> int:
                 row.points_available,
                 row.points_pending,
                 c.customer_id,
+                as_text(row.referred_by),
             ]
         )
         count += 1

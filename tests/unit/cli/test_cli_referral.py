@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import sqlite3
 from pathlib import Path
 
@@ -92,3 +93,16 @@ def test_the_counter_records_a_referral_once_and_says_when_it_changes_nothing(
     assert "Traceback" not in err
     assert referrers(desk)["clara@example.com"] == "boris@example.com"
     assert referrers(desk)["anna@example.com"] is None
+
+
+def test_the_export_names_each_referrer_by_email(desk: Path) -> None:
+    run("customers", "import", write(desk, "c.csv", CUSTOMERS))
+    exported = desk / "export.csv"
+    assert run("customers", "export", str(exported))[0] == 0
+    with exported.open(encoding="utf-8") as stream:
+        rows = {row["email"]: row["referred_by"] for row in csv.DictReader(stream)}
+    assert rows == {
+        "anna@example.com": "",
+        "boris@example.com": "anna@example.com",
+        "clara@example.com": "",
+    }
