@@ -7,15 +7,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
-from stampbook.loyalty.ledger import EntryKind
+from stampbook.loyalty.history import History
+from stampbook.loyalty.ledger import Entry, EntryKind
 from stampbook.loyalty.orders import Order, OrderLine, Refund
 from stampbook.loyalty.rules import Rules
 from stampbook.services.loyalty import LoyaltyService
 from stampbook.services.referrals import Referral, refer
-from stampbook.store.base import Store, UnknownCustomer
+from stampbook.store.base import Change, Request, Store, UnknownCustomer
 
 from .conftest import T0, customer
 
@@ -72,6 +74,11 @@ def bonus_paid_for_boris(store: Store, shop: LoyaltyService, clock: Clock) -> No
     shop.run_daily_for("boris")
 
 
+def unchanged(change: Change, history: History) -> Change:
+    """A decision that writes `change` whatever the history."""
+    return change
+
+
 def referral_points(store: Store, who: str) -> list[int]:
     return [e.points for e in store.history(who).entries_of(EntryKind.REFERRAL)]
 
@@ -100,6 +107,30 @@ def test_of_referrers_recorded_at_once_exactly_one_wins(store: Store) -> None:
         recorded = list(pool.map(lambda name: store.refer("boris", name), names))
     assert recorded.count(True) == 1
     assert store.history("boris").referred_by == names[recorded.index(True)]
+
+
+def test_a_referrers_referral_entries_are_read_alone_in_ledger_order(store: Store) -> None:
+    store.add_customer(customer("anna"))
+    at = T0
+    written = [
+        ("earn:o1", EntryKind.EARN, 50),
+        ("referral:zoe:referrer", EntryKind.REFERRAL, 300),
+        ("referrals-of-march", EntryKind.ADJUST, 5),  # another key that only starts alike
+        ("referral:anna", EntryKind.REFERRAL, 150),
+        ("referral:zoe:referrer:taken-back", EntryKind.REFERRAL, -300),
+        ("referral:boris:referrer", EntryKind.REFERRAL, 300),
+    ]
+    for key, kind, points in written:
+        change = Change({}, (("anna", Entry(kind, points, at, at, key, "v1")),))
+        store.commit("anna", Request(key, key), partial(unchanged, change))
+    keys = [entry.idempotency_key for entry in store.referral_entries("anna")]
+    assert keys == [
+        "referral:zoe:referrer",
+        "referral:anna",
+        "referral:zoe:referrer:taken-back",
+        "referral:boris:referrer",
+    ]
+    assert store.referral_entries("nobody") == ()
 
 
 def test_nobody_refers_themselves_nor_another_address_of_their_mailbox(store: Store) -> None:

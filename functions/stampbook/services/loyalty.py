@@ -33,7 +33,7 @@ from ..loyalty.standing import Standing
 from ..records.automation_sends import Automation
 from ..records.customers import random_code
 from ..records.owed_emails import OwedEmail
-from ..store.base import Change, Committed, Item, Reads, Request, Store, UnknownCustomer
+from ..store.base import Change, Committed, Item, Reads, Request, Store
 from .fingerprint import fingerprint, order_fingerprint
 from .results import (
     Adjusted,
@@ -179,9 +179,8 @@ class LoyaltyService:
 
     def _referrer_share(self, referral: ReferralBonus, now: datetime) -> list[tuple[str, Entry]]:
         """The referrer's bonus tonight, within their monthly limit, read from their ledger."""
-        try:
-            referrer = self.store.history(referral.referrer_id)
-        except UnknownCustomer:
+        referrer = self._referrer(referral.referrer_id)
+        if referrer is None:
             return []  # erased their data: nobody is left to pay
         entry = referrer_share(self.rules, referral, referrer, now)
         return [(referral.referrer_id, entry)] if entry is not None else []
@@ -196,15 +195,20 @@ class LoyaltyService:
             (history.customer_id, entry)
             for entry in taken_back_from_referred(self.rules, history, refund, now)
         ]
-        try:
-            referrer = self.store.history(history.referred_by)
-        except UnknownCustomer:
+        referrer = self._referrer(history.referred_by)
+        if referrer is None:
             return tuple(taken)
         taken += [
             (history.referred_by, entry)
             for entry in taken_back_from_referrer(self.rules, history, referrer, refund, now)
         ]
         return tuple(taken)
+
+    def _referrer(self, referrer_id: str) -> History | None:
+        """What the referral rules read of a referrer: their referral entries alone."""
+        if self.store.customer(referrer_id) is None:
+            return None
+        return History(referrer_id, entries=self.store.referral_entries(referrer_id))
 
     def redeem(self, customer_id: str, reward_id: str, request_id: str) -> Redeemed:
         now = self.clock()

@@ -140,6 +140,12 @@ class Store(AutomationLog, Protocol):
         """`Standing.of(history(customer_id), now)`, from the indexes where the store has them."""
         ...
 
+    def referral_entries(self, customer_id: str) -> tuple[Entry, ...]:
+        """A customer's referral bonuses and their taking back (entries keyed `referral:`),
+        in ledger order, without reading the rest of their history: the nightly run reads
+        a referrer's for each friend, and a referrer may be a regular of years."""
+        ...
+
     def commit(
         self, customer_id: str, request: Request, decide: Callable[[History], Change]
     ) -> Committed: ...

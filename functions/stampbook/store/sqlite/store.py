@@ -34,7 +34,7 @@ from ...audience.consent import ConsentRecord, ConsentStatus
 from ...audience.mail_events import MailEvent, MailEventKind
 from ...loyalty.errors import LoyaltyError
 from ...loyalty.history import History
-from ...loyalty.ledger import Balance
+from ...loyalty.ledger import Balance, Entry
 from ...loyalty.orders import OrderLine
 from ...loyalty.standing import Standing
 from ...loyalty.tier_spend import TierSpend, TierSpendOutdated
@@ -57,7 +57,14 @@ from ..base import (
 )
 from .automations import SqliteAutomationLog, owed_row
 from .connections import OPENED, OPENED_LOCK, WriteTransaction
-from .history import HistoryReader, certificate_of, chunks, read_time, stored_time
+from .history import (
+    HistoryReader,
+    certificate_of,
+    chunks,
+    read_time,
+    referral_entries,
+    stored_time,
+)
 from .rows import INSERTS, customer_of, customer_row, write_rows
 from .schema import MIGRATIONS
 from .sends import SqliteSends
@@ -500,6 +507,9 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
 
     def history(self, customer_id: str) -> History:
         return self._history(self.connection(), customer_id)
+
+    def referral_entries(self, customer_id: str) -> tuple[Entry, ...]:
+        return referral_entries(self.connection(), customer_id)
 
     def standing(self, customer_id: str, now: datetime) -> Standing:
         """From the indexes, in one statement (so on one snapshot): the ledger summed and
