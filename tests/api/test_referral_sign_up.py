@@ -79,3 +79,12 @@ def test_nobody_refers_their_own_mailbox(api: Api) -> None:
     assert twin is not None
     assert twin.invited_by == "c1"
     assert api.app.store.history(twin.customer_id).referred_by is None
+
+
+def test_a_referrer_erased_before_the_confirmation_refers_nobody(api: Api) -> None:
+    api.call("POST", "/subscribe", form(ref="ANNA2345"), key=None)
+    assert api.app.store.erase_customer("c1") is True
+    confirm(api)
+    boris = api.app.store.customer_by_email("boris@example.com")
+    assert boris is not None
+    assert api.app.store.history(boris.customer_id).referred_by is None

@@ -191,7 +191,7 @@ def sign_up() -> Response:
         body.consent_version,
         body.birthday,
         tuple(dict.fromkeys(body.interests)),
-        invited_by,
+        invited_by=invited_by,
     )
     subscribe(mailer(), form, _evidence(SIGN_UP_FORM))
     return accepted
