@@ -65,6 +65,8 @@ class SubscribeIn(PublicFormIn):
     )
     consent: Literal[True]  # the checkbox, ticked
     consent_version: str = Field(min_length=1, max_length=64)  # the text shown beside it
+    # A friend's referral code (the sign-up link's `?ref=`); optional.
+    ref: str = Field(default="", max_length=32)
 
     @field_validator("name")
     @classmethod
@@ -181,6 +183,7 @@ def sign_up() -> Response:
     if is_a_bot(body.website, body.fill_ms):
         return accepted
     limit_address(PER_ADDRESS, email)
+    invited_by = _referrer(body.ref, body.locale)
     form = SignUp(
         email,
         body.name,
@@ -188,9 +191,24 @@ def sign_up() -> Response:
         body.consent_version,
         body.birthday,
         tuple(dict.fromkeys(body.interests)),
+        invited_by=invited_by,
     )
     subscribe(mailer(), form, _evidence(SIGN_UP_FORM))
     return accepted
+
+
+def _referrer(code: str, locale: str) -> str | None:
+    """The id of the customer whose code this is; an unknown code is refused before
+    anything is stored, so a mistyped one can be corrected instead of lost."""
+    if not code.strip():
+        return None
+    referrer = current().store.customer_by_code(code)
+    if referrer is None:
+        from ..sitegen.words import site_words
+
+        words = site_words(current().programme, locale)
+        raise ApiError(422, "unknown_referral_code", words("forms.unknown_referral_code"), "ref")
+    return referrer.customer_id
 
 
 def _described(action: Literal["confirm", "unsubscribe"], purpose: Purpose) -> Response:

@@ -28,6 +28,7 @@ from ..services.automations import AutomaticEmails
 from ..services.courier import deliver_owed
 from ..services.customer_file import customer_record
 from ..services.purchase_import import owners, record_orders
+from ..services.referrals import referrers_in_file
 from .with_app import emails_can_be_made, with_app
 
 MAX_ERRORS_SHOWN = 50
@@ -81,6 +82,7 @@ def import_customers(app: App, file: Path, skip_invalid: bool, confirmed_at: str
             set(programme_file.locales.available),
             {interest.id for interest in programme_file.interests},
         )
+    parsed = referrers_in_file(app.store, parsed)
     _report(parsed.errors, skip_invalid)
     added = app.store.add_customers(parsed.customers)
     if confirmed_at:
@@ -127,8 +129,13 @@ def export_customers(app: App, file: Path | None, output: str) -> None:
                 continue
             balance = app.store.history(customer_id).balance(now)
             status = current_status(app.store.consents(customer_id))
+            referrer = app.store.customer(customer.referred_by) if customer.referred_by else None
             yield ExportRow(
-                customer, status.value if status else "", balance.available, balance.pending
+                customer,
+                status.value if status else "",
+                balance.available,
+                balance.pending,
+                referrer.email if referrer else "",
             )
 
     if file is None:

@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "loyalty",
         "The nightly run: pending points, birthdays, referrals, certificates, tiers, expiry.",
     ),
+    "referral": ("referral", "Bring-a-friend: record who referred a customer."),
     "keys": ("keys", "Keys for tills and web shops; rotating the keys that sign links."),
     "report": (
         "report",

@@ -1,8 +1,10 @@
 """Customers in and out as CSV: the owner's own list, or another tool's export.
 
-    email,name[,locale,birthday,interests,source,created_at]
+    email,name[,locale,birthday,interests,source,created_at,referred_by]
 
-`interests` are separated by `;`. Export writes every customer with consent,
+`interests` are separated by `;`; `referred_by` is the email or referral
+code of the customer who brought this one in (checked against the customer
+file by `services.referrals`). Export writes every customer with consent,
 tier and points, so the customer file can always leave with its owner.
 """
 
@@ -20,7 +22,7 @@ from ..records.customers import Customer, InvalidEmail, new_referral_code, norma
 from .rows import BadValue, CsvRows, RowError, parse_date, parse_time
 
 REQUIRED = ("email",)
-OPTIONAL = ("name", "locale", "birthday", "interests", "source", "created_at")
+OPTIONAL = ("name", "locale", "birthday", "interests", "source", "created_at", "referred_by")
 EXPORT_COLUMNS = (
     "email",
     "name",
@@ -34,6 +36,7 @@ EXPORT_COLUMNS = (
     "points_available",
     "points_pending",
     "customer_id",
+    "referred_by",
 )
 
 
@@ -41,6 +44,8 @@ EXPORT_COLUMNS = (
 class CustomerFile:
     customers: list[Customer] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # Customer id -> (row, the referrer's email or code as written), for rows that name one.
+    referrers: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
 def read_customers(
@@ -81,13 +86,22 @@ def read_customers(
             created = parse_time(row["created_at"], zone) if row.get("created_at") else None
         except BadValue as error:
             errors.append(RowError(number, "created_at", str(error)))
+        referrer = (row.get("referred_by") or "").strip()
+        if "@" in referrer:
+            try:
+                referrer = normalise_email(referrer)
+            except InvalidEmail as error:
+                errors.append(RowError(number, "referred_by", str(error)))
         if errors:
             result.errors += errors
             continue
         seen[email] = number
+        customer_id = new_id()
+        if referrer:
+            result.referrers[customer_id] = (number, referrer)
         result.customers.append(
             Customer(
-                customer_id=new_id(),
+                customer_id=customer_id,
                 email=email,
                 created_at=created or now,
                 name=row.get("name", ""),
@@ -110,6 +124,8 @@ class ExportRow:
     consent: str
     points_available: int
     points_pending: int
+    # The referrer's email, as the import's column takes it ("" for none, or one erased since).
+    referred_by: str = ""
 
 
 # A spreadsheet runs a cell starting with one of these as a formula: a name
@@ -144,6 +160,7 @@ def write_customers(stream: TextIO, rows: Iterable[ExportRow]) -> int:
                 row.points_available,
                 row.points_pending,
                 c.customer_id,
+                as_text(row.referred_by),
             ]
         )
         count += 1

@@ -15,6 +15,7 @@ from .calendar import birthday_in
 from .certificates import certificates_due
 from .history import Certificate, History
 from .ledger import Balance, Entry, EntryKind
+from .referrals import ReferralBonus, referral_due
 from .rules import Rules
 from .tiers import reevaluate_tier
 
@@ -24,14 +25,6 @@ class ExpiryWarning:
     points: int
     expires_on: date
     key: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReferralBonus:
-    """Points for the customer who brought this one in."""
-
-    referrer_id: str
-    entry: Entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +40,7 @@ def run_daily(
     rules: Rules, history: History, now: datetime, new_code: Callable[[], str]
 ) -> DailyOutcome:
     entries = [*_birthday(rules, history, now)]
-    referral = _referral(rules, history, now)
+    referral = referral_due(rules, history, now)
     if referral is not None:
         entries += referral[0]
     expired = _expiry(rules, history, now)
@@ -79,27 +72,6 @@ def _birthday(rules: Rules, history: History, now: datetime) -> list[Entry]:
         return []
     key = f"birthday:{history.customer_id}:{today.year}"
     return [_bonus(rules, EntryKind.BIRTHDAY, rule.points, now, key)]
-
-
-def _referral(
-    rules: Rules, history: History, now: datetime
-) -> tuple[list[Entry], ReferralBonus] | None:
-    """Paid once the referred customer's first order can no longer be returned."""
-    rule = rules.loyalty.referral
-    if rule is None or history.referred_by is None or not history.orders:
-        return None
-    first = min(history.orders, key=lambda order: order.placed_at)
-    if first.placed_at + timedelta(days=rules.loyalty.pending.days) > now:
-        return None
-    refunded = sum(sum(r.lines.values()) for r in history.refunds_of(first.order_id))
-    if refunded >= first.goods:
-        return None  # returned in full: nothing was really bought
-    key = f"referral:{history.customer_id}"
-    mine = []
-    if rule.referred_points:
-        mine.append(_bonus(rules, EntryKind.REFERRAL, rule.referred_points, now, key))
-    theirs = _bonus(rules, EntryKind.REFERRAL, rule.referrer_points, now, f"{key}:referrer")
-    return mine, ReferralBonus(history.referred_by, theirs)
 
 
 def last_activity(history: History) -> datetime | None:

@@ -99,10 +99,14 @@ class Birthday(OwnerModel):
 
 
 class Referral(OwnerModel):
-    """Paid once the referred customer's first order can no longer be returned."""
+    """Paid once the referred customer's first order can no longer be returned,
+    taken back if that order is later returned in full (`loyalty.referrals`)."""
 
     referrer_points: Points
     referred_points: int = Field(default=0, ge=0)
+    # At most this many bonuses paid to one referrer in a calendar month; more
+    # wait for the next month. None: no limit.
+    max_per_month: int | None = Field(default=None, ge=1)
 
 
 class Expiry(OwnerModel):

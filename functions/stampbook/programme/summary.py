@@ -63,6 +63,11 @@ def print_summary(programme: Programme, console: Console, today: dt.date) -> Non
         lines.append(
             f"referral: {points(loyalty.referral.referrer_points)} to the referrer, "
             f"{points(loyalty.referral.referred_points)} to the new customer"
+            + (
+                f", at most {loyalty.referral.max_per_month} a month to one referrer"
+                if loyalty.referral.max_per_month is not None
+                else ""
+            )
         )
     if loyalty.expiry:
         lines.append(

@@ -88,3 +88,6 @@ class Customer:
     referred_by: str | None = None
     source: str = ""
     tier: str | None = None
+    # Whose referral code was given at sign-up (their customer id): it becomes
+    # `referred_by` only when this address is confirmed.
+    invited_by: str | None = None

@@ -2,9 +2,10 @@
 
 The points held are every customer's balance above zero, summed. Month by
 month that is the running total of every entry, except where a customer
-stood below zero: only a refund after the points were spent (a clawback),
-or an owner's correction, can take a balance there, so a reader passes the
-entries of the customers who had one, and their shortfall is added back.
+stood below zero: only a refund after the points were spent (a clawback, a
+referral bonus taken back) or an owner's correction can take a balance
+there, so a reader passes the entries of the customers who had one, and
+their shortfall is added back.
 """
 
 from __future__ import annotations

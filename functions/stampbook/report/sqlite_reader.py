@@ -291,8 +291,10 @@ class SqliteReport:
     def _actions(self, start: str, end: str) -> Iterator[tuple[str, str, int]]:
         """Loyalty actions the file records: bonuses, certificates, emails sent and delivered."""
         yield from self.db.execute(
+            # A referral bonus taken back is a negative entry: not one more bonus.
             "SELECT substr(at, 1, 7), kind, COUNT(*) FROM ledger"
-            " WHERE kind IN ('birthday', 'referral') AND at >= ? AND at < ? GROUP BY 1, 2",
+            " WHERE kind IN ('birthday', 'referral') AND points > 0 AND at >= ? AND at < ?"
+            " GROUP BY 1, 2",
             (start, end),
         )
         yield from self.db.execute(
@@ -368,7 +370,7 @@ class SqliteReport:
             " json_group_array(customer_id) FILTER (WHERE odd) FROM"
             " (SELECT customer_id, SUM(points) AS balance,"
             # Only these entries can take a balance below zero; see `held`.
-            "  MAX(points < 0 AND kind IN ('clawback', 'adjust')) AS odd"
+            "  MAX(points < 0 AND kind IN ('clawback', 'adjust', 'referral')) AS odd"
             "  FROM ledger WHERE at < ? GROUP BY customer_id)",
             (end,),
         ).fetchone()

@@ -17,8 +17,16 @@ from ..loyalty.calendar import birthday_in
 from ..loyalty.daily import expiry_after, last_activity, run_daily
 from ..loyalty.errors import LoyaltyError
 from ..loyalty.history import History
+from ..loyalty.ledger import Entry
 from ..loyalty.orders import Order, Refund
 from ..loyalty.purchases import record_purchase, record_refund
+from ..loyalty.referrals import (
+    ReferralBonus,
+    may_take_back,
+    referrer_share,
+    taken_back_from_referred,
+    taken_back_from_referrer,
+)
 from ..loyalty.rules import Rules
 from ..loyalty.spending import adjust, redeem
 from ..loyalty.standing import Standing
@@ -149,14 +157,17 @@ class LoyaltyService:
 
         def decide(history: History) -> Change:
             entries = record_refund(self.rules, history, refund, now)
+            bonuses = self._referral_taken_back(history, refund, now)
+            own = [entry for owner, entry in bonuses if owner == customer_id]
             result = RefundRecorded(
                 refund_id=refund.refund_id,
                 order_id=refund.order_id,
-                points_taken_back=-sum(entry.points for entry in entries),
+                # Their own referral bonus too, when this refund takes it back.
+                points_taken_back=-sum(entry.points for entry in [*entries, *own]),
             )
             return Change(
                 result=result.as_json(),
-                entries=tuple((customer_id, entry) for entry in entries),
+                entries=tuple((customer_id, entry) for entry in entries) + bonuses,
                 refund=refund,
                 owed=self._owed(Automation.FEEDBACK_REQUEST, customer_id, result),
             )
@@ -166,6 +177,39 @@ class LoyaltyService:
         if self.events is not None:
             self.events.refund_recorded(customer_id, result)
         return result
+
+    def _referrer_share(self, referral: ReferralBonus, now: datetime) -> list[tuple[str, Entry]]:
+        """The referrer's bonus tonight, within their monthly limit, read from their ledger."""
+        referrer = self._referrer(referral.referrer_id)
+        if referrer is None:
+            return []  # erased their data: nobody is left to pay
+        entry = referrer_share(self.rules, referral, referrer, now)
+        return [(referral.referrer_id, entry)] if entry is not None else []
+
+    def _referral_taken_back(
+        self, history: History, refund: Refund, now: datetime
+    ) -> tuple[tuple[str, Entry], ...]:
+        """Both referral bonuses taken back when `refund` returns the first order in full."""
+        if history.referred_by is None or not may_take_back(history, refund):
+            return ()
+        taken = [
+            (history.customer_id, entry)
+            for entry in taken_back_from_referred(self.rules, history, refund, now)
+        ]
+        referrer = self._referrer(history.referred_by)
+        if referrer is None:
+            return tuple(taken)
+        taken += [
+            (history.referred_by, entry)
+            for entry in taken_back_from_referrer(self.rules, history, referrer, refund, now)
+        ]
+        return tuple(taken)
+
+    def _referrer(self, referrer_id: str) -> History | None:
+        """What the referral rules read of a referrer: their referral entries alone."""
+        if self.store.customer(referrer_id) is None:
+            return None
+        return History(referrer_id, entries=self.store.referral_entries(referrer_id))
 
     def redeem(self, customer_id: str, reward_id: str, request_id: str) -> Redeemed:
         now = self.clock()
@@ -218,9 +262,8 @@ class LoyaltyService:
             outcome = run_daily(self.rules, history, now, self.new_code)
             entries = [(customer_id, entry) for entry in outcome.entries]
             referral = outcome.referral
-            # A referrer who had their data erased is paid nothing: nobody is left to pay.
-            if referral is not None and self.store.customer(referral.referrer_id) is not None:
-                entries.append((referral.referrer_id, referral.entry))
+            if referral is not None:
+                entries += self._referrer_share(referral, now)
             warning = outcome.expiry_warning
             result = DailyRun(
                 entries=tuple(e.kind for _, e in entries),

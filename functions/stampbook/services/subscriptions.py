@@ -16,10 +16,11 @@ from datetime import date, datetime
 from ..audience.consent import ConsentRecord, ConsentStatus, current_status
 from ..records.automation_sends import Automation
 from ..records.customers import Customer, new_referral_code
-from ..store.base import CustomerExists, UnknownCustomer
+from ..store.base import CustomerExists, Store, UnknownCustomer
 from .automations import AutomaticEmails
 from .limits import mailbox, once_per
 from .mailer import Mailer
+from .referrals import refer
 
 CONFIRMATION_EVERY_SECONDS = 3600  # at most one confirmation email per address per hour
 SIGN_UP_FORM = "site:subscribe"
@@ -34,6 +35,8 @@ class SignUp:
     text_version: str  # the consent text shown next to the checkbox
     birthday: date | None = None
     interests: tuple[str, ...] = ()
+    # The customer whose referral code was given; recorded when the address is confirmed.
+    invited_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ def _new_customer(mailer: Mailer, form: SignUp, now: datetime) -> Customer:
         interests=form.interests,
         referral_code=new_referral_code(),
         source=SIGN_UP_FORM,
+        # A code only counts for someone new: a known customer's record is not
+        # changed by a form anyone could fill in.
+        invited_by=form.invited_by,
     )
     try:
         store.add_customer(customer)
@@ -111,7 +117,16 @@ def confirm(emails: AutomaticEmails, customer_id: str, evidence: Evidence) -> Co
     store.record_consent(customer_id, evidence.record(ConsentStatus.CONFIRMED, now, shown), owed)
     if owed is not None:
         emails.on_owed()
+    _record_invitation(store, customer)
     return ConsentStatus.CONFIRMED
+
+
+def _record_invitation(store: Store, customer: Customer) -> None:
+    """Who gave their code at sign-up becomes the referrer now: an unconfirmed
+    address earns nobody anything. One erased since is nobody."""
+    referrer = store.customer(customer.invited_by) if customer.invited_by else None
+    if referrer is not None:
+        refer(store, customer, referrer)
 
 
 def unsubscribe(mailer: Mailer, customer_id: str, evidence: Evidence) -> ConsentStatus:

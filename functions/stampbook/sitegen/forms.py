@@ -153,6 +153,8 @@ def signup_page(programme: Programme, locale: str, words: Strings, api_url: str)
         _field("email", words("forms.email"), "email", required=True, autocomplete="email"),
         _field("name", words("forms.name"), autocomplete="name"),
         _field("birthday", words("forms.birthday"), "date", autocomplete="bday"),
+        # Filled in from the sign-up link's `?ref=` (forms.js).
+        _field("ref", words("forms.referral_code"), autocomplete="off"),
         *([_choices(words("forms.interests"), interests)] if interests else []),
         _checkbox("consent", consent, required=True),
         _hidden("consent_version", programme_file.consent.version),

@@ -212,13 +212,16 @@ class Terms:
         return [heading(2, self.t("terms.birthday_title")), text]
 
     def referral(self, loyalty: Loyalty) -> list[str]:
-        if loyalty.referral is None:
+        rule = loyalty.referral
+        if rule is None:
             return []
         text = self.t(
             "terms.referral",
-            referrer=self.t.points(loyalty.referral.referrer_points),
-            referred=self.t.points(loyalty.referral.referred_points),
+            referrer=self.t.points(rule.referrer_points),
+            referred=self.t.points(rule.referred_points),
         )
+        if rule.max_per_month is not None:
+            text += " " + self.t("terms.referral_limit", count=rule.max_per_month)
         return [heading(2, self.t("terms.referral_title")), text]
 
     def expiry(self, loyalty: Loyalty) -> list[str]:

@@ -237,6 +237,7 @@
       return;
     }
     var text = error.message || msg(form, "failed");
+    status(form, "", "");  // not "Sending…" beside a field's error
     if (error.field) { fieldError(form, error.field, text); } else { status(form, text, "error"); }
   }
 
@@ -274,6 +275,10 @@
       form.replaceWith(note);
       return;
     }
+    // A friend's sign-up link carries their referral code: shown, and kept editable.
+    var ref = new URLSearchParams(window.location.search).get("ref");
+    var refInput = form.querySelector('input[name="ref"]');
+    if (ref && refInput && !refInput.value) { refInput.value = ref.trim().slice(0, 32); }
     if (!needsToken && token && form.getAttribute("data-sb-form") === "points-request") {
       form.hidden = true;  // with a link, the points are shown instead
     }

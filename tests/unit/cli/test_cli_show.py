@@ -51,3 +51,10 @@ def test_thresholds_are_shown_as_the_engine_applies_them() -> None:
     text = "\n".join(show(FIXTURE))
     assert "free shipping on orders of 50,00\xa0€ or more" in text
     assert "spend 300,00\xa0€ or more within 6 months" in text
+
+
+def test_show_says_how_many_referral_bonuses_a_month() -> None:
+    assert (
+        "referral: 300 points to the referrer, 150 points to the new customer, "
+        "at most 5 a month to one referrer"
+    ) in " ".join(show(EXAMPLE))  # the console wraps the line

@@ -21,10 +21,11 @@ from decimal import Decimal
 
 import pytest
 
-from stampbook.loyalty.daily import DailyOutcome, ExpiryWarning, ReferralBonus, run_daily
+from stampbook.loyalty.daily import DailyOutcome, ExpiryWarning, run_daily
 from stampbook.loyalty.errors import NotEnoughPoints, RefundBeforePurchase, RefundTooLarge
 from stampbook.loyalty.ledger import Balance, EntryKind
 from stampbook.loyalty.purchases import record_purchase, record_refund
+from stampbook.loyalty.referrals import ReferralBonus
 from stampbook.loyalty.spending import adjust, redeem
 
 from .simulate import (

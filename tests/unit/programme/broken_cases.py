@@ -223,6 +223,19 @@ CASES = [
         ),
     ),
     Broken(
+        "no referral bonus at all in a month",
+        P,
+        "    referrer_points: 100\n",
+        "    referrer_points: 100\n    max_per_month: 0\n",
+        (
+            (
+                "campaigns/program.yaml:59:20",
+                "loyalty.referral.max_per_month",
+                "must be at least 1, got 0",
+            ),
+        ),
+    ),
+    Broken(
         "a negative tier start",
         P,
         "        min_spend: 0\n",

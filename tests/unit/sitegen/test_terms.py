@@ -77,6 +77,8 @@ def expected_numbers(programme: Programme, words: Strings) -> dict[str, list[str
             words.points(loyalty.referral.referrer_points),
             words.points(loyalty.referral.referred_points),
         ]
+        if loyalty.referral.max_per_month is not None:
+            found["referral"].append(fmt.number(loyalty.referral.max_per_month))
     if loyalty.expiry:
         found["expiry"] = [
             fmt.number(loyalty.expiry.after_inactive_days),
@@ -154,3 +156,10 @@ def test_changing_a_number_in_the_yaml_changes_the_page(tmp_path: Path) -> None:
     assert "for every RUB 50.00 you spend" in after
     # The example follows: 12.5 x RUB 50 = RUB 625 -> 62.5 -> 62 points.
     assert "Example: spend RUB 625.00 and you earn 62 points." in after
+
+
+def test_the_terms_say_when_a_referral_bonus_is_taken_back_and_how_many_a_month() -> None:
+    programme = load_programme(EXAMPLE)
+    assert "returned in full, both bonuses are taken back" in terms(programme, "en")
+    assert "at most 5 bring-a-friend bonuses a month" in terms(programme, "en")
+    assert "не больше 5 бонусов за друзей в месяц" in terms(programme, "ru")

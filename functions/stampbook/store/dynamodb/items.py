@@ -113,6 +113,7 @@ def customer_fields(customer: Customer) -> dict[str, str | None]:
         "referred_by": customer.referred_by,
         "source": customer.source,
         "tier": customer.tier,
+        "invited_by": customer.invited_by,
     }
 
 
@@ -145,6 +146,7 @@ def customer_from(item: Read) -> Customer:
         referred_by=maybe(item, "referred_by"),
         source=text(item, "source"),
         tier=maybe(item, "tier"),
+        invited_by=maybe(item, "invited_by"),
     )
 
 

@@ -41,6 +41,7 @@ from ...audience.consent import ConsentRecord
 from ...audience.mail_events import MailEvent
 from ...loyalty.errors import LoyaltyError
 from ...loyalty.history import History
+from ...loyalty.ledger import Entry
 from ...loyalty.standing import Standing
 from ...records.customers import Customer
 from ...records.feedback import Feedback, SiteFeedback
@@ -67,6 +68,7 @@ from .items import (
     customer_fields,
     customer_from,
     customer_item,
+    entry_from,
     feedback_from,
     feedback_item,
     integration_key_from,
@@ -84,6 +86,7 @@ from .sends import DynamoSends
 from .table import (
     CLAIM,
     CONSENT,
+    ENTRY,
     EVERY_CUSTOMER,
     EVERY_INTEGRATION_KEY,
     EXPIRES,
@@ -326,6 +329,28 @@ class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send recor
                     raise CustomerExists(", ".join(taken)) from cancelled
                 continue  # the profile changed since it was read
             return
+
+    def refer(self, customer_id: str, referrer_id: str) -> bool:
+        plan = Plan(self.table)
+        # The version moves too: a commit that read the history without a
+        # referrer decides again.
+        plan.update(
+            profile_key(customer_id),
+            Role.CURRENT,
+            f"customer {customer_id}",
+            UpdateExpression="SET referred_by = :by ADD version :one",
+            ConditionExpression="attribute_exists(pk) AND attribute_not_exists(referred_by)",
+            ExpressionAttributeValues={":by": {"S": referrer_id}, ":one": {"N": "1"}},
+        )
+        try:
+            self._transact_patiently(plan)
+        except Cancelled as cancelled:
+            if not cancelled.failed(plan, Role.CURRENT):
+                raise
+            if self.customer(customer_id) is None:
+                raise UnknownCustomer(customer_id) from cancelled
+            return False
+        return True
 
     def customer(self, customer_id: str) -> Customer | None:
         found = self._get(profile_key(customer_id))
@@ -585,6 +610,20 @@ class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send recor
             raise
 
     # -- loyalty -------------------------------------------------------------
+
+    def referral_entries(self, customer_id: str) -> tuple[Entry, ...]:
+        # The sort key orders entries by when they were written, not by their key:
+        # the filter still reads the customer's entries, but returns only these.
+        found = self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            FilterExpression="begins_with(#key, :referral)",
+            ExpressionAttributeNames={"#key": "key"},
+            ExpressionAttributeValues=attributes(
+                **{":pk": customer_key(customer_id), ":prefix": ENTRY, ":referral": "referral:"}
+            ),
+            ConsistentRead=True,
+        )
+        return tuple(entry_from(item) for item in found)
 
     def history(self, customer_id: str) -> History:
         return self._reading(customer_id).history

@@ -27,6 +27,13 @@ _ENTRIES = (
     " order_id, amount, currency, reward_id, certificate_id, reason, multiplier"
     " FROM ledger WHERE customer_id IN ({}) ORDER BY seq"
 )
+# Within the customer's primary key: the keys from `referral:` up to (not) `referral;`.
+_REFERRAL_ENTRIES = (
+    "SELECT customer_id, kind, points, at, available_at, idempotency_key, rules_version,"
+    " order_id, amount, currency, reward_id, certificate_id, reason, multiplier"
+    " FROM ledger WHERE customer_id = ? AND idempotency_key >= 'referral:'"
+    " AND idempotency_key < 'referral;' ORDER BY seq"
+)
 # By placed_at, then order id: the order the engine sees them in on every store.
 _ORDERS = (
     "SELECT customer_id, order_id, placed_at, currency, shipping, tax, lines"
@@ -191,6 +198,12 @@ def stored_time(value: datetime | None) -> str | None:
 @lru_cache(maxsize=1024)
 def _utc_text(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
+
+
+def referral_entries(db: sqlite3.Connection, customer_id: str) -> tuple[Entry, ...]:
+    cursor = db.cursor()
+    cursor.row_factory = None
+    return tuple(map(_entry, cursor.execute(_REFERRAL_ENTRIES, (customer_id,))))
 
 
 def _decimal(value: str | None) -> Decimal | None:

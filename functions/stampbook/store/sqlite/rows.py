@@ -64,6 +64,7 @@ def customer_row(customer: Customer) -> tuple[Any, ...]:
         customer.referred_by,
         customer.source,
         customer.tier,
+        customer.invited_by,
     )
 
 
@@ -82,4 +83,5 @@ def customer_of(row: sqlite3.Row) -> Customer:
         referred_by=row["referred_by"],
         source=row["source"],
         tier=row["tier"],
+        invited_by=row["invited_by"],
     )

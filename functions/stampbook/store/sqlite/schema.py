@@ -340,4 +340,9 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (customer_id, automation, occasion)
     ) WITHOUT ROWID;
     """,
+    """
+    -- Whose referral code a sign-up gave: it becomes `referred_by` when the
+    -- address is confirmed.
+    ALTER TABLE customers ADD COLUMN invited_by TEXT;
+    """,
 )

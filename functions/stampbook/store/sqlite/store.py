@@ -34,7 +34,7 @@ from ...audience.consent import ConsentRecord, ConsentStatus
 from ...audience.mail_events import MailEvent, MailEventKind
 from ...loyalty.errors import LoyaltyError
 from ...loyalty.history import History
-from ...loyalty.ledger import Balance
+from ...loyalty.ledger import Balance, Entry
 from ...loyalty.orders import OrderLine
 from ...loyalty.standing import Standing
 from ...loyalty.tier_spend import TierSpend, TierSpendOutdated
@@ -57,7 +57,14 @@ from ..base import (
 )
 from .automations import SqliteAutomationLog, owed_row
 from .connections import OPENED, OPENED_LOCK, WriteTransaction
-from .history import HistoryReader, certificate_of, chunks, read_time, stored_time
+from .history import (
+    HistoryReader,
+    certificate_of,
+    chunks,
+    read_time,
+    referral_entries,
+    stored_time,
+)
 from .rows import INSERTS, customer_of, customer_row, write_rows
 from .schema import MIGRATIONS
 from .sends import SqliteSends
@@ -174,8 +181,8 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 raise CustomerExists(customer.email)
             db.execute(
                 "INSERT INTO customers (customer_id, email, created_at, name, locale, birthday,"
-                " birthday_set_at, interests, habits, referral_code, referred_by, source, tier)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " birthday_set_at, interests, habits, referral_code, referred_by, source, tier,"
+                " invited_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 customer_row(customer),
             )
 
@@ -186,7 +193,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 inserted = db.execute(
                     "INSERT OR IGNORE INTO customers (customer_id, email, created_at, name, locale,"
                     " birthday, birthday_set_at, interests, habits, referral_code, referred_by,"
-                    " source, tier) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " source, tier, invited_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     customer_row(customer),
                 ).rowcount
                 if inserted:
@@ -199,11 +206,24 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             changed = db.execute(
                 "UPDATE customers SET email=?, created_at=?, name=?, locale=?, birthday=?,"
                 " birthday_set_at=?, interests=?, habits=?, referral_code=?, referred_by=?,"
-                " source=?, tier=? WHERE customer_id=?",
+                " source=?, tier=?, invited_by=? WHERE customer_id=?",
                 (*row[1:], row[0]),
             ).rowcount
         if not changed:
             raise UnknownCustomer(customer.customer_id)
+
+    def refer(self, customer_id: str, referrer_id: str) -> bool:
+        with self._write() as db:
+            known = db.execute(
+                "SELECT referred_by FROM customers WHERE customer_id=?", (customer_id,)
+            ).fetchone()
+            if known is None:
+                raise UnknownCustomer(customer_id)
+            changed = db.execute(
+                "UPDATE customers SET referred_by=? WHERE customer_id=? AND referred_by IS NULL",
+                (referrer_id, customer_id),
+            ).rowcount
+        return bool(changed)
 
     def customer(self, customer_id: str) -> Customer | None:
         row = (
@@ -499,6 +519,9 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
 
     def history(self, customer_id: str) -> History:
         return self._history(self.connection(), customer_id)
+
+    def referral_entries(self, customer_id: str) -> tuple[Entry, ...]:
+        return referral_entries(self.connection(), customer_id)
 
     def standing(self, customer_id: str, now: datetime) -> Standing:
         """From the indexes, in one statement (so on one snapshot): the ledger summed and
