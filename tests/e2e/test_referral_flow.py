@@ -167,9 +167,10 @@ def _annas_balance(page: Page, shop: Shop, mails: int) -> str:
         _mail_to(shop.folder / "outbox", "anna@example.com", mails)[-1], shop.origin, "points/"
     )
     page.goto(link)
-    balance = page.locator('[data-sb-result="points"] [data-sb-value="available"]')
+    # The member page's balance in words ("300 баллов"): the number, without them.
+    balance = page.locator('[data-sb-result="points"] [data-sb-shown="balance"]')
     balance.wait_for(timeout=10_000)
-    return balance.inner_text()
+    return balance.inner_text().split()[0]
 
 
 @pytest.mark.parametrize("locale", ["ru", "en"])
@@ -220,6 +221,8 @@ def test_a_friend_signs_up_with_annas_link_and_anna_is_paid_then_not_after_a_ref
     later = NIGHT_AFTER + timedelta(hours=6)
     with shop.open_at(later):
         assert _annas_balance(page, shop, 2) == "300"
+        history = page.locator('[data-sb-list="history"]').inner_text()
+        assert f"T-{locale}" not in history  # her friend's order is not hers to see
         _shot(page, f"referrer-paid.{locale}", PHONE)
         taken = shop.till(
             "refunds",
@@ -233,9 +236,9 @@ def test_a_friend_signs_up_with_annas_link_and_anna_is_paid_then_not_after_a_ref
         )
         assert taken["points_taken_back"] == 50 + 150  # the order's points and her own bonus
         page.reload()
-        balance = page.locator('[data-sb-result="points"] [data-sb-value="available"]')
+        balance = page.locator('[data-sb-result="points"] [data-sb-shown="balance"]')
         balance.wait_for(timeout=10_000)
-        assert balance.inner_text() == "0"
+        assert balance.inner_text().split()[0] == "0"
         _shot(page, f"referrer-taken-back.{locale}", PHONE)
 
     assert local.refused == []

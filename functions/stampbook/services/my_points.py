@@ -184,12 +184,14 @@ def points_page(
 
 def _dated_by_purchase(lines: tuple[LedgerLine, ...], history: History) -> tuple[LedgerLine, ...]:
     """Points earned are dated by the purchase, not by when it reached Stampbook (an
-    import records a year of purchases in a minute); oldest first, as the ledger."""
+    import records a year of purchases in a minute); oldest first, as the ledger.
+    Only her own orders are named."""
     placed = {order.order_id: order.placed_at for order in history.orders}
     dated = [
         replace(line, at=placed[line.order_id])
         if line.kind is EntryKind.EARN and line.order_id in placed
-        else line
+        # A bonus for a friend's purchase names no order of hers: not the friend's either.
+        else replace(line, order_id=line.order_id if line.order_id in placed else None)
         for line in lines
     ]
     return tuple(sorted(dated, key=lambda line: line.at))
