@@ -112,7 +112,7 @@ def test_bots_get_the_normal_answer_and_nothing_is_stored_or_sent(
         ({"email": "not-an-address"}, "invalid_email", "email"),
         ({"email": "boris@ex_ample.com"}, "invalid_email", "email"),  # the mailer refuses it
         ({"email": "boris.@example.com"}, "invalid_email", "email"),
-        ({"consent": False}, "invalid", "consent"),
+        ({"consent": False}, "terms_required", "terms"),  # neither box: nobody joins
         ({"locale": "de"}, "invalid", "locale"),
         ({"interests": ["tea-ceremony"]}, "invalid", "interests.0"),
         ({"name": "Win <b>big</b>"}, "invalid", "name"),

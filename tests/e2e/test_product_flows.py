@@ -164,6 +164,7 @@ def test_sign_up_confirm_points_and_unsubscribe_in_the_browser(
     page.goto(f"{served.origin}/en/signup/")
     page.get_by_label("Email", exact=True).fill(address)
     page.locator('input[name="name"]').fill("Vera")
+    page.locator('input[name="terms"]').check()
     page.locator('input[name="consent"]').check()
     page.wait_for_timeout(HUMAN_FILL_MS)  # as long as a person takes
     page.get_by_role("button", name="Sign me up").click()
@@ -294,4 +295,32 @@ def test_an_expired_member_link_offers_a_new_one_with_the_address_field_open(
     email.fill("buyer-375@example.com")
     ask.get_by_role("button", name=button).click()
     _done(page, "points-request")
+    assert local.refused == []
+
+
+def test_joining_without_the_newsletter_makes_a_member(
+    served: Served, open_page: Callable[[int], LocalPage]
+) -> None:
+    local = open_page(PHONE)
+    page = local.page
+    address = "member-only@example.com"
+    page.goto(f"{served.origin}/signup/")
+    page.get_by_label("Электронная почта", exact=True).fill(address)
+    page.locator('input[name="terms"]').check()  # the newsletter left as it is: unticked
+    page.wait_for_timeout(HUMAN_FILL_MS)
+    page.get_by_role("button", name="Подписаться").click()
+    _done(page, "signup")
+    [confirmation] = _mail_to(served.outbox, address, 1)
+    page.goto(_link(confirmation, served.origin, "confirm/"))
+    page.locator('form[data-sb-form="confirm"] button[type=submit]').click()
+    _done(page, "confirm")
+    store = SqliteStore(served.database)
+    try:
+        customer = store.customer_by_email(address)
+        assert customer is not None
+        assert current_status(store.consents(customer.customer_id)) is ConsentStatus.MEMBER
+    finally:
+        store.close()
+    # No welcome: it is a marketing email, and she asked for none.
+    assert len(_mail_to(served.outbox, address, 2)) == 1
     assert local.refused == []

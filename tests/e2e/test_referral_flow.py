@@ -189,6 +189,7 @@ def test_a_friend_signs_up_with_annas_link_and_anna_is_paid_then_not_after_a_ref
         assert code.input_value() == "ANNA2345"
         page.locator('input[name="email"]').fill(vera)
         page.locator('input[name="name"]').fill("Vera")
+        page.locator('input[name="terms"]').check()
         page.locator('input[name="consent"]').check()
         for width in (PHONE, DESKTOP):
             _shot(page, f"signup-with-code.{locale}", width)

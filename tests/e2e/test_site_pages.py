@@ -123,3 +123,36 @@ def test_form_pages_have_no_serious_accessibility_violation(
             .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', '))"""
     )
     assert violations == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "width", "button", "said"),
+    [
+        ("", PHONE, "Подписаться", "Чтобы вступить в программу, примите её условия."),
+        ("en/", 1280, "Sign me up", "To join the programme, accept its terms."),
+    ],
+)
+def test_joining_needs_the_terms_and_not_the_newsletter(
+    site: str,
+    open_page: Callable[[int], LocalPage],
+    locale: str,
+    width: int,
+    button: str,
+    said: str,
+) -> None:
+    page = open_page(width).page
+    page.goto(site + locale + "signup/")
+    newsletter = page.locator('input[name="consent"]')
+    terms = page.locator('input[name="terms"]')
+    assert not newsletter.is_checked()  # never ticked for anyone
+    assert newsletter.get_attribute("required") is None
+    assert terms.get_attribute("required") is not None
+    assert page.locator('label[for="sb-terms"] a').get_attribute("href") == "../terms/"
+    page.locator('input[name="email"]').fill("vera@example.com")
+    page.get_by_role("button", name=button).click()
+    # The reason in the page's language, beside the box, not the browser's English.
+    assert terms.get_attribute("aria-invalid") == "true"
+    assert page.locator("#sb-terms-error").inner_text() == said
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    name = f"signup-terms.{locale.strip('/') or 'ru'}.{width}.png"
+    page.screenshot(path=SHOTS / name, full_page=True)

@@ -63,7 +63,11 @@ class SubscribeIn(PublicFormIn):
     interests: tuple[Annotated[str, StringConstraints(max_length=64)], ...] = Field(
         default=(), max_length=32
     )
-    consent: Literal[True]  # the checkbox, ticked
+    # Two consents, asked apart: the programme's terms (to join, required) and the
+    # newsletter (marketing email, optional). A form that asks only `consent`
+    # (the one box before the two) joined the programme with it.
+    terms: bool = False
+    consent: bool = False  # the newsletter's box, ticked
     consent_version: str = Field(min_length=1, max_length=64)  # the text shown beside it
     # A friend's referral code (the sign-up link's `?ref=`); optional.
     ref: str = Field(default="", max_length=32)
@@ -94,7 +98,7 @@ class Action(BaseModel):
 
 
 class ConsentOut(BaseModel):
-    status: Literal["unconfirmed", "confirmed", "paused", "unsubscribed", "suppressed"]
+    status: Literal["unconfirmed", "confirmed", "member", "paused", "unsubscribed", "suppressed"]
 
 
 class OneClickIn(BaseModel):
@@ -182,6 +186,11 @@ def sign_up() -> Response:
     accepted = answer({"status": "accepted"}, 202)
     if is_a_bot(body.website, body.fill_ms):
         return accepted
+    if not (body.terms or body.consent):
+        from ..sitegen.words import site_words
+
+        words = site_words(current().programme, body.locale)
+        raise ApiError(422, "terms_required", words("forms.terms_required"), "terms")
     limit_address(PER_ADDRESS, email)
     invited_by = _referrer(body.ref, body.locale)
     form = SignUp(
@@ -192,6 +201,7 @@ def sign_up() -> Response:
         body.birthday,
         tuple(dict.fromkeys(body.interests)),
         invited_by=invited_by,
+        newsletter=body.consent,
     )
     subscribe(mailer(), form, _evidence(SIGN_UP_FORM))
     return accepted

@@ -1,4 +1,10 @@
-"""Consent to marketing email, with the evidence of how it was given or withdrawn."""
+"""Membership and consent to marketing email, with the evidence of how each was given.
+
+Joining the programme (points, statements, emails about the account) and
+receiving the newsletter are two consents, asked apart: a confirmed member
+who did not tick the newsletter is a MEMBER, and only CONFIRMED means
+marketing may be sent.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,8 @@ from enum import StrEnum
 
 class ConsentStatus(StrEnum):
     UNCONFIRMED = "unconfirmed"  # signed up, has not clicked the confirmation link
-    CONFIRMED = "confirmed"
+    CONFIRMED = "confirmed"  # a confirmed address that consented to marketing email
+    MEMBER = "member"  # a confirmed address in the programme, without marketing consent
     # Asked for a break from the newsletter on the preferences page; resuming
     # there needs no new opt-in, since the address was confirmed before.
     PAUSED = "paused"

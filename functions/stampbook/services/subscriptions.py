@@ -10,7 +10,7 @@ confirmation email per hour.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from ..audience.consent import ConsentRecord, ConsentStatus, current_status
@@ -24,6 +24,9 @@ from .referrals import refer
 
 CONFIRMATION_EVERY_SECONDS = 3600  # at most one confirmation email per address per hour
 SIGN_UP_FORM = "site:subscribe"
+# The same form with the newsletter left unticked: the evidence says which,
+# and confirming makes a member without marketing consent.
+JOIN_FORM = "site:join"
 WELCOME_OCCASION = "confirmed"
 
 
@@ -37,6 +40,7 @@ class SignUp:
     interests: tuple[str, ...] = ()
     # The customer whose referral code was given; recorded when the address is confirmed.
     invited_by: str | None = None
+    newsletter: bool = True  # the newsletter ticked too, not only the programme joined
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,9 @@ def subscribe(mailer: Mailer, form: SignUp, evidence: Evidence) -> None:
     # never lower one. A paused subscriber resumes on the preferences page.
     if status in (ConsentStatus.CONFIRMED, ConsentStatus.PAUSED, ConsentStatus.SUPPRESSED):
         return  # nothing to confirm; a bounced address is never mailed again
+    if status is ConsentStatus.MEMBER and not form.newsletter:
+        return  # a member already, and the newsletter still not wanted
+    evidence = evidence if form.newsletter else replace(evidence, form=JOIN_FORM)
     store.record_consent(
         customer.customer_id, evidence.record(ConsentStatus.UNCONFIRMED, now, form.text_version)
     )
@@ -111,14 +118,26 @@ def confirm(emails: AutomaticEmails, customer_id: str, evidence: Evidence) -> Co
     if status is not ConsentStatus.UNCONFIRMED:
         return status  # confirmed already, or withdrawn since: a stale link decides nothing
     shown = next((r.text_version for r in reversed(records) if r.text_version), "")
+    asked = next((r for r in reversed(records) if r.status is ConsentStatus.UNCONFIRMED), None)
+    # What the sign-up asked for: the programme alone, or the newsletter too.
+    becomes = (
+        ConsentStatus.MEMBER
+        if asked is not None and asked.form == JOIN_FORM
+        else ConsentStatus.CONFIRMED
+    )
     # Owed once per customer: two confirmations racing each other, or a second
-    # sign-up after unsubscribing, still make one welcome.
-    owed = emails.owing(Automation.WELCOME, customer_id, WELCOME_OCCASION, now)
-    store.record_consent(customer_id, evidence.record(ConsentStatus.CONFIRMED, now, shown), owed)
+    # sign-up after unsubscribing, still make one welcome (a marketing email:
+    # only to those who asked for the newsletter).
+    owed = (
+        emails.owing(Automation.WELCOME, customer_id, WELCOME_OCCASION, now)
+        if becomes is ConsentStatus.CONFIRMED
+        else None
+    )
+    store.record_consent(customer_id, evidence.record(becomes, now, shown), owed)
     if owed is not None:
         emails.on_owed()
     _record_invitation(store, customer)
-    return ConsentStatus.CONFIRMED
+    return becomes
 
 
 def _record_invitation(store: Store, customer: Customer) -> None:

@@ -119,6 +119,19 @@ def _checkbox(name: str, label: str, value: str = "true", *, required: bool = Fa
     )
 
 
+def _terms_checkbox(words: Strings) -> str:
+    """The programme's terms, accepted to join: required, with the terms a click away."""
+    said = _attr(words("forms.terms_required"))
+    return (
+        '<p class="sb-check"><input id="sb-terms" name="terms" type="checkbox" value="true" '
+        'required aria-required="true" aria-describedby="sb-terms-error" '
+        f'data-msg-required="{said}">'
+        f'<label for="sb-terms">{_attr(words("forms.terms_accept"))} '
+        f'(<a href="../terms/">{_attr(words("forms.terms_read"))}</a>)</label>'
+        '<span class="sb-error" id="sb-terms-error"></span></p>'
+    )
+
+
 def _choices(legend: str, boxes: Iterable[str]) -> str:
     return (
         f'<fieldset class="sb-choices"><legend>{_attr(legend)}</legend>{"".join(boxes)}</fieldset>'
@@ -156,7 +169,10 @@ def signup_page(programme: Programme, locale: str, words: Strings, api_url: str)
         # Filled in from the sign-up link's `?ref=` (forms.js).
         _field("ref", words("forms.referral_code"), autocomplete="off"),
         *([_choices(words("forms.interests"), interests)] if interests else []),
-        _checkbox("consent", consent, required=True),
+        # Two consents, asked apart: joining needs the terms; the newsletter is a
+        # choice of its own, left unticked (GDPR art. 7; 38-FZ art. 18).
+        _terms_checkbox(words),
+        _checkbox("consent", consent),
         _hidden("consent_version", programme_file.consent.version),
         _hidden("locale", locale),
         _HONEYPOT,

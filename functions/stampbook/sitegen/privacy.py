@@ -35,6 +35,7 @@ def privacy_page(programme: Programme, locale: str, words: Strings) -> str:
         words("privacy.intro", business=owner_text(programme, business.name, locale)),
         heading(2, words("privacy.stored_title")),
         table([words("privacy.item"), words("privacy.why")], rows),
+        *_consents(words),
         heading(2, words("privacy.keep_title")),
         words("privacy.keep"),
         heading(2, words("privacy.rights_title")),
@@ -45,3 +46,21 @@ def privacy_page(programme: Programme, locale: str, words: Strings) -> str:
         ),
     ]
     return "\n\n".join(parts) + "\n"
+
+
+def _consents(words: Strings) -> list[str]:
+    """Which emails need the newsletter consent and which go to every member: from the
+    very table the mailer decides by."""
+    from ..mail.render import EMAILS
+
+    def named(kinds: list[str]) -> str:
+        return ", ".join(words(f"privacy_consents.email.{kind}") for kind in kinds)
+
+    marketing = [name for name, email in EMAILS.items() if email.marketing] + ["newsletter"]
+    account = [name for name, email in EMAILS.items() if not email.marketing]
+    return [
+        heading(2, words("privacy_consents.consents_title")),
+        words("privacy_consents.consents"),
+        "- " + words("privacy_consents.marketing", emails=named(marketing)),
+        "- " + words("privacy_consents.account", emails=named(account)),
+    ]

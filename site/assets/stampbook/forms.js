@@ -68,7 +68,8 @@
           return [input.name, msg(form, "required")];
         }
       } else if (input.type === "checkbox" ? !input.checked : !input.value.trim()) {
-        return [input.name, msg(form, "required")];
+        // A box of its own may say what it is for ("accept the terms to join").
+        return [input.name, input.getAttribute("data-msg-required") || msg(form, "required")];
       } else if (input.type === "email" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.value.trim())) {
         return [input.name, msg(form, "email")];
       }
