@@ -66,6 +66,14 @@ demo: $(INSTALLED)
 	$(DEMO) customers import campaigns/import-examples/customers.csv \
 		--confirmed-at "the café's sign-up sheet, confirmed by email"
 	$(DEMO) purchases import campaigns/import-examples/purchases.csv
+	# A year of the café's other customers beside them, the same on every run.
+	$(BIN)/python -m stampbook.files.cafe_year build/demo-year
+	$(DEMO) customers import build/demo-year/customers.csv \
+		--confirmed-at "the café's sign-up sheet, confirmed by email"
+	$(DEMO) purchases import build/demo-year/purchases.csv
+	while read -r email order; do $(DEMO) refund "$$email" "$$order" || exit 1; done \
+		< build/demo-year/refunds.txt
+	$(BIN)/python -m stampbook.files.cafe_year build/demo-year --answers-into build/demo.db
 	$(DEMO) daily
 	$(DEMO) points anna.petrova@example.com
 	$(DEMO) redeem anna.petrova@example.com cappuccino

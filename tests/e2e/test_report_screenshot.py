@@ -9,10 +9,7 @@ table runs past the screen. Screenshots are kept under build/artifacts/.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +23,7 @@ from stampbook.report.html import report_html
 from stampbook.report.sqlite_reader import SqliteReport
 from stampbook.report.words import report_words
 from stampbook.store.sqlite import SqliteStore
+from tests.support.demo_commands import stampbook
 from tests.support.report_dataset import END, generate
 
 from .conftest import ARTIFACTS, LocalPage
@@ -33,7 +31,6 @@ from .conftest import ARTIFACTS, LocalPage
 REPOSITORY = Path(__file__).resolve().parents[2]
 CAMPAIGNS = REPOSITORY / "campaigns"
 EXAMPLES = CAMPAIGNS / "import-examples"
-NOW = "2026-11-23T18:00:00+03:00"  # the demo's evening
 # Ids the owner should never have to read: the questionnaire's reasons, RFM scores,
 # consent states, action names.
 RAW = re.compile(
@@ -44,33 +41,11 @@ RAW = re.compile(
 RUSSIAN_MONEY = re.compile(r"\d{1,3}(?:[\u00a0\u202f ]\d{3})*,\d{2}[\u00a0\u202f ]₽")
 
 
-def _stampbook(*args: str, db: Path, outbox: Path) -> str:
-    env = {
-        **os.environ,
-        "STAMPBOOK_DB": str(db),
-        "STAMPBOOK_MAIL": "outbox",
-        "STAMPBOOK_OUTBOX": str(outbox),
-        "STAMPBOOK_SIGNING_KEY_FILE": str(db.parent / "keys"),
-        "STAMPBOOK_SITE_URL": "http://127.0.0.1:8000/",
-        "STAMPBOOK_NOW": NOW,
-        "STAMPBOOK_SEND_RATE": "0",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "stampbook", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPOSITORY,
-        check=True,
-    )
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo's report page, in Russian (the example programme's own language)."""
     folder = tmp_path_factory.mktemp("demo")
-    db, outbox = folder / "demo.db", folder / "outbox"
+    db = folder / "demo.db"
     for step in (
         ["customers", "import", str(EXAMPLES / "customers.csv"), "--confirmed-at", "the sheet"],
         ["purchases", "import", str(EXAMPLES / "purchases.csv")],
@@ -78,7 +53,7 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["redeem", "anna.petrova@example.com", "cappuccino"],
         ["refund", "ivan.sidorov@example.com", "C-2044"],
     ):
-        _stampbook(*step, db=db, outbox=outbox)
+        stampbook(*step, db=db)
     store = SqliteStore(db)
     for n, (reason, day) in enumerate(
         [(FeedbackReason.DID_NOT_FIT, 10), (FeedbackReason.PUSHY_SALE, 12)]
@@ -88,7 +63,7 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store.close()
     page = ARTIFACTS / "report" / "demo-report-ru.html"
     page.parent.mkdir(parents=True, exist_ok=True)
-    _stampbook(
+    stampbook(
         "report",
         "--point-value",
         "0.5",
@@ -97,7 +72,6 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--html",
         str(page),
         db=db,
-        outbox=outbox,
     )
     return page
 
