@@ -324,3 +324,37 @@ def test_joining_without_the_newsletter_makes_a_member(
     # No welcome: it is a marketing email, and she asked for none.
     assert len(_mail_to(served.outbox, address, 2)) == 1
     assert local.refused == []
+
+
+def test_preferences_change_the_language_and_the_birthday_and_show_what_was_saved(
+    served: Served, open_page: Callable[[int], LocalPage]
+) -> None:
+    local = open_page(PHONE)
+    page = local.page
+    keys = local_keyring(served.database.parent / "signing-keys")  # the server's own
+    token = keys.sign(Purpose.PREFERENCES, "buyer-1280", _now())
+    page.goto(f"{served.origin}/preferences/?t={token}")
+    form = page.locator('form[data-sb-form="preferences"]')
+    russian = form.locator('input[name="locale"][value="ru"]')
+    russian.wait_for(timeout=10_000)
+    page.wait_for_function("() => document.querySelector('input[name=locale][value=ru]').checked")
+    assert "30" in form.inner_text()  # when a changed birthday pays, from the rule
+    form.get_by_label("English").check()
+    form.locator('input[name="birthday"]').fill("1990-05-17")
+    form.get_by_role("button", name="Сохранить").click()
+    form.locator(".sb-status--done").wait_for(timeout=10_000)
+    # Saved, the form still shows what was saved.
+    assert form.locator('input[name="locale"][value="en"]').is_checked()
+    assert form.locator('input[name="birthday"]').input_value() == "1990-05-17"
+    _shot(page, "preferences-saved", PHONE)
+    store = SqliteStore(served.database)
+    try:
+        customer = store.customer("buyer-1280")
+        assert customer is not None
+        assert (customer.locale, str(customer.birthday)) == ("en", "1990-05-17")
+    finally:
+        store.close()
+    page.reload()
+    page.wait_for_function("() => document.querySelector('input[name=locale][value=en]').checked")
+    assert form.locator('input[name="birthday"]').input_value() == "1990-05-17"
+    assert local.refused == []

@@ -53,7 +53,7 @@ class PreferencesOut(BaseModel):
     interests: list[str]
     birthday: str | None
     marketing: bool  # the newsletter comes (consent confirmed and not paused)
-    status: Literal["unconfirmed", "confirmed", "paused", "unsubscribed", "suppressed"]
+    status: Literal["unconfirmed", "confirmed", "member", "paused", "unsubscribed", "suppressed"]
 
 
 class DeleteIn(TokenIn):

@@ -85,7 +85,9 @@ def change_settings(
         store.update_customer(updated)
     if change.marketing is not None:
         status = current_status(store.consents(customer_id))
-        if change.marketing and status is ConsentStatus.PAUSED:
+        # A member asking for the newsletter on her own page (reached by her
+        # signed link) gives that consent here, with this page as its evidence.
+        if change.marketing and status in (ConsentStatus.PAUSED, ConsentStatus.MEMBER):
             store.record_consent(customer_id, evidence.record(ConsentStatus.CONFIRMED, now))
         elif not change.marketing and status is ConsentStatus.CONFIRMED:
             store.record_consent(customer_id, evidence.record(ConsentStatus.PAUSED, now))

@@ -132,6 +132,24 @@ def _terms_checkbox(words: Strings) -> str:
     )
 
 
+def _radio(name: str, label: str, value: str, *, checked: bool = False) -> str:
+    ident = f"sb-{name}-{value}"
+    on = " checked" if checked else ""
+    return (
+        f'<p class="sb-check"><input id="{ident}" name="{name}" type="radio" '
+        f'value="{_attr(value)}"{on}><label for="{ident}" lang="{_attr(value)}">'
+        f"{_attr(label)}</label></p>"
+    )
+
+
+def _language_name(code: str) -> str:
+    """A language named in itself ("Русский", "Հայերեն"): its readers find it so."""
+    from babel import Locale
+
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
 def _choices(legend: str, boxes: Iterable[str]) -> str:
     return (
         f'<fieldset class="sb-choices"><legend>{_attr(legend)}</legend>{"".join(boxes)}</fieldset>'
@@ -287,10 +305,20 @@ def preferences_page(programme: Programme, locale: str, words: Strings, api_url:
         _checkbox("interests", owner_text(programme, interest.name, locale), interest.id)
         for interest in programme.programme_file.interests
     ]
+    programme_file = programme.programme_file
+    languages = [
+        _radio("locale", _language_name(code), code, checked=code == locale)
+        for code in programme_file.locales.available
+    ]
+    birthday = programme_file.loyalty.birthday
+    # When a changed birthday pays, from the rule the engine applies.
+    said = words("forms.birthday_rule", days=birthday.min_days_known) if birthday else ""
+    rule = f'<p class="sb-note">{_attr(said)}</p>' if said else ""
     fields = (
         _checkbox("marketing", words("forms.preferences_marketing")),
         *([_choices(words("forms.interests"), interests)] if interests else []),
-        f'<input type="hidden" name="locale" value="{_attr(locale)}">',
+        _choices(words("forms.language"), languages),
+        _field("birthday", words("forms.birthday"), "date", autocomplete="bday") + rule,
     )
     save = Form(
         "preferences",

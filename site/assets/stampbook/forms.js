@@ -219,9 +219,14 @@
 
   function answered(form, response, answer) {
     if (response.ok) {
-      if (form.getAttribute("data-sb-form") === "export") { download("my-data", answer); }
+      var name = form.getAttribute("data-sb-form");
+      if (name === "export") { download("my-data", answer); }
       showResult(form, answer || {});
       status(form, msg(form, "done"), "done");
+      if (name === "preferences") {
+        showKept(form, answer || {});  // saved: the form stays, showing what was kept
+        return;
+      }
       if (msg(form, "done")) { form.classList.add("sb-form--done"); }
       return;
     }
@@ -308,15 +313,23 @@
     fetch(address, { headers: { "Accept": "application/json" } }).then(function (response) {
       return response.ok ? response.json() : null;
     }).then(function (kept) {
-      if (!kept) { return; }
-      form.querySelectorAll('input[name="interests"]').forEach(function (box) {
-        box.checked = (kept.interests || []).indexOf(box.value) >= 0;
-      });
-      var marketing = form.querySelector('input[name="marketing"]');
-      if (marketing) { marketing.checked = Boolean(kept.marketing); }
-      var locale = form.querySelector('input[name="locale"]');
-      if (locale && kept.locale) { locale.value = kept.locale; }
+      if (kept) { showKept(form, kept); }
     }).catch(function () { /* the form still works; it just starts empty */ });
+  }
+
+  // The settings as kept now: on opening, and again after saving, so the form
+  // shows what was saved rather than emptying itself.
+  function showKept(form, kept) {
+    form.querySelectorAll('input[name="interests"]').forEach(function (box) {
+      box.checked = (kept.interests || []).indexOf(box.value) >= 0;
+    });
+    var marketing = form.querySelector('input[name="marketing"]');
+    if (marketing) { marketing.checked = Boolean(kept.marketing); }
+    form.querySelectorAll('input[name="locale"]').forEach(function (choice) {
+      choice.checked = choice.value === kept.locale;
+    });
+    var birthday = form.querySelector('input[name="birthday"]');
+    if (birthday) { birthday.value = kept.birthday || ""; }
   }
 
   document.querySelectorAll("form[data-sb-form]").forEach(prepare);
