@@ -62,6 +62,9 @@ def test_annas_page_in_russian_has_her_real_numbers_in_her_words(api: Api, anna:
     assert (first["what"], first["points"][0]) == ("Покупка", "+")
     assert first["order"]
     assert shown["card_code"]
+    # Her card as a QR code for the till's scanner, drawn here (no image fetched).
+    assert shown["card_qr"].startswith('<svg width="')
+    assert f"<title>Ваш номер карты: {shown['card_code']}</title>" in shown["card_qr"]
     assert shown["referral_url"] == (
         f"https://mednaya-turka.example/signup/?ref={shown['card_code']}"
     )

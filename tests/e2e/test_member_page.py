@@ -140,6 +140,7 @@ def test_annas_page_shows_her_points_tier_certificate_rewards_and_history(
     assert bought in member.locator('[data-sb-list="history"]').inner_text()
     code = member.locator('[data-sb-shown="card_code"]').inner_text()
     assert code
+    assert member.locator(".sb-card-qr svg").is_visible()
     invite = member.locator('[data-sb-shown="referral_url"]').input_value()
     assert invite.endswith(f"signup/?ref={code}")
     # Nothing left over from asking for a link: no intro, no stray button.

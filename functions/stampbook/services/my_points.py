@@ -252,6 +252,15 @@ def shown(page: PointsPage, words: Strings, zone: ZoneInfo) -> dict[str, Any]:
             for line in reversed(page.history)  # newest first
         ],
         "card_code": page.card_code,
+        "card_qr": card_qr(page.card_code, words("member.card")) if page.card_code else "",
         "referral_url": page.referral_url,
     }
     return said
+
+
+def card_qr(code: str, title: str) -> str:
+    """The card code as a QR code the till's scanner reads: inline SVG, drawn here."""
+    import segno  # only a member page draws one
+
+    qr = segno.make(code, error="m")
+    return str(qr.svg_inline(scale=5, border=2, title=f"{title}: {code}", svgclass="sb-qr"))

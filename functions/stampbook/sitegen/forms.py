@@ -268,6 +268,7 @@ def points_page(locale: str, words: Strings, api_url: str, *, certificates: bool
         section(
             "card",
             words("member.card"),
+            '<div class="sb-card-qr" data-sb-svg="card_qr"></div>',
             '<p class="sb-card-code" data-sb-shown="card_code"></p>',
             f"<p>{_attr(words('member.card_hint'))}</p>",
         ),

@@ -147,6 +147,11 @@
       }
       place.hidden = false;
     });
+    // The card's QR code, drawn by the API from her code (an SVG, nothing fetched).
+    result.querySelectorAll("[data-sb-svg]").forEach(function (place) {
+      var drawn = said[place.getAttribute("data-sb-svg")] || "";
+      if (drawn.indexOf("<svg") === 0 && drawn.indexOf("<script") < 0) { place.innerHTML = drawn; }
+    });
     var lists = {
       certificates: function (list, items) {
         items.forEach(function (held) {
