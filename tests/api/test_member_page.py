@@ -10,7 +10,7 @@ from stampbook.mail.tokens import Purpose
 from tests.support.paths import EXAMPLE
 from tests.support.story import EVENING, tell_the_story
 
-from .conftest import Api
+from .conftest import Api, link_token
 from .test_subscriptions import sign
 
 NBSP = "\u00a0"
@@ -92,3 +92,18 @@ def test_each_kind_of_entry_is_said_in_every_language() -> None:
         words = site_words(programme, language)
         for kind in EntryKind:
             assert words(f"member.entry.{kind.value}").strip()
+
+
+def test_her_page_sends_the_settings_link_to_her_address_never_to_the_page(
+    api: Api, anna: str
+) -> None:
+    token = sign(api, Purpose.POINTS, anna)
+    before = len(api.outbox)
+    status, body, _ = api.call("POST", "/points", {"token": token}, key=None)
+    assert (status, body) == (202, {"status": "accepted"})
+    [mail] = api.outbox[before:]
+    assert mail["To"].addresses[0].addr_spec == "anna.petrova@example.com"
+    assert link_token(mail, "preferences/")  # her settings, by email
+    assert "preferences" not in str(body)
+    status, body, _ = api.call("POST", "/points", {"token": token + "x"}, key=None)
+    assert (status, body["error"]["code"]) == (400, "invalid_token")

@@ -143,6 +143,10 @@ def test_annas_page_shows_her_points_tier_certificate_rewards_and_history(
     assert member.locator(".sb-card-qr svg").is_visible()
     invite = member.locator('[data-sb-shown="referral_url"]').input_value()
     assert invite.endswith(f"signup/?ref={code}")
+    # Her settings link comes by email, to her address.
+    settings = page.locator('form[data-sb-form="settings-request"]')
+    settings.locator("button[type=submit]").click()
+    settings.locator(".sb-status--done").wait_for(timeout=10_000)
     # Nothing left over from asking for a link: no intro, no stray button.
     assert not page.locator("[data-sb-intro]").is_visible()
     assert not page.locator('form[data-sb-form="points-view"] button').is_visible()

@@ -42,7 +42,11 @@ LINK_EVERY_SECONDS = 300  # one magic link per address per five minutes
 
 
 class PointsIn(Body):
-    email: str = Field(max_length=254)
+    """An address to send the link to; or, from her own page, its link's token: the
+    email then comes to her address, with fresh links to her points and settings."""
+
+    email: str = Field(default="", max_length=254)
+    token: str = Field(default="", max_length=256)
 
 
 class TierOut(BaseModel):
@@ -132,9 +136,17 @@ def email_a_link() -> Response:
     request = points.current_request
     body = json_body(request, PointsIn)
     limit(PER_IP, caller_ip(request))
-    email = address(body.email)
-    limit_address(PER_ADDRESS, email)
     app = current()
+    if body.token:
+        # A show-only link changes nothing, not even by mail: what changes things
+        # (the preferences link) goes to the address, never to whoever holds it.
+        owner = app.store.customer(subject_of(body.token, Purpose.POINTS, "token"))
+        email = owner.email if owner is not None else ""
+    else:
+        email = address(body.email)
+    if not email:
+        return answer({"status": "accepted"}, 202)
+    limit_address(PER_ADDRESS, email)
     customer = app.store.customer_by_email(email)
     sender = mailer()
     if customer is not None and once_per(

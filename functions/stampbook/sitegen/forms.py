@@ -281,6 +281,14 @@ def points_page(locale: str, words: Strings, api_url: str, *, certificates: bool
             f'data-copied="{copied}">{copy}</button></p>',
         ),
         f'<p class="sb-note">{_attr(words("member.manage"))}</p>',
+        # The settings change things: their link goes to her address, not to this page.
+        Form(
+            "settings-request",
+            POINTS,
+            words("member.settings_sent"),
+            words("member.settings_button"),
+            token=True,
+        ).html(words, api_url),
     ]
     result = f'<div class="sb-member" data-sb-result="points" hidden>{"".join(parts)}</div>'
     view = Form(
