@@ -41,9 +41,11 @@ def sent_by(page: str, filled: dict[str, str]) -> dict[str, Any]:
         if not name:
             continue
         value = filled.get(name) or attributes.get("value") or ""
-        if kind == "radio":  # only the one chosen
-            if filled.get(name) == attributes.get("value"):
-                body[name] = filled[name]
+        if kind == "radio":  # only the one chosen: typed in, else checked on the page
+            chosen = filled.get(name)
+            checked = re.search(r"\bchecked\b", match.group(1)) is not None
+            if chosen == attributes.get("value") or (chosen is None and checked):
+                body[name] = attributes.get("value")
         elif kind == "checkbox":
             if attributes.get("value") == "true":
                 body[name] = name in filled
