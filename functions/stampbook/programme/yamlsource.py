@@ -193,19 +193,39 @@ _PLAIN_SYNTAX = (
         "define the anchor before using the alias",
     ),
     ("found character", "a character that cannot start a value", "quote the value"),
+    (
+        "<stream end>",
+        "a bracket opened here is never closed",
+        "close it on the same line, or put the text in quotes",
+    ),
+    (
+        "found unexpected end of stream",
+        "a quote opened here is never closed",
+        "end the text with the same quote mark it starts with",
+    ),
 )
 
 
 def _syntax_problem(file: str, error: yaml.MarkedYAMLError, text: str = "") -> Problem:
-    mark = error.problem_mark or error.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    lines = text.splitlines()
+    line, column = 1, 1
+    for mark in (error.problem_mark, error.context_mark):
+        # A slip found only at the end of the file (an unclosed bracket or
+        # quote) is marked past the last line; where the bracket opened
+        # (the context) is the place to fix.
+        if mark is not None and (mark.line < len(lines) or not lines):
+            line, column = mark.line + 1, mark.column + 1
+            break
+    else:
+        if lines:
+            line, column = len(lines), len(lines[-1]) + 1
     problem = error.problem or "the YAML cannot be read"
     message, hint = problem, "check the indentation and the quotes around this point"
     for token, plain, advice in _PLAIN_SYNTAX:
         if token in problem:
             message, hint = plain, advice
             break
-    written = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    written = lines[line - 1] if 0 < line <= len(lines) else ""
     if "{{" in written or "{%" in written:
         # YAML takes `{` for the start of a mapping: a text that fills in a
         # value must be quoted, or it is not a text at all.

@@ -852,6 +852,22 @@ CASES = [
         schema_rejects=False,
     ),
     Broken(
+        "a bracket on the last line never closed",
+        A,
+        "  body: { en: Come back., bg: Елате пак. }\n",
+        "  body: { en: Come back., bg: Елате пак.\n",
+        (
+            (
+                # Found at the end of the file, shown where the bracket opened.
+                "campaigns/automations.yaml:27:9",
+                "(top level)",
+                "YAML syntax: a bracket opened here is never closed",
+            ),
+        ),
+        hint="close it on the same line, or put the text in quotes",
+        schema_rejects=False,
+    ),
+    Broken(
         "a member link that would not work a day",
         P,
         "    description: { en: Any phone or tablet., bg: Всеки телефон или таблет. }\n",
