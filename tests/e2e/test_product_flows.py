@@ -358,3 +358,65 @@ def test_preferences_change_the_language_and_the_birthday_and_show_what_was_save
     page.wait_for_function("() => document.querySelector('input[name=locale][value=en]').checked")
     assert form.locator('input[name="birthday"]').input_value() == "1990-05-17"
     assert local.refused == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "width", "button", "said"),
+    [
+        ("", PHONE, "Подписаться", "Введите адрес электронной почты, например name@example.com."),
+        ("en/", DESKTOP, "Sign me up", "Please enter an email address such as name@example.com."),
+    ],
+)
+def test_an_address_the_api_refuses_is_named_in_the_pages_language(
+    served: Served,
+    open_page: Callable[[int], LocalPage],
+    locale: str,
+    width: int,
+    button: str,
+    said: str,
+) -> None:
+    local = open_page(width)
+    page = local.page
+    page.goto(f"{served.origin}/{locale}signup/")
+    # Shaped like an address, so the page sends it; the API knows no mailbox ends in a dot.
+    page.locator('input[name="email"]').fill("vera.@example.com")
+    page.locator('input[name="terms"]').check()
+    page.wait_for_timeout(HUMAN_FILL_MS)
+    with page.expect_response(lambda answer: answer.url.endswith("/api/subscribe")) as sent:
+        page.get_by_role("button", name=button).click()
+    assert sent.value.status == 422
+    assert sent.value.json()["error"]["code"] == "invalid_email"
+    error = page.locator("#sb-email-error")
+    error.get_by_text(said).wait_for(timeout=10_000)
+    assert page.locator('input[name="email"]').get_attribute("aria-invalid") == "true"
+    _shot(page, f"signup-refused.{locale.strip('/') or 'ru'}", width)
+    assert local.refused == []
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "heading", "home"),
+    [
+        ("/no-such-page/", "ru", "Страница не найдена", "/"),
+        ("/en/rewards/gone/", "en", "Page not found", "/en/"),
+    ],
+)
+def test_a_missing_page_says_so_in_its_language(
+    served: Served,
+    open_page: Callable[[int], LocalPage],
+    path: str,
+    lang: str,
+    heading: str,
+    home: str,
+) -> None:
+    local = open_page(PHONE)
+    page = local.page
+    answer = page.goto(served.origin + path)
+    assert answer is not None
+    assert answer.status == 404
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("h1").first.inner_text() == heading
+    _shot(page, f"not-found.{lang}", PHONE)
+    page.locator(f'article a[href="{home}"]').click()
+    page.wait_for_load_state()
+    assert page.url == served.origin + home
+    assert local.refused == []

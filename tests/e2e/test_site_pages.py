@@ -44,12 +44,17 @@ class _Quiet(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("site")
-    build_site(ROOT / "mkdocs.yml", site_dir=folder)
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    address = f"http://127.0.0.1:{server.server_address[1]}/"
+    # Built for where it is served: the pages name their twins in the other
+    # language by full address, and the theme reads the sitemap there.
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("STAMPBOOK_SITE_URL", address)
+        build_site(ROOT / "mkdocs.yml", site_dir=folder)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield address
     finally:
         server.shutdown()
         server.server_close()
@@ -74,18 +79,40 @@ def test_pages_fit_the_screen(
     assert page.refused == []
 
 
-def test_the_language_switcher_leads_to_the_other_locale(
-    site: str, open_page: Callable[[int], LocalPage]
+@pytest.mark.parametrize(
+    ("start", "other", "lang", "heading"),
+    [
+        ("terms/", "en/terms/", "en", "Programme terms"),
+        ("en/rewards/", "rewards/", "ru", "Награды"),
+        ("", "en/", "en", "Copper Cezve"),
+    ],
+)
+def test_the_language_switcher_keeps_the_page(
+    site: str,
+    open_page: Callable[[int], LocalPage],
+    start: str,
+    other: str,
+    lang: str,
+    heading: str,
 ) -> None:
     page = open_page(DESKTOP).page
-    page.goto(site + "terms/")
-    assert page.locator("html").get_attribute("lang") == "ru"
+    page.goto(site + start)
     page.locator(".md-header__option .md-select").hover()
-    page.locator('a.md-select__link[hreflang="en"]').first.click()
+    page.locator(f'a.md-select__link[hreflang="{lang}"]').first.click()
     page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.url == site + "en/"
-    assert page.locator("h1").first.inner_text() == "Copper Cezve"
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.url == site + other
+    assert page.locator("h1").first.inner_text() == heading
+    # Search engines are told of this page's own twin, by its full address.
+    twins = page.locator('head link[rel="alternate"][hreflang]')
+    hrefs = {
+        twins.nth(i).get_attribute("hreflang"): twins.nth(i).get_attribute("href")
+        for i in range(twins.count())
+    }
+    assert hrefs == {
+        "ru": site + other.removeprefix("en/"),
+        "en": site + "en/" + other.removeprefix("en/"),
+    }
 
 
 def test_a_link_without_its_token_says_so_instead_of_a_dead_form(

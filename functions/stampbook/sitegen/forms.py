@@ -11,6 +11,7 @@ a GET never acts, since mail scanners follow links.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ DELETE = "preferences/delete"
 UNSUBSCRIBE = "unsubscribe"
 FEEDBACK = "feedback"
 SITE_FEEDBACK = "feedback/site"
+# The site's words for the API's refusals: `errors.<code>`.
+ERRORS = "errors."
 
 # The questionnaire's answers as the API takes them (`FeedbackReason`), and the
 # site's word for each (the word keys predate the domain's names).
@@ -66,8 +69,6 @@ class Form:
             "working": words("forms.working"),
             "done": self.done,
             "no-token": words("forms.no_token"),
-            "expired_token": words("forms.link_expired"),
-            "invalid_token": words("forms.link_invalid"),
         }
         data = " ".join(f'data-msg-{key}="{_attr(value)}"' for key, value in messages.items())
         token = ' data-token="required"' if self.token else ""
@@ -168,8 +169,20 @@ _HONEYPOT = (
 )
 
 
-def _page(title: str, intro: str, *forms: str) -> str:
-    return "\n\n".join([heading(1, title), intro, *forms]) + "\n"
+def _page(words: Strings, title: str, intro: str, *forms: str) -> str:
+    return "\n\n".join([heading(1, title), intro, *forms, _refusals(words)]) + "\n"
+
+
+def _refusals(words: Strings) -> str:
+    """What the API may refuse with, by code, in the page's language: the
+    script shows these, never the envelope's English `message`."""
+    said = {
+        key.removeprefix(ERRORS): words(key)
+        for key in sorted(words.texts)
+        if key.startswith(ERRORS)
+    }
+    blob = json.dumps(said, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return f'<script type="application/json" id="sb-errors">{blob}</script>'
 
 
 def signup_page(programme: Programme, locale: str, words: Strings, api_url: str) -> str:
@@ -199,14 +212,16 @@ def signup_page(programme: Programme, locale: str, words: Strings, api_url: str)
     form = Form(
         "signup", SUBSCRIBE, words("forms.signup_done"), words("forms.signup_button"), tuple(fields)
     )
-    return _page(words("nav.signup"), words("forms.signup_intro"), form.html(words, api_url))
+    return _page(words, words("nav.signup"), words("forms.signup_intro"), form.html(words, api_url))
 
 
 def confirm_page(words: Strings, api_url: str) -> str:
     form = Form(
         "confirm", CONFIRM, words("forms.confirm_done"), words("forms.confirm_button"), token=True
     )
-    return _page(words("nav.confirm"), words("forms.confirm_intro"), form.html(words, api_url))
+    return _page(
+        words, words("nav.confirm"), words("forms.confirm_intro"), form.html(words, api_url)
+    )
 
 
 def _email_request(words: Strings) -> tuple[str, ...]:
@@ -302,6 +317,7 @@ def points_page(locale: str, words: Strings, api_url: str, *, certificates: bool
         _email_request(words),
     )
     return _page(
+        words,
         words("nav.points"),
         f'<p class="sb-intro" data-sb-intro>{_attr(words("forms.points_intro"))}</p>',
         view.html(words, api_url),
@@ -347,6 +363,7 @@ def preferences_page(programme: Programme, locale: str, words: Strings, api_url:
         token=True,
     )
     return _page(
+        words,
         words("nav.preferences"),
         words("forms.preferences_intro"),
         save.html(words, api_url),
@@ -368,7 +385,7 @@ def unsubscribe_page(words: Strings, api_url: str) -> str:
         token=True,
     )
     return _page(
-        words("nav.unsubscribe"), words("forms.unsubscribe_intro"), form.html(words, api_url)
+        words, words("nav.unsubscribe"), words("forms.unsubscribe_intro"), form.html(words, api_url)
     )
 
 
@@ -398,7 +415,9 @@ def feedback_page(words: Strings, api_url: str) -> str:
         _questionnaire(words),
         token=True,
     )
-    return _page(words("nav.feedback"), words("forms.feedback_intro"), form.html(words, api_url))
+    return _page(
+        words, words("nav.feedback"), words("forms.feedback_intro"), form.html(words, api_url)
+    )
 
 
 def site_feedback_page(words: Strings, api_url: str) -> str:
@@ -418,5 +437,5 @@ def site_feedback_page(words: Strings, api_url: str) -> str:
         fields,
     )
     return _page(
-        words("nav.tell_us"), words("forms.site_feedback_intro"), form.html(words, api_url)
+        words, words("nav.tell_us"), words("forms.site_feedback_intro"), form.html(words, api_url)
     )

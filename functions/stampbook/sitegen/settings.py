@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..config import SettingsError, fixed_now
 from ..programme import Programme
 from .pages import SiteFiles, site_files
 from .programmes import site_programme
+from .words import site_words
 
 
 class SiteSettingsError(ValueError):
@@ -49,15 +51,21 @@ class SiteSettings:
 
 
 def alternates(programme: Programme, locale: str) -> list[dict[str, str]]:
-    """Material's language switcher, with links relative to this build's root."""
-    locales = programme.programme_file.locales
+    """Material's language switcher: each language's root, relative to this
+    build's root (`link`), as a path (`path`, for the 404 page, which is served
+    at any depth) and as an address (`href`, for search engines). The theme
+    adds the page's own path, so the switcher keeps the reader on the page."""
+    programme_file = programme.programme_file
+    locales = programme_file.locales
     here = "" if locale == locales.default else "../"
     names = {code: _language_name(code) for code in locales.available}
     return [
         {
             "name": names[code],
             "lang": code,
-            "link": f"{here}./" if code == locales.default else f"{here}{code}/",
+            "link": here if code == locales.default else f"{here}{code}/",
+            "path": urlsplit(programme_file.site_url_of(code)).path,
+            "href": programme_file.site_url_of(code),
         }
         for code in locales.available
     ]
@@ -86,6 +94,11 @@ def configure(config: Any, settings: SiteSettings) -> SiteFiles:
     config["site_name"] = programme.programme_file.business.name.get(locale, locales.default)
     config["theme"]["language"] = locale
     config["extra"]["alternate"] = alternates(programme, locale)
+    words = site_words(programme, locale)
+    config["extra"]["not_found"] = {
+        key: words(f"not_found.{key}") for key in ("title", "text", "home")
+    }
+    config["extra"]["home_path"] = urlsplit(programme.programme_file.site_url_of(locale)).path
     generated = site_files(programme, locale, settings.api_url, settings.now)
     config["nav"] = generated.nav
     return generated

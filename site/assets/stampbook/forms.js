@@ -15,6 +15,15 @@
     return form.getAttribute("data-msg-" + key) || "";
   }
 
+  // The API's refusals by code, in the page's language (a JSON block the
+  // page carries): the envelope's own message is English, for developers.
+  var refusals = (function () {
+    var block = document.getElementById("sb-errors");
+    try { return block ? JSON.parse(block.textContent) : {}; } catch (e) { return {}; }
+  }());
+  // Codes about the email link the page was opened from.
+  var LINK_CODES = ["token_required", "invalid_token", "expired_token"];
+
   function url(form) {
     var base = form.getAttribute("data-api");
     var path = form.getAttribute("data-endpoint");
@@ -30,6 +39,14 @@
     var box = form.querySelector(".sb-status");
     box.textContent = text;
     box.className = "sb-status" + (kind ? " sb-status--" + kind : "");
+  }
+
+  // Focus on the form's message, so a screen reader reads it and the
+  // keyboard's place is not lost with a button that went away.
+  function announce(form) {
+    var box = form.querySelector(".sb-status");
+    box.setAttribute("tabindex", "-1");
+    box.focus();
   }
 
   function errorSlot(form, name) {
@@ -232,14 +249,18 @@
         showKept(form, answer || {});  // saved: the form stays, showing what was kept
         return;
       }
-      if (msg(form, "done")) { form.classList.add("sb-form--done"); }
+      if (msg(form, "done")) {
+        form.classList.add("sb-form--done");
+        announce(form);  // the button that had focus is gone
+      }
       return;
     }
     var error = (answer && answer.error) || {};
-    if (form.hasAttribute("data-token") && msg(form, error.code)) {
+    var text = refusals[error.code] || msg(form, "failed");
+    if (form.hasAttribute("data-token") && LINK_CODES.indexOf(error.code) >= 0) {
       // A link that expired or was cut short: say so in the page's language and
       // offer a new one where the page can ask for it, the address field open.
-      status(form, msg(form, error.code), "error");
+      status(form, text, "error");
       var ask = document.querySelector('form[data-sb-form="points-request"]');
       if (ask) {
         ask.hidden = false;
@@ -247,9 +268,13 @@
       }
       return;
     }
-    var text = error.message || msg(form, "failed");
     status(form, "", "");  // not "Sending…" beside a field's error
-    if (error.field) { fieldError(form, error.field, text); } else { status(form, text, "error"); }
+    if (error.field) {
+      fieldError(form, error.field, text);
+    } else {
+      status(form, text, "error");
+      announce(form);
+    }
   }
 
   function send(form) {

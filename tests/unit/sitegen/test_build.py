@@ -40,10 +40,19 @@ def test_every_locale_is_built_default_at_the_root(built: list[BuiltLocale]) -> 
             ).is_file()
 
 
-def test_the_language_switcher_links_every_locale(built: list[BuiltLocale]) -> None:
-    home = page(built, "en", "terms/index.html")
-    assert 'href="../../" hreflang="ru"' in home
-    assert 'href="../../en/" hreflang="en"' in home
+def test_the_language_switcher_links_the_same_page_in_every_locale(
+    built: list[BuiltLocale],
+) -> None:
+    terms = page(built, "en", "terms/index.html")
+    assert 'href="../../terms/" hreflang="ru"' in terms
+    assert 'href="../../en/terms/" hreflang="en"' in terms
+    home = page(built, "ru", "index.html")
+    assert 'href="./" hreflang="ru"' in home
+    assert 'href="en/" hreflang="en"' in home
+    # The 404 page is served at any depth: it links by path.
+    missing = page(built, "en", "404.html")
+    assert 'href="/" hreflang="ru"' in missing
+    assert 'href="/en/" hreflang="en"' in missing
 
 
 def test_no_page_asks_for_anything_from_another_site(built: list[BuiltLocale]) -> None:
