@@ -363,7 +363,7 @@ def test_preferences_change_the_language_and_the_birthday_and_show_what_was_save
 @pytest.mark.parametrize(
     ("locale", "width", "button", "said"),
     [
-        ("", PHONE, "Подписаться", "Введите адрес электронной почты, например name@example.com."),
+        ("", PHONE, "Подписаться", "Введите адрес почты, например name@example.com."),
         ("en/", DESKTOP, "Sign me up", "Please enter an email address such as name@example.com."),
     ],
 )

@@ -190,7 +190,7 @@ def sign_up() -> Response:
         from ..sitegen.words import site_words
 
         words = site_words(current().programme, body.locale)
-        raise ApiError(422, "terms_required", words("forms.terms_required"), "terms")
+        raise ApiError(422, "terms_required", words("errors.terms_required"), "terms")
     limit_address(PER_ADDRESS, email)
     invited_by = _referrer(body.ref, body.locale)
     form = SignUp(
@@ -217,7 +217,7 @@ def _referrer(code: str, locale: str) -> str | None:
         from ..sitegen.words import site_words
 
         words = site_words(current().programme, locale)
-        raise ApiError(422, "unknown_referral_code", words("forms.unknown_referral_code"), "ref")
+        raise ApiError(422, "unknown_referral_code", words("errors.unknown_referral_code"), "ref")
     return referrer.customer_id
 
 

@@ -65,7 +65,6 @@ class Form:
             "failed": words("forms.failed"),
             "offline": words("forms.offline"),
             "required": words("forms.required"),
-            "email": words("forms.invalid_email"),
             "working": words("forms.working"),
             "done": self.done,
             "no-token": words("forms.no_token"),
@@ -122,7 +121,7 @@ def _checkbox(name: str, label: str, value: str = "true", *, required: bool = Fa
 
 def _terms_checkbox(words: Strings) -> str:
     """The programme's terms, accepted to join: required, with the terms a click away."""
-    said = _attr(words("forms.terms_required"))
+    said = _attr(words("errors.terms_required"))
     return (
         '<p class="sb-check"><input id="sb-terms" name="terms" type="checkbox" value="true" '
         'required aria-required="true" aria-describedby="sb-terms-error" '

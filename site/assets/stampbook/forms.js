@@ -88,7 +88,7 @@
         // A box of its own may say what it is for ("accept the terms to join").
         return [input.name, input.getAttribute("data-msg-required") || msg(form, "required")];
       } else if (input.type === "email" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.value.trim())) {
-        return [input.name, msg(form, "email")];
+        return [input.name, refusals.invalid_email || msg(form, "failed")];
       }
     }
     return null;
