@@ -34,6 +34,8 @@ FORM_PAGES = (
     "tell-us/",
 )
 OVERFLOW = "document.documentElement.scrollWidth"
+# A sent issue's web version, in the archive.
+ISSUE = "newsletters/2026-12-winter-lots/"
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -135,10 +137,10 @@ def test_a_missing_email_is_named_next_to_the_field(
     assert page.locator("#sb-email-error").inner_text() == "This field is required."
 
 
-@pytest.mark.parametrize("path", FORM_PAGES)
+@pytest.mark.parametrize("path", PAGES + FORM_PAGES + (ISSUE, "404.html"))
 @pytest.mark.parametrize("locale", ["", "en/"])
 @pytest.mark.node  # axe-core comes from node_modules
-def test_form_pages_have_no_serious_accessibility_violation(
+def test_no_page_has_a_serious_accessibility_violation(
     site: str, open_page: Callable[[int], LocalPage], path: str, locale: str
 ) -> None:
     page = open_page(PHONE).page
@@ -183,3 +185,55 @@ def test_joining_needs_the_terms_and_not_the_newsletter(
     SHOTS.mkdir(parents=True, exist_ok=True)
     name = f"signup-terms.{locale.strip('/') or 'ru'}.{width}.png"
     page.screenshot(path=SHOTS / name, full_page=True)
+
+
+@pytest.mark.parametrize(
+    ("locale", "width", "earn", "tier", "join"),
+    [
+        (
+            "",
+            PHONE,
+            "Получайте 5 баллов за каждые 100,00\xa0₽ покупок.",
+            "Знаток",
+            "Вступить бесплатно",
+        ),
+        (
+            "en/",
+            DESKTOP,
+            "Earn 5 points for every RUB\xa0100.00 you spend.",
+            "Connoisseur",
+            "Join for free",
+        ),
+    ],
+)
+def test_the_home_page_sells_the_programme_with_its_own_numbers(
+    site: str,
+    open_page: Callable[[int], LocalPage],
+    locale: str,
+    width: int,
+    earn: str,
+    tier: str,
+    join: str,
+) -> None:
+    local = open_page(width)
+    page = local.page
+    page.goto(site + locale)
+    steps = page.locator("ol.sb-steps li")
+    assert steps.count() == 3
+    assert steps.nth(1).inner_text() == earn
+    assert page.locator(".sb-cards").first.get_by_text(tier, exact=True).is_visible()
+    # The three cheapest rewards, cheapest first, and the latest sent issue.
+    rewards = page.locator(".sb-cards").nth(1).locator("li")
+    assert rewards.count() == 3
+    assert page.locator('a[href="newsletters/2026-12-winter-lots/"]').count() == 1
+    # The business's own colour in the header, its logo beside the name.
+    header = page.locator("header.md-header")
+    assert header.evaluate("h => getComputedStyle(h).backgroundColor") == "rgb(164, 80, 42)"
+    assert page.locator('header img[src$="assets/logo.png"]').count() == 1
+    # A landing page, not a manual: no search box, no table of contents.
+    assert not page.locator(".md-search").is_visible()
+    assert not page.locator(".md-sidebar--secondary").is_visible()
+    page.get_by_role("link", name=join).first.click()
+    page.wait_for_load_state()
+    assert page.url == site + locale + "signup/"
+    assert local.refused == []

@@ -18,6 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .markdown import escape_markdown, markdown_to_html
+from .palette import DEFAULT, Palette
 from .problems import TemplateProblem, TextPlace, template_line
 from .slots import PersonalValue, PersonalValueAsData
 from .strings import tidied
@@ -91,6 +92,8 @@ def subject(text: str, values: Mapping[str, object], where: TextPlace | str) -> 
     return " ".join(fill(text, values, where).split())
 
 
-def body(text: str, values: Mapping[str, object], where: TextPlace | str) -> Markup:
+def body(
+    text: str, values: Mapping[str, object], where: TextPlace | str, palette: Palette = DEFAULT
+) -> Markup:
     """Markdown -> HTML that is safe to place into the email as it is (raw HTML is off)."""
-    return Markup(markdown_to_html(fill(text, values, where, markdown=True)))
+    return Markup(markdown_to_html(fill(text, values, where, markdown=True), palette))

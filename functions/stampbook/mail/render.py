@@ -44,7 +44,7 @@ from ..programme.text import LocalizedText
 from . import owner_text
 from .draft import LINK_SLOTS, Draft
 from .locale import Formatter
-from .palette import PALETTE, STYLES
+from .palette import Palette
 from .problems import KeyPath, TemplateProblem, TextPlace, shown, template_line
 from .reader import PERSONAL_SLOTS, Occasion, Reader, personal_values
 from .slots import Markers, PersonalValueAsData
@@ -112,6 +112,7 @@ class Renderer:
     def __init__(self, programme: Programme, builtin: Path = BUILTIN_TEMPLATES) -> None:
         self.programme = programme
         self.programme_file = programme.programme_file
+        self.palette = Palette.of(programme.programme_file.brand)
         owner = programme.root / OWNER_TEMPLATES
         self._string_folders = (owner / "locales", builtin / "locales")
         self._env = Environment(
@@ -254,7 +255,7 @@ class Renderer:
         if isinstance(block, TextBlock):
             text = self._text(block.markdown, locale)
             where = self._place(slug, block.markdown, (*path, "markdown"), locale)
-            return {"type": "text", "html": owner_text.body(text, values, where)}
+            return {"type": "text", "html": owner_text.body(text, values, where, self.palette)}
         if isinstance(block, ImageBlock):
             return {
                 "type": "image",
@@ -272,6 +273,7 @@ class Renderer:
                 self._text(block.note, locale),
                 values,
                 self._place(slug, block.note, (*path, "note"), locale),
+                self.palette,
             )
             return {
                 "type": "reward",
@@ -364,7 +366,9 @@ class Renderer:
                 **values.get("certificate", {}),
                 "date": values["expires_on"],
             }
-            body = owner_text.body(words(f"{name}.body", **filled), {}, f"{name}.body")
+            body = owner_text.body(
+                words(f"{name}.body", **filled), {}, f"{name}.body", self.palette
+            )
             return {"subject": words(f"{name}.subject", **filled), "body": body}
         subject, body = configured.subject, configured.body
         return {
@@ -377,6 +381,7 @@ class Renderer:
                 self._text(body, locale),
                 values,
                 self._place(AUTOMATIONS_FILE, body, (*path, "body"), locale),
+                self.palette,
             ),
         }
 
@@ -404,8 +409,8 @@ class Renderer:
             "lang": locale,
             "t": words,
             "fmt": words.formatter,
-            "palette": PALETTE,
-            "styles": STYLES,
+            "palette": self.palette.colours(),
+            "styles": self.palette.styles(),
             "marketing": marketing,
             "web_url": web_url,
             "links": {slot: markers(slot) for slot in sorted(LINK_SLOTS)},
@@ -417,7 +422,7 @@ class Renderer:
                 "postal_address": self._text(business.postal_address, locale),
                 "contact_email": business.contact_email,
                 "site_url": self.programme_file.site_url_of(locale),
-                "logo_url": self._absolute(business.logo),
+                "logo_url": self._absolute(business.logo) if business.logo else None,
             },
         }
 

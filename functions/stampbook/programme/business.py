@@ -26,8 +26,24 @@ class Business(OwnerModel):
     postal_address: LocalizedText
     contact_email: Email
     site_url: WebAddress
-    logo: str = Field(min_length=1)
+    # A PNG, JPEG or GIF in campaigns/ (published with the site) or an https
+    # address: mail clients do not show SVG. Without one, emails and the site
+    # show the business's name.
+    logo: str | None = Field(None, min_length=1)
     timezone: str = "UTC"
+
+
+Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+class Brand(OwnerModel):
+    """The business's colours, on the website and in every email alike."""
+
+    accent: Colour = Field(
+        "#a4502a", description="Buttons, links and the site's header; white text sits on it"
+    )
+    text: Colour = Field("#2b2118", description="Body text")
+    background: Colour = Field("#f4eee8", description="Around the email's page")
 
 
 class Locales(OwnerModel):
@@ -81,6 +97,7 @@ class ProgrammeFile(OwnerModel):
     loyalty: Loyalty
     rewards: tuple[Reward, ...] = ()
     links: LinkSettings = LinkSettings()
+    brand: Brand = Brand()
 
     def site_url_of(self, locale: str) -> str:
         """The site's address for readers of `locale`, ending in "/": the default

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from .automations import Automations
+from .brand import check_brand
 from .business import ProgrammeFile
 from .crossref import check_automations, check_newsletter, check_programme_file
 from .declared import Declared
@@ -124,6 +125,7 @@ def load_programme(root: Path, *, today: dt.date | None = None) -> Programme:
     programme_file, source, raw = _load(ProgrammeFile, programme_file_path, root, problems)
     if programme_file is not None and source is not None:
         problems += check_programme_file(programme_file, source)
+        problems += check_brand(programme_file, source, root)
     # Without a readable program.yaml nothing can be cross-checked; saying
     # "unknown reward" for every reference would only bury the real error.
     declared = Declared.from_data(raw) if isinstance(raw, dict) else None

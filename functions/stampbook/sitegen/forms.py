@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ..mail.strings import Strings
 from ..programme import Programme
+from .home import CUSTOMER_PAGE
 from .markdown import heading
 from .words import owner_text
 
@@ -169,7 +170,8 @@ _HONEYPOT = (
 
 
 def _page(words: Strings, title: str, intro: str, *forms: str) -> str:
-    return "\n\n".join([heading(1, title), intro, *forms, _refusals(words)]) + "\n"
+    body = "\n\n".join([heading(1, title), intro, *forms, _refusals(words)])
+    return CUSTOMER_PAGE + body + "\n"
 
 
 def _refusals(words: Strings) -> str:

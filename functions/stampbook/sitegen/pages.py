@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..mail.strings import Strings
 from ..programme import Programme
+from ..programme.brand import logo_file
 from . import forms
 from .archive import FEED, atom_feed, listing_pages, web_versions
-from .markdown import heading
+from .brand import BRAND_CSS, brand_css
+from .home import home_page
 from .privacy import privacy_page
 from .terms import rewards_page, terms_page
 from .words import owner_text, site_words
@@ -34,7 +35,7 @@ class SiteFiles:
     """Markdown pages and static files by path inside the docs folder, and the nav."""
 
     pages: dict[str, str] = field(default_factory=dict)
-    files: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str | bytes] = field(default_factory=dict)
     nav: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -44,7 +45,7 @@ def site_files(programme: Programme, locale: str, api_url: str, now: datetime) -
     business = owner_text(programme, programme.programme_file.business.name, locale)
     issues = web_versions(programme, locale, words, site_url, now)
     pages = {
-        "index.md": home_page(business, words),
+        "index.md": home_page(programme, locale, words, issues[0] if issues else None),
         "terms.md": terms_page(programme, locale, words),
         "rewards.md": rewards_page(programme, locale, words),
         "privacy.md": privacy_page(programme, locale, words),
@@ -59,30 +60,11 @@ def site_files(programme: Programme, locale: str, api_url: str, now: datetime) -
         "tell-us.md": forms.site_feedback_page(words, api_url),
         **dict(listing_pages(issues, words)),
     }
-    files = {issue.path: issue.html for issue in issues}
+    files: dict[str, str | bytes] = {issue.path: issue.html for issue in issues}
     files[FEED] = atom_feed(issues, f"{business} — {words('nav.newsletters')}", site_url, now)
+    files[BRAND_CSS] = brand_css(programme.programme_file.brand)
+    logo = logo_file(programme.programme_file, programme.root)
+    if logo is not None and programme.programme_file.business.logo:
+        files[programme.programme_file.business.logo] = logo.read_bytes()
     nav = [{words(title): path} for title, path in NAV]
     return SiteFiles(pages, files, nav)
-
-
-def home_page(business: str, words: Strings) -> str:
-    links = [
-        f"[{words('home.join')}](signup.md){{ .md-button .md-button--primary }}",
-        f"[{words('home.check_points')}](points.md){{ .md-button }}",
-    ]
-    more = [
-        f"- [{words('home.read_terms')}](terms.md)",
-        f"- [{words('home.see_rewards')}](rewards.md)",
-        f"- [{words('nav.newsletters')}](newsletters/index.md)",
-    ]
-    return (
-        "\n\n".join(
-            [
-                heading(1, business),
-                words("home.intro", business=business),
-                " ".join(links),
-                "\n".join(more),
-            ]
-        )
-        + "\n"
-    )

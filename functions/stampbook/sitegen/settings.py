@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from ..config import SettingsError, fixed_now
 from ..programme import Programme
+from ..programme.brand import logo_file
 from .pages import SiteFiles, site_files
 from .programmes import site_programme
 from .words import site_words
@@ -94,6 +95,11 @@ def configure(config: Any, settings: SiteSettings) -> SiteFiles:
     config["site_name"] = programme.programme_file.business.name.get(locale, locales.default)
     config["theme"]["language"] = locale
     config["extra"]["alternate"] = alternates(programme, locale)
+    logo = programme.programme_file.business.logo
+    if logo_file(programme.programme_file, programme.root) is not None and logo:
+        # Published with the pages (sitegen.pages): the header's logo and the tab's icon.
+        config["theme"]["logo"] = logo
+        config["theme"]["favicon"] = logo
     words = site_words(programme, locale)
     config["extra"]["not_found"] = {
         key: words(f"not_found.{key}") for key in ("title", "text", "home")

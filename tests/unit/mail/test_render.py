@@ -265,3 +265,25 @@ def test_an_email_without_what_it_is_about_is_refused(renderer: Renderer) -> Non
         renderer.email("thanks", "ru", anna())
     with pytest.raises(TemplateProblem, match="no greeting 'easter'"):
         renderer.email("holiday", "ru", anna(), Occasion(greeting="easter"))
+
+
+def test_the_brand_colours_every_email_and_no_logo_shows_the_name(campaigns: Path) -> None:
+    program = campaigns / "program.yaml"
+    text = program.read_text("utf-8")
+    text = text.replace('accent: "#a4502a"', 'accent: "#1f5f8b"')
+    text = text.replace('background: "#f4eee8"', 'background: "#eef3f7"')
+    program.write_text(text.replace("  logo: assets/logo.png\n", ""), "utf-8")
+    write(
+        campaigns / "automations.yaml",
+        "welcome:\n  subject: Hi\n  body: 'Read [our terms](https://example.com/terms).'\n",
+    )
+    draft = Renderer(load_programme(campaigns)).email("welcome", "en", anna(locale="en"))
+    html = shown(draft.html)
+    # The owner's link, the page around the email, and no copper left anywhere.
+    assert 'style="color:#1f5f8b;text-decoration:underline;">our terms</a>' in html
+    assert "#eef3f7" in html
+    assert "#a4502a" not in html
+    assert "#f4eee8" not in html
+    # Without a logo the business's name heads the email, not a broken image.
+    assert "<img" not in html
+    assert "Copper Cezve" in html

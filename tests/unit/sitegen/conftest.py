@@ -16,13 +16,18 @@ Edit = Callable[[dict[str, Any]], None]
 
 
 def write_programme(folder: Path, edit: Edit) -> Path:
-    """The example's program.yaml changed by `edit`, alone (the other files are optional)."""
+    """The example's program.yaml changed by `edit`, with the logo it names
+    (the other files are optional)."""
     folder.mkdir(parents=True, exist_ok=True)
     data = yaml.safe_load((EXAMPLE / "program.yaml").read_text("utf-8"))
     edit(data)
     (folder / "program.yaml").write_text(
         yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8"
     )
+    logo = data["business"].get("logo")
+    if logo and (EXAMPLE / logo).is_file():
+        (folder / logo).parent.mkdir(parents=True, exist_ok=True)
+        (folder / logo).write_bytes((EXAMPLE / logo).read_bytes())
     return folder
 
 
