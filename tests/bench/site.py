@@ -2,8 +2,9 @@
 
 The example campaigns are copied and given 1 000 public issues sent in the
 past (titles and blocks vary a little), then built in both languages the way
-`stampbook site build` does. Each locale renders 1 000 web versions (the
-emails themselves) and ten archive listing pages. Printed, never asserted;
+`stampbook site build` does without a customer file (by the calendar). Each
+locale renders 1 000 web versions (the emails themselves), a page of the
+site for each, and ten archive listing pages. Printed, never asserted;
 the aim is under 10 s per locale.
 """
 

@@ -242,3 +242,35 @@ def test_the_same_send_on_dynamodb_local(tmp_path: Path, dynamodb_local: str) ->
         assert len(copies) == 29
         assert set(copies.values()) == {1}
         app.store.close()
+
+
+def test_the_sites_archive_is_what_was_sent_not_what_the_calendar_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stampbook.sitegen.archive import export_sent
+    from stampbook.sitegen.build import build_site
+    from tests.support.paths import ROOT
+
+    app = customer_file(tmp_path, 3)
+    # Sent on 23 November with --now, a week before its date in the file.
+    send(app)
+    assert isinstance(app.store, SendStore)
+    site = tmp_path / "site"
+    monkeypatch.setenv("STAMPBOOK_NOW", app.loyalty.clock().isoformat())
+    build_site(ROOT / "mkdocs.yml", site_dir=site)  # no customer file: by the calendar
+    assert ISSUE not in (site / "newsletters" / "index.html").read_text("utf-8")
+    sent = tmp_path / "sent"
+    sent.mkdir()
+    assert export_sent(app.store, app.programme, sent) == 1
+    build_site(ROOT / "mkdocs.yml", site_dir=site, sent=sent)
+    listing = (site / "en" / "newsletters" / "index.html").read_text("utf-8")
+    assert f'href="{ISSUE}/"' in listing
+    assert "November 23, 2026" in listing  # when it went out
+    page = (site / "en" / "newsletters" / ISSUE / "index.html").read_text("utf-8")
+    assert 'src="email.html"' in page
+    assert "md-header" in page  # the site's own page, header and language switch
+    email = (site / "en" / "newsletters" / ISSUE / "email.html").read_text("utf-8")
+    assert '<base target="_top">' in email
+    assert "Reader 1" not in email
+    assert "?t=" not in email
+    assert "Not a member yet?" in email

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import tempfile
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -39,16 +40,50 @@ def site() -> None:
 def _build(
     config_file: Path, campaigns: Path | None, api_url: str | None, out: Path | None = None
 ) -> Path:
+    from ..config import SettingsError
     from ..sitegen.build import build_site
     from ..sitegen.settings import SiteSettingsError
+    from ..store.base import StoreError
 
     try:
-        built = build_site(config_file, campaigns, api_url, site_dir=out and out.resolve())
-    except (ProgrammeInvalid, SiteSettingsError) as error:
+        with tempfile.TemporaryDirectory(prefix="stampbook-sent-") as folder:
+            sent = _sent(campaigns, Path(folder))
+            built = build_site(
+                config_file, campaigns, api_url, site_dir=out and out.resolve(), sent=sent
+            )
+    except (ProgrammeInvalid, SiteSettingsError, SettingsError, StoreError) as error:
         raise click.ClickException(str(error)) from error
     for each in built:
         click.echo(f"{each.locale}: {each.folder}")
     return built[0].folder
+
+
+def _sent(campaigns: Path | None, folder: Path) -> Path | None:
+    """The issues the customer file says were sent, written into `folder` for the
+    archive; None (the archive goes by the calendar) where there is no customer file."""
+    from ..bootstrap import open_store
+    from ..config import Settings
+    from ..programme import load_programme
+    from ..sitegen.archive import export_sent
+    from ..store.sends import SendStore
+
+    settings = Settings.from_env(**({"campaigns": campaigns} if campaigns else {}))
+    if settings.store == "sqlite" and not settings.database.is_file():
+        click.echo(
+            f"archive: no customer file at {settings.database}; public issues are listed"
+            " by their send time",
+            err=True,
+        )
+        return None
+    store = open_store(settings)
+    try:
+        if not isinstance(store, SendStore):
+            return None
+        count = export_sent(store, load_programme(settings.campaigns), folder)
+    finally:
+        store.close()
+    click.echo(f"archive: {count} sent issue{'' if count == 1 else 's'} from the customer file")
+    return folder
 
 
 @site.command("build")

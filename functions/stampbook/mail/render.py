@@ -167,10 +167,17 @@ class Renderer:
         return self._newsletters[key]
 
     def web_version(self, newsletter: Newsletter, locale: str) -> Draft:
-        """The issue as the site's archive shows it: `newsletter` without the
-        plain-text part (its `text` is empty), which a browser never reads."""
+        """The issue as the site's archive shows it, to anyone: without the
+        plain-text part (its `text` is empty), which a browser never reads, and
+        without a reader's points or links: an invitation to join stands there."""
         markers = Markers()
         context = self._newsletter_context(newsletter, locale, markers)
+        site = self.programme_file.site_url_of(locale)
+        # Read by anyone: no link to itself, no one's points or settings.
+        context |= {
+            "web_url": None,
+            "public": {"signup_url": f"{site}signup/", "archive_url": f"{site}newsletters/"},
+        }
         return self._compile(NEWSLETTER, context, markers, plain_text=False)
 
     def email(
@@ -412,6 +419,7 @@ class Renderer:
             "palette": self.palette.colours(),
             "styles": self.palette.styles(),
             "marketing": marketing,
+            "public": None,  # the archive's copy of a newsletter (`web_version`)
             "web_url": web_url,
             "links": {slot: markers(slot) for slot in sorted(LINK_SLOTS)},
             # What the programme has, for parts that mean nothing without it.

@@ -48,7 +48,10 @@ def build_site(
     api_url: str | None = None,
     strict: bool = True,
     site_dir: Path | None = None,
+    sent: Path | None = None,
 ) -> list[BuiltLocale]:
+    """`sent`: a folder `archive.export_sent` wrote; without it the archive
+    goes by the calendar."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -57,6 +60,8 @@ def build_site(
         settings["STAMPBOOK_CAMPAIGNS"] = str(campaigns.resolve())
     if api_url is not None:
         settings["STAMPBOOK_API_URL"] = api_url
+    if sent is not None:
+        settings["STAMPBOOK_SITE_SENT"] = str(sent.resolve())
     with _environment(settings):
         config = load_config(str(config_file))
         folder = Path(config_file).resolve().parent

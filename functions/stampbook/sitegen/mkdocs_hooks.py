@@ -9,7 +9,9 @@ package. Settings, environment first:
 - `STAMPBOOK_CAMPAIGNS` (else `extra.campaigns`, relative to mkdocs.yml);
 - `STAMPBOOK_API_URL` (else `extra.api_url`): where the forms send;
 - `STAMPBOOK_SITE_URL` (else program.yaml's `site_url`): where the site is served;
-- `STAMPBOOK_NOW`: the moment the archive is built for (else the clock).
+- `STAMPBOOK_NOW`: the moment the archive is built for (else the clock);
+- `STAMPBOOK_SITE_SENT`: a folder `archive.export_sent` wrote, the issues the
+  customer file says were sent (else the archive goes by the calendar).
 """
 
 from __future__ import annotations

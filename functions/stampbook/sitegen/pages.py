@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from ..programme import Programme
 from ..programme.brand import logo_file
 from . import forms
-from .archive import FEED, atom_feed, listing_pages, web_versions
+from .archive import FEED, atom_feed, framed, issue_page, listing_pages, web_versions
 from .brand import BRAND_CSS, brand_css
 from .home import home_page
 from .privacy import privacy_page
@@ -39,11 +40,13 @@ class SiteFiles:
     nav: list[dict[str, str]] = field(default_factory=list)
 
 
-def site_files(programme: Programme, locale: str, api_url: str, now: datetime) -> SiteFiles:
+def site_files(
+    programme: Programme, locale: str, api_url: str, now: datetime, sent: Path | None = None
+) -> SiteFiles:
     words = site_words(programme, locale)
     site_url = programme.programme_file.site_url_of(locale)
     business = owner_text(programme, programme.programme_file.business.name, locale)
-    issues = web_versions(programme, locale, words, site_url, now)
+    issues = web_versions(programme, locale, words, site_url, now, sent)
     pages = {
         "index.md": home_page(programme, locale, words, issues[0] if issues else None),
         "terms.md": terms_page(programme, locale, words),
@@ -59,8 +62,9 @@ def site_files(programme: Programme, locale: str, api_url: str, now: datetime) -
         "feedback.md": forms.feedback_page(words, api_url),
         "tell-us.md": forms.site_feedback_page(words, api_url),
         **dict(listing_pages(issues, words)),
+        **{issue.page: issue_page(issue, words) for issue in issues},
     }
-    files: dict[str, str | bytes] = {issue.path: issue.html for issue in issues}
+    files: dict[str, str | bytes] = {issue.email: framed(issue.html) for issue in issues}
     files[FEED] = atom_feed(issues, f"{business} — {words('nav.newsletters')}", site_url, now)
     files[BRAND_CSS] = brand_css(programme.programme_file.brand)
     logo = logo_file(programme.programme_file, programme.root)

@@ -29,6 +29,8 @@ class SiteSettings:
     now: datetime
     # Where this build is served, instead of program.yaml's `site_url` (a local run).
     site_url: str | None = None
+    # What the customer file says was sent (`archive.export_sent`); else the calendar.
+    sent: Path | None = None
 
     @classmethod
     def read(cls, config: Any, env: Mapping[str, str]) -> SiteSettings:
@@ -48,6 +50,7 @@ class SiteSettings:
             api_url=api_url.rstrip("/") + "/",
             now=now,
             site_url=env.get("STAMPBOOK_SITE_URL") or None,
+            sent=Path(env["STAMPBOOK_SITE_SENT"]) if env.get("STAMPBOOK_SITE_SENT") else None,
         )
 
 
@@ -105,6 +108,6 @@ def configure(config: Any, settings: SiteSettings) -> SiteFiles:
         key: words(f"not_found.{key}") for key in ("title", "text", "home")
     }
     config["extra"]["home_path"] = urlsplit(programme.programme_file.site_url_of(locale)).path
-    generated = site_files(programme, locale, settings.api_url, settings.now)
+    generated = site_files(programme, locale, settings.api_url, settings.now, settings.sent)
     config["nav"] = generated.nav
     return generated

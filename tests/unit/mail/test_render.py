@@ -122,18 +122,28 @@ def test_every_newsletter_renders_in_every_language(
 
 
 @pytest.mark.parametrize("locale", LANGUAGES)
-def test_a_web_version_is_the_newsletter_without_its_plain_text(
+def test_a_web_version_is_the_newsletter_for_no_one_in_particular(
     renderer: Renderer, example: Programme, locale: str
 ) -> None:
+    words = renderer.words(locale)
+    site = example.programme_file.site_url_of(locale)
     for issue in example.newsletters:
         email, web = renderer.newsletter(issue, locale), renderer.web_version(issue, locale)
-        assert (web.subject, web.preheader, web.html) == (
-            email.subject,
-            email.preheader,
-            email.html,
-        )
+        assert (web.subject, web.preheader) == (email.subject, email.preheader)
         assert email.text
-        assert web.text == ()
+        assert web.text == ()  # a browser never reads the plain text
+        page = shown(web.html)
+        assert "<unsubscribe_url>" in shown(email.html)  # what the web version leaves out
+        # No one's points, no one's links, no link to itself: the way to join instead.
+        for slot in ("points", "pending_points", "tier", "points_url", "unsubscribe_url"):
+            assert f"<{slot}>" not in page
+        assert words("layout.web_version") not in page
+        assert words("layout.unsubscribe") not in page
+        assert f'href="{site}signup/"' in page
+        assert f'href="{site}newsletters/"' in page
+        if any(block.type == "points_summary" for block in issue.blocks):
+            assert words("web.join_title") in page
+            assert words("summary.available") not in page
 
 
 @pytest.mark.parametrize("locale", LANGUAGES)

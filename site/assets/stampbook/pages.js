@@ -1,6 +1,9 @@
-// Tables wider than a phone scroll sideways inside their frame: the frame is
-// then a region a keyboard can reach and scroll, named after the section it
-// is in, and site.css shades the edge that has more to show.
+// The site's pages beyond the forms.
+// - Tables wider than a phone scroll sideways inside their frame: the frame
+//   is then a region a keyboard can reach and scroll, named after the section
+//   it is in, and site.css shades the edge that has more to show.
+// - An archived newsletter's frame grows to the email's height, so the page
+//   scrolls as one.
 (function () {
   "use strict";
 
@@ -30,6 +33,19 @@
   function markAll() {
     document.querySelectorAll(".md-typeset__scrollwrap, .sb-table").forEach(mark);
   }
+
+  function fit(frame) {
+    try {
+      var inside = frame.contentDocument && frame.contentDocument.documentElement;
+      if (inside) { frame.style.height = inside.scrollHeight + "px"; }
+    } catch (e) { /* another origin: the frame keeps its own height and scrolls */ }
+  }
+
+  document.querySelectorAll("iframe.sb-issue").forEach(function (frame) {
+    frame.addEventListener("load", function () { fit(frame); });
+    if (frame.contentDocument && frame.contentDocument.readyState === "complete") { fit(frame); }
+    window.addEventListener("resize", function () { fit(frame); });
+  });
 
   // The theme wraps tables in their frames once the document is ready, after
   // this script has run: mark them when it says the page is there.
