@@ -169,6 +169,14 @@ def test_sign_up_confirm_points_and_unsubscribe_in_the_browser(
     page.wait_for_timeout(HUMAN_FILL_MS)  # as long as a person takes
     page.get_by_role("button", name="Sign me up").click()
     _done(page, "signup")
+    # Finished: the button and the boxes go, the next step is said, and focus is on it.
+    signup = page.locator('form[data-sb-form="signup"]')
+    assert not signup.locator("button[type=submit]").is_visible()
+    assert not signup.locator('input[name="terms"]').is_visible()
+    assert not signup.get_by_text("Consent text version").is_visible()
+    said = signup.locator(".sb-status")
+    assert said.inner_text().startswith("Almost done: we have sent you an email.")
+    assert said.evaluate("box => box === document.activeElement")
     _shot(page, "signup-sent", width)
     [confirmation] = _mail_to(served.outbox, address, 1)
 
