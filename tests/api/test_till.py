@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -221,3 +222,36 @@ def test_two_tills_counting_their_keys_alike_each_get_their_own_redemption(api: 
     assert api.call("POST", "/till/redemptions", boris, **headers)[0] == 200  # another customer
     assert api.app.store.history("c1").balance(NOW).available == 500 - 2 * cost
     assert api.app.store.history("c2").balance(NOW).available == 500 - cost
+
+
+def test_a_business_in_whole_drams_refuses_luma_from_the_till(tmp_path: Path) -> None:
+    from chalice.test import Client
+
+    from app import app as chalice_app
+    from stampbook.api import context
+    from stampbook.bootstrap import build
+    from stampbook.config import MailSettings, Settings
+    from tests.support.paths import FLORIST
+
+    mail = MailSettings(outbox=tmp_path / "outbox", key_file=tmp_path / "keys")
+    florist = build(Settings(FLORIST, database=tmp_path / "f.db", mail=mail), clock=lambda: NOW)
+    florist.store.add_customer(Customer("c1", "anna@example.com", NOW, name="Анна"))
+    record, token = issue_key("till", NOW)
+    florist.store.add_integration_key(record)
+    context.use(florist)
+    try:
+        with Client(chalice_app) as client:
+            api = Api(client, florist, token)
+            body = purchase(amount="12500.50")
+            body["lines"][0]["category"] = "bouquets"
+            status, answer, _ = api.call("POST", "/till/purchases", body)
+            assert status == 422
+            assert answer["error"]["code"] == "invalid"
+            assert answer["error"]["field"] == "lines.0.amount"
+            assert answer["error"]["message"] == "12500.50: whole amounts only in this programme"
+            assert florist.store.history("c1").orders == ()
+            body["lines"][0]["amount"] = "12500"
+            assert api.call("POST", "/till/purchases", body)[0] == 200
+    finally:
+        context.use(None)
+        florist.store.close()

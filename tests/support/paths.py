@@ -10,3 +10,5 @@ FUNCTIONS = ROOT / "functions"
 PACKAGE = FUNCTIONS / "stampbook"
 NODE_MODULES = ROOT / "node_modules"  # the npm packages the tests run (package.json)
 FIXTURE = Path(__file__).resolve().parent / "programme"  # a small programme, in bg and en
+# A flower shop in Yerevan: drams in whole units, Armenian and Russian, Armenia's holidays.
+FLORIST = Path(__file__).resolve().parent / "florist"

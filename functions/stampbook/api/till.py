@@ -241,6 +241,19 @@ def _plausible(body: PurchaseIn, now: datetime, return_days: int) -> None:
         raise ApiError(422, "implausible", "tax is larger than the lines", "tax")
 
 
+def _as_the_business_counts(amounts: list[tuple[str, Decimal]]) -> None:
+    """Where the owner said how many decimals the business uses (`money.decimals`,
+    such as 0 for whole drams), an amount with more is refused, naming its field."""
+    decimals = current().programme.programme_file.money.decimals
+    if decimals is None:
+        return
+    for field, amount in amounts:
+        exponent = amount.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > decimals:
+            said = "whole amounts only" if decimals == 0 else f"at most {decimals} decimals"
+            raise ApiError(422, "invalid", f"{amount}: {said} in this programme", field)
+
+
 def _category_known(lines: tuple[Line, ...]) -> None:
     known = {category.id for category in current().programme.programme_file.categories}
     for number, line in enumerate(lines):
@@ -259,6 +272,13 @@ def record_purchase() -> dict[str, Any]:
     body = json_body(till.current_request, PurchaseIn)
     app = current()
     _plausible(body, app.loyalty.clock(), app.loyalty.rules.loyalty.pending.days)
+    _as_the_business_counts(
+        [
+            *((f"lines.{n}.amount", line.amount) for n, line in enumerate(body.lines)),
+            ("shipping", body.shipping),
+            ("tax", body.tax),
+        ]
+    )
     _category_known(body.lines)
     order = Order(
         order_id=body.order_id,
@@ -276,6 +296,9 @@ def record_purchase() -> dict[str, Any]:
 def record_refund() -> dict[str, Any]:
     _authorised()
     body = json_body(till.current_request, RefundIn)
+    _as_the_business_counts(
+        [*((f"lines.{line}", amount) for line, amount in body.lines.items()), ("tax", body.tax)]
+    )
     refund = Refund(body.refund_id, body.order_id, body.refunded_at, dict(body.lines), body.tax)
     result = current().loyalty.record_refund(_customer(body.customer).customer_id, refund)
     return RefundOut.model_validate(result.as_json()).model_dump()

@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import click
-from babel.numbers import get_currency_precision
 from rich.console import Console
 from rich.progress import Progress
 
@@ -167,6 +166,7 @@ def import_purchases(app: App, file: Path, skip_invalid: bool, batch: int) -> No
             app.loyalty.rules.timezone,
             {category.id for category in programme_file.categories},
             progress=lambda rows: progress.update(task, completed=rows),
+            decimals=programme_file.decimals,
         )
     owned, unknown = owners(app.store, parsed.orders)
     _report([*parsed.errors, *unknown], skip_invalid)
@@ -237,7 +237,7 @@ def purchase(
 ) -> None:
     """Record a purchase at the counter."""
     rules = app.loyalty.rules
-    digits = get_currency_precision(rules.currency)
+    digits = app.programme.programme_file.decimals
     spent = _amount(amount, digits, "AMOUNT")
     shipped = _amount(shipping, digits, "--shipping")
     known = [each.id for each in app.programme.programme_file.categories]
@@ -276,7 +276,7 @@ def refund(app: App, email: str, order_id: str, line_id: str | None, amount: str
     order = history.order(order_id)
     if order is None:
         raise click.ClickException(f"{email} has no order {order_id}")
-    digits = get_currency_precision(order.currency)
+    digits = app.programme.programme_file.decimals
     whole = {line.line_id: line.amount for line in order.lines}
     if line_id is None:
         lines = whole

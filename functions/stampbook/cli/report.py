@@ -88,7 +88,10 @@ def report(
     programme_file = programme.programme_file
     try:
         words = report_words(
-            locale or programme_file.locales.default, programme_file.currency, programme.root
+            locale or programme_file.locales.default,
+            programme_file.currency,
+            programme.root,
+            programme_file.money,
         )
     except UnknownLanguage as unknown:
         raise click.BadParameter(str(unknown), param_hint="--locale") from None

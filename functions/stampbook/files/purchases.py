@@ -50,9 +50,12 @@ def read_purchases(
     zone: ZoneInfo,
     categories: set[str],
     progress: Callable[[int], None] | None = None,
+    decimals: int | None = None,
 ) -> PurchaseFile:
+    """`decimals`: the places an amount may have (the programme's `money`);
+    default: the currency's own."""
     with collector_paused():
-        return _read(stream, currency, zone, categories, progress)
+        return _read(stream, currency, zone, categories, progress, decimals)
 
 
 def _read(
@@ -61,12 +64,13 @@ def _read(
     zone: ZoneInfo,
     categories: set[str],
     progress: Callable[[int], None] | None,
+    decimals: int | None = None,
 ) -> PurchaseFile:
     rows = CsvRows(stream, REQUIRED, OPTIONAL)
     result = PurchaseFile(errors=list(rows.header_errors))
     if result.errors:
         return result
-    digits = get_currency_precision(currency)
+    digits = get_currency_precision(currency) if decimals is None else decimals
     drafts: dict[str, _Draft] = {}
     bad_orders: set[str] = set()
     # A file has far fewer customers, times and prices than rows: each distinct

@@ -87,6 +87,8 @@ def parse_amount(text: str, digits: int) -> Decimal:
         raise BadValue(f"{text!r} is not an amount")
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > digits:
+        if digits == 0:  # a currency the business takes in whole units (`money.decimals`)
+            raise BadValue(f"{text!r} is not a whole amount; this programme uses no decimals")
         raise BadValue(f"{text!r} has more than {digits} decimals")
     return amount
 

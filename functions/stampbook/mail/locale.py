@@ -46,6 +46,10 @@ class Formatter:
 
     locale: str
     currency: str
+    # The owner's way with the currency (`money` in program.yaml): decimal
+    # places (0 for whole drams) and a sign for every language; None: CLDR's.
+    decimals: int | None = None
+    sign: str | None = None
     # A bulletin formats the same few thousand numbers and dates for every
     # reader; Babel takes ~40 µs each, a dictionary look-up well under one.
     _seen: dict[Hashable, str] = field(default_factory=dict, compare=False, repr=False)
@@ -69,13 +73,19 @@ class Formatter:
 
     def money(self, amount: Decimal) -> str:
         def make() -> str:
-            from babel.numbers import format_currency
+            from ..programme.currencies import written_money
 
-            text = format_currency(amount, self.currency, locale=self._babel)
+            text = written_money(amount, self.currency, self._babel, self.decimals, self.sign)
             return _CODE_AGAINST_DIGIT.sub("\u00a0", text)
 
         # str(amount) in the key: 5 and 5.00 are equal but are written differently.
         return self._once(("money", str(amount)), make)
+
+    @classmethod
+    def of(cls, locale: str, programme_file: ProgrammeFile) -> Formatter:
+        """A formatter for `locale` in the programme's currency, written the owner's way."""
+        money = programme_file.money
+        return cls(locale, programme_file.currency, money.decimals, money.sign)
 
     def number(self, value: int | Decimal) -> str:
         def make() -> str:

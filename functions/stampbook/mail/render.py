@@ -133,7 +133,7 @@ class Renderer:
 
     def words(self, locale: str) -> Strings:
         if locale not in self._words:
-            formatter = Formatter(locale, self.programme_file.currency)
+            formatter = Formatter.of(locale, self.programme_file)
             self._words[locale] = Strings.load(self._string_folders, formatter)
         return self._words[locale]
 

@@ -46,6 +46,26 @@ class Brand(OwnerModel):
     background: Colour = Field("#f4eee8", description="Around the email's page")
 
 
+class MoneySettings(OwnerModel):
+    """How the business writes and takes its currency, where it differs from ISO 4217."""
+
+    decimals: int | None = Field(
+        None,
+        ge=0,
+        le=4,
+        description=(
+            "Decimal places the business uses: 0 for whole drams or yen, as the till"
+            " takes cash; default: the currency's own (ISO 4217)"
+        ),
+    )
+    sign: str | None = Field(
+        None,
+        min_length=1,
+        max_length=5,
+        description="The sign shown in every language (default: each language's own)",
+    )
+
+
 class Locales(OwnerModel):
     default: LocaleCode
     available: tuple[LocaleCode, ...] = Field(min_length=1)
@@ -98,6 +118,16 @@ class ProgrammeFile(OwnerModel):
     rewards: tuple[Reward, ...] = ()
     links: LinkSettings = LinkSettings()
     brand: Brand = Brand()
+    money: MoneySettings = MoneySettings()
+
+    @property
+    def decimals(self) -> int:
+        """Decimal places of an amount: the owner's, else the currency's own."""
+        if self.money.decimals is not None:
+            return self.money.decimals
+        from babel.numbers import get_currency_precision
+
+        return int(get_currency_precision(self.currency))
 
     def site_url_of(self, locale: str) -> str:
         """The site's address for readers of `locale`, ending in "/": the default

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import get_currency_precision, list_currencies
+from babel.numbers import list_currencies
 
 from .automations import Automations, CountryHoliday
 from .business import ProgrammeFile
@@ -120,7 +120,7 @@ def _check_currency(programme_file: ProgrammeFile, source: SourceMap) -> Iterato
             _currency_hint(code, in_use),
         )
         return
-    digits = get_currency_precision(programme_file.currency)
+    digits = programme_file.decimals
     for path, value, field in walk(programme_file):
         extra = field.json_schema_extra if field else None
         if not (

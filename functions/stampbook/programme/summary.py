@@ -6,11 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from rich.console import Console
 from rich.table import Table
 
 from .automations import HolidayGreeting, Holidays
+from .currencies import written_money
 from .loader import Programme
 from .rules import Exclusions
 
@@ -32,7 +33,12 @@ def print_summary(programme: Programme, console: Console, today: dt.date) -> Non
     loyalty = programme_file.loyalty
 
     def money(amount: Decimal) -> str:
-        return format_currency(amount, programme_file.currency, locale=locale)
+        from babel import Locale
+
+        owner = programme_file.money
+        return written_money(
+            amount, programme_file.currency, Locale.parse(locale), owner.decimals, owner.sign
+        )
 
     def text(value: object) -> str:
         return value.get(locale) if hasattr(value, "get") else str(value)

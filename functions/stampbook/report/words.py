@@ -17,6 +17,7 @@ from pathlib import Path
 from ..mail.locale import Formatter, UnknownLanguage
 from ..mail.render import BUILTIN_TEMPLATES, OWNER_TEMPLATES
 from ..mail.strings import Strings
+from ..programme.business import MoneySettings
 
 REPORT_LOCALES = BUILTIN_TEMPLATES / "report" / "locales"
 WHOLE = Decimal(1)
@@ -24,9 +25,16 @@ WHOLE = Decimal(1)
 __all__ = ["REPORT_LOCALES", "ReportWords", "UnknownLanguage", "report_words"]
 
 
-def report_words(locale: str, currency: str, campaigns: Path | None = None) -> ReportWords:
-    """The report's words in `locale`; raises UnknownLanguage for a code CLDR does not know."""
-    formatter = Formatter(locale, currency)
+def report_words(
+    locale: str,
+    currency: str,
+    campaigns: Path | None = None,
+    money: MoneySettings | None = None,
+) -> ReportWords:
+    """The report's words in `locale`; raises UnknownLanguage for a code CLDR does not know.
+    `money`: the owner's way with the currency (whole drams, a sign), if any."""
+    money = money or MoneySettings()
+    formatter = Formatter(locale, currency, money.decimals, money.sign)
     formatter.plural_form(1)  # fails now, with a clear error, for an unknown language
     owner = campaigns / OWNER_TEMPLATES if campaigns else None
     folders = [owner / "report" / "locales", owner / "locales"] if owner else []

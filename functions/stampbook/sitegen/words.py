@@ -24,7 +24,7 @@ def site_words(programme: Programme, locale: str) -> Strings:
         SITE_LOCALES,
         BUILTIN_TEMPLATES / "locales",
     )
-    return Strings.load(folders, Formatter(locale, programme.programme_file.currency))
+    return Strings.load(folders, Formatter.of(locale, programme.programme_file))
 
 
 def owner_text(programme: Programme, text: LocalizedText, locale: str) -> str:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from stampbook.cli.main import main
 from tests.support.outbox import outbox
-from tests.support.paths import EXAMPLE
+from tests.support.paths import EXAMPLE, FLORIST
 
 
 @pytest.fixture
@@ -249,3 +249,18 @@ def test_points_link_opens_the_customers_own_page_for_the_programmes_days(desk: 
         token, Purpose.POINTS, datetime.fromisoformat("2026-11-23T18:00:00+03:00")
     )
     assert claim.expires == datetime.fromisoformat("2027-02-21T18:00:00+03:00")  # 90 days
+
+
+def test_a_business_in_whole_drams_refuses_luma_at_the_counter(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STAMPBOOK_CAMPAIGNS", str(FLORIST))
+    code, out, err = run("purchase", "anna@example.com", "12500.50", "--category", "bouquets")
+    assert code == 2
+    assert "'12500.50' is not a whole amount; this programme uses no decimals" in err
+    assert "Traceback" not in err + out
+    purchases = "order_id,email,placed_at,line_id,category,amount\n"
+    row = "F1,anna@example.com,2026-11-20 12:00,1,bouquets,12500.5\n"
+    code, _, err = run("purchases", "import", write(desk, "p.csv", purchases + row))
+    assert code == 1
+    assert "row 2, column amount: '12500.5' is not a whole amount" in err
