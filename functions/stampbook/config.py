@@ -49,7 +49,7 @@ class MailSettings:
             raise SettingsError("STAMPBOOK_MAIL=smtp needs STAMPBOOK_SMTP_HOST")
         return cls(
             transport=transport,
-            outbox=Path(env.get("STAMPBOOK_OUTBOX") or _in_project("data/outbox")),
+            outbox=Path(env.get("STAMPBOOK_OUTBOX") or in_project("data/outbox")),
             smtp=smtp,
             ses=SesSettings(
                 region=env.get("STAMPBOOK_SES_REGION") or env.get("AWS_REGION") or "eu-central-1",
@@ -58,9 +58,7 @@ class MailSettings:
             ),
             signing_keys=env.get("STAMPBOOK_SIGNING_KEYS") or None,
             signing_keys_parameter=env.get("STAMPBOOK_SIGNING_KEYS_PARAMETER") or None,
-            key_file=Path(
-                env.get("STAMPBOOK_SIGNING_KEY_FILE") or _in_project("data/signing-keys")
-            ),
+            key_file=Path(env.get("STAMPBOOK_SIGNING_KEY_FILE") or in_project("data/signing-keys")),
             api_url=env.get("STAMPBOOK_API_URL") or None,
         )
 
@@ -103,7 +101,7 @@ def project_root(start: Path | None = None) -> Path | None:
     return None
 
 
-def _in_project(relative: str) -> Path:
+def in_project(relative: str) -> Path:
     """A default path, in the project the current folder is in (as given if in none)."""
     root = project_root()
     if root is None or root == Path.cwd().resolve():
@@ -131,9 +129,9 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         values: dict[str, object] = {
-            "campaigns": Path(os.environ.get("STAMPBOOK_CAMPAIGNS") or _in_project("campaigns")),
+            "campaigns": Path(os.environ.get("STAMPBOOK_CAMPAIGNS") or in_project("campaigns")),
             "store": os.environ.get("STAMPBOOK_STORE", "sqlite"),
-            "database": Path(os.environ.get("STAMPBOOK_DB") or _in_project("data/stampbook.db")),
+            "database": Path(os.environ.get("STAMPBOOK_DB") or in_project("data/stampbook.db")),
             "table": os.environ.get("STAMPBOOK_TABLE", "stampbook"),
             "dynamodb_endpoint": os.environ.get("STAMPBOOK_DYNAMODB_ENDPOINT") or None,
             "now": fixed_now(os.environ.get("STAMPBOOK_NOW")),

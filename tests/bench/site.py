@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from stampbook.sitegen.build import BuiltLocale, build_site
-from tests.support.paths import EXAMPLE, ROOT
+from tests.support.paths import EXAMPLE, SITE_CONFIG
 
 ISSUES = 1_000
 FIRST_SEND = datetime(2021, 3, 1, 10, 0)
@@ -100,7 +100,7 @@ def pages_written(each: BuiltLocale, others: list[BuiltLocale]) -> int:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         campaigns = campaigns_with_archive(Path(folder), ISSUES)
-        built = build_site(ROOT / "mkdocs.yml", campaigns, site_dir=Path(folder) / "site")
+        built = build_site(SITE_CONFIG, campaigns, site_dir=Path(folder) / "site")
         for each in built:
             print(
                 f"site build, {ISSUES:,} archived issues, locale {each.locale:<4}"

@@ -15,7 +15,7 @@ import pytest
 from stampbook.mail.tokens import Purpose, local_keyring
 from stampbook.sitegen.build import build_site
 from stampbook.store.sqlite import SqliteStore
-from tests.support.paths import EXAMPLE, ROOT
+from tests.support.paths import EXAMPLE, SITE_CONFIG
 from tests.support.processes import free_port, this_package
 from tests.support.story import EVENING, tell_the_story
 
@@ -50,7 +50,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
     with pytest.MonkeyPatch.context() as env:
         for name, value in settings.items():
             env.setenv(name, value)
-        build_site(ROOT / "mkdocs.yml", api_url="/api/", site_dir=folder / "site")
+        build_site(SITE_CONFIG, api_url="/api/", site_dir=folder / "site")
         tell_the_story()
     store = SqliteStore(folder / "shop.db")
     anna = store.customer_by_email("anna.petrova@example.com")

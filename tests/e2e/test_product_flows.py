@@ -36,7 +36,7 @@ from stampbook.records.feedback import SiteFeedback
 from stampbook.sitegen.build import build_site
 from stampbook.store.sqlite import SqliteStore
 from tests.support.outbox import outbox
-from tests.support.paths import EXAMPLE, ROOT
+from tests.support.paths import EXAMPLE, SITE_CONFIG
 from tests.support.processes import free_port, this_package
 
 from .conftest import ARTIFACTS, LocalPage
@@ -61,7 +61,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     origin = f"http://127.0.0.1:{port}"
     with pytest.MonkeyPatch.context() as env:
         env.setenv("STAMPBOOK_SITE_URL", f"{origin}/")
-        build_site(ROOT / "mkdocs.yml", api_url="/api/", site_dir=folder / "site")
+        build_site(SITE_CONFIG, api_url="/api/", site_dir=folder / "site")
     mail = MailSettings(outbox=folder / "outbox", key_file=folder / "signing-keys")
     _seed(Settings(campaigns=EXAMPLE, database=folder / "product.db", mail=mail))
     environment = {

@@ -29,7 +29,7 @@ from stampbook.config import MailSettings, Settings
 from stampbook.records.customers import Customer
 from stampbook.records.integrations import issue_key
 from stampbook.sitegen.build import build_site
-from tests.support.paths import EXAMPLE, ROOT
+from tests.support.paths import EXAMPLE, SITE_CONFIG
 from tests.support.processes import free_port, stop, this_package
 
 from .conftest import ARTIFACTS, LocalPage
@@ -129,7 +129,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     port = free_port()
     with pytest.MonkeyPatch.context() as env:
         env.setenv("STAMPBOOK_SITE_URL", f"http://127.0.0.1:{port}/")
-        build_site(ROOT / "mkdocs.yml", api_url="/api/", site_dir=folder / "site")
+        build_site(SITE_CONFIG, api_url="/api/", site_dir=folder / "site")
     return folder, port
 
 

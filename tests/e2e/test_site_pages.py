@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from stampbook.sitegen.build import build_site
-from tests.support.paths import ROOT
+from tests.support.paths import ROOT, SITE_CONFIG
 
 from .conftest import ARTIFACTS, LocalPage
 
@@ -52,7 +52,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # language by full address, and the theme reads the sitemap there.
     with pytest.MonkeyPatch.context() as env:
         env.setenv("STAMPBOOK_SITE_URL", address)
-        build_site(ROOT / "mkdocs.yml", site_dir=folder)
+        build_site(SITE_CONFIG, site_dir=folder)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

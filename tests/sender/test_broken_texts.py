@@ -18,7 +18,7 @@ from stampbook.programme import load_programme
 from stampbook.services.campaigns import Campaigns
 from stampbook.store.sends import CampaignState, SendStore
 from tests.sender.test_campaigns import FAST
-from tests.support.paths import EXAMPLE
+from tests.support.paths import EXAMPLE, TEMPLATES
 from tests.support.people import ISSUE, customer_file
 
 SUBJECT = "en: The winter lots are roasting"
@@ -111,7 +111,7 @@ def test_emails_the_nightly_run_could_not_make_are_counted_and_it_exits_1(
     shutil.copytree(EXAMPLE, campaigns)
     own = campaigns / "templates" / "email"
     own.mkdir(parents=True)
-    builtin = (EXAMPLE.parent / "templates" / "email" / "birthday.mjml.j2").read_text("utf-8")
+    builtin = (TEMPLATES / "email" / "birthday.mjml.j2").read_text("utf-8")
     (own / "birthday.mjml.j2").write_text(
         builtin.replace("{{ parts.hello() }}", "{{ parts.hello() }}{{ person.name[0] }}"), "utf-8"
     )

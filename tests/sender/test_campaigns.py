@@ -249,7 +249,7 @@ def test_the_sites_archive_is_what_was_sent_not_what_the_calendar_says(
 ) -> None:
     from stampbook.sitegen.archive import export_sent
     from stampbook.sitegen.build import build_site
-    from tests.support.paths import ROOT
+    from tests.support.paths import SITE_CONFIG
 
     app = customer_file(tmp_path, 3)
     # Sent on 23 November with --now, a week before its date in the file.
@@ -257,12 +257,12 @@ def test_the_sites_archive_is_what_was_sent_not_what_the_calendar_says(
     assert isinstance(app.store, SendStore)
     site = tmp_path / "site"
     monkeypatch.setenv("STAMPBOOK_NOW", app.loyalty.clock().isoformat())
-    build_site(ROOT / "mkdocs.yml", site_dir=site)  # no customer file: by the calendar
+    build_site(SITE_CONFIG, site_dir=site)  # no customer file: by the calendar
     assert ISSUE not in (site / "newsletters" / "index.html").read_text("utf-8")
     sent = tmp_path / "sent"
     sent.mkdir()
     assert export_sent(app.store, app.programme, sent) == 1
-    build_site(ROOT / "mkdocs.yml", site_dir=site, sent=sent)
+    build_site(SITE_CONFIG, site_dir=site, sent=sent)
     listing = (site / "en" / "newsletters" / "index.html").read_text("utf-8")
     assert f'href="{ISSUE}/"' in listing
     assert "November 23, 2026" in listing  # when it went out

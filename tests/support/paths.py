@@ -12,3 +12,5 @@ NODE_MODULES = ROOT / "node_modules"  # the npm packages the tests run (package.
 FIXTURE = Path(__file__).resolve().parent / "programme"  # a small programme, in bg and en
 # A flower shop in Yerevan: drams in whole units, Armenian and Russian, Armenia's holidays.
 FLORIST = Path(__file__).resolve().parent / "florist"
+SITE_CONFIG = PACKAGE / "sitegen" / "mkdocs.yml"  # the customer site's configuration
+TEMPLATES = PACKAGE / "templates"  # Stampbook's own templates and words

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import signal
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,13 +11,12 @@ import click
 
 from ..api import context
 from ..bootstrap import App
+from ..config import in_project
 from .with_app import with_app
 
 if TYPE_CHECKING:
     from ..services.courier import CourierThread
 
-# `functions/app.py`, beside the package: the very app Lambda runs.
-FUNCTIONS = Path(__file__).resolve().parents[1]
 SITE = Path("build/site")
 
 
@@ -27,9 +25,9 @@ SITE = Path("build/site")
 @click.option(
     "--site",
     type=click.Path(path_type=Path, file_okay=False),
-    default=SITE,
-    show_default=True,
-    help="The built site (`stampbook site build`); the API alone if it is not there.",
+    default=None,
+    help="The built site (default: the project's build/site, as `stampbook site build`"
+    " makes it); the API alone if it is not there.",
 )
 @click.option(
     "--all-cpus",
@@ -37,7 +35,7 @@ SITE = Path("build/site")
     help="Let the server's threads run on every CPU (by default they share one: quicker).",
 )
 @with_app
-def serve(app: App, port: int, site: Path, all_cpus: bool) -> None:
+def serve(app: App, port: int, site: Path | None, all_cpus: bool) -> None:
     """Serve the site and the API (under /api/) on http://127.0.0.1:PORT until interrupted."""
     from chalice.config import Config
 
@@ -46,11 +44,10 @@ def serve(app: App, port: int, site: Path, all_cpus: bool) -> None:
     # Before any thread starts: the courier's and each request's follow this one.
     cpu = None if all_cpus else keep_to_one_cpu()
 
+    from ..api.app import app as chalice_app
     from ..server.origin import API_PREFIX, one_origin_server
 
-    sys.path.insert(0, str(FUNCTIONS))
-    from app import app as chalice_app
-
+    site = site or in_project(str(SITE))
     origin = f"http://127.0.0.1:{port}"
     served = served_here(app, origin)
     context.use(served)

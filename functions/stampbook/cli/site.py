@@ -15,20 +15,19 @@ config_option = click.option(
     "--config",
     "config_file",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-    help="The MkDocs configuration.",
+    default=None,
+    help="An MkDocs configuration of your own (default: Stampbook's).",
 )
 campaigns_option = click.option(
     "--campaigns",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="The owner's folder (default: extra.campaigns in the configuration).",
+    help="The owner's folder (default: the project's campaigns/).",
 )
 api_option = click.option("--api-url", help="Where the forms send (default: extra.api_url).")
 out_option = click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Build into this folder (default: site_dir in the configuration).",
+    help="Build into this folder (default: the project's build/site).",
 )
 
 
@@ -38,18 +37,24 @@ def site() -> None:
 
 
 def _build(
-    config_file: Path, campaigns: Path | None, api_url: str | None, out: Path | None = None
+    config_file: Path | None,
+    campaigns: Path | None,
+    api_url: str | None,
+    out: Path | None = None,
 ) -> Path:
-    from ..config import SettingsError
-    from ..sitegen.build import build_site
+    from ..config import Settings, SettingsError, in_project
+    from ..sitegen.build import SITE_CONFIG, build_site
     from ..sitegen.settings import SiteSettingsError
     from ..store.base import StoreError
 
     try:
+        # The project's programme and output folder, found from the current folder.
+        campaigns = campaigns or Settings.from_env().campaigns
+        out = out or in_project("build/site")
         with tempfile.TemporaryDirectory(prefix="stampbook-sent-") as folder:
             sent = _sent(campaigns, Path(folder))
             built = build_site(
-                config_file, campaigns, api_url, site_dir=out and out.resolve(), sent=sent
+                config_file or SITE_CONFIG, campaigns, api_url, site_dir=out.resolve(), sent=sent
             )
     except (ProgrammeInvalid, SiteSettingsError, SettingsError, StoreError) as error:
         raise click.ClickException(str(error)) from error
@@ -58,7 +63,7 @@ def _build(
     return built[0].folder
 
 
-def _sent(campaigns: Path | None, folder: Path) -> Path | None:
+def _sent(campaigns: Path, folder: Path) -> Path | None:
     """The issues the customer file says were sent, written into `folder` for the
     archive; None (the archive goes by the calendar) where there is no customer file."""
     from ..bootstrap import open_store
@@ -67,7 +72,7 @@ def _sent(campaigns: Path | None, folder: Path) -> Path | None:
     from ..sitegen.archive import export_sent
     from ..store.sends import SendStore
 
-    settings = Settings.from_env(**({"campaigns": campaigns} if campaigns else {}))
+    settings = Settings.from_env(campaigns=campaigns)
     if settings.store == "sqlite" and not settings.database.is_file():
         click.echo(
             f"archive: no customer file at {settings.database}; public issues are listed"
@@ -92,7 +97,7 @@ def _sent(campaigns: Path | None, folder: Path) -> Path | None:
 @api_option
 @out_option
 def build_command(
-    config_file: Path, campaigns: Path | None, api_url: str | None, out: Path | None
+    config_file: Path | None, campaigns: Path | None, api_url: str | None, out: Path | None
 ) -> None:
     """Build the site in every language of program.yaml (strict: warnings fail)."""
     _build(config_file, campaigns, api_url, out)
@@ -104,7 +109,7 @@ def build_command(
 @api_option
 @click.option("--port", default=8001, show_default=True, help="Port on 127.0.0.1.")
 def serve_command(
-    config_file: Path, campaigns: Path | None, api_url: str | None, port: int
+    config_file: Path | None, campaigns: Path | None, api_url: str | None, port: int
 ) -> None:
     """Build the site, then serve its pages alone on http://127.0.0.1:PORT/.
 

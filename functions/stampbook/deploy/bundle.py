@@ -5,8 +5,8 @@ goes through it: a staging project gets `app.py`, a `.chalice/config.json`
 for the stage and a `vendor/` folder, which Chalice copies into the bundle
 as it is. `vendor/` holds the runtime dependencies as Linux x86_64 CPython
 3.12 wheels (Lambda's python3.12 runtime, on Amazon Linux 2023, whatever
-Python packages), the `stampbook` package, the built-in email templates and
-the owner's programme, compiled to 3.12 bytecode that Lambda's read-only
+Python packages), the `stampbook` package (its built-in email templates and
+words inside it) and the owner's programme, compiled to 3.12 bytecode that Lambda's read-only
 disk can use without checking, when a Python 3.12 is on this machine to
 compile it (without one, Lambda compiles each module as it imports it).
 """
@@ -25,7 +25,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..mail.render import BUILTIN_TEMPLATES
 from .stage import Stage
 from .template import finish
 
@@ -49,6 +48,12 @@ WHEELS_FOR_LAMBDA = (
 )
 LAMBDA_PYTHON = (3, 12)
 # The owner's customer files never travel with the code.
+# What Chalice and Lambda import: the app is in the package (`stampbook.api.app`).
+APP_PY = (
+    '"""The entry point Chalice and Lambda look for."""\n\n'
+    "from stampbook.api.app import *  # noqa: F403\n"
+    "from stampbook.api.app import app as app\n"
+)
 NOT_SHIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.csv", ".*")
 
 
@@ -112,10 +117,9 @@ def package(
     vendor = project / "vendor"
     _install_wheels(vendor, wheelhouse, constraints)
     shutil.copytree(PACKAGE, vendor / "stampbook", ignore=NOT_SHIPPED)
-    shutil.copytree(BUILTIN_TEMPLATES, vendor / "templates", ignore=NOT_SHIPPED)
     shutil.copytree(campaigns, vendor / "campaigns", ignore=NOT_SHIPPED)
     _compile(vendor)
-    shutil.copy2(FUNCTIONS / "app.py", project / "app.py")
+    (project / "app.py").write_text(APP_PY, "utf-8")
     _write_config(project, stage)
     generated = chalice_package(project, stage, out / "chalice")
     template = out / "template.json"
@@ -181,7 +185,13 @@ def _compile(vendor: Path) -> None:
 
 def _write_config(project: Path, stage: Stage) -> None:
     """The stage's Chalice settings: the roles and environment come from `finish`."""
-    own = json.loads((FUNCTIONS / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    # The repository's own Chalice settings (for `chalice local`), where there is one.
+    repository = FUNCTIONS / ".chalice" / "config.json"
+    own: dict[str, Any] = (
+        json.loads(repository.read_text(encoding="utf-8"))
+        if repository.is_file()
+        else {"app_name": "stampbook"}
+    )
     stage_config: dict[str, Any] = {
         "api_gateway_stage": "api",
         **own.get("stages", {}).get(stage.name, {}),

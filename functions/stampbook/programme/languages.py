@@ -28,10 +28,8 @@ from babel.languages import get_official_languages
 
 
 def _builtin_templates() -> Path:
-    """`templates/` beside `functions/` in the repository, beside the package in the bundle."""
-    here = Path(__file__).resolve().parents
-    repository, bundle = here[3] / "templates", here[2] / "templates"
-    return bundle if bundle.is_dir() and not repository.is_dir() else repository
+    """Stampbook's own templates and words, inside the package (installed or not)."""
+    return Path(__file__).resolve().parents[1] / "templates"
 
 
 BUILTIN_TEMPLATES = _builtin_templates()

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from .programmes import site_programme
 
+# The site's configuration, inside the package with its assets and theme.
+SITE_CONFIG = Path(__file__).resolve().parent / "mkdocs.yml"
 # Material prints an advertisement on every build without it.
 _QUIET = {"NO_MKDOCS_2_WARNING": "1"}
 
@@ -43,7 +45,7 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
 
 
 def build_site(
-    config_file: Path,
+    config_file: Path = SITE_CONFIG,
     campaigns: Path | None = None,
     api_url: str | None = None,
     strict: bool = True,

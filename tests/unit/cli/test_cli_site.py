@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from stampbook.cli.main import main
-from tests.support.paths import FIXTURE, ROOT
+from tests.support.paths import FIXTURE, SITE_CONFIG
 
 
 def test_a_site_is_built_into_the_folder_given(tmp_path: Path) -> None:
@@ -18,7 +18,7 @@ def test_a_site_is_built_into_the_folder_given(tmp_path: Path) -> None:
             "site",
             "build",
             "--config",
-            str(ROOT / "mkdocs.yml"),
+            str(SITE_CONFIG),
             "--campaigns",
             str(FIXTURE),
             "--out",

@@ -19,7 +19,7 @@ from stampbook.mail.reader import Occasion
 from stampbook.mail.render import EMAILS, Renderer
 from stampbook.programme import ProgrammeInvalid, load_programme
 from stampbook.sitegen.build import build_site
-from tests.support.paths import FLORIST, ROOT
+from tests.support.paths import FLORIST, SITE_CONFIG
 from tests.unit.mail.conftest import OCCASION, anna, shown
 
 from .conftest import edit
@@ -72,7 +72,7 @@ def test_every_email_of_the_florist_says_drams_its_way(name: str, locale: str) -
 
 
 def test_the_florists_site_says_drams_its_way(tmp_path: Path) -> None:
-    built = build_site(ROOT / "mkdocs.yml", FLORIST, site_dir=tmp_path / "site")
+    built = build_site(SITE_CONFIG, FLORIST, site_dir=tmp_path / "site")
     assert [each.locale for each in built] == ["hy", "ru"]
     terms = (tmp_path / "site" / "ru" / "terms" / "index.html").read_text("utf-8")
     assert "12\u00a0500\u00a0֏" in terms  # the worked example

@@ -10,7 +10,7 @@ import pytest
 
 from stampbook.records.customers import Customer
 from stampbook.sitegen.build import BuiltLocale, build_site
-from tests.support.paths import ROOT
+from tests.support.paths import ROOT, SITE_CONFIG
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -20,7 +20,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> list[BuiltLocale]:
     # After the winter issue went out, before the (private) January one.
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("STAMPBOOK_NOW", "2027-01-20T12:00:00+03:00")
-        return build_site(ROOT / "mkdocs.yml", site_dir=tmp_path_factory.mktemp("site"))
+        return build_site(SITE_CONFIG, site_dir=tmp_path_factory.mktemp("site"))
 
 
 def page(built: list[BuiltLocale], locale: str, path: str) -> str:

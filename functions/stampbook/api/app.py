@@ -1,0 +1,111 @@
+"""The Chalice app: HTTP routes, schedules and the send queue. Thin: the work is in `stampbook`.
+
+It lives in the package, so an installed Stampbook serves it (`stampbook
+serve`); Chalice and Lambda find it through an `app.py` that only imports
+it (`functions/app.py` here, written into the bundle by `deploy.bundle`).
+
+Importing it loads Chalice and the route table only: each route's handler
+module is imported by the first request that reaches it (a Lambda cold
+start pays for no model, store or template it does not use). The queue
+consumer and the schedules import their work when they run, too.
+"""
+
+from __future__ import annotations
+
+import os
+
+from chalice.app import Chalice, CloudWatchEvent, Cron, Rate, SQSEvent
+
+import stampbook
+from stampbook.api.cors import answer_preflights, with_cors
+from stampbook.api.errors import in_envelope
+from stampbook.api.routes import (
+    feedback,
+    points,
+    preferences,
+    provider_events,
+    subscriptions,
+    till,
+)
+
+app = Chalice(app_name="stampbook")
+# First registered runs outermost: CORS headers go on the envelope's answers too.
+app.register_middleware(with_cors, "http")
+app.register_middleware(in_envelope, "http")
+app.register_blueprint(till, url_prefix="/till")
+app.register_blueprint(provider_events, url_prefix="/mail")
+app.register_blueprint(subscriptions)
+app.register_blueprint(points)
+app.register_blueprint(preferences)
+app.register_blueprint(feedback)
+
+
+@app.route("/health", methods=["GET"])
+def health() -> dict[str, str]:
+    """Liveness for the load balancer and for `chalice local` smoke tests."""
+    return {"status": "ok", "version": stampbook.__version__}
+
+
+@app.route("/openapi.json", methods=["GET"])
+def openapi() -> dict[str, object]:
+    """The API described for client generators and for schemathesis."""
+    from stampbook.api.openapi import described
+
+    return described()
+
+
+SEND_QUEUE = os.environ.get("STAMPBOOK_SEND_QUEUE") or "stampbook-sends"
+
+
+@app.on_sqs_message(queue=SEND_QUEUE, batch_size=5)
+def send_batches(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
+    """Newsletter batches queued by `stampbook send`, and the automatic emails purchases
+    owe (`stampbook.services.courier`); failed messages are reported alone."""
+    from stampbook.api.context import current
+    from stampbook.api.queue import consume, records_of
+
+    return consume(current(), records_of(event.to_dict()))
+
+
+answer_preflights(app)
+
+
+# 03:00 UTC: after midnight from Lisbon to Yerevan, before the shops open.
+@app.schedule(Cron(0, 3, "*", "*", "?", "*"))
+def nightly(event: CloudWatchEvent) -> dict[str, int]:
+    """The nightly run (`stampbook daily`): pending points, birthdays, tiers, expiry."""
+    from stampbook.api.context import current
+    from stampbook.services.courier import deliver_owed
+
+    app = current()
+    customers = app.loyalty.run_daily()
+    deliver_owed(app.emails)  # whatever purchases still owe (a lost queue message, say)
+    return {"customers": customers}
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def scheduled_newsletters(event: CloudWatchEvent) -> dict[str, int]:
+    """Newsletters scheduled by `stampbook send` start at their send_at: queued for the senders.
+
+    Automatic emails purchases and refunds owe, and that are due, are sent
+    too: a queue message lost, or one due again after a transient failure.
+    """
+    import boto3
+
+    from stampbook.api.context import current
+    from stampbook.services.campaigns import NoSendRecords
+    from stampbook.services.courier import deliver_owed
+
+    deliver_owed(current().emails)
+    try:
+        owner = current().campaigns()
+    except NoSendRecords:
+        return {}
+    queue_url = owner.settings.queue_url
+    if not queue_url:
+        return {}  # nowhere to queue them: `stampbook send-due` sends them instead
+    return owner.queue_due(boto3.client("sqs"), queue_url)
+
+
+# What Chalice's packager and Lambda look up in `app.py`: the app and its functions.
+__all__ = ["app", "health", "nightly", "openapi", "scheduled_newsletters", "send_batches"]
