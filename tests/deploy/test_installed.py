@@ -127,7 +127,6 @@ def test_a_first_day_with_the_installed_tool_far_from_the_repository(
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        text=True,
     )
     try:
         health = _get(f"http://127.0.0.1:{port}/api/health", server)
@@ -135,10 +134,10 @@ def test_a_first_day_with_the_installed_tool_far_from_the_repository(
         assert "<html" in _get(f"http://127.0.0.1:{port}/", server)
     finally:
         stop(server)
-    assert "Traceback" not in (server.stderr.read() if server.stderr else "")
+    assert b"Traceback" not in (server.stderr.read() if server.stderr else b"")
 
 
-def _get(url: str, server: subprocess.Popen[str]) -> str:
+def _get(url: str, server: subprocess.Popen[bytes]) -> str:
     deadline = time.monotonic() + 30
     while True:
         try:

@@ -1,9 +1,5 @@
-"""Build the site in every locale of the programme, in this process.
-
-MkDocs builds one locale per run (the hooks read `STAMPBOOK_SITE_LOCALE`).
-The default locale is built first: its build cleans the whole output folder,
-and each other locale then cleans and fills only its own sub-folder.
-"""
+"""Build the site in every language of the programme, in this process: each
+language's whole source is written out first, then MkDocs builds it."""
 
 from __future__ import annotations
 
@@ -14,7 +10,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from .programmes import site_programme
+from .settings import SiteSettings
+from .source import write_source
 
 # The site's configuration, inside the package with its assets and theme.
 SITE_CONFIG = Path(__file__).resolve().parent / "mkdocs.yml"
@@ -51,33 +51,37 @@ def build_site(
     strict: bool = True,
     site_dir: Path | None = None,
     sent: Path | None = None,
+    source_dir: Path | None = None,
 ) -> list[BuiltLocale]:
-    """`sent`: a folder `archive.export_sent` wrote; without it the archive
-    goes by the calendar."""
+    """Write each language's source (`source.write_source`), then build it.
+
+    `campaigns`: the programme (default: the example beside the repository's
+    configuration, `extra.campaigns`); `site_dir`: the output (default: the
+    configuration's); `sent`: a folder `archive.export_sent` wrote, without
+    which the archive goes by the calendar; `source_dir`: where the sources
+    go (default: beside the output, `<site_dir>-source`).
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    settings = dict(_QUIET)
-    if campaigns is not None:
-        settings["STAMPBOOK_CAMPAIGNS"] = str(campaigns.resolve())
-    if api_url is not None:
-        settings["STAMPBOOK_API_URL"] = api_url
-    if sent is not None:
-        settings["STAMPBOOK_SITE_SENT"] = str(sent.resolve())
-    with _environment(settings):
-        config = load_config(str(config_file))
-        folder = Path(config_file).resolve().parent
-        programme = site_programme(
-            Path(os.environ.get("STAMPBOOK_CAMPAIGNS") or folder / config["extra"]["campaigns"])
-        )
+    base = yaml.safe_load(config_file.read_text("utf-8"))
+    here = config_file.resolve().parent
+    campaigns = (campaigns or here / base["extra"]["campaigns"]).resolve()
+    site_dir = (site_dir or here / base["site_dir"]).resolve()
+    source_dir = source_dir or site_dir.parent / f"{site_dir.name}-source"
+    api_url = api_url or os.environ.get("STAMPBOOK_API_URL") or base["extra"]["api_url"]
+    settings = SiteSettings.read(os.environ, campaigns, api_url, sent)
+    programme = site_programme(campaigns)
     locales = programme.programme_file.locales
+    # The default language first: its build cleans the whole output folder, and
+    # each other language then fills only its own sub-folder.
     ordered = [locales.default, *(code for code in locales.available if code != locales.default)]
     built = []
-    for locale in ordered:
-        with _environment({**settings, "STAMPBOOK_SITE_LOCALE": locale}):
-            overrides = {"site_dir": str(site_dir)} if site_dir is not None else {}
+    with _environment(_QUIET):
+        for locale in ordered:
             start, cpu = time.perf_counter(), time.process_time()
-            config = load_config(str(config_file), strict=strict, **overrides)
+            written = write_source(config_file, settings, locale, source_dir / locale, site_dir)
+            config = load_config(str(written), strict=strict)
             build(config)
             seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             built.append(BuiltLocale(locale, Path(config["site_dir"]), seconds, cpu))

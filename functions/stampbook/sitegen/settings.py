@@ -1,4 +1,4 @@
-"""What one locale's build needs, read from mkdocs.yml and the environment."""
+"""What one locale's build needs, and the builder's configuration for it."""
 
 from __future__ import annotations
 
@@ -33,24 +33,25 @@ class SiteSettings:
     sent: Path | None = None
 
     @classmethod
-    def read(cls, config: Any, env: Mapping[str, str]) -> SiteSettings:
-        extra = config["extra"]
-        base = Path(config["config_file_path"] or ".").resolve().parent
-        campaigns = Path(env.get("STAMPBOOK_CAMPAIGNS") or extra.get("campaigns", "campaigns"))
-        api_url = env.get("STAMPBOOK_API_URL") or extra.get("api_url")
-        if not api_url:
-            raise SiteSettingsError("set extra.api_url in mkdocs.yml or STAMPBOOK_API_URL")
+    def read(
+        cls,
+        env: Mapping[str, str],
+        campaigns: Path,
+        api_url: str,
+        sent: Path | None = None,
+    ) -> SiteSettings:
+        """The build's settings: the arguments, and the moment and address from `env`."""
         try:
             now = fixed_now(env.get("STAMPBOOK_NOW")) or datetime.now(UTC)
         except SettingsError as error:
             raise SiteSettingsError(str(error)) from error
         return cls(
-            campaigns=base / campaigns,
-            locale=env.get("STAMPBOOK_SITE_LOCALE") or None,
+            campaigns=campaigns,
+            locale=None,
             api_url=api_url.rstrip("/") + "/",
             now=now,
             site_url=env.get("STAMPBOOK_SITE_URL") or None,
-            sent=Path(env["STAMPBOOK_SITE_SENT"]) if env.get("STAMPBOOK_SITE_SENT") else None,
+            sent=sent,
         )
 
 
@@ -82,7 +83,8 @@ def _language_name(code: str) -> str:
 
 
 def configure(config: Any, settings: SiteSettings) -> SiteFiles:
-    """Point the MkDocs config at one locale and return its generated files."""
+    """Point the builder's configuration (a mapping, as mkdocs.yml reads) at one
+    locale and return the files generated for it."""
     programme = site_programme(settings.campaigns)
     if settings.site_url:
         programme = programme.served_at(settings.site_url)

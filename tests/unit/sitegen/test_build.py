@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import fields
 from pathlib import Path
 
 import pytest
+import yaml
 
 from stampbook.records.customers import Customer
 from stampbook.sitegen.build import BuiltLocale, build_site
@@ -48,7 +52,7 @@ def test_the_language_switcher_links_the_same_page_in_every_locale(
     assert 'href="../../en/terms/" hreflang="en"' in terms
     home = page(built, "ru", "index.html")
     assert 'href="./" hreflang="ru"' in home
-    assert 'href="en/" hreflang="en"' in home
+    assert 'href="./en/" hreflang="en"' in home
     # The 404 page is served at any depth: it links by path.
     missing = page(built, "en", "404.html")
     assert 'href="/" hreflang="ru"' in missing
@@ -115,3 +119,37 @@ def test_a_new_customer_field_without_words_stops_the_build(tmp_path: Path) -> N
     del texts["privacy.fields.habits.what"]
     with pytest.raises(StringsProblem, match="habits"):
         privacy_page(programme, "en", type(words)(texts, words.formatter))
+
+
+def test_each_languages_source_is_whole_and_builds_alone(
+    tmp_path: Path, built: list[BuiltLocale]
+) -> None:
+    source = built[0].folder.parent / f"{built[0].folder.name}-source"
+    for each in built:
+        written = source / each.locale / "mkdocs.yml"
+        config = yaml.safe_load(written.read_text("utf-8"))
+        assert "hooks" not in config  # nothing made inside a builder's extension point
+        docs = written.parent / config["docs_dir"]
+        for entry in config["nav"]:
+            [page] = entry.values()
+            assert (docs / page).is_file(), page
+        # The very source, built by MkDocs alone in a process of its own.
+        again = tmp_path / each.locale
+        done = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+             "-f", str(written), "-d", str(again)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        pages = {p.relative_to(again) for p in again.rglob("*.html")}
+        # What the whole build wrote for this language (the default's folder
+        # holds the others' sub-folders too).
+        others = {b.locale for b in built if b.folder != each.folder}
+        first = {
+            p.relative_to(each.folder)
+            for p in each.folder.rglob("*.html")
+            if p.relative_to(each.folder).parts[0] not in others
+        }
+        assert pages == first
