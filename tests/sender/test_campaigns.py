@@ -274,3 +274,18 @@ def test_the_sites_archive_is_what_was_sent_not_what_the_calendar_says(
     assert "Reader 1" not in email
     assert "?t=" not in email
     assert "Not a member yet?" in email
+
+
+def test_each_reader_gets_the_business_named_in_their_language(tmp_path: Path) -> None:
+    from tests.support.outbox import outbox
+
+    app = customer_file(tmp_path, 10)  # every fifth reader reads English
+    send(app)
+    senders = {
+        (m["To"].addresses[0].addr_spec == address(0), m["From"].addresses[0].display_name)
+        for m in outbox(tmp_path / "outbox")
+        if m["To"].addresses[0].addr_spec in (address(0), address(1))
+    }
+    assert senders == {(True, "Copper Cezve"), (False, "Медная турка")}
+    lists = {m["List-Id"] for m in outbox(tmp_path / "outbox")}
+    assert len(lists) == 1  # one list, whatever the reader's language

@@ -19,7 +19,7 @@ from ..bootstrap import App
 from ..files.customers import ExportRow, read_customers, write_customers
 from ..files.purchases import read_purchases
 from ..files.rows import BadValue, RowError, open_csv, parse_amount
-from ..loyalty.orders import Order, OrderLine, Refund
+from ..loyalty.orders import Order, OrderLine, Refund, remaining_lines
 from ..programme.explain import closest
 from ..records.automation_sends import Automation
 from ..records.customers import Customer, normalise_email
@@ -168,7 +168,7 @@ def import_purchases(app: App, file: Path, skip_invalid: bool, batch: int) -> No
             progress=lambda rows: progress.update(task, completed=rows),
             decimals=programme_file.decimals,
         )
-    owned, unknown = owners(app.store, parsed.orders)
+    owned, unknown = owners(app.store, parsed.orders, parsed.first_rows)
     _report([*parsed.errors, *unknown], skip_invalid)
     # Redrawn at each batch, not by a thread of its own: an import forks its
     # workers only from a single thread (store/sqlite_apart.py).
@@ -268,7 +268,7 @@ def purchase(
 @click.option("--amount", default=None, help="With --line: refund this much of it.")
 @with_app
 def refund(app: App, email: str, order_id: str, line_id: str | None, amount: str | None) -> None:
-    """Record a refund of a whole order, or of part of one line."""
+    """Record a refund of what is left of an order, or of part of one line."""
     if amount is not None and line_id is None:
         raise click.UsageError("--amount refunds part of one line: give the line with --line")
     customer = _customer(app, email)
@@ -277,8 +277,12 @@ def refund(app: App, email: str, order_id: str, line_id: str | None, amount: str
     if order is None:
         raise click.ClickException(f"{email} has no order {order_id}")
     digits = app.programme.programme_file.decimals
-    whole = {line.line_id: line.amount for line in order.lines}
+    # What is left of each line after the refunds so far: "the rest of the order".
+    left = remaining_lines(order, history.refunds_of(order_id))
+    whole = {line.line_id: line.amount for line in left if line.amount > 0}
     if line_id is None:
+        if not whole:
+            raise click.ClickException(f"order {order_id} is refunded in full already")
         lines = whole
     else:
         lines = {

@@ -34,7 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Show a customer's balance, tier, pending and expiring points, and history.",
     ),
     "purchase": ("loyalty", "Record a purchase at the counter."),
-    "refund": ("loyalty", "Record a refund of a whole order, or of part of one line."),
+    "refund": ("loyalty", "Record a refund of what is left of an order, or of part of one line."),
     "redeem": ("loyalty", "Spend a customer's points on a reward from the catalogue."),
     "daily": (
         "loyalty",

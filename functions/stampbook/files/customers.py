@@ -107,9 +107,10 @@ def read_customers(
                 name=row.get("name", ""),
                 locale=locale,
                 birthday=birthday,
-                # Known from today: an imported birthday pays from next year's
-                # occasion after the waiting period, like one typed in a form.
-                birthday_set_at=now if birthday else None,
+                # Known since the customer joined the old system where the file
+                # says when (a long-known birthday pays this year); else from
+                # today, like one typed in a form, after the waiting period.
+                birthday_set_at=(created or now) if birthday else None,
                 interests=chosen,
                 referral_code=new_referral_code(),
                 source=row.get("source") or "import",

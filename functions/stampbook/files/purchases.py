@@ -32,6 +32,9 @@ class PurchaseFile:
     orders: list[tuple[str, Order]] = field(default_factory=list)  # (email, order)
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
+    # The row of each order's first line, as a spreadsheet numbers it: where a
+    # refusal found later (an address that is no customer's) is shown.
+    first_rows: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -123,6 +126,7 @@ def _read(
         draft = drafts.get(order_id)
         if draft is None:
             drafts[order_id] = _Draft(email, placed_at, currency, shipping, tax, [line])
+            result.first_rows[order_id] = number
         elif draft.email != email:
             result.errors.append(
                 RowError(number, "email", f"order {order_id} belongs to {draft.email}")

@@ -21,14 +21,18 @@ if TYPE_CHECKING:  # the models load with the programme, not with this module
     from ..programme.business import ProgrammeFile
 
 
-def sender_of(programme_file: ProgrammeFile) -> Sender:
-    """`Copper Cezve <hello@...>`, with a List-Id on the site's domain."""
+def sender_of(programme_file: ProgrammeFile, locale: str | None = None) -> Sender:
+    """`Copper Cezve <hello@...>` for an English reader, `Медная турка <hello@...>`
+    for a Russian one, with one List-Id (the default language's name) on the
+    site's domain: the list is the same whatever the reader's language."""
     business = programme_file.business
-    name = business.name.get(programme_file.locales.default) or business.legal_name
+    default = programme_file.locales.default
+    listed = business.name.get(default) or business.legal_name
+    name = business.name.get(locale or default, default) or listed
     domain = urlsplit(business.site_url).hostname or business.contact_email.rpartition("@")[2]
     return Sender(
         mailbox=Mailbox(business.contact_email, name),
-        list_id=ListId(f"{name} news", f"news.{domain}"),
+        list_id=ListId(f"{listed} news", f"news.{domain}"),
     )
 
 
@@ -56,4 +60,4 @@ def prepare(
 ) -> PreparedDraft:
     kind = Kind.MARKETING if marketing else Kind.TRANSACTIONAL
     links = links_of(programme_file, mail, keyring, locale)
-    return PreparedDraft(draft, sender_of(programme_file), kind, links)
+    return PreparedDraft(draft, sender_of(programme_file, locale), kind, links)

@@ -93,7 +93,7 @@ class Issue:
             programme_file = self.programme_file
             prepared = self._prepared[record.locale] = PreparedDraft(
                 draft,
-                sender_of(programme_file),
+                sender_of(programme_file, record.locale),
                 Kind.MARKETING,
                 links_of(programme_file, self.mail, self.keyring, record.locale),
                 clock=lambda: self.loyalty.clock().timestamp(),

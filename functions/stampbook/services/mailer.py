@@ -71,7 +71,7 @@ class Mailer:
         # Links expire by the app's clock, the one that will check them.
         return PreparedDraft(
             draft,
-            sender_of(programme_file),
+            sender_of(programme_file, locale),
             Kind.MARKETING if marketing else Kind.TRANSACTIONAL,
             links_of(programme_file, self.mail, self.keyring, locale),
             clock=lambda: self.loyalty.clock().timestamp(),

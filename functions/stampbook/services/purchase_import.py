@@ -9,7 +9,7 @@ customer only), so the outcomes are those of recording the file row by row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
@@ -31,9 +31,10 @@ class Imported:
 
 
 def owners(
-    store: Store, orders: list[tuple[str, Order]]
+    store: Store, orders: list[tuple[str, Order]], rows: Mapping[str, int] | None = None
 ) -> tuple[list[tuple[str, Order]], list[RowError]]:
-    """(customer id, order) for each order whose email is a customer's; the others as errors."""
+    """(customer id, order) for each order whose email is a customer's; the others as
+    errors, at the row of the order's first line (`rows`: order id -> row)."""
     found = store.customer_ids_by_email(list(dict.fromkeys(email for email, _ in orders)))
     owned: list[tuple[str, Order]] = []
     errors: list[RowError] = []
@@ -41,7 +42,11 @@ def owners(
         customer_id = found.get(email)
         if customer_id is None:
             errors.append(
-                RowError(0, "email", f"{email} (order {order.order_id}) is not a customer")
+                RowError(
+                    (rows or {}).get(order.order_id, 0),
+                    "email",
+                    f"{email} (order {order.order_id}) is not a customer",
+                )
             )
         else:
             owned.append((customer_id, order))

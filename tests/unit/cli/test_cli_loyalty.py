@@ -264,3 +264,41 @@ def test_a_business_in_whole_drams_refuses_luma_at_the_counter(
     code, _, err = run("purchases", "import", write(desk, "p.csv", purchases + row))
     assert code == 1
     assert "row 2, column amount: '12500.5' is not a whole amount" in err
+
+
+def test_after_part_of_an_order_comes_back_the_rest_can_follow(desk: Path) -> None:
+    run("customers", "import", write(desk, "c.csv", CUSTOMERS))
+    run("purchases", "import", write(desk, "p.csv", PURCHASES))
+    code, out, err = run("refund", "anna@example.com", "T1", "--line", "1", "--amount", "250.50")
+    assert code == 0, err
+    # The rest of the order: 1 000 of line 1 and all 200 of line 2, not the whole again.
+    code, out, err = run("refund", "anna@example.com", "T1")
+    assert code == 0, err
+    assert out.startswith("refund of T1: ")
+    code, _, err = run("refund", "anna@example.com", "T1")
+    assert (code, err.strip()) == (1, "Error: order T1 is refunded in full already")
+
+
+def test_an_order_of_nobody_known_is_shown_at_its_row(desk: Path) -> None:
+    run("customers", "import", write(desk, "c.csv", CUSTOMERS))
+    rows = PURCHASES + "T9,zoe@example.com,2026-11-21 09:00,1,beans,500,\n"
+    code, _, err = run("purchases", "import", write(desk, "p.csv", rows))
+    assert code == 1
+    # The header is row 1; Zoe's order is the fifth line of the file.
+    assert "row 5, column email: zoe@example.com (order T9) is not a customer" in err
+
+
+def test_an_imported_customer_known_for_years_gets_this_years_birthday(desk: Path) -> None:
+    # Today (23 November) is their birthday; the old system knew it since 2024.
+    rows = (
+        "email,name,locale,birthday,created_at\n"
+        "vera@example.com,Вера,ru,1991-11-23,2024-03-01\n"
+        "new@example.com,Нина,ru,1991-11-23,\n"
+    )
+    code, _, err = run("customers", "import", write(desk, "c.csv", rows))
+    assert code == 0, err
+    run("daily")
+    vera = run("points", "vera@example.com")[1]
+    nina = run("points", "new@example.com")[1]
+    assert "birthday" in vera
+    assert "birthday" not in nina  # known from today: next year, after the waiting period
