@@ -163,3 +163,26 @@ def test_the_terms_say_when_a_referral_bonus_is_taken_back_and_how_many_a_month(
     assert "returned in full, both bonuses are taken back" in terms(programme, "en")
     assert "at most 5 bring-a-friend bonuses a month" in terms(programme, "en")
     assert "не больше 5 бонусов за друзей в месяц" in terms(programme, "ru")
+
+
+# How each language says "this amount counts" at a threshold: the engine
+# ships free at exactly the amount, so "over" would promise less than it does.
+AT_LEAST = {"en": "or more", "ru": "от", "bg": "или повече", "hy": "և ավելի"}
+
+
+@pytest.mark.parametrize("locale", sorted(AT_LEAST))
+def test_free_shipping_is_promised_at_exactly_the_threshold_as_the_engine_gives_it(
+    locale: str,
+) -> None:
+    from stampbook.loyalty.purchases import ships_free
+    from stampbook.loyalty.rules import Rules
+
+    programme = load_programme(EXAMPLE)
+    rules = Rules.of(programme)
+    threshold = programme.programme_file.loyalty.free_shipping
+    assert threshold is not None
+    assert ships_free(rules, None, threshold.over)
+    assert not ships_free(rules, None, threshold.over - Decimal("0.01"))
+    words = site_words(programme, locale)
+    said = words("terms.shipping_over", amount=words.formatter.money(threshold.over))
+    assert AT_LEAST[locale] in said
