@@ -80,6 +80,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+AWS_LIBRARIES = frozenset({"boto3", "botocore", "mypy_boto3_dynamodb", "mypy_boto3_sesv2"})
+
+
 class Commands(click.Group):
     """A group whose commands are imported when one is run, not to list them."""
 
@@ -92,6 +95,18 @@ class Commands(click.Group):
             return None
         commands: tuple[click.Command, ...] = import_module(f"{__package__}.{entry[0]}").COMMANDS
         return next(command for command in commands if command.name == cmd_name)
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ModuleNotFoundError as missing:
+            # AWS's libraries are an extra: one machine with SQLite never needs them.
+            if (missing.name or "").partition(".")[0] in AWS_LIBRARIES:
+                raise click.ClickException(
+                    "this needs the AWS libraries, which this installation does not have:"
+                    " pip install 'stampbook[aws]'"
+                ) from None
+            raise
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         names = self.list_commands(ctx)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,19 @@ def test_check_notes_schemas_left_behind_by_a_new_reward(tmp_path: Path) -> None
     assert json.loads(out)["stale_schemas"] == ["newsletter.schema.json"]
     run("schema", str(campaigns))
     assert run("check", str(campaigns))[2] == ""
+
+
+def test_without_the_aws_libraries_an_aws_command_says_which_extra_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As on a machine where `pip install stampbook` left the [aws] extra out.
+    monkeypatch.setitem(sys.modules, "boto3", None)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<html></html>", "utf-8")
+    code, out, err = run("site", "publish", "my-bucket", "--site", str(tmp_path / "site"))
+    assert code == 1
+    assert err.strip() == (
+        "Error: this needs the AWS libraries, which this installation does not have:"
+        " pip install 'stampbook[aws]'"
+    )
+    assert "Traceback" not in out + err
