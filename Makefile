@@ -11,10 +11,15 @@ INSTALLED := $(VENV)/.installed
 # package-lock.json.
 NODE_READY := node_modules/.installed
 
+# Every library at the version and hash requirements.lock names (a changed
+# file on the index is refused), then Stampbook itself, editable, built with
+# the setuptools just installed.
 $(INSTALLED): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		-c requirements.lock -e '.[dev]'
+		--require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		--no-deps --no-build-isolation -e .
 	touch $@
 
 $(NODE_READY): package.json package-lock.json

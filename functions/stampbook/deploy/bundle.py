@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -221,7 +222,20 @@ def chalice_package(project: Path, stage: Stage, out: Path) -> dict[str, Any]:
 
 
 def _constrained(constraints: Path | None) -> list[str]:
-    return ["--constraint", str(constraints)] if constraints and constraints.is_file() else []
+    """The lock's versions as pip constraints. Its hashes stay behind: pip takes a
+    hash in a constraints file as hash-checking mode for every package, and
+    the Lambda's wheels (Linux, CPython 3.12) are other files than this
+    machine's, with hashes of their own."""
+    if not constraints or not constraints.is_file():
+        return []
+    pins = _PINNED.findall(constraints.read_text("utf-8"))
+    written = Path(tempfile.mkdtemp(prefix="stampbook-pins-")) / "constraints.txt"
+    written.write_text("".join(f"{pin}\n" for pin in pins), "utf-8")
+    return ["--constraint", str(written)]
+
+
+# `name==version` at the start of a line of a requirements file (its hashes follow).
+_PINNED = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*==[^\s;\\]+)", re.MULTILINE)
 
 
 def _pip(*arguments: str, failure: str) -> None:
