@@ -255,3 +255,14 @@ def test_a_business_in_whole_drams_refuses_luma_from_the_till(tmp_path: Path) ->
     finally:
         context.use(None)
         florist.store.close()
+
+
+def test_a_mistyped_category_is_refused_with_the_one_meant(api: Api) -> None:
+    body = purchase(lines=[{"line_id": "1", "category": "bean", "amount": "500"}])
+    status, answer, _ = api.call("POST", "/till/purchases", body)
+    assert status == 422
+    assert answer["error"] == {
+        "code": "unknown_category",
+        "message": "no category 'bean'; did you mean 'beans'?",
+        "field": "lines.0.category",
+    }

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from ..loyalty.orders import Order, OrderLine, Refund
+from ..programme.explain import closest
 from ..records.customers import Customer, normalise_email
 from ..records.integrations import KeyRefused, key_id_of, verify_key
 from .body import Body, json_body
@@ -255,13 +256,15 @@ def _as_the_business_counts(amounts: list[tuple[str, Decimal]]) -> None:
 
 
 def _category_known(lines: tuple[Line, ...]) -> None:
-    known = {category.id for category in current().programme.programme_file.categories}
+    known = [category.id for category in current().programme.programme_file.categories]
     for number, line in enumerate(lines):
         if line.category not in known:
+            # As the counter and the CSV import say it: the nearest one by name.
+            hint = closest(line.category, known) or "the categories are: " + ", ".join(known)
             raise ApiError(
                 422,
                 "unknown_category",
-                "not a category of the programme",
+                f"no category {line.category!r}; {hint}",
                 f"lines.{number}.category",
             )
 
