@@ -148,10 +148,12 @@ class Campaigns:
     # -- the owner's commands -----------------------------------------------
 
     def pause(self, slug: str, reason: str = "paused by the owner") -> Campaign:
+        self._known(slug)
         self._move(slug, CampaignState.PAUSED, reason)
         return self.campaign(slug)
 
     def resume(self, slug: str) -> Campaign:
+        self._known(slug)
         current = self.campaign(slug)
         if current.state is not CampaignState.PAUSED:
             raise CampaignMoveRefused(slug, current.state, CampaignState.SENDING)
@@ -162,6 +164,12 @@ class Campaigns:
         self.newsletter(slug)
         self._move(slug, CampaignState.CANCELLED, reason)
         return self.campaign(slug)
+
+    def _known(self, slug: str) -> None:
+        """An issue in newsletters/ or a campaign the store holds (its file may be gone
+        since); else `UnknownIssue`, naming the issues there are."""
+        if self.sends.campaign(slug) is None:
+            self.newsletter(slug)
 
     def _move(self, slug: str, to: CampaignState, reason: str, *, refuse: bool = True) -> None:
         allowed = MOVES.get(to, frozenset({to}))
