@@ -20,6 +20,7 @@ from stampbook.bootstrap import App, build
 from stampbook.config import MailSettings, Settings
 from stampbook.records.customers import Customer
 from stampbook.records.integrations import issue_key
+from stampbook.services.courier import Courier
 from tests.support.moto_server import CREDENTIALS, running
 from tests.support.outbox import outbox, text_of
 from tests.support.paths import EXAMPLE as EXAMPLE  # and importable from here, as before
@@ -37,6 +38,14 @@ class Api:
 
     @property
     def outbox(self) -> list[EmailMessage]:
+        """What has reached the outbox: the emails requests owe go after their
+        answers (a courier sends them), so this is read once those due are sent."""
+        Courier(self.app.emails).deliver_due()
+        return self.sent
+
+    @property
+    def sent(self) -> list[EmailMessage]:
+        """The outbox as it is, before any courier ran."""
         return outbox(self.app.settings.mail.outbox)
 
     def call(

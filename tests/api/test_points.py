@@ -15,6 +15,11 @@ def test_the_answer_is_the_same_for_customers_and_strangers(api: Api) -> None:
     known = api.call("POST", "/points", {"email": "ANNA@example.com"}, key=None)
     stranger = api.call("POST", "/points", {"email": "nobody@example.com"}, key=None)
     assert known[:2] == stranger[:2] == (202, {"status": "accepted"})
+    # Nothing is sent while anyone waits: the link is owed, to the customer only,
+    # and a courier sends it after the answer (tests/bench/enumeration.py times it).
+    assert api.sent == []
+    owed = api.app.store.owed_emails_due(int(NOW.timestamp()), 10)
+    assert [(o.key.customer_id, o.key.automation) for o in owed] == [("c1", "your_points")]
     [mail] = api.outbox  # only the customer gets an email
     assert mail["To"].addresses[0].addr_spec == "anna@example.com"
     assert api.app.store.customer_by_email("nobody@example.com") is None

@@ -15,7 +15,7 @@ def test_a_till_purchase_is_thanked_once_and_its_refund_asks_why_once(api: Api) 
     events = api.app.loyalty.events
     assert isinstance(events, AutomaticEmails)
     told: list[int] = []  # the emails in the outbox whenever the courier was told
-    events.on_owed = lambda: told.append(len(api.outbox))
+    events.on_owed = lambda: told.append(len(api.sent))
 
     status, first, _ = api.call("POST", "/till/purchases", purchase())
     assert status == 200
@@ -31,7 +31,7 @@ def test_a_till_purchase_is_thanked_once_and_its_refund_asks_why_once(api: Api) 
         assert status == 200
     # Every answer came back with nothing sent: the emails are owed, once each.
     assert told == [0, 0, 0, 0, 0]
-    assert api.outbox == []
+    assert api.sent == []
     owed = api.app.store.owed_emails_due(EVER, 10)
     assert [(o.key.automation, o.key.occasion) for o in owed] == [
         ("feedback_request", "T-1"),
@@ -40,7 +40,7 @@ def test_a_till_purchase_is_thanked_once_and_its_refund_asks_why_once(api: Api) 
 
     assert Courier(api.app.emails).deliver_due() == {Fired.SENT: 2}
     assert Courier(api.app.emails).deliver_due() == {}
-    [asking, thanks] = api.outbox
+    [asking, thanks] = api.sent
     assert thanks["Subject"] == "Спасибо за покупку!"  # the programme's default language
     assert f"Вы получили {first['points']} баллов" in text_of(thanks)
     assert asking["Subject"] == "Что пошло не так?"

@@ -7,6 +7,7 @@ from . import (
     automations,
     courier,
     dynamodb,
+    enumeration,
     ledger,
     mail,
     outbox,
@@ -43,5 +44,7 @@ if __name__ == "__main__":
     report.main()
     print("== the HTTP API: cold start and the till's routes")
     api.main()
+    print("== the public forms: answer times for known and unknown addresses")
+    enumeration.main()
     print("== the website with a thousand archived newsletters")
     site.main()

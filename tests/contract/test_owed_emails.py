@@ -50,6 +50,17 @@ def test_a_confirmation_owes_the_welcome_with_its_consent_record(store: Store) -
     assert store.owed_emails_due(T, 10) == [welcome]
 
 
+def test_a_link_asked_for_by_mail_is_owed_on_its_own_once(store: Store) -> None:
+    store.add_customer(customer())
+    link = OwedEmail(AutomationKey("c1", Automation.YOUR_POINTS, "2026-03-01T09:00:00+00:00"), T)
+    store.owe_email(link)
+    store.owe_email(link)  # the same request twice: owed once
+    assert store.owed_emails_due(T, 10) == [link]
+    assert store.take_owed_email(link.key, T, T + 60)
+    store.settle_owed_email(link.key)
+    assert store.owed_emails_due(T + 3600, 10) == []
+
+
 def test_a_purchase_owes_its_email_once_however_often_it_is_replayed(store: Store) -> None:
     store.add_customer(customer())
     owed = thanks("c1", "o1")

@@ -15,8 +15,9 @@ from pydantic import BaseModel, Field
 
 from ..mail.strings import Strings
 from ..mail.tokens import Purpose
-from ..services.limits import Rate, once_per
+from ..services.limits import Rate
 from ..services.my_points import PointsPage, points_page, shown
+from ..services.subscriptions import owe_points_link
 from ..sitegen.words import site_words
 from .body import Body, json_body
 from .context import current
@@ -147,17 +148,7 @@ def email_a_link() -> Response:
     if not email:
         return answer({"status": "accepted"}, 202)
     limit_address(PER_ADDRESS, email)
-    customer = app.store.customer_by_email(email)
-    sender = mailer()
-    if customer is not None and once_per(
-        app.store,
-        "points-mail",
-        email,
-        LINK_EVERY_SECONDS,
-        app.loyalty.clock(),
-        sender.keyring.limits_key(),
-    ):
-        sender.send("your_points", customer, sender.reader(customer))
+    owe_points_link(app.emails, email, LINK_EVERY_SECONDS)
     return answer({"status": "accepted"}, 202)
 
 

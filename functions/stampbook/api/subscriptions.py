@@ -203,7 +203,7 @@ def sign_up() -> Response:
         invited_by=invited_by,
         newsletter=body.consent,
     )
-    subscribe(mailer(), form, _evidence(SIGN_UP_FORM))
+    subscribe(current().emails, form, _evidence(SIGN_UP_FORM))
     return accepted
 
 

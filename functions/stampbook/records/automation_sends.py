@@ -16,7 +16,8 @@ from enum import StrEnum
 class Automation(StrEnum):
     """The kinds of automatic email, as `mail.render.EMAILS` names them (and the store keeps
     them). Each is a section of `automations.yaml` by the same name, but `HOLIDAY`: one
-    greeting of its `holidays`."""
+    greeting of its `holidays`; and but the two a request owes, which no owner turns off
+    (`TRANSACTIONAL`): they leave the request, so its answer takes as long whoever asked."""
 
     WELCOME = "welcome"
     THANK_YOU = "thank_you"
@@ -26,6 +27,11 @@ class Automation(StrEnum):
     BIRTHDAY = "birthday"
     HOLIDAY = "holiday"
     WIN_BACK = "win_back"
+    CONFIRM = "confirm"  # the sign-up's confirmation link
+    YOUR_POINTS = "your_points"  # the link to one's points, asked for by address
+
+
+TRANSACTIONAL = frozenset({Automation.CONFIRM, Automation.YOUR_POINTS})
 
 
 class EmailStatus(StrEnum):

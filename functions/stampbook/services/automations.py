@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 from ..audience.consent import ConsentStatus, current_status
 from ..mail.reader import CertificateNote, Occasion
 from ..mail.transports.base import PermanentError, TransientError
-from ..records.automation_sends import Automation, AutomationKey, EmailStatus
+from ..records.automation_sends import TRANSACTIONAL, Automation, AutomationKey, EmailStatus
 from ..records.customers import Customer
 from ..records.owed_emails import OwedEmail
 from ..store.base import StoreError
@@ -77,7 +77,10 @@ class Fired(StrEnum):
 def configured(
     automations: Automations, automation: Automation, greeting: str | None = None
 ) -> bool:
-    """True if the owner turned this automatic email on (the holiday: that greeting)."""
+    """True if the owner turned this automatic email on (the holiday: that greeting);
+    the ones a request owes always are."""
+    if automation in TRANSACTIONAL:
+        return True
     if automation is Automation.HOLIDAY:
         holidays = automations.holidays
         return bool(

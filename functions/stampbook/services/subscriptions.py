@@ -55,8 +55,21 @@ class Evidence:
         return ConsentRecord(status, at, self.form, text_version, self.ip, self.user_agent)
 
 
-def subscribe(mailer: Mailer, form: SignUp, evidence: Evidence) -> None:
+def subscribe(emails: AutomaticEmails, form: SignUp, evidence: Evidence) -> None:
+    """Start a sign-up; its confirmation is owed with it, and a courier sends it
+    after the answer: the request does the same work whether the address is
+    known or new, so its time tells nobody which (anyone may type any address)."""
+    mailer = emails.mailer
     store, now = mailer.store, mailer.loyalty.clock()
+    # The limit is kept for every address asked about, known or not.
+    may_mail = once_per(
+        store,
+        "confirmation-mail",
+        mailbox(form.email),
+        CONFIRMATION_EVERY_SECONDS,
+        now,
+        mailer.keyring.limits_key(),
+    )
     customer = store.customer_by_email(form.email)
     if customer is None:
         customer = _new_customer(mailer, form, now)
@@ -68,14 +81,16 @@ def subscribe(mailer: Mailer, form: SignUp, evidence: Evidence) -> None:
     if status is ConsentStatus.MEMBER and not form.newsletter:
         return  # a member already, and the newsletter still not wanted
     evidence = evidence if form.newsletter else replace(evidence, form=JOIN_FORM)
+    # One confirmation per sign-up asked for (its second), at most one an hour.
+    asked = now.isoformat(timespec="seconds")
+    owed = emails.owing(Automation.CONFIRM, customer.customer_id, asked, now) if may_mail else None
     store.record_consent(
-        customer.customer_id, evidence.record(ConsentStatus.UNCONFIRMED, now, form.text_version)
+        customer.customer_id,
+        evidence.record(ConsentStatus.UNCONFIRMED, now, form.text_version),
+        owed,
     )
-    limits_key = mailer.keyring.limits_key()
-    if once_per(
-        store, "confirmation-mail", mailbox(form.email), CONFIRMATION_EVERY_SECONDS, now, limits_key
-    ):
-        mailer.send("confirm", customer)
+    if owed is not None:
+        emails.on_owed()
 
 
 def _new_customer(mailer: Mailer, form: SignUp, now: datetime) -> Customer:
@@ -159,3 +174,22 @@ def unsubscribe(mailer: Mailer, customer_id: str, evidence: Evidence) -> Consent
     now = mailer.loyalty.clock()
     store.record_consent(customer_id, evidence.record(ConsentStatus.UNSUBSCRIBED, now))
     return ConsentStatus.UNSUBSCRIBED
+
+
+def owe_points_link(emails: AutomaticEmails, address: str, every_seconds: int) -> None:
+    """Owe the link to one's points to `address` if a customer has it, at most one
+    each `every_seconds`; a courier sends it after the answer. The same work is
+    done for an address nobody has: the answer's time tells nothing."""
+    mailer = emails.mailer
+    store, now = mailer.store, mailer.loyalty.clock()
+    may_mail = once_per(
+        store, "points-mail", address, every_seconds, now, mailer.keyring.limits_key()
+    )
+    customer = store.customer_by_email(address)
+    if customer is None or not may_mail:
+        return
+    asked = now.isoformat(timespec="seconds")
+    owed = emails.owing(Automation.YOUR_POINTS, customer.customer_id, asked, now)
+    if owed is not None:
+        store.owe_email(owed)
+        emails.on_owed()

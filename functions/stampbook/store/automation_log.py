@@ -32,7 +32,13 @@ class AutomationLog(Protocol):
         """How many of each automation were sent in [start, end); kinds with none are left out."""
         ...
 
-    # -- owed emails: written by `commit` (a change's `owed`), sent by the courier
+    # -- owed emails: written by `commit` (a change's `owed`) or `owe_email`, sent by
+    #    the courier
+
+    def owe_email(self, owed: OwedEmail) -> None:
+        """Owe an email no other change comes with (a link asked for by mail);
+        owing the same one twice owes it once."""
+        ...
 
     def owed_emails_due(self, now: int, limit: int) -> list[OwedEmail]:
         """Up to `limit` owed emails due at `now` (Unix seconds) or before, earliest first."""

@@ -119,16 +119,20 @@ def test_the_welcome_goes_once_per_customer_even_after_signing_up_again(tmp_path
     assert isinstance(events, AutomaticEmails)
     mailer, evidence = events.mailer, Evidence("test")
     form = SignUp("vera@example.com", "Vera", "en", "consent-v1")
-    subscribe(mailer, form, evidence)
+    subscribe(events, form, evidence)
     vera = shop.app.store.customer_by_email("vera@example.com")
     assert vera is not None
+    # The confirmation is owed with the sign-up, sent after the answer.
+    assert shop.owed() == [(vera.customer_id, "confirm", NOW.isoformat(timespec="seconds"))]
+    assert shop.deliver() == {Fired.SENT: 1}
     assert confirm(events, vera.customer_id, evidence) is ConsentStatus.CONFIRMED
     assert confirm(events, vera.customer_id, evidence) is ConsentStatus.CONFIRMED
     assert shop.owed() == [(vera.customer_id, "welcome", "confirmed")]  # owed once
     assert shop.deliver() == {Fired.SENT: 1}
     unsubscribe(mailer, vera.customer_id, evidence)
     shop.now += timedelta(days=40)
-    subscribe(mailer, form, evidence)
+    subscribe(events, form, evidence)
+    assert shop.deliver() == {Fired.SENT: 1}  # a new confirmation for the new sign-up
     assert confirm(events, vera.customer_id, evidence) is ConsentStatus.CONFIRMED
     assert shop.deliver() == {Fired.ALREADY: 1}  # welcomed already
     assert shop.owed() == []
@@ -136,4 +140,8 @@ def test_the_welcome_goes_once_per_customer_even_after_signing_up_again(tmp_path
     subjects = shop.subjects("vera@example.com")
     assert subjects.count("Welcome to Copper Cezve, Vera!") == 1
     assert len(subjects) == 3  # two confirmation requests and one welcome
-    assert shop.sent(vera.customer_id) == [("welcome", "confirmed")]
+    assert shop.sent(vera.customer_id) == [
+        ("confirm", NOW.isoformat(timespec="seconds")),
+        ("confirm", (NOW + timedelta(days=40)).isoformat(timespec="seconds")),
+        ("welcome", "confirmed"),
+    ]

@@ -30,6 +30,7 @@ from .items import (
     due_text,
     maybe,
     number,
+    owed_item,
     owed_key,
     owed_listing,
     text,
@@ -168,6 +169,15 @@ class DynamoAutomationLog:
             arguments["ExclusiveStartKey"] = last
 
     # -- owed emails ---------------------------------------------------------
+
+    def owe_email(self, owed: OwedEmail) -> None:
+        gone = self.client.exceptions.ConditionalCheckFailedException
+        with self._driver(), suppress(gone):  # owed already: once is enough
+            self.client.put_item(
+                TableName=self.table,
+                Item=owed_item(owed),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
 
     def owed_emails_due(self, now: int, limit: int) -> list[OwedEmail]:
         listed = self._query(

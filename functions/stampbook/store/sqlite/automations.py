@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ...records.automation_sends import Automation, AutomationKey, AutomationSend, EmailStatus
 from ...records.owed_emails import OwedEmail
+from .rows import INSERTS
 
 if TYPE_CHECKING:
     from .connections import WriteTransaction
@@ -84,6 +85,10 @@ class SqliteAutomationLog:
         return {Automation(row[0]): int(row[1]) for row in rows}
 
     # -- owed emails ---------------------------------------------------------
+
+    def owe_email(self, owed: OwedEmail) -> None:
+        with self._write() as db:
+            db.execute(INSERTS["owed_emails"], owed_row(owed))
 
     def owed_emails_due(self, now: int, limit: int) -> list[OwedEmail]:
         rows = self.connection().execute(
