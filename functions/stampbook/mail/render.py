@@ -30,6 +30,7 @@ from jinja2 import (
 
 from ..programme import Programme
 from ..programme.languages import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES
+from ..programme.languages import OWNER_TEMPLATES as OWNER_TEMPLATES
 from ..programme.loader import AUTOMATIONS_FILE
 from ..programme.newsletter import (
     Block,
@@ -51,7 +52,6 @@ from .slots import Markers, PersonalValueAsData
 from .strings import Strings, StringsProblem
 from .text import mjml_subject_and_preheader, mjml_to_text
 
-OWNER_TEMPLATES = "templates"  # inside the owner's campaigns folder
 TEMPLATE_SUFFIX = ".mjml.j2"
 
 

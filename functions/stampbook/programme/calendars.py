@@ -147,6 +147,11 @@ def holiday_names(country: str, years: range, *, own_language: bool = True) -> l
 def holiday_days(country: str, name: str, year: int) -> tuple[dt.date, ...]:
     """When holiday `name` of `country` begins in `year`: nearly always one day, or none."""
     wanted = name.strip().casefold()
+    # Easter by the computus, the same in every country: no calendar to build
+    # (a country's calendar costs tens of milliseconds on a cold start).
+    for feast, day in _feasts(year).items():
+        if feast.casefold() == wanted:
+            return (day,)
     for language in (ENGLISH, None):
         for found, days in calendar(country, year, language).items():
             if found.casefold() == wanted:

@@ -33,6 +33,7 @@ def _builtin_templates() -> Path:
 
 
 BUILTIN_TEMPLATES = _builtin_templates()
+OWNER_TEMPLATES = "templates"  # the owner's own, inside the campaigns folder
 # Each folder holds one `<code>.yaml` per language; a language needs all of them.
 WORDS_FOLDERS = ("locales", "site/locales")
 

@@ -8,9 +8,12 @@ An owner may override any of them in `campaigns/templates/site/locales/`.
 from __future__ import annotations
 
 from ..mail.locale import Formatter
-from ..mail.render import BUILTIN_TEMPLATES, OWNER_TEMPLATES
 from ..mail.strings import Strings
 from ..programme import Programme
+
+# From where they are defined, not through `mail.render`: the API's points page
+# reads these words, and need not load the email renderer to do so.
+from ..programme.languages import BUILTIN_TEMPLATES, OWNER_TEMPLATES
 from ..programme.text import LocalizedText
 
 SITE_LOCALES = BUILTIN_TEMPLATES / "site" / "locales"
