@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -224,37 +227,64 @@ def test_two_tills_counting_their_keys_alike_each_get_their_own_redemption(api: 
     assert api.app.store.history("c2").balance(NOW).available == 500 - cost
 
 
-def test_a_business_in_whole_drams_refuses_luma_from_the_till(tmp_path: Path) -> None:
+@contextmanager
+def till_of(campaigns: Path, folder: Path) -> Iterator[Api]:
+    """The API of another programme, a till key issued and Anna a customer."""
     from chalice.test import Client
 
     from app import app as chalice_app
     from stampbook.api import context
     from stampbook.bootstrap import build
     from stampbook.config import MailSettings, Settings
-    from tests.support.paths import FLORIST
 
-    mail = MailSettings(outbox=tmp_path / "outbox", key_file=tmp_path / "keys")
-    florist = build(Settings(FLORIST, database=tmp_path / "f.db", mail=mail), clock=lambda: NOW)
-    florist.store.add_customer(Customer("c1", "anna@example.com", NOW, name="Анна"))
+    mail = MailSettings(outbox=folder / "outbox", key_file=folder / "keys")
+    shop = build(Settings(campaigns, database=folder / "shop.db", mail=mail), clock=lambda: NOW)
+    shop.store.add_customer(Customer("c1", "anna@example.com", NOW, name="Анна"))
     record, token = issue_key("till", NOW)
-    florist.store.add_integration_key(record)
-    context.use(florist)
+    shop.store.add_integration_key(record)
+    context.use(shop)
     try:
         with Client(chalice_app) as client:
-            api = Api(client, florist, token)
-            body = purchase(amount="12500.50")
-            body["lines"][0]["category"] = "bouquets"
-            status, answer, _ = api.call("POST", "/till/purchases", body)
-            assert status == 422
-            assert answer["error"]["code"] == "invalid"
-            assert answer["error"]["field"] == "lines.0.amount"
-            assert answer["error"]["message"] == "12500.50: whole amounts only in this programme"
-            assert florist.store.history("c1").orders == ()
-            body["lines"][0]["amount"] = "12500"
-            assert api.call("POST", "/till/purchases", body)[0] == 200
+            yield Api(client, shop, token)
     finally:
         context.use(None)
-        florist.store.close()
+        shop.store.close()
+
+
+def test_a_business_in_whole_drams_refuses_luma_from_the_till(tmp_path: Path) -> None:
+    from tests.support.paths import FLORIST
+
+    with till_of(FLORIST, tmp_path) as api:
+        body = purchase(amount="12500.50")
+        body["lines"][0]["category"] = "bouquets"
+        status, answer, _ = api.call("POST", "/till/purchases", body)
+        assert status == 422
+        assert answer["error"]["code"] == "invalid"
+        assert answer["error"]["field"] == "lines.0.amount"
+        assert answer["error"]["message"] == "12500.50: whole amounts only in this programme"
+        assert api.app.store.history("c1").orders == ()
+        body["lines"][0]["amount"] = "12500"
+        assert api.call("POST", "/till/purchases", body)[0] == 200
+
+
+def test_the_owner_says_how_large_and_how_late_a_till_purchase_may_be(tmp_path: Path) -> None:
+    from tests.support.paths import EXAMPLE
+
+    campaigns = tmp_path / "campaigns"
+    shutil.copytree(EXAMPLE, campaigns)
+    program = campaigns / "program.yaml"
+    program.write_text(
+        program.read_text("utf-8") + "\ntill:\n  largest_line: 5000\n  late_days: 0\n", "utf-8"
+    )
+    with till_of(campaigns, tmp_path) as api:
+        status, answer, _ = api.call("POST", "/till/purchases", purchase(amount="5000.01"))
+        assert (status, answer["error"]["field"]) == (422, "lines.0.amount")
+        # The example's return window is 14 days: with no days late, the 15th is refused.
+        late = (NOW - timedelta(days=15)).isoformat()
+        status, answer, _ = api.call("POST", "/till/purchases", purchase(placed_at=late))
+        assert (status, answer["error"]["code"]) == (422, "implausible")
+        within = (NOW - timedelta(days=13)).isoformat()
+        assert api.call("POST", "/till/purchases", purchase(placed_at=within))[0] == 200
 
 
 def test_a_mistyped_category_is_refused_with_the_one_meant(api: Api) -> None:

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from ..loyalty.orders import Order, OrderLine, Refund
+from ..programme.business import TillSettings
 from ..programme.explain import closest
 from ..records.customers import Customer, normalise_email
 from ..records.integrations import KeyRefused, key_id_of, verify_key
@@ -208,12 +209,11 @@ def _scoped(key: str, integration: str, customer: Customer) -> str:
 
 # What a till sends is a purchase being made now. Older orders are history:
 # `stampbook purchases import` records them as such.
+# How late and how large are the owner's (`till` in program.yaml).
 AHEAD = timedelta(days=1)  # clocks of tills are wrong by hours, not days
-LATE_MARGIN = timedelta(days=7)  # beyond the return window: a till that was offline
-LARGEST_LINE = Decimal(10_000_000)  # in the currency's major units
 
 
-def _plausible(body: PurchaseIn, now: datetime, return_days: int) -> None:
+def _plausible(body: PurchaseIn, now: datetime, return_days: int, settings: TillSettings) -> None:
     """Refuse what no till sends for a purchase made now (422, naming the field)."""
     try:
         ahead = body.placed_at.astimezone(UTC) - now
@@ -221,7 +221,7 @@ def _plausible(body: PurchaseIn, now: datetime, return_days: int) -> None:
         ahead = timedelta.max
     if ahead > AHEAD:
         raise ApiError(422, "implausible", "placed_at is in the future", "placed_at")
-    if -ahead > timedelta(days=return_days) + LATE_MARGIN:
+    if -ahead > timedelta(days=return_days + settings.late_days):
         raise ApiError(
             422,
             "implausible",
@@ -234,7 +234,7 @@ def _plausible(body: PurchaseIn, now: datetime, return_days: int) -> None:
         if line.line_id in seen:
             raise ApiError(422, "implausible", "line_id repeats", f"lines.{number}.line_id")
         seen.add(line.line_id)
-        if line.amount > LARGEST_LINE:
+        if line.amount > settings.largest_line:
             raise ApiError(
                 422, "implausible", "the amount is implausibly large", f"lines.{number}.amount"
             )
@@ -274,7 +274,12 @@ def record_purchase() -> dict[str, Any]:
     _authorised()
     body = json_body(till.current_request, PurchaseIn)
     app = current()
-    _plausible(body, app.loyalty.clock(), app.loyalty.rules.loyalty.pending.days)
+    _plausible(
+        body,
+        app.loyalty.clock(),
+        app.loyalty.rules.loyalty.pending.days,
+        app.programme.programme_file.till,
+    )
     _as_the_business_counts(
         [
             *((f"lines.{n}.amount", line.amount) for n, line in enumerate(body.lines)),

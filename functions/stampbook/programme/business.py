@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from .fields import CURRENCY_PATTERN, LANGUAGE_PATTERN, OwnerModel, Slug
+from .fields import CURRENCY_PATTERN, LANGUAGE_PATTERN, OwnerModel, PositiveAmount, Slug
 from .rules import Loyalty, Reward
 from .text import LocalizedText
 
@@ -88,6 +89,24 @@ class LinkSettings(OwnerModel):
     )
 
 
+class TillSettings(OwnerModel):
+    """What the till API takes for a purchase made now; beyond it, a typo or an old order."""
+
+    largest_line: PositiveAmount = Field(
+        Decimal(10_000_000),
+        description="One line above this amount is refused as a typo (in the currency)",
+    )
+    late_days: int = Field(
+        7,
+        ge=0,
+        le=365,
+        description=(
+            "Days past the return window a till that was offline may still send a"
+            " purchase; older ones go through `stampbook purchases import`"
+        ),
+    )
+
+
 class Interest(OwnerModel):
     """A topic a subscriber can choose on the sign-up form, used in segments."""
 
@@ -119,6 +138,7 @@ class ProgrammeFile(OwnerModel):
     links: LinkSettings = LinkSettings()
     brand: Brand = Brand()
     money: MoneySettings = MoneySettings()
+    till: TillSettings = TillSettings()
 
     @property
     def decimals(self) -> int:
