@@ -20,6 +20,7 @@ from ..programme.business import TillSettings
 from ..programme.explain import closest
 from ..records.customers import Customer, normalise_email
 from ..records.integrations import KeyRefused, key_id_of, verify_key
+from ..records.money_units import decimal_places
 from .body import Body, json_body
 from .context import current
 from .errors import ApiError
@@ -249,8 +250,7 @@ def _as_the_business_counts(amounts: list[tuple[str, Decimal]]) -> None:
     if decimals is None:
         return
     for field, amount in amounts:
-        exponent = amount.normalize().as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > decimals:
+        if decimal_places(amount) > decimals:
             said = "whole amounts only" if decimals == 0 else f"at most {decimals} decimals"
             raise ApiError(422, "invalid", f"{amount}: {said} in this programme", field)
 

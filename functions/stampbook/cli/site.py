@@ -6,10 +6,14 @@ import functools
 import tempfile
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..programme import ProgrammeInvalid
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 config_option = click.option(
     "--config",
@@ -48,13 +52,18 @@ def _build(
     from ..store.base import StoreError
 
     try:
-        # The project's programme and output folder, found from the current folder.
-        campaigns = campaigns or Settings.from_env().campaigns
+        # The project's programme, customer file and output folder, found from
+        # the current folder.
+        settings = Settings.from_env(campaigns=campaigns)
         out = out or in_project("build/site")
         with tempfile.TemporaryDirectory(prefix="stampbook-sent-") as folder:
-            sent = _sent(campaigns, Path(folder))
+            sent = _sent(settings, Path(folder))
             built = build_site(
-                config_file or SITE_CONFIG, campaigns, api_url, site_dir=out.resolve(), sent=sent
+                config_file or SITE_CONFIG,
+                settings.campaigns,
+                api_url,
+                site_dir=out.resolve(),
+                sent=sent,
             )
     except (ProgrammeInvalid, SiteSettingsError, SettingsError, StoreError) as error:
         raise click.ClickException(str(error)) from error
@@ -63,16 +72,14 @@ def _build(
     return built[0].folder
 
 
-def _sent(campaigns: Path, folder: Path) -> Path | None:
+def _sent(settings: Settings, folder: Path) -> Path | None:
     """The issues the customer file says were sent, written into `folder` for the
     archive; None (the archive goes by the calendar) where there is no customer file."""
     from ..bootstrap import open_store
-    from ..config import Settings
     from ..programme import load_programme
     from ..sitegen.archive import export_sent
     from ..store.sends import SendStore
 
-    settings = Settings.from_env(campaigns=campaigns)
     if settings.store == "sqlite" and not settings.database.is_file():
         click.echo(
             f"archive: no customer file at {settings.database}; public issues are listed"

@@ -19,7 +19,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -92,7 +91,7 @@ def fetch_wheels(wheelhouse: Path, constraints: Path | None) -> None:
         "--dest",
         str(wheelhouse),
         *WHEELS_FOR_LAMBDA,
-        *_constrained(constraints),
+        *_constrained(constraints, wheelhouse),
         *runtime_requirements(),
         *LAMBDA_RUNTIME,
         failure="could not download the Lambda wheels from PyPI",
@@ -142,7 +141,7 @@ def _install_wheels(vendor: Path, wheelhouse: Path, constraints: Path | None) ->
         str(vendor),
         "--no-compile",
         *WHEELS_FOR_LAMBDA,
-        *_constrained(constraints),
+        *_constrained(constraints, wheelhouse),
         *runtime_requirements(),
         failure=f"the wheelhouse {wheelhouse} lacks a wheel; package once without --offline",
     )
@@ -221,7 +220,7 @@ def chalice_package(project: Path, stage: Stage, out: Path) -> dict[str, Any]:
     return generated
 
 
-def _constrained(constraints: Path | None) -> list[str]:
+def _constrained(constraints: Path | None, wheelhouse: Path) -> list[str]:
     """The lock's versions as pip constraints. Its hashes stay behind: pip takes a
     hash in a constraints file as hash-checking mode for every package, and
     the Lambda's wheels (Linux, CPython 3.12) are other files than this
@@ -229,7 +228,8 @@ def _constrained(constraints: Path | None) -> list[str]:
     if not constraints or not constraints.is_file():
         return []
     pins = _PINNED.findall(constraints.read_text("utf-8"))
-    written = Path(tempfile.mkdtemp(prefix="stampbook-pins-")) / "constraints.txt"
+    # Beside the wheels they pin (pip's --find-links reads only wheels there).
+    written = wheelhouse / "constraints.txt"
     written.write_text("".join(f"{pin}\n" for pin in pins), "utf-8")
     return ["--constraint", str(written)]
 

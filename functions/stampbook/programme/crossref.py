@@ -15,6 +15,7 @@ from typing import Any
 
 from babel.numbers import list_currencies
 
+from ..records.money_units import decimal_places
 from .automations import Automations, CountryHoliday
 from .business import ProgrammeFile
 from .calendars import countries, country_name, holiday_names, meant_country
@@ -129,8 +130,7 @@ def _check_currency(programme_file: ProgrammeFile, source: SourceMap) -> Iterato
             and extra.get("x-stampbook-money")
         ):
             continue
-        exponent = value.normalize().as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > digits:
+        if decimal_places(value) > digits:
             yield source.problem(
                 path,
                 f"{value} has more decimals than {programme_file.currency} allows ({digits})",

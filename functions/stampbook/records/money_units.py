@@ -20,5 +20,12 @@ def to_units(amount: Decimal) -> int:
     return int(scaled)
 
 
+def decimal_places(amount: Decimal) -> int:
+    """The decimals an amount needs, trailing zeros aside: 2 for `12.25`, 1 for `12.50`,
+    0 for `5000.00` or `5E+3`."""
+    exponent = amount.normalize().as_tuple().exponent
+    return max(-exponent, 0) if isinstance(exponent, int) else 0
+
+
 def to_money(units: int) -> Decimal:
     return Decimal(units) / SCALE

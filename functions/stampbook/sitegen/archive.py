@@ -33,7 +33,7 @@ from ..mail.strings import Strings
 from ..programme import Programme
 from ..programme.newsletter import Newsletter
 from ..store.sends import CampaignState, SendStore
-from .markdown import cell, heading
+from .markdown import cell, front_matter, heading
 
 PER_PAGE = 100
 FEED = "newsletters/feed.xml"
@@ -219,7 +219,7 @@ def issue_page(issue: ArchivedIssue, words: Strings) -> str:
     title = e(words("archive.frame_title", subject=issue.subject), quote=True)
     join = e(words("archive.join"))
     return (
-        "---\nhide:\n  - navigation\n  - toc\n---\n\n"
+        front_matter()
         + "\n\n".join(
             [
                 heading(1, issue.subject),

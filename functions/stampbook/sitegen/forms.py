@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 from ..mail.strings import Strings
 from ..programme import Programme
-from .home import CUSTOMER_PAGE
-from .markdown import heading
+from .markdown import CUSTOMER_PAGE, heading
 from .words import owner_text
 
 # The API's routes, relative to its base URL (`extra.api_url`).

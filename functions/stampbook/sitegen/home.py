@@ -12,17 +12,11 @@ import html
 from ..mail.strings import Strings
 from ..programme import Programme
 from .archive import ArchivedIssue
-from .markdown import cell, heading
+from .markdown import CUSTOMER_PAGE, cell, heading
 from .words import owner_text
 
-# A customer's page is not a chapter of a manual: no side navigation, no
-# table of contents, no search box (templates/site/theme/customer.html).
-CUSTOMER_PAGE = "---\ntemplate: customer.html\nhide:\n  - navigation\n  - toc\n---\n\n"
 REWARDS_SHOWN = 3
-
-
-def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+_e = html.escape  # quotes too: the texts land in attributes and elements alike
 
 
 def home_page(
