@@ -7,7 +7,9 @@ it (`functions/app.py` here, written into the bundle by `deploy.bundle`).
 Importing it loads Chalice and the route table only: each route's handler
 module is imported by the first request that reaches it (a Lambda cold
 start pays for no model, store or template it does not use). The queue
-consumer and the schedules import their work when they run, too.
+consumer and the schedules import their work when they run, too. Only the
+API's own Lambda function imports its handlers and wires the app in its init
+phase (`stampbook.api.warm`), so the first customer does not wait for them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from stampbook.api.routes import (
     subscriptions,
     till,
 )
+from stampbook.api.warm import serves_http, warm
 
 app = Chalice(app_name="stampbook")
 # First registered runs outermost: CORS headers go on the envelope's answers too.
@@ -68,6 +71,9 @@ def send_batches(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
 
 
 answer_preflights(app)
+
+if serves_http(os.environ):
+    warm()
 
 
 # 03:00 UTC: after midnight from Lisbon to Yerevan, before the shops open.

@@ -83,3 +83,9 @@ feedback = _routes(
 
 # The modules whose `OPERATIONS` describe these routes in /openapi.json.
 DESCRIBED_BY = ("till", "provider_events", "subscriptions", "points", "preferences", "feedback")
+
+
+def import_handlers() -> None:
+    """Import every route's handler module now, rather than on the first request to it."""
+    for module in DESCRIBED_BY:
+        import_module(f"stampbook.api.{module}")

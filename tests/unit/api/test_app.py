@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from chalice.test import Client
 
 from app import app
+from stampbook.api.routes import DESCRIBED_BY
+from tests.support.paths import EXAMPLE, FUNCTIONS
 
 
 def test_health_answers_with_the_package_version() -> None:
@@ -24,23 +28,64 @@ HEAVY = ("pydantic", "yaml", "babel", "jinja2", "cryptography", "boto3", "botoco
 HANDLERS = ("stampbook.api.till", "stampbook.bootstrap", "stampbook.store", "stampbook.mail")
 
 
+LOADED = (
+    "import json, sys; import app; context = sys.modules.get('stampbook.api.context'); "
+    "print(json.dumps({'modules': sorted({name.split('.')[0] for name in sys.modules}"
+    " | set(sys.modules)), 'wired': getattr(context, '_current', None) is not None}))"
+)
+
+
+def _imported(**variables: str) -> dict[str, Any]:
+    """What `import app` loaded, and whether it wired the app, in a fresh interpreter."""
+    env = {name: value for name, value in os.environ.items() if name != "_HANDLER"}
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED],
+        cwd=FUNCTIONS,
+        env={**env, **variables},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    # Chalice logs to standard output: the probe's answer is the last line.
+    *logged, probe = done.stdout.splitlines()
+    answer: dict[str, Any] = json.loads(probe)
+    return {**answer, "log": "\n".join([*logged, done.stderr])}
+
+
 def test_importing_the_app_loads_no_models_store_or_templates() -> None:
-    script = (
-        "import json, sys; import app; "
-        "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules} | set(sys.modules))))"
-    )
-    functions = Path(__file__).parents[3] / "functions"
-    loaded = json.loads(
-        subprocess.run(
-            [sys.executable, "-c", script],
-            cwd=functions,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    )
-    assert "chalice" in loaded  # the probe sees what was imported
-    assert [name for name in (*HEAVY, *HANDLERS) if name in loaded] == []
+    loaded = _imported()
+    assert "chalice" in loaded["modules"]  # the probe sees what was imported
+    assert [name for name in (*HEAVY, *HANDLERS) if name in loaded["modules"]] == []
+    assert loaded["wired"] is False
+
+
+def test_the_apis_lambda_function_wires_everything_before_its_first_request(
+    tmp_path: Path,
+) -> None:
+    loaded = _imported(_HANDLER="app.app", **_files(tmp_path))
+    assert [name for name in HANDLERS if name not in loaded["modules"]] == []
+    assert {f"stampbook.api.{module}" for module in DESCRIBED_BY} <= set(loaded["modules"])
+    assert loaded["wired"] is True
+
+
+def test_a_programme_that_cannot_load_at_init_is_left_to_the_first_request(
+    tmp_path: Path,
+) -> None:
+    files = {**_files(tmp_path), "STAMPBOOK_CAMPAIGNS": str(tmp_path / "missing")}
+    loaded = _imported(_HANDLER="app.app", **files)
+    assert "stampbook.api.till" in loaded["modules"]
+    assert loaded["wired"] is False
+    assert "requests will retry" in loaded["log"]
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {
+        "STAMPBOOK_CAMPAIGNS": str(EXAMPLE),
+        "STAMPBOOK_DB": str(folder / "app.db"),
+        "STAMPBOOK_MAIL": "outbox",
+        "STAMPBOOK_OUTBOX": str(folder / "outbox"),
+        "STAMPBOOK_SIGNING_KEY_FILE": str(folder / "signing-keys"),
+    }
 
 
 def test_a_route_loads_its_handler_on_the_first_request() -> None:
