@@ -288,15 +288,24 @@ def test_a_confirm_link_after_unsubscribing_does_not_resubscribe(api: Api) -> No
     assert len(api.outbox) == 1  # no welcome
 
 
-def test_a_stranger_signing_a_paused_subscriber_up_again_changes_nothing(api: Api) -> None:
+@pytest.mark.parametrize("status", [ConsentStatus.PAUSED, ConsentStatus.CONFIRMED])
+def test_signing_a_subscriber_up_again_only_tells_them_where_to_manage_it(
+    api: Api, status: ConsentStatus
+) -> None:
     api.app.store.record_consent("c1", ConsentRecord(ConsentStatus.CONFIRMED, NOW, "test"))
-    api.app.store.record_consent("c1", ConsentRecord(ConsentStatus.PAUSED, NOW, "test"))
-    assert api.call("POST", "/subscribe", form("anna@example.com"), key=None)[:2] == (
-        202,
-        {"status": "accepted"},
-    )
-    assert status_of(api, "anna@example.com") is ConsentStatus.PAUSED
-    assert api.outbox == []  # no confirmation either: nothing is waiting to be confirmed
+    api.app.store.record_consent("c1", ConsentRecord(status, NOW, "test"))
+    for _ in range(2):
+        assert api.call("POST", "/subscribe", form("anna@example.com"), key=None)[:2] == (
+            202,
+            {"status": "accepted"},
+        )
+    assert status_of(api, "anna@example.com") is status  # never lowered by a stranger
+    [told] = api.outbox  # one an hour, like a confirmation; nothing to confirm
+    assert told["To"] == "Анна <anna@example.com>"
+    assert told["Subject"].startswith("Вы уже в программе")  # in her language
+    preferences = link_token(told, "preferences/")
+    assert api.call("GET", f"/preferences?t={preferences}", key=None)[0] == 200
+    assert "confirm/" not in text_of(told)
 
 
 def test_plus_addresses_of_one_mailbox_get_one_confirmation_between_them(api: Api) -> None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+import pytest
+
 from stampbook.audience.consent import ConsentRecord, ConsentStatus
 from stampbook.loyalty.history import History
 from stampbook.loyalty.orders import Order, OrderLine
 from stampbook.records.automation_sends import Automation, AutomationKey
 from stampbook.records.owed_emails import OwedEmail
-from stampbook.store.base import Change, Reads, Request, Store
+from stampbook.store.base import Change, CustomerExists, Reads, Request, Store
 
 from .conftest import T0, customer
 
@@ -59,6 +61,24 @@ def test_a_link_asked_for_by_mail_is_owed_on_its_own_once(store: Store) -> None:
     assert store.take_owed_email(link.key, T, T + 60)
     store.settle_owed_email(link.key)
     assert store.owed_emails_due(T + 3600, 10) == []
+
+
+def test_a_hold_owes_the_email_it_rations_only_when_it_is_taken(store: Store) -> None:
+    store.add_customer(customer())
+    link = OwedEmail(AutomationKey("c1", Automation.YOUR_POINTS, "2026-03-01T09:00:00+00:00"), T)
+    again = OwedEmail(AutomationKey("c1", Automation.YOUR_POINTS, "2026-03-01T09:00:10+00:00"), T)
+    assert store.hold("points-mail:abc", T, T + 60, link)
+    assert not store.hold("points-mail:abc", T + 10, T + 70, again)  # held: not owed
+    assert store.owed_emails_due(T + 10, 10) == [link]
+
+
+def test_a_new_customer_is_kept_with_how_they_signed_up(store: Store) -> None:
+    asked = ConsentRecord(ConsentStatus.UNCONFIRMED, T0, "site:subscribe", "v1", "192.0.2.1")
+    store.add_customer(customer(), asked)
+    assert store.consents("c1") == [asked]
+    with pytest.raises(CustomerExists):
+        store.add_customer(customer(), asked)
+    assert store.consents("c1") == [asked]  # the second, refused, left no record
 
 
 def test_a_purchase_owes_its_email_once_however_often_it_is_replayed(store: Store) -> None:

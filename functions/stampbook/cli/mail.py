@@ -41,7 +41,7 @@ def preview(
     """Write the HTML and text of NAME to a folder and print their paths.
 
     NAME is a newsletter issue (its slug) or a one-off email: confirm, welcome,
-    thank_you, your_points, certificate_issued, points_expiring, birthday,
+    thank_you, your_points, already_subscribed, certificate_issued, points_expiring, birthday,
     holiday (or holiday:GREETING-ID), win_back, feedback_request. Personal
     values come from the customer given with --as, or from a sample reader;
     the signed links are placeholders.

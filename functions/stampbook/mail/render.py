@@ -80,6 +80,7 @@ EMAILS: Mapping[str, Email] = {
         compiled_once=True,  # a day's purchases share a few dozen occasions
     ),
     "your_points": Email(marketing=False),
+    "already_subscribed": Email(marketing=False),
     "certificate_issued": Email(
         marketing=False,
         automation="certificate_issued",

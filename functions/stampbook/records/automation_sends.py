@@ -29,9 +29,13 @@ class Automation(StrEnum):
     WIN_BACK = "win_back"
     CONFIRM = "confirm"  # the sign-up's confirmation link
     YOUR_POINTS = "your_points"  # the link to one's points, asked for by address
+    # A sign-up with an address that is with us already: where to manage it.
+    ALREADY_SUBSCRIBED = "already_subscribed"
 
 
-TRANSACTIONAL = frozenset({Automation.CONFIRM, Automation.YOUR_POINTS})
+TRANSACTIONAL = frozenset(
+    {Automation.CONFIRM, Automation.YOUR_POINTS, Automation.ALREADY_SUBSCRIBED}
+)
 
 
 class EmailStatus(StrEnum):

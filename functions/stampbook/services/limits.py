@@ -15,6 +15,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..records.owed_emails import OwedEmail
 from ..store.base import Store
 
 
@@ -74,7 +75,18 @@ def count(store: Store, rate: Rate, caller: str, now: datetime, key: bytes) -> N
         raise Limited(max(1, rate.window - into))
 
 
-def once_per(store: Store, what: str, caller: str, seconds: int, now: datetime, key: bytes) -> bool:
-    """True the first time `what` happens for `caller` in `seconds`; then False until they pass."""
+def once_per(
+    store: Store,
+    what: str,
+    caller: str,
+    seconds: int,
+    now: datetime,
+    key: bytes,
+    owed: OwedEmail | None = None,
+) -> bool:
+    """True the first time `what` happens for `caller` in `seconds`; then False until they pass.
+
+    `owed`, the email this rations, is owed in the same write when it is True.
+    """
     second = int(now.timestamp())
-    return store.hold(f"{what}:{who(caller, key)}", second, second + seconds)
+    return store.hold(f"{what}:{who(caller, key)}", second, second + seconds, owed)

@@ -57,43 +57,79 @@ class Evidence:
 
 def subscribe(emails: AutomaticEmails, form: SignUp, evidence: Evidence) -> None:
     """Start a sign-up; its confirmation is owed with it, and a courier sends it
-    after the answer: the request does the same work whether the address is
-    known or new, so its time tells nobody which (anyone may type any address)."""
+    after the answer. The request does about the same work whether the address
+    is known or new, so its time tells nobody which (anyone may type any
+    address): a new one is one write for the customer and their sign-up, then
+    one for the hourly hold and the email; a subscriber already is told so
+    (one write: the hold and the email), never lowered to unconfirmed."""
     mailer = emails.mailer
     store, now = mailer.store, mailer.loyalty.clock()
-    # The limit is kept for every address asked about, known or not.
-    may_mail = once_per(
-        store,
-        "confirmation-mail",
-        mailbox(form.email),
-        CONFIRMATION_EVERY_SECONDS,
-        now,
-        mailer.keyring.limits_key(),
-    )
+    evidence = evidence if form.newsletter else replace(evidence, form=JOIN_FORM)
+    asking = evidence.record(ConsentStatus.UNCONFIRMED, now, form.text_version)
     customer = store.customer_by_email(form.email)
+    recorded = False
     if customer is None:
-        customer = _new_customer(mailer, form, now)
-    status = current_status(store.consents(customer.customer_id))
+        customer, recorded = _new_customer(mailer, form, now, asking)
+    status = (
+        ConsentStatus.UNCONFIRMED
+        if recorded
+        else current_status(store.consents(customer.customer_id))
+    )
     # Anyone can fill in the form with anyone's address: it may start a sign-up,
     # never lower one. A paused subscriber resumes on the preferences page.
-    if status in (ConsentStatus.CONFIRMED, ConsentStatus.PAUSED, ConsentStatus.SUPPRESSED):
-        return  # nothing to confirm; a bounced address is never mailed again
-    if status is ConsentStatus.MEMBER and not form.newsletter:
-        return  # a member already, and the newsletter still not wanted
-    evidence = evidence if form.newsletter else replace(evidence, form=JOIN_FORM)
+    if status is ConsentStatus.SUPPRESSED:
+        _hold_confirmation(emails, form, now, None)  # a bounced address is never mailed again
+        return
+    if status in (ConsentStatus.CONFIRMED, ConsentStatus.PAUSED) or (
+        status is ConsentStatus.MEMBER and not form.newsletter
+    ):
+        # Nothing to confirm: the address's owner hears that they are with us already.
+        _hold_confirmation(emails, form, now, Automation.ALREADY_SUBSCRIBED, customer)
+        return
+    if not recorded:
+        store.record_consent(customer.customer_id, asking)
     # One confirmation per sign-up asked for (its second), at most one an hour.
+    _hold_confirmation(emails, form, now, Automation.CONFIRM, customer)
+
+
+def _hold_confirmation(
+    emails: AutomaticEmails,
+    form: SignUp,
+    now: datetime,
+    automation: Automation | None,
+    customer: Customer | None = None,
+) -> None:
+    """The hourly hold on sign-up emails to this mailbox (kept for every address asked
+    about, known or not), and `automation` owed in the same write if it is taken."""
+    mailer = emails.mailer
     asked = now.isoformat(timespec="seconds")
-    owed = emails.owing(Automation.CONFIRM, customer.customer_id, asked, now) if may_mail else None
-    store.record_consent(
-        customer.customer_id,
-        evidence.record(ConsentStatus.UNCONFIRMED, now, form.text_version),
-        owed,
+    owed = (
+        emails.owing(automation, customer.customer_id, asked, now)
+        if automation is not None and customer is not None
+        else None
     )
-    if owed is not None:
+    key = mailer.keyring.limits_key()
+    mailbox_of = mailbox(form.email)
+    if (
+        once_per(
+            mailer.store,
+            "confirmation-mail",
+            mailbox_of,
+            CONFIRMATION_EVERY_SECONDS,
+            now,
+            key,
+            owed,
+        )
+        and owed is not None
+    ):
         emails.on_owed()
 
 
-def _new_customer(mailer: Mailer, form: SignUp, now: datetime) -> Customer:
+def _new_customer(
+    mailer: Mailer, form: SignUp, now: datetime, asking: ConsentRecord
+) -> tuple[Customer, bool]:
+    """The customer the form makes, with its sign-up kept; False if someone signed up
+    with this address at the same moment elsewhere, and theirs is returned."""
     store = mailer.store
     customer = Customer(
         customer_id=uuid.uuid4().hex,
@@ -111,14 +147,14 @@ def _new_customer(mailer: Mailer, form: SignUp, now: datetime) -> Customer:
         invited_by=form.invited_by,
     )
     try:
-        store.add_customer(customer)
+        store.add_customer(customer, asking)
     except CustomerExists:
         # The same address signed up at the same moment elsewhere: use theirs.
         known = store.customer_by_email(form.email)
         if known is None:
             raise
-        return known
-    return customer
+        return known, False
+    return customer, True
 
 
 def confirm(emails: AutomaticEmails, customer_id: str, evidence: Evidence) -> ConsentStatus | None:
@@ -182,14 +218,18 @@ def owe_points_link(emails: AutomaticEmails, address: str, every_seconds: int) -
     done for an address nobody has: the answer's time tells nothing."""
     mailer = emails.mailer
     store, now = mailer.store, mailer.loyalty.clock()
-    may_mail = once_per(
-        store, "points-mail", address, every_seconds, now, mailer.keyring.limits_key()
-    )
     customer = store.customer_by_email(address)
-    if customer is None or not may_mail:
-        return
     asked = now.isoformat(timespec="seconds")
-    owed = emails.owing(Automation.YOUR_POINTS, customer.customer_id, asked, now)
-    if owed is not None:
-        store.owe_email(owed)
+    owed = (
+        emails.owing(Automation.YOUR_POINTS, customer.customer_id, asked, now)
+        if customer is not None
+        else None
+    )
+    # One write either way: the hold, and the email with it when there is one.
+    if (
+        once_per(
+            store, "points-mail", address, every_seconds, now, mailer.keyring.limits_key(), owed
+        )
+        and owed is not None
+    ):
         emails.on_owed()

@@ -109,7 +109,11 @@ Batch = Callable[[], list[Item]]
 
 
 class Store(AutomationLog, Protocol):
-    def add_customer(self, customer: Customer) -> None: ...
+    def add_customer(self, customer: Customer, consent: ConsentRecord | None = None) -> None:
+        """Add one; CustomerExists if its id, address or code is taken. `consent`, how
+        they signed up, is kept in the same write: never a customer without it."""
+        ...
+
     def update_customer(self, customer: Customer) -> None: ...
     def refer(self, customer_id: str, referrer_id: str) -> bool:
         """Record who referred a customer; False if someone is recorded already (one
@@ -210,8 +214,11 @@ class Store(AutomationLog, Protocol):
         """False if there is no such key or it was revoked already."""
         ...
 
-    def hold(self, key: str, now: int, until: int) -> bool:
-        """Take `key` until `until` (Unix seconds) unless it is held past `now`; False if held."""
+    def hold(self, key: str, now: int, until: int, owed: OwedEmail | None = None) -> bool:
+        """Take `key` until `until` (Unix seconds) unless it is held past `now`; False if held.
+
+        If it is taken, `owed` (the email the hold rations) is owed in the same write.
+        """
         ...
 
     def count_hit(self, key: str, until: int) -> int:

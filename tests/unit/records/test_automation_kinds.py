@@ -1,6 +1,6 @@
 """The kinds of automatic email: each an email Stampbook renders and a section the owner
 writes (the holiday: one greeting of `holidays`), under the names the store keeps; and
-the two a request owes, which no section turns off."""
+the ones a request owes, which no section turns off."""
 
 from __future__ import annotations
 
@@ -34,4 +34,5 @@ def test_the_stored_names_are_unchanged() -> None:
         "win_back",
         "confirm",
         "your_points",
+        "already_subscribed",
     ]

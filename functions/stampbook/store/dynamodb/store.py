@@ -236,9 +236,12 @@ class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send recor
 
     # -- customers -----------------------------------------------------------
 
-    def add_customer(self, customer: Customer) -> None:
+    def add_customer(self, customer: Customer, consent: ConsentRecord | None = None) -> None:
+        plan = self._new_customer(Plan(self.table), customer)
+        if consent is not None:
+            plan.put(consent_item(customer.customer_id, consent, self._next_sequence()))
         try:
-            self._transact_patiently(self._new_customer(Plan(self.table), customer))
+            self._transact_patiently(plan)
         except Cancelled as cancelled:
             raise CustomerExists(customer.email) from cancelled
 
@@ -384,15 +387,18 @@ class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send recor
     def record_consent(
         self, customer_id: str, record: ConsentRecord, owed: OwedEmail | None = None
     ) -> None:
-        with self._lock:
-            self._sequence = max(self._sequence + 1, time.time_ns())
-            sequence = self._sequence
         plan = Plan(self.table)
         self._customer_exists(plan, customer_id)
-        plan.put(consent_item(customer_id, record, sequence))
+        plan.put(consent_item(customer_id, record, self._next_sequence()))
         if owed is not None:
             plan.put(owed_item(owed))
         self._transact_for(customer_id, plan)
+
+    def _next_sequence(self) -> int:
+        """Orders consent records made in the same nanosecond by this process."""
+        with self._lock:
+            self._sequence = max(self._sequence + 1, time.time_ns())
+            return self._sequence
 
     def consents(self, customer_id: str) -> list[ConsentRecord]:
         return [consent_from(item) for item in self._partition_items(customer_id, CONSENT)]
@@ -549,7 +555,7 @@ class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send recor
 
     # -- limits --------------------------------------------------------------
 
-    def hold(self, key_name: str, now: int, until: int) -> bool:
+    def hold(self, key_name: str, now: int, until: int, owed: OwedEmail | None = None) -> bool:
         with self._driver():
             try:
                 self.client.put_item(
@@ -564,6 +570,10 @@ class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send recor
                 )
             except self.client.exceptions.ConditionalCheckFailedException:
                 return False
+        # One request more, not a transaction: were it lost with the process, the
+        # hold would only delay the email the person can ask for again.
+        if owed is not None:
+            self.owe_email(owed)
         return True
 
     def count_hit(self, key_name: str, until: int) -> int:

@@ -171,7 +171,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
 
     # -- customers ---------------------------------------------------------
 
-    def add_customer(self, customer: Customer) -> None:
+    def add_customer(self, customer: Customer, consent: ConsentRecord | None = None) -> None:
         with self._write() as db:
             taken = db.execute(
                 "SELECT 1 FROM customers WHERE email=? OR customer_id=?",
@@ -185,6 +185,8 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 " invited_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 customer_row(customer),
             )
+            if consent is not None:
+                _insert_consent(db, customer.customer_id, consent)
 
     def add_customers(self, customers: list[Customer]) -> list[Customer]:
         added = []
@@ -287,19 +289,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         with self._write() as db:
             if owed is not None:
                 db.execute(INSERTS["owed_emails"], owed_row(owed))
-            db.execute(
-                "INSERT INTO consents (customer_id, status, at, form, text_version, ip, user_agent)"
-                " VALUES (?,?,?,?,?,?,?)",
-                (
-                    customer_id,
-                    record.status.value,
-                    stored_time(record.at),
-                    record.form,
-                    record.text_version,
-                    record.ip,
-                    record.user_agent,
-                ),
-            )
+            _insert_consent(db, customer_id, record)
 
     def consents(self, customer_id: str) -> list[ConsentRecord]:
         rows = self.connection().execute(
@@ -484,7 +474,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
 
     # -- limits --------------------------------------------------------------
 
-    def hold(self, key: str, now: int, until: int) -> bool:
+    def hold(self, key: str, now: int, until: int, owed: OwedEmail | None = None) -> bool:
         with self._write() as db:
             taken = db.execute(
                 "INSERT INTO limits (key, hits, until) VALUES (?, 1, ?)"
@@ -492,6 +482,8 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 " WHERE limits.until <= ?",
                 (key, until, now),
             ).rowcount
+            if taken and owed is not None:
+                db.execute(INSERTS["owed_emails"], owed_row(owed))
         return bool(taken)
 
     def count_hit(self, key: str, until: int) -> int:
@@ -1000,3 +992,19 @@ def _goods_units(goods: Decimal) -> int | None:
         return to_units(goods)
     except ValueError:
         return None
+
+
+def _insert_consent(db: sqlite3.Connection, customer_id: str, record: ConsentRecord) -> None:
+    db.execute(
+        "INSERT INTO consents (customer_id, status, at, form, text_version, ip, user_agent)"
+        " VALUES (?,?,?,?,?,?,?)",
+        (
+            customer_id,
+            record.status.value,
+            stored_time(record.at),
+            record.form,
+            record.text_version,
+            record.ip,
+            record.user_agent,
+        ),
+    )
