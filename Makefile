@@ -87,13 +87,13 @@ demo: $(INSTALLED)
 	$(DEMO) send 2026-12-winter-lots --dry-run
 	STAMPBOOK_SEND_RATE=0 $(DEMO) send 2026-12-winter-lots --now
 	$(DEMO) campaigns
-	$(DEMO) report --point-value 0.5 --html build/report.html
+	$(DEMO) report --html build/report.html --email
 	$(DEMO) site build
 	@echo
 	@echo "site:   $(DEMO_ORIGIN)/  (English: $(DEMO_ORIGIN)/en/)"
 	@echo "API:    $(DEMO_ORIGIN)/api/  (description: $(DEMO_ORIGIN)/api/openapi.json)"
 	@echo "emails: build/demo-outbox/  (.eml files; index.jsonl lists them)"
-	@echo "report: build/report.html"
+	@echo "report: build/report.html (and emailed to the owner: build/demo-outbox/)"
 	@echo "Anna's points page (her own link, as her emails carry it):"
 	@$(DEMO) points anna.petrova@example.com --link
 ifneq ($(DEMO_SERVE),no)

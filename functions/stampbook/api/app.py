@@ -113,5 +113,36 @@ def scheduled_newsletters(event: CloudWatchEvent) -> dict[str, int]:
     return owner.queue_due(boto3.client("sqs"), queue_url)
 
 
+# 06:00 UTC on the 1st: the month before is over from Lisbon to Yerevan.
+@app.schedule(Cron(0, 6, 1, "*", "?", "*"))
+def monthly_report(event: CloudWatchEvent) -> dict[str, int]:
+    """The month just past, emailed to the owner's `report.send_to` (if given)."""
+    from stampbook.api.context import current
+    from stampbook.bootstrap import open_transport
+    from stampbook.report.monthly import email_month_before
+    from stampbook.report.owner import open_report_reader
+
+    app = current()
+    transport = open_transport(app.settings)
+    try:
+        sent = email_month_before(
+            app.programme,
+            lambda: open_report_reader(app.settings),
+            transport,
+            app.loyalty.clock(),
+        )
+    finally:
+        transport.close()
+    return {"sent": int(sent is not None)}
+
+
 # What Chalice's packager and Lambda look up in `app.py`: the app and its functions.
-__all__ = ["app", "health", "nightly", "openapi", "scheduled_newsletters", "send_batches"]
+__all__ = [
+    "app",
+    "health",
+    "monthly_report",
+    "nightly",
+    "openapi",
+    "scheduled_newsletters",
+    "send_batches",
+]

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 
 from ..config import Settings, SettingsError, utc_now
 from ..programme import ProgrammeInvalid, load_programme
-
-if TYPE_CHECKING:
-    from ..programme import Programme
-    from ..programme.text import LocalizedText
-    from ..report.layout import Names
-    from ..report.words import ReportWords
 
 
 def _day(value: str | None, name: str) -> datetime | None:
@@ -56,6 +48,11 @@ def _point_value(value: str | None) -> Decimal | None:
 @click.option(
     "--locale", metavar="LANG", help="the report's language; default: the programme's own"
 )
+@click.option(
+    "--email",
+    is_flag=True,
+    help="also email it to program.yaml's report.send_to (the figures, the page attached)",
+)
 @click.option("--campaigns", type=click.Path(path_type=Path, file_okay=False), default=None)
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), default=None)
 def report(
@@ -65,17 +62,17 @@ def report(
     output: str,
     point_value: str | None,
     locale: str | None,
+    email: bool,
     campaigns: Path | None,
     db: Path | None,
 ) -> None:
     """Who comes back, who drifts away, why they leave, and what the programme costs."""
     from ..report.as_json import report_json
-    from ..report.build import build_report
     from ..report.facts import Period
     from ..report.html import report_html
-    from ..report.sqlite_reader import SqliteReport
+    from ..report.owner import open_report_reader, owner_report
     from ..report.terminal import print_report
-    from ..report.words import UnknownLanguage, report_words
+    from ..report.words import UnknownLanguage
 
     first, last = _day(start, "--from"), _day(end, "--to")
     value = _point_value(point_value)
@@ -85,65 +82,54 @@ def report(
     except (SettingsError, ProgrammeInvalid) as refused:
         click.echo(f"refused: {refused}", err=True)
         sys.exit(1)
-    programme_file = programme.programme_file
-    try:
-        words = report_words(
-            locale or programme_file.locales.default,
-            programme_file.currency,
-            programme.root,
-            programme_file.money,
-        )
-    except UnknownLanguage as unknown:
-        raise click.BadParameter(str(unknown), param_hint="--locale") from None
-    if settings.store != "sqlite":
-        click.echo("refused: the report reads the SQLite store only, for now", err=True)
-        sys.exit(1)
-    if not settings.database.exists():
-        click.echo(f"refused: there is no customer file at {settings.database}", err=True)
+    send_to = programme.programme_file.report.send_to
+    if email and send_to is None:
+        click.echo("refused: nowhere to email it; set report.send_to in program.yaml", err=True)
         sys.exit(1)
     # The period ends after its last day: by default, today included.
-    today = (settings.now or utc_now()).astimezone(UTC).date()
+    now = settings.now or utc_now()
+    today = now.astimezone(UTC).date()
     period_end = (last or datetime.combine(today, time(), tzinfo=UTC)) + timedelta(days=1)
     if first is not None and first >= period_end:
         raise click.BadParameter("must be before --to", param_hint="--from")
-    threshold = programme_file.loyalty.free_shipping
-    over = threshold.over if threshold else None
-    reader = SqliteReport(settings.database)
     try:
-        facts = reader.facts(Period(first, period_end), programme_file.currency, over)
-        result = build_report(facts, reader.contacts, free_shipping_over=over, point_value=value)
+        reader = open_report_reader(settings)
+    except SettingsError as refused:
+        click.echo(f"refused: {refused}", err=True)
+        sys.exit(1)
+    try:
+        made = owner_report(
+            programme, reader, Period(first, period_end), locale=locale, point_value=value
+        )
+    except UnknownLanguage as unknown:
+        raise click.BadParameter(str(unknown), param_hint="--locale") from None
     finally:
         reader.close()
+    result, words, names = made.report, made.words, made.names
     if html_file is not None:
         html_file.parent.mkdir(parents=True, exist_ok=True)
-        html_file.write_text(report_html(result, words, names(programme, words)), "utf-8")
+        html_file.write_text(report_html(result, words, names), "utf-8")
     if output == "json":
         click.echo(report_json(result))
     else:
-        print_report(result, Console(), words, names(programme, words))
+        print_report(result, Console(), words, names)
         if html_file is not None:
             click.echo(f"written: {html_file}")
+    if email and send_to is not None:
+        from ..bootstrap import open_transport
+        from ..mail.transports.base import DeliveryError
+        from ..report.by_email import report_email
 
-
-def names(programme: Programme, words: ReportWords) -> Names:
-    """The business's and the newsletters' names in the report's language."""
-    from ..report.layout import Names
-
-    default = programme.programme_file.locales.default
-    language = words.locale
-
-    def text(localized: LocalizedText) -> str:
-        return localized.get(language, default)
-
-    return Names(
-        text(programme.programme_file.business.name),
-        {n.slug: _no_placeholders(text(n.subject)) for n in programme.newsletters},
-    )
-
-
-def _no_placeholders(subject: str) -> str:
-    """A subject as the owner reads it: `{{ name }}, join us` as `…, join us`."""
-    return re.sub(r"\{\{.*?\}\}", "…", subject)
+        message = report_email(made, programme.programme_file, send_to, now)
+        transport = open_transport(settings)
+        try:
+            transport.send(message)
+        except DeliveryError as failed:
+            click.echo(f"not sent: {failed}", err=True)
+            sys.exit(1)
+        finally:
+            transport.close()
+        click.echo(f"emailed to {send_to}", err=output == "json")
 
 
 COMMANDS = (report,)

@@ -30,6 +30,7 @@ CONFIGURATION_SET = "MailConfigurationSet"
 EVENTS_TOPIC = "MailEventsTopic"
 FUNCTION = "AWS::Serverless::Function"
 NIGHTLY = "Nightly"  # the nightly run's function, as Chalice names it from app.py
+MONTHLY_REPORT = "MonthlyReport"  # the owner's report by email, on the 1st
 IAM_ROLE = "AWS::IAM::Role"
 
 # Seconds a function may run, by what starts it. API Gateway gives up after
@@ -117,7 +118,7 @@ def finish(generated: Json, stage: Stage) -> Json:
     functions = [name for name, each in resources.items() if each["Type"] == FUNCTION]
     for name in functions:
         properties = resources[name]["Properties"]
-        resources[f"{name}Role"] = _finish_function(properties, stage)
+        resources[f"{name}Role"] = _finish_function(name, properties, stage)
         properties["Role"] = {"Fn::GetAtt": [f"{name}Role", "Arn"]}
         resources.update(watch.observe_function(name, properties, stage))
     resources.update(watch.alarms(functions, DEAD_LETTERS, NIGHTLY))
@@ -255,7 +256,7 @@ def settings(stage: Stage) -> Json:
     }
 
 
-def _finish_function(properties: Json, stage: Stage) -> Json:
+def _finish_function(name: str, properties: Json, stage: Stage) -> Json:
     """Give one function its settings, timeout and memory; return its own role."""
     properties["Environment"] = {"Variables": settings(stage)}
     properties["MemorySize"] = MEMORY_MB
@@ -269,6 +270,11 @@ def _finish_function(properties: Json, stage: Stage) -> Json:
     if queues:
         properties["Timeout"] = CONSUMER_TIMEOUT
         statements.append(_allow(CONSUME_ACTIONS, queues))
+    elif name == MONTHLY_REPORT:
+        # The report reads the whole table (a parallel Scan); it alone may, and
+        # it queues nothing.
+        properties["Timeout"] = NIGHTLY_TIMEOUT
+        statements.append(_allow(["dynamodb:Scan"], [{"Fn::GetAtt": [TABLE, "Arn"]}]))
     else:
         properties["Timeout"] = NIGHTLY_TIMEOUT if "Schedule" in kinds else API_TIMEOUT
         statements.append(_allow(ENQUEUE_ACTIONS, [{"Fn::GetAtt": [SEND_QUEUE, "Arn"]}]))

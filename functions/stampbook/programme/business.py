@@ -7,7 +7,14 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from .fields import CURRENCY_PATTERN, LANGUAGE_PATTERN, OwnerModel, PositiveAmount, Slug
+from .fields import (
+    CURRENCY_PATTERN,
+    LANGUAGE_PATTERN,
+    Amount,
+    OwnerModel,
+    PositiveAmount,
+    Slug,
+)
 from .rules import Loyalty, Reward
 from .text import LocalizedText
 
@@ -107,6 +114,27 @@ class TillSettings(OwnerModel):
     )
 
 
+class ReportSettings(OwnerModel):
+    """The owner's report by email: the month just past, on the first of each month."""
+
+    send_to: Email | None = Field(
+        None,
+        description=(
+            "Where the monthly report goes (on AWS, on the 1st; `stampbook report --email`"
+            " any time); none: it is not emailed"
+        ),
+    )
+    locale: str | None = Field(
+        None,
+        pattern=LANGUAGE_PATTERN,
+        description="The report's language; by default the programme's default language",
+    )
+    point_value: Amount | None = Field(
+        None,
+        description="What one point costs the shop, in the currency: the points owed in money",
+    )
+
+
 class Interest(OwnerModel):
     """A topic a subscriber can choose on the sign-up form, used in segments."""
 
@@ -139,6 +167,7 @@ class ProgrammeFile(OwnerModel):
     brand: Brand = Brand()
     money: MoneySettings = MoneySettings()
     till: TillSettings = TillSettings()
+    report: ReportSettings = ReportSettings()
 
     @property
     def decimals(self) -> int:

@@ -22,7 +22,7 @@ from .calendars import countries, country_name, holiday_names, meant_country
 from .currencies import currencies_in_use, currency_name, meant_currency_hint
 from .declared import Declared
 from .explain import closest
-from .languages import has_words, language_hint, language_name
+from .languages import has_words, language_hint, language_name, languages_with_words
 from .newsletter import Newsletter, RewardBlock
 from .problems import KeyPath, Problem
 from .text import LocalizedText
@@ -106,6 +106,14 @@ def _check_languages(programme_file: ProgrammeFile, source: SourceMap) -> Iterat
     yield from _unknown(
         locales.default, locales.available, ("locales", "default"), source, "locale"
     )
+    wanted = programme_file.report.locale
+    if wanted is not None and not has_words(wanted):
+        yield source.problem(
+            ("report", "locale"),
+            f"the report is not written in '{wanted}'",
+            closest(wanted, list(languages_with_words()))
+            or f"the report's languages are: {', '.join(sorted(languages_with_words()))}",
+        )
 
 
 def _check_currency(programme_file: ProgrammeFile, source: SourceMap) -> Iterator[Problem]:

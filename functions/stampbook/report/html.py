@@ -23,6 +23,7 @@ from .layout import (
     Section,
     activity_table,
     answers_table,
+    at_a_glance,
     cost_table,
     customers_table,
     drifting_table,
@@ -150,39 +151,13 @@ def _section(key: str, heading: str, *parts: str, first: bool = False) -> str:
 
 
 def _tiles(report: Report, words: ReportWords) -> str:
-    c, cost = report.customers, report.cost
-    revenue = sum((m.revenue for m in report.months), Decimal(0))
-    came_back = words.dash if c.repeat_rate is None else words.percent(c.repeat_rate)
-    top = words.dash if report.pareto.top_share is None else words.percent(report.pareto.top_share)
-    points = words.points(cost.points_outstanding)
-    owed = (
-        words("summary.points_only", points=points)
-        if cost.liability is None
-        else words.money(cost.liability)
-    )
-    tiles = [
-        (words("summary.revenue"), words.money(revenue), ""),
-        (words("summary.buyers"), words.number(c.active), ""),
-        (
-            words("summary.came_back"),
-            came_back,
-            words("summary.of", part=words.number(c.repeat), whole=words.number(c.active)),
-        ),
-        (words("summary.top"), top, ""),
-        (words("summary.drifting"), words.number(len(report.drifting)), ""),
-        (
-            words("summary.owed"),
-            owed,
-            "" if cost.liability is None else words("summary.points_only", points=points),
-        ),
-    ]
     return (
         '<div class="tiles">'
         + "".join(
             f'<div class="tile"><span>{escape(label)}</span><b>{escape(value)}</b>'
             + (f"<span>{escape(note)}</span>" if note else "")
             + "</div>"
-            for label, value, note in tiles
+            for label, value, note in at_a_glance(report, words)
         )
         + "</div>"
     )

@@ -68,6 +68,36 @@ def _or_dash(words: ReportWords, value: Decimal | int | None) -> str:
     return words.dash if value is None else words.number(value)
 
 
+def at_a_glance(report: Report, words: ReportWords) -> list[tuple[str, str, str]]:
+    """The few figures read first, as (label, value, note): the page's tiles, the email's lines."""
+    c, cost = report.customers, report.cost
+    revenue = sum((m.revenue for m in report.months), Decimal(0))
+    came_back = words.dash if c.repeat_rate is None else words.percent(c.repeat_rate)
+    top = words.dash if report.pareto.top_share is None else words.percent(report.pareto.top_share)
+    points = words.points(cost.points_outstanding)
+    owed = (
+        words("summary.points_only", points=points)
+        if cost.liability is None
+        else words.money(cost.liability)
+    )
+    return [
+        (words("summary.revenue"), words.money(revenue), ""),
+        (words("summary.buyers"), words.number(c.active), ""),
+        (
+            words("summary.came_back"),
+            came_back,
+            words("summary.of", part=words.number(c.repeat), whole=words.number(c.active)),
+        ),
+        (words("summary.top"), top, ""),
+        (words("summary.drifting"), words.number(len(report.drifting)), ""),
+        (
+            words("summary.owed"),
+            owed,
+            "" if cost.liability is None else words("summary.points_only", points=points),
+        ),
+    ]
+
+
 def customers_table(report: Report, words: ReportWords) -> Section:
     c = report.customers
     rate = words.dash if c.repeat_rate is None else words.percent(c.repeat_rate, 1)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
 
 import pytest
@@ -66,3 +71,83 @@ def test_an_unknown_language_is_refused_in_one_line(customer_file: Path) -> None
     assert done.returncode == 2
     assert "--locale" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _with_report_settings(tmp_path: Path, settings: str) -> Path:
+    """The example programme with its `report:` section replaced by `settings`."""
+    campaigns = tmp_path / "campaigns"
+    shutil.copytree(CAMPAIGNS, campaigns)
+    program = campaigns / "program.yaml"
+    text = program.read_text("utf-8")
+    section = re.compile(r"^report:\n(?:  .*\n)+", re.MULTILINE)
+    assert section.search(text), "the example has a report section"
+    program.write_text(section.sub(settings.lstrip("\n"), text), "utf-8")
+    return campaigns
+
+
+def test_the_report_is_emailed_to_the_owner_with_the_page_attached(
+    customer_file: Path, tmp_path: Path
+) -> None:
+    campaigns = _with_report_settings(
+        tmp_path, "\nreport:\n  send_to: owner@mednaya-turka.example\n  locale: en\n"
+    )
+    outbox = tmp_path / "outbox"
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "stampbook", "report", "--email"),
+            *("--db", str(customer_file), "--campaigns", str(campaigns)),
+            *("--from", "2025-11-01", "--to", "2025-11-30"),
+        ],
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "STAMPBOOK_MAIL": "outbox",
+            "STAMPBOOK_OUTBOX": str(outbox),
+            "STAMPBOOK_SIGNING_KEY_FILE": str(tmp_path / "keys"),
+        },
+    )
+    assert done.returncode == 0, done.stderr
+    assert "emailed to owner@mednaya-turka.example" in done.stdout
+    [sent] = [
+        message_from_bytes(path.read_bytes(), policy=default) for path in outbox.glob("*.eml")
+    ]
+    assert sent["To"] == "owner@mednaya-turka.example"
+    assert sent["From"] == "Copper Cezve <hello@mednaya-turka.example>"  # in the report's language
+    assert sent["Subject"] == "Copper Cezve: the owner's report, November 2025"
+    assert isinstance(sent, EmailMessage)
+    text = sent.get_body(("plain",))
+    assert text is not None
+    assert "Revenue: " in text.get_content()
+    [page] = list(sent.iter_attachments())
+    assert page.get_filename() == "report-2025-11.html"
+    html = page.get_content()
+    assert '<html lang="en">' in html
+    assert "<svg" in html
+
+
+def test_emailing_the_report_needs_an_address_and_a_language_it_is_written_in(
+    customer_file: Path, tmp_path: Path
+) -> None:
+    nowhere = _with_report_settings(tmp_path / "nowhere", "report:\n  locale: en\n")
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "stampbook", "report", "--email"),
+            *("--db", str(customer_file), "--campaigns", str(nowhere)),
+        ],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 1
+    assert "report.send_to" in done.stderr
+    campaigns = _with_report_settings(tmp_path, "report:\n  locale: de\n")
+    checked = subprocess.run(
+        [sys.executable, "-m", "stampbook", "check", str(campaigns)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert checked.returncode == 1
+    assert "program.yaml:" in checked.stdout + checked.stderr
+    assert "the report is not written in 'de'" in checked.stdout + checked.stderr
