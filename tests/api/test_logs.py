@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 
@@ -23,24 +22,11 @@ SIGN_UP = {
 
 
 @pytest.fixture
-def logged(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """Every record at DEBUG and up, from the root and from loggers that do not propagate.
-
-    Chalice's app logger is named after the app (`stampbook`) and stops
-    propagation, so the capture is attached to it directly.
-    """
-    loggers = [logging.getLogger(name) for name in ("stampbook", "chalice", "")]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.DEBUG)
-        if logger.name != "root":
-            logger.addHandler(caplog.handler)
-    caplog.handler.setLevel(logging.DEBUG)
-    yield caplog
-    for logger, level in zip(loggers, levels, strict=True):
-        logger.setLevel(level)
-        if logger.name != "root":
-            logger.removeHandler(caplog.handler)
+def logged(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """Every record at DEBUG and up, caught at the root logger as Lambda's runtime
+    catches them: the package's loggers propagate (see `stampbook.api.app`)."""
+    caplog.set_level(logging.DEBUG)
+    return caplog
 
 
 def everything_logged(caplog: pytest.LogCaptureFixture) -> str:

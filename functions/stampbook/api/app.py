@@ -14,6 +14,7 @@ phase (`stampbook.api.warm`), so the first customer does not wait for them.
 
 from __future__ import annotations
 
+import logging
 import os
 
 from chalice.app import Chalice, CloudWatchEvent, Cron, Rate, SQSEvent
@@ -32,6 +33,13 @@ from stampbook.api.routes import (
 from stampbook.api.warm import serves_http, warm
 
 app = Chalice(app_name="stampbook")
+# Chalice gives its app's logger ("stampbook", so every stampbook.* logger) a
+# stdout handler of its own at ERROR that does not propagate: Lambda's JSON
+# logs, with the request id and the level the template sets, would never see
+# a warning. Handed back to the root logger, which Lambda's runtime configures.
+app.log.handlers.clear()
+app.log.propagate = True
+app.log.setLevel(logging.NOTSET)
 # First registered runs outermost: CORS headers go on the envelope's answers too.
 app.register_middleware(with_cors, "http")
 app.register_middleware(in_envelope, "http")

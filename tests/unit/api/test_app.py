@@ -93,3 +93,35 @@ def test_a_route_loads_its_handler_on_the_first_request() -> None:
         response = client.http.get("/till/customers/NOPE")
     assert response.status_code == 401  # answered by the till's handler: no key given
     assert json.loads(response.body)["error"]["code"] == "unauthorized"
+
+
+# As Lambda's runtime does: a handler on the root logger, at the template's level.
+ROOT_HANDLER = """
+import logging, sys
+caught = []
+class Keep(logging.Handler):
+    def emit(self, record):
+        caught.append(f"{record.name} {record.levelname} {record.getMessage()}")
+logging.getLogger().addHandler(Keep())
+logging.getLogger().setLevel(logging.INFO)
+import app
+logging.getLogger("stampbook.courier").warning("owed emails not delivered")
+logging.getLogger("stampbook.queue").info("a batch of 5")
+print("|".join(caught))
+"""
+
+
+def test_the_packages_logs_reach_the_handler_lambda_gives_the_root_logger() -> None:
+    env = {name: value for name, value in os.environ.items() if name != "_HANDLER"}
+    done = subprocess.run(
+        [sys.executable, "-c", ROOT_HANDLER],
+        cwd=FUNCTIONS,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert done.stdout.strip().split("|") == [
+        "stampbook.courier WARNING owed emails not delivered",
+        "stampbook.queue INFO a batch of 5",
+    ]
