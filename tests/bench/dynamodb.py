@@ -26,6 +26,7 @@ from stampbook.programme import load_programme
 from stampbook.records.customers import Customer
 from stampbook.services.loyalty import LoyaltyService
 from stampbook.store.dynamodb.store import DynamoStore
+from stampbook.store.sends import CampaignState, SendStatus, Settled
 from tests.support.dynamodb_local import LOCAL_ENVIRONMENT, running
 from tests.support.paths import EXAMPLE
 
@@ -71,7 +72,30 @@ def requests_per_use_case(loyalty: LoyaltyService, store: DynamoStore) -> None:
         loyalty.statement(found.customer_id)
     with requests.counting("add a customer"):
         store.add_customer(Customer("boris", "boris@example.com", T0))
-    print(f"{'send claim':<40}   -          (the store keeps no campaign sends yet)")
+    sends_of_a_campaign(store, requests)
+
+
+def sends_of_a_campaign(store: DynamoStore, requests: Requests, audience: int = 1000) -> None:
+    """A newsletter's records: written, counted, claimed and settled, over how many partitions."""
+    slug = "bench-issue"
+    store.move_campaign(slug, CampaignState.DRAFT, T0, only_from={CampaignState.DRAFT})
+    with requests.counting(f"a campaign's {audience} records written"):
+        store.add_sends(slug, [(f"c{n}", "ru") for n in range(audience)])
+    with requests.counting("the campaign started (its records counted)"):
+        store.start_sending(slug, T0)
+    with requests.counting("a batch of 50 claimed"):
+        claimed = store.claim_sends(slug, "bench", 50, 100.0, 160.0)
+    with requests.counting("the batch settled as sent"):
+        store.settle_sends(
+            slug, "bench", [Settled(c.customer_id, SendStatus.SENT, at=T0) for c in claimed]
+        )
+    partitions = {
+        item["pk"]["S"]
+        for page in store.client.get_paginator("scan").paginate(TableName=store.table)
+        for item in page["Items"]
+        if item["sk"]["S"].startswith("SEND#")
+    }
+    print(f"{'partitions holding the records':<40} {len(partitions):3}")
 
 
 def purchases_with_writers(loyalty: LoyaltyService, store: DynamoStore, count: int = 2000) -> None:

@@ -1,24 +1,34 @@
 """Campaigns and send records in the DynamoDB table (`SendStore`), mixed into `DynamoStore`.
 
-| item                 | pk               | sk              | gsi1pk / gsi1sk                |
-|------------------------|--------------------|-------------------|----------------------------------|
-| campaign + counters  | `CAMPAIGN#<slug>`| `CAMPAIGN`      | `CAMPAIGNS` / `<created>#<slug>` |
-| send record          | `CAMPAIGN#<slug>`| `SEND#<customer>` | `SENDS#<slug>` / lease end     |
-| web version          | `CAMPAIGN#<slug>`| `WEB#<locale>`  |                                |
-| message id -> campaign | `MESSAGE#<id>`   | `CLAIM`         |                                |
-| the pace             | `LIMIT#pace:<key>` | `LIMIT`         |                                |
+| item              | pk                  | sk                | gsi1pk / gsi1sk             |
+|-------------------|---------------------|-------------------|-----------------------------|
+| campaign          | `CAMPAIGN#<slug>`   | `CAMPAIGN`        | `CAMPAIGNS` / created, slug |
+| send record       | `CAMPAIGN#<slug>#<n>` | `SEND#<customer>` | `SENDS#<slug>#<n>` / lease |
+| web version       | `CAMPAIGN#<slug>`   | `WEB#<locale>`    |                             |
+| message's campaign | `MESSAGE#<id>`     | `CLAIM`           |                             |
+| the pace          | `LIMIT#pace:<key>`  | `LIMIT`           |                             |
+
+A campaign's records are spread over `SHARDS` partitions, the shard a hash
+of the customer's id: a partition takes about 1 000 writes a second, so a
+large audience is written, claimed and settled at the table's throughput
+rather than one partition's. A campaign keeps its shard count on its item
+(`shards`, set when its first records are added); one without it was
+written before sharding, all in `CAMPAIGN#<slug>` (shard 0 of 1, read
+as such).
 
 A record waiting to be sent (pending, or claimed under a lease) is in the
-sparse index under `SENDS#<slug>`, sorted by when its lease ends (0 for
-pending), and leaves it once settled: a claim queries only what is left.
+sparse index under `SENDS#<slug>#<shard>`, sorted by when its lease ends (0
+for pending), and leaves it once settled: a claim queries only what is
+left, shard after shard from one picked at random, so workers start apart.
 The index is eventually consistent, so the claim itself is a conditional
 update of each record (still waiting, lease over): two workers never both
 win one record.
 
 Requests: starting puts the audience's records 100 to a transaction
 (records already there, from a start interrupted half way, are left as
-they are); claiming a batch of N costs one index query (per page) and N
-conditional updates; settling it N conditional updates, one counter update,
+they are) and counts them with one query per shard; claiming a batch of N
+costs an index query per shard looked at (per page) and N conditional
+updates; settling it N conditional updates, one counter update,
 and for each message sent two small puts (our Message-ID and the
 provider's, for bounce reports). Sending re-reads each person's consent
 (one query) and reads each customer and history (a get and a query).
@@ -26,15 +36,18 @@ provider's, for bounce reports). Sending re-reads each person's consent
 
 from __future__ import annotations
 
+import hashlib
+import random
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ...audience.consent import ConsentRecord, ConsentStatus, current_status
 from ...loyalty.history import History
 from ...records.customers import Customer
-from ..base import UnknownCustomer
+from ..base import StoreError, UnknownCustomer
 from ..sends import Campaign, CampaignState, Claimed, SendStatus, Settled
 from .items import Item, Read, attributes, maybe, maybe_moment, text, time_text
 from .table import CLAIM, EVERY_CUSTOMER, LIMIT, LISTING, limit_key
@@ -48,6 +61,9 @@ SEND = "SEND#"
 WEB = "WEB#"
 WAITING = (SendStatus.PENDING.value, SendStatus.CLAIMED.value)
 PUTS_PER_TRANSACTION = 100  # DynamoDB's limit
+# Partitions a new campaign's send records are spread over: 16 take about
+# 16 000 writes a second, past any small business's audience and SES quota.
+SHARDS = 16
 PUT_ROUNDS = 4  # transactions tried for one chunk before putting one by one
 _COUNTED = {SendStatus.SENT: "sent", SendStatus.SKIPPED: "skipped", SendStatus.FAILED: "failed"}
 assert EVERY_CAMPAIGN != EVERY_CUSTOMER
@@ -57,14 +73,44 @@ def campaign_key(slug: str) -> str:
     return f"CAMPAIGN#{slug}"
 
 
-def _pending(slug: str, customer_id: str, locale: str) -> Item:
+@dataclass(frozen=True)
+class Shards:
+    """Where one campaign's send records live: `count` partitions (1: unsharded)."""
+
+    slug: str
+    count: int
+
+    def of(self, customer_id: str) -> int:
+        if self.count == 1:
+            return 0
+        digest = hashlib.blake2b(customer_id.encode(), digest_size=4).digest()
+        return int.from_bytes(digest, "big") % self.count
+
+    def partition(self, shard: int) -> str:
+        base = campaign_key(self.slug)
+        return base if self.count == 1 else f"{base}#{shard}"
+
+    def waiting(self, shard: int) -> str:
+        """The index partition of the shard's records waiting to be sent."""
+        base = f"SENDS#{self.slug}"
+        return base if self.count == 1 else f"{base}#{shard}"
+
+    def record_key(self, customer_id: str) -> Item:
+        return _key(self.partition(self.of(customer_id)), SEND + customer_id)
+
+    def from_a_random_one(self) -> list[int]:
+        first = random.randrange(self.count)
+        return [(first + n) % self.count for n in range(self.count)]
+
+
+def pending_record(shards: Shards, customer_id: str, locale: str) -> Item:
     return {
-        **_key(campaign_key(slug), SEND + customer_id),
+        **shards.record_key(customer_id),
         **attributes(
             customer_id=customer_id,
             locale=locale,
             status=SendStatus.PENDING.value,
-            gsi1pk=f"SENDS#{slug}",
+            gsi1pk=shards.waiting(shards.of(customer_id)),
             gsi1sk=_lease(0),
             lease_until=0,
             attempts=0,
@@ -173,12 +219,32 @@ class DynamoSends:
         for customer_id, locale in people:
             first.setdefault(customer_id, locale)
         unique = list(first.items())
+        shards = self._shards(slug, spread_new=True)
         return sum(
-            self._add_send_records(slug, unique[first : first + PUTS_PER_TRANSACTION])
+            self._add_send_records(shards, unique[first : first + PUTS_PER_TRANSACTION])
             for first in range(0, len(unique), PUTS_PER_TRANSACTION)
         )
 
-    def _add_send_records(self, slug: str, people: list[tuple[str, str]]) -> int:
+    def _shards(self, slug: str, *, spread_new: bool = False) -> Shards:
+        """The campaign's shards; `spread_new` gives a campaign that has none yet `SHARDS`."""
+        if spread_new:
+            with self._driver():
+                try:
+                    answer = self.client.update_item(
+                        TableName=self.table,
+                        Key=_key(campaign_key(slug), CAMPAIGN),
+                        UpdateExpression="SET shards = if_not_exists(shards, :shards)",
+                        ConditionExpression="attribute_exists(pk)",
+                        ExpressionAttributeValues={":shards": {"N": str(SHARDS)}},
+                        ReturnValues="ALL_NEW",
+                    )
+                except self.client.exceptions.ConditionalCheckFailedException:
+                    raise StoreError(f"no campaign {slug!r}: move it to draft first") from None
+            return Shards(slug, _count(answer["Attributes"], "shards"))
+        found = self._get(_key(campaign_key(slug), CAMPAIGN))
+        return Shards(slug, (_count(found, "shards") if found else 0) or 1)
+
+    def _add_send_records(self, shards: Shards, people: list[tuple[str, str]]) -> int:
         """Up to 100 new records in one request; records already there are left alone.
 
         A cancelled transaction says which conditions failed: those people
@@ -188,7 +254,7 @@ class DynamoSends:
         for _ in range(PUT_ROUNDS):
             if not waiting:
                 return 0
-            refused = self._put_new_records(slug, waiting)
+            refused = self._put_new_records(shards, waiting)
             if refused is None:
                 return len(waiting)
             waiting = [
@@ -197,15 +263,15 @@ class DynamoSends:
                 if code != "ConditionalCheckFailed"
             ]
         # Still conflicting with other writers: one conditional put each.
-        return sum(self._put_new_records(slug, [person]) is None for person in waiting)
+        return sum(self._put_new_records(shards, [person]) is None for person in waiting)
 
-    def _put_new_records(self, slug: str, people: list[tuple[str, str]]) -> list[str] | None:
+    def _put_new_records(self, shards: Shards, people: list[tuple[str, str]]) -> list[str] | None:
         """None if every record was put; else each write's cancellation code."""
         puts: list[Any] = [
             {
                 "Put": {
                     "TableName": self.table,
-                    "Item": _pending(slug, customer_id, locale),
+                    "Item": pending_record(shards, customer_id, locale),
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             }
@@ -220,21 +286,8 @@ class DynamoSends:
         return None
 
     def start_sending(self, slug: str, at: datetime) -> Campaign:
-        audience = 0
-        arguments: dict[str, Any] = {
-            "TableName": self.table,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :send)",
-            "ExpressionAttributeValues": attributes(**{":pk": campaign_key(slug), ":send": SEND}),
-            "Select": "COUNT",
-            "ConsistentRead": True,
-        }
-        while True:
-            with self._driver():
-                page = self.client.query(**arguments)
-            audience += page["Count"]
-            if "LastEvaluatedKey" not in page:
-                break
-            arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        shards = self._shards(slug)
+        audience = sum(self._records_in(shards.partition(n)) for n in range(shards.count))
         # Under way already (the condition fails): left as it is.
         with self._driver(), suppress(self.client.exceptions.ConditionalCheckFailedException):
             self.client.update_item(
@@ -259,18 +312,40 @@ class DynamoSends:
             )
         return self._finish_if_done(slug, at)
 
+    def _records_in(self, partition: str) -> int:
+        arguments: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :send)",
+            "ExpressionAttributeValues": attributes(**{":pk": partition, ":send": SEND}),
+            "Select": "COUNT",
+            "ConsistentRead": True,
+        }
+        counted = 0
+        while True:
+            with self._driver():
+                page = self.client.query(**arguments)
+            counted += page["Count"]
+            if "LastEvaluatedKey" not in page:
+                return counted
+            arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
     # -- send records ---------------------------------------------------------
 
     def claim_sends(
         self, slug: str, owner: str, size: int, now: float, lease_until: float
     ) -> list[Claimed]:
         claimed: list[Claimed] = []
-        waiting = self._query(
-            IndexName=LISTING,
-            KeyConditionExpression="gsi1pk = :sends AND gsi1sk < :now",
-            ExpressionAttributeValues=attributes(
-                **{":sends": f"SENDS#{slug}", ":now": _lease(now)}
-            ),
+        shards = self._shards(slug)
+        waiting = (
+            item
+            for shard in shards.from_a_random_one()
+            for item in self._query(
+                IndexName=LISTING,
+                KeyConditionExpression="gsi1pk = :sends AND gsi1sk < :now",
+                ExpressionAttributeValues=attributes(
+                    **{":sends": shards.waiting(shard), ":now": _lease(now)}
+                ),
+            )
         )
         for item in waiting:
             if len(claimed) >= size:
@@ -328,8 +403,9 @@ class DynamoSends:
     def settle_sends(self, slug: str, owner: str, settled: list[Settled]) -> Campaign:
         counts = {"sent": 0, "skipped": 0, "failed": 0}
         latest: datetime | None = None
+        shards = self._shards(slug)
         for outcome in settled:
-            if self._settle_one(slug, owner, outcome) and outcome.status in _COUNTED:
+            if self._settle_one(shards, owner, outcome) and outcome.status in _COUNTED:
                 counts[_COUNTED[outcome.status]] += 1
                 latest = max(filter(None, (latest, outcome.at)), default=None)
                 for message in filter(None, (outcome.message_id, outcome.provider_id)):
@@ -346,7 +422,7 @@ class DynamoSends:
                 )
         return self._finish_if_done(slug, latest)
 
-    def _settle_one(self, slug: str, owner: str, outcome: Settled) -> bool:
+    def _settle_one(self, shards: Shards, owner: str, outcome: Settled) -> bool:
         values = attributes(
             **{
                 ":status": outcome.status.value,
@@ -375,7 +451,7 @@ class DynamoSends:
             try:
                 self.client.update_item(
                     TableName=self.table,
-                    Key=_key(campaign_key(slug), SEND + outcome.customer_id),
+                    Key=shards.record_key(outcome.customer_id),
                     UpdateExpression=update,
                     ConditionExpression="#status = :claimed AND lease_owner = :owner",
                     ExpressionAttributeNames={"#status": "status"},
@@ -407,12 +483,21 @@ class DynamoSends:
         return campaign
 
     def claims_outstanding(self, slug: str) -> float | None:
+        shards = self._shards(slug)
+        latest = [
+            lease
+            for n in range(shards.count)
+            if (lease := self._latest_lease(shards.waiting(n))) is not None
+        ]
+        return max(latest, default=None)
+
+    def _latest_lease(self, waiting: str) -> float | None:
         with self._driver():
             page = self.client.query(
                 TableName=self.table,
                 IndexName=LISTING,
                 KeyConditionExpression="gsi1pk = :sends",
-                ExpressionAttributeValues=attributes(**{":sends": f"SENDS#{slug}"}),
+                ExpressionAttributeValues=attributes(**{":sends": waiting}),
                 ScanIndexForward=False,
                 Limit=1,
             )
