@@ -12,6 +12,7 @@ from stampbook.loyalty.rules import Rules
 from stampbook.programme import load_programme
 from stampbook.records.customers import Customer
 from stampbook.store.base import Store
+from stampbook.store.dynamodb.store import DynamoStore
 from tests.support.backends import Backend, fresh_table
 from tests.support.paths import EXAMPLE as EXAMPLE  # and importable from here, as before
 
@@ -33,6 +34,15 @@ def store(backend: Backend) -> Iterator[Store]:
     opened = backend.open()
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def tables(dynamodb_local: str) -> Iterator[DynamoStore]:
+    """The DynamoDB adapter alone, on a fresh table: for what only it promises."""
+    with fresh_table(dynamodb_local) as backend:
+        store = backend.open_dynamodb()
+        yield store
+        store.close()
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -10,17 +9,8 @@ import pytest
 from stampbook.loyalty.ledger import Entry, EntryKind
 from stampbook.store.base import Change, CustomerExists, Request, StoreError, StoreUnavailable
 from stampbook.store.dynamodb.store import ChangeTooLarge, DynamoStore
-from tests.support.backends import fresh_table
 
 from .conftest import T0, customer
-
-
-@pytest.fixture
-def tables(dynamodb_local: str) -> Iterator[DynamoStore]:
-    with fresh_table(dynamodb_local) as backend:
-        store = backend.open_dynamodb()
-        yield store
-        store.close()
 
 
 def test_a_change_too_big_for_one_transaction_is_refused_whole(tables: DynamoStore) -> None:

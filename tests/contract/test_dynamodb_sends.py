@@ -3,7 +3,6 @@ before they were still sent once each."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -12,18 +11,9 @@ from stampbook.store.base import StoreError
 from stampbook.store.dynamodb.sends import SHARDS, Shards, pending_record
 from stampbook.store.dynamodb.store import DynamoStore
 from stampbook.store.sends import CampaignState, SendStatus, Settled
-from tests.support.backends import fresh_table
 
 AT = datetime(2026, 12, 3, 7, 0, tzinfo=UTC)
 SLUG = "2026-12-winter-lots"
-
-
-@pytest.fixture
-def tables(dynamodb_local: str) -> Iterator[DynamoStore]:
-    with fresh_table(dynamodb_local) as backend:
-        store = backend.open_dynamodb()
-        yield store
-        store.close()
 
 
 def _partitions(store: DynamoStore) -> dict[str, int]:
