@@ -25,6 +25,7 @@ from .store.sqlite import SqliteStore
 if TYPE_CHECKING:
     from .deploy.secrets import ParameterKeys
     from .programme import Programme
+    from .report.owner import ReportReader
     from .services.campaigns import Campaigns
     from .store.dynamodb.store import DynamoStore
 
@@ -52,6 +53,29 @@ def open_dynamodb(settings: Settings) -> DynamoStore:
     from .store.dynamodb.store import DynamoStore
 
     return DynamoStore(settings.table, endpoint_url=settings.dynamodb_endpoint)
+
+
+def open_report_reader(settings: Settings) -> ReportReader:
+    """The reader of the store the settings name; SettingsError if it cannot be read.
+
+    On DynamoDB the table is read here, once (a parallel Scan, see
+    `dynamodb_reader`), and the store's client is closed again.
+    """
+    if settings.store == "dynamodb":
+        from .report.dynamodb_reader import DynamoReport
+
+        store = open_dynamodb(settings)
+        try:
+            return DynamoReport(store)
+        finally:
+            store.close()
+    if settings.store != "sqlite":
+        raise SettingsError(f"unknown store {settings.store!r}; the report reads sqlite, dynamodb")
+    if not settings.database.exists():
+        raise SettingsError(f"there is no customer file at {settings.database}")
+    from .report.sqlite_reader import SqliteReport
+
+    return SqliteReport(settings.database)
 
 
 def open_transport(

@@ -14,6 +14,7 @@ from . import (
     programme,
     render,
     report,
+    report_dynamodb,
     sender,
     site,
     startup,
@@ -42,6 +43,8 @@ if __name__ == "__main__":
     outbox.main()
     print("== the owner's report on SQLite")
     report.main()
+    print("== the owner's report on DynamoDB Local")
+    report_dynamodb.main()
     print("== the HTTP API: cold start and the till's routes")
     api.main()
     print("== the public forms: answer times for known and unknown addresses")

@@ -139,17 +139,25 @@ def _timed(work: Callable[[int], None], count: int) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
+@contextmanager
+def bench_shop(now: datetime) -> Iterator[tuple[DynamoStore, LoyaltyService]]:
+    """DynamoDB Local with a fresh table, and the example programme's loyalty on it."""
     os.environ.update(LOCAL_ENVIRONMENT)
     rules = Rules.of(load_programme(EXAMPLE))
     with running() as endpoint:
         # One client shared by the writers' threads (botocore clients are thread-safe).
         store = DynamoStore(f"bench-{uuid.uuid4().hex}", endpoint_url=endpoint)
         store.create_table()
-        loyalty = LoyaltyService(store, rules, clock=lambda: T0)
+        try:
+            yield store, LoyaltyService(store, rules, clock=lambda: now)
+        finally:
+            store.close()
+
+
+def main() -> None:
+    with bench_shop(T0) as (store, loyalty):
         requests_per_use_case(loyalty, store)
         purchases_with_writers(loyalty, store)
-        store.close()
 
 
 if __name__ == "__main__":

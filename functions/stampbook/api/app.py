@@ -126,9 +126,8 @@ def scheduled_newsletters(event: CloudWatchEvent) -> dict[str, int]:
 def monthly_report(event: CloudWatchEvent) -> dict[str, int]:
     """The month just past, emailed to the owner's `report.send_to` (if given)."""
     from stampbook.api.context import current
-    from stampbook.bootstrap import open_transport
+    from stampbook.bootstrap import open_report_reader, open_transport
     from stampbook.report.monthly import email_month_before
-    from stampbook.report.owner import open_report_reader
 
     app = current()
     transport = open_transport(app.settings)

@@ -67,10 +67,11 @@ def report(
     db: Path | None,
 ) -> None:
     """Who comes back, who drifts away, why they leave, and what the programme costs."""
+    from ..bootstrap import open_report_reader
     from ..report.as_json import report_json
     from ..report.facts import Period
     from ..report.html import report_html
-    from ..report.owner import open_report_reader, owner_report
+    from ..report.owner import owner_report
     from ..report.terminal import print_report
     from ..report.words import UnknownLanguage
 

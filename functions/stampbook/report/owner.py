@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
-from ..config import Settings, SettingsError
 from .build import Report, build_report
 from .facts import Contact, Facts, Period
 from .layout import Names
@@ -29,17 +28,6 @@ class ReportReader(Protocol):
     def contacts(self, customer_ids: Iterable[str]) -> dict[str, Contact]: ...
 
     def close(self) -> None: ...
-
-
-def open_report_reader(settings: Settings) -> ReportReader:
-    """The reader of the store the settings name; SettingsError if it cannot be read."""
-    if settings.store != "sqlite":
-        raise SettingsError("the report reads the SQLite store only, for now")
-    if not settings.database.exists():
-        raise SettingsError(f"there is no customer file at {settings.database}")
-    from .sqlite_reader import SqliteReport
-
-    return SqliteReport(settings.database)
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,9 @@ class DynamoAutomationLog:
             )
 
     def automation_sends(self, customer_id: str) -> list[AutomationSend]:
-        return [_send_from(item) for item in self._partition_items(customer_id, AUTOMATION)]
+        return [
+            automation_send_from(item) for item in self._partition_items(customer_id, AUTOMATION)
+        ]
 
     def automation_counts(self, start: datetime, end: datetime) -> dict[Automation, int]:
         counts = {kind: self._count_sent(kind, start, end) for kind in Automation}
@@ -257,7 +259,7 @@ def _item_key(automation_key: AutomationKey) -> Item:
     )
 
 
-def _send_from(item: Read) -> AutomationSend:
+def automation_send_from(item: Read) -> AutomationSend:
     at = maybe(item, "at")
     return AutomationSend(
         _key_from(item),

@@ -158,7 +158,7 @@ class DynamoSends:
 
     def campaign(self, slug: str) -> Campaign | None:
         found = self._get(_key(campaign_key(slug), CAMPAIGN))
-        return _campaign(found) if found else None
+        return campaign_from(found) if found else None
 
     def campaigns(self) -> list[Campaign]:
         listed = self._query(
@@ -562,7 +562,7 @@ class DynamoSends:
         return (text(found, "subject"), text(found, "html")) if found else None
 
 
-def _campaign(item: Read) -> Campaign:
+def campaign_from(item: Read) -> Campaign:
     return Campaign(
         slug=text(item, "pk").removeprefix("CAMPAIGN#"),
         state=CampaignState(text(item, "state")),

@@ -25,8 +25,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from decimal import Decimal
-from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +33,11 @@ from ...audience.mail_events import MailEvent, MailEventKind
 from ...loyalty.errors import LoyaltyError
 from ...loyalty.history import History
 from ...loyalty.ledger import Balance, Entry
-from ...loyalty.orders import OrderLine
 from ...loyalty.standing import Standing
 from ...loyalty.tier_spend import TierSpend, TierSpendOutdated
 from ...records.customers import Customer
 from ...records.feedback import Feedback, FeedbackReason, SiteFeedback
 from ...records.integrations import IntegrationKey
-from ...records.money_units import to_units
 from ...records.owed_emails import OwedEmail
 from ..base import (
     Batch,
@@ -65,15 +61,25 @@ from .history import (
     referral_entries,
     stored_time,
 )
-from .rows import INSERTS, customer_of, customer_row, write_rows
+from .rows import (
+    INSERT_CONSENT,
+    INSERTS,
+    certificate_row,
+    consent_row,
+    customer_of,
+    customer_row,
+    feedback_row,
+    ledger_row,
+    mail_event_row,
+    order_row,
+    refund_row,
+    site_feedback_row,
+    write_rows,
+)
 from .schema import MIGRATIONS
 from .sends import SqliteSends
 
 BUSY_TIMEOUT_MS = 30_000
-
-
-def _money(value: Decimal | None) -> str | None:
-    return str(value) if value is not None else None
 
 
 # The most requests one COMMIT takes: a caller waits for at most this many
@@ -186,7 +192,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
                 customer_row(customer),
             )
             if consent is not None:
-                _insert_consent(db, customer.customer_id, consent)
+                db.execute(INSERT_CONSENT, consent_row(customer.customer_id, consent))
 
     def add_customers(self, customers: list[Customer]) -> list[Customer]:
         added = []
@@ -289,7 +295,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
         with self._write() as db:
             if owed is not None:
                 db.execute(INSERTS["owed_emails"], owed_row(owed))
-            _insert_consent(db, customer_id, record)
+            db.execute(INSERT_CONSENT, consent_row(customer_id, record))
 
     def consents(self, customer_id: str) -> list[ConsentRecord]:
         rows = self.connection().execute(
@@ -312,14 +318,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             inserted = db.execute(
                 "INSERT OR IGNORE INTO feedback (feedback_id, customer_id, reason, at, text,"
                 " order_id) VALUES (?,?,?,?,?,?)",
-                (
-                    feedback.feedback_id,
-                    feedback.customer_id,
-                    feedback.reason.value,
-                    stored_time(feedback.at),
-                    feedback.text,
-                    feedback.order_id,
-                ),
+                feedback_row(feedback),
             ).rowcount
         return bool(inserted)
 
@@ -344,14 +343,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             db.execute(
                 "INSERT INTO site_feedback (feedback_id, reason, at, text, order_ref, reply_to)"
                 " VALUES (?,?,?,?,?,?)",
-                (
-                    answer.feedback_id,
-                    answer.reason.value,
-                    stored_time(answer.at),
-                    answer.text,
-                    answer.order_ref,
-                    answer.reply_to,
-                ),
+                site_feedback_row(answer),
             )
 
     def site_feedback(self, reply_to: str) -> list[SiteFeedback]:
@@ -411,15 +403,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             inserted = db.execute(
                 "INSERT OR IGNORE INTO mail_events (event_id, kind, email, at, message_id, detail,"
                 " customer_id) VALUES (?,?,?,?,?,?,?)",
-                (
-                    event.event_id,
-                    event.kind.value,
-                    event.email,
-                    stored_time(event.at),
-                    event.message_id,
-                    event.detail,
-                    event.customer_id,
-                ),
+                mail_event_row(event),
             ).rowcount
         return bool(inserted)
 
@@ -810,18 +794,6 @@ def _result(change: Change) -> str:
 _compact_json = json.JSONEncoder(default=str, separators=(",", ":")).encode
 
 
-def _lines_json(lines: tuple[OrderLine, ...]) -> str:
-    """`json.dumps([[line id, category, amount], ...])`, a few times faster for one order."""
-    quote = encode_basestring_ascii
-    return (
-        "["
-        + ",".join(
-            f'[{quote(line.line_id)},{quote(line.category)},"{line.amount}"]' for line in lines
-        )
-        + "]"
-    )
-
-
 # A customer's tier, their ledger summed by `available_at` (stored times compare as
 # text), their latest order's time and their unredeemed certificates (a JSON list
 # of certificate rows, oldest first): each found within the customer's keys.
@@ -861,67 +833,15 @@ class Rows:
         if not on_order:
             tables["requests"].append((request.key, *record, stored_time(datetime.now(UTC))))
         for owner, entry in change.entries:
-            tables["ledger"].append(
-                (
-                    owner,
-                    entry.kind.value,
-                    entry.points,
-                    stored_time(entry.at),
-                    stored_time(entry.available_at),
-                    entry.idempotency_key,
-                    entry.rules_version,
-                    entry.order_id,
-                    _money(entry.amount),
-                    entry.currency,
-                    entry.reward_id,
-                    entry.certificate_id,
-                    entry.reason,
-                    _money(entry.multiplier),
-                )
-            )
+            tables["ledger"].append(ledger_row(owner, entry))
         if change.order is not None:
-            order = change.order
             tables["orders"].append(
-                (
-                    order.order_id,
-                    customer_id,
-                    stored_time(order.placed_at),
-                    order.currency,
-                    str(order.shipping),
-                    str(order.tax),
-                    _lines_json(order.lines),
-                    _goods_units(order.goods),
-                    *(record if on_order else (None, None)),
-                )
+                order_row(customer_id, change.order, record if on_order else (None, None))
             )
         if change.refund is not None:
-            refund = change.refund
-            tables["refunds"].append(
-                (
-                    refund.refund_id,
-                    refund.order_id,
-                    customer_id,
-                    stored_time(refund.refunded_at),
-                    json.dumps({k: str(v) for k, v in refund.lines.items()}),
-                    str(refund.tax),
-                )
-            )
+            tables["refunds"].append(refund_row(customer_id, change.refund))
         for certificate in change.certificates:
-            tables["certificates"].append(
-                (
-                    certificate.certificate_id,
-                    customer_id,
-                    certificate.code,
-                    certificate.rule_id,
-                    str(certificate.value),
-                    certificate.currency,
-                    stored_time(certificate.issued_at),
-                    stored_time(certificate.expires_at),
-                    json.dumps([[o, str(a)] for o, a in certificate.consumed]),
-                    stored_time(certificate.redeemed_at),
-                    str(certificate.settled),
-                )
-            )
+            tables["certificates"].append(certificate_row(customer_id, certificate))
         if change.redeemed_certificate is not None:
             certificate_id, at = change.redeemed_certificate
             tables["redeemed"].append((stored_time(at), certificate_id))
@@ -983,28 +903,4 @@ def _integration_key(row: sqlite3.Row) -> IntegrationKey:
         row["secret_hash"],
         read_time(row["created_at"]) or datetime.min,
         read_time(row["revoked_at"]),
-    )
-
-
-def _goods_units(goods: Decimal) -> int | None:
-    """The goods in `money_units`, or None if that is not exact (readers then sum the lines)."""
-    try:
-        return to_units(goods)
-    except ValueError:
-        return None
-
-
-def _insert_consent(db: sqlite3.Connection, customer_id: str, record: ConsentRecord) -> None:
-    db.execute(
-        "INSERT INTO consents (customer_id, status, at, form, text_version, ip, user_agent)"
-        " VALUES (?,?,?,?,?,?,?)",
-        (
-            customer_id,
-            record.status.value,
-            stored_time(record.at),
-            record.form,
-            record.text_version,
-            record.ip,
-            record.user_agent,
-        ),
     )
