@@ -12,6 +12,7 @@ from . import (
     mail,
     outbox,
     programme,
+    queue_workers,
     render,
     report,
     report_dynamodb,
@@ -39,6 +40,8 @@ if __name__ == "__main__":
     courier.main()
     print("== a newsletter campaign sent end to end on SQLite")
     sender.main()
+    print("== a newsletter through the send queue: 1, 2 and 4 worker processes on DynamoDB Local")
+    queue_workers.main()
     print("== the outbox folder: .eml files and their index")
     outbox.main()
     print("== the owner's report on SQLite")
