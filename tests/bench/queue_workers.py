@@ -4,7 +4,7 @@ DynamoDB Local holds the customer file, moto's server plays SQS, and the
 messages go to the outbox (the transport is not what is measured). For each
 number of workers: a fresh table of `READERS` confirmed subscribers,
 `stampbook send --now` queues the batches, and the workers (each a process
-playing Lambda, `queue_worker.py`) send them; printed, the sends per second
+playing Lambda, `tests/support/queue_worker.py`) send them; printed, the sends per second
 from the workers' start (a Python process each) to the campaign finished. DynamoDB Local is
 one Java process on this machine, shared by every worker: the figures say
 how the work divides, not what AWS would do. Nothing asserted.
@@ -70,7 +70,7 @@ def _one_run(workers: int, dynamodb: str, environment: dict[str, str], folder: P
     start = time.perf_counter()
     running = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.bench.queue_worker", queue_url],
+            [sys.executable, "-m", "tests.support.queue_worker", queue_url],
             env={**env, "PYTHONPATH": f"{FUNCTIONS}{os.pathsep}{FUNCTIONS.parent}"},
             cwd=FUNCTIONS.parent,
         )

@@ -15,38 +15,18 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from stampbook.store.sends import CampaignState
 from stampbook.store.sqlite import SqliteStore
-from tests.support.paths import EXAMPLE, ROOT
+from tests.sender.conftest import lines
+from tests.support.paths import EXAMPLE
 from tests.support.people import ISSUE, address, customer_file
-from tests.support.processes import free_port
 
 PEOPLE = 5000
 KILLS = 3
 WORKERS = 4
 SETTLE_EVERY = 10
-
-
-@pytest.fixture
-def sink(tmp_path: Path) -> Iterator[tuple[int, Path]]:
-    port, log = free_port(), tmp_path / "received.log"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.smtp_sink", str(port), str(log)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-    )
-    assert server.stdout is not None
-    assert server.stdout.readline().strip() == b"ready"
-    try:
-        yield port, log
-    finally:
-        os.kill(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
 
 
 def test_killed_again_and_again_everyone_gets_it_once(
@@ -76,8 +56,8 @@ def test_killed_again_and_again_everyone_gets_it_once(
     for _ in range(KILLS):
         sender = subprocess.Popen(command, env=environment, cwd=tmp_path, stderr=subprocess.PIPE)
         # Killed in the middle of sending: once a random number more have arrived.
-        arrived = _lines(log) + chance.randint(200, 1000)
-        while _lines(log) < arrived and sender.poll() is None:
+        arrived = lines(log) + chance.randint(200, 1000)
+        while lines(log) < arrived and sender.poll() is None:
             time.sleep(0.01)
         assert sender.poll() is None, "the send finished before it could be interrupted"
         os.kill(sender.pid, signal.SIGKILL)
@@ -103,7 +83,3 @@ def test_killed_again_and_again_everyone_gets_it_once(
         0,
         0,
     )
-
-
-def _lines(log: Path) -> int:
-    return log.read_bytes().count(b"\n") if log.exists() else 0

@@ -1,9 +1,13 @@
-"""One send-queue worker for the queue benchmark: Lambda's part, played by a process.
+"""One send-queue worker: Lambda's part for the queue's function, played by a process.
+
+    python -m tests.support.queue_worker QUEUE_URL [IDLE_POLLS]
 
 Pulls up to five messages at a time from the queue (the event source's batch
 size in `app.py`), hands them to the app's `send_batches` function as an SQS
 event, and deletes the ones it did not report as failed, as Lambda's event
-source does with `ReportBatchItemFailures`. Stops after two empty polls.
+source does with `ReportBatchItemFailures`. A message it took and did not
+delete (its process killed) comes back after the queue's visibility
+timeout. Stops after IDLE_POLLS empty polls of a second (2 by default).
 """
 
 from __future__ import annotations
@@ -25,10 +29,10 @@ CONTEXT = SimpleNamespace(
 )
 
 
-def main(queue_url: str) -> None:
+def main(queue_url: str, idle_polls: int = 2) -> None:
     sqs: Any = boto3.client("sqs")
     empty = 0
-    while empty < 2:
+    while empty < idle_polls:
         got = sqs.receive_message(
             QueueUrl=queue_url, MaxNumberOfMessages=BATCH, WaitTimeSeconds=1
         ).get("Messages", [])
@@ -60,4 +64,4 @@ def main(queue_url: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], *(int(n) for n in sys.argv[2:3]))
