@@ -87,11 +87,27 @@ if serves_http(os.environ):
 # 03:00 UTC: after midnight from Lisbon to Yerevan, before the shops open.
 @app.schedule(Cron(0, 3, "*", "*", "?", "*"))
 def nightly(event: CloudWatchEvent) -> dict[str, int]:
-    """The nightly run (`stampbook daily`): pending points, birthdays, tiers, expiry."""
+    """The nightly run (`stampbook daily`): pending points, birthdays, tiers, expiry.
+
+    With the send queue, the customers are split into shards, one queue
+    message each, run by the queue's consumer (`services.nightly`); without
+    it, everyone here.
+    """
     from stampbook.api.context import current
+    from stampbook.sender.settings import SendingSettings
     from stampbook.services.courier import deliver_owed
 
     app = current()
+    queue_url = SendingSettings.from_env().queue_url
+    if queue_url:
+        import boto3
+
+        from stampbook.services.nightly import queue_shards
+
+        shards = queue_shards(boto3.client("sqs"), queue_url)
+        app.store.forget_limits(int(app.loyalty.clock().timestamp()))
+        deliver_owed(app.emails)
+        return {"shards": shards}
     customers = app.loyalty.run_daily()
     deliver_owed(app.emails)  # whatever purchases still owe (a lost queue message, say)
     return {"customers": customers}

@@ -11,6 +11,10 @@ The other kind of message, `{"kind": "owed_emails"}`, is put by a purchase
 or refund that owes an automatic email, once it is committed: the consumer
 runs the courier (`services.courier`), which sends whatever is owed and due.
 It names no email, so a message delivered twice or late sends nothing twice.
+
+A third, `{"kind": "nightly", "shard": k, "shards": n}`, is one shard of the
+nightly run, queued by the schedule (`services.nightly`): each customer's
+step is recorded per day, so a shard run twice changes nobody twice.
 """
 
 from __future__ import annotations
@@ -76,8 +80,11 @@ def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str
     try:
         for record in records:
             try:
-                if _message(record.body).get("kind") == "owed_emails":
+                message = _message(record.body)
+                if message.get("kind") == "owed_emails":
                     deliver_owed(app.emails)
+                elif message.get("kind") == "nightly":
+                    _nightly_shard(app, message)
                 else:
                     _work(owner, campaign_of(record.body), transport, open_keyring(app.settings))
             except BadQueueMessage:
@@ -87,6 +94,15 @@ def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str
     finally:
         transport.close()
     return {"batchItemFailures": failures}
+
+
+def _nightly_shard(app: App, message: dict[str, Any]) -> None:
+    from ..services.nightly import run_shard
+
+    shard, shards = message.get("shard"), message.get("shards")
+    if not (isinstance(shard, int) and isinstance(shards, int) and 0 <= shard < shards):
+        raise BadQueueMessage(f"not a shard of the nightly run: {message}")
+    run_shard(app.loyalty, shard, shards)
 
 
 def _work(owner: Campaigns, slug: str, transport: Transport, keyring: Keyring) -> None:

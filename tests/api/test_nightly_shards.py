@@ -1,0 +1,100 @@
+"""The nightly run on AWS: the schedule queues one message per shard on a real SQS API
+(moto's server on 127.0.0.1), and the queue's Lambda runs each shard, however often."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from chalice.test import Client
+
+from app import app
+from stampbook.api.context import use
+from stampbook.bootstrap import build
+from stampbook.config import Settings
+from stampbook.loyalty.ledger import EntryKind
+from stampbook.records.customers import Customer
+from stampbook.services.nightly import SHARDS, shard_of
+
+from .test_send_queue_sqs import REGION, on_aws
+
+PEOPLE = 60
+BIRTHDAY = date(1990, 11, 23)  # STAMPBOOK_NOW's day in Moscow
+
+
+def _lambda(name: str, event: dict[str, Any] | None = None) -> Any:
+    use(None)  # the Lambda builds its app from the environment, as on AWS
+    try:
+        with Client(app) as lambdas:
+            sent = event or lambdas.events.generate_cw_event(
+                "Scheduled Event", "aws.events", {}, []
+            )
+            return lambdas.lambda_.invoke(name, sent).payload
+    finally:
+        use(None)
+
+
+def test_every_customer_is_visited_once_a_night_by_the_shards(
+    sqs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client: Any = boto3.client("sqs", region_name=REGION)
+    queue_url = client.create_queue(QueueName="stampbook-sends")["QueueUrl"]
+    on_aws(monkeypatch, tmp_path, queue_url)
+    shop = build(Settings.from_env())
+    shop.store.add_customers(
+        [
+            Customer(
+                f"c{n:03}",
+                f"guest{n}@example.com",
+                datetime(2025, 1, 10, tzinfo=UTC),
+                birthday=BIRTHDAY,
+                birthday_set_at=datetime(2025, 1, 10, tzinfo=UTC),
+            )
+            for n in range(PEOPLE)
+        ]
+    )
+    shop.store.close()
+    assert len({shard_of(f"c{n:03}", SHARDS) for n in range(PEOPLE)}) > SHARDS // 2
+
+    assert _lambda("nightly") == {"shards": SHARDS}
+    received: list[dict[str, Any]] = []
+    while answer := client.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get(
+        "Messages"
+    ):
+        received += answer
+    assert len(received) == SHARDS
+    event = {
+        "Records": [
+            {"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"]}
+            for m in received
+        ]
+    }
+    # Each shard delivered twice, as SQS may: the second time changes nobody.
+    for _ in range(2):
+        assert _lambda("send_batches", event) == {"batchItemFailures": []}
+
+    store = build(Settings.from_env()).store
+    bonuses = Counter(
+        customer_id
+        for n in range(PEOPLE)
+        for customer_id in [f"c{n:03}"]
+        for entry in store.history(customer_id).entries
+        if entry.kind is EntryKind.BIRTHDAY
+    )
+    assert bonuses == Counter({f"c{n:03}": 1 for n in range(PEOPLE)})
+    store.close()
+
+
+def test_a_message_that_names_no_shard_is_dropped_not_retried(
+    sqs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_aws(monkeypatch, tmp_path, "http://127.0.0.1/unused")
+    build(Settings.from_env()).store.close()
+    event = {
+        "Records": [{"messageId": "m1", "body": '{"kind": "nightly", "shard": 16, "shards": 16}'}]
+    }
+    assert _lambda("send_batches", event) == {"batchItemFailures": []}
