@@ -110,18 +110,10 @@ def _hold_confirmation(
     )
     key = mailer.keyring.limits_key()
     mailbox_of = mailbox(form.email)
-    if (
-        once_per(
-            mailer.store,
-            "confirmation-mail",
-            mailbox_of,
-            CONFIRMATION_EVERY_SECONDS,
-            now,
-            key,
-            owed,
-        )
-        and owed is not None
+    if once_per(
+        mailer.store, "confirmation-mail", mailbox_of, CONFIRMATION_EVERY_SECONDS, now, key, owed
     ):
+        # Woken even with nothing owed: waking it is part of the answer's time.
         emails.on_owed()
 
 
@@ -225,11 +217,9 @@ def owe_points_link(emails: AutomaticEmails, address: str, every_seconds: int) -
         if customer is not None
         else None
     )
-    # One write either way: the hold, and the email with it when there is one.
-    if (
-        once_per(
-            store, "points-mail", address, every_seconds, now, mailer.keyring.limits_key(), owed
-        )
-        and owed is not None
+    # One write either way: the hold, and the email with it when there is one; and
+    # the courier woken either way (it finds nothing for an unknown address).
+    if once_per(
+        store, "points-mail", address, every_seconds, now, mailer.keyring.limits_key(), owed
     ):
         emails.on_owed()
