@@ -46,7 +46,7 @@ def test_routes_given_addresses_and_tokens_log_neither(
     assert api.call("POST", "/points", {"email": "anna@example.com"}, None)[0] == 202
     points = link_token(api.outbox[-1], "points/")
     assert api.call("GET", f"/points?t={points}", key=None)[0] == 200
-    assert api.call("GET", f"/points?t={points}x", key=None)[0] == 400
+    assert api.call("GET", f"/points?t={points}x", key=None)[0] == 403
     assert api.call("POST", "/points", {"email": f"not an address {VERA}"}, None)[0] == 422
     told = {"reason": "other", "text": "—", "email": VERA, "fill_ms": 9000}
     assert api.call("POST", "/feedback/site", told, None)[0] == 202

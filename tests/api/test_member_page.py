@@ -106,4 +106,4 @@ def test_her_page_sends_the_settings_link_to_her_address_never_to_the_page(
     assert link_token(mail, "preferences/")  # her settings, by email
     assert "preferences" not in str(body)
     status, body, _ = api.call("POST", "/points", {"token": token + "x"}, key=None)
-    assert (status, body["error"]["code"]) == (400, "invalid_token")
+    assert (status, body["error"]["code"]) == (403, "invalid_token")

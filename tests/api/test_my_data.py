@@ -112,8 +112,8 @@ def test_delete_needs_the_box_ticked_and_a_good_link(api: Api) -> None:
         ({"token": good, "understood": True, "also": 1}, 422, "also"),
         ({"understood": True}, 422, "token"),
         ({"token": expired, "understood": True}, 410, "token"),
-        ({"token": points, "understood": True}, 400, "token"),
-        ({"token": tampered, "understood": True}, 400, "token"),
+        ({"token": points, "understood": True}, 403, "token"),
+        ({"token": tampered, "understood": True}, 403, "token"),
     ]
     for body, status, field in refused:
         answer = api.call("POST", "/preferences/delete", body, key=None)
@@ -127,8 +127,8 @@ def test_export_refuses_bad_links_and_unknown_fields(api: Api) -> None:
     feedback = sign(api, Purpose.FEEDBACK, "c1")
     for body, status in [
         ({"token": expired}, 410),
-        ({"token": feedback}, 400),
-        ({"token": "nonsense"}, 400),
+        ({"token": feedback}, 403),
+        ({"token": "nonsense"}, 403),
         ({"token": sign(api, Purpose.PREFERENCES, "c1"), "format": "csv"}, 422),
         ({}, 422),
     ]:

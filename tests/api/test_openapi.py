@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from typing import Any
 
 import jsonschema
@@ -76,3 +78,53 @@ def test_the_till_and_the_points_page_describe_their_own_certificates() -> None:
     schemas = described()["components"]["schemas"]
     assert set(schemas["CertificateOut"]["properties"]) == {"certificate_id", "value", "currency"}
     assert set(schemas["HeldCertificateOut"]["properties"]) == {"code", "value", "expires_at"}
+
+
+def test_the_served_document_lists_what_the_programme_allows(api: Api) -> None:
+    _, served, _ = api.call("GET", "/openapi.json", key=None)
+    schemas = served["components"]["schemas"]
+    programme = api.app.programme.programme_file
+    assert schemas["Line"]["properties"]["category"]["enum"] == [c.id for c in programme.categories]
+    rewards = schemas["RedemptionIn"]["properties"]["reward"]["enum"]
+    assert rewards == [reward.id for reward in api.app.loyalty.rules.rewards.values()]
+    assert schemas["SubscribeIn"]["properties"]["locale"]["enum"] == list(
+        programme.locales.available
+    )
+    # The reference, written without a running programme, says them in words only.
+    assert "enum" not in described()["components"]["schemas"]["Line"]["properties"]["category"]
+
+
+def test_a_till_may_send_every_date_the_document_lists(api: Api) -> None:
+    _, served, _ = api.call("GET", "/openapi.json", key=None)
+    pattern = served["components"]["schemas"]["PurchaseIn"]["properties"]["placed_at"]["pattern"]
+    dates = re.findall(r"\d{4}-\d\d-\d\d", pattern)
+    assert dates[-1] == NOW.date().isoformat()
+    assert len(dates) == 14 + 7  # the return window and the days a till may be late
+    body = {
+        "customer": {"code": "ANNA2345"},
+        "lines": [{"line_id": "1", "category": "beans", "amount": "9.90"}],
+    }
+    # The earliest date at its first minute far east, the latest at its last far west:
+    # a receipt's date, whatever its offset, is what the till's dates are judged on.
+    for order, placed_at in (
+        ("T-1", f"{dates[0]}T00:00:00+14:00"),
+        ("T-2", f"{dates[-1]}T23:59:59-12:00"),
+    ):
+        assert re.fullmatch(pattern, placed_at)
+        sent = {**body, "order_id": order, "placed_at": placed_at}
+        assert api.call("POST", "/till/purchases", sent)[0] == 200, placed_at
+    too_old = (NOW.date() - timedelta(days=14 + 7 + 1)).isoformat()
+    sent = {**body, "order_id": "T-3", "placed_at": f"{too_old}T23:59:59-12:00"}
+    assert api.call("POST", "/till/purchases", sent)[1]["error"]["field"] == "placed_at"
+
+
+def test_what_the_records_decide_is_not_called_invalid(api: Api) -> None:
+    refund = {
+        "customer": {"code": "ANNA2345"},
+        "refund_id": "R-1",
+        "order_id": "never-sold",
+        "refunded_at": NOW.isoformat(),
+        "lines": {"1": "1"},
+    }
+    status, answer, _ = api.call("POST", "/till/refunds", refund)
+    assert (status, answer["error"]["code"]) == (404, "unknown_order")

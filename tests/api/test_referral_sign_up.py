@@ -39,7 +39,7 @@ def test_an_unknown_code_is_refused_in_the_readers_language_and_nothing_is_store
     api: Api, locale: str, words: str
 ) -> None:
     status, body, _ = api.call("POST", "/subscribe", form(ref="NOSUCH22", locale=locale), key=None)
-    assert status == 422
+    assert status == 404
     assert body["error"]["code"] == "unknown_referral_code"
     assert body["error"]["field"] == "ref"
     assert body["error"]["message"].startswith(words)

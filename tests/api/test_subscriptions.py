@@ -182,9 +182,9 @@ def test_tampered_expired_and_foreign_tokens_are_refused(api: Api, route: str) -
     expired = sign(api, purpose, "c1", seconds=-1)
     foreign = sign(api, Purpose.POINTS, "c1")
     for token, code in [
-        (tampered, (400, "invalid_token")),
-        (foreign, (400, "invalid_token")),
-        ("garbage", (400, "invalid_token")),
+        (tampered, (403, "invalid_token")),
+        (foreign, (403, "invalid_token")),
+        ("garbage", (403, "invalid_token")),
         (expired, (410, "expired_token")),
     ]:
         for method, path, body in [
@@ -244,7 +244,7 @@ def test_one_click_refuses_json_and_bad_tokens(api: Api) -> None:
         headers=form_type,
         body="List-Unsubscribe=One-Click",
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 403
     assert status_of(api, "anna@example.com") is ConsentStatus.CONFIRMED
 
 

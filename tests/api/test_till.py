@@ -169,7 +169,7 @@ def test_a_refund_dated_before_its_purchase_is_refused(api: Api) -> None:
         "lines": {"1": "1250.00"},
     }
     status, refused, _ = api.call("POST", "/till/refunds", body)
-    assert (status, refused["error"]["code"]) == (422, "refund_before_purchase")
+    assert (status, refused["error"]["code"]) == (409, "refund_before_purchase")
     assert api.app.store.history("c1").refunds == ()
 
 

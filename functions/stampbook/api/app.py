@@ -60,9 +60,10 @@ def health() -> dict[str, str]:
 @app.route("/openapi.json", methods=["GET"])
 def openapi() -> dict[str, object]:
     """The API described for client generators and for schemathesis."""
+    from stampbook.api.context import current
     from stampbook.api.openapi import described
 
-    return described()
+    return described(current())
 
 
 SEND_QUEUE = os.environ.get("STAMPBOOK_SEND_QUEUE") or "stampbook-sends"

@@ -22,6 +22,7 @@ from ..services.limits import Rate
 from ..services.questionnaire import answer_for_order, answer_on_site
 from .body import json_body
 from .context import current
+from .formats import EMAIL_OR_NOTHING
 from .openapi import Operation
 from .public import (
     NO_REFERRER,
@@ -55,7 +56,7 @@ class SiteFeedbackIn(PublicFormIn):
     # As on the receipt; kept as typed, never looked up.
     order: Annotated[str, StringConstraints(max_length=64, pattern=r"^[\w #№./-]*$")] = ""
     # Only to reply; left out, the answer is anonymous.
-    email: str = Field(default="", max_length=254)
+    email: str = Field(default="", max_length=254, json_schema_extra={"pattern": EMAIL_OR_NOTHING})
 
 
 class Thanks(BaseModel):
@@ -70,7 +71,7 @@ OPERATIONS = [
         Thanks,
         FeedbackIn,
         integration_key=False,
-        refusals=(400, 404, 410, 413, 415, 422, 503),
+        refusals=(400, 403, 404, 410, 413, 415, 422, 503),
     ),
     Operation(
         "POST",

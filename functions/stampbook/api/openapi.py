@@ -4,22 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 import stampbook
 
+from .formats import IDEMPOTENCY_KEY, TOKEN
 from .routes import DESCRIBED_BY
 
+if TYPE_CHECKING:
+    from ..bootstrap import App
+
 REF = "#/components/schemas/{model}"
+# The only query parameter: a link's token, `?t=`.
+LINK_TOKEN = {"type": "string", "minLength": 1, "pattern": TOKEN}
 
 _REASONS = {
-    400: "Malformed JSON, a missing header, or a link token that is not ours",
+    400: "Malformed JSON or a missing header",
     401: "No valid integration key",
-    403: "Not a signed message from an expected SNS topic",
-    404: "Unknown customer",
-    409: "Id reused for a different request, or not enough points",
+    403: "A link token that is not ours, or not a signed message from an expected SNS topic",
+    404: "Unknown customer, order or referral code",
+    409: "Id reused for a different request, not enough points, a refund the order does not"
+    " allow, or a certificate that is used or expired",
     413: "Body too large",
     415: "Body is not application/json",
     410: "The link has expired; ask for a new one",
@@ -55,12 +62,21 @@ class ErrorEnvelope(BaseModel):
     error: ErrorDetail
 
 
-def described() -> dict[str, Any]:
-    """The document for every route the app registers (`routes.DESCRIBED_BY`)."""
+def described(app: App | None = None) -> dict[str, Any]:
+    """The document for every route the app registers (`routes.DESCRIBED_BY`).
+
+    With the `app` that answers them, it lists what that app's programme
+    allows (categories, rewards, languages, a till's dates); without, as the
+    reference has it, those are said in words only.
+    """
     operations: list[Operation] = []
     for module in DESCRIBED_BY:
         operations += import_module(f"stampbook.api.{module}").OPERATIONS
-    return document(operations)
+    if app is None:
+        return document(operations)
+    from .programme_terms import with_the_programme
+
+    return with_the_programme(document(operations), app)
 
 
 def document(operations: list[Operation]) -> dict[str, Any]:
@@ -103,7 +119,7 @@ def document(operations: list[Operation]) -> dict[str, Any]:
             if name.startswith("{")
         ]
         parameters += [
-            {"name": name, "in": "query", "required": True, "schema": {"type": "string"}}
+            {"name": name, "in": "query", "required": True, "schema": LINK_TOKEN}
             for name in op.query
         ]
         if op.idempotency_key:
@@ -112,7 +128,12 @@ def document(operations: list[Operation]) -> dict[str, Any]:
                     "name": "Idempotency-Key",
                     "in": "header",
                     "required": True,
-                    "schema": {"type": "string", "minLength": 8, "maxLength": 128},
+                    "schema": {
+                        "type": "string",
+                        "minLength": 8,
+                        "maxLength": 128,
+                        "pattern": IDEMPOTENCY_KEY,
+                    },
                 }
             )
         if parameters:

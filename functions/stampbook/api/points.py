@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalice.app import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..mail.strings import Strings
 from ..mail.tokens import Purpose
@@ -21,6 +21,7 @@ from ..services.subscriptions import owe_points_link
 from ..sitegen.words import site_words
 from .body import Body, json_body
 from .context import current
+from .formats import EMAIL, TOKEN
 from .openapi import Operation
 from .public import (
     NO_REFERRER,
@@ -42,12 +43,19 @@ PER_ADDRESS = Rate("points-address", 5, 3600)
 LINK_EVERY_SECONDS = 300  # one magic link per address per five minutes
 
 
+def _email_or_token(schema: dict[str, Any]) -> None:
+    """Say in the document what `email_a_link` needs: an address, or a token."""
+    schema["anyOf"] = [{"required": ["email"]}, {"required": ["token"]}]
+
+
 class PointsIn(Body):
     """An address to send the link to; or, from her own page, its link's token: the
     email then comes to her address, with fresh links to her points and settings."""
 
-    email: str = Field(default="", max_length=254)
-    token: str = Field(default="", max_length=256)
+    model_config = ConfigDict(json_schema_extra=_email_or_token)
+
+    email: str = Field(default="", max_length=254, json_schema_extra={"pattern": EMAIL})
+    token: str = Field(default="", max_length=256, json_schema_extra={"pattern": TOKEN})
 
 
 class TierOut(BaseModel):
@@ -117,7 +125,7 @@ OPERATIONS = [
         Accepted,
         PointsIn,
         integration_key=False,
-        refusals=(400, 413, 415, 422, 429, 503),
+        refusals=(400, 403, 413, 415, 422, 429, 503),
         status=202,
     ),
     Operation(
@@ -126,7 +134,7 @@ OPERATIONS = [
         "My points, through the emailed link",
         PointsOut,
         integration_key=False,
-        refusals=(400, 410, 503),
+        refusals=(400, 403, 410, 503),
         query=("t",),
     ),
 ]

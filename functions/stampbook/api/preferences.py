@@ -78,7 +78,7 @@ class Erased(BaseModel):
     status: Literal["erased"]
 
 
-_TOKEN_REFUSALS = (400, 404, 410, 413, 415, 422, 503)
+_TOKEN_REFUSALS = (400, 403, 404, 410, 413, 415, 422, 503)
 
 OPERATIONS = [
     Operation(
@@ -87,7 +87,7 @@ OPERATIONS = [
         "My settings, through the preferences link (changes nothing)",
         PreferencesOut,
         integration_key=False,
-        refusals=(400, 404, 410, 503),
+        refusals=(400, 403, 404, 410, 503),
         query=("t",),
     ),
     Operation(
@@ -116,7 +116,7 @@ OPERATIONS = [
         Erased,
         DeleteIn,
         integration_key=False,
-        refusals=(400, 410, 413, 415, 422, 503),
+        refusals=(400, 403, 410, 413, 415, 422, 503),
     ),
 ]
 

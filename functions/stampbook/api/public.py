@@ -56,7 +56,8 @@ def claim_of(token: str | None, purpose: Purpose, field: str = "t") -> Claim:
             410, "expired_token", "this link has expired; ask for a new one", field
         ) from None
     except TokenError:
-        raise ApiError(400, "invalid_token", "this link is not valid", field) from None
+        # Not signed by us for this purpose: a credential refused, like a wrong key.
+        raise ApiError(403, "invalid_token", "this link is not valid", field) from None
 
 
 def query_token(request: Request) -> str | None:

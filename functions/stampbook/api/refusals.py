@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from ..loyalty.errors import LoyaltyError, NotEnoughPoints
+from ..loyalty.errors import LoyaltyError
 from ..records.customers import InvalidEmail
 from ..services.limits import Limited
 from ..store.base import IdempotencyConflict, StoreUnavailable, UnknownCustomer
@@ -23,14 +23,23 @@ log = logging.getLogger("stampbook.api")
 V = TypeVar("V", bound=Callable[..., Any])
 
 
+# What the records hold decides these, not the request's shape: a request well
+# formed by the API's description may meet them, so they are 404 and 409, not 422.
+_BY_THE_RECORDS = {
+    "unknown_order": 404,
+    "not_enough_points": 409,
+    "refund_too_large": 409,
+    "refund_before_purchase": 409,
+    "certificate_not_usable": 409,
+}
+
+
 def refusal(error: Exception) -> ApiError | None:
     """The API's answer to an error a use case raised, if it is the caller's doing."""
     if isinstance(error, ApiError):
         return error
-    if isinstance(error, NotEnoughPoints):
-        return ApiError(409, error.code, str(error))
     if isinstance(error, LoyaltyError):
-        return ApiError(422, error.code, str(error))
+        return ApiError(_BY_THE_RECORDS.get(error.code, 422), error.code, str(error))
     if isinstance(error, IdempotencyConflict):
         return ApiError(
             409, "idempotency_conflict", "this id was already used for a different request"

@@ -10,10 +10,10 @@ no cookies, no key, both form encodings, `200` without a redirect.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from chalice.app import Response
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from ..mail.tokens import Purpose
 from ..services.limits import Rate
@@ -21,6 +21,7 @@ from ..services.subscriptions import SIGN_UP_FORM, Evidence, SignUp, confirm, su
 from .body import Body, json_body
 from .context import current
 from .errors import ApiError
+from .formats import EMAIL, NAME, NOT_BLANK, TOKEN
 from .openapi import Operation
 from .public import (
     NO_REFERRER,
@@ -43,7 +44,11 @@ from .routes import FORMS, subscriptions
 PER_IP = Rate("subscribe-ip", 20, 600)
 PER_ADDRESS = Rate("subscribe-address", 5, 3600)
 
-Token = Annotated[str, StringConstraints(min_length=1, max_length=512)]
+Token = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=512),
+    Field(json_schema_extra={"pattern": TOKEN}),
+]
 
 
 class PublicFormIn(Body):
@@ -55,9 +60,18 @@ class PublicFormIn(Body):
     fill_ms: int = Field(ge=0, le=86_400_000)
 
 
+def _terms_or_newsletter(schema: dict[str, Any]) -> None:
+    """Say in the document what `sign_up` checks: one of the two boxes ticked."""
+    schema["anyOf"] = [
+        {"required": [box], "properties": {box: {"const": True}}} for box in ("terms", "consent")
+    ]
+
+
 class SubscribeIn(PublicFormIn):
-    email: str = Field(max_length=254)
-    name: str = Field(default="", max_length=80)
+    model_config = ConfigDict(json_schema_extra=_terms_or_newsletter)
+
+    email: str = Field(max_length=254, json_schema_extra={"pattern": EMAIL})
+    name: str = Field(default="", max_length=80, json_schema_extra={"pattern": NAME})
     locale: str = Field(max_length=16)
     birthday: date | None = None
     interests: tuple[Annotated[str, StringConstraints(max_length=64)], ...] = Field(
@@ -68,7 +82,10 @@ class SubscribeIn(PublicFormIn):
     # (the one box before the two) joined the programme with it.
     terms: bool = False
     consent: bool = False  # the newsletter's box, ticked
-    consent_version: str = Field(min_length=1, max_length=64)  # the text shown beside it
+    # The text shown beside it.
+    consent_version: str = Field(
+        min_length=1, max_length=64, json_schema_extra={"pattern": NOT_BLANK}
+    )
     # A friend's referral code (the sign-up link's `?ref=`); optional.
     ref: str = Field(default="", max_length=32)
 
@@ -108,7 +125,7 @@ class OneClickIn(BaseModel):
     list_unsubscribe: Literal["One-Click"] = Field(alias="List-Unsubscribe")
 
 
-_TOKEN_REFUSALS = (400, 410, 413, 415, 422, 429, 503)
+_TOKEN_REFUSALS = (400, 403, 410, 413, 415, 422, 429, 503)
 
 OPERATIONS = [
     Operation(
@@ -118,7 +135,7 @@ OPERATIONS = [
         Accepted,
         SubscribeIn,
         integration_key=False,
-        refusals=(400, 413, 415, 422, 429, 503),
+        refusals=(400, 404, 413, 415, 422, 429, 503),
         status=202,
     ),
     Operation(
@@ -127,7 +144,7 @@ OPERATIONS = [
         "What confirming with this link will do (changes nothing)",
         Action,
         integration_key=False,
-        refusals=(400, 410),
+        refusals=(400, 403, 410),
         query=("t",),
     ),
     Operation(
@@ -145,7 +162,7 @@ OPERATIONS = [
         "What unsubscribing with this link will do (changes nothing)",
         Action,
         integration_key=False,
-        refusals=(400, 410),
+        refusals=(400, 403, 410),
         query=("t",),
     ),
     Operation(
@@ -164,7 +181,7 @@ OPERATIONS = [
         ConsentOut,
         OneClickIn,
         integration_key=False,
-        refusals=(400, 410, 413, 415, 429, 503),
+        refusals=(400, 403, 410, 413, 415, 429, 503),
         query=("t",),
         body_types=FORMS,
     ),
@@ -217,7 +234,8 @@ def _referrer(code: str, locale: str) -> str | None:
         from ..sitegen.words import site_words
 
         words = site_words(current().programme, locale)
-        raise ApiError(422, "unknown_referral_code", words("errors.unknown_referral_code"), "ref")
+        # Whether a code exists is the customer file's to say, not the form's: a 404.
+        raise ApiError(404, "unknown_referral_code", words("errors.unknown_referral_code"), "ref")
     return referrer.customer_id
 
 

@@ -9,11 +9,11 @@ is a 409.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 from ..loyalty.orders import Order, OrderLine, Refund
 from ..programme.business import TillSettings
@@ -24,19 +24,22 @@ from ..records.money_units import decimal_places
 from .body import Body, json_body
 from .context import current
 from .errors import ApiError
+from .formats import CARD_CODE, EMAIL, money
 from .openapi import Operation
 from .refusals import answer_errors
 from .routes import till
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:/-]+$")]
-Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4), WithJsonSchema(money())]
+# Certificates are printed and read out like a card's code, with a dash or two.
+CERTIFICATE_CODE = r"^[A-Za-z0-9][A-Za-z0-9-]{2,30}[A-Za-z0-9]$"
 
 
 def _exactly_one(schema: dict[str, Any]) -> None:
     """Say in the document what `_one` checks: one of the two, as a string."""
-    for name in ("email", "code"):
+    for name, pattern in (("email", EMAIL), ("code", CARD_CODE)):
         choice = schema["properties"][name]["anyOf"][0]
-        schema["properties"][name] = choice
+        schema["properties"][name] = {**choice, "pattern": pattern}
     schema["oneOf"] = [{"required": ["email"]}, {"required": ["code"]}]
 
 
@@ -87,7 +90,7 @@ class RedemptionIn(Body):
 
 class CertificateIn(Body):
     customer: CustomerRef
-    code: str = Field(min_length=4, max_length=32)
+    code: str = Field(min_length=4, max_length=32, json_schema_extra={"pattern": CERTIFICATE_CODE})
 
 
 class PurchaseOut(BaseModel):
@@ -211,18 +214,14 @@ def _scoped(key: str, integration: str, customer: Customer) -> str:
 # What a till sends is a purchase being made now. Older orders are history:
 # `stampbook purchases import` records them as such.
 # How late and how large are the owner's (`till` in program.yaml).
-AHEAD = timedelta(days=1)  # clocks of tills are wrong by hours, not days
 
 
 def _plausible(body: PurchaseIn, now: datetime, return_days: int, settings: TillSettings) -> None:
     """Refuse what no till sends for a purchase made now (422, naming the field)."""
-    try:
-        ahead = body.placed_at.astimezone(UTC) - now
-    except OverflowError:
-        ahead = timedelta.max
-    if ahead > AHEAD:
+    first, last = settings.dates(now.astimezone(UTC).date(), return_days)
+    if body.placed_at.date() > last:
         raise ApiError(422, "implausible", "placed_at is in the future", "placed_at")
-    if -ahead > timedelta(days=return_days + settings.late_days):
+    if body.placed_at.date() < first:
         raise ApiError(
             422,
             "implausible",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Annotated
 
@@ -112,6 +113,15 @@ class TillSettings(OwnerModel):
             " purchase; older ones go through `stampbook purchases import`"
         ),
     )
+
+    def dates(self, today: date, return_days: int) -> tuple[date, date]:
+        """The first and last date a till's purchase may carry, `today`.
+
+        Judged on the date the till wrote, as on its receipt, so that the API's
+        description can list the very dates it takes. A day ahead is allowed:
+        clocks of tills are wrong by hours, not days.
+        """
+        return today - timedelta(days=return_days + self.late_days), today + timedelta(days=1)
 
 
 class ReportSettings(OwnerModel):
