@@ -34,8 +34,13 @@ class MailSettings:
     # in the environment).
     signing_keys_parameter: str | None = None
     key_file: Path = Path("data/signing-keys")
-    # Where the API answers (one-click unsubscribe); the site's /api/ if unset.
+    # Where the API answers (one-click unsubscribe, Square's notification URL);
+    # the site's /api/ if unset.
     api_url: str | None = None
+
+    def api_address(self, site_url: str) -> str:
+        """Where the API answers, without a trailing "/": `api_url`, else the site's /api."""
+        return (self.api_url or f"{site_url.rstrip('/')}/api").rstrip("/")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> MailSettings:

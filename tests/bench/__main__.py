@@ -19,6 +19,7 @@ from . import (
     sender,
     site,
     startup,
+    webhooks,
 )
 
 if __name__ == "__main__":
@@ -50,6 +51,8 @@ if __name__ == "__main__":
     report_dynamodb.main()
     print("== the HTTP API: cold start and the till's routes")
     api.main()
+    print("== web shops' order webhooks on stampbook serve")
+    webhooks.main()
     print("== the public forms: answer times for known and unknown addresses")
     enumeration.main()
     print("== the website with a thousand archived newsletters")

@@ -109,14 +109,20 @@ class Till:
         self.kept_alive = kept_alive
         self.connections = threading.local()
 
-    def call(self, method: str, path: str, body: bytes | None = None) -> None:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         if self.kept_alive:
             if not hasattr(self.connections, "one"):
                 self.connections.one = http.client.HTTPConnection(self.address, timeout=30)
             connection = self.connections.one
         else:
             connection = http.client.HTTPConnection(self.address, timeout=30)
-        connection.request(method, path, body, self.headers)
+        connection.request(method, path, body, {**self.headers, **(headers or {})})
         answer = connection.getresponse()
         answer.read()
         assert answer.status == 200, answer.status

@@ -6,7 +6,7 @@ An import inside a function counts (it runs, later); an import under
 - the domain, pure: `programme`, `loyalty`, `audience`, `records` — they
   import only each other;
 - what serves it: `config`, `store`, `mail`, `sender`, `sitegen`, `report`,
-  `deploy`, `files`;
+  `deploy`, `files`, `shops`;
 - the use cases: `services`;
 - the composition root: `bootstrap`;
 - the entry points: `api`, `cli`, `server` (and `functions/app.py`, tests).
@@ -25,7 +25,8 @@ from tests.support.paths import PACKAGE
 LAYERS: dict[str, int] = {
     **dict.fromkeys(("programme", "loyalty", "audience", "records"), 0),
     **dict.fromkeys(
-        ("config", "store", "mail", "sender", "sitegen", "report", "deploy", "files"), 1
+        ("config", "store", "mail", "sender", "sitegen", "report", "deploy", "files", "shops"),
+        1,
     ),
     "services": 2,
     "bootstrap": 3,

@@ -27,6 +27,7 @@ from stampbook.api.routes import (
     points,
     preferences,
     provider_events,
+    shops,
     subscriptions,
     till,
 )
@@ -44,6 +45,7 @@ app.log.setLevel(logging.NOTSET)
 app.register_middleware(with_cors, "http")
 app.register_middleware(in_envelope, "http")
 app.register_blueprint(till, url_prefix="/till")
+app.register_blueprint(shops, url_prefix="/shops")
 app.register_blueprint(provider_events, url_prefix="/mail")
 app.register_blueprint(subscriptions)
 app.register_blueprint(points)

@@ -54,6 +54,8 @@ ERROR_CODES = frozenset(
         "not_enough_points",
         "invalid_adjustment",
         "certificate_not_usable",
+        # A web shop's webhook, before program.yaml has a `shops` section.
+        "shops_not_set_up",
         # Our side.
         "unavailable",
         "internal",

@@ -22,7 +22,7 @@ LINK_TOKEN = {"type": "string", "minLength": 1, "pattern": TOKEN}
 
 _REASONS = {
     400: "Malformed JSON or a missing header",
-    401: "No valid integration key",
+    401: "No valid integration key, or a webhook not signed with the shop's secret",
     403: "A link token that is not ours, or not a signed message from an expected SNS topic",
     404: "Unknown customer, order or referral code",
     409: "Id reused for a different request, not enough points, a refund the order does not"
@@ -48,6 +48,7 @@ class Operation:
     refusals: tuple[int, ...] = (400, 401, 404, 409, 413, 415, 422, 503)
     status: int = 200
     query: tuple[str, ...] = ()  # required query parameters (a link's token `t`)
+    headers: tuple[str, ...] = ()  # required headers (a webhook's signature)
     # How the body may be sent; a form body is described by the same model.
     body_types: tuple[str, ...] = ("application/json",)
 
@@ -121,6 +122,10 @@ def document(operations: list[Operation]) -> dict[str, Any]:
         parameters += [
             {"name": name, "in": "query", "required": True, "schema": LINK_TOKEN}
             for name in op.query
+        ]
+        parameters += [
+            {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
+            for name in op.headers
         ]
         if op.idempotency_key:
             parameters.append(

@@ -80,9 +80,24 @@ feedback = _routes(
     ("/feedback", "POST", "answer_questionnaire"),
     ("/feedback/site", "POST", "answer_on_the_site"),
 )
+# Shopify and Square send JSON; WooCommerce's ping, when a webhook is saved, is a form.
+shops = _routes(
+    "shops",
+    ("/shopify/{shop}", "POST", "from_shopify"),
+    ("/woocommerce/{shop}", "POST", "from_woocommerce", ["application/json", FORMS[0]]),
+    ("/square/{shop}", "POST", "from_square"),
+)
 
 # The modules whose `OPERATIONS` describe these routes in /openapi.json.
-DESCRIBED_BY = ("till", "provider_events", "subscriptions", "points", "preferences", "feedback")
+DESCRIBED_BY = (
+    "till",
+    "shops",
+    "provider_events",
+    "subscriptions",
+    "points",
+    "preferences",
+    "feedback",
+)
 
 
 def import_handlers() -> None:

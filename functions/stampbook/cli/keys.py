@@ -7,6 +7,7 @@ import click
 
 from ..bootstrap import App
 from ..records.integrations import issue_key
+from ..records.shops import is_shop_key
 from .with_app import with_app
 
 
@@ -32,6 +33,8 @@ def add_key(app: App, name: str) -> None:
 def list_keys(app: App) -> None:
     """Every key with its name, when it was issued, and whether it was revoked."""
     for record in app.store.integration_keys():
+        if is_shop_key(record):
+            continue  # `stampbook shops list` shows them
         state = f"revoked {record.revoked_at:%Y-%m-%d}" if record.revoked_at else "active"
         click.echo(f"{record.key_id}  {record.created_at:%Y-%m-%d}  {state:<18} {record.name}")
 

@@ -42,6 +42,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "referral": ("referral", "Bring-a-friend: record who referred a customer."),
     "keys": ("keys", "Keys for tills and web shops; rotating the keys that sign links."),
+    "shops": (
+        "shops",
+        "Web shops (Shopify, WooCommerce, Square) whose orders earn points by webhook.",
+    ),
     "report": (
         "report",
         "Who comes back, who drifts away, why they leave, and what the programme costs.",

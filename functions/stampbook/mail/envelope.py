@@ -40,7 +40,7 @@ def links_of(
     programme_file: ProgrammeFile, mail: MailSettings, keyring: Keyring, locale: str
 ) -> Links:
     """Links to the pages in the reader's language; the API has one address for all."""
-    api = (mail.api_url or f"{programme_file.business.site_url.rstrip('/')}/api").rstrip("/")
+    api = mail.api_address(programme_file.business.site_url)
     member_page = timedelta(days=programme_file.links.member_page_days)
     return Links(
         keyring,

@@ -17,6 +17,7 @@ from .fields import (
     Slug,
 )
 from .rules import Loyalty, Reward
+from .shops import ShopSettings
 from .text import LocalizedText
 
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
@@ -178,6 +179,8 @@ class ProgrammeFile(OwnerModel):
     money: MoneySettings = MoneySettings()
     till: TillSettings = TillSettings()
     report: ReportSettings = ReportSettings()
+    # Orders from Shopify, WooCommerce or Square; none: their webhooks are refused.
+    shops: ShopSettings | None = None
 
     @property
     def decimals(self) -> int:

@@ -196,6 +196,14 @@ def _check_categories(programme_file: ProgrammeFile, source: SourceMap) -> Itera
                 "but also has a bonus",
                 "remove it from exclude.categories or drop the bonus",
             )
+    shops = programme_file.shops
+    if shops is not None:
+        yield from _unknown(
+            shops.default_category, known, ("shops", "default_category"), source, "category"
+        )
+        for index, rule in enumerate(shops.categories):
+            row = ("shops", "categories", index, "category")
+            yield from _unknown(rule.category, known, row, source, "category")
 
 
 def _currency_hint(typed: str, in_use: Iterable[str]) -> str:

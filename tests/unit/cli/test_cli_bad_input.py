@@ -32,6 +32,7 @@ NOTHING = {
     "order_id": "no-such-order",
     "customer": "nobody@example.com",
     "key_id": "no-such-key",
+    "provider": "no-such-provider",
     "directory": "a-new-business",
     "bucket": "no-such-bucket",
 }

@@ -494,6 +494,21 @@ CASES = [
         hint="did you mean 'repairs'?",
     ),
     Broken(
+        "a shop's product in an unknown category",
+        P,
+        "rewards:\n",
+        "shops:\n  categories:\n    - match: { sku_prefix: R- }\n      category: repair\n"
+        "  default_category: parts\nrewards:\n",
+        (
+            (
+                "campaigns/program.yaml:65:17",
+                "shops.categories[0].category",
+                "unknown category 'repair'",
+            ),
+        ),
+        hint="did you mean 'repairs'?",
+    ),
+    Broken(
         "a bonus on an excluded category",
         P,
         "      categories: [parts]",

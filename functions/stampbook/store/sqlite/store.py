@@ -428,11 +428,13 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
 
     def add_integration_key(self, key: IntegrationKey) -> None:
         with self._write() as db:
-            db.execute(
-                "INSERT INTO integration_keys (key_id, name, secret_hash, created_at, revoked_at)"
-                " VALUES (?,?,?,?,?)",
+            taken = db.execute(
+                "INSERT OR IGNORE INTO integration_keys"
+                " (key_id, name, secret_hash, created_at, revoked_at) VALUES (?,?,?,?,?)",
                 (key.key_id, key.name, key.secret_hash, stored_time(key.created_at), None),
-            )
+            ).rowcount
+        if not taken:
+            raise IdempotencyConflict(f"key {key.key_id} exists")  # as DynamoDB says it
 
     def integration_key(self, key_id: str) -> IntegrationKey | None:
         row = (
