@@ -75,6 +75,8 @@ demo: $(INSTALLED)
 	$(BIN)/python -m stampbook.files.cafe_year build/demo-year
 	$(DEMO) customers import build/demo-year/customers.csv \
 		--confirmed-at "the café's sign-up sheet, confirmed by email"
+	# The year's newsletters, each kept from a random fifth, and the visits they brought.
+	$(BIN)/python -m stampbook.files.cafe_newsletters build/demo-year build/demo.db
 	$(DEMO) purchases import build/demo-year/purchases.csv
 	while read -r email order; do $(DEMO) refund "$$email" "$$order" || exit 1; done \
 		< build/demo-year/refunds.txt

@@ -47,6 +47,7 @@ from tests.support.processes import this_package
 START = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 END = datetime(2027, 1, 1, tzinfo=UTC)
 PEOPLE = 12
+HELD_FROM = 9  # the newsletter's holdout: c09, c10 and c11
 
 
 class Clock:
@@ -117,13 +118,18 @@ def _a_year(store: Store, rules: Rules) -> None:
     key = AutomationKey("c04", Automation.BIRTHDAY, "2026")
     assert store.claim_automation(key, 1, 2)
     store.finish_automation(key, EmailStatus.SENT, clock.now)
+    held = AutomationKey("c05", Automation.BIRTHDAY, "2026")
+    assert store.claim_automation(held, 1, 2)
+    store.finish_automation(held, EmailStatus.HELD_OUT, clock.now)
 
 
 def _newsletter(store: Store, at: datetime) -> None:
     assert isinstance(store, SendStore)
     slug = "2026-07-summer"
     store.move_campaign(slug, CampaignState.DRAFT, at, only_from={CampaignState.DRAFT})
-    store.add_sends(slug, [(f"c{n:02}", "ru") for n in range(PEOPLE)])
+    store.add_sends(slug, [(f"c{n:02}", "ru") for n in range(HELD_FROM)])
+    # The last few held out, to compare with the rest.
+    store.add_sends(slug, [(f"c{n:02}", "ru") for n in range(HELD_FROM, PEOPLE)], held_out=True)
     store.start_sending(slug, at)
     claimed = store.claim_sends(slug, "w", PEOPLE, 1.0, 2.0)
     store.settle_sends(
@@ -199,6 +205,13 @@ def test_the_same_report_from_sqlite_and_from_dynamodb(both: tuple[Path, DynamoS
     assert "too bitter" in text  # the answer with words, from the email's link
     assert "2026-07-summer" in text
     assert '"drifting"' in text
+    # Those who got the newsletter and those held out of it, and the birthday greeting's.
+    lift = from_sqlite["lift"]
+    assert isinstance(lift, list)
+    assert {(one["kind"], one["sent"], one["held_out"]) for one in lift} == {
+        ("newsletter", HELD_FROM, PEOPLE - HELD_FROM),
+        ("birthday", 1, 1),
+    }
 
 
 def test_the_report_command_reads_a_dynamodb_table_as_it_reads_a_file(

@@ -41,6 +41,36 @@ def test_one_record_per_person_however_often_added(sending_store: Store) -> None
     assert (campaign.state, campaign.audience) == (CampaignState.SENDING, 3)
 
 
+def test_held_out_records_are_counted_apart_never_claimed_and_keep_their_side(
+    sending_store: Store,
+) -> None:
+    store = sending_store
+    assert isinstance(store, SendStore)
+    store.move_campaign(SLUG, CampaignState.DRAFT, AT, only_from={CampaignState.DRAFT})
+    assert store.add_sends(SLUG, [("c1", "ru"), ("c2", "en")]) == 2
+    assert store.add_sends(SLUG, [("h1", "ru"), ("h2", "ru")], held_out=True) == 2
+    # Added again on the other side (a start run twice): the first record stands.
+    assert store.add_sends(SLUG, [("h1", "ru")]) == 0
+    assert store.add_sends(SLUG, [("c1", "ru")], held_out=True) == 0
+    campaign = store.start_sending(SLUG, AT)
+    assert (campaign.audience, campaign.held_out) == (2, 2)
+    claimed = store.claim_sends(SLUG, "a", 10, now=100.0, lease_until=160.0)
+    assert {r.customer_id for r in claimed} == {"c1", "c2"}
+    done = store.settle_sends(
+        SLUG, "a", [Settled(r.customer_id, SendStatus.SENT, at=AT) for r in claimed]
+    )
+    # Finished with the held out untouched: they were never to be sent.
+    assert (done.state, done.sent, done.skipped, done.held_out) == (
+        CampaignState.FINISHED,
+        2,
+        0,
+        2,
+    )
+    assert store.claims_outstanding(SLUG) is None
+    assert store.claim_sends(SLUG, "b", 10, now=1e9, lease_until=2e9) == []
+    assert store.campaign(SLUG) == done
+
+
 def test_a_record_is_held_by_one_claim_until_its_lease_runs_out(
     sending_store: Store,
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -76,8 +77,8 @@ def test_send_dry_run_then_for_real_then_the_list(desk: Path) -> None:
     code, out, _ = run("campaigns")
     rows = [line.split() for line in out.splitlines()[1:]]
     assert rows == [
-        [ISSUE, "finished", "3", "3", "0", "0", "0", "0"],
-        ["2027-01-regulars-cupping", "draft", "0", "0", "0", "0", "0", "0"],
+        [ISSUE, "finished", "3", "3", "0", "0", "0", "0", "0"],
+        ["2027-01-regulars-cupping", "draft", "0", "0", "0", "0", "0", "0", "0"],
     ]
     code, _, err = run("pause", ISSUE)
     assert code == 1
@@ -125,3 +126,43 @@ def test_a_cancelled_schedule_is_not_sent(desk: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("STAMPBOOK_NOW", "2026-12-04T10:00:00+03:00")
     assert run("send-due")[1].strip() == "no scheduled newsletter is due"
     assert not (desk / "outbox").exists()
+
+
+def test_a_holdout_is_shown_by_the_dry_run_and_kept_by_the_send(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    campaigns = desk / "campaigns"
+    shutil.copytree(EXAMPLE, campaigns)
+    with (campaigns / "newsletters" / f"{ISSUE}.yaml").open("a", encoding="utf-8") as issue:
+        issue.write("holdout: 25%\n")
+    monkeypatch.setenv("STAMPBOOK_CAMPAIGNS", str(campaigns))
+    monkeypatch.setenv("STAMPBOOK_SEND_RATE", "0")
+    people = "".join(f"p{n}@example.com,P{n},{'en' if n % 4 else 'ru'}\n" for n in range(80))
+    (desk / "many.csv").write_text("email,name,locale\n" + people, encoding="utf-8")
+    assert run("customers", "import", str(desk / "many.csv"), "--confirmed-at", "a form")[0] == 0
+
+    code, out, _ = run("send", ISSUE, "--dry-run")
+    first, header, *rows = out.splitlines()  # unpaced: no time estimate
+    receive = int(first.split(": ")[1].split()[0])
+    held = int(first.split("; ")[1].split()[0])
+    assert first == (
+        f"{ISSUE}: {receive} people would receive it; {held} held out at random,"
+        " to compare with them in the report"
+    )
+    assert receive + held == 80
+    assert 5 < held < 35
+    assert header.split() == ["receive", "held", "out"]
+    by_locale = {row.split()[0]: [int(n) for n in row.split()[2:]] for row in rows}
+    assert sum(by_locale["en"] + by_locale["ru"]) == 80
+
+    code, out, _ = run("send", ISSUE, "--now")
+    assert code == 0
+    assert out.strip().endswith(
+        f"audience {receive}, sent {receive}, skipped 0, failed 0, held out {held}"
+    )
+    index = (desk / "outbox" / "index.jsonl").read_text().splitlines()
+    assert len(index) == receive
+    _, out, _ = run("campaigns")
+    assert out.splitlines()[1].split() == [ISSUE, "finished", str(receive), str(receive)] + [
+        "0"
+    ] * 4 + [str(held)]

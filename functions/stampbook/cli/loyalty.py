@@ -349,6 +349,8 @@ def daily(app: App) -> None:
         return
     if events.sent:
         click.echo(f"automatic emails sent: {_counted(events.sent)}")
+    if events.held_out:
+        click.echo(f"held out to measure what they bring: {_counted(events.held_out)}")
     if events.not_sent:
         # The night's points are recorded and the emails sent are marked so:
         # a second run today sends only these.

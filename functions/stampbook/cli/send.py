@@ -119,9 +119,20 @@ def _carry_out(app: App, campaigns: Campaigns, campaign: Campaign) -> Campaign:
 
 
 def _show_dry_run(issue: str, dry: DryRun) -> None:
-    click.echo(f"{issue}: {dry.total} people would receive it")
-    for (locale, segment), people in sorted(dry.audience.items()):
-        click.echo(f"  {locale:<4} {segment:<16} {people:>8}")
+    held = sum(dry.held_out.values())
+    if not held:
+        click.echo(f"{issue}: {dry.total} people would receive it")
+        for (locale, segment), people in sorted(dry.audience.items()):
+            click.echo(f"  {locale:<4} {segment:<16} {people:>8}")
+    else:
+        click.echo(
+            f"{issue}: {dry.total} people would receive it; {held} held out at random,"
+            " to compare with them in the report"
+        )
+        click.echo(f"  {'':<4} {'':<16} {'receive':>8} {'held out':>9}")
+        for locale, segment in sorted(dry.audience.keys() | dry.held_out.keys()):
+            people, kept = dry.audience[locale, segment], dry.held_out[locale, segment]
+            click.echo(f"  {locale:<4} {segment:<16} {people:>8} {kept:>9}")
     if dry.seconds:
         click.echo(f"at the configured rate: about {_duration(dry.seconds)}")
 
@@ -174,6 +185,7 @@ def _summary(campaign: Campaign) -> None:
     click.echo(
         f"{campaign.slug}: {campaign.state.value}; audience {campaign.audience}, sent"
         f" {campaign.sent}, skipped {campaign.skipped}, failed {campaign.failed}"
+        + (f", held out {campaign.held_out}" if campaign.held_out else "")
         + (f" ({campaign.reason})" if campaign.reason else "")
     )
 
@@ -186,7 +198,7 @@ def list_campaigns(app: App) -> None:
     known = {c.slug: c for c in campaigns.sends.campaigns()}
     click.echo(
         f"{'issue':<32} {'state':<10} {'audience':>8} {'sent':>8} {'skipped':>8}"
-        f" {'failed':>7} {'bounced':>7} {'spam':>5}"
+        f" {'failed':>7} {'bounced':>7} {'spam':>5} {'held out':>8}"
     )
     for newsletter in app.programme.newsletters:
         c = known.pop(newsletter.slug, None) or campaigns.campaign(newsletter.slug)
@@ -198,7 +210,7 @@ def list_campaigns(app: App) -> None:
 def _row(c: Campaign) -> None:
     click.echo(
         f"{c.slug:<32} {c.state.value:<10} {c.audience:>8} {c.sent:>8} {c.skipped:>8}"
-        f" {c.failed:>7} {c.bounced:>7} {c.complained:>5}"
+        f" {c.failed:>7} {c.bounced:>7} {c.complained:>5} {c.held_out:>8}"
     )
     if c.reason:
         click.echo(f"    {c.reason}")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from .calendars import UnknownCountry, holiday_days
-from .fields import Days, LocaleRef, OwnerModel, Slug
+from .fields import Days, Holdout, LocaleRef, OwnerModel, Slug
 from .text import LocalizedText
 
 _YEARLY = re.compile(r"^(\d{2})-(\d{2})$")
@@ -67,7 +68,15 @@ class AutomatedEmail(OwnerModel):
     body: LocalizedText  # Markdown
 
 
-class WinBack(AutomatedEmail):
+class Promotion(AutomatedEmail):
+    """An email that only invites (a greeting, an offer): one that may be held out from a few
+    to measure what it brings. Those that tell a customer something they need (a
+    certificate, points about to expire, a thank-you with the points earned) may not."""
+
+    holdout: Holdout = Decimal(0)
+
+
+class WinBack(Promotion):
     after_days: Days  # days without a purchase before we say we miss them
 
 
@@ -128,6 +137,7 @@ class HolidayGreeting(OwnerModel):
 
 class Holidays(OwnerModel):
     enabled: bool = True
+    holdout: Holdout = Decimal(0)  # of each greeting's audience
     greetings: tuple[HolidayGreeting, ...] = Field(min_length=1)
 
 
@@ -136,7 +146,7 @@ class Automations(OwnerModel):
     thank_you: AutomatedEmail | None = None
     certificate_issued: AutomatedEmail | None = None
     points_expiring: AutomatedEmail | None = None
-    birthday: AutomatedEmail | None = None
+    birthday: Promotion | None = None
     holidays: Holidays | None = None
     win_back: WinBack | None = None
     feedback_request: AutomatedEmail | None = None

@@ -144,6 +144,15 @@ class ReportSettings(OwnerModel):
         None,
         description="What one point costs the shop, in the currency: the points owed in money",
     )
+    holdout_days: int = Field(
+        14,
+        ge=1,
+        le=90,
+        description=(
+            "Days after an email in which the report compares those who got it with those"
+            " held out of it (`holdout:` on an issue or an automatic email)"
+        ),
+    )
 
 
 class Interest(OwnerModel):

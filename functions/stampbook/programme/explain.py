@@ -126,6 +126,12 @@ def type_at(root: type[BaseModel], loc: tuple[int | str, ...]) -> Any:
     return _strip(tp)
 
 
+HOLDOUT_HINT = (
+    "only an email that merely invites can be held out (a newsletter issue, birthday,"
+    " holidays, win_back); one that tells customers what they need to know goes to everyone"
+)
+
+
 def _keys_of(tp: Any) -> list[str]:
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return list(tp.model_fields)
@@ -142,6 +148,8 @@ def _explain(error: ErrorDetails, root: type[BaseModel]) -> tuple[str, str]:
         return f"missing required key '{loc[-1]}'", f"add `{loc[-1]}:` here"
     if kind == "extra_forbidden":
         valid = _keys_of(type_at(root, loc[:-1]))
+        if loc[-1] == "holdout":
+            return f"unknown key '{loc[-1]}'", HOLDOUT_HINT
         hint = closest(str(loc[-1]), valid) or (
             f"the keys allowed here are: {', '.join(valid)}" if valid else ""
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
@@ -32,6 +32,42 @@ Days = Annotated[int, Field(gt=0, le=3660)]
 DaysOrZero = Annotated[int, Field(ge=0, le=3660)]
 Months = Annotated[int, Field(gt=0, le=120)]
 Multiplier = Annotated[Decimal, Field(gt=0, le=100, allow_inf_nan=False)]
+
+LARGEST_HOLDOUT = Decimal("0.5")
+
+
+def _holdout_share(value: object) -> Decimal:
+    """`10%` as 0.10. Written as a percentage only: a bare 10 or 0.1 could mean either."""
+    if isinstance(value, int | float | Decimal) and value == 0:
+        return Decimal(0)
+    text = value.strip() if isinstance(value, str) else ""
+    number = text.removesuffix("%").strip()
+    if not text.endswith("%") or not number.replace(".", "", 1).isdigit():
+        raise ValueError(f"write the share as a percentage, e.g. `holdout: 10%` (not {value!r})")
+    share = Decimal(number) / 100
+    if share > LARGEST_HOLDOUT:
+        raise ValueError(
+            f"{text} would hold out more people than it sends to; at most 50%"
+            " (10% is usual: enough to measure, few left without the email)"
+        )
+    return share
+
+
+Holdout = Annotated[
+    Decimal,
+    BeforeValidator(_holdout_share),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\s*(50|[1-4]?[0-9])(\.[0-9]+)?\s*%\s*$"},
+                {"const": 0},
+            ],
+            "description": "A share kept from the email to measure what it brings, e.g. 10%",
+        }
+    ),
+]
+"""The share of an email's audience chosen at random not to get it (`10%`), kept so the
+report can compare them with those who got it; 0 by default."""
 
 
 def _reference(kind: str) -> object:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from .fields import InterestRef, LocaleRef, OwnerModel, RewardRef, Slug, TierRef
+from .fields import Holdout, InterestRef, LocaleRef, OwnerModel, RewardRef, Slug, TierRef
 from .text import LocalizedText
 
 WebAddress = Annotated[str, Field(pattern=r"^(https?://|mailto:)\S+$")]
@@ -93,4 +94,6 @@ class Newsletter(OwnerModel):
     # Without a time zone, the programme's time zone is meant.
     send_at: datetime | None = None
     public: bool = True  # shown in the website's archive
+    # Chosen at random and not sent to, so the report can say what the issue brought.
+    holdout: Holdout = Decimal(0)
     blocks: tuple[Block, ...] = Field(min_length=1)

@@ -42,6 +42,8 @@ class EmailStatus(StrEnum):
     SENDING = "sending"  # claimed; the email is on its way (or its sender crashed)
     SENT = "sent"  # the transport accepted it
     FAILED = "failed"  # refused for good (a rejected address): not tried again
+    # Chosen not to get it, to compare with those who did (`audience.holdout`): final.
+    HELD_OUT = "held_out"
 
 
 @dataclass(frozen=True, slots=True)

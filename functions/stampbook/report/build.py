@@ -11,8 +11,9 @@ from .cohorts import CohortRow, cohorts
 from .cost import Cost, cost
 from .customers import CustomerFigures, customer_figures
 from .drift import DRIFT_FACTOR, Drifter, drifting
-from .facts import Contact, Facts, Period
+from .facts import Contact, Facts, Measuring, Period
 from .leaving import Leaving, leaving
+from .lift import Lift, LiftMonth, by_month, lifts
 from .pareto import Pareto, pareto
 from .timeline import MonthFigures, timeline
 
@@ -31,6 +32,11 @@ class Report:
     newsletters: tuple[Newsletter, ...]
     months: tuple[MonthFigures, ...]  # every month of the period, none left out
     cohorts: tuple[CohortRow, ...]
+    # Emails with a holdout: what they brought, measured over `holdout_days` after each.
+    holdout_days: int = 14
+    lift: tuple[Lift, ...] = ()
+    lift_months: tuple[LiftMonth, ...] = ()
+    measuring: tuple[Measuring, ...] = ()
 
 
 def build_report(
@@ -41,6 +47,7 @@ def build_report(
     point_value: Decimal | None = None,
     drift_factor: Decimal = DRIFT_FACTOR,
 ) -> Report:
+    measured = lifts(facts.holdouts, point_value)
     return Report(
         period=facts.period,
         currency=facts.currency,
@@ -60,4 +67,8 @@ def build_report(
         newsletters=newsletters(facts.mail),
         months=timeline(facts),
         cohorts=cohorts(facts.cohorts),
+        holdout_days=facts.holdout_days,
+        lift=measured,
+        lift_months=by_month(measured),
+        measuring=tuple(sorted(facts.measuring, key=lambda m: (m.until, m.kind, m.name))),
     )

@@ -20,6 +20,7 @@ from ..mail.message import Kind, Message
 from ..programme.business import ProgrammeFile
 from .html import report_html
 from .layout import at_a_glance, period_words, title
+from .lift_layout import lift_table
 from .owner import OwnerReport
 
 
@@ -34,6 +35,9 @@ def report_email(
     period = words.month(month) if month else period_words(report, words)
     subject = words("email.subject", title=heading, period=period)
     figures = at_a_glance(report, words)
+    # What the month's emails with a holdout brought: the news an owner acts on.
+    said = lift_table(report, words, owner.names).said
+    lift = (words("lift.title"), said) if said else None
     attached = _file_name(owner)
 
     mail = EmailMessage(policy=SMTP)
@@ -44,10 +48,20 @@ def report_email(
     message_id = make_msgid(domain=domain_of(sender.address))
     mail["Message-ID"] = message_id
     lines = [f"{label}: {value}" + (f" ({note})" if note else "") for label, value, note in figures]
-    text = "\n".join([heading, period, "", *lines, "", words("email.attached", file=attached)])
+    lift_lines = ["", lift[0], *(f"- {line}" for line in lift[1])] if lift else []
+    text = "\n".join(
+        [heading, period, "", *lines, *lift_lines, "", words("email.attached", file=attached)]
+    )
     mail.set_content(text, cte="quoted-printable")
     mail.add_alternative(
-        _html(heading, period, figures, words("email.attached", file=attached), words.language),
+        _html(
+            heading,
+            period,
+            figures,
+            lift,
+            words("email.attached", file=attached),
+            words.language,
+        ),
         subtype="html",
         cte="quoted-printable",
     )
@@ -85,7 +99,12 @@ def _file_name(owner: OwnerReport) -> str:
 
 
 def _html(
-    heading: str, period: str, figures: list[tuple[str, str, str]], attached: str, lang: str
+    heading: str,
+    period: str,
+    figures: list[tuple[str, str, str]],
+    lift: tuple[str, list[str]] | None,
+    attached: str,
+    lang: str,
 ) -> str:
     # Plain tables and inline styles: what every mail client shows alike.
     rows = "".join(
@@ -103,6 +122,18 @@ def _html(
         f'<h1 style="font-size:20px;margin:0 0 4px">{escape(heading)}</h1>'
         f'<p style="margin:0 0 12px;color:#555">{escape(period)}</p>'
         f'<table role="presentation" style="border-collapse:collapse">{rows}</table>'
-        f'<p style="margin:16px 0 0">{escape(attached)}</p>'
+        + _lift_html(lift)
+        + f'<p style="margin:16px 0 0">{escape(attached)}</p>'
         "</body></html>"
+    )
+
+
+def _lift_html(lift: tuple[str, list[str]] | None) -> str:
+    if lift is None:
+        return ""
+    heading, said = lift
+    items = "".join(f'<li style="margin:0 0 6px">{escape(line)}</li>' for line in said)
+    return (
+        f'<h2 style="font-size:17px;margin:18px 0 6px">{escape(heading)}</h2>'
+        f'<ul style="margin:0;padding-left:20px">{items}</ul>'
     )

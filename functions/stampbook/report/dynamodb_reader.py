@@ -77,6 +77,7 @@ from ..store.sqlite.rows import (
     site_feedback_row,
 )
 from .facts import Contact, Facts, Period
+from .holdout_reader import HOLDOUT_DAYS
 from .sqlite_reader import SqliteReport
 
 SEGMENTS = 4  # DynamoDB Local and a small table gain little from more
@@ -102,8 +103,8 @@ _INSERT = {
     "automation_sends": "INSERT OR IGNORE INTO automation_sends (customer_id, automation,"
     " occasion, status, claimed_until, at) VALUES (?,?,?,?,?,?)",
     "campaigns": "INSERT OR IGNORE INTO campaigns (slug, state, reason, audience, sent, skipped,"
-    " failed, bounced, complained, created_at, started_at, finished_at)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+    " failed, bounced, complained, created_at, started_at, finished_at, held_out)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "sends": "INSERT OR IGNORE INTO sends (campaign, customer_id, locale, status, reason,"
     " message_id, provider_id, sent_at) VALUES (?,?,?,?,?,?,?,?)",
 }
@@ -142,8 +143,14 @@ class DynamoReport:
             self._folder.cleanup()
             raise
 
-    def facts(self, period: Period, currency: str, free_shipping_over: Decimal | None) -> Facts:
-        return self._sqlite.facts(period, currency, free_shipping_over)
+    def facts(
+        self,
+        period: Period,
+        currency: str,
+        free_shipping_over: Decimal | None,
+        holdout_days: int = HOLDOUT_DAYS,
+    ) -> Facts:
+        return self._sqlite.facts(period, currency, free_shipping_over, holdout_days)
 
     def contacts(self, customer_ids: Iterable[str]) -> dict[str, Contact]:
         return self._sqlite.contacts(customer_ids)
@@ -263,6 +270,7 @@ def _campaign_item(sk: str, item: Read, rows: Rows) -> None:
                 stored_time(c.created_at) or "",
                 stored_time(c.started_at),
                 stored_time(c.finished_at),
+                c.held_out,
             )
         )
     elif sk.startswith(SEND):

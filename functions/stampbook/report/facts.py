@@ -120,6 +120,39 @@ class Contact:
     consent: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class PersonAfter:
+    """What one person did in the days after an email went (or was held out of) to them."""
+
+    orders: int
+    revenue: int  # goods, in units
+    redeemed: int  # points spent
+    earned: int  # points earned on purchases
+
+
+@dataclass(frozen=True)
+class HoldoutGroup:
+    """An email kept from a random few: those who got it and those held out, each with what
+    they did in the days after. An automatic email is one group per month it went in."""
+
+    kind: str  # "newsletter", or the automatic email's name
+    name: str  # the issue's slug; the automatic email's name
+    month: str  # YYYY-MM it went in
+    sent: list[PersonAfter]
+    held_out: list[PersonAfter]
+
+
+@dataclass(frozen=True)
+class Measuring:
+    """An email with a holdout whose days after are not over by the period's end."""
+
+    kind: str
+    name: str
+    sent: int
+    held_out: int
+    until: datetime  # when the last of its days after are over
+
+
 @dataclass(frozen=True)
 class Facts:
     period: Period
@@ -137,3 +170,7 @@ class Facts:
     mail: list[MailCounts]
     shipping_charged_over: int = 0
     cohorts: list[Cohort] = field(default_factory=list)  # months of the period, in order
+    # Emails with a holdout whose days after ended in the period; and those still running.
+    holdouts: list[HoldoutGroup] = field(default_factory=list)
+    measuring: list[Measuring] = field(default_factory=list)
+    holdout_days: int = 14

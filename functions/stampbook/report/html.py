@@ -6,6 +6,7 @@ each section on its own page.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from html import escape
 
@@ -19,8 +20,6 @@ from .charts import (
     revenue_chart,
 )
 from .layout import (
-    Names,
-    Section,
     activity_table,
     answers_table,
     at_a_glance,
@@ -33,7 +32,9 @@ from .layout import (
     period_words,
     title,
 )
+from .lift_layout import lift_chart, lift_months_table, lift_table
 from .numbers import FEW
+from .section import Names, Section
 from .words import ReportWords
 
 COHORT_ROWS = 12  # the latest cohorts shown; JSON has them all
@@ -50,6 +51,7 @@ section { border-top: 1px solid #ddd; padding: 1rem 0; }
 .lead, .after, .legend-note { color: #444; margin: .3rem 0; }
 .few { color: #8a4b00; font-size: .85em; display: block; }
 .remark { color: #555; font-size: .85em; display: block; }
+.said { margin: .4rem 0 .8rem; padding-left: 1.2rem; } .said li { margin: .2rem 0; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(10.5rem, 1fr)); gap: .6rem; }
 .tile { border: 1px solid #ddd; border-radius: 6px; padding: .5rem .7rem; }
 .tile span { color: #555; font-size: .85rem; display: block; }
@@ -112,8 +114,12 @@ def _table(section: Section, heading: str = "h3") -> str:
     parts = [f"<{heading}>{escape(section.title)}</{heading}>"] if heading else []
     if section.lead:
         parts.append(f'<p class="lead">{escape(section.lead)}</p>')
+    if section.said:
+        said = "".join(f"<li>{escape(line)}</li>" for line in section.said)
+        parts.append(f'<ul class="said">{said}</ul>')
     if not section.rows:
-        parts.append(f'<p class="lead">{escape(section.empty)}</p>')
+        if section.empty:
+            parts.append(f'<p class="lead">{escape(section.empty)}</p>')
         return "".join(parts)
     css = "stack" if section.show_header else "pairs"
     head = (
@@ -140,7 +146,8 @@ def _table(section: Section, heading: str = "h3") -> str:
 def _chart(chart: Chart, heading: str = "h3") -> str:
     figure = chart.svg if chart.svg else ""
     return (
-        f'<figure class="figure" id="{chart.key}"><{heading}>{escape(chart.title)}</{heading}>'
+        f'<figure class="figure" id="figure-{chart.key}">'
+        f"<{heading}>{escape(chart.title)}</{heading}>"
         f'<p class="takeaway">{escape(chart.takeaway)}</p>{figure}</figure>'
     )
 
@@ -224,7 +231,8 @@ def _cohorts(report: Report, words: ReportWords) -> str:
         else words("charts.cohorts.none")
     )
     return (
-        f'<figure class="figure" id="cohorts"><h3>{escape(words("charts.cohorts.title"))}</h3>'
+        f'<figure class="figure" id="figure-cohorts">'
+        f"<h3>{escape(words('charts.cohorts.title'))}</h3>"
         f'<p class="takeaway">{escape(takeaway)}</p>{cohort_table(report, words)}</figure>'
     )
 
@@ -233,6 +241,7 @@ def report_html(report: Report, words: ReportWords, names: Names | None = None) 
     names = names or Names()
     heading = title(words, names)
     revenue, repeat = revenue_chart(report, words), repeat_rate_chart(report, words)
+    lift = lift_table(report, words, names)
     sections = [
         _section("summary", words("summary.title"), _tiles(report, words), first=True),
         _section(
@@ -272,6 +281,15 @@ def report_html(report: Report, words: ReportWords, names: Names | None = None) 
             words("activity.title"),
             _table(activity_table(report, words), ""),
             _table(newsletters_table(report, words, names), "h3"),
+        ),
+        _section(
+            "lift",
+            words("lift.title"),
+            # What it means first, then the picture and the figures behind it.
+            _table(replace(lift, rows=[], empty=""), ""),
+            _chart(lift_chart(report, words, names)),
+            _table(replace(lift, lead="", said=[]), "") if lift.rows else "",
+            _table(lift_months_table(report, words), "h3") if report.lift_months else "",
         ),
     ]
     return (

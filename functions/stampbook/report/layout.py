@@ -2,47 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .build import Report
 from .leaving import REASONS
+from .lift_layout import lift_months_table, lift_table
 from .numbers import FEW
+from .section import Names, Section
 from .segments import segment
 from .words import ReportWords
 
 SHOWN = 25  # drifting customers and answers listed; JSON has them all
-
-
-@dataclass(frozen=True)
-class Names:
-    """What the programme calls things: the business, and each newsletter by its slug."""
-
-    business: str = ""
-    newsletters: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Section:
-    key: str  # names the section on the page
-    title: str
-    show_header: bool = True
-    columns: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-    lead: str = ""  # a sentence before the table
-    empty: str = ""  # said instead of a table without rows
-    notes: dict[int, str] = field(default_factory=dict)  # row -> a warning about its figure
-    remarks: dict[int, str] = field(default_factory=dict)  # row -> how its figure was made
-    after: str = ""  # a sentence after the table
-
-    def add_column(self, name: str = "") -> None:
-        self.columns.append(name)
-
-    def add_row(self, *cells: str, note: str = "") -> None:
-        if note:
-            self.notes[len(self.rows)] = note
-        self.rows.append(list(cells))
 
 
 def few(words: ReportWords, customers: int) -> str:
@@ -324,6 +294,8 @@ def sections(report: Report, words: ReportWords, names: Names | None = None) -> 
         cost_table(report, words),
         activity_table(report, words),
         newsletters_table(report, words, names or Names()),
+        lift_table(report, words, names or Names()),
+        *([lift_months_table(report, words)] if report.lift_months else []),
     ]
 
 

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from .build import Report, build_report
 from .facts import Contact, Facts, Period
-from .layout import Names
+from .holdout_reader import HOLDOUT_DAYS
+from .section import Names
 from .words import ReportWords, report_words
 
 if TYPE_CHECKING:
@@ -23,7 +24,13 @@ if TYPE_CHECKING:
 class ReportReader(Protocol):
     """What a store gives the report: the facts of a period, and who drifting customers are."""
 
-    def facts(self, period: Period, currency: str, free_shipping_over: Decimal | None) -> Facts: ...
+    def facts(
+        self,
+        period: Period,
+        currency: str,
+        free_shipping_over: Decimal | None,
+        holdout_days: int = HOLDOUT_DAYS,
+    ) -> Facts: ...
 
     def contacts(self, customer_ids: Iterable[str]) -> dict[str, Contact]: ...
 
@@ -57,7 +64,7 @@ def owner_report(
     )
     threshold = programme_file.loyalty.free_shipping
     over = threshold.over if threshold else None
-    facts = reader.facts(period, programme_file.currency, over)
+    facts = reader.facts(period, programme_file.currency, over, settings.holdout_days)
     report = build_report(
         facts,
         reader.contacts,

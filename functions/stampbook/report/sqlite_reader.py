@@ -37,6 +37,7 @@ from .facts import (
     to_units,
 )
 from .held import BEFORE, held_at_month_ends
+from .holdout_reader import HOLDOUT_DAYS, holdout_facts
 from .visits import Visits
 
 _DIGITS = len(str(SCALE)) - 1
@@ -97,7 +98,13 @@ class SqliteReport:
     def close(self) -> None:
         self.db.close()
 
-    def facts(self, period: Period, currency: str, free_shipping_over: Decimal | None) -> Facts:
+    def facts(
+        self,
+        period: Period,
+        currency: str,
+        free_shipping_over: Decimal | None,
+        holdout_days: int = HOLDOUT_DAYS,
+    ) -> Facts:
         start = _time(period.start) if period.start else ""
         end = _time(period.end)
         over = to_units(free_shipping_over) if free_shipping_over is not None else None
@@ -108,6 +115,7 @@ class SqliteReport:
             visits = Visits(last_month(period.end))
             buyers, order_months, shipping = self._orders(start, end, over, visits)
             points, held = self._points(start, end)
+            holdouts, measuring = holdout_facts(self.db, period, holdout_days, _GOODS)
             return Facts(
                 period=period,
                 currency=currency,
@@ -128,6 +136,9 @@ class SqliteReport:
                 shipping_charged_over=shipping[1],
                 mail=self._mail(start, end),
                 cohorts=visits.cohorts(),
+                holdouts=holdouts,
+                measuring=measuring,
+                holdout_days=holdout_days,
             )
         finally:
             self.db.execute("ROLLBACK")

@@ -149,9 +149,9 @@ def _grid(frame: _Frame, ticks: list[Decimal]) -> str:
     return f'<g class="grid">{lines}</g>'
 
 
-def _svg(key: str, title: str, takeaway: str, body: str) -> str:
+def _svg(key: str, title: str, takeaway: str, body: str, height: int = HEIGHT) -> str:
     return (
-        f'<svg class="chart" id="chart-{key}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img"'
+        f'<svg class="chart" id="chart-{key}" viewBox="0 0 {WIDTH} {height}" role="img"'
         f' aria-labelledby="chart-{key}-title chart-{key}-desc" font-size="{FONT}"'
         ' xmlns="http://www.w3.org/2000/svg">'
         f'<title id="chart-{key}-title">{escape(title)}</title>'
@@ -343,3 +343,65 @@ def share_curve(
     ]
     body.append(f'<g class="axis x">{"".join(xs)}</g>')
     return _svg(key, title, takeaway, "".join(body))
+
+
+@dataclass(frozen=True)
+class Interval:
+    """One row of an interval chart: a name, an estimate and its interval."""
+
+    name: str
+    estimate: Decimal
+    low: Decimal
+    high: Decimal
+    colour: str
+
+
+ROW = 36  # an interval chart's row: its name above, its line below
+
+
+def interval_chart(
+    key: str,
+    title: str,
+    takeaway: str,
+    rows: Sequence[Interval],
+    *,
+    x_title: str,
+    label: Callable[[Decimal], str],
+) -> str:
+    """Estimates with their intervals, one row each, around a line at zero (a forest plot):
+    an interval that crosses the line could be no difference at all."""
+    height = TOP + len(rows) * ROW + BOTTOM
+    reach = max((max(abs(r.low), abs(r.high)) for r in rows), default=Decimal(1))
+    ticks = nice_ticks(reach, count=3)
+    top = ticks[-1]
+    left, right = float(LEFT) - 40, float(WIDTH - RIGHT)
+    middle = (left + right) / 2
+
+    def x(value: Decimal) -> float:
+        return middle + float(value) / float(top) * (right - middle)
+
+    bottom = TOP + len(rows) * ROW
+    body = [
+        f'<line class="zero" x1="{middle:.1f}" y1="{TOP}" x2="{middle:.1f}" y2="{bottom}"'
+        ' stroke="#666" stroke-dasharray="3 2"/>'
+    ]
+    for n, row in enumerate(rows):
+        y = TOP + n * ROW + 14
+        line_y = y + 12
+        body.append(
+            f'<g class="interval">{_text(left, y, row.name, "row-name", "start")}'
+            f'<line x1="{x(row.low):.1f}" y1="{line_y}" x2="{x(row.high):.1f}" y2="{line_y}"'
+            f' stroke="{row.colour}" stroke-width="3"/>'
+            f'<circle cx="{x(row.estimate):.1f}" cy="{line_y}" r="4.5" fill="{row.colour}"/></g>'
+        )
+    axis = [
+        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#666"/>',
+        *(
+            _text(x(sign * t), bottom + 15, label(sign * t), "tick")
+            for t in ticks
+            for sign in ((1, -1) if t else (1,))
+        ),
+        _text(middle, bottom + 34, x_title, "axis-title"),
+    ]
+    body.append(f'<g class="axis x">{"".join(axis)}</g>')
+    return _svg(key, title, takeaway, "".join(body), height)

@@ -7,7 +7,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from .build import Report
-from .layout import Names, period_words, sections, title
+from .layout import period_words, sections, title
+from .section import Names
 from .words import ReportWords
 
 
@@ -20,6 +21,8 @@ def print_report(
     for section in sections(report, words, names):
         if section.lead:
             console.print(escape(section.lead))
+        for line in section.said:
+            console.print(f"• {escape(line)}")
         if not section.rows and section.empty:
             console.print(f"[bold]{escape(section.title)}[/bold]: {escape(section.empty)}")
             continue

@@ -44,10 +44,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from ..audience.consent import ConsentStatus, current_status
+from ..audience.holdout import automation_occasion, held_out
 from ..mail.reader import CertificateNote, Occasion
 from ..mail.transports.base import PermanentError, TransientError
 from ..records.automation_sends import TRANSACTIONAL, Automation, AutomationKey, EmailStatus
@@ -72,6 +74,7 @@ class Fired(StrEnum):
     ALREADY = "already"  # sent before, or being sent elsewhere
     RETRY_LATER = "retry_later"  # a transient failure: released for the next run
     FAILED = "failed"  # refused for good
+    HELD_OUT = "held_out"  # in the share kept from it to measure what it brings
 
 
 def configured(
@@ -97,6 +100,7 @@ class AutomaticEmails:
     mailer: Mailer
     # What this process sent, per email: `stampbook daily` reports it.
     sent: Counter[Automation] = field(default_factory=Counter)
+    held_out: Counter[Automation] = field(default_factory=Counter)  # not sent, on purpose
     # And what it could not make or send (a template, the store): `daily` exits 1.
     not_sent: Counter[Automation] = field(default_factory=Counter)
     # The nightly run's plan for the local day it is on, made once per day.
@@ -128,6 +132,12 @@ class AutomaticEmails:
         second = int(mailer.loyalty.clock().timestamp())
         if not mailer.store.claim_automation(key, second, second + CLAIM_SECONDS):
             return Fired.ALREADY
+        # After consent: those held out are people it could have gone to, like those it goes to.
+        share = holdout_share(mailer.programme.automations, email)
+        if held_out(customer.customer_id, automation_occasion(email, occasion_key), share):
+            mailer.store.finish_automation(key, EmailStatus.HELD_OUT, mailer.loyalty.clock())
+            self.held_out[email] += 1
+            return Fired.HELD_OUT
         try:
             reader = self.mailer.reader(customer)
             sent = self.mailer.send(email, customer, reader, occasion, order_id)
@@ -262,6 +272,17 @@ class AutomaticEmails:
 
     def _day(self, moment: datetime) -> date:
         return moment.astimezone(self.mailer.loyalty.rules.timezone).date()
+
+
+def holdout_share(automations: Automations, automation: Automation) -> Decimal:
+    """The share the owner holds out of this automatic email (0 for those that may not be)."""
+    if automation is Automation.HOLIDAY:
+        section: object = automations.holidays
+    elif automation in (Automation.BIRTHDAY, Automation.WIN_BACK):
+        section = getattr(automations, automation.value)
+    else:
+        return Decimal(0)
+    return getattr(section, "holdout", Decimal(0))
 
 
 def occasion_details(

@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from ..audience.holdout import held_out
 from ..mail.transports.base import Backoff
 from ..programme.newsletter import Newsletter
 from ..sender.audience import members
@@ -49,8 +50,9 @@ class NoSendRecords(ValueError):
 
 @dataclass(frozen=True)
 class DryRun:
-    audience: Counter[tuple[str, str]]  # (locale, segment) -> people
+    audience: Counter[tuple[str, str]]  # (locale, segment) -> people it would go to
     seconds: float  # at the configured rate; 0 if unpaced
+    held_out: Counter[tuple[str, str]] = field(default_factory=Counter)  # kept from it
 
     @property
     def total(self) -> int:
@@ -91,14 +93,14 @@ class Campaigns:
     def dry_run(self, slug: str) -> DryRun:
         newsletter = self.newsletter(slug)
         programme_file = self.programme.programme_file
-        counts: Counter[tuple[str, str]] = Counter(
-            (member.locale, member.segment)
-            for member in members(
-                self.loyalty.store, programme_file, newsletter.audience, self.now()
-            )
-        )
+        counts: Counter[tuple[str, str]] = Counter()
+        held: Counter[tuple[str, str]] = Counter()
+        for member in members(self.loyalty.store, programme_file, newsletter.audience, self.now()):
+            kept = held_out(member.customer_id, slug, newsletter.holdout)
+            (held if kept else counts)[member.locale, member.segment] += 1
         total = sum(counts.values())
-        return DryRun(counts, total / self.settings.rate if self.settings.rate > 0 else 0.0)
+        seconds = total / self.settings.rate if self.settings.rate > 0 else 0.0
+        return DryRun(counts, seconds, held)
 
     def start(self, slug: str, *, ignore_send_at: bool = False) -> Campaign:
         """Resolve the audience and begin; a campaign already under way is left as it is."""
@@ -113,14 +115,19 @@ class Campaigns:
             self._move(slug, CampaignState.SCHEDULED, "", refuse=False)
             return self.campaign(slug)
         self._move(slug, state, "", refuse=False)  # the row exists from here on
-        batch: list[tuple[str, str]] = []
+        # The split is a hash of person and issue: a start run again puts everyone
+        # on the side they were on (and a record once written is kept as it is).
+        batches: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
         programme_file = self.programme.programme_file
         for member in members(self.loyalty.store, programme_file, newsletter.audience, self.now()):
+            kept = held_out(member.customer_id, slug, newsletter.holdout)
+            batch = batches[kept]
             batch.append((member.customer_id, member.locale))
             if len(batch) >= RECORDS_PER_WRITE:
-                self.sends.add_sends(slug, batch)
-                batch = []
-        self.sends.add_sends(slug, batch)
+                self.sends.add_sends(slug, batch, held_out=kept)
+                batch.clear()
+        for kept, batch in batches.items():
+            self.sends.add_sends(slug, batch, held_out=kept)
         return self.sends.start_sending(slug, self.now())
 
     def due(self) -> list[str]:

@@ -37,6 +37,8 @@ class SendStatus(StrEnum):
     SENT = "sent"  # the transport accepted it
     SKIPPED = "skipped"  # not eligible at the moment of sending; the reason says why
     FAILED = "failed"  # refused for good, or still refused after every attempt
+    # In the issue's holdout (`audience.holdout`): never claimed, never sent, final.
+    HELD_OUT = "held_out"
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,8 @@ class Campaign:
     slug: str
     state: CampaignState
     reason: str = ""  # why it is paused or cancelled
-    audience: int = 0
+    audience: int = 0  # the records to send; the held out are not in it
+    held_out: int = 0
     sent: int = 0
     skipped: int = 0
     failed: int = 0
@@ -95,12 +98,14 @@ class SendStore(Protocol):
         """Change the state if it is one of `only_from` (a missing campaign counts as draft)."""
         ...
 
-    def add_sends(self, slug: str, people: list[tuple[str, str]]) -> int:
-        """Add (customer id, locale) records; one per person however often given. Returns new."""
+    def add_sends(self, slug: str, people: list[tuple[str, str]], *, held_out: bool = False) -> int:
+        """Add (customer id, locale) records, pending (or `held_out`); one per person however
+        often given, the first kept. Returns how many were new."""
         ...
 
     def start_sending(self, slug: str, at: datetime) -> Campaign:
-        """Count the records as the audience and move a draft or scheduled campaign to sending."""
+        """Count the records (pending: the audience; and those held out) and move a draft or
+        scheduled campaign to sending."""
         ...
 
     def claim_sends(

@@ -896,4 +896,40 @@ CASES = [
             ),
         ),
     ),
+    Broken(
+        "a holdout written as a bare number",
+        N,
+        "send_at: 2027-03-01T09:00:00+02:00\n",
+        "send_at: 2027-03-01T09:00:00+02:00\nholdout: 10\n",
+        (
+            (
+                "campaigns/newsletters/spring.yaml:10:10",
+                "holdout",
+                "write the share as a percentage, e.g. `holdout: 10%` (not 10)",
+            ),
+        ),
+    ),
+    Broken(
+        "a holdout larger than the audience it measures",
+        A,
+        "  after_days: 120\n",
+        "  after_days: 120\n  holdout: 60%\n",
+        (
+            (
+                "campaigns/automations.yaml:26:12",
+                "win_back.holdout",
+                "60% would hold out more people than it sends to; at most 50%"
+                " (10% is usual: enough to measure, few left without the email)",
+            ),
+        ),
+    ),
+    Broken(
+        "a holdout on an email the customer needs",
+        A,
+        "  enabled: false\n",
+        "  enabled: false\n  holdout: 10%\n",
+        (("campaigns/automations.yaml:6:3", "points_expiring.holdout", "unknown key 'holdout'"),),
+        hint="only an email that merely invites can be held out (a newsletter issue, birthday,"
+        " holidays, win_back); one that tells customers what they need to know goes to everyone",
+    ),
 ]

@@ -11,7 +11,7 @@ import pytest
 
 from stampbook.report.as_json import report_json
 from stampbook.report.html import report_html
-from stampbook.report.layout import Names
+from stampbook.report.section import Names
 from stampbook.report.svg import nice_ticks
 from stampbook.report.words import report_words
 

@@ -19,7 +19,16 @@ LANGUAGES = ("bg", "en", "hy", "ru")
 TEXTS = {language: read_strings(REPORT_LOCALES / f"{language}.yaml") for language in LANGUAGES}
 ENGLISH = TEXTS["en"]
 # The same in every language by nature, not for want of a translation.
-UNIVERSAL = {"report.none", "report.period", "report.summary.points_only", "report.email.subject"}
+UNIVERSAL = {
+    "report.none",
+    "report.period",
+    "report.summary.points_only",
+    "report.email.subject",
+    # Figures side by side, with only signs between them.
+    "report.lift.sides",
+    "report.lift.estimate",
+    "report.lift.months.valued",
+}
 REPORT = Path(__file__).parents[3] / "functions" / "stampbook" / "report"
 CONSENTS = ("confirmed", "unconfirmed", "unsubscribed", "suppressed", "none")
 

@@ -22,11 +22,13 @@ for pending), and leaves it once settled: a claim queries only what is
 left, shard after shard from one picked at random, so workers start apart.
 The index is eventually consistent, so the claim itself is a conditional
 update of each record (still waiting, lease over): two workers never both
-win one record.
+win one record. A record held out of the send (`held_out`) is put outside
+the index: nothing ever claims it.
 
 Requests: starting puts the audience's records 100 to a transaction
 (records already there, from a start interrupted half way, are left as
-they are) and counts them with one query per shard; claiming a batch of N
+they are) and counts them with two queries per shard (all, and those held
+out); claiming a batch of N
 costs an index query per shard looked at (per page) and N conditional
 updates; settling it N conditional updates, one counter update,
 and for each message sent two small puts (our Message-ID and the
@@ -38,7 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -67,6 +69,9 @@ SHARDS = 16
 PUT_ROUNDS = 4  # transactions tried for one chunk before putting one by one
 _COUNTED = {SendStatus.SENT: "sent", SendStatus.SKIPPED: "skipped", SendStatus.FAILED: "failed"}
 assert EVERY_CAMPAIGN != EVERY_CUSTOMER
+
+
+RecordOf = Callable[["Shards", str, str], Item]
 
 
 def campaign_key(slug: str) -> str:
@@ -104,6 +109,7 @@ class Shards:
 
 
 def pending_record(shards: Shards, customer_id: str, locale: str) -> Item:
+    """A record to send, in the index of those waiting."""
     return {
         **shards.record_key(customer_id),
         **attributes(
@@ -114,6 +120,16 @@ def pending_record(shards: Shards, customer_id: str, locale: str) -> Item:
             gsi1sk=_lease(0),
             lease_until=0,
             attempts=0,
+        ),
+    }
+
+
+def held_out_record(shards: Shards, customer_id: str, locale: str) -> Item:
+    """A record kept from the send: outside the index of those waiting, so never claimed."""
+    return {
+        **shards.record_key(customer_id),
+        **attributes(
+            customer_id=customer_id, locale=locale, status=SendStatus.HELD_OUT.value, attempts=0
         ),
     }
 
@@ -213,15 +229,16 @@ class DynamoSends:
                 return False
         return True
 
-    def add_sends(self, slug: str, people: list[tuple[str, str]]) -> int:
+    def add_sends(self, slug: str, people: list[tuple[str, str]], *, held_out: bool = False) -> int:
         # A transaction may name an item once: a person in two segments is one record.
         first: dict[str, str] = {}
         for customer_id, locale in people:
             first.setdefault(customer_id, locale)
         unique = list(first.items())
         shards = self._shards(slug, spread_new=True)
+        record = held_out_record if held_out else pending_record
         return sum(
-            self._add_send_records(shards, unique[first : first + PUTS_PER_TRANSACTION])
+            self._add_send_records(shards, unique[first : first + PUTS_PER_TRANSACTION], record)
             for first in range(0, len(unique), PUTS_PER_TRANSACTION)
         )
 
@@ -244,7 +261,9 @@ class DynamoSends:
         found = self._get(_key(campaign_key(slug), CAMPAIGN))
         return Shards(slug, (_count(found, "shards") if found else 0) or 1)
 
-    def _add_send_records(self, shards: Shards, people: list[tuple[str, str]]) -> int:
+    def _add_send_records(
+        self, shards: Shards, people: list[tuple[str, str]], record: RecordOf
+    ) -> int:
         """Up to 100 new records in one request; records already there are left alone.
 
         A cancelled transaction says which conditions failed: those people
@@ -254,7 +273,7 @@ class DynamoSends:
         for _ in range(PUT_ROUNDS):
             if not waiting:
                 return 0
-            refused = self._put_new_records(shards, waiting)
+            refused = self._put_new_records(shards, waiting, record)
             if refused is None:
                 return len(waiting)
             waiting = [
@@ -263,15 +282,17 @@ class DynamoSends:
                 if code != "ConditionalCheckFailed"
             ]
         # Still conflicting with other writers: one conditional put each.
-        return sum(self._put_new_records(shards, [person]) is None for person in waiting)
+        return sum(self._put_new_records(shards, [person], record) is None for person in waiting)
 
-    def _put_new_records(self, shards: Shards, people: list[tuple[str, str]]) -> list[str] | None:
+    def _put_new_records(
+        self, shards: Shards, people: list[tuple[str, str]], record: RecordOf
+    ) -> list[str] | None:
         """None if every record was put; else each write's cancellation code."""
         puts: list[Any] = [
             {
                 "Put": {
                     "TableName": self.table,
-                    "Item": pending_record(shards, customer_id, locale),
+                    "Item": record(shards, customer_id, locale),
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             }
@@ -287,14 +308,17 @@ class DynamoSends:
 
     def start_sending(self, slug: str, at: datetime) -> Campaign:
         shards = self._shards(slug)
-        audience = sum(self._records_in(shards.partition(n)) for n in range(shards.count))
+        records = sum(self._records_in(shards.partition(n)) for n in range(shards.count))
+        held_out = sum(
+            self._records_in(shards.partition(n), SendStatus.HELD_OUT) for n in range(shards.count)
+        )
         # Under way already (the condition fails): left as it is.
         with self._driver(), suppress(self.client.exceptions.ConditionalCheckFailedException):
             self.client.update_item(
                 TableName=self.table,
                 Key=_key(campaign_key(slug), CAMPAIGN),
                 UpdateExpression="SET #state = :sending, reason = :empty, audience = :n,"
-                " started_at = if_not_exists(started_at, :at)",
+                " held_out = :held, started_at = if_not_exists(started_at, :at)",
                 ConditionExpression="#state IN (:draft, :scheduled)",
                 ExpressionAttributeNames={"#state": "state"},
                 ExpressionAttributeValues={
@@ -307,12 +331,14 @@ class DynamoSends:
                             ":scheduled": CampaignState.SCHEDULED.value,
                         }
                     ),
-                    ":n": {"N": str(audience)},
+                    ":n": {"N": str(records - held_out)},
+                    ":held": {"N": str(held_out)},
                 },
             )
         return self._finish_if_done(slug, at)
 
-    def _records_in(self, partition: str) -> int:
+    def _records_in(self, partition: str, status: SendStatus | None = None) -> int:
+        """The send records in one partition (in `status`, if given)."""
         arguments: dict[str, Any] = {
             "TableName": self.table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :send)",
@@ -320,6 +346,10 @@ class DynamoSends:
             "Select": "COUNT",
             "ConsistentRead": True,
         }
+        if status is not None:
+            arguments["FilterExpression"] = "#status = :status"
+            arguments["ExpressionAttributeNames"] = {"#status": "status"}
+            arguments["ExpressionAttributeValues"][":status"] = {"S": status.value}
         counted = 0
         while True:
             with self._driver():
@@ -568,6 +598,7 @@ def campaign_from(item: Read) -> Campaign:
         state=CampaignState(text(item, "state")),
         reason=maybe(item, "reason") or "",
         audience=_count(item, "audience"),
+        held_out=_count(item, "held_out"),
         sent=_count(item, "sent"),
         skipped=_count(item, "skipped"),
         failed=_count(item, "failed"),

@@ -345,4 +345,9 @@ MIGRATIONS: tuple[str, ...] = (
     -- address is confirmed.
     ALTER TABLE customers ADD COLUMN invited_by TEXT;
     """,
+    """
+    -- How many of a campaign's records are held out (status 'held_out'):
+    -- chosen not to be sent to, so the report can compare them with the rest.
+    ALTER TABLE campaigns ADD COLUMN held_out INTEGER NOT NULL DEFAULT 0;
+    """,
 )

@@ -69,26 +69,29 @@ class SqliteSends:
             )
         return True
 
-    def add_sends(self, slug: str, people: list[tuple[str, str]]) -> int:
+    def add_sends(self, slug: str, people: list[tuple[str, str]], *, held_out: bool = False) -> int:
+        status = (SendStatus.HELD_OUT if held_out else SendStatus.PENDING).value
         with self._write() as db:
             before = db.total_changes
             db.executemany(
                 "INSERT OR IGNORE INTO sends (campaign, customer_id, locale, status)"
-                " VALUES (?,?,?,'pending')",
-                [(slug, customer_id, locale) for customer_id, locale in people],
+                " VALUES (?,?,?,?)",
+                [(slug, customer_id, locale, status) for customer_id, locale in people],
             )
             return db.total_changes - before
 
     def start_sending(self, slug: str, at: datetime) -> Campaign:
         with self._write() as db:
-            (audience,) = db.execute(
-                "SELECT COUNT(*) FROM sends WHERE campaign=?", (slug,)
+            audience, held_out = db.execute(
+                "SELECT COUNT(*) FILTER (WHERE status != 'held_out'),"
+                " COUNT(*) FILTER (WHERE status = 'held_out') FROM sends WHERE campaign=?",
+                (slug,),
             ).fetchone()
             db.execute(
-                "UPDATE campaigns SET state='sending', reason='', audience=?,"
+                "UPDATE campaigns SET state='sending', reason='', audience=?, held_out=?,"
                 " started_at=COALESCE(started_at, ?)"
                 " WHERE slug=? AND state IN ('draft', 'scheduled')",
-                (audience, stored_time(at), slug),
+                (audience, held_out, stored_time(at), slug),
             )
             # An empty audience is finished as soon as it starts.
             db.execute(
@@ -246,6 +249,7 @@ def _campaign(row: sqlite3.Row) -> Campaign:
         state=CampaignState(row["state"]),
         reason=row["reason"],
         audience=row["audience"],
+        held_out=row["held_out"],
         sent=row["sent"],
         skipped=row["skipped"],
         failed=row["failed"],
