@@ -38,13 +38,20 @@ LARGEST_HOLDOUT = Decimal("0.5")
 
 def _holdout_share(value: object) -> Decimal:
     """`10%` as 0.10. Written as a percentage only: a bare 10 or 0.1 could mean either."""
-    if isinstance(value, int | float | Decimal) and value == 0:
-        return Decimal(0)
-    text = value.strip() if isinstance(value, str) else ""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        if value == 0:
+            return Decimal(0)
+        raise ValueError(
+            f"write the share as a percentage, e.g. `holdout: 10%` for one person in ten"
+            f" (not a bare {value}, which could be read two ways)"
+        )
+    text = value.strip() if isinstance(value, str) else str(value)
     number = text.removesuffix("%").strip()
-    if not text.endswith("%") or not number.replace(".", "", 1).isdigit():
-        raise ValueError(f"write the share as a percentage, e.g. `holdout: 10%` (not {value!r})")
+    if not text.endswith("%") or not number.lstrip("-").replace(".", "", 1).isdigit():
+        raise ValueError(f"write the share as a percentage, e.g. `holdout: 10%` (not {text!r})")
     share = Decimal(number) / 100
+    if share < 0:
+        raise ValueError(f"{text} is below zero: a holdout is from 0% to 50%")
     if share > LARGEST_HOLDOUT:
         raise ValueError(
             f"{text} would hold out more people than it sends to; at most 50%"

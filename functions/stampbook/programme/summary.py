@@ -109,7 +109,7 @@ def print_summary(programme: Programme, console: Console, today: dt.date) -> Non
 
     automations = programme.automations
     switched_on = [
-        name
+        name + (f" ({held} held out)" if (held := _holdout(getattr(automations, name))) else "")
         for name in type(automations).model_fields
         if getattr(automations, name) is not None and getattr(automations, name).enabled
     ]
@@ -117,7 +117,7 @@ def print_summary(programme: Programme, console: Console, today: dt.date) -> Non
     if automations.holidays:
         print_greetings(automations.holidays, console, today)
     letters = Table(title="Newsletters")
-    for column in ("slug", "subject", "send at", "archive"):
+    for column in ("slug", "subject", "send at", "archive", "held out"):
         letters.add_column(column)
     for letter in programme.newsletters:
         letters.add_row(
@@ -125,8 +125,15 @@ def print_summary(programme: Programme, console: Console, today: dt.date) -> Non
             text(letter.subject),
             str(letter.send_at or "when sent"),
             "public" if letter.public else "",
+            _holdout(letter),
         )
     console.print(letters)
+
+
+def _holdout(section: object) -> str:
+    """`10%` for an email with a holdout, else nothing."""
+    share = getattr(section, "holdout", 0)
+    return f"{float(share * 100):g}%" if share else ""
 
 
 def _what_earns(exclude: Exclusions) -> list[str]:

@@ -905,7 +905,8 @@ CASES = [
             (
                 "campaigns/newsletters/spring.yaml:10:10",
                 "holdout",
-                "write the share as a percentage, e.g. `holdout: 10%` (not 10)",
+                "write the share as a percentage, e.g. `holdout: 10%` for one person in ten"
+                " (not a bare 10, which could be read two ways)",
             ),
         ),
     ),
