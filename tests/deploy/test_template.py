@@ -13,6 +13,7 @@ import pytest
 from stampbook.deploy.bundle import Package, chalice_package
 from stampbook.deploy.template import ACCOUNT_WIDE_ONLY, finish
 from stampbook.deploy.website import FOLDER_INDEX
+from stampbook.sender.settings import SendingSettings
 from stampbook.store.dynamodb.store import DynamoStore
 
 from .conftest import STAGE
@@ -172,6 +173,10 @@ def test_the_send_queue_keeps_failed_messages_aside(packaged: Package) -> None:
         "Fn::GetAtt": ["SendDeadLetters", "Arn"]
     }
     assert resources["SendDeadLetters"]["Properties"]["QueueName"] == STAGE.dead_letters
+    # A batch message whose Lambda died comes back once the records it claimed may be
+    # claimed again, not before (it would find them still held, and be offered again).
+    assert queue["VisibilityTimeout"] > SendingSettings().lease
+    assert queue["RedrivePolicy"]["maxReceiveCount"] >= 3
 
 
 def test_bounces_and_complaints_reach_the_api_through_sns(packaged: Package) -> None:

@@ -7,6 +7,14 @@ nothing twice: the records, not the message, say what is left to send.
 A message whose work failed is reported back alone (partial batch
 failure, `ReportBatchItemFailures`), so SQS offers only it again.
 
+A message that finds nothing to claim while some records are still claimed
+is reported back too, not deleted: their worker may have died with them
+(a Lambda stopped by its timeout or a crash), and once their lease runs out
+the message, offered again after the queue's visibility timeout, claims
+them. Deleted, it would leave the campaign sending with nobody to send the
+rest. If their worker was alive and settles them, the message offered again
+finds nothing outstanding and is done.
+
 The other kind of message, `{"kind": "owed_emails"}`, is put by a purchase
 or refund that owes an automatic email, once it is committed: the consumer
 runs the courier (`services.courier`), which sends whatever is owed and due.
@@ -41,6 +49,10 @@ log = logging.getLogger("stampbook.queue")
 
 class BadQueueMessage(ValueError):
     pass
+
+
+class RecordsStillClaimed(RuntimeError):
+    """Nothing to claim yet, but records are held: offered again once their lease is over."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +101,11 @@ def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str
                     _work(owner, campaign_of(record.body), transport, open_keyring(app.settings))
             except BadQueueMessage:
                 continue  # offering it again would not make it readable
+            except RecordsStillClaimed as held:
+                log.info("%s: offered again later", held)
+                failures.append({"itemIdentifier": record.message_id})
             except Exception:
+                log.exception("queue message %s failed; offered again later", record.message_id)
                 failures.append({"itemIdentifier": record.message_id})
     finally:
         transport.close()
@@ -110,7 +126,10 @@ def _work(owner: Campaigns, slug: str, transport: Transport, keyring: Keyring) -
     if campaign is None or campaign.state is not CampaignState.SENDING:
         return  # paused, cancelled or finished meanwhile: nothing to do
     issue = owner.issue(slug, keyring)
-    owner.worker(issue, transport).step()
+    if owner.worker(issue, transport).step():
+        return
+    if owner.sends.claims_outstanding(slug) is not None:
+        raise RecordsStillClaimed(f"{slug}: records claimed by a worker that may be gone")
 
 
 def records_of(event: Mapping[str, Any]) -> list[QueueRecord]:

@@ -1,0 +1,142 @@
+"""A newsletter sent as on AWS, by four queue workers, one of them killed mid-send.
+
+DynamoDB Local holds the customer file, moto's server plays SQS, a real SMTP
+server in its own process receives the mail. `stampbook send --now` queues
+the batches; four processes play the queue's Lambda (`tests/support/
+queue_worker.py`: receive, invoke `send_batches` with the SQS event, delete
+what did not fail). One is killed with SIGKILL once mail is flowing: the
+message it held comes back after the queue's visibility timeout, the
+records it had claimed after their lease, and another worker finishes them.
+Everyone gets the newsletter; a second copy is possible only for what the
+killed worker had sent but not yet recorded (at most `SETTLE_EVERY` + 1).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from stampbook.audience.consent import ConsentRecord, ConsentStatus
+from stampbook.records.customers import Customer
+from stampbook.store.sends import CampaignState
+from tests.sender.conftest import lines
+from tests.support import moto_server
+from tests.support.backends import fresh_table
+from tests.support.dynamodb_local import LOCAL_ENVIRONMENT
+from tests.support.paths import EXAMPLE, FUNCTIONS, ROOT
+from tests.support.people import ISSUE, JOINED, address
+from tests.support.processes import this_package
+
+READERS = 400
+WORKERS = 4
+SETTLE_EVERY = 5
+VISIBILITY_SECONDS = 3  # a killed worker's message comes back after this
+LEASE_SECONDS = 3  # and the records it claimed may be taken over after this
+
+
+@pytest.fixture
+def sqs() -> Iterator[str]:
+    with moto_server.running() as url:
+        yield url
+
+
+def test_four_queue_workers_one_killed_send_everyone_the_newsletter(
+    tmp_path: Path, sink: tuple[int, Path], sqs: str, dynamodb_local: str
+) -> None:
+    port, log = sink
+    with fresh_table(dynamodb_local) as backend:
+        store = backend.open_dynamodb()
+        people = [Customer(f"c{n:05}", address(n), JOINED, locale="ru") for n in range(READERS)]
+        store.add_customers(people)
+        confirmed = ConsentRecord(ConsentStatus.CONFIRMED, JOINED, "test")
+        for person in people:
+            store.record_consent(person.customer_id, confirmed)
+        # DynamoDB Local keeps tables apart by access key: the workers use the table's.
+        aws = {**LOCAL_ENVIRONMENT, "AWS_ENDPOINT_URL_SQS": sqs}
+        queues: Any = boto3.client(
+            "sqs",
+            endpoint_url=sqs,
+            aws_access_key_id=aws["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=aws["AWS_SECRET_ACCESS_KEY"],
+            region_name=aws["AWS_DEFAULT_REGION"],
+        )
+        queue_url = queues.create_queue(
+            QueueName=f"sends-{uuid.uuid4().hex[:8]}",
+            Attributes={"VisibilityTimeout": str(VISIBILITY_SECONDS)},
+        )["QueueUrl"]
+        environment = {
+            **os.environ,
+            **this_package(),
+            **aws,
+            "PYTHONPATH": f"{FUNCTIONS}{os.pathsep}{ROOT}",
+            "STAMPBOOK_STORE": "dynamodb",
+            "STAMPBOOK_TABLE": backend.location,
+            "STAMPBOOK_DYNAMODB_ENDPOINT": dynamodb_local,
+            "STAMPBOOK_CAMPAIGNS": str(EXAMPLE),
+            "STAMPBOOK_NOW": datetime(2026, 11, 23, 15, 0, tzinfo=UTC).isoformat(),
+            "STAMPBOOK_SIGNING_KEYS": "k1:" + "s" * 43,
+            "STAMPBOOK_MAIL": "smtp",
+            "STAMPBOOK_SMTP_HOST": "127.0.0.1",
+            "STAMPBOOK_SMTP_PORT": str(port),
+            "STAMPBOOK_SMTP_SECURITY": "none",
+            "STAMPBOOK_SEND_QUEUE_URL": queue_url,
+            "STAMPBOOK_SEND_RATE": "0",
+            "STAMPBOOK_SEND_BATCH": "40",
+            "STAMPBOOK_SEND_LEASE": str(LEASE_SECONDS),
+            "STAMPBOOK_SEND_SETTLE_EVERY": str(SETTLE_EVERY),
+        }
+        queued = subprocess.run(
+            [sys.executable, "-m", "stampbook", "send", ISSUE, "--now"],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert queued.returncode == 0, queued.stderr
+        assert "10 batches queued" in queued.stdout
+
+        # Idle long enough for the killed worker's message to come back.
+        idle_polls = str(VISIBILITY_SECONDS + LEASE_SECONDS + 2)
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-m", "tests.support.queue_worker", queue_url, idle_polls],
+                env=environment,
+                cwd=ROOT,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(WORKERS)
+        ]
+        deadline = time.monotonic() + 120
+        while lines(log) < READERS // 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        killed = workers[0]
+        assert killed.poll() is None, "the worker finished before it could be killed"
+        os.kill(killed.pid, signal.SIGKILL)
+        for worker in workers:
+            worker.wait(timeout=180)
+
+        copies = Counter(log.read_text().split())
+        assert set(copies) == {address(n) for n in range(READERS)}  # nobody skipped
+        assert sum(count - 1 for count in copies.values()) <= SETTLE_EVERY + 1
+        campaign = store.campaign(ISSUE)
+        assert campaign is not None
+        assert campaign.state is CampaignState.FINISHED
+        assert (campaign.audience, campaign.sent, campaign.skipped, campaign.failed) == (
+            READERS,
+            READERS,
+            0,
+            0,
+        )
+        store.close()
