@@ -14,8 +14,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from .customers import DAY
 from .facts import Buyer, Contact, to_money
@@ -23,7 +24,7 @@ from .numbers import HUNDREDTH, TENTH, ratio
 
 DRIFT_FACTOR = Decimal(2)
 _US = timedelta(microseconds=1)
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_Ranked = TypeVar("_Ranked", int, datetime)
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,12 @@ class Drifter:
     rfm: str  # e.g. "1-4-5": recency, frequency, money, 5 best
 
 
-def _overdue(buyer: Buyer, now: int, factor: tuple[int, int]) -> bool:
+def _overdue(buyer: Buyer, now: datetime, factor: tuple[int, int]) -> bool:
     """Whether `buyer` is overdue by `factor` of their usual gap; whole microseconds and a
     fraction, as it runs for every buyer."""
     if buyer.orders < 2 or buyer.last == buyer.first:
         return False
-    last = _moment(buyer.last)
-    since, span = now - last, last - _moment(buyer.first)
+    since, span = (now - buyer.last) // _US, (buyer.last - buyer.first) // _US
     above, below = factor
     return since * (buyer.orders - 1) * below > above * span
 
@@ -58,9 +58,9 @@ def drifting(
     contacts: Callable[[Iterable[str]], dict[str, Contact]],
     factor: Decimal = DRIFT_FACTOR,
 ) -> list[Drifter]:
-    now_us, fraction = _moment(now), factor.as_integer_ratio()
+    fraction = factor.as_integer_ratio()
     found = sorted(
-        (buyer for buyer in buyers if _overdue(buyer, now_us, fraction)),
+        (buyer for buyer in buyers if _overdue(buyer, now, fraction)),
         key=lambda buyer: (-buyer.revenue, buyer.customer_id),
     )
     score = _rfm(buyers)
@@ -87,22 +87,19 @@ def drifting(
     return listed
 
 
-def quintile(value: int, ordered: list[int]) -> int:
+def quintile(value: _Ranked, ordered: list[_Ranked]) -> int:
     """1 for the lowest fifth of `ordered` (ascending) .. 5 for the highest; ties score alike."""
     return 1 + 5 * bisect_left(ordered, value) // len(ordered)
 
 
-def _moment(moment: datetime) -> int:
-    return (moment - EPOCH) // _US
-
-
 def _rfm(buyers: list[Buyer]) -> Callable[[Buyer], str]:
-    lasts = sorted(_moment(buyer.last) for buyer in buyers)
+    # Moments compare as they are: the last purchases need no conversion to be ranked.
+    lasts = sorted(buyer.last for buyer in buyers)
     orders = sorted(buyer.orders for buyer in buyers)
     revenues = sorted(buyer.revenue for buyer in buyers)
 
     def score(buyer: Buyer) -> str:
-        recency = quintile(_moment(buyer.last), lasts)
+        recency = quintile(buyer.last, lasts)
         frequency = quintile(buyer.orders, orders)
         money = quintile(buyer.revenue, revenues)
         return f"{recency}-{frequency}-{money}"

@@ -24,13 +24,10 @@ class Pareto:
     curve: tuple[tuple[Decimal, Decimal], ...]
 
 
-def ranked(buyers: list[Buyer]) -> list[Buyer]:
-    """Best first; equal revenue in customer id order, so the ranking is repeatable."""
-    return sorted(buyers, key=lambda buyer: (-buyer.revenue, buyer.customer_id))
-
-
 def pareto(buyers: list[Buyer]) -> Pareto:
-    revenues = [buyer.revenue for buyer in ranked(buyers)]
+    # Best first. Who comes first among equals does not change the sums, so the
+    # revenues alone are sorted, without a key to call for every buyer.
+    revenues = sorted((buyer.revenue for buyer in buyers), reverse=True)
     running = [0, *accumulate(revenues)]
     count, total = len(revenues), running[-1]
     top = ceil_div(count * TOP_PERCENT, 100)

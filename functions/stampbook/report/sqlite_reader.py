@@ -1,9 +1,13 @@
 """Gather the report's facts from the SQLite store, aggregating in SQL.
 
-A million purchases are summed inside SQLite rather than loaded as objects:
-each order's goods are computed once into a temporary table (one row per
-order), and every monthly and per-customer figure is read from that.
-Amounts are decimal text; `_UNITS` turns one into exact integer
+A million purchases are added up inside SQLite rather than loaded as
+objects, each table read once in its own order (by customer), so SQLite
+never sorts a million rows: grouping them by month would mean exactly
+that, several times slower than the read itself. Per customer, SQLite
+hands over their orders' times and goods as two texts, and Python adds
+those up into the months, the buyers and the drift list in the same loop.
+The ledger's months are added up into a small temporary table instead.
+Amounts are decimal text; `_units_sql` turns one into exact integer
 ten-thousandths with string functions, so no sum ever passes through a
 float. Text it cannot read that way (an exponent, a fifth decimal) goes
 to Python's Decimal.
@@ -68,10 +72,8 @@ _ORDER_GOODS = (
     " (SELECT json_extract(j.value, '$[2]') AS a FROM json_each(o.lines) j))"
 )
 # Kept with the order since the store records it; the lines only for older orders.
-_GOODS = f"COALESCE(o.goods_units, {_ORDER_GOODS})"
-# Joins a first order's time, id and goods into one text that sorts by time:
-# a control character that no id or time contains.
-_SEP = "\x1f"
+# An order without lines has no goods (0, not NULL: every order has its figure).
+_GOODS = f"COALESCE(o.goods_units, {_ORDER_GOODS}, 0)"
 
 
 def _units_py(text: str) -> int:
@@ -144,21 +146,23 @@ class SqliteReport:
             self.db.execute("ROLLBACK")
 
     def contacts(self, customer_ids: Iterable[str]) -> dict[str, Contact]:
-        """Email, name and current consent of each customer (suppression is final)."""
+        """Email, name and current consent of each customer (suppression is final).
+
+        The ids go in as one JSON list, so a long drift list is one statement,
+        and in id order, so SQLite reads the customers' pages one after another
+        rather than back and forth.
+        """
         found: dict[str, Contact] = {}
-        for chunk in _chunks(list(customer_ids)):
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                "SELECT c.customer_id, c.email, c.name,"
-                " (SELECT CASE WHEN SUM(s.status = 'suppressed') > 0 THEN 'suppressed' END"
-                "  FROM consents s WHERE s.customer_id = c.customer_id),"
-                " (SELECT s.status FROM consents s WHERE s.customer_id = c.customer_id"
-                "  ORDER BY s.at DESC, s.id DESC LIMIT 1)"
-                f" FROM customers c WHERE c.customer_id IN ({marks})",
-                chunk,
-            )
-            for customer_id, email, name, suppressed, latest in rows:
-                found[customer_id] = Contact(email, name, suppressed or latest)
+        for customer_id, email, name, suppressed, latest in self.db.execute(
+            "SELECT c.customer_id, c.email, c.name,"
+            " EXISTS (SELECT 1 FROM consents s"
+            "  WHERE s.customer_id = c.customer_id AND s.status = 'suppressed'),"
+            " (SELECT s.status FROM consents s WHERE s.customer_id = c.customer_id"
+            "  ORDER BY s.at DESC, s.id DESC LIMIT 1)"
+            " FROM json_each(?) j JOIN customers c ON c.customer_id = j.value",
+            (json.dumps(sorted(customer_ids)),),
+        ):
+            found[customer_id] = Contact(email, name, "suppressed" if suppressed else latest)
         return found
 
     # -- the pieces ----------------------------------------------------------
@@ -169,81 +173,79 @@ class SqliteReport:
     def _orders(
         self, start: str, end: str, free_shipping_over: int | None, visits: Visits
     ) -> tuple[list[Buyer], dict[str, dict[str, int]], tuple[int, int]]:
-        """Buyers and months, added up by SQLite in two passes over the orders.
+        """Buyers, months and free shipping, added up in one pass over the orders.
 
-        The first pass follows the table's own order (by customer), so it
-        needs no sorting; it also finds each customer's first order ever,
-        which decides whether an order in the period was a repeat. Orders
-        before the period still count for that. The second pass groups the
-        period's orders by month. Free shipping is counted from what was
-        charged: orders over the threshold with no shipping, and apart
-        those over it that were charged shipping all the same.
+        Each customer's row carries the times and the goods of their orders
+        in the period, in the same order, and the time of their first order
+        ever, which decides whether an order in the period was a repeat
+        (orders before the period still count for that). Python adds them
+        up per month and per customer. Free shipping is counted from what
+        was charged: orders over the threshold, and of them those that were
+        charged shipping all the same.
         """
         refunded = self._refunded_by_customer(start, end)
         buyers = []
-        first_goods_by_month: dict[str, int] = defaultdict(int)
-        for customer_id, orders, goods, a, b, first, visited in self.db.execute(
-            "SELECT o.customer_id, COUNT(*) FILTER (WHERE o.placed_at >= ?1),"
-            f" SUM({_GOODS}) FILTER (WHERE o.placed_at >= ?1),"
-            " MIN(o.placed_at) FILTER (WHERE o.placed_at >= ?1), MAX(o.placed_at),"
-            # The first order ever, ties broken by order id, with its goods.
-            f" MIN(o.placed_at || ?3 || o.order_id || ?3 || {_GOODS}),"
-            " group_concat(substr(o.placed_at, 1, 7)) FILTER (WHERE o.placed_at >= ?1)"
-            " FROM orders o WHERE o.placed_at < ?2 GROUP BY o.customer_id",
-            (start, end, _SEP),
-        ):
-            first_at, _, first_goods = first.partition(_SEP)
-            new = first_at >= start
-            if new:
-                first_goods_by_month[first_at[:7]] += int(first_goods.rpartition(_SEP)[2])
-            if orders:
-                spent = goods - refunded.get(customer_id, 0)
-                buyers.append(Buyer(customer_id, orders, spent, _parse(a), _parse(b)))
-                visits.add(visited.split(","), first_at[:7] if new else None)
         months: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_ORDER_FIGURES, 0))
-        free = charged = 0
-        for month, orders, revenue, free_in_month, charged_in_month in self._order_months(
-            start, end, free_shipping_over
-        ):
-            repeat = revenue - first_goods_by_month.get(month, 0)
-            months[month].update(orders=orders, revenue=revenue, repeat_revenue=repeat)
-            free += free_in_month
-            charged += charged_in_month
-        return buyers, months, (free, charged)
-
-    def _order_months(
-        self, start: str, end: str, free_shipping_over: int | None
-    ) -> list[tuple[str, int, int, int, int]]:
-        """Orders, goods, and orders over the free-shipping threshold (without and with
-        shipping charged) per month of the period.
-
-        Added up into a small temporary table, one row per month, rather
-        than with GROUP BY: SQLite groups by sorting every order first,
-        which takes twice as long for the few dozen months a report has.
-        """
-        self.db.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS order_months (month TEXT PRIMARY KEY,"
-            " orders INTEGER, goods INTEGER, free INTEGER, charged INTEGER) WITHOUT ROWID"
-        )
-        self.db.execute("DELETE FROM temp.order_months")
-        self.db.execute(
-            "INSERT INTO temp.order_months"
-            " SELECT substr(placed_at, 1, 7), 1, goods, over AND NOT charged, over AND charged"
-            " FROM (SELECT placed_at, goods, ?3 IS NOT NULL AND goods >= ?3 AS over,"
+        orders_by_month: defaultdict[str, int] = defaultdict(int)
+        revenue_by_month: defaultdict[str, int] = defaultdict(int)
+        first_goods_by_month: defaultdict[str, int] = defaultdict(int)
+        over = charged = 0
+        for row in self.db.execute(
+            "SELECT customer_id, MIN(placed_at),"
+            # The time and the goods of each order of the period: both aggregates
+            # see the customer's rows in the same order, so the texts line up.
+            " group_concat(placed_at) FILTER (WHERE placed_at >= ?1),"
+            " group_concat(goods) FILTER (WHERE placed_at >= ?1),"
+            " COUNT(*) FILTER (WHERE placed_at >= ?1 AND goods >= ?3),"
             # Read only for the orders over the threshold, and only when the text has
             # a digit other than 0: without one, an amount is zero however written.
-            "  CASE WHEN ?3 IS NOT NULL AND goods >= ?3 AND shipping GLOB '*[1-9]*'"
-            f"  THEN {_units_sql('shipping')} != 0 ELSE 0 END AS charged"
-            f"  FROM (SELECT o.placed_at, o.shipping, {_GOODS} AS goods FROM orders o"
-            "   WHERE o.placed_at >= ?1 AND o.placed_at < ?2)) WHERE true"
-            " ON CONFLICT (month) DO UPDATE SET orders = orders + 1,"
-            "  goods = goods + excluded.goods, free = free + excluded.free,"
-            "  charged = charged + excluded.charged",
+            " COUNT(*) FILTER (WHERE placed_at >= ?1 AND goods >= ?3"
+            f"  AND shipping GLOB '*[1-9]*' AND {_units_sql('shipping')} != 0)"
+            f" FROM (SELECT o.customer_id, o.placed_at, o.shipping, {_GOODS} AS goods"
+            "  FROM orders o WHERE o.placed_at < ?2)"
+            " GROUP BY customer_id",
             (start, end, free_shipping_over),
+        ):
+            customer_id, first_at, times_text, goods_text, over_in, charged_in = row
+            if times_text is None:  # bought only before the period
+                continue
+            times = times_text.split(",")
+            amounts = list(map(int, goods_text.split(",")))
+            visited = [moment[:7] for moment in times]
+            for month, amount in zip(visited, amounts, strict=True):
+                revenue_by_month[month] += amount
+                orders_by_month[month] += 1
+            new = first_at >= start
+            if new:
+                # The first order ever is then one of the period's, found by its time;
+                # only when another order shares that moment does the lower id decide.
+                first_goods_by_month[first_at[:7]] += (
+                    amounts[times.index(first_at)]
+                    if times.count(first_at) == 1
+                    else self._first_goods(customer_id, first_at)
+                )
+            spent = sum(amounts) - refunded.get(customer_id, 0)
+            buyers.append(
+                Buyer(customer_id, len(times), spent, _parse(min(times)), _parse(max(times)))
+            )
+            visits.add(visited, first_at[:7] if new else None)
+            over += over_in
+            charged += charged_in
+        for month, count in orders_by_month.items():
+            revenue = revenue_by_month[month]
+            repeat = revenue - first_goods_by_month.get(month, 0)
+            months[month].update(orders=count, revenue=revenue, repeat_revenue=repeat)
+        return buyers, months, (over - charged, charged)
+
+    def _first_goods(self, customer_id: str, at: str) -> int:
+        """The goods of the customer's first order when several share its moment: the lower
+        order id is the first."""
+        return self._one(
+            f"SELECT {_GOODS} FROM orders o WHERE o.customer_id = ? AND o.placed_at = ?"
+            " ORDER BY o.order_id LIMIT 1",
+            customer_id,
+            at,
         )
-        return self.db.execute(
-            "SELECT month, orders, goods, free, charged FROM temp.order_months"
-        ).fetchall()
 
     def _refunded_by_customer(self, start: str, end: str) -> dict[str, int]:
         rows = self.db.execute(
@@ -352,7 +354,8 @@ class SqliteReport:
     def _points(self, start: str, end: str) -> tuple[PointsFacts, LedgerMonths]:
         """The period's points by kind, and month by month with the points held.
 
-        Months are added up into a temporary table (see `_order_months`);
+        Months are added up into a temporary table, one row per month and
+        kind, rather than with GROUP BY, which would sort every entry first;
         the time before the period is one row, so a period starting mid-month
         counts only its own entries.
         """
@@ -381,7 +384,8 @@ class SqliteReport:
             " json_group_array(customer_id) FILTER (WHERE odd) FROM"
             " (SELECT customer_id, SUM(points) AS balance,"
             # Only these entries can take a balance below zero; see `held`.
-            "  MAX(points < 0 AND kind IN ('clawback', 'adjust', 'referral')) AS odd"
+            "  COUNT(*) FILTER (WHERE points < 0 AND kind IN ('clawback', 'adjust', 'referral'))"
+            "  AS odd"
             "  FROM ledger WHERE at < ? GROUP BY customer_id)",
             (end,),
         ).fetchone()

@@ -47,22 +47,20 @@ def test_monthly_orders_and_repeat_revenue_match_a_second_computation(
     customer_file: Path, tmp_path: Path, start: datetime | None
 ) -> None:
     path = tmp_path / "ties.db"
-    path.write_bytes(customer_file.read_bytes())
+    # A new customer whose first visit rang up two orders at the same second:
+    # one of them (the lower id) is the first order, the other a repeat.
+    _copy_with_orders(
+        customer_file,
+        path,
+        [
+            ("twins", "t-2", "2025-06-02T10:00:00+00:00", '[["1", "beans", "70.00"]]', 700_000),
+            ("twins", "t-1", "2025-06-02T10:00:00+00:00", '[["1", "beans", "30.00"]]', 300_000),
+        ],
+    )
     with sqlite3.connect(path) as db:
-        # A new customer whose first visit rang up two orders at the same second:
-        # one of them (the lower id) is the first order, the other a repeat.
         db.execute(
             "INSERT INTO customers (customer_id, email, created_at) VALUES"
             " ('twins', 'twins@example.com', '2025-06-01T00:00:00+00:00')"
-        )
-        db.executemany(
-            "INSERT INTO orders (customer_id, order_id, placed_at, currency, shipping, tax,"
-            " lines, goods_units) VALUES ('twins', ?, '2025-06-02T10:00:00+00:00', 'RUB', '0',"
-            " '0', ?, ?)",
-            [
-                ("t-2", '[["1", "beans", "70.00"]]', 700_000),
-                ("t-1", '[["1", "beans", "30.00"]]', 300_000),
-            ],
         )
         # Every third order was charged shipping: it was not shipped free.
         db.execute(
@@ -81,6 +79,36 @@ def test_monthly_orders_and_repeat_revenue_match_a_second_computation(
         reader.close()
     assert free == sum(figures[3] for figures in expected.values())
     assert 0 < free < before_free(customer_file, start, free_over)
+
+
+def test_an_order_without_lines_counts_as_an_order_with_no_goods(
+    customer_file: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "empty.db"
+    # From before the store kept goods with the order: nothing to read but the lines.
+    _copy_with_orders(
+        customer_file, path, [("c0000001", "empty", "2025-06-02T10:00:00+00:00", "[]", None)]
+    )
+    free_over = Decimal(3000)
+    before, after = (_months(file, None, free_over) for file in (customer_file, path))
+    orders, revenue, repeat = before["2025-06"]
+    assert after["2025-06"] == (orders + 1, revenue, repeat)
+    assert {month: figures for month, figures in after.items() if month != "2025-06"} == {
+        month: figures for month, figures in before.items() if month != "2025-06"
+    }
+
+
+def _copy_with_orders(
+    source: Path, path: Path, orders: list[tuple[str, str, str, str, int | None]]
+) -> None:
+    """A copy of the customer file with more orders: customer, order id, time, lines, goods."""
+    path.write_bytes(source.read_bytes())
+    with sqlite3.connect(path) as db:
+        db.executemany(
+            "INSERT INTO orders (customer_id, order_id, placed_at, currency, shipping, tax,"
+            " lines, goods_units) VALUES (?, ?, ?, 'RUB', '0', '0', ?, ?)",
+            orders,
+        )
 
 
 def before_free(path: Path, start: datetime | None, free_over: Decimal) -> int:
