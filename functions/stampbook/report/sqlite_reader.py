@@ -64,6 +64,8 @@ def _units_sql(text: str) -> str:
 
 
 _ORDER_FIGURES = ("orders", "revenue", "repeat_revenue")
+# Ledger kinds whose entries the owner sees counted as loyalty actions.
+_BONUSES = ("birthday", "referral")
 
 # An order's lines are stored as JSON [[line id, category, amount], ...]; the
 # amount is read once into `a` so the string functions do not parse it again.
@@ -282,6 +284,8 @@ class SqliteReport:
             (start, end),
         ):
             answers[month][reason] = count
+        for month, bonuses in held.bonuses.items():
+            actions[month].update(bonuses)
         for month, action, count in self._actions(start, end):
             actions[month][action] = actions[month].get(action, 0) + count
         by_kind = held.by_month
@@ -302,14 +306,8 @@ class SqliteReport:
         ]
 
     def _actions(self, start: str, end: str) -> Iterator[tuple[str, str, int]]:
-        """Loyalty actions the file records: bonuses, certificates, emails sent and delivered."""
-        yield from self.db.execute(
-            # A referral bonus taken back is a negative entry: not one more bonus.
-            "SELECT substr(at, 1, 7), kind, COUNT(*) FROM ledger"
-            " WHERE kind IN ('birthday', 'referral') AND points > 0 AND at >= ? AND at < ?"
-            " GROUP BY 1, 2",
-            (start, end),
-        )
+        """Loyalty actions the file records besides the ledger's bonuses (see `_points`):
+        certificates, emails sent and delivered."""
         yield from self.db.execute(
             "SELECT substr(issued_at, 1, 7), 'certificate', COUNT(*) FROM certificates"
             " WHERE issued_at >= ? AND issued_at < ? GROUP BY 1",
@@ -352,33 +350,40 @@ class SqliteReport:
         ]
 
     def _points(self, start: str, end: str) -> tuple[PointsFacts, LedgerMonths]:
-        """The period's points by kind, and month by month with the points held.
+        """The period's points by kind, and month by month with the points held and
+        the bonuses given.
 
         Months are added up into a temporary table, one row per month and
         kind, rather than with GROUP BY, which would sort every entry first;
         the time before the period is one row, so a period starting mid-month
-        counts only its own entries.
+        counts only its own entries. The same pass counts the entries that
+        gave points, which is how many birthday and referral bonuses there were.
         """
         self.db.execute(
             "CREATE TEMP TABLE IF NOT EXISTS ledger_months (month TEXT, kind TEXT,"
-            " points INTEGER, PRIMARY KEY (month, kind)) WITHOUT ROWID"
+            " points INTEGER, given INTEGER, PRIMARY KEY (month, kind)) WITHOUT ROWID"
         )
         self.db.execute("DELETE FROM temp.ledger_months")
         self.db.execute(
             "INSERT INTO temp.ledger_months"
-            " SELECT CASE WHEN at >= ?1 THEN substr(at, 1, 7) ELSE ?3 END, kind, points"
-            " FROM ledger WHERE at < ?2 AND true"
-            " ON CONFLICT (month, kind) DO UPDATE SET points = points + excluded.points",
+            " SELECT CASE WHEN at >= ?1 THEN substr(at, 1, 7) ELSE ?3 END, kind, points,"
+            "  points > 0 FROM ledger WHERE at < ?2 AND true"
+            " ON CONFLICT (month, kind) DO UPDATE SET points = points + excluded.points,"
+            "  given = given + excluded.given",
             (start, end, BEFORE),
         )
         by_month: dict[str, dict[str, int]] = defaultdict(dict)
         net: dict[str, int] = defaultdict(int)
         by_kind: dict[str, int] = defaultdict(int)
-        for month, kind, points in self.db.execute("SELECT * FROM temp.ledger_months"):
+        bonuses: dict[str, dict[str, int]] = defaultdict(dict)
+        for month, kind, points, given in self.db.execute("SELECT * FROM temp.ledger_months"):
             net[month] += points
             if month != BEFORE:
                 by_month[month][kind] = points
                 by_kind[kind] += points
+                # A referral bonus taken back is a negative entry: not one more bonus.
+                if kind in _BONUSES and given:
+                    bonuses[month][kind] = given
         outstanding, holders, odd = self.db.execute(
             "SELECT SUM(balance) FILTER (WHERE balance > 0), COUNT(*) FILTER (WHERE balance > 0),"
             " json_group_array(customer_id) FILTER (WHERE odd) FROM"
@@ -401,7 +406,7 @@ class SqliteReport:
                 below_zero[customer_id][month] = points
         return (
             PointsFacts(dict(by_kind), outstanding or 0, holders),
-            LedgerMonths(by_month, net, below_zero),
+            LedgerMonths(by_month, net, below_zero, bonuses),
         )
 
     def _certificates(self, start: str, end: str) -> CertificateFacts:
@@ -496,6 +501,7 @@ class LedgerMonths:
     by_month: dict[str, dict[str, int]]  # month of the period -> kind -> points
     net: dict[str, int]  # month (`BEFORE` for before the period) -> points
     below_zero: dict[str, dict[str, int]]  # customer who may stand below zero -> net
+    bonuses: dict[str, dict[str, int]]  # month of the period -> bonus kind -> entries given
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
