@@ -76,6 +76,15 @@ def test_a_database_from_before_the_clustered_ledger_migrates_with_its_history(
     assert goods[0] == 9_000_000  # 900 roubles, worked out from the lines
 
     assert [e.idempotency_key for e in history.entries] == ["earn:o1", "clawback:r1", "adjust:1"]
+    db = migrated.connection()
+    day = at[:10]
+    assert [tuple(row) for row in db.execute("SELECT * FROM order_days")] == [
+        (day, 1, 9_000_000, 0)
+    ]
+    assert [tuple(row) for row in db.execute("SELECT * FROM ledger_days ORDER BY kind")] == [
+        (day, "adjust", 3, 1),
+        (day, "earn", 40, 1),
+    ]
     assert history.balance(T0).total == 43
     assert [o.order_id for o in history.orders] == ["o1"]
     assert [r.refund_id for r in history.refunds] == ["r1"]
@@ -308,4 +317,60 @@ def test_spent_rate_counters_and_holds_are_deleted_by_the_nightly_sweep(tmp_path
     assert store.forget_limits(now + 60) == 2
     with sqlite3.connect(tmp_path / "stampbook.db") as db:
         assert db.execute("SELECT key FROM limits").fetchall() == [("ip:x:2",)]
+    store.close()
+
+
+def test_the_day_totals_follow_every_order_and_entry_written_moved_or_deleted(
+    tmp_path: Path,
+) -> None:
+    store = SqliteStore(tmp_path / "shop.db")
+    db = store.connection()
+    db.executemany(
+        "INSERT INTO orders (customer_id, order_id, placed_at, currency, shipping, tax, lines,"
+        " goods_units) VALUES (?, ?, ?, 'RUB', '0', '0', '[]', ?)",
+        [
+            ("c1", "o1", "2026-01-05T10:00:00+00:00", 100),
+            ("c1", "o2", "2026-01-05T23:59:59+00:00", None),  # its goods only in its lines
+            ("c2", "o3", "2026-01-06T00:00:00+00:00", 50),
+            ("c2", "o4", "2026-01-07T00:00:00+00:00", 7),
+        ],
+    )
+    db.executemany(
+        "INSERT INTO ledger (customer_id, idempotency_key, seq, kind, points, at, available_at,"
+        " rules_version) VALUES (?, ?, ?, ?, ?, ?, ?, 'v1')",
+        [
+            ("c1", "k1", 1, "earn", 10, "2026-01-05T10:00:00+00:00", "2026-01-05"),
+            ("c1", "k2", 2, "referral", -4, "2026-01-05T11:00:00+00:00", "2026-01-05"),
+            ("c2", "k3", 1, "referral", 6, "2026-01-05T12:00:00+00:00", "2026-01-05"),
+            ("c2", "k4", 2, "earn", 3, "2026-01-06T12:00:00+00:00", "2026-01-06"),
+        ],
+    )
+    db.execute("UPDATE orders SET placed_at = '2026-01-06T09:00:00+00:00' WHERE order_id = 'o1'")
+    db.execute("UPDATE orders SET goods_units = 20 WHERE order_id = 'o2'")
+    db.execute("DELETE FROM orders WHERE order_id = 'o4'")
+    db.execute("UPDATE ledger SET kind = 'adjust', points = 2 WHERE idempotency_key = 'k4'")
+    db.execute("DELETE FROM ledger WHERE idempotency_key = 'k1'")
+    db.execute("INSERT OR IGNORE INTO ledger SELECT * FROM ledger")  # nothing new: no change
+
+    def rows(sql: str) -> list[tuple[object, ...]]:
+        return [tuple(row) for row in db.execute(sql)]
+
+    kept = rows("SELECT day, orders, goods, unknown FROM order_days WHERE orders != 0 ORDER BY day")
+    assert kept == rows(
+        "SELECT substr(placed_at, 1, 10), COUNT(*), COALESCE(SUM(goods_units), 0),"
+        " COUNT(*) - COUNT(goods_units) FROM orders GROUP BY 1 ORDER BY 1"
+    )
+    assert kept == [("2026-01-05", 1, 20, 0), ("2026-01-06", 2, 150, 0)]
+    entries = rows(
+        "SELECT day, kind, points, given FROM ledger_days WHERE points != 0 OR given != 0"
+        " ORDER BY day, kind"
+    )
+    assert entries == rows(
+        "SELECT substr(at, 1, 10), kind, SUM(points), SUM(points > 0) FROM ledger"
+        " GROUP BY 1, 2 ORDER BY 1, 2"
+    )
+    assert entries == [
+        ("2026-01-05", "referral", 2, 1),
+        ("2026-01-06", "adjust", 2, 1),
+    ]
     store.close()

@@ -24,6 +24,7 @@ from .numbers import HUNDREDTH, TENTH, ratio
 
 DRIFT_FACTOR = Decimal(2)
 _US = timedelta(microseconds=1)
+_DAY_US = DAY // _US
 _Ranked = TypeVar("_Ranked", int, datetime)
 
 
@@ -42,33 +43,34 @@ class Drifter:
     rfm: str  # e.g. "1-4-5": recency, frequency, money, 5 best
 
 
-def _overdue(buyer: Buyer, now: datetime, factor: tuple[int, int]) -> bool:
-    """Whether `buyer` is overdue by `factor` of their usual gap; whole microseconds and a
-    fraction, as it runs for every buyer."""
-    if buyer.orders < 2 or buyer.last == buyer.first:
-        return False
-    since, span = (now - buyer.last) // _US, (buyer.last - buyer.first) // _US
-    above, below = factor
-    return since * (buyer.orders - 1) * below > above * span
-
-
 def drifting(
     buyers: list[Buyer],
     now: datetime,
     contacts: Callable[[Iterable[str]], dict[str, Contact]],
     factor: Decimal = DRIFT_FACTOR,
 ) -> list[Drifter]:
-    fraction = factor.as_integer_ratio()
+    # Overdue by `factor` of their usual gap: since * (orders - 1) > factor * span, in
+    # exact whole microseconds (a time span times a whole number stays exact).
+    above, below = factor.as_integer_ratio()
     found = sorted(
-        (buyer for buyer in buyers if _overdue(buyer, now, fraction)),
+        (
+            buyer
+            for buyer in buyers
+            if buyer.orders > 1
+            and buyer.last != buyer.first
+            and (now - buyer.last) * ((buyer.orders - 1) * below)
+            > (buyer.last - buyer.first) * above
+        ),
         key=lambda buyer: (-buyer.revenue, buyer.customer_id),
     )
     score = _rfm(buyers)
     people = contacts(buyer.customer_id for buyer in found)
+    nobody = Contact("", "", None)
     listed = []
     for buyer in found:
-        contact = people.get(buyer.customer_id, Contact("", "", None))
+        contact = people.get(buyer.customer_id, nobody)
         since, span = (now - buyer.last) // _US, (buyer.last - buyer.first) // _US
+        gaps = buyer.orders - 1
         listed.append(
             Drifter(
                 buyer.customer_id,
@@ -78,9 +80,9 @@ def drifting(
                 buyer.orders,
                 to_money(buyer.revenue),
                 buyer.last,
-                ratio(since, DAY // _US, TENTH) or Decimal(0),
-                ratio(span, (buyer.orders - 1) * (DAY // _US), TENTH) or Decimal(0),
-                ratio(since * (buyer.orders - 1), span, HUNDREDTH) or Decimal(0),
+                ratio(since, _DAY_US, TENTH) or Decimal(0),
+                ratio(span, gaps * _DAY_US, TENTH) or Decimal(0),
+                ratio(since * gaps, span, HUNDREDTH) or Decimal(0),
                 score(buyer),
             )
         )

@@ -4,8 +4,9 @@ The table is read once with a parallel Scan (`SEGMENTS` segments, each
 paginated, eventually consistent: a report may miss a purchase of the last
 second, as it would on SQLite a second earlier). Each item the report uses
 is decoded by the store's own decoders and written, in the SQLite store's
-own row format, into a temporary customer file; `SqliteReport` then reads
-that file with the same SQL as a local one. So the two stores give the same
+own row format, into a temporary customer file made with the store's own
+schema, whose triggers keep its day totals as the rows arrive; `SqliteReport`
+then reads that file with the same SQL as a local one. So the two stores give the same
 report by construction, and a figure defined once is computed once. The
 scratch file is in the temporary folder (Lambda's /tmp: a year of 100 000
 purchases is some tens of MB) and deleted when the report is closed.

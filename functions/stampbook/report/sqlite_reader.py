@@ -3,10 +3,14 @@
 A million purchases are added up inside SQLite rather than loaded as
 objects, each table read once in its own order (by customer), so SQLite
 never sorts a million rows: grouping them by month would mean exactly
-that, several times slower than the read itself. Per customer, SQLite
-hands over their orders' times and goods as two texts, and Python adds
-those up into the months, the buyers and the drift list in the same loop.
-The ledger's months are added up into a small temporary table instead.
+that, several times slower than the read itself. The months' orders,
+goods and points come from the day totals the store keeps beside its
+orders and ledger (`order_days`, `ledger_days`, kept by triggers), so a
+month is some thirty rows rather than every purchase; only the moments
+of a day the period starts or ends within are read one by one. Per
+customer, SQLite hands over their orders' times in the period, their
+goods and their first order ever, and Python finds the buyers, the
+months they came in and the cohorts in one loop.
 Amounts are decimal text; `_units_sql` turns one into exact integer
 ten-thousandths with string functions, so no sum ever passes through a
 float. Text it cannot read that way (an exponent, a fifth decimal) goes
@@ -20,8 +24,9 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 
 from ..store.sqlite.automations import record_time
@@ -64,6 +69,10 @@ def _units_sql(text: str) -> str:
 
 
 _ORDER_FIGURES = ("orders", "revenue", "repeat_revenue")
+_MONTH = itemgetter(slice(7))  # of a time as the store writes it
+# An order over the free-shipping threshold counts 1 in a sum, and one charged
+# shipping all the same 1 + _CHARGED: however many orders, the halves stay apart.
+_CHARGED = 1 << 32
 # Ledger kinds whose entries the owner sees counted as loyalty actions.
 _BONUSES = ("birthday", "referral")
 
@@ -117,8 +126,9 @@ class SqliteReport:
         self.db.execute("BEGIN")
         try:
             visits = Visits(last_month(period.end))
-            buyers, order_months, shipping = self._orders(start, end, over, visits)
-            points, held = self._points(start, end)
+            edges = _Edges.of(period)
+            buyers, order_months, shipping = self._orders(start, end, edges, over, visits)
+            points, held = self._points(start, end, edges)
             holdouts, measuring = holdout_facts(self.db, period, holdout_days, _GOODS)
             return Facts(
                 period=period,
@@ -173,71 +183,117 @@ class SqliteReport:
         return int(self.db.execute(sql, params).fetchone()[0] or 0)
 
     def _orders(
-        self, start: str, end: str, free_shipping_over: int | None, visits: Visits
+        self,
+        start: str,
+        end: str,
+        edges: _Edges,
+        free_shipping_over: int | None,
+        visits: Visits,
     ) -> tuple[list[Buyer], dict[str, dict[str, int]], tuple[int, int]]:
-        """Buyers, months and free shipping, added up in one pass over the orders.
+        """Buyers, months and free shipping, from one pass over the orders and the day totals.
 
-        Each customer's row carries the times and the goods of their orders
-        in the period, in the same order, and the time of their first order
-        ever, which decides whether an order in the period was a repeat
-        (orders before the period still count for that). Python adds them
-        up per month and per customer. Free shipping is counted from what
-        was charged: orders over the threshold, and of them those that were
+        Each customer's row carries the times of their orders in the period,
+        their goods, and the time and goods of their first order ever, which
+        decides whether an order in the period was a repeat (orders before
+        the period still count for that). The months' orders and goods are
+        the day totals' (`_order_months`); per customer, Python finds the
+        months they bought in. Free shipping is counted from what was
+        charged: orders over the threshold, and of them those that were
         charged shipping all the same.
         """
         refunded = self._refunded_by_customer(start, end)
         buyers = []
-        months: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_ORDER_FIGURES, 0))
-        orders_by_month: defaultdict[str, int] = defaultdict(int)
-        revenue_by_month: defaultdict[str, int] = defaultdict(int)
+        orders_by_month, revenue_by_month = self._order_months(edges)
         first_goods_by_month: defaultdict[str, int] = defaultdict(int)
-        over = charged = 0
+        shipped = 0
+        # Without a start every order before the end is the period's: nothing to filter.
+        during = " FILTER (WHERE placed_at >= :start)" if start else ""
+        # The orders over the threshold, and of them those charged shipping, counted in
+        # one sum: the charged ones in its high half (see `_CHARGED`). The shipping text
+        # is read only for orders over the threshold, and only when it has a digit other
+        # than 0: without one, an amount is zero however written.
+        shipping = (
+            f"SUM(CASE WHEN shipping GLOB '*[1-9]*' AND {_units_sql('shipping')} != 0"
+            f" THEN {1 + _CHARGED} ELSE 1 END)"
+            f" FILTER (WHERE goods >= :over{' AND placed_at >= :start' if start else ''})"
+            if free_shipping_over is not None
+            else "0"
+        )
+        parse, month_of, visit = _parse, _MONTH, visits.add
         for row in self.db.execute(
-            "SELECT customer_id, MIN(placed_at),"
-            # The time and the goods of each order of the period: both aggregates
-            # see the customer's rows in the same order, so the texts line up.
-            " group_concat(placed_at) FILTER (WHERE placed_at >= ?1),"
-            " group_concat(goods) FILTER (WHERE placed_at >= ?1),"
-            " COUNT(*) FILTER (WHERE placed_at >= ?1 AND goods >= ?3),"
-            # Read only for the orders over the threshold, and only when the text has
-            # a digit other than 0: without one, an amount is zero however written.
-            " COUNT(*) FILTER (WHERE placed_at >= ?1 AND goods >= ?3"
-            f"  AND shipping GLOB '*[1-9]*' AND {_units_sql('shipping')} != 0)"
+            # MIN is the query's only min() or max(): the bare `goods` is then taken
+            # from a row of the least time (ties are looked up below).
+            "SELECT customer_id, MIN(placed_at), goods,"
+            f" group_concat(placed_at){during}, SUM(goods){during}, {shipping}"
             f" FROM (SELECT o.customer_id, o.placed_at, o.shipping, {_GOODS} AS goods"
-            "  FROM orders o WHERE o.placed_at < ?2)"
+            "  FROM orders o WHERE o.placed_at < :end)"
             " GROUP BY customer_id",
-            (start, end, free_shipping_over),
+            {"start": start, "end": end, "over": free_shipping_over},
         ):
-            customer_id, first_at, times_text, goods_text, over_in, charged_in = row
+            customer_id, first_at, first_goods, times_text, spent, shipped_in = row
             if times_text is None:  # bought only before the period
                 continue
             times = times_text.split(",")
-            amounts = list(map(int, goods_text.split(",")))
-            visited = [moment[:7] for moment in times]
-            for month, amount in zip(visited, amounts, strict=True):
-                revenue_by_month[month] += amount
-                orders_by_month[month] += 1
-            new = first_at >= start
-            if new:
-                # The first order ever is then one of the period's, found by its time;
-                # only when another order shares that moment does the lower id decide.
-                first_goods_by_month[first_at[:7]] += (
-                    amounts[times.index(first_at)]
+            if first_at >= start:
+                # The first order ever is then one of the period's; when another order
+                # shares its moment, the lower order id decides.
+                first = first_at[:7]
+                first_goods_by_month[first] += (
+                    first_goods
                     if times.count(first_at) == 1
                     else self._first_goods(customer_id, first_at)
                 )
-            spent = sum(amounts) - refunded.get(customer_id, 0)
+                visit(list(map(month_of, times)), first)
+                earliest = first_at
+            else:
+                visit(list(map(month_of, times)), None)
+                earliest = min(times)
             buyers.append(
-                Buyer(customer_id, len(times), spent, _parse(min(times)), _parse(max(times)))
+                Buyer(
+                    customer_id,
+                    len(times),
+                    spent - refunded.get(customer_id, 0),
+                    parse(earliest),
+                    parse(max(times)),
+                )
             )
-            visits.add(visited, first_at[:7] if new else None)
-            over += over_in
-            charged += charged_in
+            shipped += shipped_in or 0
+        months: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_ORDER_FIGURES, 0))
         for month, count in orders_by_month.items():
-            revenue = revenue_by_month[month]
-            repeat = revenue - first_goods_by_month.get(month, 0)
-            months[month].update(orders=count, revenue=revenue, repeat_revenue=repeat)
+            if count:
+                revenue = revenue_by_month[month]
+                repeat = revenue - first_goods_by_month.get(month, 0)
+                months[month].update(orders=count, revenue=revenue, repeat_revenue=repeat)
+        over, charged = shipped % _CHARGED, shipped // _CHARGED
         return buyers, months, (over - charged, charged)
+
+    def _order_months(self, edges: _Edges) -> tuple[dict[str, int], dict[str, int]]:
+        """Orders and goods per month of the period: the day totals of its whole days, and
+        the orders around them (a period starting or ending within a day) and those kept
+        without their goods in units, read one by one."""
+        orders: defaultdict[str, int] = defaultdict(int)
+        goods: defaultdict[str, int] = defaultdict(int)
+        unknown = 0
+        for month, count, known, without in self.db.execute(
+            "SELECT substr(day, 1, 7), SUM(orders), SUM(goods), SUM(unknown) FROM order_days"
+            " WHERE day >= ? AND day < ? GROUP BY 1",
+            (edges.first_day, edges.last_day),
+        ):
+            orders[month] += count
+            goods[month] += known
+            unknown += without
+        if edges.partial or unknown:
+            for month, edge, count, more in self.db.execute(
+                "SELECT substr(placed_at, 1, 7), edge, COUNT(*), SUM(goods) FROM"
+                f" (SELECT o.placed_at, {_GOODS} AS goods, {edges.sql('o.placed_at')} AS edge,"
+                "  o.goods_units FROM orders o WHERE o.placed_at >= ?1 AND o.placed_at < ?2)"
+                " WHERE edge OR goods_units IS NULL GROUP BY 1, 2",
+                edges.parameters(),
+            ):
+                if edge:  # not in the day totals at all
+                    orders[month] += count
+                goods[month] += more
+        return orders, goods
 
     def _first_goods(self, customer_id: str, at: str) -> int:
         """The goods of the customer's first order when several share its moment: the lower
@@ -349,53 +405,65 @@ class SqliteReport:
             for at, email, reason, text, order in rows
         ]
 
-    def _points(self, start: str, end: str) -> tuple[PointsFacts, LedgerMonths]:
+    def _points(self, start: str, end: str, edges: _Edges) -> tuple[PointsFacts, LedgerMonths]:
         """The period's points by kind, and month by month with the points held and
         the bonuses given.
 
-        Months are added up into a temporary table, one row per month and
-        kind, rather than with GROUP BY, which would sort every entry first;
-        the time before the period is one row, so a period starting mid-month
-        counts only its own entries. The same pass counts the entries that
-        gave points, which is how many birthday and referral bonuses there were.
+        Months are added up from the ledger's day totals, one row per day and
+        kind, rather than from every entry; the time before the period is one
+        row, so a period starting mid-month counts only its own entries, and
+        the entries of a day the period starts or ends within are read one by
+        one. The day totals also count the entries that gave points, which is
+        how many birthday and referral bonuses there were.
         """
-        self.db.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS ledger_months (month TEXT, kind TEXT,"
-            " points INTEGER, given INTEGER, PRIMARY KEY (month, kind)) WITHOUT ROWID"
-        )
-        self.db.execute("DELETE FROM temp.ledger_months")
-        self.db.execute(
-            "INSERT INTO temp.ledger_months"
-            " SELECT CASE WHEN at >= ?1 THEN substr(at, 1, 7) ELSE ?3 END, kind, points,"
-            "  points > 0 FROM ledger WHERE at < ?2 AND true"
-            " ON CONFLICT (month, kind) DO UPDATE SET points = points + excluded.points,"
-            "  given = given + excluded.given",
-            (start, end, BEFORE),
-        )
+        points_by: defaultdict[tuple[str, str], int] = defaultdict(int)
+        given_by: defaultdict[tuple[str, str], int] = defaultdict(int)
+        for month, kind, points, given in self.db.execute(
+            "SELECT CASE WHEN day < ?1 THEN ?4 ELSE substr(day, 1, 7) END, kind, SUM(points),"
+            " SUM(given) FROM ledger_days WHERE day < ?1 OR (day >= ?2 AND day < ?3)"
+            " GROUP BY 1, 2",
+            (edges.days_before, edges.first_day, edges.last_day, BEFORE),
+        ):
+            points_by[month, kind] += points
+            given_by[month, kind] += given
+        if edges.partial:
+            for month, kind, points, given in self.db.execute(
+                "SELECT CASE WHEN at >= ?1 THEN substr(at, 1, 7) ELSE ?6 END, kind, SUM(points),"
+                f" SUM(points > 0) FROM ledger WHERE at < ?2 AND {edges.sql('at')} GROUP BY 1, 2",
+                (*edges.parameters(), BEFORE),
+            ):
+                points_by[month, kind] += points
+                given_by[month, kind] += given
         by_month: dict[str, dict[str, int]] = defaultdict(dict)
         net: dict[str, int] = defaultdict(int)
         by_kind: dict[str, int] = defaultdict(int)
         bonuses: dict[str, dict[str, int]] = defaultdict(dict)
-        for month, kind, points, given in self.db.execute("SELECT * FROM temp.ledger_months"):
+        for (month, kind), points in sorted(points_by.items()):  # as months, then kinds
             net[month] += points
             if month != BEFORE:
                 by_month[month][kind] = points
                 by_kind[kind] += points
+                given = given_by[month, kind]
                 # A referral bonus taken back is a negative entry: not one more bonus.
                 if kind in _BONUSES and given:
                     bonuses[month][kind] = given
-        outstanding, holders, odd = self.db.execute(
-            "SELECT SUM(balance) FILTER (WHERE balance > 0), COUNT(*) FILTER (WHERE balance > 0),"
-            " json_group_array(customer_id) FILTER (WHERE odd) FROM"
-            " (SELECT customer_id, SUM(points) AS balance,"
-            # Only these entries can take a balance below zero; see `held`.
-            "  COUNT(*) FILTER (WHERE points < 0 AND kind IN ('clawback', 'adjust', 'referral'))"
-            "  AS odd"
-            "  FROM ledger WHERE at < ? GROUP BY customer_id)",
+        outstanding, holders = self.db.execute(
+            "SELECT SUM(balance) FILTER (WHERE balance > 0), COUNT(*) FILTER (WHERE balance > 0)"
+            " FROM (SELECT SUM(points) AS balance FROM ledger WHERE at < ? GROUP BY customer_id)",
             (end,),
         ).fetchone()
+        # Only these entries can take a balance below zero; see `held`. An index
+        # holds them alone.
+        odd = [
+            customer_id
+            for (customer_id,) in self.db.execute(
+                "SELECT DISTINCT customer_id FROM ledger INDEXED BY ledger_below_zero"
+                " WHERE points < 0 AND kind IN ('clawback', 'adjust', 'referral') AND at < ?",
+                (end,),
+            )
+        ]
         below_zero: dict[str, dict[str, int]] = defaultdict(dict)
-        for chunk in _chunks(json.loads(odd)):
+        for chunk in _chunks(odd):
             marks = ",".join("?" * len(chunk))
             for customer_id, month, points in self.db.execute(
                 "SELECT customer_id, CASE WHEN at >= ? THEN substr(at, 1, 7) ELSE ? END,"
@@ -494,6 +562,60 @@ class SqliteReport:
                     last.get((customer_id, at), (sent, campaign)), (sent, campaign)
                 )
         return Counter(campaign for _, campaign in last.values())
+
+
+_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class _Edges:
+    """The period's whole UTC days, whose day totals the report adds up, and the moments
+    of a day it starts or ends within, whose rows it reads one by one.
+
+    Times are the store's text (UTC ISO 8601), days their first ten characters.
+    """
+
+    start: str  # "" for the beginning
+    end: str
+    before: str  # the midnight starting the period's first day: before it, before the period
+    whole_from: str  # the first whole day's midnight
+    whole_to: str  # the midnight ending the last whole day
+
+    @classmethod
+    def of(cls, period: Period) -> _Edges:
+        end = period.end.astimezone(UTC)
+        whole_to = end.replace(hour=0, minute=0, second=0, microsecond=0)
+        if period.start is None:
+            return cls("", _time(end), "", "", _time(whole_to))
+        start = period.start.astimezone(UTC)
+        before = start.replace(hour=0, minute=0, second=0, microsecond=0)
+        whole_from = before if before == start else before + _DAY
+        return cls(_time(start), _time(end), _time(before), _time(whole_from), _time(whole_to))
+
+    @property
+    def days_before(self) -> str:
+        return self.before[:10]
+
+    @property
+    def first_day(self) -> str:
+        return self.whole_from[:10]
+
+    @property
+    def last_day(self) -> str:  # the day after the last whole day
+        return self.whole_to[:10]
+
+    @property
+    def partial(self) -> bool:
+        """Whether the period starts or ends within a day."""
+        return self.before != self.whole_from or self.whole_to != self.end
+
+    def sql(self, column: str) -> str:
+        """Whether the time in `column` is in a day the period starts or ends within
+        (the parameters are `parameters()`)."""
+        return f"(({column} >= ?3 AND {column} < ?4) OR {column} >= ?5)"
+
+    def parameters(self) -> tuple[str, str, str, str, str]:
+        return self.start, self.end, self.before, self.whole_from, self.whole_to
 
 
 @dataclass(frozen=True)

@@ -8,50 +8,55 @@ not the customer's first ever, as repeat revenue counts it.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from functools import cached_property
 
 from .calendar import months_between
 from .facts import Cohort
 
 
 class Visits:
+    """Each buyer's months, kept as they come and counted once at the end: a million
+    purchases make some hundred thousand customers' months, which `Counter` adds up
+    in one call rather than one at a time."""
+
     def __init__(self, last_month: str) -> None:
         self.last_month = last_month  # the period's; cohorts are followed up to it
-        self.buyers: defaultdict[str, int] = defaultdict(int)
-        # Customers whose first purchase ever was their only one that month.
-        self._first_alone: defaultdict[str, int] = defaultdict(int)
-        self._cohorts: defaultdict[str, int] = defaultdict(int)
-        self._returned: defaultdict[str, defaultdict[str, int]] = defaultdict(
-            lambda: defaultdict(int)
-        )
+        self._months: list[str] = []  # every buyer's months, once each
+        # The month of each first purchase ever that was its customer's only one that month.
+        self._first_alone: list[str] = []
+        # Per month of a first purchase ever: its customers' months, once each.
+        self._returned: defaultdict[str, list[str]] = defaultdict(list)
 
     def add(self, months: list[str], first: str | None) -> None:
         """One customer: the month of each purchase in the period, one per purchase, and
-        `first`, the month of their first purchase ever if it was in the period.
-
-        Runs for every buyer, so it does as little as it can: plain counts.
-        """
+        `first`, the month of their first purchase ever if it was in the period."""
         distinct = set(months)
-        buyers = self.buyers
-        for month in distinct:
-            buyers[month] += 1
+        self._months.extend(distinct)
         if first is not None:
             if months.count(first) == 1:
-                self._first_alone[first] += 1
-            self._cohorts[first] += 1
-            returned = self._returned[first]
-            for month in distinct:
-                returned[month] += 1
+                self._first_alone.append(first)
+            self._returned[first].extend(distinct)
+
+    @cached_property
+    def buyers(self) -> Counter[str]:
+        """Customers who bought, per month."""
+        return Counter(self._months)
+
+    @cached_property
+    def _alone(self) -> Counter[str]:
+        return Counter(self._first_alone)
 
     def repeat_buyers(self, month: str) -> int:
         """Buyers in `month` with a purchase that was not their first ever."""
-        return self.buyers.get(month, 0) - self._first_alone.get(month, 0)
+        return self.buyers.get(month, 0) - self._alone.get(month, 0)
 
     def cohorts(self) -> list[Cohort]:
         found = []
-        for month, customers in sorted(self._cohorts.items()):
+        for month, months in sorted(self._returned.items()):
+            came = Counter(months)  # everyone came in their first month
             returned = [0] * (months_between(month, self.last_month) + 1)
-            for later, count in self._returned[month].items():
+            for later, count in came.items():
                 returned[months_between(month, later)] = count
-            found.append(Cohort(month, customers, tuple(returned)))
+            found.append(Cohort(month, came[month], tuple(returned)))
         return found

@@ -110,6 +110,27 @@ def test_points_by_month_and_held_at_each_month_end(customer_file: Path) -> None
     assert (report.cost.points_outstanding, report.cost.holders) == (4, 1)
 
 
+def test_a_period_starting_and_ending_within_a_day_counts_only_its_own_moments(
+    customer_file: Path,
+) -> None:
+    # From 10:00:01 on 5 January (a's first order and points just before) to 10:00
+    # on 10 March (d's order and b's expiry that day, the order at 10:00 not in it).
+    report = _report(
+        customer_file,
+        datetime(2026, 1, 5, 10, 0, 1, tzinfo=UTC),
+        datetime(2026, 3, 10, 10, 0, tzinfo=UTC),
+    )
+    months = [(m.month, m.orders, m.revenue, m.buyers, m.repeat_buyers) for m in report.months]
+    assert months == [
+        ("2026-01", 2, Decimal(250), 2, 1),  # a2 and b1
+        ("2026-02", 3, Decimal(350), 2, 2),
+        ("2026-03", 1, Decimal(70), 1, 1),  # a3; d2 is at the period's end
+    ]
+    points = [(m.points_issued, m.points_expired, m.points_held) for m in report.months]
+    # Held before the period: a 10 and d 4; then b's 20 in January, b's expiry in March.
+    assert points == [(20, 0, 34), (0, 0, 24), (0, 20, 4)]
+
+
 def test_cohorts_follow_first_time_buyers_month_by_month(customer_file: Path) -> None:
     rows = _report(customer_file, START).cohorts
     # January's newcomers a and b: b back in February, a in March. February's: c.

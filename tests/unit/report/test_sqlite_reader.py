@@ -42,7 +42,9 @@ def test_pareto_share_and_drift_list_match_a_second_computation(customer_file: P
     assert all(d.email.endswith("@example.com") and d.consent for d in report.drifting)
 
 
-@pytest.mark.parametrize("start", [None, datetime(2025, 3, 1, tzinfo=UTC)])
+@pytest.mark.parametrize(
+    "start", [None, datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 3, 1, 10, 30, tzinfo=UTC)]
+)
 def test_monthly_orders_and_repeat_revenue_match_a_second_computation(
     customer_file: Path, tmp_path: Path, start: datetime | None
 ) -> None:

@@ -13,6 +13,8 @@ order, and keeps its request record on its order: the four b-trees are
 
 from __future__ import annotations
 
+import sqlite3
+
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE customers (
@@ -350,4 +352,85 @@ MIGRATIONS: tuple[str, ...] = (
     -- chosen not to be sent to, so the report can compare them with the rest.
     ALTER TABLE campaigns ADD COLUMN held_out INTEGER NOT NULL DEFAULT 0;
     """,
+    """
+    -- The owner's report adds its months up from these day totals (UTC days,
+    -- `YYYY-MM-DD`) instead of grouping a million orders and ledger entries
+    -- by month. Triggers keep them, so every writer does: the store, the
+    -- import, the report's copy of a DynamoDB table. An order kept without
+    -- its goods in units counts in `unknown`: the report reads its lines.
+    CREATE TABLE order_days (
+        day TEXT PRIMARY KEY,
+        orders INTEGER NOT NULL,
+        goods INTEGER NOT NULL,
+        unknown INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO order_days SELECT substr(placed_at, 1, 10), COUNT(*),
+        COALESCE(SUM(goods_units), 0), COUNT(*) - COUNT(goods_units) FROM orders GROUP BY 1;
+    CREATE TRIGGER order_days_insert AFTER INSERT ON orders BEGIN
+        INSERT INTO order_days VALUES (substr(NEW.placed_at, 1, 10), 1,
+            COALESCE(NEW.goods_units, 0), NEW.goods_units IS NULL)
+        ON CONFLICT (day) DO UPDATE SET orders = orders + 1, goods = goods + excluded.goods,
+            unknown = unknown + excluded.unknown;
+    END;
+    CREATE TRIGGER order_days_delete AFTER DELETE ON orders BEGIN
+        UPDATE order_days SET orders = orders - 1, goods = goods - COALESCE(OLD.goods_units, 0),
+            unknown = unknown - (OLD.goods_units IS NULL)
+        WHERE day = substr(OLD.placed_at, 1, 10);
+    END;
+    CREATE TRIGGER order_days_update AFTER UPDATE OF placed_at, goods_units ON orders BEGIN
+        UPDATE order_days SET orders = orders - 1, goods = goods - COALESCE(OLD.goods_units, 0),
+            unknown = unknown - (OLD.goods_units IS NULL)
+        WHERE day = substr(OLD.placed_at, 1, 10);
+        INSERT INTO order_days VALUES (substr(NEW.placed_at, 1, 10), 1,
+            COALESCE(NEW.goods_units, 0), NEW.goods_units IS NULL)
+        ON CONFLICT (day) DO UPDATE SET orders = orders + 1, goods = goods + excluded.goods,
+            unknown = unknown + excluded.unknown;
+    END;
+    -- Points entered per day and kind, and how many of those entries gave
+    -- points (a referral bonus taken back is an entry, not a bonus).
+    CREATE TABLE ledger_days (
+        day TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        points INTEGER NOT NULL,
+        given INTEGER NOT NULL,
+        PRIMARY KEY (day, kind)
+    ) WITHOUT ROWID;
+    INSERT INTO ledger_days SELECT substr(at, 1, 10), kind, SUM(points), SUM(points > 0)
+        FROM ledger GROUP BY 1, 2;
+    CREATE TRIGGER ledger_days_insert AFTER INSERT ON ledger BEGIN
+        INSERT INTO ledger_days VALUES (substr(NEW.at, 1, 10), NEW.kind, NEW.points,
+            NEW.points > 0)
+        ON CONFLICT (day, kind) DO UPDATE SET points = points + excluded.points,
+            given = given + excluded.given;
+    END;
+    CREATE TRIGGER ledger_days_delete AFTER DELETE ON ledger BEGIN
+        UPDATE ledger_days SET points = points - OLD.points, given = given - (OLD.points > 0)
+        WHERE day = substr(OLD.at, 1, 10) AND kind = OLD.kind;
+    END;
+    CREATE TRIGGER ledger_days_update AFTER UPDATE OF at, kind, points ON ledger BEGIN
+        UPDATE ledger_days SET points = points - OLD.points, given = given - (OLD.points > 0)
+        WHERE day = substr(OLD.at, 1, 10) AND kind = OLD.kind;
+        INSERT INTO ledger_days VALUES (substr(NEW.at, 1, 10), NEW.kind, NEW.points,
+            NEW.points > 0)
+        ON CONFLICT (day, kind) DO UPDATE SET points = points + excluded.points,
+            given = given + excluded.given;
+    END;
+    -- The few entries that can take a balance below zero (see report/held.py),
+    -- so the report finds their customers without reading every entry.
+    CREATE INDEX ledger_below_zero ON ledger(customer_id, at)
+        WHERE points < 0 AND kind IN ('clawback', 'adjust', 'referral');
+    """,
 )
+
+
+def statements(script: str) -> list[str]:
+    """A migration's statements, in order: split at each `;` that ends one (not inside a
+    trigger's body)."""
+    found, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                found.append(pending.strip())
+            pending = ""
+    return found

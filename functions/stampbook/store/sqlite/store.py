@@ -76,7 +76,7 @@ from .rows import (
     site_feedback_row,
     write_rows,
 )
-from .schema import MIGRATIONS
+from .schema import MIGRATIONS, statements
 from .sends import SqliteSends
 
 BUSY_TIMEOUT_MS = 30_000
@@ -171,7 +171,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             for version, script in enumerate(MIGRATIONS, start=1):
                 if version in done:
                     continue
-                for statement in filter(str.strip, script.split(";")):
+                for statement in statements(script):
                     db.execute(statement)
                 db.execute("INSERT INTO schema_migrations (version) VALUES (?)", (version,))
 
