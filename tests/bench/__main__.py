@@ -10,6 +10,7 @@ from . import (
     enumeration,
     ledger,
     mail,
+    nightly,
     outbox,
     programme,
     queue_workers,
@@ -37,6 +38,8 @@ if __name__ == "__main__":
     mail.main()
     print("== automatic emails of the nightly run on SQLite")
     automations.main()
+    print("== the nightly run on SQLite: customers with nothing due")
+    nightly.main()
     print("== the local courier: thank-yous while purchases come in")
     courier.main()
     print("== a newsletter campaign sent end to end on SQLite")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -44,6 +45,15 @@ def _last_purchase(n: int) -> datetime:
 
 
 def _fill(shop: Shop, count: int) -> None:
+    people = add_guests(shop, count, lambda n: date(1990, 5, 17) if n % 365 == 0 else None)
+    store = shop.app.store
+    assert isinstance(store, SqliteStore)
+    _confirm_all(store, [p.customer_id for p in people])
+    buy_once(shop, people, _last_purchase)
+
+
+def add_guests(shop: Shop, count: int, birthday: Callable[[int], date | None]) -> list[Customer]:
+    """`count` customers, a birthday each (`birthday(n)`, or the 3rd of a month)."""
     store = shop.app.store
     assert isinstance(store, SqliteStore)
     people = [
@@ -53,24 +63,27 @@ def _fill(shop: Shop, count: int) -> None:
             SINCE,
             name=f"Guest {n}",
             locale="en" if n % 3 else "ru",
-            birthday=date(1990, 5, 17) if n % 365 == 0 else date(1990, 1 + n % 12, 3),
+            birthday=birthday(n) or date(1990, 1 + n % 12, 3),
             birthday_set_at=SINCE,
         )
         for n in range(count)
     ]
     for begin in range(0, count, 5000):
         store.add_customers(people[begin : begin + 5000])
-    _confirm_all(store, [p.customer_id for p in people])
+    return people
+
+
+def buy_once(shop: Shop, people: list[Customer], placed_at: Callable[[int], datetime]) -> None:
+    """One 400 ₽ bag of beans each, the n-th customer's at `placed_at(n)`."""
     line = (OrderLine("1", "beans", Decimal(400)),)
     orders = [
-        (p.customer_id, Order(f"o{n}", _last_purchase(n), "RUB", line))
-        for n, p in enumerate(people)
+        (p.customer_id, Order(f"o{n}", placed_at(n), "RUB", line)) for n, p in enumerate(people)
     ]
-    for begin in range(0, count, 2000):
+    for begin in range(0, len(orders), 2000):
         shop.app.loyalty.record_purchases(orders[begin : begin + 2000])
 
 
-def _timed(work: Any) -> tuple[Any, float, float]:
+def timed(work: Any) -> tuple[Any, float, float]:
     start, cpu = time.perf_counter(), time.process_time()
     done = work()
     return done, time.perf_counter() - start, time.process_time() - cpu
@@ -84,7 +97,7 @@ def ordinary_night(folder: Path, count: int) -> None:
     assert isinstance(events, AutomaticEmails)
     loyalty.events = None  # the loyalty commits alone, first
     ids = list(shop.app.store.customer_ids())
-    results, wall, cpu = _timed(lambda: [(c, loyalty.run_daily_for(c)) for c in ids])
+    results, wall, cpu = timed(lambda: [(c, loyalty.run_daily_for(c)) for c in ids])
     print(
         f"nightly run, loyalty commits only, {count:,} customers  {count / wall:8.0f} /s"
         f"   ({wall:.1f} s, {cpu / count * 1e6:.0f} µs CPU each)"
@@ -96,7 +109,7 @@ def ordinary_night(folder: Path, count: int) -> None:
         return len(shop.mail()) if count <= 20_000 else _outbox_count(folder)
 
     for label in ("first run", "run again "):
-        sent, wall, cpu = _timed(automations_pass)
+        sent, wall, cpu = timed(automations_pass)
         print(
             f"automations pass, {label}, {count:,} customers {count / wall:8.0f} /s"
             f"   ({wall:.2f} s, {cpu:.2f} s CPU; {sent} emails in the outbox)"
@@ -116,7 +129,7 @@ def holiday(folder: Path, count: int) -> None:
     ]
     store.add_customers(people)
     _confirm_all(store, [p.customer_id for p in people])
-    _, wall, cpu = _timed(shop.app.loyalty.run_daily)
+    _, wall, cpu = timed(shop.app.loyalty.run_daily)
     print(
         f"holiday night, {count:,} greetings, run_daily        {count / wall:8.0f} /s"
         f"   ({wall:.1f} s, {cpu / count * 1e3:.1f} ms CPU per customer greeted)"

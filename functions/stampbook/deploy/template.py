@@ -34,7 +34,7 @@ MONTHLY_REPORT = "MonthlyReport"  # the owner's report by email, on the 1st
 IAM_ROLE = "AWS::IAM::Role"
 
 # Seconds a function may run, by what starts it. API Gateway gives up after
-# 29 s; the nightly run visits every customer; a send batch sits between.
+# 29 s; the nightly run lists every customer; a send batch sits between.
 API_TIMEOUT = 29
 NIGHTLY_TIMEOUT = 900
 CONSUMER_TIMEOUT = 300

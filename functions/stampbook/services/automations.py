@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..audience.consent import ConsentStatus, current_status
 from ..audience.holdout import automation_occasion, held_out
+from ..loyalty.quiet import NEVER
 from ..mail.reader import CertificateNote, Occasion
 from ..mail.transports.base import PermanentError, TransientError
 from ..records.automation_sends import TRANSACTIONAL, Automation, AutomationKey, EmailStatus
@@ -227,6 +228,36 @@ class AutomaticEmails:
             self._safely(email, customer_id, occasion_key, occasion, customer=customer)
         for certificate_id in certificates:
             self._certificate(customer, certificate_id)
+
+    # -- quiet nights (loyalty's NightlyWatch)
+
+    def nightly_key(self, now: datetime) -> str | None:
+        """The win-back's wait is all a quiet night rests on here; on a holiday everyone
+        is visited and greeted."""
+        plan = self._plan(self._day(now))
+        if plan.greetings:
+            return None
+        after = plan.win_back_after
+        return f"win_back:{after.total_seconds():.0f}" if after is not None else "win_back:off"
+
+    def quiet_until(self, customer_id: str, result: DailyRun, now: datetime) -> datetime | None:
+        """A customer with nothing due tonight may want the win-back when their purchases
+        lapse; once it was sent (or refused for good) for this lapse, never again."""
+        after = self._plan(self._day(now)).win_back_after
+        since = result.last_purchase_at
+        if after is None or since is None:
+            return NEVER
+        if now < since + after:
+            return since + after
+        occasion = since.isoformat()
+        for sent in self.mailer.store.automation_sends(customer_id):
+            if (
+                sent.key.automation is Automation.WIN_BACK
+                and sent.key.occasion == occasion
+                and sent.status is not EmailStatus.SENDING
+            ):
+                return NEVER
+        return None  # not sent yet (consent, a retry, a claim to take over): every night
 
     def _certificate(self, customer: Customer, certificate_id: str) -> None:
         history = self.mailer.store.history(customer.customer_id)

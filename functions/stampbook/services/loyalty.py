@@ -8,10 +8,10 @@ keeps each as its JSON, and a use case reads it back from there, retry or not.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from ..loyalty.calendar import birthday_in
 from ..loyalty.daily import expiry_after, last_activity, run_daily
@@ -20,9 +20,12 @@ from ..loyalty.history import History
 from ..loyalty.ledger import Entry
 from ..loyalty.orders import Order, Refund
 from ..loyalty.purchases import record_purchase, record_refund
+from ..loyalty.quiet import quiet_until
 from ..loyalty.referrals import (
     ReferralBonus,
     may_take_back,
+    referral_due,
+    referred_key,
     referrer_share,
     taken_back_from_referred,
     taken_back_from_referrer,
@@ -33,7 +36,7 @@ from ..loyalty.standing import Standing
 from ..records.automation_sends import Automation
 from ..records.customers import random_code
 from ..records.owed_emails import OwedEmail
-from ..store.base import Change, Committed, Item, Reads, Request, Store
+from ..store.base import Change, Committed, Item, Quiet, Reads, Request, Store
 from .fingerprint import fingerprint, order_fingerprint
 from .results import (
     Adjusted,
@@ -81,6 +84,21 @@ class LoyaltyEvents(Protocol):
     def purchase_recorded(self, customer_id: str, result: PurchaseRecorded) -> None: ...
     def refund_recorded(self, customer_id: str, result: RefundRecorded) -> None: ...
     def daily_done(self, customer_id: str, result: DailyRun) -> None: ...
+
+
+@runtime_checkable
+class NightlyWatch(Protocol):
+    """What a listener (the automatic emails) adds to a customer's quiet nights."""
+
+    def nightly_key(self, now: datetime) -> str | None:
+        """What its part of tonight's decisions rests on (its settings); None when every
+        customer must be visited tonight (a holiday greets everyone)."""
+        ...
+
+    def quiet_until(self, customer_id: str, result: DailyRun, now: datetime) -> datetime | None:
+        """When it could next want anything for a customer with nothing due tonight
+        (`quiet.NEVER`: never); None when it may want something now."""
+        ...
 
 
 @dataclass
@@ -253,8 +271,10 @@ class LoyaltyService:
         committed = self.store.commit(customer_id, request, decide)
         return CertificateRedeemed.from_json(committed.result)
 
-    def run_daily_for(self, customer_id: str) -> DailyRun:
-        """The nightly run for one customer; once per customer per local day."""
+    def run_daily_for(self, customer_id: str, quiet_key: str | None = None) -> DailyRun:
+        """The nightly run for one customer; once per customer per local day. With
+        `quiet_key` (`nightly_key`), a customer found with nothing due is kept quiet
+        until their next moment (see `loyalty.quiet`), and the next runs skip them."""
         now = self.clock()
         day = now.astimezone(self.rules.timezone).date()
 
@@ -277,12 +297,21 @@ class LoyaltyService:
                 and birthday_in(day.year, history.birthday) == day,
                 last_purchase_at=last_activity(history),
             )
+            nothing = not (
+                entries
+                or outcome.certificates
+                or outcome.tier != history.tier
+                or warning
+                or result.birthday
+            )
+            until = self._quiet_until(history, result, now) if quiet_key and nothing else None
             return Change(
                 result=result.as_json(),
                 entries=tuple(entries),
                 certificates=outcome.certificates,
                 tier=outcome.tier,
                 tier_changed=outcome.tier != history.tier,
+                quiet=Quiet(until, quiet_key) if quiet_key and until else None,
             )
 
         request = Request(f"daily:{customer_id}:{day.isoformat()}", fingerprint(customer_id, day))
@@ -291,12 +320,58 @@ class LoyaltyService:
             self.events.daily_done(customer_id, result)
         return result
 
+    def _quiet_until(self, history: History, result: DailyRun, now: datetime) -> datetime | None:
+        """Until when the customer, with nothing due tonight, may be left alone."""
+        until = quiet_until(self.rules, history, now)
+        if until is None:
+            return None
+        referral = referral_due(self.rules, history, now)
+        if referral is not None and not self._referral_paid(history, referral[1]):
+            return None  # waits for room in the referrer's month: asked every night
+        watch = self.events
+        if isinstance(watch, NightlyWatch):
+            theirs = watch.quiet_until(history.customer_id, result, now)
+            if theirs is None:
+                return None
+            until = min(until, theirs)
+        return until
+
+    def _referral_paid(self, history: History, bonus: ReferralBonus) -> bool:
+        rule = self.rules.loyalty.referral
+        mine = rule is None or not rule.referred_points
+        if not (mine or history.has_key(referred_key(history.customer_id))):
+            return False
+        referrer = self._referrer(bonus.referrer_id)
+        return referrer is None or referrer.has_key(bonus.entry.idempotency_key)
+
+    def nightly_key(self, now: datetime) -> str | None:
+        """What tonight's quiet customers rest on: the rules, and the settings of the
+        automatic emails; None when everyone is visited tonight."""
+        watch = self.events
+        theirs = watch.nightly_key(now) if isinstance(watch, NightlyWatch) else ""
+        return None if theirs is None else f"{self.rules.version}:{theirs}"
+
+    def nightly_customers(
+        self, now: datetime, among: Callable[[str], bool] | None = None
+    ) -> Iterator[tuple[str, str | None]]:
+        """Every customer (of those `among` takes), with the quiet key to visit them
+        with; None for those the store's query finds quiet: the nightly run leaves them."""
+        key = self.nightly_key(now)
+        if key is None:
+            for customer_id in self.store.customer_ids():
+                if among is None or among(customer_id):
+                    yield customer_id, ""
+            return
+        for customer_id, due in self.store.nightly_customers(now, key, among):
+            yield customer_id, key if due else None
+
     def run_daily(self) -> int:
         """The nightly run for every customer, with the automatic emails it calls
-        for (through `events`); returns how many were visited."""
+        for (through `events`); returns how many it covered, visited or found quiet."""
         count = 0
-        for customer_id in self.store.customer_ids():
-            self.run_daily_for(customer_id)
+        for customer_id, key in self.nightly_customers(self.clock()):
+            if key is not None:
+                self.run_daily_for(customer_id, key)
             count += 1
         # Rate counters and holds whose time is over: nobody needs them kept.
         self.store.forget_limits(int(self.clock().timestamp()))

@@ -2,12 +2,13 @@
 
 On AWS the schedule queues one message per shard on the send queue
 (`queue_shards`); each is taken by the queue's consumer, which runs the same
-per-customer step as `stampbook daily` for the customers of its shard
-(`run_shard`). A customer belongs to one shard, by a hash of their id. The
-step is recorded per customer and day (`daily:<customer>:<day>` in the
-store), so a shard delivered twice, retried after a failure or run beside
-another changes nobody twice. Locally, and where no queue is set,
-`LoyaltyService.run_daily` still visits everyone in one process.
+per-customer step as `stampbook daily` for the customers of its shard whom
+the store does not find quiet (`run_shard`; see `loyalty.quiet`). A
+customer belongs to one shard, by a hash of their id. The step is recorded
+per customer and day (`daily:<customer>:<day>` in the store), so a shard
+delivered twice, retried after a failure or run beside another changes
+nobody twice. Locally, and where no queue is set, `LoyaltyService.run_daily`
+still goes through everyone in one process.
 """
 
 from __future__ import annotations
@@ -45,12 +46,17 @@ def shard_message(shard: int, shards: int) -> str:
 
 
 def run_shard(loyalty: LoyaltyService, shard: int, shards: int) -> int:
-    """The nightly step for every customer of `shard`; returns how many it visited."""
+    """The nightly step for every customer of `shard` who has something due (the
+    store's query leaves out those found quiet); returns how many it visited."""
     if not 0 <= shard < shards:
         raise ValueError(f"shard {shard} of {shards} does not exist")
     visited = 0
-    for customer_id in loyalty.store.customer_ids():
-        if shard_of(customer_id, shards) == shard:
-            loyalty.run_daily_for(customer_id)
+
+    def mine(customer_id: str) -> bool:
+        return shard_of(customer_id, shards) == shard
+
+    for customer_id, key in loyalty.nightly_customers(loyalty.clock(), mine):
+        if key is not None:
+            loyalty.run_daily_for(customer_id, key)
             visited += 1
     return visited

@@ -95,6 +95,20 @@ class Change:
     tier_spend: TierSpend | None = None
     # An automatic email this change calls for, owed in the same transaction.
     owed: OwedEmail | None = None
+    # The nightly run found nothing due: the customer may be left alone until then.
+    quiet: Quiet | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quiet:
+    """Nothing is due for the customer before `until` while nothing is written to them,
+    as decided under `key` (the rules and the automatic emails' settings it rests on).
+
+    A store keeps it with the change that found it and forgets it as soon as
+    anything is written to the customer."""
+
+    until: datetime
+    key: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +145,13 @@ class Store(AutomationLog, Protocol):
         ...
 
     def customer_ids(self) -> Iterator[str]: ...
+    def nightly_customers(
+        self, now: datetime, key: str, among: Callable[[str], bool] | None = None
+    ) -> Iterator[tuple[str, bool]]:
+        """Every customer id in order (those `among` takes), each with whether the nightly
+        run must visit them: False for those kept quiet past `now` under `key` (`Quiet`)."""
+        ...
+
     def record_consent(
         self, customer_id: str, record: ConsentRecord, owed: OwedEmail | None = None
     ) -> None:

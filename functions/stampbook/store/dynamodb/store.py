@@ -26,6 +26,7 @@ Lambda cold start that never touches the store does not pay for it.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import random
 import threading
@@ -384,6 +385,35 @@ class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send recor
         ):
             yield text(item, LISTING_SK)
 
+    def nightly_customers(
+        self, now: datetime, key: str, among: Callable[[str], bool] | None = None
+    ) -> Iterator[tuple[str, bool]]:
+        """Each customer's profile read a hundred to a request, only the version and what
+        the last nightly step kept: quiet while that was found at the current version."""
+        moment = now.astimezone(UTC)
+
+        def due(profile: Read | None) -> bool:
+            if profile is None or "quiet_version" not in profile:
+                return True
+            return not (
+                profile["quiet_version"] == profile.get("version")
+                and text(profile, "quiet_key") == key
+                and datetime.fromisoformat(text(profile, "quiet_until")) > moment
+            )
+
+        ids = filter(among, self.customer_ids()) if among else self.customer_ids()
+        while chunk := list(itertools.islice(ids, 100)):
+            wanted = {customer_key(customer_id): customer_id for customer_id in chunk}
+            profiles = {
+                text(item, "pk"): item
+                for item in self._get_many(
+                    [profile_key(customer_id) for customer_id in chunk],
+                    "pk, version, quiet_until, quiet_key, quiet_version",
+                )
+            }
+            for pk, customer_id in wanted.items():
+                yield customer_id, due(profiles.get(pk))
+
     def record_consent(
         self, customer_id: str, record: ConsentRecord, owed: OwedEmail | None = None
     ) -> None:
@@ -731,12 +761,17 @@ class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send recor
             found = self.client.get_item(TableName=self.table, Key=item_key, ConsistentRead=True)
         return found.get("Item")
 
-    def _get_many(self, item_keys: list[Item]) -> Iterator[Read]:
-        """The items of these keys that exist, 100 to a request (BatchGetItem's limit)."""
+    def _get_many(self, item_keys: list[Item], projection: str | None = None) -> Iterator[Read]:
+        """The items of these keys that exist, 100 to a request (BatchGetItem's limit);
+        with a projection, only those attributes (plain names, none reserved)."""
         for start in range(0, len(item_keys), 100):
             wanted: dict[str, Any] = {
                 self.table: {"Keys": item_keys[start : start + 100], "ConsistentRead": True}
             }
+            if projection is not None:
+                names = [name.strip() for name in projection.split(",")]
+                wanted[self.table]["ProjectionExpression"] = ", ".join(f"#{n}" for n in names)
+                wanted[self.table]["ExpressionAttributeNames"] = {f"#{n}": n for n in names}
             while wanted:
                 with self._driver():
                     found = self.client.batch_get_item(RequestItems=wanted)

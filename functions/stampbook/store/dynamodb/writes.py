@@ -234,6 +234,12 @@ def _move_version(plan: Plan, owner: str, read: int, change: Change | None) -> N
     """Version `read` -> `read + 1`, failing if another writer moved it first; the tier too."""
     expression = "SET version = :next"
     values = attributes(**{":read": read, ":next": read + 1})
+    if change is not None and change.quiet is not None:
+        # Kept with the version it was found at: any later write moves the version
+        # and so forgets it (see `DynamoStore.nightly_customers`).
+        expression += ", quiet_until = :until, quiet_key = :quiet, quiet_version = :next"
+        values[":until"] = {"S": change.quiet.until.astimezone(UTC).isoformat()}
+        values[":quiet"] = {"S": change.quiet.key}
     if change is not None and change.tier_changed:
         if change.tier is None:
             expression += " REMOVE tier"

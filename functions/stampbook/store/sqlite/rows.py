@@ -24,6 +24,10 @@ from ...records.money_units import to_units
 from .history import read_time, stored_time
 
 INSERTS = {
+    # First: a write below to the same customer (a referrer's bonus in the same
+    # group of commits) forgets it again, by trigger.
+    "nightly_quiet": "INSERT OR REPLACE INTO nightly_quiet (customer_id, until, key)"
+    " VALUES (?,?,?)",
     # OR IGNORE: an entry's key names what it is for; it exists at most once.
     "ledger": "INSERT OR IGNORE INTO ledger (customer_id, kind, points, at, available_at,"
     " idempotency_key, rules_version, order_id, amount, currency, reward_id, certificate_id,"

@@ -420,6 +420,26 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX ledger_below_zero ON ledger(customer_id, at)
         WHERE points < 0 AND kind IN ('clawback', 'adjust', 'referral');
     """,
+    """
+    -- Customers the nightly run found nothing due for, until when, and under which
+    -- rules and settings (loyalty/quiet.py): the next runs leave them alone. Any
+    -- write to a customer's orders, refunds, ledger, certificates or profile
+    -- forgets theirs, by trigger, so every writer does.
+    CREATE TABLE nightly_quiet (
+        customer_id TEXT PRIMARY KEY,
+        until TEXT NOT NULL,
+        key TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """
+    + "".join(
+        f"""
+    CREATE TRIGGER {table}_{event.lower()}_wakes AFTER {event} ON {table} BEGIN
+        DELETE FROM nightly_quiet WHERE customer_id = {row}.customer_id;
+    END;"""
+        for table in ("orders", "refunds", "ledger", "certificates", "customers")
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
+        if (table, event) != ("customers", "INSERT")
+    ),
 )
 
 
