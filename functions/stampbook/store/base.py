@@ -27,7 +27,9 @@ from ..records.customers import Customer
 from ..records.feedback import Feedback, SiteFeedback
 from ..records.integrations import IntegrationKey
 from ..records.owed_emails import OwedEmail
+from ..records.webhooks import OwedWebhook
 from .automation_log import AutomationLog
+from .webhook_log import WebhookLog
 
 
 class StoreError(Exception):
@@ -95,6 +97,8 @@ class Change:
     tier_spend: TierSpend | None = None
     # An automatic email this change calls for, owed in the same transaction.
     owed: OwedEmail | None = None
+    # The webhook deliveries the change reports, owed in the same transaction.
+    webhooks: tuple[OwedWebhook, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +112,7 @@ Item = tuple[str, Request, Callable[[History], Change]]
 Batch = Callable[[], list[Item]]
 
 
-class Store(AutomationLog, Protocol):
+class Store(AutomationLog, WebhookLog, Protocol):
     def add_customer(self, customer: Customer, consent: ConsentRecord | None = None) -> None:
         """Add one; CustomerExists if its id, address or code is taken. `consent`, how
         they signed up, is kept in the same write: never a customer without it."""

@@ -110,6 +110,7 @@ from .table import (
     site_feedback_key,
     table_definition,
 )
+from .webhooks import DynamoWebhookLog
 from .writes import (
     MAX_WRITES,
     Partition,
@@ -177,7 +178,8 @@ class Cancelled(StoreError):
         return StoreError(f"DynamoDB refused the transaction: {', '.join(odd)}") if odd else None
 
 
-class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send records: sends.py
+# Campaigns and send records: sends.py; outgoing webhooks: webhooks.py.
+class DynamoStore(DynamoAutomationLog, DynamoWebhookLog, DynamoSends):
     def __init__(
         self,
         table: str,

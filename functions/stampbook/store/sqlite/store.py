@@ -78,6 +78,7 @@ from .rows import (
 )
 from .schema import MIGRATIONS
 from .sends import SqliteSends
+from .webhooks import SqliteWebhookLog, owed_webhook_row
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -106,7 +107,8 @@ class _Waiting:
     wake: threading.Lock = field(default_factory=_held_lock)
 
 
-class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send records: sends.py
+# Campaigns and send records: sends.py; outgoing webhooks: webhooks.py.
+class SqliteStore(SqliteAutomationLog, SqliteWebhookLog, SqliteSends):
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._file = os.path.realpath(self.path)
@@ -856,6 +858,7 @@ class Rows:
             tables["tier_spend_void"].append((customer_id,))
         if change.owed is not None:
             tables["owed_emails"].append(owed_row(change.owed))
+        tables["owed_webhooks"].extend(owed_webhook_row(owed) for owed in change.webhooks)
         return record
 
     def encoded(self) -> dict[str, list[tuple[Any, ...]]]:
