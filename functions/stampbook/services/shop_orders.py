@@ -21,6 +21,7 @@ from ..records.shops import ShopSecret
 from ..shops.events import Delivery, Ignored, OrderPaid, RefundMade
 from ..shops.orders import order_of, refund_of, scoped
 from ..store.base import CustomerExists, IdempotencyConflict
+from ..webhooks.events import customer_joined
 from .loyalty import LoyaltyService
 
 log = logging.getLogger("stampbook.shops")
@@ -109,6 +110,7 @@ def _new_member(
         if known is None:
             raise
         return known
+    loyalty.webhooks.tell([customer_joined(customer.customer_id, email, False, now)])
     return customer
 
 

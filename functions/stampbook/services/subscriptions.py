@@ -17,6 +17,7 @@ from ..audience.consent import ConsentRecord, ConsentStatus, current_status
 from ..records.automation_sends import Automation
 from ..records.customers import Customer, new_referral_code
 from ..store.base import CustomerExists, Store, UnknownCustomer
+from ..webhooks.events import customer_joined, customer_unsubscribed
 from .automations import AutomaticEmails
 from .limits import mailbox, once_per
 from .mailer import Mailer
@@ -179,6 +180,11 @@ def confirm(emails: AutomaticEmails, customer_id: str, evidence: Evidence) -> Co
     store.record_consent(customer_id, evidence.record(becomes, now, shown), owed)
     if owed is not None:
         emails.on_owed()
+    # Joined once: a member who had unsubscribed and signs up again was one all along.
+    if not any(r.status in (ConsentStatus.MEMBER, ConsentStatus.CONFIRMED) for r in records):
+        newsletter = becomes is ConsentStatus.CONFIRMED
+        joined = customer_joined(customer_id, customer.email, newsletter, now)
+        emails.mailer.loyalty.webhooks.tell([joined])
     _record_invitation(store, customer)
     return becomes
 
@@ -194,13 +200,15 @@ def _record_invitation(store: Store, customer: Customer) -> None:
 def unsubscribe(mailer: Mailer, customer_id: str, evidence: Evidence) -> ConsentStatus:
     """Stop marketing at once; already unsubscribed or suppressed stays as it is."""
     store = mailer.store
-    if store.customer(customer_id) is None:
+    customer = store.customer(customer_id)
+    if customer is None:
         return ConsentStatus.UNSUBSCRIBED  # erased since: nobody left to mail
     status = current_status(store.consents(customer_id))
     if status in (ConsentStatus.UNSUBSCRIBED, ConsentStatus.SUPPRESSED):
         return status
     now = mailer.loyalty.clock()
     store.record_consent(customer_id, evidence.record(ConsentStatus.UNSUBSCRIBED, now))
+    mailer.loyalty.webhooks.tell([customer_unsubscribed(customer_id, customer.email, now)])
     return ConsentStatus.UNSUBSCRIBED
 
 

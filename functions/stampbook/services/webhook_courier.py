@@ -1,0 +1,210 @@
+"""The webhook courier: posts the deliveries owed, signed, and tries the failed ones again.
+
+For each delivery that is due it:
+
+1. takes it (its due time moves on by `TAKE_SECONDS`, on condition that it
+   is still the one listed), so two couriers never post one at once;
+2. signs it for this try (a new `webhook-timestamp`, the same `webhook-id`)
+   and posts it to its endpoint;
+3. a 2xx answer: owed no more. Anything else: due again after the next
+   wait of `RETRY_SCHEDULE` (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight
+   tries over about 27 hours), then given up;
+4. logs the try, and counts it for the endpoint: `disable_after` failures in
+   a row turn the endpoint off, and the owner is told (an email to the
+   report's address, and `stampbook webhooks list`). Deliveries owed to an
+   endpoint that is off or removed are dropped, and logged so.
+
+A courier that dies mid-way leaves the delivery owed, due again when its take
+lapses: a receiver may then get it twice, with the same `webhook-id`.
+
+Who runs it: `stampbook serve` in a thread of its own, woken by each change
+that owes a delivery; `stampbook daily`; on AWS the send queue's consumer (a
+message put after the change) and the 5-minute schedule.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ..records.webhooks import (
+    WEBHOOK_TEST,
+    EndpointState,
+    Outcome,
+    OwedWebhook,
+    WebhookAttempt,
+    WebhookEndpoint,
+)
+from ..webhooks.delivery import Answer, Poster
+from ..webhooks.events import Event, webhook_test
+from ..webhooks.signing import signed_headers
+
+if TYPE_CHECKING:
+    from ..store.base import Store
+    from .mailer import Mailer
+
+log = logging.getLogger("stampbook.webhooks")
+
+PAGE = 100  # deliveries listed at a time
+# Seconds to wait after the 1st, 2nd, ... failed try; one try more than waits.
+RETRY_SCHEDULE = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600)
+TAKE_SECONDS = 60  # longer than any one post takes (its timeout is 5 s)
+LOG_SECONDS = 30 * 24 * 3600  # the delivery log keeps a month
+
+
+@dataclass
+class WebhookCourier:
+    store: Store
+    clock: Callable[[], datetime]
+    # Told when an endpoint is turned off: (the endpoint, the last failure).
+    tell_owner: Callable[[WebhookEndpoint, str], None] = lambda endpoint, detail: None
+    schedule: tuple[int, ...] = RETRY_SCHEDULE
+    timeout: float = 5.0
+    # `webhook-timestamp` is the receiver's guard against replays, checked against its
+    # own clock: the real time, even when the app's clock is set (STAMPBOOK_NOW).
+    signing_clock: Callable[[], float] = time.time
+    _endpoints: dict[str, WebhookEndpoint] = field(default_factory=dict, repr=False)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def deliver_due(
+        self, most: int = 10 * PAGE, stopping: Callable[[], bool] = lambda: False
+    ) -> Counter[Outcome]:
+        """Every delivery that is due (up to `most`, or until `stopping`); what became of each."""
+        outcomes: Counter[Outcome] = Counter()
+        poster = Poster(self.timeout)
+        try:
+            while outcomes.total() < most:
+                now = int(self.now().timestamp())
+                due = self.store.owed_webhooks_due(now, min(PAGE, most - outcomes.total()))
+                if due:  # read fresh each page: one may have been turned off or on
+                    self._endpoints = {e.endpoint_id: e for e in self.store.webhook_endpoints()}
+                for owed in due:
+                    if stopping():  # the rest stay owed, for the next courier
+                        return outcomes
+                    outcome = self.deliver(owed, now, poster)
+                    if outcome is not None:
+                        outcomes[outcome] += 1
+                if not due:
+                    break
+        finally:
+            poster.close()
+        return outcomes
+
+    def deliver(self, owed: OwedWebhook, now: int, poster: Poster) -> Outcome | None:
+        """Post one delivery; None if another courier took it since it was listed."""
+        store = self.store
+        if not store.take_owed_webhook(owed, now + TAKE_SECONDS):
+            return None
+        endpoint = self._endpoints.get(owed.endpoint_id)
+        if endpoint is None or endpoint.state is not EndpointState.ACTIVE:
+            store.settle_owed_webhook(owed)
+            if endpoint is not None:  # a removed one has no log left to write to
+                self._log(owed, now, Outcome.DROPPED, Answer(None, "the endpoint is off"))
+            return Outcome.DROPPED
+        answer = self._post(poster, endpoint, owed.message_id, owed.body)
+        if answer.delivered:
+            store.settle_owed_webhook(owed)
+            if endpoint.failures:
+                store.webhook_delivered(endpoint.endpoint_id)
+                self._endpoints[endpoint.endpoint_id] = replace(endpoint, failures=0)
+            self._log(owed, now, Outcome.DELIVERED, answer)
+            return Outcome.DELIVERED
+        return self._failed(owed, endpoint, now, answer)
+
+    def _post(self, poster: Poster, endpoint: WebhookEndpoint, message: str, body: str) -> Answer:
+        signed = signed_headers(endpoint.secret, message, int(self.signing_clock()), body)
+        return poster.post(endpoint.url, signed, body)
+
+    def test(self, endpoint: WebhookEndpoint) -> tuple[Event, Answer]:
+        """Post a `webhook.test` event to `endpoint` now, on or off, and log it; nothing is
+        owed or counted, so a failed test neither retries nor turns the endpoint off."""
+        now = self.now()
+        event = webhook_test(endpoint.endpoint_id, now)
+        body = event.body()
+        poster = Poster(self.timeout)
+        try:
+            answer = self._post(poster, endpoint, event.message_id, body)
+        finally:
+            poster.close()
+        moment = int(now.timestamp())
+        told = OwedWebhook(endpoint.endpoint_id, event.message_id, WEBHOOK_TEST, body, moment)
+        self._log(told, moment, Outcome.DELIVERED if answer.delivered else Outcome.FAILED, answer)
+        return event, answer
+
+    def _failed(
+        self, owed: OwedWebhook, endpoint: WebhookEndpoint, now: int, answer: Answer
+    ) -> Outcome:
+        store, tries = self.store, owed.attempts + 1
+        if tries > len(self.schedule):
+            outcome = Outcome.GIVEN_UP
+            store.settle_owed_webhook(owed)
+            log.warning("%s to %s given up after %d tries", owed.message_id, endpoint.url, tries)
+        else:
+            outcome = Outcome.FAILED
+            store.postpone_owed_webhook(owed, now + self.schedule[tries - 1], tries)
+        self._log(owed, now, outcome, answer)
+        failures = store.webhook_failed(endpoint.endpoint_id)
+        endpoint = replace(endpoint, failures=failures)
+        self._endpoints[endpoint.endpoint_id] = endpoint
+        if failures >= endpoint.disable_after:
+            self._disable(endpoint, answer)
+        return outcome
+
+    def _disable(self, endpoint: WebhookEndpoint, answer: Answer) -> None:
+        detail = _detail(answer)
+        note = f"{endpoint.failures} tries in a row failed; the last: {detail}"
+        at = self.now()
+        self._endpoints[endpoint.endpoint_id] = replace(
+            endpoint, state=EndpointState.DISABLED, disabled_at=at, note=note
+        )
+        if not self.store.set_webhook_state(endpoint.endpoint_id, EndpointState.DISABLED, at, note):
+            return  # another courier turned it off, and told the owner
+        log.error("webhooks to %s turned off: %s", endpoint.url, note)
+        try:
+            self.tell_owner(endpoint, detail)
+        except Exception:  # the endpoint stays off, and `webhooks list` says why
+            log.exception("the owner was not told that %s is off", endpoint.url)
+
+    def _log(self, owed: OwedWebhook, now: int, outcome: Outcome, answer: Answer) -> None:
+        attempt = WebhookAttempt(
+            owed.endpoint_id,
+            self.now(),
+            owed.message_id,
+            owed.event_type,
+            owed.attempts + 1,
+            outcome,
+            answer.status,
+            answer.detail,
+        )
+        self.store.log_webhook_attempt(attempt, now + LOG_SECONDS)
+
+
+def _detail(answer: Answer) -> str:
+    if answer.status is None:
+        return answer.detail
+    return f"HTTP {answer.status}" + (f" {answer.detail}" if answer.detail else "")
+
+
+def webhook_courier(mailer: Mailer) -> WebhookCourier:
+    """The courier of this app's store and clock, telling the owner by the app's mail."""
+
+    def tell_owner(endpoint: WebhookEndpoint, detail: str) -> None:
+        from ..report.webhook_note import webhook_disabled_email
+
+        note = webhook_disabled_email(mailer.programme, endpoint, detail, mailer.loyalty.clock())
+        if note is not None:  # no report.send_to: `stampbook webhooks list` says it alone
+            mailer.transport.send(note)
+
+    return WebhookCourier(mailer.store, mailer.loyalty.clock, tell_owner)
+
+
+def deliver_webhooks(mailer: Mailer) -> Counter[Outcome]:
+    """Post every webhook delivery that is due: the nightly run, the commands, the schedule."""
+    return webhook_courier(mailer).deliver_due()
