@@ -4,6 +4,7 @@ later, gone once settled; failures are counted where they are kept."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -58,19 +59,36 @@ def test_a_purchase_owes_its_deliveries_in_its_own_transaction_once(store: Store
     assert sorted(store.owed_webhooks_due(T, 10), key=lambda o: o.endpoint_id) == list(owed)
 
 
-def test_a_delivery_is_taken_by_one_courier_postponed_and_settled(store: Store) -> None:
+def test_a_delivery_is_taken_by_one_courier_postponed_and_settled_with_its_log(
+    store: Store,
+) -> None:
     owed = delivery("ep_1", "msg_a")
     store.owe_webhooks([owed, owed])  # the same event told twice: owed once
     assert store.owed_webhooks_due(T - 1, 10) == []
     [listed] = store.owed_webhooks_due(T, 10)
-    assert store.take_owed_webhook(listed, T + 30)
-    assert not store.take_owed_webhook(listed, T + 30)  # a second courier finds it taken
+    assert store.take_owed_webhooks([listed], T + 30) == [listed]
+    assert store.take_owed_webhooks([listed], T + 30) == []  # a second courier: taken
     assert store.owed_webhooks_due(T + 29, 10) == []
-    store.postpone_owed_webhook(listed, T + 300, 1)
+    failed = WebhookAttempt("ep_1", T0, "msg_a", "points.earned", 1, Outcome.FAILED, 503)
+    store.finish_owed_webhook(listed, failed, T + 1000, due_again=T + 300)
     [again] = store.owed_webhooks_due(T + 300, 10)
     assert (again.due, again.attempts, again.body) == (T + 300, 1, owed.body)
-    store.settle_owed_webhook(again)
+    [taken] = store.take_owed_webhooks([again], T + 330)
+    delivered = replace(
+        failed, at=T0 + timedelta(seconds=300), attempt=2, outcome=Outcome.DELIVERED
+    )
+    store.finish_owed_webhook(taken, delivered, T + 1000)
     assert store.owed_webhooks_due(T + 10_000, 10) == []
+    assert store.webhook_attempts("ep_1", T, 10) == [delivered, failed]
+
+
+def test_a_delivery_dropped_for_an_endpoint_removed_leaves_no_log(store: Store) -> None:
+    owed = delivery("ep_gone", "msg_a")
+    store.owe_webhooks([owed])
+    [taken] = store.take_owed_webhooks([owed], T + 30)
+    store.finish_owed_webhook(taken, None, T + 1000)
+    assert store.owed_webhooks_due(T + 10_000, 10) == []
+    assert store.webhook_attempts("ep_gone", T, 10) == []
 
 
 def test_failures_are_counted_until_one_is_delivered(store: Store) -> None:

@@ -2,14 +2,16 @@
 
 For each delivery that is due it:
 
-1. takes it (its due time moves on by `TAKE_SECONDS`, on condition that it
-   is still the one listed), so two couriers never post one at once;
+1. takes it, ten at a time (its due time moves on by `TAKE_SECONDS`, on
+   condition that it is still the one listed), so two couriers never post
+   one at once;
 2. signs it for this try (a new `webhook-timestamp`, the same `webhook-id`)
    and posts it to its endpoint;
 3. a 2xx answer: owed no more. Anything else: due again after the next
    wait of `RETRY_SCHEDULE` (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight
    tries over about 27 hours), then given up;
-4. logs the try, and counts it for the endpoint: `disable_after` failures in
+4. logs the try in the same write that settles or postpones the delivery,
+   and counts a failure for the endpoint: `disable_after` failures in
    a row turn the endpoint off, and the owner is told (an email to the
    report's address, and `stampbook webhooks list`). Deliveries owed to an
    endpoint that is off or removed are dropped, and logged so.
@@ -53,7 +55,11 @@ log = logging.getLogger("stampbook.webhooks")
 PAGE = 100  # deliveries listed at a time
 # Seconds to wait after the 1st, 2nd, ... failed try; one try more than waits.
 RETRY_SCHEDULE = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600)
-TAKE_SECONDS = 60  # longer than any one post takes (its timeout is 5 s)
+# Deliveries are taken ten at a time (one write), each for longer than posting all ten
+# takes, however slow their receivers (5 s each at most, and one retry on a kept-alive
+# connection that was closed, which fails at once).
+TAKEN_AT_ONCE = 10
+TAKE_SECONDS = 120
 LOG_SECONDS = 30 * 24 * 3600  # the delivery log keeps a month
 
 
@@ -83,38 +89,35 @@ class WebhookCourier:
             while outcomes.total() < most:
                 now = int(self.now().timestamp())
                 due = self.store.owed_webhooks_due(now, min(PAGE, most - outcomes.total()))
-                if due:  # read fresh each page: one may have been turned off or on
-                    self._endpoints = {e.endpoint_id: e for e in self.store.webhook_endpoints()}
-                for owed in due:
-                    if stopping():  # the rest stay owed, for the next courier
-                        return outcomes
-                    outcome = self.deliver(owed, now, poster)
-                    if outcome is not None:
-                        outcomes[outcome] += 1
                 if not due:
                     break
+                # Read fresh each page: one may have been turned off or on.
+                self._endpoints = {e.endpoint_id: e for e in self.store.webhook_endpoints()}
+                for start in range(0, len(due), TAKEN_AT_ONCE):
+                    if stopping():  # the rest stay owed, for the next courier
+                        return outcomes
+                    chunk = due[start : start + TAKEN_AT_ONCE]
+                    # Those another courier took since they were listed are its own.
+                    for owed in self.store.take_owed_webhooks(chunk, now + TAKE_SECONDS):
+                        outcomes[self.deliver(owed, now, poster)] += 1
         finally:
             poster.close()
         return outcomes
 
-    def deliver(self, owed: OwedWebhook, now: int, poster: Poster) -> Outcome | None:
-        """Post one delivery; None if another courier took it since it was listed."""
-        store = self.store
-        if not store.take_owed_webhook(owed, now + TAKE_SECONDS):
-            return None
+    def deliver(self, owed: OwedWebhook, now: int, poster: Poster) -> Outcome:
+        """Post one delivery this courier has taken, and record what became of it."""
         endpoint = self._endpoints.get(owed.endpoint_id)
         if endpoint is None or endpoint.state is not EndpointState.ACTIVE:
-            store.settle_owed_webhook(owed)
-            if endpoint is not None:  # a removed one has no log left to write to
-                self._log(owed, now, Outcome.DROPPED, Answer(None, "the endpoint is off"))
+            # A removed endpoint has no log left to write to.
+            off = Answer(None, "the endpoint is off") if endpoint is not None else None
+            self._finish(owed, now, Outcome.DROPPED, off)
             return Outcome.DROPPED
         answer = self._post(poster, endpoint, owed.message_id, owed.body)
         if answer.delivered:
-            store.settle_owed_webhook(owed)
+            self._finish(owed, now, Outcome.DELIVERED, answer)
             if endpoint.failures:
-                store.webhook_delivered(endpoint.endpoint_id)
+                self.store.webhook_delivered(endpoint.endpoint_id)
                 self._endpoints[endpoint.endpoint_id] = replace(endpoint, failures=0)
-            self._log(owed, now, Outcome.DELIVERED, answer)
             return Outcome.DELIVERED
         return self._failed(owed, endpoint, now, answer)
 
@@ -135,7 +138,8 @@ class WebhookCourier:
             poster.close()
         moment = int(now.timestamp())
         told = OwedWebhook(endpoint.endpoint_id, event.message_id, WEBHOOK_TEST, body, moment)
-        self._log(told, moment, Outcome.DELIVERED if answer.delivered else Outcome.FAILED, answer)
+        outcome = Outcome.DELIVERED if answer.delivered else Outcome.FAILED
+        self.store.log_webhook_attempt(self._attempt(told, outcome, answer), moment + LOG_SECONDS)
         return event, answer
 
     def _failed(
@@ -144,12 +148,11 @@ class WebhookCourier:
         store, tries = self.store, owed.attempts + 1
         if tries > len(self.schedule):
             outcome = Outcome.GIVEN_UP
-            store.settle_owed_webhook(owed)
+            self._finish(owed, now, outcome, answer)
             log.warning("%s to %s given up after %d tries", owed.message_id, endpoint.url, tries)
         else:
             outcome = Outcome.FAILED
-            store.postpone_owed_webhook(owed, now + self.schedule[tries - 1], tries)
-        self._log(owed, now, outcome, answer)
+            self._finish(owed, now, outcome, answer, due_again=now + self.schedule[tries - 1])
         failures = store.webhook_failed(endpoint.endpoint_id)
         endpoint = replace(endpoint, failures=failures)
         self._endpoints[endpoint.endpoint_id] = endpoint
@@ -172,8 +175,20 @@ class WebhookCourier:
         except Exception:  # the endpoint stays off, and `webhooks list` says why
             log.exception("the owner was not told that %s is off", endpoint.url)
 
-    def _log(self, owed: OwedWebhook, now: int, outcome: Outcome, answer: Answer) -> None:
-        attempt = WebhookAttempt(
+    def _finish(
+        self,
+        owed: OwedWebhook,
+        now: int,
+        outcome: Outcome,
+        answer: Answer | None,
+        due_again: int | None = None,
+    ) -> None:
+        """Settle or postpone a delivery, with its line of the log, in one write."""
+        attempt = self._attempt(owed, outcome, answer) if answer is not None else None
+        self.store.finish_owed_webhook(owed, attempt, now + LOG_SECONDS, due_again)
+
+    def _attempt(self, owed: OwedWebhook, outcome: Outcome, answer: Answer) -> WebhookAttempt:
+        return WebhookAttempt(
             owed.endpoint_id,
             self.now(),
             owed.message_id,
@@ -183,7 +198,6 @@ class WebhookCourier:
             answer.status,
             answer.detail,
         )
-        self.store.log_webhook_attempt(attempt, now + LOG_SECONDS)
 
 
 def _detail(answer: Answer) -> str:

@@ -46,21 +46,26 @@ class WebhookLog(Protocol):
         """Up to `limit` deliveries due at `now` (Unix seconds) or before, earliest first."""
         ...
 
-    def take_owed_webhook(self, owed: OwedWebhook, until: int) -> bool:
-        """Hold a delivery until `until` if its due time is still the one listed; False if
-        another courier took it (or it was dealt with) since."""
+    def take_owed_webhooks(self, owed: list[OwedWebhook], until: int) -> list[OwedWebhook]:
+        """Hold these deliveries until `until`, each if its due time is still the one listed;
+        those taken (another courier took the others, or they were dealt with, since)."""
         ...
 
-    def postpone_owed_webhook(self, owed: OwedWebhook, due: int, attempts: int) -> None:
-        """Owe it still, from `due` on, after `attempts` failed tries (if still owed)."""
-        ...
-
-    def settle_owed_webhook(self, owed: OwedWebhook) -> None:
-        """Delivered, given up or dropped: owed no more."""
+    def finish_owed_webhook(
+        self,
+        owed: OwedWebhook,
+        attempt: WebhookAttempt | None,
+        keep_until: int,
+        due_again: int | None = None,
+    ) -> None:
+        """A taken delivery is done with (delivered, given up, dropped): owed no more; or,
+        with `due_again`, owed from then on after one more failed try. Its try is logged
+        until `keep_until` in the same write."""
         ...
 
     def log_webhook_attempt(self, attempt: WebhookAttempt, keep_until: int) -> None:
-        """Keep a line of the delivery log until `keep_until` (Unix seconds)."""
+        """Keep a line of the delivery log until `keep_until` (Unix seconds): a try that
+        was owed by nobody (`stampbook webhooks test`)."""
         ...
 
     def webhook_attempts(self, endpoint_id: str, now: int, limit: int) -> list[WebhookAttempt]:

@@ -194,7 +194,10 @@ class DynamoWebhookLog:
     def owed_webhooks_due(self, now: int, limit: int) -> list[OwedWebhook]:
         return [_owed_from(item) for item in self._due_items(EVERY_OWED_WEBHOOK, now, limit)]
 
-    def take_owed_webhook(self, owed: OwedWebhook, until: int) -> bool:
+    def take_owed_webhooks(self, owed: list[OwedWebhook], until: int) -> list[OwedWebhook]:
+        return [delivery for delivery in owed if self._take(delivery, until)]
+
+    def _take(self, owed: OwedWebhook, until: int) -> bool:
         values: dict[str, str | int] = {
             ":until": until,
             ":due": owed.due,
@@ -213,48 +216,41 @@ class DynamoWebhookLog:
                 return False
         return True
 
-    def postpone_owed_webhook(self, owed: OwedWebhook, due: int, attempts: int) -> None:
-        values: dict[str, str | int] = {
-            ":due": due,
-            ":attempts": attempts,
-            ":listed": owed_webhook_listing(owed, due),
-        }
-        gone = self.client.exceptions.ConditionalCheckFailedException
-        with self._driver(), suppress(gone):  # settled meanwhile: nothing is owed
-            self.client.update_item(
-                TableName=self.table,
-                Key=owed_webhook_key(owed),
-                UpdateExpression=f"SET due = :due, attempts = :attempts, {LISTING_SK} = :listed",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeValues=attributes(**values),
+    def finish_owed_webhook(
+        self,
+        owed: OwedWebhook,
+        attempt: WebhookAttempt | None,
+        keep_until: int,
+        due_again: int | None = None,
+    ) -> None:
+        writes: list[dict[str, Any]] = []
+        if due_again is None:
+            writes.append({"Delete": {"TableName": self.table, "Key": owed_webhook_key(owed)}})
+        else:
+            values: dict[str, str | int] = {
+                ":due": due_again,
+                ":one": 1,
+                ":listed": owed_webhook_listing(owed, due_again),
+            }
+            update = {
+                "TableName": self.table,
+                "Key": owed_webhook_key(owed),
+                "UpdateExpression": f"SET due = :due, {LISTING_SK} = :listed ADD attempts :one",
+                "ExpressionAttributeValues": attributes(**values),
+            }
+            writes.append({"Update": update})
+        if attempt is not None:
+            writes.append(
+                {"Put": {"TableName": self.table, "Item": _log_item(attempt, keep_until)}}
             )
-
-    def settle_owed_webhook(self, owed: OwedWebhook) -> None:
-        with self._driver():
-            self.client.delete_item(TableName=self.table, Key=owed_webhook_key(owed))
+        with self._driver():  # one write: the delivery's state and its log line together
+            self.client.transact_write_items(TransactItems=writes)  # type: ignore[arg-type]
 
     # -- the log --------------------------------------------------------------
 
     def log_webhook_attempt(self, attempt: WebhookAttempt, keep_until: int) -> None:
-        sort = (
-            f"{WEBHOOK_ATTEMPT}{sort_time(attempt.at)}#{attempt.message_id}#{attempt.attempt:04d}"
-        )
-        item = {
-            **key(webhook_key(attempt.endpoint_id), sort),
-            **attributes(
-                endpoint_id=attempt.endpoint_id,
-                at=sort_time(attempt.at),
-                message_id=attempt.message_id,
-                event_type=attempt.event_type,
-                attempt=attempt.attempt,
-                outcome=attempt.outcome.value,
-                status=attempt.status,
-                detail=attempt.detail,
-                **{EXPIRES: keep_until},  # the table's time to live deletes it
-            ),
-        }
         with self._driver():
-            self.client.put_item(TableName=self.table, Item=item)
+            self.client.put_item(TableName=self.table, Item=_log_item(attempt, keep_until))
 
     def webhook_attempts(self, endpoint_id: str, now: int, limit: int) -> list[WebhookAttempt]:
         items = self._query(
@@ -268,6 +264,25 @@ class DynamoWebhookLog:
         # Time to live deletes within a day or two of `until`: those past it are not shown.
         kept = (item for item in items if number(item, EXPIRES) > now)
         return [_attempt_from(item) for item in itertools.islice(kept, limit)]
+
+
+def _log_item(attempt: WebhookAttempt, keep_until: int) -> Item:
+    at = sort_time(attempt.at)
+    sort = f"{WEBHOOK_ATTEMPT}{at}#{attempt.message_id}#{attempt.attempt:04d}"
+    return {
+        **key(webhook_key(attempt.endpoint_id), sort),
+        **attributes(
+            endpoint_id=attempt.endpoint_id,
+            at=at,
+            message_id=attempt.message_id,
+            event_type=attempt.event_type,
+            attempt=attempt.attempt,
+            outcome=attempt.outcome.value,
+            status=attempt.status,
+            detail=attempt.detail,
+            **{EXPIRES: keep_until},  # the table's time to live deletes it
+        ),
+    }
 
 
 def _endpoint_key(endpoint_id: str) -> Item:

@@ -131,51 +131,41 @@ class SqliteWebhookLog:
             for row in rows
         ]
 
-    def take_owed_webhook(self, owed: OwedWebhook, until: int) -> bool:
-        with self._write() as db:
-            taken = db.execute(
-                f"UPDATE owed_webhooks SET due=? WHERE {_OWED_KEY} AND due=?",
-                (until, owed.endpoint_id, owed.message_id, owed.due),
-            ).rowcount
-        return bool(taken)
+    def take_owed_webhooks(self, owed: list[OwedWebhook], until: int) -> list[OwedWebhook]:
+        taken = []
+        with self._write() as db:  # one write for a page of them
+            for delivery in owed:
+                if db.execute(
+                    f"UPDATE owed_webhooks SET due=? WHERE {_OWED_KEY} AND due=?",
+                    (until, delivery.endpoint_id, delivery.message_id, delivery.due),
+                ).rowcount:
+                    taken.append(delivery)
+        return taken
 
-    def postpone_owed_webhook(self, owed: OwedWebhook, due: int, attempts: int) -> None:
+    def finish_owed_webhook(
+        self,
+        owed: OwedWebhook,
+        attempt: WebhookAttempt | None,
+        keep_until: int,
+        due_again: int | None = None,
+    ) -> None:
+        key = (owed.endpoint_id, owed.message_id)
         with self._write() as db:
-            db.execute(
-                f"UPDATE owed_webhooks SET due=?, attempts=? WHERE {_OWED_KEY}",
-                (due, attempts, owed.endpoint_id, owed.message_id),
-            )
-
-    def settle_owed_webhook(self, owed: OwedWebhook) -> None:
-        with self._write() as db:
-            db.execute(
-                f"DELETE FROM owed_webhooks WHERE {_OWED_KEY}", (owed.endpoint_id, owed.message_id)
-            )
+            if due_again is None:
+                db.execute(f"DELETE FROM owed_webhooks WHERE {_OWED_KEY}", key)
+            else:
+                db.execute(
+                    f"UPDATE owed_webhooks SET due=?, attempts=attempts+1 WHERE {_OWED_KEY}",
+                    (due_again, *key),
+                )
+            if attempt is not None:
+                _log(db, attempt, keep_until)
 
     # -- the log --------------------------------------------------------------
 
     def log_webhook_attempt(self, attempt: WebhookAttempt, keep_until: int) -> None:
         with self._write() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO webhook_attempts (endpoint_id, at, message_id, attempt,"
-                " event_type, outcome, status, detail, keep_until) VALUES (?,?,?,?,?,?,?,?,?)",
-                (
-                    attempt.endpoint_id,
-                    record_time(attempt.at),
-                    attempt.message_id,
-                    attempt.attempt,
-                    attempt.event_type,
-                    attempt.outcome.value,
-                    attempt.status,
-                    attempt.detail,
-                    keep_until,
-                ),
-            )
-            # Lines past their time go as new ones come: the log never grows unbounded.
-            db.execute(
-                "DELETE FROM webhook_attempts WHERE endpoint_id=? AND keep_until<=?",
-                (attempt.endpoint_id, int(attempt.at.timestamp())),
-            )
+            _log(db, attempt, keep_until)
 
     def webhook_attempts(self, endpoint_id: str, now: int, limit: int) -> list[WebhookAttempt]:
         rows = self.connection().execute(
@@ -196,6 +186,29 @@ class SqliteWebhookLog:
             )
             for row in rows
         ]
+
+
+def _log(db: sqlite3.Connection, attempt: WebhookAttempt, keep_until: int) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO webhook_attempts (endpoint_id, at, message_id, attempt,"
+        " event_type, outcome, status, detail, keep_until) VALUES (?,?,?,?,?,?,?,?,?)",
+        (
+            attempt.endpoint_id,
+            record_time(attempt.at),
+            attempt.message_id,
+            attempt.attempt,
+            attempt.event_type,
+            attempt.outcome.value,
+            attempt.status,
+            attempt.detail,
+            keep_until,
+        ),
+    )
+    # Lines past their time go as new ones come: the log never grows unbounded.
+    db.execute(
+        "DELETE FROM webhook_attempts WHERE endpoint_id=? AND keep_until<=?",
+        (attempt.endpoint_id, int(attempt.at.timestamp())),
+    )
 
 
 def owed_webhook_row(owed: OwedWebhook) -> tuple[Any, ...]:
