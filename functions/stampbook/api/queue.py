@@ -75,7 +75,6 @@ def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str
     """Work one claimed batch per message; the answer lists the messages to offer again."""
     from ..services.campaigns import NoSendRecords
     from ..services.courier import deliver_owed
-    from ..services.webhook_courier import deliver_webhooks
 
     try:
         owner = app.campaigns()
@@ -90,7 +89,7 @@ def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str
                 if message.get("kind") == "owed_emails":
                     deliver_owed(app.emails)
                 elif message.get("kind") == "webhooks":
-                    deliver_webhooks(app.mailer)
+                    _webhooks(app)
                 elif message.get("kind") == "nightly":
                     _nightly_shard(app, message)
                 else:
@@ -102,6 +101,23 @@ def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str
     finally:
         transport.close()
     return {"batchItemFailures": failures}
+
+
+# The longest a message can wait on SQS; later tries are left to the 5-minute schedule.
+LONGEST_DELAY_SECONDS = 900
+
+
+def _webhooks(app: App) -> None:
+    """Post the webhook deliveries that are due; if one failed, a message delayed until its
+    next try (5 s, 5 min) wakes this consumer again, rather than the next schedule."""
+    from ..sender.settings import SendingSettings
+    from ..services.webhook_courier import deliver_webhooks
+
+    waits: list[int] = []
+    deliver_webhooks(app.mailer, waits.append)
+    queue_url = SendingSettings.from_env().queue_url
+    if waits and queue_url and min(waits) <= LONGEST_DELAY_SECONDS:
+        OwedEmailsAnnounced(queue_url, WEBHOOKS, delay=min(waits))()
 
 
 def _nightly_shard(app: App, message: dict[str, Any]) -> None:
@@ -130,9 +146,10 @@ class OwedEmailsAnnounced:
     purchase owing an email does instead of sending it while the till waits (and one
     `webhooks` message, for a change owing webhook deliveries)."""
 
-    def __init__(self, queue_url: str, body: str = OWED_EMAILS) -> None:
+    def __init__(self, queue_url: str, body: str = OWED_EMAILS, delay: int = 0) -> None:
         self.queue_url = queue_url
         self.body = body
+        self.delay = delay  # seconds before the consumer sees it (SQS's DelaySeconds)
         self._client: Any = None
         self._lock = threading.Lock()
 
@@ -143,7 +160,9 @@ class OwedEmailsAnnounced:
                     import boto3
 
                     self._client = boto3.client("sqs")
-            self._client.send_message(QueueUrl=self.queue_url, MessageBody=self.body)
+            self._client.send_message(
+                QueueUrl=self.queue_url, MessageBody=self.body, DelaySeconds=self.delay
+            )
         except Exception as failed:  # the purchase stands: the 5-minute schedule sends it
             log.warning("%s not announced on the send queue: %s", self.body, failed)
 

@@ -74,6 +74,9 @@ class WebhookCourier:
     # `webhook-timestamp` is the receiver's guard against replays, checked against its
     # own clock: the real time, even when the app's clock is set (STAMPBOOK_NOW).
     signing_clock: Callable[[], float] = time.time
+    # Told the wait before each try it puts off (on AWS: a delayed queue message, so the
+    # first tries after a failure need not wait for the 5-minute schedule).
+    on_postponed: Callable[[int], None] = lambda seconds: None
     _endpoints: dict[str, WebhookEndpoint] = field(default_factory=dict, repr=False)
 
     def now(self) -> datetime:
@@ -152,7 +155,9 @@ class WebhookCourier:
             log.warning("%s to %s given up after %d tries", owed.message_id, endpoint.url, tries)
         else:
             outcome = Outcome.FAILED
-            self._finish(owed, now, outcome, answer, due_again=now + self.schedule[tries - 1])
+            wait = self.schedule[tries - 1]
+            self._finish(owed, now, outcome, answer, due_again=now + wait)
+            self.on_postponed(wait)
         failures = store.webhook_failed(endpoint.endpoint_id)
         endpoint = replace(endpoint, failures=failures)
         self._endpoints[endpoint.endpoint_id] = endpoint
@@ -206,7 +211,9 @@ def _detail(answer: Answer) -> str:
     return f"HTTP {answer.status}" + (f" {answer.detail}" if answer.detail else "")
 
 
-def webhook_courier(mailer: Mailer) -> WebhookCourier:
+def webhook_courier(
+    mailer: Mailer, on_postponed: Callable[[int], None] = lambda seconds: None
+) -> WebhookCourier:
     """The courier of this app's store and clock, telling the owner by the app's mail."""
 
     def tell_owner(endpoint: WebhookEndpoint, detail: str) -> None:
@@ -216,9 +223,11 @@ def webhook_courier(mailer: Mailer) -> WebhookCourier:
         if note is not None:  # no report.send_to: `stampbook webhooks list` says it alone
             mailer.transport.send(note)
 
-    return WebhookCourier(mailer.store, mailer.loyalty.clock, tell_owner)
+    return WebhookCourier(mailer.store, mailer.loyalty.clock, tell_owner, on_postponed=on_postponed)
 
 
-def deliver_webhooks(mailer: Mailer) -> Counter[Outcome]:
+def deliver_webhooks(
+    mailer: Mailer, on_postponed: Callable[[int], None] = lambda seconds: None
+) -> Counter[Outcome]:
     """Post every webhook delivery that is due: the nightly run, the commands, the schedule."""
-    return webhook_courier(mailer).deliver_due()
+    return webhook_courier(mailer, on_postponed).deliver_due()
