@@ -146,3 +146,19 @@ def test_removing_an_endpoint_forgets_what_is_owed_to_it_and_its_log(store: Stor
     assert [e.endpoint_id for e in store.webhook_endpoints()] == ["ep_2"]
     assert [o.endpoint_id for o in store.owed_webhooks_due(T, 10)] == ["ep_2"]
     assert store.webhook_attempts("ep_1", T, 10) == []
+
+
+def test_erasing_a_customer_drops_the_deliveries_about_them_alone(store: Store) -> None:
+    store.add_customer(customer())
+    store.add_customer(customer("c2", "boris@example.com"))
+
+    def about(customer_id: str, message_id: str) -> OwedWebhook:
+        body = (
+            '{"type":"customer.joined","timestamp":"2026-03-02T09:00:00Z","data":'
+            f'{{"customer_id":"{customer_id}","email":"x@example.com","newsletter":true}}}}'
+        )
+        return OwedWebhook("ep_1", message_id, "customer.joined", body, T + 3600)
+
+    store.owe_webhooks([about("c1", "msg_a"), about("c2", "msg_b")])
+    assert store.erase_customer("c1")
+    assert [o.message_id for o in store.owed_webhooks_due(T + 3600, 10)] == ["msg_b"]

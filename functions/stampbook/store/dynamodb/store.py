@@ -480,6 +480,8 @@ class DynamoStore(DynamoAutomationLog, DynamoWebhookLog, DynamoSends):
         if profile is not None:
             # Answers left on the site with their address are theirs too.
             personal.append(self._site_answers(text(profile, "email")))
+        # A webhook delivery about them, still owed (with their address, for some).
+        personal.append(self._owed_webhooks_about(customer_id))
         for items in personal:
             for item in list(items):
                 with self._driver():

@@ -54,6 +54,9 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 
+LATEST_DUE = 10**12 - 1  # the largest due time the listing's 12 digits hold
+
+
 class DynamoWebhookLog:
     """Mixed into `DynamoStore`, whose client and driver-error translation it uses."""
 
@@ -193,6 +196,13 @@ class DynamoWebhookLog:
 
     def owed_webhooks_due(self, now: int, limit: int) -> list[OwedWebhook]:
         return [_owed_from(item) for item in self._due_items(EVERY_OWED_WEBHOOK, now, limit)]
+
+    def _owed_webhooks_about(self, customer_id: str) -> Iterator[Read]:
+        """The deliveries owed, due or not, whose event names this customer (erasure: there
+        are few, since they go within seconds unless a receiver is down)."""
+        for item in self._due_items(EVERY_OWED_WEBHOOK, LATEST_DUE, 1_000_000):
+            if json.loads(text(item, "body"))["data"].get("customer_id") == customer_id:
+                yield item
 
     def take_owed_webhooks(self, owed: list[OwedWebhook], until: int) -> list[OwedWebhook]:
         return [delivery for delivery in owed if self._take(delivery, until)]

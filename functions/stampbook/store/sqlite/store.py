@@ -388,6 +388,11 @@ class SqliteStore(SqliteAutomationLog, SqliteWebhookLog, SqliteSends):
             db.execute("UPDATE mail_events SET email='' WHERE customer_id=?", (customer_id,))
             # An email still owed would go to nobody (and holds what it was to tell).
             db.execute("DELETE FROM owed_emails WHERE customer_id=?", (customer_id,))
+            # So would a webhook delivery about them (with their address, for some).
+            db.execute(
+                "DELETE FROM owed_webhooks WHERE json_extract(body, '$.data.customer_id')=?",
+                (customer_id,),
+            )
             erased = db.execute(
                 "DELETE FROM customers WHERE customer_id=?", (customer_id,)
             ).rowcount
