@@ -8,7 +8,11 @@ from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
+
+from stampbook.audience.consent import ConsentRecord, ConsentStatus
 from stampbook.loyalty.orders import Order, OrderLine
+from stampbook.records.feedback import Feedback, FeedbackReason
 from stampbook.records.webhooks import (
     EndpointState,
     Outcome,
@@ -16,7 +20,7 @@ from stampbook.records.webhooks import (
     WebhookAttempt,
     WebhookEndpoint,
 )
-from stampbook.store.base import Change, Reads, Request, Store
+from stampbook.store.base import Change, CustomerExists, Reads, Request, Store
 
 from .conftest import T0, customer
 
@@ -162,3 +166,24 @@ def test_erasing_a_customer_drops_the_deliveries_about_them_alone(store: Store) 
     store.owe_webhooks([about("c1", "msg_a"), about("c2", "msg_b")])
     assert store.erase_customer("c1")
     assert [o.message_id for o in store.owed_webhooks_due(T + 3600, 10)] == ["msg_b"]
+
+
+def test_a_customer_a_consent_and_an_answer_owe_their_deliveries_in_their_own_write(
+    store: Store,
+) -> None:
+    joined, unsubscribed, answered = (
+        delivery("ep_1", "msg_joined"),
+        delivery("ep_1", "msg_unsubscribed"),
+        delivery("ep_1", "msg_answered"),
+    )
+    member = ConsentRecord(ConsentStatus.MEMBER, T0, "shop:shopify/web")
+    store.add_customer(customer(), member, (joined,))
+    with pytest.raises(CustomerExists):  # refused: nothing of it is written
+        store.add_customer(customer("c9"), member, (delivery("ep_1", "msg_never"),))
+    left = ConsentRecord(ConsentStatus.UNSUBSCRIBED, T0, "email:one-click")
+    store.record_consent("c1", left, webhooks=(unsubscribed,))
+    answer = Feedback("order:A-1", "c1", FeedbackReason.STAFF, T0, "", "A-1")
+    assert store.record_feedback(answer, (answered,))
+    assert not store.record_feedback(answer, (delivery("ep_1", "msg_twice"),))
+    owed = sorted(o.message_id for o in store.owed_webhooks_due(T, 10))
+    assert owed == ["msg_answered", "msg_joined", "msg_unsubscribed"]

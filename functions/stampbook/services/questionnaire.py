@@ -41,10 +41,11 @@ def answer_for_order(
     if owner is None or store.customer(owner) is None:
         raise UnknownCustomer(order_id)
     answer = Feedback(f"order:{order_id}", owner, reason, now, text, order_id)
-    kept = store.record_feedback(answer)
-    if kept and webhooks is not None:
-        told = feedback_received(answer.feedback_id, owner, reason.value, order_id, now)
-        webhooks.tell([told])
+    received = feedback_received(answer.feedback_id, owner, reason.value, order_id, now)
+    told = webhooks.owing([received]) if webhooks is not None else ()
+    kept = store.record_feedback(answer, told)
+    if kept and told and webhooks is not None:
+        webhooks.wake()
     return kept
 
 

@@ -102,15 +102,18 @@ def _new_member(
         referral_code=new_referral_code(),
         source=source,
     )
+    joined = loyalty.webhooks.owing([customer_joined(customer.customer_id, email, False, now)])
     try:
-        store.add_customer(customer, ConsentRecord(ConsentStatus.MEMBER, now, form=source))
+        member = ConsentRecord(ConsentStatus.MEMBER, now, form=source)
+        store.add_customer(customer, member, joined)
     except CustomerExists:
         # The same address came in at the same moment another way: theirs is the record.
         known = store.customer_by_email(email)
         if known is None:
             raise
         return known
-    loyalty.webhooks.tell([customer_joined(customer.customer_id, email, False, now)])
+    if joined:
+        loyalty.webhooks.wake()
     return customer
 
 

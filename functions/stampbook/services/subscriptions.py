@@ -29,6 +29,7 @@ SIGN_UP_FORM = "site:subscribe"
 # and confirming makes a member without marketing consent.
 JOIN_FORM = "site:join"
 WELCOME_OCCASION = "confirmed"
+CONFIRMED = ConsentStatus.CONFIRMED
 
 
 @dataclass(frozen=True)
@@ -177,14 +178,18 @@ def confirm(emails: AutomaticEmails, customer_id: str, evidence: Evidence) -> Co
         if becomes is ConsentStatus.CONFIRMED
         else None
     )
-    store.record_consent(customer_id, evidence.record(becomes, now, shown), owed)
+    webhooks = emails.mailer.loyalty.webhooks
+    # Joined once: a member who had unsubscribed and signs up again was one all along.
+    joined = (
+        webhooks.owing([customer_joined(customer_id, customer.email, becomes is CONFIRMED, now)])
+        if not any(r.status in (ConsentStatus.MEMBER, CONFIRMED) for r in records)
+        else ()
+    )
+    store.record_consent(customer_id, evidence.record(becomes, now, shown), owed, joined)
     if owed is not None:
         emails.on_owed()
-    # Joined once: a member who had unsubscribed and signs up again was one all along.
-    if not any(r.status in (ConsentStatus.MEMBER, ConsentStatus.CONFIRMED) for r in records):
-        newsletter = becomes is ConsentStatus.CONFIRMED
-        joined = customer_joined(customer_id, customer.email, newsletter, now)
-        emails.mailer.loyalty.webhooks.tell([joined])
+    if joined:
+        webhooks.wake()
     _record_invitation(store, customer)
     return becomes
 
@@ -206,9 +211,12 @@ def unsubscribe(mailer: Mailer, customer_id: str, evidence: Evidence) -> Consent
     status = current_status(store.consents(customer_id))
     if status in (ConsentStatus.UNSUBSCRIBED, ConsentStatus.SUPPRESSED):
         return status
-    now = mailer.loyalty.clock()
-    store.record_consent(customer_id, evidence.record(ConsentStatus.UNSUBSCRIBED, now))
-    mailer.loyalty.webhooks.tell([customer_unsubscribed(customer_id, customer.email, now)])
+    now, webhooks = mailer.loyalty.clock(), mailer.loyalty.webhooks
+    told = webhooks.owing([customer_unsubscribed(customer_id, customer.email, now)])
+    record = evidence.record(ConsentStatus.UNSUBSCRIBED, now)
+    store.record_consent(customer_id, record, webhooks=told)
+    if told:
+        webhooks.wake()
     return ConsentStatus.UNSUBSCRIBED
 
 

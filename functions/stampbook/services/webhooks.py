@@ -1,11 +1,12 @@
 """Outgoing webhooks: the owner's endpoints, and the events the use cases tell them.
 
-A change that a commit writes (a purchase, a redemption, the nightly step)
-owes its deliveries in that very transaction (`Change.webhooks`); one that
-the store writes otherwise (a sign-up confirmed, an answer kept) owes them
-right after (`tell`). Either way nothing is sent while the customer waits:
-`on_owed` wakes the courier (`services.webhook_courier`), a thread under
-`stampbook serve`, a message on the send queue on AWS.
+Each event is owed in the very write that records what it tells of: a
+commit's `Change.webhooks` (a purchase, a redemption, the nightly step),
+or the `webhooks` given to `add_customer`, `record_consent` or
+`record_feedback` (`owing` makes them); an answer left on the site owes
+them right after its write (`tell`). Nothing is sent while the customer
+waits: `on_owed` wakes the courier (`services.webhook_courier`), a thread
+under `stampbook serve`, a message on the send queue on AWS.
 
 Which endpoints want what is read from the store at most every
 `ENDPOINTS_SECONDS`, not at every purchase: an endpoint added on another

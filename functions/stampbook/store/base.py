@@ -113,9 +113,15 @@ Batch = Callable[[], list[Item]]
 
 
 class Store(AutomationLog, WebhookLog, Protocol):
-    def add_customer(self, customer: Customer, consent: ConsentRecord | None = None) -> None:
+    def add_customer(
+        self,
+        customer: Customer,
+        consent: ConsentRecord | None = None,
+        webhooks: tuple[OwedWebhook, ...] = (),
+    ) -> None:
         """Add one; CustomerExists if its id, address or code is taken. `consent`, how
-        they signed up, is kept in the same write: never a customer without it."""
+        they signed up, is kept in the same write: never a customer without it; so are
+        the `webhooks` deliveries telling of them."""
         ...
 
     def update_customer(self, customer: Customer) -> None: ...
@@ -136,10 +142,14 @@ class Store(AutomationLog, WebhookLog, Protocol):
 
     def customer_ids(self) -> Iterator[str]: ...
     def record_consent(
-        self, customer_id: str, record: ConsentRecord, owed: OwedEmail | None = None
+        self,
+        customer_id: str,
+        record: ConsentRecord,
+        owed: OwedEmail | None = None,
+        webhooks: tuple[OwedWebhook, ...] = (),
     ) -> None:
         """Keep a consent record, and the automatic email it calls for (the welcome, on
-        confirmation) in the same transaction."""
+        confirmation) and the webhook deliveries telling of it, in the same transaction."""
         ...
 
     def consents(self, customer_id: str) -> list[ConsentRecord]: ...
@@ -175,8 +185,9 @@ class Store(AutomationLog, WebhookLog, Protocol):
         """Add many at once; returns those added (known emails are left as they are)."""
         ...
 
-    def record_feedback(self, feedback: Feedback) -> bool:
-        """Keep an answer; False if this feedback id was already recorded."""
+    def record_feedback(self, feedback: Feedback, webhooks: tuple[OwedWebhook, ...] = ()) -> bool:
+        """Keep an answer, with the webhook deliveries telling of it; False (and nothing
+        written) if this feedback id was already recorded."""
         ...
 
     def feedback(self, customer_id: str) -> list[Feedback]: ...

@@ -47,6 +47,7 @@ from ...records.customers import Customer
 from ...records.feedback import Feedback, SiteFeedback
 from ...records.integrations import IntegrationKey
 from ...records.owed_emails import OwedEmail
+from ...records.webhooks import OwedWebhook
 from ..base import (
     Batch,
     Change,
@@ -77,6 +78,7 @@ from .items import (
     mail_event_item,
     number,
     owed_item,
+    owed_webhook_item,
     site_feedback_from,
     site_feedback_item,
     text,
@@ -238,10 +240,17 @@ class DynamoStore(DynamoAutomationLog, DynamoWebhookLog, DynamoSends):
 
     # -- customers -----------------------------------------------------------
 
-    def add_customer(self, customer: Customer, consent: ConsentRecord | None = None) -> None:
+    def add_customer(
+        self,
+        customer: Customer,
+        consent: ConsentRecord | None = None,
+        webhooks: tuple[OwedWebhook, ...] = (),
+    ) -> None:
         plan = self._new_customer(Plan(self.table), customer)
         if consent is not None:
             plan.put(consent_item(customer.customer_id, consent, self._next_sequence()))
+        for delivery in webhooks:
+            plan.put(owed_webhook_item(delivery))
         try:
             self._transact_patiently(plan)
         except Cancelled as cancelled:
@@ -387,13 +396,19 @@ class DynamoStore(DynamoAutomationLog, DynamoWebhookLog, DynamoSends):
             yield text(item, LISTING_SK)
 
     def record_consent(
-        self, customer_id: str, record: ConsentRecord, owed: OwedEmail | None = None
+        self,
+        customer_id: str,
+        record: ConsentRecord,
+        owed: OwedEmail | None = None,
+        webhooks: tuple[OwedWebhook, ...] = (),
     ) -> None:
         plan = Plan(self.table)
         self._customer_exists(plan, customer_id)
         plan.put(consent_item(customer_id, record, self._next_sequence()))
         if owed is not None:
             plan.put(owed_item(owed))
+        for delivery in webhooks:
+            plan.put(owed_webhook_item(delivery))
         self._transact_for(customer_id, plan)
 
     def _next_sequence(self) -> int:
@@ -405,11 +420,13 @@ class DynamoStore(DynamoAutomationLog, DynamoWebhookLog, DynamoSends):
     def consents(self, customer_id: str) -> list[ConsentRecord]:
         return [consent_from(item) for item in self._partition_items(customer_id, CONSENT)]
 
-    def record_feedback(self, feedback: Feedback) -> bool:
+    def record_feedback(self, feedback: Feedback, webhooks: tuple[OwedWebhook, ...] = ()) -> bool:
         plan = Plan(self.table)
         self._customer_exists(plan, feedback.customer_id)
         plan.claim("FEEDBACK", feedback.feedback_id, feedback.customer_id)
         plan.put(feedback_item(feedback))
+        for delivery in webhooks:
+            plan.put(owed_webhook_item(delivery))
         try:
             self._transact_for(feedback.customer_id, plan)
         except Cancelled as cancelled:

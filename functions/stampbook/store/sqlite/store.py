@@ -39,6 +39,7 @@ from ...records.customers import Customer
 from ...records.feedback import Feedback, FeedbackReason, SiteFeedback
 from ...records.integrations import IntegrationKey
 from ...records.owed_emails import OwedEmail
+from ...records.webhooks import OwedWebhook
 from ..base import (
     Batch,
     Change,
@@ -179,7 +180,12 @@ class SqliteStore(SqliteAutomationLog, SqliteWebhookLog, SqliteSends):
 
     # -- customers ---------------------------------------------------------
 
-    def add_customer(self, customer: Customer, consent: ConsentRecord | None = None) -> None:
+    def add_customer(
+        self,
+        customer: Customer,
+        consent: ConsentRecord | None = None,
+        webhooks: tuple[OwedWebhook, ...] = (),
+    ) -> None:
         with self._write() as db:
             taken = db.execute(
                 "SELECT 1 FROM customers WHERE email=? OR customer_id=?",
@@ -195,6 +201,7 @@ class SqliteStore(SqliteAutomationLog, SqliteWebhookLog, SqliteSends):
             )
             if consent is not None:
                 db.execute(INSERT_CONSENT, consent_row(customer.customer_id, consent))
+            db.executemany(INSERTS["owed_webhooks"], map(owed_webhook_row, webhooks))
 
     def add_customers(self, customers: list[Customer]) -> list[Customer]:
         added = []
@@ -292,11 +299,16 @@ class SqliteStore(SqliteAutomationLog, SqliteWebhookLog, SqliteSends):
             after = rows[-1][0]
 
     def record_consent(
-        self, customer_id: str, record: ConsentRecord, owed: OwedEmail | None = None
+        self,
+        customer_id: str,
+        record: ConsentRecord,
+        owed: OwedEmail | None = None,
+        webhooks: tuple[OwedWebhook, ...] = (),
     ) -> None:
         with self._write() as db:
             if owed is not None:
                 db.execute(INSERTS["owed_emails"], owed_row(owed))
+            db.executemany(INSERTS["owed_webhooks"], map(owed_webhook_row, webhooks))
             db.execute(INSERT_CONSENT, consent_row(customer_id, record))
 
     def consents(self, customer_id: str) -> list[ConsentRecord]:
@@ -315,13 +327,15 @@ class SqliteStore(SqliteAutomationLog, SqliteWebhookLog, SqliteSends):
             for row in rows
         ]
 
-    def record_feedback(self, feedback: Feedback) -> bool:
+    def record_feedback(self, feedback: Feedback, webhooks: tuple[OwedWebhook, ...] = ()) -> bool:
         with self._write() as db:
             inserted = db.execute(
                 "INSERT OR IGNORE INTO feedback (feedback_id, customer_id, reason, at, text,"
                 " order_id) VALUES (?,?,?,?,?,?)",
                 feedback_row(feedback),
             ).rowcount
+            if inserted:
+                db.executemany(INSERTS["owed_webhooks"], map(owed_webhook_row, webhooks))
         return bool(inserted)
 
     def feedback(self, customer_id: str) -> list[Feedback]:
