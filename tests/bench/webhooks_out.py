@@ -1,10 +1,13 @@
 """Benchmark: outgoing webhook deliveries per second to a receiver on 127.0.0.1.
 
+First, what owing them costs a purchase: one till's durable purchases with
+no endpoint, and with one wanting points.earned and tier.changed. Then
 `BACKLOG` points.earned deliveries are owed (as purchases owe them) to one
 endpoint, then to two, and one courier round posts them all, signed, on
 kept-alive connections to an `http.server` receiver in this process; on
-SQLite, then on DynamoDB Local (fewer: each delivery is four requests
-there: take, settle, log, and the listing's get). Last, purchases at the
+SQLite, then on DynamoDB Local (fewer: each delivery is three requests
+there: the listed item's get, its take, and one transaction settling it
+with its log line). Last, purchases at the
 till of a live `stampbook serve` with one endpoint: how soon the server's
 webhook courier has posted them all. Nothing asserted.
 """
@@ -16,9 +19,15 @@ import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
+from stampbook.loyalty.orders import Order, OrderLine
+from stampbook.loyalty.rules import Rules
+from stampbook.programme import load_programme
+from stampbook.records.customers import Customer
 from stampbook.records.webhooks import EVENTS, OwedWebhook
+from stampbook.services.loyalty import LoyaltyService
 from stampbook.services.webhook_courier import WebhookCourier
 from stampbook.services.webhooks import Webhooks
 from stampbook.store.base import Store
@@ -27,6 +36,7 @@ from stampbook.store.sqlite import SqliteStore
 from stampbook.webhooks.events import points_earned
 from tests.api.test_serve import post, serving
 from tests.support.dynamodb_local import LOCAL_ENVIRONMENT, running
+from tests.support.paths import EXAMPLE
 from tests.support.webhook_receiver import Receiver, webhook_receiver
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -108,8 +118,31 @@ def on_serve(folder: Path) -> None:
     )
 
 
+def purchases_owing(folder: Path, endpoints: int, count: int = 3000) -> None:
+    """Purchases from one till, durable, with no endpoint and with one wanting their events:
+    what writing a purchase's deliveries in its own transaction costs the till."""
+    store = SqliteStore(folder / f"purchases-{endpoints}.db")
+    store.add_customers([Customer(f"c{n:05}", f"c{n}@example.com", NOW) for n in range(500)])
+    loyalty = LoyaltyService(store, Rules.of(load_programme(EXAMPLE)), clock=lambda: NOW)
+    for n in range(endpoints):
+        loyalty.webhooks.add(f"http://127.0.0.1:9/{n}", ["points.earned", "tier.changed"])
+    start, cpu = time.perf_counter(), time.process_time()
+    for n in range(count):
+        lines = (OrderLine("1", "beans", Decimal(100 + n % 900)),)
+        loyalty.record_purchase(f"c{n % 500:05}", Order(f"o{n}", NOW, "RUB", lines))
+    took, cpu_each = time.perf_counter() - start, (time.process_time() - cpu) / count * 1e6
+    owed = len(store.owed_webhooks_due(2**40, 10 * count))
+    store.close()
+    print(
+        f"  purchases, one till, {endpoints} endpoint(s): {count / took:.0f}/s"
+        f" ({cpu_each:.0f} µs CPU each), {owed} deliveries owed with them"
+    )
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
+        for endpoints in (0, 1):
+            purchases_owing(Path(folder), endpoints)
         on_sqlite(Path(folder))
         on_dynamodb()
         (Path(folder) / "serve").mkdir()
