@@ -122,9 +122,18 @@ class LoyaltyService:
         decide: Callable[[History], Change],
         endpoints: tuple[WebhookEndpoint, ...],
     ) -> Committed:
-        """`store.commit`, then the webhook courier woken if the change may owe it work."""
-        committed = self.store.commit(customer_id, request, decide)
-        if endpoints and not committed.replayed:
+        """`store.commit`, then the webhook courier woken if the change owes it deliveries
+        (the nightly run visits everyone: most of its changes owe nothing)."""
+        owes = False
+
+        def deciding(history: History) -> Change:
+            nonlocal owes
+            change = decide(history)
+            owes = bool(change.webhooks)  # the last decision is the one written
+            return change
+
+        committed = self.store.commit(customer_id, request, deciding if endpoints else decide)
+        if owes and not committed.replayed:
             self.webhooks.wake()
         return committed
 
