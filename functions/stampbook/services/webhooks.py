@@ -15,6 +15,7 @@ machine is sent events from within that time.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from ..webhooks.events import Event, owed_to
 
 if TYPE_CHECKING:
     from ..store.base import Store
+
+log = logging.getLogger("stampbook.webhooks")
 
 ENDPOINTS_SECONDS = 10.0
 MOST_ENDPOINTS = 20  # each event is one write per endpoint in the transaction it rides
@@ -84,7 +87,10 @@ class Webhooks:
             self.wake()
 
     def wake(self) -> None:
-        self.on_owed()
+        try:
+            self.on_owed()
+        except Exception:  # what is owed stays owed: the schedule or the next wake posts it
+            log.exception("the webhook courier was not woken")
 
     # -- the owner's endpoints ------------------------------------------------
 
