@@ -167,7 +167,7 @@ class WebhookCourier:
 
     def _disable(self, endpoint: WebhookEndpoint, answer: Answer) -> None:
         detail = _detail(answer)
-        note = f"{endpoint.failures} tries in a row failed; the last: {detail}"
+        note = f"failed tries in a row: {endpoint.failures}; the last: {detail}"
         at = self.now()
         self._endpoints[endpoint.endpoint_id] = replace(
             endpoint, state=EndpointState.DISABLED, disabled_at=at, note=note

@@ -4,13 +4,16 @@ secret is shown once, a mistyped command changes nothing, a test post shows the 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from stampbook.cli.main import main
+from stampbook.records.customers import Customer
 from stampbook.store.sqlite import SqliteStore
+from tests.support.outbox import outbox
 from tests.support.paths import EXAMPLE
 from tests.support.standard_webhooks import verified
 from tests.support.webhook_receiver import nobody_listening, webhook_receiver
@@ -116,3 +119,30 @@ def test_removing_and_enabling_name_an_endpoint_that_exists(desk: Path) -> None:
     assert run("webhooks", "remove", endpoint)[:2] == (0, f"{endpoint} removed\n")
     assert endpoints(desk) == 0
     assert "no webhook endpoints" in run("webhooks", "list")[1]
+
+
+def test_a_counter_purchase_posts_before_the_command_ends_and_a_dead_receiver_is_turned_off(
+    desk: Path,
+) -> None:
+    store = SqliteStore(desk / "stampbook.db")
+    store.add_customer(Customer("anna", "anna@example.com", datetime(2026, 1, 5, tzinfo=UTC)))
+    store.close()
+    with webhook_receiver() as receiver:
+        added(receiver.url, "points.earned")
+        assert run("purchase", "anna@example.com", "450", "--category", "beans")[0] == 0
+        assert [r.payload["type"] for r in receiver.received] == ["points.earned"]
+        nobody = nobody_listening()
+        said = run("webhooks", "add", nobody, "--event=points.earned", "--disable-after=1")[1]
+        dead = said.split(":")[0]
+        assert run("purchase", "anna@example.com", "450", "--category", "beans")[0] == 0
+        assert len(receiver.received) == 2  # the live one still hears
+    listed = run("webhooks", "list")[1]
+    assert f"{dead}  disabled  {nobody}" in listed
+    assert "turned off 2026-11-23 15:00 UTC: failed tries in a row: 1; the last: Conn" in listed
+    assert f"`stampbook webhooks enable {dead}`" in listed
+    [note] = [m for m in outbox(desk / "outbox") if m["To"] == "owner@mednaya-turka.example"]
+    # In the report's language: the example's owner reads Russian.
+    assert str(note["Subject"]) == f"Вебхуки на {nobody} отключены"
+    assert f"stampbook webhooks enable {dead}" in note.get_content()
+    on_again = f"{dead} is on again: events from now on are sent to it\n"
+    assert run("webhooks", "enable", dead)[1] == on_again
