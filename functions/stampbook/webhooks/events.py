@@ -50,7 +50,7 @@ class Event:
 
     def body(self) -> str:
         """The JSON sent, compact and in a fixed order: the bytes signed are the bytes sent."""
-        payload = {"type": self.event_type, "timestamp": _time(self.at), "data": self.data}
+        payload = {"type": self.event_type, "timestamp": _moment(self.at), "data": self.data}
         return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -71,6 +71,12 @@ def _time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def _moment(moment: datetime) -> str:
+    """When it happened, to the microsecond: deliveries may come in any order, and a
+    receiver puts a joining and an unsubscribing of the same second in theirs by it."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
 def _money(amount: Decimal) -> str:
     return str(amount)  # exact, as text: never a float
 
@@ -84,7 +90,7 @@ def customer_joined(customer_id: str, email: str, newsletter: bool, at: datetime
 
 def customer_unsubscribed(customer_id: str, email: str, at: datetime) -> Event:
     data = {"customer_id": customer_id, "email": email}
-    return Event(CUSTOMER_UNSUBSCRIBED, f"{customer_id}:{_time(at)}", at, data)
+    return Event(CUSTOMER_UNSUBSCRIBED, f"{customer_id}:{_moment(at)}", at, data)
 
 
 def points_earned(
