@@ -6,6 +6,8 @@ receiver stays down."""
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -41,6 +43,11 @@ def shop(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Shop]:
 
 def courier(shop: Shop) -> WebhookCourier:
     return webhook_courier(shop.app.mailer)
+
+
+def courier_of(shop: Shop) -> WebhookCourier:
+    """A courier of another process's view of the shop: its own store connection."""
+    return webhook_courier(shop.open().mailer)
 
 
 def test_each_event_reaches_the_receiver_signed_with_no_more_than_it_needs(shop: Shop) -> None:
@@ -191,3 +198,28 @@ def test_a_receiver_down_for_good_is_turned_off_after_its_tries_and_the_owner_to
     assert app.loyalty.webhooks.enable(endpoint.endpoint_id)
     shop.purchase("cleo", "C-4", 1000)
     assert [o.endpoint_id for o in app.store.owed_webhooks_due(EVER, 10)] == [off.endpoint_id]
+
+
+def test_two_couriers_at_once_post_each_delivery_once(shop: Shop) -> None:
+    for n in range(12):
+        shop.customer(f"p{n:02}", "en")
+    with webhook_receiver() as receiver:
+        shop.app.loyalty.webhooks.add(receiver.url, ["points.earned"])
+        for n in range(12):
+            shop.purchase(f"p{n:02}", f"P-{n}", 1000)
+        couriers = [courier_of(shop) for _ in range(2)]  # two processes' views
+        start = threading.Barrier(2)
+        outcomes: list[Counter[Outcome]] = []
+
+        def run(one: WebhookCourier) -> None:
+            start.wait()
+            outcomes.append(one.deliver_due())
+
+        threads = [threading.Thread(target=run, args=(one,)) for one in couriers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    ids = [r.headers["webhook-id"] for r in receiver.received]
+    assert len(ids) == len(set(ids)) == 12
+    assert sum(o[Outcome.DELIVERED] for o in outcomes) == 12

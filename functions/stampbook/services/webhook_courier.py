@@ -100,6 +100,9 @@ class WebhookCourier:
                     if stopping():  # the rest stay owed, for the next courier
                         return outcomes
                     chunk = due[start : start + TAKEN_AT_ONCE]
+                    # Held from now, not from the page's listing: slow receivers before
+                    # them must not let another courier take them while these are posted.
+                    now = int(self.now().timestamp())
                     # Those another courier took since they were listed are its own.
                     for owed in self.store.take_owed_webhooks(chunk, now + TAKE_SECONDS):
                         outcomes[self.deliver(owed, now, poster)] += 1
