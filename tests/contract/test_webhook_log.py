@@ -187,3 +187,14 @@ def test_a_customer_a_consent_and_an_answer_owe_their_deliveries_in_their_own_wr
     assert not store.record_feedback(answer, (delivery("ep_1", "msg_twice"),))
     owed = sorted(o.message_id for o in store.owed_webhooks_due(T, 10))
     assert owed == ["msg_answered", "msg_joined", "msg_unsubscribed"]
+
+
+def test_a_rotated_secret_keeps_the_one_it_replaced_until_its_time(store: Store) -> None:
+    store.add_webhook_endpoint(endpoint())
+    new = "whsec_c2Vjb25kIHNlY3JldCBmb3IgdGhlIGNybSBob29r"
+    assert store.rotate_webhook_secret("ep_1", new, T + 3600)
+    [rotated] = store.webhook_endpoints()
+    assert (rotated.secret, rotated.previous_secret) == (new, endpoint().secret)
+    assert rotated.signing_secrets(T) == (new, endpoint().secret)
+    assert rotated.signing_secrets(T + 3600) == (new,)
+    assert not store.rotate_webhook_secret("ep_unknown", new, T + 3600)

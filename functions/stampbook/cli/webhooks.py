@@ -100,6 +100,29 @@ def remove_endpoint(app: App, endpoint_id: str) -> None:
     click.echo(f"{endpoint_id} removed")
 
 
+@webhooks.command("rotate")
+@click.argument("endpoint_id")
+@click.option(
+    "--overlap-hours",
+    type=click.IntRange(min=0),
+    default=24,
+    show_default=True,
+    help="Sign with the old secret too for this long, while the receiver changes over.",
+)
+@with_app
+def rotate_secret(app: App, endpoint_id: str, overlap_hours: int) -> None:
+    """Give ENDPOINT_ID a new signing secret, shown once; the old one signs beside it a while."""
+    from ..services.webhooks import UnknownEndpoint
+
+    try:
+        endpoint = _webhooks(app).rotate(endpoint_id, overlap_hours)
+    except UnknownEndpoint:
+        raise click.ClickException(f"no webhook endpoint {endpoint_id}") from None
+    click.echo(f"new signing secret (shown once; give it to the receiver): {endpoint.secret}")
+    if overlap_hours:
+        click.echo(f"the old one signs too for {overlap_hours} h: both signatures are sent")
+
+
 @webhooks.command("enable")
 @click.argument("endpoint_id")
 @with_app

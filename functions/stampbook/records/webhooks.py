@@ -66,9 +66,19 @@ class WebhookEndpoint:
     failures: int = 0  # failed attempts since the last delivered one
     disabled_at: datetime | None = None
     note: str = ""  # why it was disabled
+    # The secret a rotation replaced, still signing beside the new one until
+    # `previous_until` (Unix seconds), while the receiver moves to the new one.
+    previous_secret: str = ""
+    previous_until: int = 0
 
     def wants(self, event_type: str) -> bool:
         return self.state is EndpointState.ACTIVE and event_type in self.events
+
+    def signing_secrets(self, now: int) -> tuple[str, ...]:
+        """The secrets a delivery at `now` is signed with: the new first."""
+        if self.previous_secret and now < self.previous_until:
+            return (self.secret, self.previous_secret)
+        return (self.secret,)
 
 
 @dataclass(frozen=True, slots=True)

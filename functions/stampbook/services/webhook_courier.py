@@ -128,7 +128,9 @@ class WebhookCourier:
         return self._failed(owed, endpoint, now, answer)
 
     def _post(self, poster: Poster, endpoint: WebhookEndpoint, message: str, body: str) -> Answer:
-        signed = signed_headers(endpoint.secret, message, int(self.signing_clock()), body)
+        # A rotation's overlap is measured on the app's clock, which set it.
+        keys = endpoint.signing_secrets(int(self.now().timestamp()))
+        signed = signed_headers(keys, message, int(self.signing_clock()), body)
         return poster.post(endpoint.url, signed, body)
 
     def test(self, endpoint: WebhookEndpoint) -> tuple[Event, Answer]:

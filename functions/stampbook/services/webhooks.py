@@ -40,6 +40,7 @@ log = logging.getLogger("stampbook.webhooks")
 
 ENDPOINTS_SECONDS = 10.0
 MOST_ENDPOINTS = 20  # each event is one write per endpoint in the transaction it rides
+OVERLAP_HOURS = 24  # a rotated secret still signs for a day beside the new one
 
 
 class EndpointRefused(ValueError):
@@ -133,6 +134,18 @@ class Webhooks:
         if not self.store.remove_webhook_endpoint(endpoint_id):
             raise UnknownEndpoint(endpoint_id)
         self.forget()
+
+    def rotate(self, endpoint_id: str, overlap_hours: int = OVERLAP_HOURS) -> WebhookEndpoint:
+        """A new secret for the endpoint, to show once; the old one signs beside it for
+        `overlap_hours`, so the receiver can take the new one without a refusal between."""
+        if overlap_hours < 0:
+            raise EndpointRefused("--overlap-hours is a number of hours, 0 or more")
+        secret, now = new_secret(), self.clock()
+        until = int(now.timestamp()) + overlap_hours * 3600
+        if not self.store.rotate_webhook_secret(endpoint_id, secret, until):
+            raise UnknownEndpoint(endpoint_id)
+        self.forget()
+        return self.find(endpoint_id)
 
     def enable(self, endpoint_id: str) -> bool:
         """Turn a disabled endpoint on again; False if it was on."""

@@ -37,6 +37,11 @@ class WebhookLog(Protocol):
         already, so of two couriers disabling it only one tells the owner."""
         ...
 
+    def rotate_webhook_secret(self, endpoint_id: str, secret: str, previous_until: int) -> bool:
+        """Sign with `secret` from now on, and with the one it replaces too until
+        `previous_until` (Unix seconds); False if there is no such endpoint."""
+        ...
+
     def owe_webhooks(self, owed: list[OwedWebhook]) -> None:
         """Owe deliveries no commit comes with (a sign-up confirmed, an answer kept);
         owing the same one twice owes it once."""

@@ -39,9 +39,14 @@ def signature(secret: str, message_id: str, timestamp: int, body: str) -> str:
     return "v1," + base64.b64encode(mac).decode()
 
 
-def signed_headers(secret: str, message_id: str, timestamp: int, body: str) -> dict[str, str]:
+def signed_headers(
+    secrets: str | tuple[str, ...], message_id: str, timestamp: int, body: str
+) -> dict[str, str]:
+    """The three headers; with several secrets (a rotation under way), one signature each,
+    space-separated, as the specification allows: a receiver accepts any that it can check."""
+    keys = (secrets,) if isinstance(secrets, str) else secrets
     return {
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(secret, message_id, timestamp, body),
+        "webhook-signature": " ".join(signature(k, message_id, timestamp, body) for k in keys),
     }

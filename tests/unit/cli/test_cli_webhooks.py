@@ -146,3 +146,24 @@ def test_a_counter_purchase_posts_before_the_command_ends_and_a_dead_receiver_is
     assert f"stampbook webhooks enable {dead}" in note.get_content()
     on_again = f"{dead} is on again: events from now on are sent to it\n"
     assert run("webhooks", "enable", dead)[1] == on_again
+
+
+def test_a_rotated_secret_is_shown_once_and_both_sign_while_the_receiver_changes_over(
+    desk: Path,
+) -> None:
+    with webhook_receiver() as receiver:
+        endpoint, old = added(receiver.url, "points.earned")
+        code, said, _ = run("webhooks", "rotate", endpoint)
+        assert code == 0
+        new = re.findall(r"whsec_\S+", said)[0]
+        assert new != old
+        assert "the old one signs too for 24 h" in said
+        assert run("webhooks", "test", endpoint)[0] == 0
+        assert run("webhooks", "rotate", endpoint, "--overlap-hours=0")[0] == 0
+        assert run("webhooks", "test", endpoint)[0] == 0
+    during, after = receiver.received
+    assert verified(during, new)
+    assert verified(during, old)
+    assert not verified(after, new)  # rotated again since: a third secret alone signs
+    assert len(after.headers["webhook-signature"].split(" ")) == 1
+    assert run("webhooks", "rotate", "ep_nothing")[:1] == (1,)

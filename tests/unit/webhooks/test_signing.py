@@ -47,3 +47,12 @@ def test_a_new_secret_is_24_random_bytes_written_as_the_specification_does() -> 
 def test_a_secret_that_is_not_one_is_refused(bad: str) -> None:
     with pytest.raises(BadSecret):
         signature(bad, MESSAGE, TIMESTAMP, BODY)
+
+
+def test_during_a_rotation_each_secret_signs_and_either_checks() -> None:
+    old, new = SECRET, new_secret()
+    signed = signed_headers((new, old), MESSAGE, TIMESTAMP, BODY)["webhook-signature"]
+    assert signed.split(" ") == [
+        signature(new, MESSAGE, TIMESTAMP, BODY),
+        signature(old, MESSAGE, TIMESTAMP, BODY),
+    ]

@@ -95,6 +95,8 @@ class DynamoWebhookLog:
                 failures=endpoint.failures,
                 disabled_at=sort_time(endpoint.disabled_at) if endpoint.disabled_at else None,
                 note=endpoint.note,
+                previous_secret=endpoint.previous_secret,
+                previous_until=endpoint.previous_until,
                 **{
                     LISTING_PK: EVERY_WEBHOOK_ENDPOINT,
                     LISTING_SK: f"{created}#{endpoint.endpoint_id}",
@@ -177,6 +179,23 @@ class DynamoWebhookLog:
                     ConditionExpression="attribute_exists(pk) AND #state <> :state",
                     ExpressionAttributeNames={"#state": "state"},
                     ExpressionAttributeValues=values,
+                )
+            except self.client.exceptions.ConditionalCheckFailedException:
+                return False
+        return True
+
+    def rotate_webhook_secret(self, endpoint_id: str, secret: str, previous_until: int) -> bool:
+        values: dict[str, str | int] = {":secret": secret, ":until": previous_until}
+        with self._driver():
+            try:
+                self.client.update_item(
+                    TableName=self.table,
+                    Key=_endpoint_key(endpoint_id),
+                    UpdateExpression=(
+                        "SET previous_secret = secret, previous_until = :until, secret = :secret"
+                    ),
+                    ConditionExpression="attribute_exists(pk)",
+                    ExpressionAttributeValues=attributes(**values),
                 )
             except self.client.exceptions.ConditionalCheckFailedException:
                 return False
@@ -316,6 +335,8 @@ def _endpoint_from(item: Read) -> WebhookEndpoint:
         failures=number(item, "failures"),
         disabled_at=_time(disabled_at) if disabled_at else None,
         note=maybe(item, "note") or "",
+        previous_secret=maybe(item, "previous_secret") or "",
+        previous_until=number(item, "previous_until") if "previous_until" in item else 0,
     )
 
 

@@ -347,7 +347,8 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     """
     -- Outgoing webhooks: the owner's endpoints (events a JSON list, the secret
-    -- as the Standard Webhooks specification writes it), the deliveries owed
+    -- as the Standard Webhooks specification writes it, and the one a rotation
+    -- replaced, signing too until `previous_until`), the deliveries owed
     -- to them (written with what they report, deleted once dealt with: read
     -- whole, like owed_emails) and each attempt's line of the log, kept until
     -- `keep_until` (Unix seconds). Times are UTC ISO 8601 like the other tables.
@@ -361,7 +362,9 @@ MIGRATIONS: tuple[str, ...] = (
         state TEXT NOT NULL,
         failures INTEGER NOT NULL DEFAULT 0,
         disabled_at TEXT,
-        note TEXT NOT NULL DEFAULT ''
+        note TEXT NOT NULL DEFAULT '',
+        previous_secret TEXT NOT NULL DEFAULT '',
+        previous_until INTEGER NOT NULL DEFAULT 0
     ) WITHOUT ROWID;
     CREATE TABLE owed_webhooks (
         endpoint_id TEXT NOT NULL,

@@ -38,7 +38,8 @@ class SqliteWebhookLog:
         with self._write() as db:
             db.execute(
                 "INSERT INTO webhook_endpoints (endpoint_id, url, events, secret, created_at,"
-                " disable_after, state, failures, disabled_at, note) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                " disable_after, state, failures, disabled_at, note, previous_secret,"
+                " previous_until) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     endpoint.endpoint_id,
                     endpoint.url,
@@ -50,6 +51,8 @@ class SqliteWebhookLog:
                     endpoint.failures,
                     record_time(endpoint.disabled_at) if endpoint.disabled_at else None,
                     endpoint.note,
+                    endpoint.previous_secret,
+                    endpoint.previous_until,
                 ),
             )
 
@@ -104,6 +107,15 @@ class SqliteWebhookLog:
                 ),
             ).rowcount
         return bool(changed)
+
+    def rotate_webhook_secret(self, endpoint_id: str, secret: str, previous_until: int) -> bool:
+        with self._write() as db:
+            rotated = db.execute(
+                "UPDATE webhook_endpoints SET previous_secret=secret, previous_until=?, secret=?"
+                " WHERE endpoint_id=?",
+                (previous_until, secret, endpoint_id),
+            ).rowcount
+        return bool(rotated)
 
     # -- deliveries owed ------------------------------------------------------
 
@@ -232,4 +244,6 @@ def _endpoint_of(row: sqlite3.Row) -> WebhookEndpoint:
         failures=int(row["failures"]),
         disabled_at=_time(row["disabled_at"]) if row["disabled_at"] else None,
         note=row["note"],
+        previous_secret=row["previous_secret"],
+        previous_until=int(row["previous_until"]),
     )
