@@ -52,6 +52,8 @@ class Outcome(StrEnum):
     FAILED = "failed"  # tried again later
     GIVEN_UP = "given up"  # the last try failed
     DROPPED = "dropped"  # not tried: the endpoint is disabled or removed
+    # Not tried this round: its endpoint just failed; due again when its take lapses.
+    PUT_OFF = "put off"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ For each delivery that is due it:
    wait of `RETRY_SCHEDULE` (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight
    tries over about 27 hours), then given up;
 4. logs the try in the same write that settles or postpones the delivery,
-   and counts a failure for the endpoint: `disable_after` failures in
+   and counts a failure for the endpoint (whose other deliveries wait for a
+   later round, untried and uncounted): `disable_after` failures in
    a row turn the endpoint off, and the owner is told (an email to the
    report's address, and `stampbook webhooks list`). Deliveries owed to an
    endpoint that is off or removed are dropped, and logged so.
@@ -78,6 +79,9 @@ class WebhookCourier:
     # first tries after a failure need not wait for the 5-minute schedule).
     on_postponed: Callable[[int], None] = lambda seconds: None
     _endpoints: dict[str, WebhookEndpoint] = field(default_factory=dict, repr=False)
+    # Endpoints that failed this round: the rest of theirs wait, so one receiver that is
+    # down costs one timeout a round, not one per event, and is not counted down per event.
+    _failing: set[str] = field(default_factory=set, repr=False)
 
     def now(self) -> datetime:
         return self.clock()
@@ -88,6 +92,7 @@ class WebhookCourier:
         """Every delivery that is due (up to `most`, or until `stopping`); what became of each."""
         outcomes: Counter[Outcome] = Counter()
         poster = Poster(self.timeout)
+        self._failing = set()
         try:
             while outcomes.total() < most:
                 now = int(self.now().timestamp())
@@ -118,6 +123,8 @@ class WebhookCourier:
             off = Answer(None, "the endpoint is off") if endpoint is not None else None
             self._finish(owed, now, Outcome.DROPPED, off)
             return Outcome.DROPPED
+        if endpoint.endpoint_id in self._failing:
+            return Outcome.PUT_OFF  # left taken: due again in `TAKE_SECONDS`, untried
         answer = self._post(poster, endpoint, owed.message_id, owed.body)
         if answer.delivered:
             self._finish(owed, now, Outcome.DELIVERED, answer)
@@ -154,6 +161,7 @@ class WebhookCourier:
         self, owed: OwedWebhook, endpoint: WebhookEndpoint, now: int, answer: Answer
     ) -> Outcome:
         store, tries = self.store, owed.attempts + 1
+        self._failing.add(endpoint.endpoint_id)
         if tries > len(self.schedule):
             outcome = Outcome.GIVEN_UP
             self._finish(owed, now, outcome, answer)
