@@ -21,9 +21,12 @@ import pytest
 
 from stampbook.records.customers import Customer
 from stampbook.records.integrations import issue_key
+from stampbook.services.webhooks import Webhooks
 from stampbook.store.sqlite import SqliteStore
 from tests.support.paths import EXAMPLE
 from tests.support.processes import free_port, this_package
+from tests.support.standard_webhooks import verified
+from tests.support.webhook_receiver import webhook_receiver
 
 from .conftest import NOW, link_token, outbox, text_of
 
@@ -260,3 +263,25 @@ def test_pages_and_the_api_share_one_origin(served: tuple[str, str]) -> None:
     assert get(f"{base}/en/no-such-page/") == (*not_found, PAGES["en/404.html"])
     # The API's envelope, not a page (nor API Gateway's "403 Missing Authentication Token").
     assert get(f"{base}/api/no-such-route")[:2] == (404, "application/json")
+
+
+def test_the_servers_webhook_courier_posts_a_purchases_points_signed(tmp_path: Path) -> None:
+    with webhook_receiver() as receiver, serving(tmp_path) as (base, token):
+        store = SqliteStore(tmp_path / "served.db")
+        endpoint = Webhooks(store, lambda: NOW).add(receiver.url, ["points.earned"])
+        order = {
+            "customer": {"code": "ANNA2345"},
+            "order_id": "T-300",
+            "placed_at": "2026-11-23T12:00:00+03:00",
+            "lines": [{"line_id": "1", "category": "beans", "amount": "450"}],
+        }
+        assert post(f"{base}/till/purchases", order, token)[0] == 200
+        deadline = time.monotonic() + 30
+        while not receiver.received:
+            assert time.monotonic() < deadline, "the webhook courier posted nothing"
+            time.sleep(0.05)
+    [points] = receiver.received
+    assert verified(points, endpoint.secret)
+    assert points.payload["data"]["points"] == 45
+    assert store.owed_webhooks_due(99_999_999_999, 10) == []
+    store.close()

@@ -21,6 +21,7 @@ from . import (
     site,
     startup,
     webhooks,
+    webhooks_out,
 )
 
 if __name__ == "__main__":
@@ -56,6 +57,8 @@ if __name__ == "__main__":
     api.main()
     print("== web shops' order webhooks on stampbook serve")
     webhooks.main()
+    print("== outgoing webhooks: deliveries per second to a receiver on 127.0.0.1")
+    webhooks_out.main()
     print("== the public forms: answer times for known and unknown addresses")
     enumeration.main()
     print("== the website with a thousand archived newsletters")

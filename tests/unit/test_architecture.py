@@ -25,7 +25,18 @@ from tests.support.paths import PACKAGE
 LAYERS: dict[str, int] = {
     **dict.fromkeys(("programme", "loyalty", "audience", "records"), 0),
     **dict.fromkeys(
-        ("config", "store", "mail", "sender", "sitegen", "report", "deploy", "files", "shops"),
+        (
+            "config",
+            "store",
+            "mail",
+            "sender",
+            "sitegen",
+            "report",
+            "deploy",
+            "files",
+            "shops",
+            "webhooks",
+        ),
         1,
     ),
     "services": 2,

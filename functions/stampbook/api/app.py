@@ -73,8 +73,9 @@ SEND_QUEUE = os.environ.get("STAMPBOOK_SEND_QUEUE") or "stampbook-sends"
 
 @app.on_sqs_message(queue=SEND_QUEUE, batch_size=5)
 def send_batches(event: SQSEvent) -> dict[str, list[dict[str, str]]]:
-    """Newsletter batches queued by `stampbook send`, and the automatic emails purchases
-    owe (`stampbook.services.courier`); failed messages are reported alone."""
+    """Newsletter batches queued by `stampbook send`, the automatic emails purchases
+    owe (`stampbook.services.courier`) and the webhook deliveries changes owe
+    (`stampbook.services.webhook_courier`); failed messages are reported alone."""
     from stampbook.api.context import current
     from stampbook.api.queue import consume, records_of
 
@@ -99,6 +100,7 @@ def nightly(event: CloudWatchEvent) -> dict[str, int]:
     from stampbook.api.context import current
     from stampbook.sender.settings import SendingSettings
     from stampbook.services.courier import deliver_owed
+    from stampbook.services.webhook_courier import deliver_webhooks
 
     app = current()
     queue_url = SendingSettings.from_env().queue_url
@@ -110,9 +112,11 @@ def nightly(event: CloudWatchEvent) -> dict[str, int]:
         shards = queue_shards(boto3.client("sqs"), queue_url)
         app.store.forget_limits(int(app.loyalty.clock().timestamp()))
         deliver_owed(app.emails)
+        deliver_webhooks(app.mailer)
         return {"shards": shards}
     customers = app.loyalty.run_daily()
     deliver_owed(app.emails)  # whatever purchases still owe (a lost queue message, say)
+    deliver_webhooks(app.mailer)
     return {"customers": customers}
 
 
@@ -120,16 +124,18 @@ def nightly(event: CloudWatchEvent) -> dict[str, int]:
 def scheduled_newsletters(event: CloudWatchEvent) -> dict[str, int]:
     """Newsletters scheduled by `stampbook send` start at their send_at: queued for the senders.
 
-    Automatic emails purchases and refunds owe, and that are due, are sent
-    too: a queue message lost, or one due again after a transient failure.
+    Automatic emails purchases and refunds owe, and webhook deliveries, that
+    are due go too: a queue message lost, or one due again after a failure.
     """
     import boto3
 
     from stampbook.api.context import current
     from stampbook.services.campaigns import NoSendRecords
     from stampbook.services.courier import deliver_owed
+    from stampbook.services.webhook_courier import deliver_webhooks
 
     deliver_owed(current().emails)
+    deliver_webhooks(current().mailer)
     try:
         owner = current().campaigns()
     except NoSendRecords:

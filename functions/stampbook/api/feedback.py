@@ -91,7 +91,9 @@ def answer_questionnaire() -> Response:
     body = json_body(feedback.current_request, FeedbackIn)
     order_id = subject_of(body.token, Purpose.FEEDBACK, "token")
     app = current()
-    answer_for_order(app.store, app.loyalty.clock(), order_id, body.reason, body.text)
+    answer_for_order(
+        app.store, app.loyalty.clock(), order_id, body.reason, body.text, app.loyalty.webhooks
+    )
     return answer({"status": "recorded"}, headers=NO_REFERRER)
 
 
@@ -107,5 +109,13 @@ def answer_on_the_site() -> Response:
     if reply_to:
         limit_address(SITE_PER_ADDRESS, reply_to)
     app = current()
-    answer_on_site(app.store, app.loyalty.clock(), body.reason, body.text, body.order, reply_to)
+    answer_on_site(
+        app.store,
+        app.loyalty.clock(),
+        body.reason,
+        body.text,
+        body.order,
+        reply_to,
+        app.loyalty.webhooks,
+    )
     return accepted

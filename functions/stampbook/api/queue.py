@@ -23,6 +23,10 @@ It names no email, so a message delivered twice or late sends nothing twice.
 A third, `{"kind": "nightly", "shard": k, "shards": n}`, is one shard of the
 nightly run, queued by the schedule (`services.nightly`): each customer's
 step is recorded per day, so a shard run twice changes nobody twice.
+
+A fourth, `{"kind": "webhooks"}`, is put by a change that owes webhook
+deliveries: the consumer runs the webhook courier (`services.webhook_courier`)
+on whatever is due, so it too can be delivered twice harmlessly.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
 
 
 OWED_EMAILS = json.dumps({"kind": "owed_emails"})
+WEBHOOKS = json.dumps({"kind": "webhooks"})
 log = logging.getLogger("stampbook.queue")
 
 
@@ -95,6 +100,8 @@ def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str
                 message = _message(record.body)
                 if message.get("kind") == "owed_emails":
                     deliver_owed(app.emails)
+                elif message.get("kind") == "webhooks":
+                    _webhooks(app)
                 elif message.get("kind") == "nightly":
                     _nightly_shard(app, message)
                 else:
@@ -110,6 +117,23 @@ def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str
     finally:
         transport.close()
     return {"batchItemFailures": failures}
+
+
+# The longest a message can wait on SQS; later tries are left to the 5-minute schedule.
+LONGEST_DELAY_SECONDS = 900
+
+
+def _webhooks(app: App) -> None:
+    """Post the webhook deliveries that are due; if one failed, a message delayed until its
+    next try (5 s, 5 min) wakes this consumer again, rather than the next schedule."""
+    from ..sender.settings import SendingSettings
+    from ..services.webhook_courier import deliver_webhooks
+
+    waits: list[int] = []
+    deliver_webhooks(app.mailer, waits.append)
+    queue_url = SendingSettings.from_env().queue_url
+    if waits and queue_url and min(waits) <= LONGEST_DELAY_SECONDS:
+        OwedEmailsAnnounced(queue_url, WEBHOOKS, delay=min(waits))()
 
 
 def _nightly_shard(app: App, message: dict[str, Any]) -> None:
@@ -138,10 +162,13 @@ def records_of(event: Mapping[str, Any]) -> list[QueueRecord]:
 
 class OwedEmailsAnnounced:
     """Puts one `owed_emails` message on the send queue: what a Lambda that committed a
-    purchase owing an email does instead of sending it while the till waits."""
+    purchase owing an email does instead of sending it while the till waits (and one
+    `webhooks` message, for a change owing webhook deliveries)."""
 
-    def __init__(self, queue_url: str) -> None:
+    def __init__(self, queue_url: str, body: str = OWED_EMAILS, delay: int = 0) -> None:
         self.queue_url = queue_url
+        self.body = body
+        self.delay = delay  # seconds before the consumer sees it (SQS's DelaySeconds)
         self._client: Any = None
         self._lock = threading.Lock()
 
@@ -152,18 +179,23 @@ class OwedEmailsAnnounced:
                     import boto3
 
                     self._client = boto3.client("sqs")
-            self._client.send_message(QueueUrl=self.queue_url, MessageBody=OWED_EMAILS)
+            self._client.send_message(
+                QueueUrl=self.queue_url, MessageBody=self.body, DelaySeconds=self.delay
+            )
         except Exception as failed:  # the purchase stands: the 5-minute schedule sends it
-            log.warning("owed emails not announced on the send queue: %s", failed)
+            log.warning("%s not announced on the send queue: %s", self.body, failed)
 
 
 def announce_owed_emails(app: App) -> None:
     """With a send queue (STAMPBOOK_SEND_QUEUE_URL), each commit that owes an automatic
-    email says so on it; without one, owed emails wait for the schedule."""
+    email or a webhook delivery says so on it; without one, they wait for the schedule."""
     from ..sender.settings import SendingSettings
     from ..services.automations import AutomaticEmails
 
     queue_url = SendingSettings.from_env().queue_url
+    if not queue_url:
+        return
+    app.loyalty.webhooks.on_owed = OwedEmailsAnnounced(queue_url, WEBHOOKS)
     events = app.loyalty.events
-    if queue_url and isinstance(events, AutomaticEmails):
+    if isinstance(events, AutomaticEmails):
         events.on_owed = OwedEmailsAnnounced(queue_url)

@@ -28,6 +28,7 @@ from ..services.courier import deliver_owed
 from ..services.customer_file import customer_record
 from ..services.purchase_import import owners, record_orders
 from ..services.referrals import referrers_in_file
+from ..services.webhook_courier import deliver_webhooks
 from .with_app import emails_can_be_made, with_app
 
 MAX_ERRORS_SHOWN = 50
@@ -259,6 +260,7 @@ def purchase(
         f"{result.available_at.isoformat()[:10]}; tier {result.tier or '-'}"
     )
     deliver_owed(app.emails)  # the email it owes goes before the command exits
+    deliver_webhooks(app.mailer)  # and the webhooks it tells
 
 
 @click.command()
@@ -334,6 +336,7 @@ def redeem(app: App, email: str, reward_id: str) -> None:
     customer = _customer(app, email)
     done = app.loyalty.redeem(customer.customer_id, reward_id, uuid.uuid4().hex)
     click.echo(f"{reward_id}: {done.points} points spent, {done.available} left")
+    deliver_webhooks(app.mailer)  # the webhooks it tells go before the command exits
 
 
 @click.command()
@@ -344,6 +347,11 @@ def daily(app: App) -> None:
     count = app.loyalty.run_daily()
     click.echo(f"nightly run done for {count} customer(s)")
     deliver_owed(app.emails)  # owed by purchases and refunds whose process stopped before sending
+    delivered = deliver_webhooks(app.mailer)  # the night's, and any due again after a failure
+    if delivered:
+        click.echo(
+            f"webhook deliveries: {', '.join(f'{n} {o}' for o, n in sorted(delivered.items()))}"
+        )
     events = app.loyalty.events
     if not isinstance(events, AutomaticEmails):
         return

@@ -46,6 +46,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "shops",
         "Web shops (Shopify, WooCommerce, Square) whose orders earn points by webhook.",
     ),
+    "webhooks": (
+        "webhooks",
+        "Signed webhooks to other tools: who joined, earned, redeemed, left or answered.",
+    ),
     "report": (
         "report",
         "Who comes back, who drifts away, why they leave, and what the programme costs.",

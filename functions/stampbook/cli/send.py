@@ -78,12 +78,14 @@ def send_due(app: App) -> None:
     `stampbook send ISSUE` before an issue's send_at schedules it; run this
     every few minutes (cron, or the function's own schedule on AWS) and
     each goes out on time. Automatic emails purchases still owe go too, as
-    on AWS.
+    on AWS, and webhook deliveries due.
     """
     from ..services.courier import deliver_owed
+    from ..services.webhook_courier import deliver_webhooks
 
     emails_can_be_made(app)
     deliver_owed(app.emails)
+    deliver_webhooks(app.mailer)
     campaigns = _campaigns(app)
     due = campaigns.due()
     if not due:

@@ -15,7 +15,8 @@ from ..config import in_project
 from .with_app import with_app
 
 if TYPE_CHECKING:
-    from ..services.courier import CourierThread
+    from ..services.courier import Courier, CourierThread
+    from ..services.webhook_courier import WebhookCourier
 
 SITE = Path("build/site")
 
@@ -64,8 +65,8 @@ def serve(app: App, port: int, site: Path | None, all_cpus: bool) -> None:
     mail = served.settings.mail
     if mail.transport == "outbox":
         click.echo(f"Emails go to {mail.outbox}/ (index.jsonl lists them)")
-    courier = courier_of(served)
-    # Stopped like Ctrl-C, so the courier finishes the email on its way.
+    courier, webhooks = courier_of(served), webhook_courier_of(served)
+    # Stopped like Ctrl-C, so the couriers finish the email and the delivery on their way.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
@@ -73,9 +74,10 @@ def serve(app: App, port: int, site: Path | None, all_cpus: bool) -> None:
         click.echo("stopped")
     finally:
         courier.stop()
+        webhooks.stop()
 
 
-def courier_of(app: App) -> CourierThread:
+def courier_of(app: App) -> CourierThread[Courier]:
     """A running courier for the emails purchases and refunds owe, woken by each of them."""
     from ..services.automations import AutomaticEmails
     from ..services.courier import Courier, CourierThread
@@ -85,6 +87,22 @@ def courier_of(app: App) -> CourierThread:
     events = app.loyalty.events
     if isinstance(events, AutomaticEmails):
         events.on_owed = courier.wake
+    courier.start()
+    return courier
+
+
+# Often enough for the first retry (5 s after a failure): reading what is owed is cheap.
+WEBHOOK_ROUNDS_SECONDS = 5.0
+
+
+def webhook_courier_of(app: App) -> CourierThread[WebhookCourier]:
+    """A running courier for the webhook deliveries changes owe, woken by each of them; a
+    thread of its own, so a slow receiver never holds up a thank-you email."""
+    from ..services.courier import CourierThread
+    from ..services.webhook_courier import webhook_courier
+
+    courier = CourierThread(webhook_courier(app.new_mailer()), every=WEBHOOK_ROUNDS_SECONDS)
+    app.loyalty.webhooks.on_owed = courier.wake
     courier.start()
     return courier
 

@@ -32,7 +32,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from ..records.automation_sends import AutomationKey, EmailStatus
 from ..records.owed_emails import OwedEmail
@@ -134,11 +134,21 @@ def deliver_owed(emails: AutomaticEmails) -> Counter[Fired]:
 AFTER_WAKE_SECONDS = 0.02
 
 
-class CourierThread:
-    """The local server's courier: woken after each commit that owes an email, and every
-    `every` seconds for the emails due again after a transient failure."""
+class Rounds(Protocol):
+    """What a courier thread runs: the emails owed (`Courier`), or the webhook deliveries
+    owed (`services.webhook_courier`), each in a thread of its own."""
 
-    def __init__(self, courier: Courier, every: float = 60.0, batch: int = 10 * PAGE) -> None:
+    def deliver_due(self, most: int, stopping: Callable[[], bool]) -> Counter[Any]: ...
+
+
+R = TypeVar("R", bound=Rounds)
+
+
+class CourierThread(Generic[R]):
+    """The local server's courier: woken after each commit that owes an email (or a webhook
+    delivery), and every `every` seconds for those due again after a failure."""
+
+    def __init__(self, courier: R, every: float = 60.0, batch: int = 10 * PAGE) -> None:
         self.courier = courier
         self.every = every
         self.batch = batch  # emails between two looks at `stopping` and the store's list
@@ -172,7 +182,7 @@ class CourierThread:
             try:
                 done = self.courier.deliver_due(most=self.batch, stopping=lambda: self._stopping)
             except Exception:  # the store unreachable for a moment: the next wake tries again
-                log.exception("owed emails not delivered")
+                log.exception("%s: what is owed was not delivered", type(self.courier).__name__)
             else:
                 if done.total() >= self.batch:
                     # A full batch: more may be owed already. Carry on now; a busy

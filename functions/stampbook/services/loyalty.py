@@ -9,14 +9,14 @@ keeps each as its JSON, and a use case reads it back from there, retry or not.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from ..loyalty.calendar import birthday_in
 from ..loyalty.daily import expiry_after, last_activity, run_daily
 from ..loyalty.errors import LoyaltyError
-from ..loyalty.history import History
+from ..loyalty.history import Certificate, History
 from ..loyalty.ledger import Entry
 from ..loyalty.orders import Order, Refund
 from ..loyalty.purchases import record_purchase, record_refund
@@ -36,7 +36,9 @@ from ..loyalty.standing import Standing
 from ..records.automation_sends import Automation
 from ..records.customers import random_code
 from ..records.owed_emails import OwedEmail
+from ..records.webhooks import WebhookEndpoint
 from ..store.base import Change, Committed, Item, Quiet, Reads, Request, Store
+from ..webhooks import events as webhook
 from .fingerprint import fingerprint, order_fingerprint
 from .results import (
     Adjusted,
@@ -51,6 +53,7 @@ from .results import (
     Statement,
     Summary,
 )
+from .webhooks import Webhooks
 
 
 def new_certificate_code() -> str:
@@ -108,18 +111,49 @@ class LoyaltyService:
     clock: Callable[[], datetime]
     new_code: Callable[[], str] = new_certificate_code
     events: LoyaltyEvents | None = None
+    # The webhooks that hear of points earned, rewards, certificates and tiers.
+    webhooks: Webhooks = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.webhooks = Webhooks(self.store, lambda: self.clock())
 
     def record_purchase(self, customer_id: str, order: Order) -> PurchaseRecorded:
         """Credit an order once; the same order id again returns the first answer.
 
-        One purchase at a time (the till, the counter) is told to `events`;
-        imports (`record_purchases`) are history, and thank nobody.
+        One purchase at a time (the till, the counter) is told to `events` and
+        to the webhooks; imports (`record_purchases`) are history, and tell nobody.
         """
-        owner, request, decide = self._purchase(customer_id, order, self.clock(), live=True)
-        result = PurchaseRecorded.from_json(self.store.commit(owner, request, decide).result)
+        endpoints = self.webhooks.endpoints()
+        owner, request, decide = self._purchase(
+            customer_id, order, self.clock(), live=True, endpoints=endpoints
+        )
+        committed = self._commit(owner, request, decide, endpoints)
+        result = PurchaseRecorded.from_json(committed.result)
         if self.events is not None:
             self.events.purchase_recorded(customer_id, result)
         return result
+
+    def _commit(
+        self,
+        customer_id: str,
+        request: Request,
+        decide: Callable[[History], Change],
+        endpoints: tuple[WebhookEndpoint, ...],
+    ) -> Committed:
+        """`store.commit`, then the webhook courier woken if the change owes it deliveries
+        (the nightly run visits everyone: most of its changes owe nothing)."""
+        owes = False
+
+        def deciding(history: History) -> Change:
+            nonlocal owes
+            change = decide(history)
+            owes = bool(change.webhooks)  # the last decision is the one written
+            return change
+
+        committed = self.store.commit(customer_id, request, deciding if endpoints else decide)
+        if owes and not committed.replayed:
+            self.webhooks.wake()
+        return committed
 
     def _owed(
         self, automation: Automation, customer_id: str, result: PurchaseRecorded | RefundRecorded
@@ -138,10 +172,15 @@ class LoyaltyService:
         return [self._purchase(customer_id, order, now) for customer_id, order in purchases]
 
     def _purchase(
-        self, customer_id: str, order: Order, now: datetime, live: bool = False
+        self,
+        customer_id: str,
+        order: Order,
+        now: datetime,
+        live: bool = False,
+        endpoints: tuple[WebhookEndpoint, ...] = (),
     ) -> tuple[str, Request, Callable[[History], Change]]:
         """The commit of one purchase; `live` (not imported): pending from now at the
-        earliest, and with the thank-you it owes."""
+        earliest, with the thank-you it owes and the webhooks `endpoints` want."""
 
         def decide(history: History) -> Change:
             outcome = record_purchase(self.rules, history, order, now, live=live)
@@ -160,6 +199,11 @@ class LoyaltyService:
                 tier_changed=outcome.tier != history.tier,
                 tier_spend=outcome.tier_spend,
                 owed=self._owed(Automation.THANK_YOU, customer_id, result) if live else None,
+                webhooks=self.webhooks.owing(
+                    _purchase_events(customer_id, result, history.tier, now), endpoints
+                )
+                if endpoints
+                else (),
             )
 
         request = Request(
@@ -232,15 +276,21 @@ class LoyaltyService:
     def redeem(self, customer_id: str, reward_id: str, request_id: str) -> Redeemed:
         now = self.clock()
         key = f"redeem:{request_id}"
+        endpoints = self.webhooks.endpoints()
 
         def decide(history: History) -> Change:
             entry = redeem(self.rules, history, reward_id, now, key)
             left = history.balance(now).available + entry.points
             result = Redeemed(reward_id=reward_id, points=-entry.points, available=left)
-            return Change(result=result.as_json(), entries=((customer_id, entry),))
+            told = webhook.reward_redeemed(customer_id, reward_id, result.points, left, key, now)
+            return Change(
+                result=result.as_json(),
+                entries=((customer_id, entry),),
+                webhooks=self.webhooks.owing([told], endpoints),
+            )
 
         request = Request(key, fingerprint(customer_id, reward_id))
-        return Redeemed.from_json(self.store.commit(customer_id, request, decide).result)
+        return Redeemed.from_json(self._commit(customer_id, request, decide, endpoints).result)
 
     def adjust(self, customer_id: str, points: int, reason: str, request_id: str) -> Adjusted:
         now = self.clock()
@@ -277,6 +327,8 @@ class LoyaltyService:
         until their next moment (see `loyalty.quiet`), and the next runs skip them."""
         now = self.clock()
         day = now.astimezone(self.rules.timezone).date()
+        endpoints = self.webhooks.endpoints()
+        key = f"daily:{customer_id}:{day.isoformat()}"
 
         def decide(history: History) -> Change:
             outcome = run_daily(self.rules, history, now, self.new_code)
@@ -312,10 +364,25 @@ class LoyaltyService:
                 tier=outcome.tier,
                 tier_changed=outcome.tier != history.tier,
                 quiet=Quiet(until, quiet_key) if quiet_key and until else None,
+                webhooks=self.webhooks.owing(
+                    _daily_events(
+                        customer_id,
+                        entries,
+                        outcome.certificates,
+                        history.tier,
+                        outcome.tier,
+                        key,
+                        now,
+                    ),
+                    endpoints,
+                )
+                if endpoints
+                else (),
             )
 
-        request = Request(f"daily:{customer_id}:{day.isoformat()}", fingerprint(customer_id, day))
-        result = DailyRun.from_json(self.store.commit(customer_id, request, decide).result)
+        request = Request(key, fingerprint(customer_id, day))
+        committed = self._commit(customer_id, request, decide, endpoints)
+        result = DailyRun.from_json(committed.result)
         if self.events is not None:
             self.events.daily_done(customer_id, result)
         return result
@@ -411,3 +478,55 @@ class LoyaltyService:
                 for e in history.entries
             ),
         )
+
+
+def _purchase_events(
+    customer_id: str, result: PurchaseRecorded, before: str | None, now: datetime
+) -> list[webhook.Event]:
+    """What a purchase tells the webhooks: the points it earned, the tier it moved to."""
+    occasion = f"purchase:{result.order_id}"
+    told = []
+    if result.points > 0:
+        told.append(
+            webhook.points_earned(
+                customer_id,
+                result.points,
+                "purchase",
+                occasion,
+                now,
+                result.available_at,
+                result.order_id,
+            )
+        )
+    if result.tier != before:
+        told.append(webhook.tier_changed(customer_id, result.tier, before, occasion, now))
+    return told
+
+
+def _daily_events(
+    customer_id: str,
+    entries: list[tuple[str, Entry]],
+    certificates: tuple[Certificate, ...],
+    before: str | None,
+    tier: str | None,
+    occasion: str,
+    now: datetime,
+) -> list[webhook.Event]:
+    """What a customer's nightly step tells: bonuses earned (a referrer's too),
+    certificates issued (never their codes), the tier it moved to."""
+    told = [
+        webhook.points_earned(
+            owner, entry.points, entry.kind.value, entry.idempotency_key, now, entry.available_at
+        )
+        for owner, entry in entries
+        if entry.points > 0
+    ]
+    told += [
+        webhook.certificate_issued(
+            customer_id, c.certificate_id, c.value, c.currency, c.expires_at, now
+        )
+        for c in certificates
+    ]
+    if tier != before:
+        told.append(webhook.tier_changed(customer_id, tier, before, occasion, now))
+    return told

@@ -14,13 +14,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..records.feedback import Feedback, FeedbackReason, SiteFeedback
 from ..store.base import Store, UnknownCustomer
+from ..webhooks.events import feedback_received
+
+if TYPE_CHECKING:
+    from .webhooks import Webhooks
 
 
 def answer_for_order(
-    store: Store, now: datetime, order_id: str, reason: FeedbackReason, text: str
+    store: Store,
+    now: datetime,
+    order_id: str,
+    reason: FeedbackReason,
+    text: str,
+    webhooks: Webhooks | None = None,
 ) -> bool:
     """Keep the answer; False if this order was answered already.
 
@@ -31,7 +41,12 @@ def answer_for_order(
     if owner is None or store.customer(owner) is None:
         raise UnknownCustomer(order_id)
     answer = Feedback(f"order:{order_id}", owner, reason, now, text, order_id)
-    return store.record_feedback(answer)
+    received = feedback_received(answer.feedback_id, owner, reason.value, order_id, now)
+    told = webhooks.owing([received]) if webhooks is not None else ()
+    kept = store.record_feedback(answer, told)
+    if kept and told and webhooks is not None:
+        webhooks.wake()
+    return kept
 
 
 def answer_on_site(
@@ -41,8 +56,12 @@ def answer_on_site(
     text: str,
     order_ref: str = "",
     reply_to: str = "",
+    webhooks: Webhooks | None = None,
 ) -> SiteFeedback:
-    """Keep an answer left on the site; `reply_to` is a normalised address or empty."""
+    """Keep an answer left on the site; `reply_to` is a normalised address or empty.
+    The webhooks hear of it as nobody's: neither the order as typed nor the address."""
     answer = SiteFeedback(uuid.uuid4().hex, reason, now, text, order_ref, reply_to)
     store.record_site_feedback(answer)
+    if webhooks is not None:
+        webhooks.tell([feedback_received(answer.feedback_id, None, reason.value, None, now)])
     return answer

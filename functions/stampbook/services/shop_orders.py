@@ -21,6 +21,7 @@ from ..records.shops import ShopSecret
 from ..shops.events import Delivery, Ignored, OrderPaid, RefundMade
 from ..shops.orders import order_of, refund_of, scoped
 from ..store.base import CustomerExists, IdempotencyConflict
+from ..webhooks.events import customer_joined
 from .loyalty import LoyaltyService
 
 log = logging.getLogger("stampbook.shops")
@@ -101,14 +102,18 @@ def _new_member(
         referral_code=new_referral_code(),
         source=source,
     )
+    joined = loyalty.webhooks.owing([customer_joined(customer.customer_id, email, False, now)])
     try:
-        store.add_customer(customer, ConsentRecord(ConsentStatus.MEMBER, now, form=source))
+        member = ConsentRecord(ConsentStatus.MEMBER, now, form=source)
+        store.add_customer(customer, member, joined)
     except CustomerExists:
         # The same address came in at the same moment another way: theirs is the record.
         known = store.customer_by_email(email)
         if known is None:
             raise
         return known
+    if joined:
+        loyalty.webhooks.wake()
     return customer
 
 

@@ -17,6 +17,7 @@ from ..audience.consent import ConsentRecord, ConsentStatus, current_status
 from ..records.automation_sends import Automation
 from ..records.customers import Customer, new_referral_code
 from ..store.base import CustomerExists, Store, UnknownCustomer
+from ..webhooks.events import customer_joined, customer_unsubscribed
 from .automations import AutomaticEmails
 from .limits import mailbox, once_per
 from .mailer import Mailer
@@ -28,6 +29,7 @@ SIGN_UP_FORM = "site:subscribe"
 # and confirming makes a member without marketing consent.
 JOIN_FORM = "site:join"
 WELCOME_OCCASION = "confirmed"
+CONFIRMED = ConsentStatus.CONFIRMED
 
 
 @dataclass(frozen=True)
@@ -176,9 +178,18 @@ def confirm(emails: AutomaticEmails, customer_id: str, evidence: Evidence) -> Co
         if becomes is ConsentStatus.CONFIRMED
         else None
     )
-    store.record_consent(customer_id, evidence.record(becomes, now, shown), owed)
+    webhooks = emails.mailer.loyalty.webhooks
+    # Joined once: a member who had unsubscribed and signs up again was one all along.
+    joined = (
+        webhooks.owing([customer_joined(customer_id, customer.email, becomes is CONFIRMED, now)])
+        if not any(r.status in (ConsentStatus.MEMBER, CONFIRMED) for r in records)
+        else ()
+    )
+    store.record_consent(customer_id, evidence.record(becomes, now, shown), owed, joined)
     if owed is not None:
         emails.on_owed()
+    if joined:
+        webhooks.wake()
     _record_invitation(store, customer)
     return becomes
 
@@ -194,13 +205,18 @@ def _record_invitation(store: Store, customer: Customer) -> None:
 def unsubscribe(mailer: Mailer, customer_id: str, evidence: Evidence) -> ConsentStatus:
     """Stop marketing at once; already unsubscribed or suppressed stays as it is."""
     store = mailer.store
-    if store.customer(customer_id) is None:
+    customer = store.customer(customer_id)
+    if customer is None:
         return ConsentStatus.UNSUBSCRIBED  # erased since: nobody left to mail
     status = current_status(store.consents(customer_id))
     if status in (ConsentStatus.UNSUBSCRIBED, ConsentStatus.SUPPRESSED):
         return status
-    now = mailer.loyalty.clock()
-    store.record_consent(customer_id, evidence.record(ConsentStatus.UNSUBSCRIBED, now))
+    now, webhooks = mailer.loyalty.clock(), mailer.loyalty.webhooks
+    told = webhooks.owing([customer_unsubscribed(customer_id, customer.email, now)])
+    record = evidence.record(ConsentStatus.UNSUBSCRIBED, now)
+    store.record_consent(customer_id, record, webhooks=told)
+    if told:
+        webhooks.wake()
     return ConsentStatus.UNSUBSCRIBED
 
 

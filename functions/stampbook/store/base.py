@@ -27,7 +27,9 @@ from ..records.customers import Customer
 from ..records.feedback import Feedback, SiteFeedback
 from ..records.integrations import IntegrationKey
 from ..records.owed_emails import OwedEmail
+from ..records.webhooks import OwedWebhook
 from .automation_log import AutomationLog
+from .webhook_log import WebhookLog
 
 
 class StoreError(Exception):
@@ -97,6 +99,8 @@ class Change:
     owed: OwedEmail | None = None
     # The nightly run found nothing due: the customer may be left alone until then.
     quiet: Quiet | None = None
+    # The webhook deliveries the change reports, owed in the same transaction.
+    webhooks: tuple[OwedWebhook, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +126,16 @@ Item = tuple[str, Request, Callable[[History], Change]]
 Batch = Callable[[], list[Item]]
 
 
-class Store(AutomationLog, Protocol):
-    def add_customer(self, customer: Customer, consent: ConsentRecord | None = None) -> None:
+class Store(AutomationLog, WebhookLog, Protocol):
+    def add_customer(
+        self,
+        customer: Customer,
+        consent: ConsentRecord | None = None,
+        webhooks: tuple[OwedWebhook, ...] = (),
+    ) -> None:
         """Add one; CustomerExists if its id, address or code is taken. `consent`, how
-        they signed up, is kept in the same write: never a customer without it."""
+        they signed up, is kept in the same write: never a customer without it; so are
+        the `webhooks` deliveries telling of them."""
         ...
 
     def update_customer(self, customer: Customer) -> None: ...
@@ -153,10 +163,14 @@ class Store(AutomationLog, Protocol):
         ...
 
     def record_consent(
-        self, customer_id: str, record: ConsentRecord, owed: OwedEmail | None = None
+        self,
+        customer_id: str,
+        record: ConsentRecord,
+        owed: OwedEmail | None = None,
+        webhooks: tuple[OwedWebhook, ...] = (),
     ) -> None:
         """Keep a consent record, and the automatic email it calls for (the welcome, on
-        confirmation) in the same transaction."""
+        confirmation) and the webhook deliveries telling of it, in the same transaction."""
         ...
 
     def consents(self, customer_id: str) -> list[ConsentRecord]: ...
@@ -192,8 +206,9 @@ class Store(AutomationLog, Protocol):
         """Add many at once; returns those added (known emails are left as they are)."""
         ...
 
-    def record_feedback(self, feedback: Feedback) -> bool:
-        """Keep an answer; False if this feedback id was already recorded."""
+    def record_feedback(self, feedback: Feedback, webhooks: tuple[OwedWebhook, ...] = ()) -> bool:
+        """Keep an answer, with the webhook deliveries telling of it; False (and nothing
+        written) if this feedback id was already recorded."""
         ...
 
     def feedback(self, customer_id: str) -> list[Feedback]: ...

@@ -35,6 +35,8 @@ NOTHING = {
     "provider": "no-such-provider",
     "directory": "a-new-business",
     "bucket": "no-such-bucket",
+    "url": "ftp://nowhere",
+    "endpoint_id": "ep_nothing",
 }
 # Commands that would serve until stopped, or reach AWS, when given nothing wrong.
 NOT_RUN_BARE = {"serve", "site serve", "site publish", "deploy", "package", "store init"}

@@ -182,19 +182,21 @@ class DynamoAutomationLog:
             )
 
     def owed_emails_due(self, now: int, limit: int) -> list[OwedEmail]:
+        return [_owed_from(item) for item in self._due_items(EVERY_OWED_EMAIL, now, limit)]
+
+    def _due_items(self, listing: str, now: int, limit: int) -> list[Read]:
+        """Up to `limit` items listed under `listing` by when they are due, due at `now`."""
         listed = self._query(
             IndexName=LISTING,
             KeyConditionExpression=f"{LISTING_PK} = :owed AND {LISTING_SK} < :after",
-            ExpressionAttributeValues=attributes(
-                **{":owed": EVERY_OWED_EMAIL, ":after": due_text(now + 1)}
-            ),
+            ExpressionAttributeValues=attributes(**{":owed": listing, ":after": due_text(now + 1)}),
         )
         found = []
         # Listed, but possibly taken or settled since: the item itself says.
-        for listing in itertools.islice(listed, limit):
-            item = self._get({PK: listing[PK], SK: listing[SK]})
+        for listing_item in itertools.islice(listed, limit):
+            item = self._get({PK: listing_item[PK], SK: listing_item[SK]})
             if item is not None and number(item, "due") <= now:
-                found.append(_owed_from(item))
+                found.append(item)
         return found
 
     def take_owed_email(self, automation_key: AutomationKey, due: int, until: int) -> bool:

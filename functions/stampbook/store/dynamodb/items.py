@@ -23,12 +23,14 @@ from ...records.customers import Customer
 from ...records.feedback import Feedback, FeedbackReason, SiteFeedback
 from ...records.integrations import IntegrationKey
 from ...records.owed_emails import OwedEmail
+from ...records.webhooks import OwedWebhook
 from .table import (
     CERTIFICATE,
     CONSENT,
     EVERY_CUSTOMER,
     EVERY_INTEGRATION_KEY,
     EVERY_OWED_EMAIL,
+    EVERY_OWED_WEBHOOK,
     FEEDBACK,
     INTEGRATION_KEY,
     LISTING_PK,
@@ -36,6 +38,7 @@ from .table import (
     MAIL_EVENT,
     ORDER,
     OWED_EMAIL,
+    OWED_WEBHOOK,
     PK,
     PROFILE,
     REFUND,
@@ -44,6 +47,7 @@ from .table import (
     integration_key_partition,
     site_feedback_key,
     sort_time,
+    webhook_key,
 )
 
 Wire = dict[str, Any]  # one attribute value as DynamoDB sends it, e.g. {"S": "anna"}
@@ -438,3 +442,27 @@ def due_text(due: int) -> str:
 def owed_listing(automation_key: AutomationKey, due: int) -> str:
     k = automation_key
     return f"{due_text(due)}#{k.customer_id}#{k.automation}#{k.occasion}"
+
+
+def owed_webhook_item(owed: OwedWebhook) -> Item:
+    """The item `commit` (or `owe_webhooks`) puts for a webhook delivery owed."""
+    return {
+        **owed_webhook_key(owed),
+        **attributes(
+            endpoint_id=owed.endpoint_id,
+            message_id=owed.message_id,
+            event_type=owed.event_type,
+            body=owed.body,
+            due=owed.due,
+            attempts=owed.attempts,
+            **{LISTING_PK: EVERY_OWED_WEBHOOK, LISTING_SK: owed_webhook_listing(owed, owed.due)},
+        ),
+    }
+
+
+def owed_webhook_key(owed: OwedWebhook) -> Item:
+    return attributes(**{PK: webhook_key(owed.endpoint_id), SK: OWED_WEBHOOK + owed.message_id})
+
+
+def owed_webhook_listing(owed: OwedWebhook, due: int) -> str:
+    return f"{due_text(due)}#{owed.endpoint_id}#{owed.message_id}"

@@ -48,6 +48,7 @@ from ...records.customers import Customer
 from ...records.feedback import Feedback, SiteFeedback
 from ...records.integrations import IntegrationKey
 from ...records.owed_emails import OwedEmail
+from ...records.webhooks import OwedWebhook
 from ..base import (
     Batch,
     Change,
@@ -78,6 +79,7 @@ from .items import (
     mail_event_item,
     number,
     owed_item,
+    owed_webhook_item,
     site_feedback_from,
     site_feedback_item,
     text,
@@ -111,6 +113,7 @@ from .table import (
     site_feedback_key,
     table_definition,
 )
+from .webhooks import DynamoWebhookLog
 from .writes import (
     MAX_WRITES,
     Partition,
@@ -178,7 +181,8 @@ class Cancelled(StoreError):
         return StoreError(f"DynamoDB refused the transaction: {', '.join(odd)}") if odd else None
 
 
-class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send records: sends.py
+# Campaigns and send records: sends.py; outgoing webhooks: webhooks.py.
+class DynamoStore(DynamoAutomationLog, DynamoWebhookLog, DynamoSends):
     def __init__(
         self,
         table: str,
@@ -237,10 +241,17 @@ class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send recor
 
     # -- customers -----------------------------------------------------------
 
-    def add_customer(self, customer: Customer, consent: ConsentRecord | None = None) -> None:
+    def add_customer(
+        self,
+        customer: Customer,
+        consent: ConsentRecord | None = None,
+        webhooks: tuple[OwedWebhook, ...] = (),
+    ) -> None:
         plan = self._new_customer(Plan(self.table), customer)
         if consent is not None:
             plan.put(consent_item(customer.customer_id, consent, self._next_sequence()))
+        for delivery in webhooks:
+            plan.put(owed_webhook_item(delivery))
         try:
             self._transact_patiently(plan)
         except Cancelled as cancelled:
@@ -415,13 +426,19 @@ class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send recor
                 yield customer_id, due(profiles.get(pk))
 
     def record_consent(
-        self, customer_id: str, record: ConsentRecord, owed: OwedEmail | None = None
+        self,
+        customer_id: str,
+        record: ConsentRecord,
+        owed: OwedEmail | None = None,
+        webhooks: tuple[OwedWebhook, ...] = (),
     ) -> None:
         plan = Plan(self.table)
         self._customer_exists(plan, customer_id)
         plan.put(consent_item(customer_id, record, self._next_sequence()))
         if owed is not None:
             plan.put(owed_item(owed))
+        for delivery in webhooks:
+            plan.put(owed_webhook_item(delivery))
         self._transact_for(customer_id, plan)
 
     def _next_sequence(self) -> int:
@@ -433,11 +450,13 @@ class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send recor
     def consents(self, customer_id: str) -> list[ConsentRecord]:
         return [consent_from(item) for item in self._partition_items(customer_id, CONSENT)]
 
-    def record_feedback(self, feedback: Feedback) -> bool:
+    def record_feedback(self, feedback: Feedback, webhooks: tuple[OwedWebhook, ...] = ()) -> bool:
         plan = Plan(self.table)
         self._customer_exists(plan, feedback.customer_id)
         plan.claim("FEEDBACK", feedback.feedback_id, feedback.customer_id)
         plan.put(feedback_item(feedback))
+        for delivery in webhooks:
+            plan.put(owed_webhook_item(delivery))
         try:
             self._transact_for(feedback.customer_id, plan)
         except Cancelled as cancelled:
@@ -508,6 +527,8 @@ class DynamoStore(DynamoAutomationLog, DynamoSends):  # campaigns and send recor
         if profile is not None:
             # Answers left on the site with their address are theirs too.
             personal.append(self._site_answers(text(profile, "email")))
+        # A webhook delivery about them, still owed (with their address, for some).
+        personal.append(self._owed_webhooks_about(customer_id))
         for items in personal:
             for item in list(items):
                 with self._driver():

@@ -23,11 +23,15 @@ the same transaction as what they name.
 | finished request           | `REQUEST#<key>`       | `REQUEST`                                |
 | unique name (a claim)      | `<KIND>#<name>`       | `CLAIM`                                  |
 | rate limit or hold         | `LIMIT#<key>`         | `LIMIT` (`hits`, `until`; TTL-able)      |
+| webhook endpoint           | `WEBHOOK#<id>`        | `ENDPOINT` (gsi1: `WEBHOOK_ENDPOINTS`)   |
+| webhook delivery owed      | `WEBHOOK#<id>`        | `OWED#<message id>`                      |
+| webhook delivery log line  | `WEBHOOK#<id>`        | `ATTEMPT#<at>#<message>#<try>` (TTL-able)|
 
 An automatic email once sent is listed in gsi1 under
 `AUTOMATION_SENT#<automation>` / `<sent at>#<id>#<occasion>`. One owed (a
 thank-you written with its purchase, until the courier sent it) is listed
-under `EMAILS_OWED` / `<due, Unix seconds, 12 digits>#<id>#<automation>#<occasion>`.
+under `EMAILS_OWED` / `<due, Unix seconds, 12 digits>#<id>#<automation>#<occasion>`;
+a webhook delivery owed likewise under `WEBHOOKS_OWED` / `<due>#<endpoint id>#<message id>`.
 
 Claimed kinds: `EMAIL`, `REFERRAL` (code), `ORDER`, `REFUND`, `CERTIFICATE`
 (code), `FEEDBACK` (id), `MAILEVENT` (id; an event for no customer is its
@@ -48,6 +52,9 @@ claim alone).
 | claim an automatic email        | conditional PutItem `CUSTOMER#<id>` / `AUTOMATION#...`   |
 | automatic emails sent, per kind | COUNT Query gsi1 `AUTOMATION_SENT#<kind>`, by sent time  |
 | owed emails that are due        | Query gsi1 `EMAILS_OWED`, sk before `<now + 1>`, then get|
+| webhook endpoints (cached)      | Query gsi1 `WEBHOOK_ENDPOINTS`, then BatchGetItem        |
+| webhook deliveries that are due | Query gsi1 `WEBHOOKS_OWED`, sk before `<now + 1>`, then get|
+| an endpoint's delivery log      | Query `WEBHOOK#<id>`, sk begins with `ATTEMPT#`, backwards |
 
 The gsi1 listing is for the nightly job and exports, not a request path; it
 projects keys only, so a profile update that leaves the keys alone writes
@@ -91,10 +98,15 @@ AUTOMATION = "AUTOMATION#"
 OWED_EMAIL = "EMAIL_OWED#"
 EVERY_OWED_EMAIL = "EMAILS_OWED"
 INTEGRATION_KEY = "KEY"
+WEBHOOK_ENDPOINT = "ENDPOINT"
+EVERY_WEBHOOK_ENDPOINT = "WEBHOOK_ENDPOINTS"
+OWED_WEBHOOK = "OWED#"
+EVERY_OWED_WEBHOOK = "WEBHOOKS_OWED"
+WEBHOOK_ATTEMPT = "ATTEMPT#"
 EVERY_INTEGRATION_KEY = "INTEGRATION_KEYS"
 EVERY_CUSTOMER = "CUSTOMERS"
 LIMIT = "LIMIT"
-# Unix seconds after which DynamoDB deletes an item: only limits carry it.
+# Unix seconds after which DynamoDB deletes an item: limits and webhook log lines carry it.
 EXPIRES = "until"
 TIME_TO_LIVE = {"AttributeName": EXPIRES, "Enabled": True}
 
@@ -151,6 +163,11 @@ def claim_key(kind: str, name: str) -> str:
 
 def integration_key_partition(key_id: str) -> str:
     return f"INTEGRATION#{key_id}"
+
+
+def webhook_key(endpoint_id: str) -> str:
+    """The partition of one webhook endpoint: its record, its deliveries owed, its log."""
+    return f"WEBHOOK#{endpoint_id}"
 
 
 def site_feedback_key(reply_to: str) -> str:

@@ -39,6 +39,7 @@ from .items import (
     order_from,
     order_item,
     owed_item,
+    owed_webhook_item,
     refund_from,
     refund_item,
 )
@@ -215,6 +216,8 @@ def plan_commit(
         plan.put({**attributes(**{PK: partition}), **certificate_item(certificate)})
     if change.owed is not None:
         plan.put(owed_item(change.owed))
+    for owed in change.webhooks:
+        plan.put(owed_webhook_item(owed))
     if change.redeemed_certificate is not None:
         certificate_id, at = change.redeemed_certificate
         held = readings[customer_id].certificate_keys.get(certificate_id)

@@ -53,6 +53,9 @@ INSERTS = {
     # An automatic email the change owes; OR IGNORE: owed once per occasion.
     "owed_emails": "INSERT OR IGNORE INTO owed_emails (customer_id, automation, occasion, due,"
     " details) VALUES (?,?,?,?,?)",
+    # A webhook delivery the change reports; OR IGNORE: owed once per event and endpoint.
+    "owed_webhooks": "INSERT OR IGNORE INTO owed_webhooks (endpoint_id, message_id, event_type,"
+    " body, due, attempts) VALUES (?,?,?,?,?,?)",
 }
 
 

@@ -440,6 +440,49 @@ MIGRATIONS: tuple[str, ...] = (
         for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
         if (table, event) != ("customers", "INSERT")
     ),
+    """
+    -- Outgoing webhooks: the owner's endpoints (events a JSON list, the secret
+    -- as the Standard Webhooks specification writes it, and the one a rotation
+    -- replaced, signing too until `previous_until`), the deliveries owed
+    -- to them (written with what they report, deleted once dealt with: read
+    -- whole, like owed_emails) and each attempt's line of the log, kept until
+    -- `keep_until` (Unix seconds). Times are UTC ISO 8601 like the other tables.
+    CREATE TABLE webhook_endpoints (
+        endpoint_id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        disable_after INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 0,
+        disabled_at TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        previous_secret TEXT NOT NULL DEFAULT '',
+        previous_until INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE TABLE owed_webhooks (
+        endpoint_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        body TEXT NOT NULL,
+        due INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (endpoint_id, message_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE webhook_attempts (
+        endpoint_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        event_type TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        status INTEGER,
+        detail TEXT NOT NULL,
+        keep_until INTEGER NOT NULL,
+        PRIMARY KEY (endpoint_id, at, message_id, attempt)
+    ) WITHOUT ROWID;
+    """,
 )
 
 

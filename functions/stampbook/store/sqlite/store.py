@@ -39,6 +39,7 @@ from ...records.customers import Customer
 from ...records.feedback import Feedback, FeedbackReason, SiteFeedback
 from ...records.integrations import IntegrationKey
 from ...records.owed_emails import OwedEmail
+from ...records.webhooks import OwedWebhook
 from ..base import (
     Batch,
     Change,
@@ -78,6 +79,7 @@ from .rows import (
 )
 from .schema import MIGRATIONS, statements
 from .sends import SqliteSends
+from .webhooks import SqliteWebhookLog, owed_webhook_row
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -106,7 +108,8 @@ class _Waiting:
     wake: threading.Lock = field(default_factory=_held_lock)
 
 
-class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send records: sends.py
+# Campaigns and send records: sends.py; outgoing webhooks: webhooks.py.
+class SqliteStore(SqliteAutomationLog, SqliteWebhookLog, SqliteSends):
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._file = os.path.realpath(self.path)
@@ -177,7 +180,12 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
 
     # -- customers ---------------------------------------------------------
 
-    def add_customer(self, customer: Customer, consent: ConsentRecord | None = None) -> None:
+    def add_customer(
+        self,
+        customer: Customer,
+        consent: ConsentRecord | None = None,
+        webhooks: tuple[OwedWebhook, ...] = (),
+    ) -> None:
         with self._write() as db:
             taken = db.execute(
                 "SELECT 1 FROM customers WHERE email=? OR customer_id=?",
@@ -193,6 +201,7 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             )
             if consent is not None:
                 db.execute(INSERT_CONSENT, consent_row(customer.customer_id, consent))
+            db.executemany(INSERTS["owed_webhooks"], map(owed_webhook_row, webhooks))
 
     def add_customers(self, customers: list[Customer]) -> list[Customer]:
         added = []
@@ -312,11 +321,16 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             after = rows[-1][0]
 
     def record_consent(
-        self, customer_id: str, record: ConsentRecord, owed: OwedEmail | None = None
+        self,
+        customer_id: str,
+        record: ConsentRecord,
+        owed: OwedEmail | None = None,
+        webhooks: tuple[OwedWebhook, ...] = (),
     ) -> None:
         with self._write() as db:
             if owed is not None:
                 db.execute(INSERTS["owed_emails"], owed_row(owed))
+            db.executemany(INSERTS["owed_webhooks"], map(owed_webhook_row, webhooks))
             db.execute(INSERT_CONSENT, consent_row(customer_id, record))
 
     def consents(self, customer_id: str) -> list[ConsentRecord]:
@@ -335,13 +349,15 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             for row in rows
         ]
 
-    def record_feedback(self, feedback: Feedback) -> bool:
+    def record_feedback(self, feedback: Feedback, webhooks: tuple[OwedWebhook, ...] = ()) -> bool:
         with self._write() as db:
             inserted = db.execute(
                 "INSERT OR IGNORE INTO feedback (feedback_id, customer_id, reason, at, text,"
                 " order_id) VALUES (?,?,?,?,?,?)",
                 feedback_row(feedback),
             ).rowcount
+            if inserted:
+                db.executemany(INSERTS["owed_webhooks"], map(owed_webhook_row, webhooks))
         return bool(inserted)
 
     def feedback(self, customer_id: str) -> list[Feedback]:
@@ -408,6 +424,11 @@ class SqliteStore(SqliteAutomationLog, SqliteSends):  # campaigns and send recor
             db.execute("UPDATE mail_events SET email='' WHERE customer_id=?", (customer_id,))
             # An email still owed would go to nobody (and holds what it was to tell).
             db.execute("DELETE FROM owed_emails WHERE customer_id=?", (customer_id,))
+            # So would a webhook delivery about them (with their address, for some).
+            db.execute(
+                "DELETE FROM owed_webhooks WHERE json_extract(body, '$.data.customer_id')=?",
+                (customer_id,),
+            )
             erased = db.execute(
                 "DELETE FROM customers WHERE customer_id=?", (customer_id,)
             ).rowcount
@@ -881,6 +902,7 @@ class Rows:
         if change.quiet is not None:
             quiet = change.quiet
             tables["nightly_quiet"].append((customer_id, stored_time(quiet.until), quiet.key))
+        tables["owed_webhooks"].extend(owed_webhook_row(owed) for owed in change.webhooks)
         return record
 
     def encoded(self) -> dict[str, list[tuple[Any, ...]]]:
