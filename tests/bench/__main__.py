@@ -11,6 +11,7 @@ from . import (
     ledger,
     mail,
     nightly,
+    nightly_dynamodb,
     outbox,
     programme,
     queue_workers,
@@ -41,6 +42,8 @@ if __name__ == "__main__":
     automations.main()
     print("== the nightly run on SQLite: customers with nothing due")
     nightly.main()
+    print("== the nightly run in 16 shards on DynamoDB Local")
+    nightly_dynamodb.main()
     print("== the local courier: thank-yous while purchases come in")
     courier.main()
     print("== a newsletter campaign sent end to end on SQLite")
