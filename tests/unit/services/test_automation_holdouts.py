@@ -24,8 +24,9 @@ PEOPLE = 60
 
 def with_holdouts(folder: Path) -> Path:
     text = (EXAMPLE / "automations.yaml").read_text(encoding="utf-8")
-    assert text.count("holdout: 10%") == 2  # the example's: birthday and win-back
-    text = text.replace("holdout: 10%", "holdout: 30%")
+    text = text.replace("birthday:\n", "birthday:\n  holdout: 30%\n", 1)
+    text = text.replace("win_back:\n", "win_back:\n  holdout: 30%\n", 1)
+    assert text.count("holdout: 30%") == 2
     return own_campaigns(folder, text)
 
 
