@@ -1,14 +1,22 @@
-"""A newsletter sent as on AWS, by four queue workers, one of them killed mid-send.
+"""A newsletter sent and a nightly run done as on AWS, by four queue workers, one killed.
 
 DynamoDB Local holds the customer file, moto's server plays SQS, a real SMTP
 server in its own process receives the mail. `stampbook send --now` queues
 the batches; four processes play the queue's Lambda (`tests/support/
 queue_worker.py`: receive, invoke `send_batches` with the SQS event, delete
 what did not fail). One is killed with SIGKILL once mail is flowing: the
-message it held comes back after the queue's visibility timeout, the
-records it had claimed after their lease, and another worker finishes them.
+message it held comes back after the queue's visibility timeout (and again,
+while the records it had claimed are still under their lease), and once
+their lease is out another worker finishes them.
 Everyone gets the newsletter; a second copy is possible only for what the
 killed worker had sent but not yet recorded (at most `SETTLE_EVERY` + 1).
+
+Then the nightly schedule's 16 shard messages go through the same workers,
+one killed again, on a night that is everyone's birthday: every customer
+gets the birthday bonus exactly once, and the greeting once (or is held out
+of it), but the one whose worker was killed between sending and marking it.
+
+`STAMPBOOK_REHEARSAL_READERS` runs it larger (20 000 takes some minutes).
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +37,10 @@ import boto3
 import pytest
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus
+from stampbook.loyalty.ledger import EntryKind
+from stampbook.records.automation_sends import Automation, EmailStatus
 from stampbook.records.customers import Customer
+from stampbook.services.nightly import SHARDS, queue_shards
 from stampbook.store.sends import CampaignState
 from tests.sender.conftest import lines
 from tests.support import moto_server
@@ -39,11 +50,16 @@ from tests.support.paths import EXAMPLE, FUNCTIONS, ROOT
 from tests.support.people import ISSUE, JOINED, address
 from tests.support.processes import this_package
 
-READERS = 400
+READERS = int(os.environ.get("STAMPBOOK_REHEARSAL_READERS", "400"))
+BATCH = 40
+BIRTHDAY = date(1990, 11, 23)  # the day STAMPBOOK_NOW falls on in the shop's town
 WORKERS = 4
 SETTLE_EVERY = 5
 VISIBILITY_SECONDS = 3  # a killed worker's message comes back after this
-LEASE_SECONDS = 3  # and the records it claimed may be taken over after this
+# And the records it claimed may be taken over after this: later than the message
+# comes back (which then finds them still held, and comes back again), and long
+# enough that a live worker's batch on a busy machine is sent well inside it.
+LEASE_SECONDS = 10
 
 
 @pytest.fixture
@@ -58,8 +74,19 @@ def test_four_queue_workers_one_killed_send_everyone_the_newsletter(
     port, log = sink
     with fresh_table(dynamodb_local) as backend:
         store = backend.open_dynamodb()
-        people = [Customer(f"c{n:05}", address(n), JOINED, locale="ru") for n in range(READERS)]
-        store.add_customers(people)
+        people = [
+            Customer(
+                f"c{n:05}",
+                address(n),
+                JOINED,
+                locale="ru",
+                birthday=BIRTHDAY,
+                birthday_set_at=JOINED,
+            )
+            for n in range(READERS)
+        ]
+        for first in range(0, READERS, 1000):
+            store.add_customers(people[first : first + 1000])
         confirmed = ConsentRecord(ConsentStatus.CONFIRMED, JOINED, "test")
         for person in people:
             store.record_consent(person.customer_id, confirmed)
@@ -93,7 +120,7 @@ def test_four_queue_workers_one_killed_send_everyone_the_newsletter(
             "STAMPBOOK_SMTP_SECURITY": "none",
             "STAMPBOOK_SEND_QUEUE_URL": queue_url,
             "STAMPBOOK_SEND_RATE": "0",
-            "STAMPBOOK_SEND_BATCH": "40",
+            "STAMPBOOK_SEND_BATCH": str(BATCH),
             "STAMPBOOK_SEND_LEASE": str(LEASE_SECONDS),
             "STAMPBOOK_SEND_SETTLE_EVERY": str(SETTLE_EVERY),
         }
@@ -105,28 +132,9 @@ def test_four_queue_workers_one_killed_send_everyone_the_newsletter(
             timeout=120,
         )
         assert queued.returncode == 0, queued.stderr
-        assert "10 batches queued" in queued.stdout
+        assert f"{-(-READERS // BATCH)} batches queued" in queued.stdout
 
-        # Idle long enough for the killed worker's message to come back.
-        idle_polls = str(VISIBILITY_SECONDS + LEASE_SECONDS + 2)
-        workers = [
-            subprocess.Popen(
-                [sys.executable, "-m", "tests.support.queue_worker", queue_url, idle_polls],
-                env=environment,
-                cwd=ROOT,
-                stderr=subprocess.DEVNULL,
-            )
-            for _ in range(WORKERS)
-        ]
-        deadline = time.monotonic() + 120
-        while lines(log) < READERS // 4 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        killed = workers[0]
-        assert killed.poll() is None, "the worker finished before it could be killed"
-        os.kill(killed.pid, signal.SIGKILL)
-        for worker in workers:
-            worker.wait(timeout=180)
-
+        _work_with_one_killed(queue_url, environment, log, READERS // 4)
         copies = Counter(log.read_text().split())
         assert set(copies) == {address(n) for n in range(READERS)}  # nobody skipped
         assert sum(count - 1 for count in copies.values()) <= SETTLE_EVERY + 1
@@ -139,4 +147,53 @@ def test_four_queue_workers_one_killed_send_everyone_the_newsletter(
             0,
             0,
         )
+
+        # The nightly run in shards through the same queue, a worker killed again.
+        assert queue_shards(queues, queue_url) == SHARDS
+        _work_with_one_killed(queue_url, environment, log, lines(log) + READERS // 4)
+        greetings = Counter(log.read_text().split()) - copies
+        sending = 0
+        for n, person in enumerate(people):
+            history = store.history(person.customer_id)
+            assert [e.kind for e in history.entries].count(EntryKind.BIRTHDAY) == 1, n
+            [greeting] = [
+                r
+                for r in store.automation_sends(person.customer_id)
+                if r.key.automation is Automation.BIRTHDAY
+            ]
+            got = greetings[address(n)]
+            if greeting.status is EmailStatus.SENT:
+                assert got == 1, n
+            elif greeting.status is EmailStatus.HELD_OUT:
+                assert got == 0, n
+            else:  # its worker was killed between sending and marking it
+                assert greeting.status is EmailStatus.SENDING
+                sending += 1
+        assert sending <= 1
         store.close()
+
+
+def _work_with_one_killed(
+    queue_url: str, environment: dict[str, str], log: Path, kill_at: int
+) -> None:
+    """Four workers on the queue until it is empty; one killed once `kill_at` messages
+    have reached the SMTP server."""
+    # Idle long enough for the killed worker's message to come back.
+    idle_polls = str(VISIBILITY_SECONDS + LEASE_SECONDS + 2)
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.support.queue_worker", queue_url, idle_polls],
+            env=environment,
+            cwd=ROOT,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(WORKERS)
+    ]
+    deadline = time.monotonic() + 120 + READERS / 20
+    while lines(log) < kill_at and time.monotonic() < deadline:
+        time.sleep(0.01)
+    killed = workers[0]
+    assert killed.poll() is None, "the worker finished before it could be killed"
+    os.kill(killed.pid, signal.SIGKILL)
+    for worker in workers:
+        worker.wait(timeout=180 + READERS / 10)
