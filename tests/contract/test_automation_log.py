@@ -76,3 +76,28 @@ def test_counts_per_kind_take_sent_emails_within_the_period(store: Store) -> Non
         "win_back": 1,
     }
     assert store.automation_counts(end + timedelta(days=1), end + timedelta(days=9)) == {}
+
+
+def test_occasions_are_claimed_and_finished_in_batches(store: Store) -> None:
+    greetings = [AutomationKey(f"c{n}", Automation.HOLIDAY, "new-year:2027") for n in range(130)]
+    assert store.claim_automation(greetings[5], T, T + 600)  # another run is sending it
+    assert store.claim_automation(greetings[7], T, T + 600)
+    store.finish_automation(greetings[7], EmailStatus.SENT, AT)  # sent before
+    assert store.claim_automation(greetings[9], T - 600, T)  # its sender stopped
+    taken = store.claim_automations(greetings, T + 1, T + 601)
+    assert taken == [n not in (5, 7) for n in range(130)]
+    assert store.claim_automations(greetings[:3], T + 2, T + 602) == [False] * 3
+    assert store.claim_automations([], T, T + 600) == []
+    finished = [(key, EmailStatus.SENT) for key in greetings[10:120]]
+    finished += [(greetings[0], EmailStatus.HELD_OUT), (greetings[1], EmailStatus.FAILED)]
+    store.finish_automations(finished, AT)
+    store.finish_automations([], AT)
+    assert store.automation_counts(AT, AT + timedelta(days=1)) == {
+        "holiday": 111
+    }  # and the one sent before
+    [held] = store.automation_sends("c0")
+    [failed] = store.automation_sends("c1")
+    [sending] = store.automation_sends("c2")
+    assert (held.status, failed.status, failed.at) == (EmailStatus.HELD_OUT, EmailStatus.FAILED, AT)
+    assert (sending.status, sending.claimed_until) == (EmailStatus.SENDING, T + 601)
+    assert store.claim_automations(greetings[:3], T + 601, T + 1200) == [False, False, True]

@@ -29,19 +29,28 @@ Sending one goes:
    released and the next run (for an owed email: the courier's, after a
    backoff) tries again.
 
+On a holiday the nightly run (`batched`, around `run_daily` and each shard)
+gathers the greetings of up to `GREETINGS_PER_BATCH` customers and goes
+through the same steps for them together: consent read for each, the
+occasions claimed in one store write, each sent (holdouts decided after
+consent, as above), and the held out, sent and refused marked in one write;
+a transient failure still releases that one claim. A run that stops before
+a batch is claimed leaves its greetings unclaimed: the next run greets them.
+
 The one duplicate window: a process that dies after the transport accepted
 the email and before it was marked sent leaves a claim "sending"; once the
 claim lapses (`CLAIM_SECONDS`) the next run takes it over and that one email
-goes twice. A shorter claim would risk a second copy while the first is
-still on its way; a claim that never lapsed would lose the email when the
-process died before sending.
+goes twice (in a batch: each greeting it sent before dying). A shorter claim
+would risk a second copy while the first is still on its way; a claim that
+never lapsed would lose the email when the process died before sending.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -64,7 +73,8 @@ from .results import DailyRun, PurchaseRecorded, RefundRecorded
 if TYPE_CHECKING:
     from ..programme.automations import Automations
 
-CLAIM_SECONDS = 15 * 60  # longer than any send with its retries takes
+CLAIM_SECONDS = 15 * 60  # longer than any send with its retries takes, or a batch's sends
+GREETINGS_PER_BATCH = 100  # claimed in one store write, marked in another
 log = logging.getLogger("stampbook.automations")
 
 
@@ -110,6 +120,11 @@ class AutomaticEmails:
     # local server wakes its courier, a Lambda queues a message; by default
     # the email waits for the next courier run (`stampbook daily`, the schedule).
     on_owed: Callable[[], None] = field(default=lambda: None, repr=False)
+    # Holiday greetings gathered while `batched` is open, to be claimed together.
+    _greetings: dict[AutomationKey, tuple[Customer, Occasion]] = field(
+        default_factory=dict, repr=False
+    )
+    _batching: bool = field(default=False, repr=False)
 
     def fire(
         self,
@@ -133,33 +148,137 @@ class AutomaticEmails:
         second = int(mailer.loyalty.clock().timestamp())
         if not mailer.store.claim_automation(key, second, second + CLAIM_SECONDS):
             return Fired.ALREADY
+        fired, mark = self._claimed(key, customer, occasion, order_id)
+        if mark is not None:
+            mailer.store.finish_automation(key, mark, mailer.loyalty.clock())
+        self._count(email, fired)
+        return fired
+
+    def _claimed(
+        self,
+        key: AutomationKey,
+        customer: Customer,
+        occasion: Occasion | None,
+        order_id: str | None = None,
+    ) -> tuple[Fired, EmailStatus | None]:
+        """Send a claimed email: what came of it, and the status to mark its claim with
+        (None: released for the next run)."""
+        mailer = self.mailer
+        email = key.automation
         # After consent: those held out are people it could have gone to, like those it goes to.
         share = holdout_share(mailer.programme.automations, email)
-        if held_out(customer.customer_id, automation_occasion(email, occasion_key), share):
-            mailer.store.finish_automation(key, EmailStatus.HELD_OUT, mailer.loyalty.clock())
-            self.held_out[email] += 1
-            return Fired.HELD_OUT
+        if held_out(customer.customer_id, automation_occasion(email, key.occasion), share):
+            return Fired.HELD_OUT, EmailStatus.HELD_OUT
         try:
             reader = self.mailer.reader(customer)
             sent = self.mailer.send(email, customer, reader, occasion, order_id)
         except PermanentError as refused:
-            mailer.store.finish_automation(key, EmailStatus.FAILED, mailer.loyalty.clock())
             log.warning("%s to %s refused for good: %s", email, customer.customer_id, refused)
-            return Fired.FAILED
+            return Fired.FAILED, EmailStatus.FAILED
         except TransientError as failed:
             mailer.store.release_automation(key)
             log.warning("%s to %s will be retried: %s", email, customer.customer_id, failed)
-            return Fired.RETRY_LATER
+            return Fired.RETRY_LATER, None
         except Exception:
             # Not sent (a template error, a full disk): free the occasion for the next run.
             mailer.store.release_automation(key)
             raise
         if not sent:  # consent withdrawn since it was read
             mailer.store.release_automation(key)
-            return Fired.NOT_ALLOWED
-        mailer.store.finish_automation(key, EmailStatus.SENT, mailer.loyalty.clock())
-        self.sent[email] += 1
-        return Fired.SENT
+            return Fired.NOT_ALLOWED, None
+        return Fired.SENT, EmailStatus.SENT
+
+    def _count(self, email: Automation, fired: Fired) -> None:
+        if fired is Fired.SENT:
+            self.sent[email] += 1
+        elif fired is Fired.HELD_OUT:
+            self.held_out[email] += 1
+
+    # -- the night's holiday greetings, in batches
+
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Gather the holiday greetings `daily_done` finds, and send them a batch at a
+        time; the last batch on leaving. Left by an error, what is gathered and not
+        claimed yet is dropped: the next run greets them."""
+        self._batching = True
+        try:
+            yield
+            self._greet()
+        finally:
+            self._batching = False
+            self._greetings.clear()
+
+    def _gather(self, customer: Customer, occasion_key: str, occasion: Occasion) -> None:
+        key = AutomationKey(customer.customer_id, Automation.HOLIDAY, occasion_key)
+        self._greetings[key] = (customer, occasion)
+        if not self._batching or len(self._greetings) >= GREETINGS_PER_BATCH:
+            self._greet()
+
+    def _greet(self) -> None:
+        """The gathered greetings: consent read for each, claimed in one write, sent,
+        and marked in one write."""
+        from ..mail.problems import TemplateProblem
+        from ..mail.render import EMAILS
+
+        gathered, self._greetings = self._greetings, {}
+        email = Automation.HOLIDAY
+        mailer = self.mailer
+        store = mailer.store
+        marketing = EMAILS[email].marketing
+        wanted: list[AutomationKey] = []
+        for key, (customer, occasion) in gathered.items():
+            if not configured(mailer.programme.automations, email, occasion.greeting):
+                continue
+            try:
+                consent = current_status(store.consents(customer.customer_id))
+            except StoreError as problem:
+                log.error("%s to %s not sent: %s", email, customer.customer_id, problem)
+                self.not_sent[email] += 1
+                continue
+            if may_receive(consent, marketing=marketing):
+                wanted.append(key)
+        if not wanted:
+            return
+        second = int(mailer.loyalty.clock().timestamp())
+        try:
+            taken = store.claim_automations(wanted, second, second + CLAIM_SECONDS)
+        except StoreError as problem:
+            log.error("%s to %d customers not sent: %s", email, len(wanted), problem)
+            self.not_sent[email] += len(wanted)
+            return
+        claimed = [key for key, got in zip(wanted, taken, strict=True) if got]
+        finished: list[tuple[AutomationKey, EmailStatus]] = []
+        outcomes: list[Fired] = []
+        done = 0
+        try:
+            for key in claimed:
+                customer, occasion = gathered[key]
+                try:
+                    fired, status = self._claimed(key, customer, occasion)
+                except (StoreError, TemplateProblem) as problem:
+                    log.error("%s to %s not sent: %s", email, customer.customer_id, problem)
+                    self.not_sent[email] += 1
+                    fired, status = Fired.RETRY_LATER, None
+                finally:
+                    done += 1
+                if status is not None:
+                    finished.append((key, status))
+                outcomes.append(fired)
+        except BaseException:
+            with suppress(StoreError):  # what went is marked first, then the rest is freed
+                store.finish_automations(finished, mailer.loyalty.clock())
+                for key in claimed[done:]:  # not sent: free them for the next run
+                    store.release_automation(key)
+            raise
+        try:
+            store.finish_automations(finished, mailer.loyalty.clock())
+        except StoreError as problem:
+            log.error("%s to %d customers not marked: %s", email, len(finished), problem)
+            self.not_sent[email] += len(finished)
+            return
+        for fired in outcomes:
+            self._count(email, fired)
 
     # -- events (LoyaltyEvents): called after the change is committed
 
@@ -223,7 +342,9 @@ class AutomaticEmails:
             return  # erased meanwhile
         locale = self.mailer.locale_of(customer)
         for email, occasion_key, occasion in due:
-            if email is Automation.HOLIDAY and not plan.greets(occasion, locale):
+            if email is Automation.HOLIDAY:
+                if occasion is not None and plan.greets(occasion, locale):
+                    self._gather(customer, occasion_key, occasion)
                 continue
             self._safely(email, customer_id, occasion_key, occasion, customer=customer)
         for certificate_id in certificates:

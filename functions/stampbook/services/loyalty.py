@@ -9,6 +9,7 @@ keeps each as its JSON, and a use case reads it back from there, retry or not.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -87,6 +88,17 @@ class LoyaltyEvents(Protocol):
     def purchase_recorded(self, customer_id: str, result: PurchaseRecorded) -> None: ...
     def refund_recorded(self, customer_id: str, result: RefundRecorded) -> None: ...
     def daily_done(self, customer_id: str, result: DailyRun) -> None: ...
+
+
+@runtime_checkable
+class NightlyBatches(Protocol):
+    """A listener that gathers what a whole night calls for (the holiday greetings) and
+    writes its claims in batches."""
+
+    def batched(self) -> AbstractContextManager[None]:
+        """While open, what `daily_done` gathers is sent a batch at a time, the last
+        one on leaving; outside it, at once."""
+        ...
 
 
 @runtime_checkable
@@ -436,13 +448,19 @@ class LoyaltyService:
         """The nightly run for every customer, with the automatic emails it calls
         for (through `events`); returns how many it covered, visited or found quiet."""
         count = 0
-        for customer_id, key in self.nightly_customers(self.clock()):
-            if key is not None:
-                self.run_daily_for(customer_id, key)
-            count += 1
+        with self.night():
+            for customer_id, key in self.nightly_customers(self.clock()):
+                if key is not None:
+                    self.run_daily_for(customer_id, key)
+                count += 1
         # Rate counters and holds whose time is over: nobody needs them kept.
         self.store.forget_limits(int(self.clock().timestamp()))
         return count
+
+    def night(self) -> AbstractContextManager[None]:
+        """Around a night's `run_daily_for` calls: the listener's batches, if it keeps any."""
+        events = self.events
+        return events.batched() if isinstance(events, NightlyBatches) else nullcontext()
 
     def summary(self, customer_id: str) -> Summary:
         """`statement` without the history: what the till's look-up and the emails show.

@@ -55,8 +55,9 @@ def run_shard(loyalty: LoyaltyService, shard: int, shards: int) -> int:
     def mine(customer_id: str) -> bool:
         return shard_of(customer_id, shards) == shard
 
-    for customer_id, key in loyalty.nightly_customers(loyalty.clock(), mine):
-        if key is not None:
-            loyalty.run_daily_for(customer_id, key)
-            visited += 1
+    with loyalty.night():
+        for customer_id, key in loyalty.nightly_customers(loyalty.clock(), mine):
+            if key is not None:
+                loyalty.run_daily_for(customer_id, key)
+                visited += 1
     return visited

@@ -3,6 +3,7 @@ emails events owe until the courier sends them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -18,6 +19,17 @@ class AutomationLog(Protocol):
 
     def finish_automation(self, key: AutomationKey, status: EmailStatus, at: datetime) -> None:
         """Mark a claimed email sent (or refused for good) at `at`."""
+        ...
+
+    def claim_automations(self, keys: Sequence[AutomationKey], now: int, until: int) -> list[bool]:
+        """`claim_automation` for each of `keys` (distinct) in one write where the store can:
+        whether each was taken, in order."""
+        ...
+
+    def finish_automations(
+        self, finished: Sequence[tuple[AutomationKey, EmailStatus]], at: datetime
+    ) -> None:
+        """`finish_automation` for each claimed email, in one write where the store can."""
         ...
 
     def release_automation(self, key: AutomationKey) -> None:

@@ -6,12 +6,17 @@ runs at once); on a real SQLite file, read back from the outbox."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from stampbook.audience.consent import ConsentStatus
 from stampbook.loyalty.ledger import EntryKind
+from stampbook.mail.message import Message
+from stampbook.mail.transports.base import Accepted, PermanentError, TransientError, Transport
+from stampbook.records.automation_sends import Automation, AutomationKey, EmailStatus
+from stampbook.services.automations import GREETINGS_PER_BATCH, AutomaticEmails
 from tests.support.outbox import text_of
 from tests.support.shop import Shop, own_campaigns
 
@@ -172,6 +177,61 @@ def test_two_nightly_runs_at_once_send_each_greeting_once(tmp_path: Path) -> Non
     assert shop.app.store.automation_counts(night(date(2027, 12, 31)), night(date(2028, 1, 1))) == {
         "holiday": len(people)
     }
+
+
+class Refusing:
+    """The outbox, but p01's provider defers and p02's refuses for good."""
+
+    def __init__(self, outbox: Transport) -> None:
+        self.outbox = outbox
+
+    def send(self, message: Message) -> Accepted:
+        if message.to.startswith("p001@"):
+            raise TransientError("throttled")
+        if message.to.startswith("p002@"):
+            raise PermanentError("no such mailbox")
+        return self.outbox.send(message)
+
+    def close(self) -> None:
+        self.outbox.close()
+
+
+def test_a_holidays_greetings_are_claimed_in_batches_each_failure_kept_apart(
+    tmp_path: Path,
+) -> None:
+    shop = Shop(tmp_path, night(date(2027, 12, 31)))
+    people = [f"p{n:03}" for n in range(GREETINGS_PER_BATCH + 30)]
+    for person in people:
+        shop.customer(person, "en")
+    shop.consent("p003", ConsentStatus.UNSUBSCRIBED)
+    events = shop.app.loyalty.events
+    assert isinstance(events, AutomaticEmails)
+    events.mailer._transport = Refusing(events.mailer.transport)
+    claims = shop.app.store.claim_automations
+    written: list[int] = []
+
+    def counted(keys: Sequence[AutomationKey], now: int, until: int) -> list[bool]:
+        written.append(len(keys))
+        return claims(keys, now, until)
+
+    shop.app.store.claim_automations = counted  # type: ignore[method-assign]
+    shop.app.loyalty.run_daily()
+
+    assert written == [GREETINGS_PER_BATCH - 1, 30]  # one write a batch; p003 not asked
+    assert shop.sent("p001") == []  # deferred: released for the next run
+    [refused] = shop.app.store.automation_sends("p002")
+    assert refused.status is EmailStatus.FAILED
+    assert shop.sent("p003") == []
+    assert shop.sent("p004") == [("holiday", "new-year:2027-12-31")]
+    assert events.sent[Automation.HOLIDAY] == len(people) - 3
+    events.mailer._transport = None  # the provider takes it now
+    shop.app.loyalty.run_daily()
+    assert written[2:] == [GREETINGS_PER_BATCH - 1, 30]  # asked again; only p001's is taken
+    assert events.sent[Automation.HOLIDAY] == len(people) - 2
+    assert shop.sent("p001") == [("holiday", "new-year:2027-12-31")]
+    assert len(shop.mail("p001@example.com")) == 1
+    assert shop.mail("p002@example.com") == []
+    assert len(shop.mail()) == len(people) - 2
 
 
 def test_nightly_emails_switched_off_or_left_out_never_fire(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, suppress
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -53,6 +53,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 _SENDING = EmailStatus.SENDING.value
+WRITES_PER_TRANSACTION = 100  # TransactWriteItems' limit
+CLAIM_ROUNDS = 3  # transactions cancelled by other writers before claiming one by one
 
 
 class DynamoAutomationLog:
@@ -74,11 +76,47 @@ class DynamoAutomationLog:
         raise NotImplementedError
 
     def claim_automation(self, automation_key: AutomationKey, now: int, until: int) -> bool:
-        with self._driver():
-            try:
-                self.client.put_item(
-                    TableName=self.table,
-                    Item={
+        return self.claim_automations([automation_key], now, until)[0]
+
+    def claim_automations(self, keys: Sequence[AutomationKey], now: int, until: int) -> list[bool]:
+        taken: dict[AutomationKey, bool] = {}
+        for first in range(0, len(keys), WRITES_PER_TRANSACTION):
+            taken |= self._claim_batch(
+                list(keys[first : first + WRITES_PER_TRANSACTION]), now, until
+            )
+        return [taken[automation_key] for automation_key in keys]
+
+    def _claim_batch(
+        self, keys: list[AutomationKey], now: int, until: int
+    ) -> dict[AutomationKey, bool]:
+        """Up to 100 claims in one transaction. A cancelled one says which conditions
+        failed: those occasions are taken, and the others are claimed again without them."""
+        taken = dict.fromkeys(keys, False)
+        waiting = keys
+        for _ in range(CLAIM_ROUNDS):
+            if not waiting:
+                return taken
+            refused = self._put_claims(waiting, now, until)
+            if refused is None:
+                taken.update(dict.fromkeys(waiting, True))
+                return taken
+            waiting = [
+                automation_key
+                for automation_key, code in zip(waiting, refused, strict=True)
+                if code != "ConditionalCheckFailed"
+            ]
+        # Still conflicting with other writers: one conditional put each.
+        for automation_key in waiting:
+            taken[automation_key] = self._put_claims([automation_key], now, until) is None
+        return taken
+
+    def _put_claims(self, keys: list[AutomationKey], now: int, until: int) -> list[str] | None:
+        """None if every claim was put; else each write's cancellation code."""
+        puts: list[Any] = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": {
                         **_item_key(automation_key),
                         **attributes(
                             customer_id=automation_key.customer_id,
@@ -90,37 +128,50 @@ class DynamoAutomationLog:
                     },
                     # A claim still "sending" past its time belongs to a sender
                     # that stopped: it is taken over. Sent and failed are final.
-                    ConditionExpression=(
+                    "ConditionExpression": (
                         "attribute_not_exists(pk) OR (#status = :sending AND claimed_until <= :now)"
                     ),
-                    ExpressionAttributeNames={"#status": "status"},
-                    ExpressionAttributeValues={
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": {
                         ":sending": {"S": _SENDING},
                         ":now": {"N": str(now)},
                     },
-                )
+                }
+            }
+            for automation_key in keys
+        ]
+        with self._driver():
+            try:
+                if len(puts) == 1:  # a single claim: a plain conditional put costs half
+                    self.client.put_item(**puts[0]["Put"])
+                else:
+                    self.client.transact_write_items(TransactItems=puts)
             except self.client.exceptions.ConditionalCheckFailedException:
-                return False
-        return True
+                return ["ConditionalCheckFailed"]
+            except self.client.exceptions.TransactionCanceledException as cancelled:
+                reasons = cancelled.response.get("CancellationReasons", [])
+                return [reason.get("Code", "None") for reason in reasons]
+        return None
 
     def finish_automation(
         self, automation_key: AutomationKey, status: EmailStatus, at: datetime
     ) -> None:
-        moment = sort_time(at)
-        values: dict[str, str | int | None] = {":status": status.value, ":at": moment}
-        expression = "SET #status = :status, #at = :at"
-        if status is EmailStatus.SENT:
-            expression += f", {LISTING_PK} = :listed, {LISTING_SK} = :order"
-            values[":listed"] = automation_sent_key(automation_key.automation)
-            values[":order"] = f"{moment}#{automation_key.customer_id}#{automation_key.occasion}"
-        with self._driver():
-            self.client.update_item(
-                TableName=self.table,
-                Key=_item_key(automation_key),
-                UpdateExpression=expression,
-                ExpressionAttributeNames={"#status": "status", "#at": "at"},
-                ExpressionAttributeValues=attributes(**values),
-            )
+        self.finish_automations([(automation_key, status)], at)
+
+    def finish_automations(
+        self, finished: Sequence[tuple[AutomationKey, EmailStatus]], at: datetime
+    ) -> None:
+        updates: list[Any] = [
+            {"Update": _finish_update(self.table, automation_key, status, at)}
+            for automation_key, status in finished
+        ]
+        for first in range(0, len(updates), WRITES_PER_TRANSACTION):
+            batch = updates[first : first + WRITES_PER_TRANSACTION]
+            with self._driver():
+                if len(batch) == 1:
+                    self.client.update_item(**batch[0]["Update"])
+                else:
+                    self.client.transact_write_items(TransactItems=batch)
 
     def release_automation(self, automation_key: AutomationKey) -> None:
         # Sent or refused meanwhile, or released already: nothing to give up.
@@ -269,3 +320,22 @@ def automation_send_from(item: Read) -> AutomationSend:
         number(item, "claimed_until"),
         datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC) if at else None,
     )
+
+
+def _finish_update(
+    table: str, automation_key: AutomationKey, status: EmailStatus, at: datetime
+) -> dict[str, Any]:
+    moment = sort_time(at)
+    values: dict[str, str | int | None] = {":status": status.value, ":at": moment}
+    expression = "SET #status = :status, #at = :at"
+    if status is EmailStatus.SENT:
+        expression += f", {LISTING_PK} = :listed, {LISTING_SK} = :order"
+        values[":listed"] = automation_sent_key(automation_key.automation)
+        values[":order"] = f"{moment}#{automation_key.customer_id}#{automation_key.occasion}"
+    return {
+        "TableName": table,
+        "Key": _item_key(automation_key),
+        "UpdateExpression": expression,
+        "ExpressionAttributeNames": {"#status": "status", "#at": "at"},
+        "ExpressionAttributeValues": attributes(**values),
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from .rows import INSERTS
 if TYPE_CHECKING:
     from .connections import WriteTransaction
 
+_SENDING = EmailStatus.SENDING.value
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
 
 
@@ -31,24 +33,38 @@ class SqliteAutomationLog:
         raise NotImplementedError
 
     def claim_automation(self, key: AutomationKey, now: int, until: int) -> bool:
+        return self.claim_automations([key], now, until)[0]
+
+    def claim_automations(self, keys: Sequence[AutomationKey], now: int, until: int) -> list[bool]:
         # A claim still "sending" past its time belongs to a sender that
         # stopped: it is taken over. Sent and failed records are final.
         with self._write() as db:
-            taken = db.execute(
-                "INSERT INTO automation_sends (customer_id, automation, occasion, status,"
-                " claimed_until) VALUES (?,?,?,?,?)"
-                " ON CONFLICT DO UPDATE SET claimed_until=excluded.claimed_until"
-                " WHERE automation_sends.status=? AND automation_sends.claimed_until<=?",
-                (*_key(key), EmailStatus.SENDING.value, until, EmailStatus.SENDING.value, now),
-            ).rowcount
-        return bool(taken)
+            return [
+                bool(
+                    db.execute(
+                        "INSERT INTO automation_sends (customer_id, automation, occasion,"
+                        " status, claimed_until) VALUES (?,?,?,?,?)"
+                        " ON CONFLICT DO UPDATE SET claimed_until=excluded.claimed_until"
+                        " WHERE automation_sends.status=? AND automation_sends.claimed_until<=?",
+                        (*_key(key), _SENDING, until, _SENDING, now),
+                    ).rowcount
+                )
+                for key in keys
+            ]
 
     def finish_automation(self, key: AutomationKey, status: EmailStatus, at: datetime) -> None:
+        self.finish_automations([(key, status)], at)
+
+    def finish_automations(
+        self, finished: Sequence[tuple[AutomationKey, EmailStatus]], at: datetime
+    ) -> None:
+        if not finished:
+            return
         with self._write() as db:
-            db.execute(
+            db.executemany(
                 "UPDATE automation_sends SET status=?, at=?"
                 " WHERE customer_id=? AND automation=? AND occasion=?",
-                (status.value, record_time(at), *_key(key)),
+                [(status.value, record_time(at), *_key(key)) for key, status in finished],
             )
 
     def release_automation(self, key: AutomationKey) -> None:
