@@ -33,14 +33,16 @@ On a holiday the nightly run (`batched`, around `run_daily` and each shard)
 gathers the greetings of up to `GREETINGS_PER_BATCH` customers and goes
 through the same steps for them together: consent read for each, the
 occasions claimed in one store write, each sent (holdouts decided after
-consent, as above), and the held out, sent and refused marked in one write;
+consent, as above), and the held out, sent and refused marked
+`MARKED_EVERY` at a time as they go;
 a transient failure still releases that one claim. A run that stops before
 a batch is claimed leaves its greetings unclaimed: the next run greets them.
 
 The one duplicate window: a process that dies after the transport accepted
 the email and before it was marked sent leaves a claim "sending"; once the
 claim lapses (`CLAIM_SECONDS`) the next run takes it over and that one email
-goes twice (in a batch: each greeting it sent before dying). A shorter claim
+goes twice (in a holiday batch: the greetings it sent since its last mark, at
+most `MARKED_EVERY`). A shorter claim
 would risk a second copy while the first is still on its way; a claim that
 never lapsed would lose the email when the process died before sending.
 """
@@ -74,7 +76,10 @@ if TYPE_CHECKING:
     from ..programme.automations import Automations
 
 CLAIM_SECONDS = 15 * 60  # longer than any send with its retries takes, or a batch's sends
-GREETINGS_PER_BATCH = 100  # claimed in one store write, marked in another
+GREETINGS_PER_BATCH = 100  # claimed in one store write
+# Marked this many at a time as they go: a process that dies sends at most these twice,
+# as a newsletter's worker settles its records (`STAMPBOOK_SEND_SETTLE_EVERY`).
+MARKED_EVERY = 20
 log = logging.getLogger("stampbook.automations")
 
 
@@ -217,7 +222,7 @@ class AutomaticEmails:
 
     def _greet(self) -> None:
         """The gathered greetings: consent read for each, claimed in one write, sent,
-        and marked in one write."""
+        and marked `MARKED_EVERY` to a write."""
         from ..mail.problems import TemplateProblem
         from ..mail.render import EMAILS
 
@@ -264,6 +269,9 @@ class AutomaticEmails:
                     done += 1
                 if status is not None:
                     finished.append((key, status))
+                    if len(finished) >= MARKED_EVERY:  # what a crash could send twice
+                        store.finish_automations(finished, mailer.loyalty.clock())
+                        finished = []
                 outcomes.append(fired)
         except BaseException:
             with suppress(StoreError):  # what went is marked first, then the rest is freed
