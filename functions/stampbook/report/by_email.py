@@ -33,7 +33,8 @@ def report_email(
     heading = title(words, owner.names)
     month = _one_month(owner)
     period = words.month(month) if month else period_words(report, words)
-    subject = words("email.subject", title=heading, period=period)
+    after_comma = words.month(month) if month else period_words(report, words, in_sentence=True)
+    subject = words("email.subject", title=heading, period=after_comma)
     figures = at_a_glance(report, words)
     # What the month's emails with a holdout brought: the news an owner acts on.
     said = lift_table(report, words, owner.names).said

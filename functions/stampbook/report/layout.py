@@ -299,13 +299,14 @@ def sections(report: Report, words: ReportWords, names: Names | None = None) -> 
     ]
 
 
-def period_words(report: Report, words: ReportWords) -> str:
-    """`1 Jan 2026 – 30 Jun 2026`: the period's days, the last one included."""
+def period_words(report: Report, words: ReportWords, *, in_sentence: bool = False) -> str:
+    """`1 Jan 2026 – 30 Jun 2026`: the period's days, the last one included; `in_sentence`,
+    worded to follow a comma (`…, from the first record to 23 Nov 2026`)."""
     from datetime import timedelta
 
     last = words.long_day(report.period.end - timedelta(microseconds=1))
     if report.period.start is None:
-        return words("since_beginning", end=last)
+        return words("since_beginning_in_sentence" if in_sentence else "since_beginning", end=last)
     return words("period", start=words.long_day(report.period.start), end=last)
 
 

@@ -85,6 +85,27 @@ def _with_report_settings(tmp_path: Path, settings: str) -> Path:
     return campaigns
 
 
+def _email_report(
+    customer_file: Path, campaigns: Path, folder: Path, *period: str
+) -> subprocess.CompletedProcess[str]:
+    """`stampbook report --email` up to 30 November 2025, into FOLDER/outbox."""
+    return subprocess.run(
+        [
+            *(sys.executable, "-m", "stampbook", "report", "--email"),
+            *("--db", str(customer_file), "--campaigns", str(campaigns)),
+            *(*period, "--to", "2025-11-30"),
+        ],
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "STAMPBOOK_MAIL": "outbox",
+            "STAMPBOOK_OUTBOX": str(folder / "outbox"),
+            "STAMPBOOK_SIGNING_KEY_FILE": str(folder / "keys"),
+        },
+    )
+
+
 def test_the_report_is_emailed_to_the_owner_with_the_page_attached(
     customer_file: Path, tmp_path: Path
 ) -> None:
@@ -92,21 +113,7 @@ def test_the_report_is_emailed_to_the_owner_with_the_page_attached(
         tmp_path, "\nreport:\n  send_to: owner@mednaya-turka.example\n  locale: en\n"
     )
     outbox = tmp_path / "outbox"
-    done = subprocess.run(
-        [
-            *(sys.executable, "-m", "stampbook", "report", "--email"),
-            *("--db", str(customer_file), "--campaigns", str(campaigns)),
-            *("--from", "2025-11-01", "--to", "2025-11-30"),
-        ],
-        capture_output=True,
-        text=True,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "STAMPBOOK_MAIL": "outbox",
-            "STAMPBOOK_OUTBOX": str(outbox),
-            "STAMPBOOK_SIGNING_KEY_FILE": str(tmp_path / "keys"),
-        },
-    )
+    done = _email_report(customer_file, campaigns, tmp_path, "--from", "2025-11-01")
     assert done.returncode == 0, done.stderr
     assert "emailed to owner@mednaya-turka.example" in done.stdout
     [sent] = [
@@ -124,6 +131,27 @@ def test_the_report_is_emailed_to_the_owner_with_the_page_attached(
     html = page.get_content()
     assert '<html lang="en">' in html
     assert "<svg" in html
+
+
+@pytest.mark.parametrize(
+    ("locale", "subject"),
+    [
+        ("en", "Copper Cezve: the owner's report, from the first record to November 30, 2025"),
+        ("ru", "Медная турка: отчёт владельца, с первой записи по 30 ноября 2025\u202fг."),
+    ],
+)
+def test_a_report_since_the_beginning_is_named_so_in_the_middle_of_its_subject(
+    customer_file: Path, tmp_path: Path, locale: str, subject: str
+) -> None:
+    campaigns = _with_report_settings(
+        tmp_path, f"\nreport:\n  send_to: owner@mednaya-turka.example\n  locale: {locale}\n"
+    )
+    done = _email_report(customer_file, campaigns, tmp_path)
+    assert done.returncode == 0, done.stderr
+    [path] = (tmp_path / "outbox").glob("*.eml")
+    # (A subject too long for the header's first line is folded before it; unfolded, the
+    # space that folding leaves is not part of it.)
+    assert message_from_bytes(path.read_bytes(), policy=default)["Subject"].strip() == subject
 
 
 def test_emailing_the_report_needs_an_address_and_a_language_it_is_written_in(
