@@ -47,7 +47,7 @@ from .table import (
     customer_key,
     sort_time,
 )
-from .writes import key
+from .writes import cancellation_codes, each_condition, key
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -91,24 +91,10 @@ class DynamoAutomationLog:
     ) -> dict[AutomationKey, bool]:
         """Up to 100 claims in one transaction. A cancelled one says which conditions
         failed: those occasions are taken, and the others are claimed again without them."""
-        taken = dict.fromkeys(keys, False)
-        waiting = keys
-        for _ in range(CLAIM_ROUNDS):
-            if not waiting:
-                return taken
-            refused = self._put_claims(waiting, now, until)
-            if refused is None:
-                taken.update(dict.fromkeys(waiting, True))
-                return taken
-            waiting = [
-                automation_key
-                for automation_key, code in zip(waiting, refused, strict=True)
-                if code != "ConditionalCheckFailed"
-            ]
-        # Still conflicting with other writers: one conditional put each.
-        for automation_key in waiting:
-            taken[automation_key] = self._put_claims([automation_key], now, until) is None
-        return taken
+        claimed = set(
+            each_condition(keys, lambda chunk: self._put_claims(chunk, now, until), CLAIM_ROUNDS)
+        )
+        return {automation_key: automation_key in claimed for automation_key in keys}
 
     def _put_claims(self, keys: list[AutomationKey], now: int, until: int) -> list[str] | None:
         """None if every claim was put; else each write's cancellation code."""
@@ -149,8 +135,7 @@ class DynamoAutomationLog:
             except self.client.exceptions.ConditionalCheckFailedException:
                 return ["ConditionalCheckFailed"]
             except self.client.exceptions.TransactionCanceledException as cancelled:
-                reasons = cancelled.response.get("CancellationReasons", [])
-                return [reason.get("Code", "None") for reason in reasons]
+                return cancellation_codes(cancelled)
         return None
 
     def finish_automation(
@@ -251,16 +236,18 @@ class DynamoAutomationLog:
         return found
 
     def take_owed_email(self, automation_key: AutomationKey, due: int, until: int) -> bool:
-        values: dict[str, str | int] = {
-            ":until": until,
-            ":due": due,
-            ":listed": owed_listing(automation_key, until),
-        }
+        listed = owed_listing(automation_key, until)
+        return self._take_due(owed_key(automation_key), due, until, listed)
+
+    def _take_due(self, item_key: Item, due: int, until: int, listed: str) -> bool:
+        """Take an owed item (an email, a webhook delivery) by moving its due time on to
+        `until`, listed anew as `listed`, on condition that it is still due at `due`."""
+        values: dict[str, str | int] = {":until": until, ":due": due, ":listed": listed}
         with self._driver():
             try:
                 self.client.update_item(
                     TableName=self.table,
-                    Key=owed_key(automation_key),
+                    Key=item_key,
                     UpdateExpression=f"SET due = :until, {LISTING_SK} = :listed",
                     ConditionExpression="due = :due",
                     ExpressionAttributeValues=attributes(**values),

@@ -56,6 +56,7 @@ from ..base import StoreError, UnknownCustomer
 from ..sends import Campaign, CampaignState, Claimed, SendStatus, Settled
 from .items import Item, Read, attributes, maybe, maybe_moment, text, time_text
 from .table import CLAIM, EVERY_CUSTOMER, LIMIT, LISTING, limit_key
+from .writes import cancellation_codes, each_condition
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -274,20 +275,11 @@ class DynamoSends:
         A cancelled transaction says which conditions failed: those people
         have their record already, and the others are put again without them.
         """
-        waiting = people
-        for _ in range(PUT_ROUNDS):
-            if not waiting:
-                return 0
-            refused = self._put_new_records(shards, waiting, record)
-            if refused is None:
-                return len(waiting)
-            waiting = [
-                person
-                for person, code in zip(waiting, refused, strict=True)
-                if code != "ConditionalCheckFailed"
-            ]
-        # Still conflicting with other writers: one conditional put each.
-        return sum(self._put_new_records(shards, [person], record) is None for person in waiting)
+        return len(
+            each_condition(
+                people, lambda chunk: self._put_new_records(shards, chunk, record), PUT_ROUNDS
+            )
+        )
 
     def _put_new_records(
         self, shards: Shards, people: list[tuple[str, str]], record: RecordOf
@@ -307,8 +299,7 @@ class DynamoSends:
             try:
                 self.client.transact_write_items(TransactItems=puts)
             except self.client.exceptions.TransactionCanceledException as cancelled:
-                reasons = cancelled.response.get("CancellationReasons", [])
-                return [reason.get("Code", "None") for reason in reasons]
+                return cancellation_codes(cancelled)
         return None
 
     def start_sending(self, slug: str, at: datetime) -> Campaign:
@@ -458,20 +449,9 @@ class DynamoSends:
         worker stopped half way leaves both as they were. Records this worker no longer
         holds (its lease ran out and another took them) are left out and the rest settled
         again; returns the outcomes recorded."""
-        waiting = outcomes
-        for _ in range(PUT_ROUNDS):
-            if not waiting:
-                return []
-            refused = self._settle_in_one(shards, slug, owner, waiting)
-            if refused is None:
-                return waiting
-            waiting = [
-                outcome
-                for outcome, code in zip(waiting, refused, strict=False)
-                if code != "ConditionalCheckFailed"
-            ]
-        # Still conflicting with other writers: one record (and its count) at a time.
-        return [o for o in waiting if self._settle_in_one(shards, slug, owner, [o]) is None]
+        return each_condition(
+            outcomes, lambda chunk: self._settle_in_one(shards, slug, owner, chunk), PUT_ROUNDS
+        )
 
     def _settle_in_one(
         self, shards: Shards, slug: str, owner: str, outcomes: list[Settled]
@@ -501,8 +481,7 @@ class DynamoSends:
             try:
                 self.client.transact_write_items(TransactItems=writes)
             except self.client.exceptions.TransactionCanceledException as cancelled:
-                reasons = cancelled.response.get("CancellationReasons", [])
-                return [reason.get("Code", "None") for reason in reasons]
+                return cancellation_codes(cancelled)
         return None
 
     def _settle_update(self, shards: Shards, owner: str, outcome: Settled) -> dict[str, Any]:

@@ -119,6 +119,7 @@ from .writes import (
     Partition,
     Plan,
     Role,
+    cancellation_codes,
     key,
     plan_commit,
     profile_key,
@@ -870,8 +871,7 @@ class DynamoStore(DynamoAutomationLog, DynamoWebhookLog, DynamoSends):
             code = error.response.get("Error", {}).get("Code", "")
             message = error.response.get("Error", {}).get("Message", "")
             if code == "TransactionCanceledException":
-                reasons = error.response.get("CancellationReasons", [])
-                raise Cancelled([reason.get("Code", "None") for reason in reasons]) from error
+                raise Cancelled(cancellation_codes(error)) from error
             if code in THROTTLED:
                 raise StoreUnavailable(f"DynamoDB is busy ({code}); retry later") from error
             if code == "ResourceNotFoundException":

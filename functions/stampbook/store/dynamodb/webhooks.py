@@ -75,6 +75,9 @@ class DynamoWebhookLog:
     def _get_many(self, item_keys: list[Item]) -> Iterator[Read]:
         raise NotImplementedError
 
+    def _take_due(self, item_key: Item, due: int, until: int, listed: str) -> bool:
+        raise NotImplementedError  # automations.py: owed emails are taken the same way
+
     def _due_items(self, listing: str, now: int, limit: int) -> list[Read]:
         raise NotImplementedError  # automations.py: owed emails are listed the same way
 
@@ -227,23 +230,8 @@ class DynamoWebhookLog:
         return [delivery for delivery in owed if self._take(delivery, until)]
 
     def _take(self, owed: OwedWebhook, until: int) -> bool:
-        values: dict[str, str | int] = {
-            ":until": until,
-            ":due": owed.due,
-            ":listed": owed_webhook_listing(owed, until),
-        }
-        with self._driver():
-            try:
-                self.client.update_item(
-                    TableName=self.table,
-                    Key=owed_webhook_key(owed),
-                    UpdateExpression=f"SET due = :until, {LISTING_SK} = :listed",
-                    ConditionExpression="due = :due",
-                    ExpressionAttributeValues=attributes(**values),
-                )
-            except self.client.exceptions.ConditionalCheckFailedException:
-                return False
-        return True
+        listed = owed_webhook_listing(owed, until)
+        return self._take_due(owed_webhook_key(owed), owed.due, until, listed)
 
     def finish_owed_webhook(
         self,

@@ -17,11 +17,11 @@ per write, in order) say what happened: the request was finished meanwhile
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from ...loyalty.history import History
 from ...loyalty.ledger import Entry
@@ -257,3 +257,34 @@ def _move_version(plan: Plan, owner: str, read: int, change: Change | None) -> N
         ConditionExpression="version = :read",
         ExpressionAttributeValues=values,
     )
+
+
+T = TypeVar("T")
+
+
+def each_condition(
+    items: list[T], write: Callable[[list[T]], list[str] | None], rounds: int
+) -> list[T]:
+    """The items written by conditional writes together: `write` puts a list in one
+    transaction and returns None, or each write's cancellation code (one per write, in
+    order). Items whose condition failed are left out and the rest written again, up to
+    `rounds` times; still cancelled by other writers, then one at a time."""
+    waiting = items
+    for _ in range(rounds):
+        if not waiting:
+            return []
+        refused = write(waiting)
+        if refused is None:
+            return waiting
+        waiting = [
+            item
+            for item, code in zip(waiting, refused, strict=False)
+            if code != "ConditionalCheckFailed"
+        ]
+    return [item for item in waiting if write([item]) is None]
+
+
+def cancellation_codes(cancelled: Any) -> list[str]:
+    """Each write's code in a cancelled transaction (`None` for a write that was fine)."""
+    reasons = cancelled.response.get("CancellationReasons", [])
+    return [reason.get("Code", "None") for reason in reasons]
