@@ -3,10 +3,11 @@
 10 000 customers who each bought once a few weeks ago. The first night
 every customer is visited (their history read, the night decided and
 committed, and found with nothing due); the second night the store's query
-finds them quiet and each shard leaves them alone. For each night: the
-seconds per shard (of 16, the schedule's count), CPU and DynamoDB requests
-per customer (counted by botocore's own event hook, by operation), and
-what that comes to for 1 000 000 customers. DynamoDB Local is a Java
+finds them quiet and each shard leaves them alone. The shards are the
+schedule's: the file cut into runs of `CUSTOMERS_PER_SHARD` ids, a cut
+that is timed too. For each night: the seconds per shard, CPU and DynamoDB
+requests per customer (counted by botocore's own event hook, by
+operation), and what that comes to for 1 000 000 customers. DynamoDB Local is a Java
 program on this machine: its requests take about a millisecond where AWS's
 take a few, so the request counts are the figures to carry over; nothing
 asserted.
@@ -25,9 +26,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from stampbook.loyalty.orders import Order, OrderLine
-from stampbook.records.customers import Customer
+from stampbook.records.customers import Customer, CustomerRange
 from stampbook.services.loyalty import LoyaltyService
-from stampbook.services.nightly import SHARDS, run_shard
+from stampbook.services.nightly import CUSTOMERS_PER_SHARD, plan_shards, run_shard
 from stampbook.store.dynamodb.store import DynamoStore
 
 from .dynamodb import bench_shop
@@ -66,7 +67,21 @@ def _write(store: DynamoStore, loyalty: LoyaltyService) -> None:
         list(pool.map(chunk, range(0, CUSTOMERS, CHUNK)))
 
 
-def _night(loyalty: LoyaltyService, store: DynamoStore, title: str) -> None:
+def _plan(store: DynamoStore) -> list[CustomerRange]:
+    start = time.perf_counter()
+    shards = plan_shards(store)
+    seconds = time.perf_counter() - start
+    print(
+        f"the schedule's cut: {len(shards)} shards of {CUSTOMERS_PER_SHARD:,} in {seconds:.2f} s;"
+        f" at {MILLION:,} customers {MILLION // CUSTOMERS_PER_SHARD} shards,"
+        f" the cut about {seconds * MILLION / CUSTOMERS:,.0f} s here"
+    )
+    return shards
+
+
+def _night(
+    loyalty: LoyaltyService, store: DynamoStore, shards: list[CustomerRange], title: str
+) -> None:
     requests: Counter[str] = Counter()
 
     def count(model: Any, **_: Any) -> None:
@@ -76,15 +91,15 @@ def _night(loyalty: LoyaltyService, store: DynamoStore, title: str) -> None:
     seconds, visited = [], 0
     cpu = time.process_time()
     try:
-        for shard in range(SHARDS):
+        for shard in shards:
             start = time.perf_counter()
-            visited += run_shard(loyalty, shard, SHARDS)
+            visited += run_shard(loyalty, shard)
             seconds.append(time.perf_counter() - start)
     finally:
         store.client.meta.events.unregister("before-call.dynamodb", count)
     cpu = time.process_time() - cpu
     total = sum(requests.values())
-    per_shard = CUSTOMERS / SHARDS
+    per_shard = CUSTOMERS / len(shards)
     print(
         f"{title}: {visited:,} of {CUSTOMERS:,} visited; a shard of {per_shard:,.0f}:"
         f" median {statistics.median(seconds):.2f} s, slowest {max(seconds):.2f} s;"
@@ -93,9 +108,8 @@ def _night(loyalty: LoyaltyService, store: DynamoStore, title: str) -> None:
     )
     scale = MILLION / CUSTOMERS
     print(
-        f"  at {MILLION:,} customers: {total * scale:,.0f} requests a night;"
-        f" a shard of {MILLION // SHARDS:,} about {max(seconds) * scale:,.0f} s here"
-        f" (16 shards; 64 shards: {max(seconds) * scale / 4:,.0f} s)"
+        f"  at {MILLION:,} customers: {total * scale:,.0f} requests a night,"
+        f" {len(shards) * scale:,.0f} shards of the same size and time"
     )
 
 
@@ -107,9 +121,10 @@ def main() -> None:
         _write(store, loyalty)
         written = time.perf_counter() - start
         print(f"{CUSTOMERS:,} customers and purchases written   {written:.1f} s")
-        _night(loyalty, store, "first night")
+        shards = _plan(store)
+        _night(loyalty, store, shards, "first night")
         clock[0] = NIGHT + timedelta(days=1)
-        _night(loyalty, store, "next night ")
+        _night(loyalty, store, shards, "next night ")
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from ..loyalty.rules import Rules
 from ..loyalty.spending import adjust, redeem
 from ..loyalty.standing import Standing
 from ..records.automation_sends import Automation
-from ..records.customers import random_code
+from ..records.customers import EVERYONE, CustomerRange, random_code
 from ..records.owed_emails import OwedEmail
 from ..records.webhooks import WebhookEndpoint
 from ..store.base import Change, Committed, Item, Quiet, Reads, Request, Store
@@ -431,17 +431,16 @@ class LoyaltyService:
         return None if theirs is None else f"{self.rules.version}:{theirs}"
 
     def nightly_customers(
-        self, now: datetime, among: Callable[[str], bool] | None = None
+        self, now: datetime, within: CustomerRange = EVERYONE
     ) -> Iterator[tuple[str, str | None]]:
-        """Every customer (of those `among` takes), with the quiet key to visit them
-        with; None for those the store's query finds quiet: the nightly run leaves them."""
+        """Every customer (of those `within`), with the quiet key to visit them with;
+        None for those the store's query finds quiet: the nightly run leaves them."""
         key = self.nightly_key(now)
         if key is None:
-            for customer_id in self.store.customer_ids():
-                if among is None or among(customer_id):
-                    yield customer_id, ""
+            for customer_id in self.store.customer_ids(within):
+                yield customer_id, ""
             return
-        for customer_id, due in self.store.nightly_customers(now, key, among):
+        for customer_id, due in self.store.nightly_customers(now, key, within):
             yield customer_id, key if due else None
 
     def run_daily(self) -> int:

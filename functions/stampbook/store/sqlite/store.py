@@ -35,7 +35,7 @@ from ...loyalty.history import History
 from ...loyalty.ledger import Balance, Entry
 from ...loyalty.standing import Standing
 from ...loyalty.tier_spend import TierSpend, TierSpendOutdated
-from ...records.customers import Customer
+from ...records.customers import EVERYONE, Customer, CustomerRange
 from ...records.feedback import Feedback, FeedbackReason, SiteFeedback
 from ...records.integrations import IntegrationKey
 from ...records.owed_emails import OwedEmail
@@ -280,45 +280,46 @@ class SqliteStore(SqliteAutomationLog, SqliteWebhookLog, SqliteSends):
         )
         return customer_of(row) if row else None
 
-    def customer_ids(self) -> Iterator[str]:
-        after = ""
-        while True:
-            rows = (
-                self.connection()
-                .execute(
-                    "SELECT customer_id FROM customers WHERE customer_id > ? ORDER BY customer_id"
-                    " LIMIT 500",
-                    (after,),
-                )
-                .fetchall()
-            )
-            if not rows:
-                return
-            for row in rows:
-                yield row[0]
-            after = rows[-1][0]
+    def customer_ids(self, within: CustomerRange = EVERYONE) -> Iterator[str]:
+        for customer_id, _ in self._customers_in_order(
+            "SELECT customer_id, 1 FROM customers", (), within
+        ):
+            yield customer_id
 
     def nightly_customers(
-        self, now: datetime, key: str, among: Callable[[str], bool] | None = None
+        self, now: datetime, key: str, within: CustomerRange = EVERYONE
     ) -> Iterator[tuple[str, bool]]:
         # The customers' keys and the quiet ones' side by side, both in key order:
         # a few hundred nanoseconds a customer, a quiet one's row read where it lies.
-        after, moment = "", stored_time(now)
+        rows = self._customers_in_order(
+            "SELECT customer_id, NOT EXISTS (SELECT 1 FROM nightly_quiet q"
+            "  WHERE q.customer_id = c.customer_id AND q.until > ? AND q.key = ?)"
+            " FROM customers c",
+            (stored_time(now), key),
+            within,
+        )
+        for customer_id, due in rows:
+            yield customer_id, bool(due)
+
+    def _customers_in_order(
+        self, select: str, values: tuple[object, ...], within: CustomerRange
+    ) -> Iterator[tuple[str, Any]]:
+        """`select`'s rows (a customer id first) for the customers `within`, in id order,
+        a page at a time, so a long walk holds no read open between pages."""
+        # The first page starts at the range's first id; each next one after the last read.
+        condition, after = ("customer_id >= ?", within.first or "")
+        stop, bounds = ("", ()) if within.stop is None else (" AND customer_id < ?", (within.stop,))
         cursor = self.connection().cursor()
         cursor.row_factory = None
         while True:
             rows = cursor.execute(
-                "SELECT c.customer_id, NOT EXISTS (SELECT 1 FROM nightly_quiet q"
-                "  WHERE q.customer_id = c.customer_id AND q.until > ? AND q.key = ?)"
-                " FROM customers c WHERE c.customer_id > ? ORDER BY c.customer_id LIMIT 2000",
-                (moment, key, after),
+                f"{select} WHERE {condition}{stop} ORDER BY customer_id LIMIT 2000",
+                (*values, after, *bounds),
             ).fetchall()
             if not rows:
                 return
-            for customer_id, due in rows:
-                if among is None or among(customer_id):
-                    yield customer_id, bool(due)
-            after = rows[-1][0]
+            yield from rows
+            after, condition = rows[-1][0], "customer_id > ?"
 
     def record_consent(
         self,
