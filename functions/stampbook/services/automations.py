@@ -64,6 +64,7 @@ from ..audience.holdout import automation_occasion, held_out
 from ..loyalty.quiet import NEVER
 from ..mail.reader import CertificateNote, Occasion
 from ..mail.transports.base import PermanentError, TransientError
+from ..metrics import Metric, count
 from ..records.automation_sends import TRANSACTIONAL, Automation, AutomationKey, EmailStatus
 from ..records.customers import Customer
 from ..records.owed_emails import OwedEmail
@@ -196,6 +197,7 @@ class AutomaticEmails:
     def _count(self, email: Automation, fired: Fired) -> None:
         if fired is Fired.SENT:
             self.sent[email] += 1
+            count(Metric.EMAILS_SENT)
         elif fired is Fired.HELD_OUT:
             self.held_out[email] += 1
 

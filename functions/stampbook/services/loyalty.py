@@ -34,6 +34,7 @@ from ..loyalty.referrals import (
 from ..loyalty.rules import Rules
 from ..loyalty.spending import adjust, redeem
 from ..loyalty.standing import Standing
+from ..metrics import Metric, count
 from ..records.automation_sends import Automation
 from ..records.customers import EVERYONE, CustomerRange, random_code
 from ..records.owed_emails import OwedEmail
@@ -141,6 +142,8 @@ class LoyaltyService:
         )
         committed = self._commit(owner, request, decide, endpoints)
         result = PurchaseRecorded.from_json(committed.result)
+        if not committed.replayed:
+            count(Metric.PURCHASES)
         if self.events is not None:
             self.events.purchase_recorded(customer_id, result)
         return result
@@ -446,15 +449,15 @@ class LoyaltyService:
     def run_daily(self) -> int:
         """The nightly run for every customer, with the automatic emails it calls
         for (through `events`); returns how many it covered, visited or found quiet."""
-        count = 0
+        covered = 0
         with self.night():
             for customer_id, key in self.nightly_customers(self.clock()):
                 if key is not None:
                     self.run_daily_for(customer_id, key)
-                count += 1
+                covered += 1
         # Rate counters and holds whose time is over: nobody needs them kept.
         self.store.forget_limits(int(self.clock().timestamp()))
-        return count
+        return covered
 
     def night(self) -> AbstractContextManager[None]:
         """Around a night's `run_daily_for` calls: the listener's batches, if it keeps any."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..metrics import Metric, count
 from ..records.customers import CustomerRange
 from ..store.base import Store
 from .loyalty import LoyaltyService
@@ -88,4 +89,5 @@ def run_shard(loyalty: LoyaltyService, within: CustomerRange) -> int:
             if key is not None:
                 loyalty.run_daily_for(customer_id, key)
                 visited += 1
+    count(Metric.NIGHTLY_CUSTOMERS_VISITED, visited)
     return visited
