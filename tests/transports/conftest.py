@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import ssl
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,8 +13,8 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from tests.support.paths import ROOT
-from tests.support.processes import free_port, stop
+from tests.support.processes import free_port
+from tests.support.ses_emulator import SesEmulator, running
 
 USER, PASSWORD = "stampbook", "s3cret-пароль"
 
@@ -159,45 +154,7 @@ def ses_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-@dataclass(frozen=True)
-class SesEmulator:
-    url: str
-
-    def emails(self) -> list[dict[str, Any]]:
-        with urllib.request.urlopen(f"{self.url}/store") as response:
-            emails: list[dict[str, Any]] = json.load(response)["emails"]
-            return emails
-
-
 @pytest.fixture(scope="session")
 def ses_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SesEmulator]:
-    entry = ROOT / "node_modules" / "aws-ses-v2-local" / "dist" / "cli.js"
-    port = free_port()
-    log = (tmp_path_factory.mktemp("ses") / "emulator.log").open("wb")
-    environment = {k: v for k, v in os.environ.items() if k != "SMTP_TRANSPORT"}
-    process = subprocess.Popen(
-        ["node", str(entry), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=environment,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(f"{url}/health-check", process)
-        yield SesEmulator(url)
-    finally:
-        stop(process)
-        log.close()
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the SES emulator exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"the SES emulator did not answer at {url}")
+    with running(tmp_path_factory.mktemp("ses") / "emulator.log") as emulator:
+        yield emulator

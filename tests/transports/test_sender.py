@@ -23,8 +23,9 @@ from stampbook.sender.settings import SendingSettings
 from stampbook.services.campaigns import Campaigns
 from stampbook.store.sends import CampaignState, SendStore
 from tests.support.people import ISSUE, JOINED, confirm, customer_file
+from tests.support.ses_emulator import SesEmulator
 
-from .conftest import PASSWORD, USER, SesEmulator, SmtpServer
+from .conftest import PASSWORD, USER, SmtpServer
 
 RATE = 20.0  # messages per second
 MINUTE = 60
