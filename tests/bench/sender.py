@@ -39,6 +39,9 @@ class Sink:
     def send(self, message: Message) -> Accepted:
         return Accepted(message.message_id, message.message_id)
 
+    def accepts_8bit(self) -> bool:
+        return False  # as SES: the figures compare with the runs before 8bit
+
     def close(self) -> None:
         pass
 
