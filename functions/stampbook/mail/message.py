@@ -149,7 +149,7 @@ class PreparedDraft:
         self._unsubscribe = kind is Kind.MARKETING
         self._parts: dict[bool, _Parts] = {}  # by whether the transport takes 8bit
         self._fixed_subject = None if _has_slots(draft.subject) else draft.fill_subject({})
-        # '=_' never occurs in quoted-printable, 16 random hex digits in no 8bit text.
+        # '=_' never occurs in quoted-printable; 8bit text would have to guess 16 random hex digits.
         self._boundary = f"=_sb_{secrets.token_hex(8)}"
         self._id_prefix = secrets.token_hex(8)
         self._id_domain = domain_of(sender.mailbox.address)
