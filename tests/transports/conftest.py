@@ -24,6 +24,7 @@ class Received:
     sender: str
     recipients: list[str]
     data: bytes
+    mail_options: list[str] = field(default_factory=list)  # BODY=8BITMIME, if said
 
 
 @dataclass
@@ -65,7 +66,12 @@ class Mailroom:
         assert envelope.original_content is not None
         assert isinstance(envelope.mail_from, str)
         self.received.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+            Received(
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                envelope.original_content,
+                list(envelope.mail_options),
+            )
         )
         if any(address.startswith("last@") for address in envelope.rcpt_tos):
             assert server.transport is not None
@@ -130,6 +136,17 @@ def _serve(mailroom: Mailroom, **options: Any) -> Iterator[int]:
 def starttls_server(server_tls: ssl.SSLContext, client_tls: ssl.SSLContext) -> Iterator[SmtpServer]:
     mailroom = Mailroom()
     for port in _serve(mailroom, tls_context=server_tls, require_starttls=True):
+        yield SmtpServer(port, mailroom, client_tls)
+
+
+@pytest.fixture(scope="session")
+def seven_bit_server(
+    server_tls: ssl.SSLContext, client_tls: ssl.SSLContext
+) -> Iterator[SmtpServer]:
+    """A server that does not announce 8BITMIME: it reads messages as ASCII text,
+    refuses one with any other byte (500) and a BODY parameter in MAIL (555)."""
+    mailroom = Mailroom()
+    for port in _serve(mailroom, tls_context=server_tls, require_starttls=True, decode_data=True):
         yield SmtpServer(port, mailroom, client_tls)
 
 

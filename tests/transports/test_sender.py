@@ -47,6 +47,9 @@ class Timed:
             self.log.append(time.monotonic())  # the pace governs when requests start
         return self.transport.send(message)
 
+    def accepts_8bit(self) -> bool:
+        return self.transport.accepts_8bit()
+
     def close(self) -> None:
         self.transport.close()
 
@@ -88,6 +91,9 @@ class ThrottledOnce:
         if message.to in self.throttled and self.tries[message.to] == 1:
             raise TransientError("Maximum sending rate exceeded.", "ThrottlingException")
         return self.transport.send(message)
+
+    def accepts_8bit(self) -> bool:
+        return self.transport.accepts_8bit()
 
     def close(self) -> None:
         self.transport.close()

@@ -122,7 +122,8 @@ class Worker:
         if reason is not None:
             return self._skipped(record, reason)
         try:
-            message = self.issue.message(self._reader(*person, record.locale), record)
+            reader = self._reader(*person, record.locale)
+            message = self.issue.message(reader, record, self.transport.accepts_8bit())
         except (AddressError, RecipientError, MessageSettingsError) as error:
             return self._finished(record, SendStatus.FAILED, f"cannot be made: {error}")
         return self._send(record, message)

@@ -192,6 +192,9 @@ class Refusing:
             raise PermanentError("no such mailbox")
         return self.outbox.send(message)
 
+    def accepts_8bit(self) -> bool:
+        return self.outbox.accepts_8bit()
+
     def close(self) -> None:
         self.outbox.close()
 
