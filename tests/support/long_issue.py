@@ -15,7 +15,7 @@ _PARAGRAPH = (
 def write_long_issue(campaigns: Path, paragraphs: int = 100) -> Path:
     """`newsletters/2027-02-long-read.yaml`: a short English text, `paragraphs` Russian ones.
 
-    100 paragraphs (56 000 letters) make about 154 KB of HTML as SES gets it.
+    100 paragraphs (56 000 letters) make about 155 KB of HTML as SES gets it.
     """
     russian = "\n\n".join([_PARAGRAPH.strip()] * paragraphs)
     block = "\n".join(f"        {line}" if line else "" for line in russian.split("\n"))
