@@ -41,8 +41,8 @@ a batch is claimed leaves its greetings unclaimed: the next run greets them.
 The one duplicate window: a process that dies after the transport accepted
 the email and before it was marked sent leaves a claim "sending"; once the
 claim lapses (`CLAIM_SECONDS`) the next run takes it over and that one email
-goes twice (in a holiday batch: the greetings it sent since its last mark, at
-most `MARKED_EVERY`). A shorter claim
+goes twice (in a holiday batch, or a courier's page of owed emails: those it
+sent since its last mark, at most `MARKED_EVERY`). A shorter claim
 would risk a second copy while the first is still on its way; a claim that
 never lapsed would lose the email when the process died before sending.
 """
