@@ -41,8 +41,8 @@ a batch is claimed leaves its greetings unclaimed: the next run greets them.
 The one duplicate window: a process that dies after the transport accepted
 the email and before it was marked sent leaves a claim "sending"; once the
 claim lapses (`CLAIM_SECONDS`) the next run takes it over and that one email
-goes twice (in a holiday batch: the greetings it sent since its last mark, at
-most `MARKED_EVERY`). A shorter claim
+goes twice (in a holiday batch, or a courier's page of owed emails: those it
+sent since its last mark, at most `MARKED_EVERY`). A shorter claim
 would risk a second copy while the first is still on its way; a claim that
 never lapsed would lose the email when the process died before sending.
 """
@@ -141,26 +141,36 @@ class AutomaticEmails:
         order_id: str | None = None,
     ) -> Fired:
         """Send `email` to `customer` for `occasion_key`, unless it went already."""
-        from ..mail.render import EMAILS
-
+        refused = self.refused(email, customer, occasion)
+        if refused is not None:
+            return refused
         mailer = self.mailer
-        greeting = occasion.greeting if occasion else None
-        if not configured(mailer.programme.automations, email, greeting):
-            return Fired.OFF
-        status = current_status(mailer.store.consents(customer.customer_id))
-        if not may_receive(status, marketing=EMAILS[email].marketing):
-            return Fired.NOT_ALLOWED
         key = AutomationKey(customer.customer_id, email, occasion_key)
         second = int(mailer.loyalty.clock().timestamp())
         if not mailer.store.claim_automation(key, second, second + CLAIM_SECONDS):
             return Fired.ALREADY
-        fired, mark = self._claimed(key, customer, occasion, order_id)
+        fired, mark = self.send_claimed(key, customer, occasion, order_id)
         if mark is not None:
             mailer.store.finish_automation(key, mark, mailer.loyalty.clock())
-        self._count(email, fired)
+        self.count(email, fired)
         return fired
 
-    def _claimed(
+    def refused(
+        self, email: Automation, customer: Customer, occasion: Occasion | None
+    ) -> Fired | None:
+        """Why `email` is not for `customer` now (turned off, or their consent), before
+        anything is claimed; None if it may go."""
+        from ..mail.render import EMAILS
+
+        greeting = occasion.greeting if occasion else None
+        if not configured(self.mailer.programme.automations, email, greeting):
+            return Fired.OFF
+        status = current_status(self.mailer.store.consents(customer.customer_id))
+        if not may_receive(status, marketing=EMAILS[email].marketing):
+            return Fired.NOT_ALLOWED
+        return None
+
+    def send_claimed(
         self,
         key: AutomationKey,
         customer: Customer,
@@ -194,7 +204,7 @@ class AutomaticEmails:
             return Fired.NOT_ALLOWED, None
         return Fired.SENT, EmailStatus.SENT
 
-    def _count(self, email: Automation, fired: Fired) -> None:
+    def count(self, email: Automation, fired: Fired) -> None:
         if fired is Fired.SENT:
             self.sent[email] += 1
             count(Metric.EMAILS_SENT)
@@ -262,7 +272,7 @@ class AutomaticEmails:
             for key in claimed:
                 customer, occasion = gathered[key]
                 try:
-                    fired, status = self._claimed(key, customer, occasion)
+                    fired, status = self.send_claimed(key, customer, occasion)
                 except (StoreError, TemplateProblem) as problem:
                     log.error("%s to %s not sent: %s", email, customer.customer_id, problem)
                     self.not_sent[email] += 1
@@ -288,7 +298,7 @@ class AutomaticEmails:
             self.not_sent[email] += len(finished)
             return
         for fired in outcomes:
-            self._count(email, fired)
+            self.count(email, fired)
 
     # -- events (LoyaltyEvents): called after the change is committed
 

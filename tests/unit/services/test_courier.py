@@ -14,7 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from stampbook.cli.main import main
-from stampbook.records.owed_emails import OwedEmail
+from stampbook.mail.reader import Occasion
+from stampbook.records.automation_sends import AutomationKey, EmailStatus
+from stampbook.records.customers import Customer
 from stampbook.services.automations import Fired
 from stampbook.services.courier import Courier, CourierThread
 from tests.support.backends import fresh_table
@@ -164,12 +166,18 @@ def test_a_courier_thread_stopped_mid_way_leaves_the_rest_owed(tmp_path: Path) -
     for person in people:
         shop.customer(person, "en")
         shop.purchase(person, f"{person}-o1", 400)
-    courier = CourierThread(Courier(shop.open().emails), every=3600)
-    delivering = courier.courier.deliver
+    emails = shop.open().emails
+    courier = CourierThread(Courier(emails), every=3600)
+    sending = emails.send_claimed
     first_sent = threading.Event()
 
-    def deliver_then_hold(owed: OwedEmail, now: int) -> Fired:
-        fired = delivering(owed, now)
+    def send_then_hold(
+        key: AutomationKey,
+        customer: Customer,
+        occasion: Occasion | None,
+        order_id: str | None = None,
+    ) -> tuple[Fired, EmailStatus | None]:
+        fired = sending(key, customer, occasion, order_id)
         first_sent.set()
         for _ in range(200):  # the server is told to stop while this email is on its way
             if courier.stopping:
@@ -177,7 +185,7 @@ def test_a_courier_thread_stopped_mid_way_leaves_the_rest_owed(tmp_path: Path) -
             threading.Event().wait(0.05)
         return fired
 
-    courier.courier.deliver = deliver_then_hold  # type: ignore[method-assign]
+    emails.send_claimed = send_then_hold  # type: ignore[method-assign]
     courier.start()
     courier.wake()
     assert first_sent.wait(30), "the courier sent nothing"
