@@ -36,7 +36,6 @@ from typing import Any
 import boto3
 import pytest
 
-from stampbook.audience.consent import ConsentRecord, ConsentStatus
 from stampbook.loyalty.ledger import EntryKind
 from stampbook.records.automation_sends import Automation, EmailStatus
 from stampbook.records.customers import Customer
@@ -47,7 +46,7 @@ from tests.support import moto_server
 from tests.support.backends import fresh_table
 from tests.support.dynamodb_local import LOCAL_ENVIRONMENT
 from tests.support.paths import EXAMPLE, FUNCTIONS, ROOT
-from tests.support.people import ISSUE, JOINED, address
+from tests.support.people import ISSUE, JOINED, add_subscribers, address
 from tests.support.processes import this_package
 
 READERS = int(os.environ.get("STAMPBOOK_REHEARSAL_READERS", "400"))
@@ -85,11 +84,7 @@ def test_four_queue_workers_one_killed_send_everyone_the_newsletter(
             )
             for n in range(READERS)
         ]
-        for first in range(0, READERS, 1000):
-            store.add_customers(people[first : first + 1000])
-        confirmed = ConsentRecord(ConsentStatus.CONFIRMED, JOINED, "test")
-        for person in people:
-            store.record_consent(person.customer_id, confirmed)
+        add_subscribers(store, people)
         # DynamoDB Local keeps tables apart by access key: the workers use the table's.
         aws = {**LOCAL_ENVIRONMENT, "AWS_ENDPOINT_URL_SQS": sqs}
         queues: Any = boto3.client(
