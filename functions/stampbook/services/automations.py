@@ -40,8 +40,12 @@ transient failure still releases that one claim. A run that stops before a
 batch is claimed leaves its emails unclaimed: the next run that local day
 sends them, as its steps are replayed (a birthday's or a certificate's is
 due that day only); a step that fails first still lets what the steps before
-it gathered go. Outside `batched` (a single customer's step) the customer's
-emails go at once, the same way.
+it gathered go. A run killed after claiming a batch leaves the claims it had
+not marked until they lapse (`CLAIM_SECONDS`): a run that day after that
+sends those not sent (on AWS the shard's message comes back after the
+queue's visibility timeout, longer than a claim; locally, `stampbook daily`
+again). Outside `batched` (a single customer's step) the customer's emails
+go at once, the same way.
 
 The one duplicate window: a process that dies after the transport accepted
 the email and before it was marked sent leaves a claim "sending"; once the
