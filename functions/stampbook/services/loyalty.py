@@ -93,7 +93,7 @@ class LoyaltyEvents(Protocol):
 
 @runtime_checkable
 class NightlyBatches(Protocol):
-    """A listener that gathers what a whole night calls for (the holiday greetings) and
+    """A listener that gathers what a whole night calls for (the automatic emails) and
     writes its claims in batches."""
 
     def batched(self) -> AbstractContextManager[None]:

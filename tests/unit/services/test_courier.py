@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,27 +18,15 @@ from stampbook.records.automation_sends import AutomationKey, EmailStatus
 from stampbook.records.customers import Customer
 from stampbook.services.automations import Fired
 from stampbook.services.courier import Courier, CourierThread
-from tests.support.backends import fresh_table
 from tests.support.shop import Shop
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", "dynamodb"])
-def store(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
-    """The shop's store: its SQLite file, or a table of its own on DynamoDB Local."""
-    if request.param == "sqlite":
-        yield {}
-        return
-    endpoint = request.getfixturevalue("dynamodb_local")
-    with fresh_table(endpoint) as backend:
-        yield {"store": "dynamodb", "table": backend.location, "dynamodb_endpoint": endpoint}
-
-
 def test_two_couriers_at_once_send_each_owed_email_once(
-    tmp_path: Path, store: dict[str, str]
+    tmp_path: Path, shop_store: dict[str, str]
 ) -> None:
-    shop = Shop(tmp_path, NOW, store=store)
+    shop = Shop(tmp_path, NOW, store=shop_store)
     people = [f"p{n:02}" for n in range(24)]
     for person in people:
         shop.customer(person, "en")
