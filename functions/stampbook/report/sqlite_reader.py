@@ -7,10 +7,12 @@ that, several times slower than the read itself. The months' orders,
 goods and points come from the day totals the store keeps beside its
 orders and ledger (`order_days`, `ledger_days`, kept by triggers), so a
 month is some thirty rows rather than every purchase; only the moments
-of a day the period starts or ends within are read one by one. Per
-customer, SQLite hands over their orders' times in the period, their
-goods and their first order ever, and Python finds the buyers, the
-months they came in and the cohorts in one loop.
+of a day the period starts or ends within are read one by one. Buyers
+come from the store's summary per customer (`customer_orders`, kept by
+triggers too): a customer whose orders all fall in the period is one row
+of it, months bought in included, and Python finds the buyers, the months
+they came in and the cohorts in one loop. Only customers with orders on
+both sides of one of the period's ends have their orders read.
 Amounts are decimal text; `_units_sql` turns one into exact integer
 ten-thousandths with string functions, so no sum ever passes through a
 float. Text it cannot read that way (an exponent, a fifth decimal) goes
@@ -26,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from ..store.sqlite.automations import record_time
@@ -82,6 +84,9 @@ _ORDER_GOODS = (
     f"(SELECT SUM({_units_sql('a')}) FROM"
     " (SELECT json_extract(j.value, '$[2]') AS a FROM json_each(o.lines) j))"
 )
+# A customer's orders are all in the period, and the store's summary of them
+# (`customer_orders`) adds up every one's goods.
+_INSIDE = "(unknown = 0 AND first_at >= :start AND last_at < :end)"
 # Kept with the order since the store records it; the lines only for older orders.
 # An order without lines has no goods (0, not NULL: every order has its figure).
 _GOODS = f"COALESCE(o.goods_units, {_ORDER_GOODS}, 0)"
@@ -190,47 +195,80 @@ class SqliteReport:
         free_shipping_over: int | None,
         visits: Visits,
     ) -> tuple[list[Buyer], dict[str, dict[str, int]], tuple[int, int]]:
-        """Buyers, months and free shipping, from one pass over the orders and the day totals.
+        """Buyers, months and free shipping, from the store's per-customer summary and the
+        day totals.
 
-        Each customer's row carries the times of their orders in the period,
-        their goods, and the time and goods of their first order ever, which
-        decides whether an order in the period was a repeat (orders before
-        the period still count for that). The months' orders and goods are
-        the day totals' (`_order_months`); per customer, Python finds the
-        months they bought in. Free shipping is counted from what was
-        charged: orders over the threshold, and of them those that were
-        charged shipping all the same.
+        A customer whose every order is in the period (and kept with its goods in
+        units) is one row of `customer_orders`: their orders, goods, first and last
+        order and the months they bought in. Only customers with orders on both sides
+        of one of the period's ends have their orders read (`_straddling`). The
+        first order ever decides whether an order in the period was a repeat. The
+        months' orders and goods are the day totals' (`_order_months`).
         """
         refunded = self._refunded_by_customer(start, end)
         buyers = []
         orders_by_month, revenue_by_month = self._order_months(edges)
         first_goods_by_month: defaultdict[str, int] = defaultdict(int)
-        shipped = 0
+        parse, visit = _parse, visits.add_months
+        for row in self.db.execute(
+            "SELECT customer_id, orders, goods, first_at, first_goods, first_month_orders = 1,"
+            f" last_at, months FROM customer_orders WHERE {_INSIDE}",
+            {"start": start, "end": end},
+        ):
+            customer_id, count, goods, first_at, first_goods, alone, last_at, bought_in = row
+            first = first_at[:7]  # their first order ever is one of the period's
+            first_goods_by_month[first] += first_goods
+            visit(bought_in.split(","), first, alone)
+            buyers.append(
+                Buyer(
+                    customer_id,
+                    count,
+                    goods - refunded.get(customer_id, 0),
+                    parse(first_at),
+                    parse(last_at),
+                )
+            )
+        straddling = self._straddling(start, end, visits, refunded, first_goods_by_month)
+        if straddling:  # every buyer in customer order, as from one query
+            buyers = sorted(buyers + straddling, key=attrgetter("customer_id"))
+        months: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_ORDER_FIGURES, 0))
+        for month, count in orders_by_month.items():
+            if count:
+                revenue = revenue_by_month[month]
+                repeat = revenue - first_goods_by_month.get(month, 0)
+                months[month].update(orders=count, revenue=revenue, repeat_revenue=repeat)
+        return buyers, months, self._shipping(start, end, free_shipping_over)
+
+    def _straddling(
+        self,
+        start: str,
+        end: str,
+        visits: Visits,
+        refunded: dict[str, int],
+        first_goods_by_month: defaultdict[str, int],
+    ) -> list[Buyer]:
+        """The buyers not wholly inside the period (or with orders kept without their goods
+        in units), from their orders: per customer, SQLite hands over the times of their
+        orders in the period, their goods, and the time and goods of their first order
+        ever, which decides whether an order in the period was a repeat (orders before
+        the period still count for that)."""
+        buyers = []
         # Without a start every order before the end is the period's: nothing to filter.
         during = " FILTER (WHERE placed_at >= :start)" if start else ""
-        # The orders over the threshold, and of them those charged shipping, counted in
-        # one sum: the charged ones in its high half (see `_CHARGED`). The shipping text
-        # is read only for orders over the threshold, and only when it has a digit other
-        # than 0: without one, an amount is zero however written.
-        shipping = (
-            f"SUM(CASE WHEN shipping GLOB '*[1-9]*' AND {_units_sql('shipping')} != 0"
-            f" THEN {1 + _CHARGED} ELSE 1 END)"
-            f" FILTER (WHERE goods >= :over{' AND placed_at >= :start' if start else ''})"
-            if free_shipping_over is not None
-            else "0"
-        )
         parse, month_of, visit = _parse, _MONTH, visits.add
         for row in self.db.execute(
             # MIN is the query's only min() or max(): the bare `goods` is then taken
             # from a row of the least time (ties are looked up below).
             "SELECT customer_id, MIN(placed_at), goods,"
-            f" group_concat(placed_at){during}, SUM(goods){during}, {shipping}"
-            f" FROM (SELECT o.customer_id, o.placed_at, o.shipping, {_GOODS} AS goods"
-            "  FROM orders o WHERE o.placed_at < :end)"
+            f" group_concat(placed_at){during}, SUM(goods){during}"
+            f" FROM (SELECT o.customer_id, o.placed_at, {_GOODS} AS goods"
+            "  FROM orders o WHERE o.placed_at < :end AND o.customer_id IN"
+            "  (SELECT customer_id FROM customer_orders"
+            f"   WHERE first_at < :end AND last_at >= :start AND NOT {_INSIDE}))"
             " GROUP BY customer_id",
-            {"start": start, "end": end, "over": free_shipping_over},
+            {"start": start, "end": end},
         ):
-            customer_id, first_at, first_goods, times_text, spent, shipped_in = row
+            customer_id, first_at, first_goods, times_text, spent = row
             if times_text is None:  # bought only before the period
                 continue
             times = times_text.split(",")
@@ -257,15 +295,25 @@ class SqliteReport:
                     parse(max(times)),
                 )
             )
-            shipped += shipped_in or 0
-        months: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_ORDER_FIGURES, 0))
-        for month, count in orders_by_month.items():
-            if count:
-                revenue = revenue_by_month[month]
-                repeat = revenue - first_goods_by_month.get(month, 0)
-                months[month].update(orders=count, revenue=revenue, repeat_revenue=repeat)
+        return buyers
+
+    def _shipping(self, start: str, end: str, free_shipping_over: int | None) -> tuple[int, int]:
+        """Orders of the period over the free-shipping threshold charged no shipping, and
+        those charged all the same, counted in one sum: the charged ones in its high half
+        (see `_CHARGED`). The shipping text is read only for orders over the threshold,
+        and only when it has a digit other than 0: without one, an amount is zero
+        however written."""
+        if free_shipping_over is None:
+            return 0, 0
+        (shipped,) = self.db.execute(
+            "SELECT COALESCE(SUM(CASE WHEN shipping GLOB '*[1-9]*'"
+            f" AND {_units_sql('shipping')} != 0 THEN {1 + _CHARGED} ELSE 1 END), 0)"
+            " FROM orders o WHERE o.placed_at < :end"
+            f"{' AND o.placed_at >= :start' if start else ''} AND {_GOODS} >= :over",
+            {"start": start, "end": end, "over": free_shipping_over},
+        ).fetchone()
         over, charged = shipped % _CHARGED, shipped // _CHARGED
-        return buyers, months, (over - charged, charged)
+        return over - charged, charged
 
     def _order_months(self, edges: _Edges) -> tuple[dict[str, int], dict[str, int]]:
         """Orders and goods per month of the period: the day totals of its whole days, and

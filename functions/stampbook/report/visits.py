@@ -9,6 +9,7 @@ not the customer's first ever, as repeat revenue counts it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from functools import cached_property
 
 from .calendar import months_between
@@ -31,10 +32,15 @@ class Visits:
     def add(self, months: list[str], first: str | None) -> None:
         """One customer: the month of each purchase in the period, one per purchase, and
         `first`, the month of their first purchase ever if it was in the period."""
-        distinct = set(months)
+        self.add_months(set(months), first, first is not None and months.count(first) == 1)
+
+    def add_months(self, distinct: Collection[str], first: str | None, first_alone: bool) -> None:
+        """One customer: the months they bought in during the period, each once; `first`,
+        the month of their first purchase ever if it was in the period; and whether that
+        purchase was their only one that month."""
         self._months.extend(distinct)
         if first is not None:
-            if months.count(first) == 1:
+            if first_alone:
                 self._first_alone.append(first)
             self._returned[first].extend(distinct)
 

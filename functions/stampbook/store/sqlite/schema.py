@@ -485,6 +485,92 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
+# A customer's row of `customer_orders` worked out from their orders (all customers'
+# when `where` is empty): the first order by time, then by order id, as the report
+# takes it, and how many orders share its month.
+_CUSTOMER_ORDERS_OF = """
+    INSERT INTO customer_orders SELECT customer_id, COUNT(*), COALESCE(SUM(goods_units), 0),
+        COUNT(*) - COUNT(goods_units), first_at, first_id, first_goods,
+        SUM(substr(placed_at, 1, 7) = substr(first_at, 1, 7)), MAX(placed_at),
+        group_concat(DISTINCT substr(placed_at, 1, 7))
+    FROM (SELECT customer_id, placed_at, goods_units,
+            first_value(placed_at) OVER first AS first_at,
+            first_value(order_id) OVER first AS first_id,
+            first_value(goods_units) OVER first AS first_goods
+        FROM orders {where}
+        WINDOW first AS (PARTITION BY customer_id ORDER BY placed_at, order_id))
+    GROUP BY customer_id;"""
+
+
+def _customer_orders_again(row: str) -> str:
+    """Statements working out again the `customer_orders` row of `row`'s customer."""
+    return (
+        f"DELETE FROM customer_orders WHERE customer_id = {row}.customer_id;"
+        + _CUSTOMER_ORDERS_OF.format(where=f"WHERE customer_id = {row}.customer_id")
+    )
+
+
+# An order placed before the customer's first one (by time, then order id).
+_EARLIER = (
+    "(excluded.first_at < first_at"
+    " OR (excluded.first_at = first_at AND excluded.first_id < first_id))"
+)
+
+MIGRATIONS += (
+    """
+    -- Each customer's orders summed up, so the owner's report reads one row per
+    -- customer instead of every order: how many, their goods in units (and how
+    -- many orders were kept without them, whose lines the report then reads),
+    -- the first order (time, id, goods; ties go to the lower order id) and how
+    -- many orders share its month, the last order's time, and the months
+    -- (`YYYY-MM`, comma-separated, in no order) they bought in. Triggers keep
+    -- it, like the day totals: a purchase adds to its customer's row, and only
+    -- an order placed before the customer's first, a deletion or a change of
+    -- an order works the row out again from the customer's orders.
+    CREATE TABLE customer_orders (
+        customer_id TEXT PRIMARY KEY,
+        orders INTEGER NOT NULL,
+        goods INTEGER NOT NULL,
+        unknown INTEGER NOT NULL,
+        first_at TEXT NOT NULL,
+        first_id TEXT NOT NULL,
+        first_goods INTEGER,
+        first_month_orders INTEGER NOT NULL,
+        last_at TEXT NOT NULL,
+        months TEXT NOT NULL
+    ) WITHOUT ROWID;"""
+    + _CUSTOMER_ORDERS_OF.format(where="")
+    + f"""
+    CREATE TRIGGER customer_orders_insert AFTER INSERT ON orders BEGIN
+        INSERT INTO customer_orders VALUES (NEW.customer_id, 1, COALESCE(NEW.goods_units, 0),
+            NEW.goods_units IS NULL, NEW.placed_at, NEW.order_id, NEW.goods_units, 1,
+            NEW.placed_at, substr(NEW.placed_at, 1, 7))
+        ON CONFLICT (customer_id) DO UPDATE SET orders = orders + 1,
+            goods = goods + excluded.goods, unknown = unknown + excluded.unknown,
+            first_at = CASE WHEN {_EARLIER} THEN excluded.first_at ELSE first_at END,
+            first_id = CASE WHEN {_EARLIER} THEN excluded.first_id ELSE first_id END,
+            first_goods = CASE WHEN {_EARLIER} THEN excluded.first_goods ELSE first_goods END,
+            -- (SET reads the row as it was: `first_at` here is the first before this order.)
+            first_month_orders = CASE
+                WHEN {_EARLIER} THEN (SELECT COUNT(*) FROM orders
+                    WHERE customer_id = excluded.customer_id
+                    AND substr(placed_at, 1, 7) = excluded.months)
+                ELSE first_month_orders + (excluded.months = substr(first_at, 1, 7)) END,
+            last_at = max(last_at, excluded.last_at),
+            months = CASE WHEN instr(months, excluded.months) THEN months
+                ELSE months || ',' || excluded.months END;
+    END;
+    CREATE TRIGGER customer_orders_delete AFTER DELETE ON orders BEGIN
+        {_customer_orders_again("OLD")}
+    END;
+    CREATE TRIGGER customer_orders_update
+    AFTER UPDATE OF customer_id, order_id, placed_at, goods_units ON orders BEGIN
+        {_customer_orders_again("OLD")}
+        {_customer_orders_again("NEW")}
+    END;
+    """,
+)
+
 
 def statements(script: str) -> list[str]:
     """A migration's statements, in order: split at each `;` that ends one (not inside a
