@@ -1,13 +1,16 @@
-"""The per-customer summaries the SQLite store keeps by trigger for the owner's report:
-after any writes, moves and deletions, and after migrating an older file, they equal
-what the rows they sum up say."""
+"""The per-customer summaries the SQLite store keeps by trigger for the owner's report
+(`customer_orders`, `customer_points`): after any writes, moves and deletions, and after
+migrating an older file, they equal what the rows they sum up say."""
 
 from __future__ import annotations
 
 import random
 import sqlite3
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from stampbook.store.sqlite import SqliteStore
 from stampbook.store.sqlite.schema import MIGRATIONS
@@ -57,11 +60,39 @@ def orders_summed(db: sqlite3.Connection) -> Summary:
     return found
 
 
-def test_the_summary_follows_orders_written_out_of_order_moved_and_deleted(
-    tmp_path: Path,
-) -> None:
+_INSERT_ENTRY = (
+    "INSERT INTO ledger (customer_id, idempotency_key, seq, kind, points, at, available_at,"
+    " rules_version) VALUES (?, ?, 1, 'earn', ?, ?, ?, 'v1')"
+)
+
+
+def kept_points(db: sqlite3.Connection) -> Summary:
+    return {
+        customer_id: (points, last_at)
+        for customer_id, points, last_at in db.execute("SELECT * FROM customer_points")
+    }
+
+
+def entries_summed(db: sqlite3.Connection) -> Summary:
+    return {
+        customer_id: (points, last_at)
+        for customer_id, points, last_at in db.execute(
+            "SELECT customer_id, SUM(points), MAX(at) FROM ledger GROUP BY customer_id"
+        )
+    }
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[sqlite3.Connection]:
+    """A new store's connection: its schema, triggers and all."""
     store = SqliteStore(tmp_path / "shop.db")
-    db = store.connection()
+    yield store.connection()
+    store.close()
+
+
+def test_the_summary_follows_orders_written_out_of_order_moved_and_deleted(
+    db: sqlite3.Connection,
+) -> None:
     db.executemany(
         _INSERT_ORDER,
         [
@@ -86,12 +117,9 @@ def test_the_summary_follows_orders_written_out_of_order_moved_and_deleted(
     db.execute("DELETE FROM orders WHERE customer_id = 'c2'")  # no orders left: no row
     assert "c2" not in kept_orders(db)
     assert kept_orders(db) == orders_summed(db)
-    store.close()
 
 
-def test_the_summary_follows_many_random_writes(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "shop.db")
-    db = store.connection()
+def test_the_summary_follows_many_random_writes(db: sqlite3.Connection) -> None:
     rng = random.Random(28)
 
     def moment() -> str:
@@ -112,7 +140,36 @@ def test_the_summary_follows_many_random_writes(tmp_path: Path) -> None:
                 (moment(), f"c{rng.randint(1, 8)}", rng.choice(ids)),
             )
     assert kept_orders(db) == orders_summed(db)
-    store.close()
+
+
+def test_the_balances_follow_entries_written_out_of_order_changed_and_deleted(
+    db: sqlite3.Connection,
+) -> None:
+    db.executemany(
+        _INSERT_ENTRY,
+        [
+            ("c1", "k1", 10, "2026-01-05T10:00:00+00:00", "2026-01-05"),
+            ("c1", "k2", -4, "2026-01-03T10:00:00+00:00", "2026-01-03"),  # an earlier one
+            ("c2", "k3", 6, "2026-01-06T12:00:00+00:00", "2026-01-06"),
+        ],
+    )
+    assert kept_points(db) == entries_summed(db)
+    assert kept_points(db)["c1"] == (6, "2026-01-05T10:00:00+00:00")
+    db.execute(
+        "UPDATE ledger SET points = 3, at = '2026-02-01T00:00:00+00:00' WHERE seq = 1"
+        " AND idempotency_key = 'k2'"
+    )
+    db.execute("UPDATE ledger SET customer_id = 'c3' WHERE idempotency_key = 'k3'")
+    db.execute("DELETE FROM ledger WHERE idempotency_key = 'k1'")
+    db.execute("INSERT OR IGNORE INTO ledger SELECT * FROM ledger")  # nothing new: no change
+    assert (
+        kept_points(db)
+        == entries_summed(db)
+        == {
+            "c1": (3, "2026-02-01T00:00:00+00:00"),
+            "c3": (6, "2026-01-06T12:00:00+00:00"),
+        }
+    )
 
 
 def test_an_older_file_gets_its_summary_from_the_orders_it_holds(tmp_path: Path) -> None:
@@ -132,10 +189,18 @@ def test_an_older_file_gets_its_summary_from_the_orders_it_holds(tmp_path: Path)
             ("c2", "o4", "2026-01-02T00:00:00+00:00", 8),
         ],
     )
+    old.executemany(
+        _INSERT_ENTRY,
+        [
+            ("c1", "k1", 10, "2026-01-05T10:00:00+00:00", "2026-01-05"),
+            ("c1", "k2", -4, "2026-01-03T10:00:00+00:00", "2026-01-03"),
+        ],
+    )
     old.close()
 
     store = SqliteStore(path)
     db = store.connection()
+    assert kept_points(db) == entries_summed(db) == {"c1": (6, "2026-01-05T10:00:00+00:00")}
     kept = kept_orders(db)
     assert kept == orders_summed(db)
     assert kept["c1"] == (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from operator import attrgetter
 from statistics import median_low
 
 from .facts import Buyer, Facts
@@ -38,11 +39,15 @@ def usual_gap(buyer: Buyer) -> timedelta | None:
 def customer_figures(facts: Facts) -> CustomerFigures:
     buyers = facts.buyers
     repeaters = [buyer for buyer in buyers if buyer.orders > 1]
-    orders = sum(buyer.orders for buyer in buyers)
-    span = sum(((b.last - b.first) for b in repeaters), timedelta())
-    gaps = sum(buyer.orders - 1 for buyer in repeaters)
-    # Rounded to days once, after choosing the median: rounding keeps the order.
-    own = [gap // _US for b in repeaters if (gap := usual_gap(b)) is not None]
+    orders = sum(map(attrgetter("orders"), buyers))
+    # Each repeat buyer's time from first to last purchase, and the gaps between.
+    spans = [buyer.last - buyer.first for buyer in repeaters]
+    between = [buyer.orders - 1 for buyer in repeaters]
+    span = sum(spans, timedelta())
+    gaps = sum(between)
+    # Their own usual gaps (`usual_gap`), rounded to days once, after choosing the
+    # median: rounding keeps the order.
+    own = [whole / count // _US for whole, count in zip(spans, between, strict=True)]
     return CustomerFigures(
         total=facts.customers_total,
         new=facts.customers_new,

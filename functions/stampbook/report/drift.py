@@ -16,15 +16,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import TypeVar
 
 from .customers import DAY
 from .facts import Buyer, Contact, to_money
-from .numbers import HUNDREDTH, TENTH, ratio
+from .numbers import rounded
 
 DRIFT_FACTOR = Decimal(2)
 _US = timedelta(microseconds=1)
 _DAY_US = DAY // _US
+_ZERO = Decimal(0)  # a figure rounded to nothing is shown as 0
 _Ranked = TypeVar("_Ranked", int, datetime)
 
 
@@ -52,17 +54,17 @@ def drifting(
     # Overdue by `factor` of their usual gap: since * (orders - 1) > factor * span, in
     # exact whole microseconds (a time span times a whole number stays exact).
     above, below = factor.as_integer_ratio()
-    found = sorted(
-        (
-            buyer
-            for buyer in buyers
-            if buyer.orders > 1
-            and buyer.last != buyer.first
-            and (now - buyer.last) * ((buyer.orders - 1) * below)
-            > (buyer.last - buyer.first) * above
-        ),
-        key=lambda buyer: (-buyer.revenue, buyer.customer_id),
-    )
+    found = [
+        buyer
+        for buyer in buyers
+        if buyer.orders > 1
+        and buyer.last != buyer.first
+        and (now - buyer.last) * ((buyer.orders - 1) * below) > (buyer.last - buyer.first) * above
+    ]
+    # Most revenue first, equals by customer id: two stable sorts by one field each
+    # rather than a key tuple built for every drifter.
+    found.sort(key=attrgetter("customer_id"))
+    found.sort(key=attrgetter("revenue"), reverse=True)
     score = _rfm(buyers)
     people = contacts(buyer.customer_id for buyer in found)
     nobody = Contact("", "", None)
@@ -80,25 +82,36 @@ def drifting(
                 buyer.orders,
                 to_money(buyer.revenue),
                 buyer.last,
-                ratio(since, _DAY_US, TENTH) or Decimal(0),
-                ratio(span, gaps * _DAY_US, TENTH) or Decimal(0),
-                ratio(since * gaps, span, HUNDREDTH) or Decimal(0),
+                rounded(since, _DAY_US, 1) or _ZERO,
+                rounded(span, gaps * _DAY_US, 1) or _ZERO,
+                rounded(since * gaps, span, 2) or _ZERO,
                 score(buyer),
             )
         )
     return listed
 
 
-def quintile(value: _Ranked, ordered: list[_Ranked]) -> int:
-    """1 for the lowest fifth of `ordered` (ascending) .. 5 for the highest; ties score alike."""
-    return 1 + 5 * bisect_left(ordered, value) // len(ordered)
+def quintile_cuts(ordered: list[_Ranked]) -> list[_Ranked]:
+    """The values a score passes on its way up: the last of each of the lowest four fifths
+    of `ordered` (ascending, not empty)."""
+    count = len(ordered)
+    return [ordered[-(-step * count // 5) - 1] for step in range(1, 5)]
+
+
+def quintile(value: _Ranked, cuts: list[_Ranked]) -> int:
+    """1 for the lowest fifth of the values `cuts` were taken from .. 5 for the highest;
+    ties score alike. `value` is one of them: a value above the cut of the k-th fifth
+    has more than k fifths of the values below it."""
+    return 1 + bisect_left(cuts, value)
 
 
 def _rfm(buyers: list[Buyer]) -> Callable[[Buyer], str]:
+    if not buyers:
+        return lambda buyer: ""
     # Moments compare as they are: the last purchases need no conversion to be ranked.
-    lasts = sorted(buyer.last for buyer in buyers)
-    orders = sorted(buyer.orders for buyer in buyers)
-    revenues = sorted(buyer.revenue for buyer in buyers)
+    lasts = quintile_cuts(sorted(map(attrgetter("last"), buyers)))
+    orders = quintile_cuts(sorted(map(attrgetter("orders"), buyers)))
+    revenues = quintile_cuts(sorted(map(attrgetter("revenue"), buyers)))
 
     def score(buyer: Buyer) -> str:
         recency = quintile(buyer.last, lasts)

@@ -169,18 +169,16 @@ class SqliteReport:
         and in id order, so SQLite reads the customers' pages one after another
         rather than back and forth.
         """
-        found: dict[str, Contact] = {}
-        for customer_id, email, name, suppressed, latest in self.db.execute(
+        rows = self.db.execute(
             "SELECT c.customer_id, c.email, c.name,"
-            " EXISTS (SELECT 1 FROM consents s"
-            "  WHERE s.customer_id = c.customer_id AND s.status = 'suppressed'),"
-            " (SELECT s.status FROM consents s WHERE s.customer_id = c.customer_id"
-            "  ORDER BY s.at DESC, s.id DESC LIMIT 1)"
+            " CASE WHEN EXISTS (SELECT 1 FROM consents s"
+            "  WHERE s.customer_id = c.customer_id AND s.status = 'suppressed') THEN 'suppressed'"
+            " ELSE (SELECT s.status FROM consents s WHERE s.customer_id = c.customer_id"
+            "  ORDER BY s.at DESC, s.id DESC LIMIT 1) END"
             " FROM json_each(?) j JOIN customers c ON c.customer_id = j.value",
             (json.dumps(sorted(customer_ids)),),
-        ):
-            found[customer_id] = Contact(email, name, "suppressed" if suppressed else latest)
-        return found
+        ).fetchall()
+        return {row[0]: Contact._make(row[1:]) for row in rows}
 
     # -- the pieces ----------------------------------------------------------
 
@@ -206,26 +204,31 @@ class SqliteReport:
         months' orders and goods are the day totals' (`_order_months`).
         """
         refunded = self._refunded_by_customer(start, end)
-        buyers = []
         orders_by_month, revenue_by_month = self._order_months(edges)
         first_goods_by_month: defaultdict[str, int] = defaultdict(int)
-        parse, visit = _parse, visits.add_months
-        for row in self.db.execute(
+        rows = self.db.execute(
             "SELECT customer_id, orders, goods, first_at, first_goods, first_month_orders = 1,"
             f" last_at, months FROM customer_orders WHERE {_INSIDE}",
             {"start": start, "end": end},
-        ):
-            customer_id, count, goods, first_at, first_goods, alone, last_at, bought_in = row
-            first = first_at[:7]  # their first order ever is one of the period's
-            first_goods_by_month[first] += first_goods
-            visit(bought_in.split(","), first, alone)
-            buyers.append(
-                Buyer(
-                    customer_id,
-                    count,
-                    goods - refunded.get(customer_id, 0),
-                    parse(first_at),
-                    parse(last_at),
+        ).fetchall()
+        buyers: list[Buyer] = []
+        if rows:
+            # Column by column: each customer's first order ever is one of the period's.
+            ids, counts, goods, firsts, first_goods, alone, lasts, bought = zip(*rows, strict=True)
+            first_months = list(map(_MONTH, firsts))
+            for month, amount in zip(first_months, first_goods, strict=True):
+                first_goods_by_month[month] += amount
+            visits.add_first_timers(bought, first_months, alone)
+            less = refunded.get
+            revenues = [
+                spent - less(customer, 0) for customer, spent in zip(ids, goods, strict=True)
+            ]
+            buyers = list(
+                map(
+                    Buyer._make,
+                    zip(
+                        ids, counts, revenues, map(_parse, firsts), map(_parse, lasts), strict=True
+                    ),
                 )
             )
         straddling = self._straddling(start, end, visits, refunded, first_goods_by_month)
@@ -495,9 +498,13 @@ class SqliteReport:
                 # A referral bonus taken back is a negative entry: not one more bonus.
                 if kind in _BONUSES and given:
                     bonuses[month][kind] = given
+        # Balances at the end: the store's per-customer balance when every entry is
+        # before it, else the customer's entries before it summed.
         outstanding, holders = self.db.execute(
             "SELECT SUM(balance) FILTER (WHERE balance > 0), COUNT(*) FILTER (WHERE balance > 0)"
-            " FROM (SELECT SUM(points) AS balance FROM ledger WHERE at < ? GROUP BY customer_id)",
+            " FROM (SELECT points AS balance FROM customer_points WHERE last_at < ?1"
+            "  UNION ALL SELECT SUM(points) FROM ledger WHERE at < ?1 AND customer_id IN"
+            "  (SELECT customer_id FROM customer_points WHERE last_at >= ?1) GROUP BY customer_id)",
             (end,),
         ).fetchone()
         # Only these entries can take a balance below zero; see `held`. An index

@@ -572,6 +572,47 @@ MIGRATIONS += (
 )
 
 
+def _customer_points_again(row: str) -> str:
+    """Statements working out again the `customer_points` row of `row`'s customer."""
+    return (
+        f"DELETE FROM customer_points WHERE customer_id = {row}.customer_id;"
+        " INSERT INTO customer_points SELECT customer_id, SUM(points), MAX(at) FROM ledger"
+        f" WHERE customer_id = {row}.customer_id GROUP BY customer_id;"
+    )
+
+
+MIGRATIONS += (
+    f"""
+    -- Each customer's points balance (every entry summed) and their latest
+    -- entry's time, so the owner's report adds up the points held at a
+    -- period's end from one row per customer: only customers with entries
+    -- after the end have their entries read. Triggers keep it like
+    -- `customer_orders`: an entry adds to its customer's row, a deleted or
+    -- changed entry works the row out again from the customer's entries.
+    CREATE TABLE customer_points (
+        customer_id TEXT PRIMARY KEY,
+        points INTEGER NOT NULL,
+        last_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO customer_points SELECT customer_id, SUM(points), MAX(at) FROM ledger
+        GROUP BY customer_id;
+    CREATE TRIGGER customer_points_insert AFTER INSERT ON ledger BEGIN
+        INSERT INTO customer_points VALUES (NEW.customer_id, NEW.points, NEW.at)
+        ON CONFLICT (customer_id) DO UPDATE SET points = points + excluded.points,
+            last_at = max(last_at, excluded.last_at);
+    END;
+    CREATE TRIGGER customer_points_delete AFTER DELETE ON ledger BEGIN
+        {_customer_points_again("OLD")}
+    END;
+    CREATE TRIGGER customer_points_update AFTER UPDATE OF customer_id, points, at ON ledger
+    BEGIN
+        {_customer_points_again("OLD")}
+        {_customer_points_again("NEW")}
+    END;
+    """,
+)
+
+
 def statements(script: str) -> list[str]:
     """A migration's statements, in order: split at each `;` that ends one (not inside a
     trigger's body)."""
