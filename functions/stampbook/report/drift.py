@@ -21,7 +21,6 @@ from typing import TypeVar
 
 from .customers import DAY
 from .facts import Buyer, Contact, to_money
-from .numbers import rounded
 
 DRIFT_FACTOR = Decimal(2)
 _US = timedelta(microseconds=1)
@@ -71,6 +70,8 @@ def drifting(
     listed = []
     for buyer in found:
         contact = people.get(buyer.customer_id, nobody)
+        # Both above zero for a drifter. The figures are rounded half up as `ratio` rounds
+        # them, but in whole numbers: the list can run to tens of thousands.
         since, span = (now - buyer.last) // _US, (buyer.last - buyer.first) // _US
         gaps = buyer.orders - 1
         listed.append(
@@ -82,9 +83,9 @@ def drifting(
                 buyer.orders,
                 to_money(buyer.revenue),
                 buyer.last,
-                rounded(since, _DAY_US, 1) or _ZERO,
-                rounded(span, gaps * _DAY_US, 1) or _ZERO,
-                rounded(since * gaps, span, 2) or _ZERO,
+                Decimal((20 * since + _DAY_US) // (2 * _DAY_US)).scaleb(-1) or _ZERO,
+                Decimal((20 * span + gaps * _DAY_US) // (2 * gaps * _DAY_US)).scaleb(-1) or _ZERO,
+                Decimal((200 * since * gaps + span) // (2 * span)).scaleb(-2) or _ZERO,
                 score(buyer),
             )
         )
@@ -93,16 +94,11 @@ def drifting(
 
 def quintile_cuts(ordered: list[_Ranked]) -> list[_Ranked]:
     """The values a score passes on its way up: the last of each of the lowest four fifths
-    of `ordered` (ascending, not empty)."""
+    of `ordered` (ascending, not empty). A value of `ordered` scores 1 + the number of
+    cuts below it (`bisect_left`): 1 for the lowest fifth .. 5 for the highest, ties
+    alike, as 1 + 5 * (values below it) // (all the values) would."""
     count = len(ordered)
     return [ordered[-(-step * count // 5) - 1] for step in range(1, 5)]
-
-
-def quintile(value: _Ranked, cuts: list[_Ranked]) -> int:
-    """1 for the lowest fifth of the values `cuts` were taken from .. 5 for the highest;
-    ties score alike. `value` is one of them: a value above the cut of the k-th fifth
-    has more than k fifths of the values below it."""
-    return 1 + bisect_left(cuts, value)
 
 
 def _rfm(buyers: list[Buyer]) -> Callable[[Buyer], str]:
@@ -114,9 +110,9 @@ def _rfm(buyers: list[Buyer]) -> Callable[[Buyer], str]:
     revenues = quintile_cuts(sorted(map(attrgetter("revenue"), buyers)))
 
     def score(buyer: Buyer) -> str:
-        recency = quintile(buyer.last, lasts)
-        frequency = quintile(buyer.orders, orders)
-        money = quintile(buyer.revenue, revenues)
+        recency = 1 + bisect_left(lasts, buyer.last)
+        frequency = 1 + bisect_left(orders, buyer.orders)
+        money = 1 + bisect_left(revenues, buyer.revenue)
         return f"{recency}-{frequency}-{money}"
 
     return score
