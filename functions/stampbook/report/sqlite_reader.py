@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import partial
-from operator import attrgetter, itemgetter
+from itertools import repeat
+from operator import attrgetter, itemgetter, sub
 from pathlib import Path
 
 from ..store.sqlite.automations import record_time
@@ -134,7 +135,8 @@ class SqliteReport:
         try:
             visits = Visits(last_month(period.end))
             edges = _Edges.of(period)
-            buyers, order_months, shipping = self._orders(start, end, edges, over, visits)
+            refunded, refunds = self._refunds(start, end)
+            buyers, order_months, shipping = self._orders(start, end, edges, over, visits, refunded)
             points, held = self._points(start, end, edges)
             holdouts, measuring = holdout_facts(self.db, period, holdout_days, _GOODS)
             # Both counts from one read of the customers.
@@ -149,7 +151,7 @@ class SqliteReport:
                 customers_total=customers_total,
                 customers_new=customers_new,
                 buyers=buyers,
-                months=self._months(order_months, visits, held, start, end),
+                months=self._months(order_months, refunds, visits, held, start, end),
                 answers=self._answers(start, end),
                 points=points,
                 certificates=self._certificates(start, end),
@@ -195,6 +197,7 @@ class SqliteReport:
         edges: _Edges,
         free_shipping_over: int | None,
         visits: Visits,
+        refunded: dict[str, int],
     ) -> tuple[list[Buyer], dict[str, dict[str, int]], tuple[int, int]]:
         """Buyers, months and free shipping, from the store's per-customer summary and the
         day totals.
@@ -206,26 +209,30 @@ class SqliteReport:
         first order ever decides whether an order in the period was a repeat. The
         months' orders and goods are the day totals' (`_order_months`).
         """
-        refunded = self._refunded_by_customer(start, end)
         orders_by_month, revenue_by_month = self._order_months(edges)
         first_goods_by_month: defaultdict[str, int] = defaultdict(int)
+        # Every customer with orders in the period, and whether they have any outside it.
         rows = self.db.execute(
             "SELECT customer_id, orders, goods, first_at, first_goods, first_month_orders = 1,"
-            f" last_at, months FROM customer_orders WHERE {_INSIDE}",
+            f" last_at, months, NOT {_INSIDE} FROM customer_orders"
+            " WHERE first_at < :end AND last_at >= :start",
             {"start": start, "end": end},
         ).fetchall()
+        straddlers: list[str] = []
+        if any(map(itemgetter(8), rows)):
+            straddlers = [row[0] for row in rows if row[8]]
+            rows = [row for row in rows if not row[8]]
         buyers: list[Buyer] = []
         if rows:
             # Column by column: each customer's first order ever is one of the period's.
-            ids, counts, goods, firsts, first_goods, alone, lasts, bought = zip(*rows, strict=True)
+            ids, counts, goods, firsts, first_goods, alone, lasts, bought = (
+                list(map(itemgetter(column), rows)) for column in range(8)
+            )
             first_months = list(map(_MONTH, firsts))
             for month, amount in zip(first_months, first_goods, strict=True):
                 first_goods_by_month[month] += amount
             visits.add_first_timers(bought, first_months, alone)
-            less = refunded.get
-            revenues = [
-                spent - less(customer, 0) for customer, spent in zip(ids, goods, strict=True)
-            ]
+            revenues = list(map(sub, goods, map(refunded.get, ids, repeat(0))))
             buyers = list(
                 map(
                     _BUYER,
@@ -234,30 +241,33 @@ class SqliteReport:
                     ),
                 )
             )
-        straddling = self._straddling(start, end, visits, refunded, first_goods_by_month)
-        if straddling:  # every buyer in customer order, as from one query
+        if straddlers:  # every buyer in customer order, as from one query
+            straddling = self._straddling(
+                start, end, straddlers, visits, refunded, first_goods_by_month
+            )
             buyers = sorted(buyers + straddling, key=attrgetter("customer_id"))
         months: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_ORDER_FIGURES, 0))
         for month, count in orders_by_month.items():
             if count:
                 revenue = revenue_by_month[month]
-                repeat = revenue - first_goods_by_month.get(month, 0)
-                months[month].update(orders=count, revenue=revenue, repeat_revenue=repeat)
+                repeated = revenue - first_goods_by_month.get(month, 0)
+                months[month].update(orders=count, revenue=revenue, repeat_revenue=repeated)
         return buyers, months, self._shipping(start, end, free_shipping_over)
 
     def _straddling(
         self,
         start: str,
         end: str,
+        customer_ids: list[str],
         visits: Visits,
         refunded: dict[str, int],
         first_goods_by_month: defaultdict[str, int],
     ) -> list[Buyer]:
-        """The buyers not wholly inside the period (or with orders kept without their goods
-        in units), from their orders: per customer, SQLite hands over the times of their
-        orders in the period, their goods, and the time and goods of their first order
-        ever, which decides whether an order in the period was a repeat (orders before
-        the period still count for that)."""
+        """The buyers `customer_ids` (in id order), not wholly inside the period or with
+        orders kept without their goods in units, from their orders: per customer,
+        SQLite hands over the times of their orders in the period, their goods, and the
+        time and goods of their first order ever, which decides whether an order in the
+        period was a repeat (orders before the period still count for that)."""
         buyers = []
         # Without a start every order before the end is the period's: nothing to filter.
         during = " FILTER (WHERE placed_at >= :start)" if start else ""
@@ -268,11 +278,10 @@ class SqliteReport:
             "SELECT customer_id, MIN(placed_at), goods,"
             f" group_concat(placed_at){during}, SUM(goods){during}"
             f" FROM (SELECT o.customer_id, o.placed_at, {_GOODS} AS goods"
-            "  FROM orders o WHERE o.placed_at < :end AND o.customer_id IN"
-            "  (SELECT customer_id FROM customer_orders"
-            f"   WHERE first_at < :end AND last_at >= :start AND NOT {_INSIDE}))"
+            "  FROM orders o WHERE o.placed_at < :end"
+            "  AND o.customer_id IN (SELECT value FROM json_each(:ids)))"
             " GROUP BY customer_id",
-            {"start": start, "end": end},
+            {"start": start, "end": end, "ids": json.dumps(customer_ids)},
         ):
             customer_id, first_at, first_goods, times_text, spent = row
             if times_text is None:  # bought only before the period
@@ -357,18 +366,30 @@ class SqliteReport:
             at,
         )
 
-    def _refunded_by_customer(self, start: str, end: str) -> dict[str, int]:
-        rows = self.db.execute(
-            f"SELECT r.customer_id, SUM({_units_sql('j.value')})"
-            " FROM refunds r, json_each(r.lines) j"
-            " WHERE r.refunded_at >= ? AND r.refunded_at < ? GROUP BY r.customer_id",
-            (start, end),
+    def _refunds(self, start: str, end: str) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+        """The goods refunded in the period, per customer; and per month, the refunds and
+        their goods. One read of the refunds for both: a refund is one customer's, on
+        one day."""
+        by_customer: defaultdict[str, int] = defaultdict(int)
+        by_month: defaultdict[str, dict[str, int]] = defaultdict(
+            lambda: {"refunds": 0, "refunded": 0}
         )
-        return dict(rows)
+        for customer_id, month, refunds, refunded in self.db.execute(
+            f"SELECT r.customer_id, substr(r.refunded_at, 1, 7), COUNT(DISTINCT r.refund_id),"
+            f" SUM({_units_sql('j.value')}) FROM refunds r, json_each(r.lines) j"
+            " WHERE r.refunded_at >= ? AND r.refunded_at < ? GROUP BY 1, 2",
+            (start, end),
+        ):
+            by_customer[customer_id] += refunded
+            figures = by_month[month]
+            figures["refunds"] += refunds
+            figures["refunded"] += refunded
+        return dict(by_customer), dict(by_month)
 
     def _months(
         self,
         order_months: dict[str, dict[str, int]],
+        refunds: dict[str, dict[str, int]],
         visits: Visits,
         held: LedgerMonths,
         start: str,
@@ -377,13 +398,8 @@ class SqliteReport:
         months: dict[str, dict[str, int]] = defaultdict(dict, order_months)
         answers: dict[str, dict[str, int]] = defaultdict(dict)
         actions: dict[str, dict[str, int]] = defaultdict(dict)
-        for month, refunds, refunded in self.db.execute(
-            f"SELECT substr(r.refunded_at, 1, 7), COUNT(DISTINCT r.refund_id),"
-            f" SUM({_units_sql('j.value')}) FROM refunds r, json_each(r.lines) j"
-            " WHERE r.refunded_at >= ? AND r.refunded_at < ? GROUP BY 1",
-            (start, end),
-        ):
-            months[month].update(refunds=refunds, refunded=refunded)
+        for month, figures in refunds.items():
+            months[month].update(figures)
         for month, reason, count in self.db.execute(
             # Answers by an email's link and answers left on the site count alike.
             "SELECT substr(at, 1, 7), reason, COUNT(*) FROM"
