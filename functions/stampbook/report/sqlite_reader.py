@@ -316,14 +316,27 @@ class SqliteReport:
         """Orders of the period over the free-shipping threshold charged no shipping, and
         those charged all the same. The shipping text is read only for orders over the
         threshold, and only when it is not plainly 0 and has a digit other than 0:
-        without one, an amount is zero however written."""
+        without one, an amount is zero however written.
+
+        Every order is read, so each test left out counts: the day totals say whether
+        any order lies outside the period, or lacks its goods in units, at all.
+        """
         if free_shipping_over is None:
             return 0, 0
+        first_day, last_day, unknown = self.db.execute(
+            "SELECT MIN(day), MAX(day), SUM(unknown) FROM order_days"
+        ).fetchone()
+        if first_day is None:  # no orders
+            return 0, 0
+        tests = [f"{_GOODS if unknown else 'o.goods_units'} >= :over"]
+        if last_day >= end[:10]:
+            tests.append("o.placed_at < :end")
+        if start and first_day <= start[:10]:
+            tests.append("o.placed_at >= :start")
         over, charged = self.db.execute(
             "SELECT COUNT(*), COUNT(*) FILTER (WHERE shipping != '0'"
             f" AND shipping GLOB '*[1-9]*' AND {_units_sql('shipping')} != 0)"
-            " FROM orders o WHERE o.placed_at < :end"
-            f"{' AND o.placed_at >= :start' if start else ''} AND {_GOODS} >= :over",
+            f" FROM orders o WHERE {' AND '.join(tests)}",
             {"start": start, "end": end, "over": free_shipping_over},
         ).fetchone()
         return over - charged, charged
