@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import partial
-from itertools import repeat
-from operator import attrgetter, itemgetter, sub
+from itertools import compress, repeat
+from operator import attrgetter, itemgetter, not_, sub
 from pathlib import Path
 
 from ..store.sqlite.automations import record_time
@@ -90,6 +90,22 @@ _ORDER_GOODS = (
 # A customer's orders are all in the period, and the store's summary of them
 # (`customer_orders`) adds up every one's goods.
 _INSIDE = "(unknown = 0 AND first_at >= :start AND last_at < :end)"
+# What the report reads of a customer's summary: their id, orders, goods, first order's
+# time and goods, whether it was alone in its month, last order's time, months.
+_SUMMARY = (
+    "customer_id",
+    "orders",
+    "goods",
+    "first_at",
+    "COALESCE(first_goods, 0)",
+    "first_month_orders = 1",
+    "last_at",
+    "months",
+)
+_Columns = tuple[
+    list[str], list[int], list[int], list[str], list[int], list[bool], list[str], list[str]
+]
+_SEP = "\x1f"  # the ASCII unit separator: in no time or month the store writes
 # Kept with the order since the store records it; the lines only for older orders.
 # An order without lines has no goods (0, not NULL: every order has its figure).
 _GOODS = f"COALESCE(o.goods_units, {_ORDER_GOODS}, 0)"
@@ -211,23 +227,11 @@ class SqliteReport:
         """
         orders_by_month, revenue_by_month = self._order_months(edges)
         first_goods_by_month: defaultdict[str, int] = defaultdict(int)
-        # Every customer with orders in the period, and whether they have any outside it.
-        rows = self.db.execute(
-            "SELECT customer_id, orders, goods, first_at, first_goods, first_month_orders = 1,"
-            f" last_at, months, NOT {_INSIDE} FROM customer_orders"
-            " WHERE first_at < :end AND last_at >= :start",
-            {"start": start, "end": end},
-        ).fetchall()
-        straddlers: list[str] = []
-        if any(map(itemgetter(8), rows)):
-            straddlers = [row[0] for row in rows if row[8]]
-            rows = [row for row in rows if not row[8]]
+        columns, straddlers = self._summaries(start, end)
         buyers: list[Buyer] = []
-        if rows:
+        if columns[0]:
             # Column by column: each customer's first order ever is one of the period's.
-            ids, counts, goods, firsts, first_goods, alone, lasts, bought = (
-                list(map(itemgetter(column), rows)) for column in range(8)
-            )
+            ids, counts, goods, firsts, first_goods, alone, lasts, bought = columns
             first_months = list(map(_MONTH, firsts))
             for month, amount in zip(first_months, first_goods, strict=True):
                 first_goods_by_month[month] += amount
@@ -253,6 +257,50 @@ class SqliteReport:
                 repeated = revenue - first_goods_by_month.get(month, 0)
                 months[month].update(orders=count, revenue=revenue, repeat_revenue=repeated)
         return buyers, months, self._shipping(start, end, free_shipping_over)
+
+    def _summaries(self, start: str, end: str) -> tuple[_Columns, list[str]]:
+        """The summaries (`_SUMMARY`) of the customers whose orders all fall in the period,
+        column by column, and the ids of those with orders on both sides of one of its
+        ends (or kept without their goods in units).
+
+        SQLite joins each column into one text, which Python splits: Python's sqlite3
+        would make an object of every value of every row, a third slower for 90 000
+        customers. The separator is in no time or month, and should an id hold it, the
+        counts disagree and the rows are read one by one instead.
+        """
+        joined = ", ".join(f"group_concat({column}, :sep)" for column in _SUMMARY)
+        count, inside, *texts = self.db.execute(
+            f"SELECT COUNT(*), group_concat(inside, ''), {joined}"
+            f" FROM (SELECT *, {_INSIDE} AS inside FROM customer_orders"
+            "  WHERE first_at < :end AND last_at >= :start)",
+            {"start": start, "end": end, "sep": _SEP},
+        ).fetchone()
+        split = [text.split(_SEP) if text else [] for text in texts]
+        if len(split[0]) != count:
+            return self._summary_rows(start, end)
+        straddlers: list[str] = []
+        if "0" in (inside or ""):  # keep the customers wholly inside, set the others apart
+            keep = [flag == "1" for flag in inside]
+            straddlers = list(compress(split[0], map(not_, keep)))
+            split = [list(compress(column, keep)) for column in split]
+        ids, counts, goods, firsts, first_goods, alone, lasts, bought = split
+        numbers = [list(map(int, column)) for column in (counts, goods, first_goods)]
+        flags = [flag == "1" for flag in alone]
+        return (ids, numbers[0], numbers[1], firsts, numbers[2], flags, lasts, bought), straddlers
+
+    def _summary_rows(self, start: str, end: str) -> tuple[_Columns, list[str]]:
+        """As `_summaries`, row by row."""
+        rows = self.db.execute(
+            f"SELECT {', '.join(_SUMMARY)}, {_INSIDE} FROM customer_orders"
+            " WHERE first_at < :end AND last_at >= :start",
+            {"start": start, "end": end},
+        ).fetchall()
+        straddlers = [row[0] for row in rows if not row[-1]]
+        rows = [row for row in rows if row[-1]]
+        ids, counts, goods, firsts, first_goods, alone, lasts, bought = (
+            list(map(itemgetter(column), rows)) for column in range(len(_SUMMARY))
+        )
+        return (ids, counts, goods, firsts, first_goods, alone, lasts, bought), straddlers
 
     def _straddling(
         self,

@@ -524,9 +524,9 @@ MIGRATIONS += (
     -- the first order (time, id, goods; ties go to the lower order id) and how
     -- many orders share its month, the last order's time, and the months
     -- (`YYYY-MM`, comma-separated, in no order) they bought in. Triggers keep
-    -- it, like the day totals: a purchase adds to its customer's row, and only
-    -- an order placed before the customer's first, a deletion or a change of
-    -- an order works the row out again from the customer's orders.
+    -- it, like the day totals: a purchase adds to its customer's row, whenever
+    -- it was placed; only a deletion or a change of an order works the row out
+    -- again from the customer's orders.
     CREATE TABLE customer_orders (
         customer_id TEXT PRIMARY KEY,
         orders INTEGER NOT NULL,
@@ -551,11 +551,11 @@ MIGRATIONS += (
             first_id = CASE WHEN {_EARLIER} THEN excluded.first_id ELSE first_id END,
             first_goods = CASE WHEN {_EARLIER} THEN excluded.first_goods ELSE first_goods END,
             -- (SET reads the row as it was: `first_at` here is the first before this order.)
+            -- An order in the first order's month is one more there, whether or not it is
+            -- the new first; one before the first in an earlier month is alone in it.
             first_month_orders = CASE
-                WHEN {_EARLIER} THEN (SELECT COUNT(*) FROM orders
-                    WHERE customer_id = excluded.customer_id
-                    AND substr(placed_at, 1, 7) = excluded.months)
-                ELSE first_month_orders + (excluded.months = substr(first_at, 1, 7)) END,
+                WHEN excluded.months = substr(first_at, 1, 7) THEN first_month_orders + 1
+                WHEN {_EARLIER} THEN 1 ELSE first_month_orders END,
             last_at = max(last_at, excluded.last_at),
             months = CASE WHEN instr(months, excluded.months) THEN months
                 ELSE months || ',' || excluded.months END;
