@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,8 +18,8 @@ from stampbook.api.context import use
 from stampbook.bootstrap import build
 from stampbook.config import Settings
 from stampbook.loyalty.ledger import EntryKind
-from stampbook.records.customers import Customer
-from stampbook.services.nightly import SHARDS, shard_of
+from stampbook.records.customers import Customer, CustomerRange
+from stampbook.services import nightly
 
 from .test_send_queue_sqs import REGION, on_aws
 
@@ -58,15 +59,15 @@ def test_every_customer_is_visited_once_a_night_by_the_shards(
         ]
     )
     shop.store.close()
-    assert len({shard_of(f"c{n:03}", SHARDS) for n in range(PEOPLE)}) > SHARDS // 2
+    monkeypatch.setattr(nightly, "CUSTOMERS_PER_SHARD", 7)  # 60 customers: 9 shards
 
-    assert _lambda("nightly") == {"shards": SHARDS}
+    assert _lambda("nightly") == {"shards": 9}
     received: list[dict[str, Any]] = []
     while answer := client.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get(
         "Messages"
     ):
         received += answer
-    assert len(received) == SHARDS
+    assert sorted(json.loads(m["Body"])["shard"] for m in received) == list(range(9))
     event = {
         "Records": [
             {"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"]}
@@ -95,6 +96,18 @@ def test_a_message_that_names_no_shard_is_dropped_not_retried(
     on_aws(monkeypatch, tmp_path, "http://127.0.0.1/unused")
     build(Settings.from_env()).store.close()
     event = {
-        "Records": [{"messageId": "m1", "body": '{"kind": "nightly", "shard": 16, "shards": 16}'}]
+        "Records": [
+            {"messageId": "m1", "body": '{"kind": "nightly", "shard": 3, "shards": 16}'},
+            {"messageId": "m2", "body": '{"kind": "nightly", "first": "c2", "stop": "c1"}'},
+            {"messageId": "m3", "body": '{"kind": "nightly", "first": 7, "stop": null}'},
+        ]
     }
+    for record in event["Records"]:
+        assert nightly.shard_of_message(json.loads(record["body"])) is None, record
     assert _lambda("send_batches", event) == {"batchItemFailures": []}
+
+
+def test_a_shard_message_names_its_run_of_customers() -> None:
+    shards = [CustomerRange(None, "c2"), CustomerRange("c2", "c5"), CustomerRange("c5", None)]
+    messages = [json.loads(nightly.shard_message(n, shards)) for n in range(3)]
+    assert [nightly.shard_of_message(message) for message in messages] == shards

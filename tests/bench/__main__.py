@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import (
     api,
     automations,
+    capacity,
     courier,
     dynamodb,
     enumeration,
@@ -42,8 +43,10 @@ if __name__ == "__main__":
     automations.main()
     print("== the nightly run on SQLite: customers with nothing due")
     nightly.main()
-    print("== the nightly run in 16 shards on DynamoDB Local")
+    print("== the nightly run in the schedule's shards on DynamoDB Local")
     nightly_dynamodb.main()
+    print("== DynamoDB capacity units per use case, and a subscriber's month")
+    capacity.main()
     print("== the local courier: thank-yous while purchases come in")
     courier.main()
     print("== a newsletter campaign sent end to end on SQLite")

@@ -4,7 +4,8 @@ An ordinary night: a few hundred birthdays, lapses and expiry warnings among
 100 000 customers, to the outbox. The nightly run's loyalty commits are timed
 first without the automatic emails; then the automations pass alone (what
 `run_daily` adds per customer), and once more, as a second run the same night
-sends nothing. Then a holiday, when every consenting customer is greeted.
+sends nothing. Then a holiday, when every consenting customer is greeted, and a
+night when as many have their birthday (the bonus and the greeting each).
 CPU time (`time.process_time`) is printed beside the wall clock, which a
 shared machine makes noisy.
 """
@@ -56,10 +57,19 @@ def add_guests(shop: Shop, count: int, birthday: Callable[[int], date | None]) -
     """`count` customers, a birthday each (`birthday(n)`, or the 3rd of a month)."""
     store = shop.app.store
     assert isinstance(store, SqliteStore)
-    people = [
+    people = guests(count, birthday)
+    for begin in range(0, count, 5000):
+        store.add_customers(people[begin : begin + 5000])
+    return people
+
+
+def guests(count: int, birthday: Callable[[int], date | None], prefix: str = "c") -> list[Customer]:
+    """`count` customers, every third in Russian, a birthday each (`birthday(n)`, or
+    the 3rd of a month)."""
+    return [
         Customer(
-            f"c{n:07}",
-            f"c{n}@example.com",
+            f"{prefix}{n:07}",
+            f"{prefix}{n}@example.com",
             SINCE,
             name=f"Guest {n}",
             locale="en" if n % 3 else "ru",
@@ -68,9 +78,6 @@ def add_guests(shop: Shop, count: int, birthday: Callable[[int], date | None]) -
         )
         for n in range(count)
     ]
-    for begin in range(0, count, 5000):
-        store.add_customers(people[begin : begin + 5000])
-    return people
 
 
 def buy_once(shop: Shop, people: list[Customer], placed_at: Callable[[int], datetime]) -> None:
@@ -136,6 +143,21 @@ def holiday(folder: Path, count: int) -> None:
     )
 
 
+def birthdays(folder: Path, count: int) -> None:
+    """Every customer's birthday tonight: the bonus committed, then the greeting sent."""
+    shop = Shop(folder, NIGHT)
+    store = shop.app.store
+    assert isinstance(store, SqliteStore)
+    people = add_guests(shop, count, lambda n: date(1990, 5, 17))
+    _confirm_all(store, [p.customer_id for p in people])
+    _, wall, cpu = timed(shop.app.loyalty.run_daily)
+    sent = _outbox_count(folder)
+    print(
+        f"birthday night, {count:,} birthdays, run_daily       {count / wall:8.0f} /s"
+        f"   ({wall:.1f} s, {cpu / count * 1e3:.1f} ms CPU per customer; {sent} emails)"
+    )
+
+
 def _confirm_all(store: SqliteStore, customer_ids: list[str]) -> None:
     """Consent rows written directly, in one transaction: setting up, not measured."""
     db = store.connection()
@@ -157,6 +179,8 @@ def main() -> None:
         ordinary_night(Path(folder), CUSTOMERS)
     with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
         holiday(Path(folder), HOLIDAY_SAMPLE)
+    with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
+        birthdays(Path(folder), HOLIDAY_SAMPLE)
 
 
 if __name__ == "__main__":

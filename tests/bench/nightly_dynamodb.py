@@ -3,33 +3,45 @@
 10 000 customers who each bought once a few weeks ago. The first night
 every customer is visited (their history read, the night decided and
 committed, and found with nothing due); the second night the store's query
-finds them quiet and each shard leaves them alone. For each night: the
-seconds per shard (of 16, the schedule's count), CPU and DynamoDB requests
-per customer (counted by botocore's own event hook, by operation), and
-what that comes to for 1 000 000 customers. DynamoDB Local is a Java
+finds them quiet and each shard leaves them alone. The shards are the
+schedule's: the file cut into runs of `CUSTOMERS_PER_SHARD` ids, a cut
+that is timed too. For each night: the seconds per shard, CPU and DynamoDB
+requests per customer (counted by botocore's own event hook, by
+operation), and what that comes to for 1 000 000 customers. DynamoDB Local is a Java
 program on this machine: its requests take about a millisecond where AWS's
 take a few, so the request counts are the figures to carry over; nothing
 asserted.
+
+Then a birthday night on a table of its own: `STAMPBOOK_BENCH_BIRTHDAYS`
+(1 000) customers with consent, all born today, each paid the bonus and sent
+the greeting by the shards, the automatic emails on (to an outbox folder):
+the requests a greeted customer costs.
 """
 
 from __future__ import annotations
 
 import os
 import statistics
+import tempfile
 import time
+import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from stampbook.loyalty.orders import Order, OrderLine
-from stampbook.records.customers import Customer
+from stampbook.records.customers import Customer, CustomerRange
 from stampbook.services.loyalty import LoyaltyService
-from stampbook.services.nightly import SHARDS, run_shard
+from stampbook.services.nightly import CUSTOMERS_PER_SHARD, plan_shards, run_shard
 from stampbook.store.dynamodb.store import DynamoStore
+from tests.support.people import add_subscribers
+from tests.support.shop import Shop
 
+from .automations import guests
 from .dynamodb import bench_shop
 
 CUSTOMERS = int(os.environ.get("STAMPBOOK_BENCH_CUSTOMERS", "10000"))
@@ -37,6 +49,7 @@ MILLION = 1_000_000
 MOSCOW = ZoneInfo("Europe/Moscow")
 NIGHT = datetime(2027, 5, 17, 0, 30, tzinfo=MOSCOW)  # no holiday in the example
 CHUNK = 500
+BIRTHDAYS = int(os.environ.get("STAMPBOOK_BENCH_BIRTHDAYS", "1000"))
 
 
 def _write(store: DynamoStore, loyalty: LoyaltyService) -> None:
@@ -66,7 +79,25 @@ def _write(store: DynamoStore, loyalty: LoyaltyService) -> None:
         list(pool.map(chunk, range(0, CUSTOMERS, CHUNK)))
 
 
-def _night(loyalty: LoyaltyService, store: DynamoStore, title: str) -> None:
+def _plan(store: DynamoStore, per_shard: int | None = None) -> list[CustomerRange]:
+    start = time.perf_counter()
+    shards = plan_shards(store, per_shard)
+    seconds = time.perf_counter() - start
+    print(
+        f"the schedule's cut: {len(shards)} shards of {per_shard or CUSTOMERS_PER_SHARD:,}"
+        f" in {seconds:.2f} s; at {MILLION:,} customers {MILLION // CUSTOMERS_PER_SHARD}"
+        f" shards, the cut about {seconds * MILLION / CUSTOMERS:,.0f} s here"
+    )
+    return shards
+
+
+def _night(
+    loyalty: LoyaltyService,
+    store: DynamoStore,
+    shards: list[CustomerRange],
+    title: str,
+    customers: int = CUSTOMERS,
+) -> None:
     requests: Counter[str] = Counter()
 
     def count(model: Any, **_: Any) -> None:
@@ -76,27 +107,47 @@ def _night(loyalty: LoyaltyService, store: DynamoStore, title: str) -> None:
     seconds, visited = [], 0
     cpu = time.process_time()
     try:
-        for shard in range(SHARDS):
+        for shard in shards:
             start = time.perf_counter()
-            visited += run_shard(loyalty, shard, SHARDS)
+            visited += run_shard(loyalty, shard)
             seconds.append(time.perf_counter() - start)
     finally:
         store.client.meta.events.unregister("before-call.dynamodb", count)
     cpu = time.process_time() - cpu
     total = sum(requests.values())
-    per_shard = CUSTOMERS / SHARDS
+    per_shard = customers / len(shards)
     print(
-        f"{title}: {visited:,} of {CUSTOMERS:,} visited; a shard of {per_shard:,.0f}:"
+        f"{title}: {visited:,} of {customers:,} visited; a shard of {per_shard:,.0f}:"
         f" median {statistics.median(seconds):.2f} s, slowest {max(seconds):.2f} s;"
-        f" {cpu / CUSTOMERS * 1e6:.0f} µs CPU and {total / CUSTOMERS:.2f} requests a customer"
+        f" {cpu / customers * 1e6:.0f} µs CPU and {total / customers:.2f} requests a customer"
         f" ({', '.join(f'{n} {op}' for op, n in requests.most_common())})"
     )
-    scale = MILLION / CUSTOMERS
+    scale = MILLION / customers
     print(
-        f"  at {MILLION:,} customers: {total * scale:,.0f} requests a night;"
-        f" a shard of {MILLION // SHARDS:,} about {max(seconds) * scale:,.0f} s here"
-        f" (16 shards; 64 shards: {max(seconds) * scale / 4:,.0f} s)"
+        f"  at {MILLION:,} customers: {total * scale:,.0f} requests a night,"
+        f" {len(shards) * scale:,.0f} shards of the same size and time"
     )
+
+
+def _birthday_night(endpoint: str) -> None:
+    """Everyone born today, with consent: the bonus and the greeting each, by the shards."""
+    table = DynamoStore(f"bench-{uuid.uuid4().hex}", endpoint_url=endpoint)
+    table.create_table()
+    try:
+        with tempfile.TemporaryDirectory(dir=Path.cwd()) as folder:
+            where = {"store": "dynamodb", "table": table.table, "dynamodb_endpoint": endpoint}
+            shop = Shop(Path(folder), NIGHT, store=where)
+            people = guests(BIRTHDAYS, lambda n: date(1990, 5, 17), "b")
+            add_subscribers(table, people)
+            store = shop.app.store
+            assert isinstance(store, DynamoStore)
+            shards = _plan(store, per_shard=-(-BIRTHDAYS // 16))
+            _night(shop.app.loyalty, store, shards, "birthday night", BIRTHDAYS)
+            print(f"  {len(list(Path(folder, 'outbox').glob('*.eml'))):,} greetings sent")
+            store.close()
+    finally:
+        table.delete_table()
+        table.close()
 
 
 def main() -> None:
@@ -107,9 +158,11 @@ def main() -> None:
         _write(store, loyalty)
         written = time.perf_counter() - start
         print(f"{CUSTOMERS:,} customers and purchases written   {written:.1f} s")
-        _night(loyalty, store, "first night")
+        shards = _plan(store)
+        _night(loyalty, store, shards, "first night")
         clock[0] = NIGHT + timedelta(days=1)
-        _night(loyalty, store, "next night ")
+        _night(loyalty, store, shards, "next night ")
+        _birthday_night(store.client.meta.endpoint_url)
 
 
 if __name__ == "__main__":

@@ -24,13 +24,12 @@ from typing import Any
 
 import boto3
 
-from stampbook.audience.consent import ConsentRecord, ConsentStatus
 from stampbook.records.customers import Customer
 from stampbook.store.dynamodb.store import DynamoStore
 from stampbook.store.sends import CampaignState
 from tests.support import dynamodb_local, moto_server
 from tests.support.paths import EXAMPLE, FUNCTIONS
-from tests.support.people import ISSUE, JOINED
+from tests.support.people import ISSUE, JOINED, add_subscribers
 from tests.support.processes import this_package
 
 READERS = int(os.environ.get("STAMPBOOK_BENCH_READERS", "2000"))
@@ -42,11 +41,7 @@ def _subscribers(store: DynamoStore) -> None:
         Customer(f"c{n:05}", f"reader{n:05}@example.com", JOINED, locale="ru")
         for n in range(READERS)
     ]
-    for first in range(0, READERS, 1000):
-        store.add_customers(people[first : first + 1000])
-    confirmed = ConsentRecord(ConsentStatus.CONFIRMED, JOINED, "bench")
-    for person in people:
-        store.record_consent(person.customer_id, confirmed)
+    add_subscribers(store, people)
 
 
 def _one_run(workers: int, dynamodb: str, environment: dict[str, str], folder: Path) -> None:

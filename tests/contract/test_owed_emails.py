@@ -11,7 +11,7 @@ import pytest
 from stampbook.audience.consent import ConsentRecord, ConsentStatus
 from stampbook.loyalty.history import History
 from stampbook.loyalty.orders import Order, OrderLine
-from stampbook.records.automation_sends import Automation, AutomationKey
+from stampbook.records.automation_sends import Automation, AutomationKey, EmailStatus
 from stampbook.records.owed_emails import OwedEmail
 from stampbook.store.base import Change, CustomerExists, Reads, Request, Store
 
@@ -122,6 +122,35 @@ def test_one_courier_takes_an_owed_email_and_a_transient_failure_postpones_it(
     [again] = store.owed_emails_due(T + 60, 10)
     assert (again.due, again.attempts, again.details) == (T + 60, 1, owed.details)
     assert store.owed_emails_due(T + 59, 10) == []
+
+
+def test_a_page_is_taken_at_once_but_those_taken_since_it_was_listed(store: Store) -> None:
+    for n in range(3):
+        store.add_customer(customer(f"c{n}", f"p{n}@example.com"))
+        store.commit(*purchase(f"c{n}", f"o{n}", thanks(f"c{n}", f"o{n}")))
+    page = store.owed_emails_due(T, 10)
+    assert store.take_owed_email(page[1].key, T, T + 900)  # another courier's, meanwhile
+    taken = store.take_owed_emails(page, T + 900)
+    assert [owed.key.customer_id for owed in taken] == ["c0", "c2"]
+    assert store.take_owed_emails(page, T + 900) == []
+    assert store.owed_emails_due(T + 899, 10) == []
+
+
+def test_emails_sent_are_marked_and_settled_together(store: Store) -> None:
+    for n in range(2):
+        store.add_customer(customer(f"c{n}", f"p{n}@example.com"))
+        store.commit(*purchase(f"c{n}", f"o{n}", thanks(f"c{n}", f"o{n}")))
+    page = store.owed_emails_due(T, 10)
+    store.take_owed_emails(page, T + 900)
+    sent = page[0].key
+    assert store.claim_automations([sent], T, T + 900) == [True]
+    # One sent, the other settled unsent (its customer's consent forbade it, say).
+    store.finish_owed_emails([(sent, EmailStatus.SENT)], [sent, page[1].key], T0)
+    assert store.owed_emails_due(T + 400 * 86400, 10) == []
+    [record] = store.automation_sends("c0")
+    assert (record.key, record.status) == (sent, EmailStatus.SENT)
+    assert store.automation_sends("c1") == []
+    store.finish_owed_emails([], [], T0)  # nothing to do: nothing written
 
 
 def test_a_settled_email_is_owed_no_more_and_stays_so(store: Store) -> None:

@@ -11,6 +11,7 @@ from stampbook.loyalty.history import History
 from stampbook.loyalty.ledger import Entry, EntryKind
 from stampbook.loyalty.orders import Order, OrderLine
 from stampbook.loyalty.rules import Rules
+from stampbook.records.customers import CustomerRange
 from stampbook.services.loyalty import LoyaltyService
 from stampbook.store.base import Change, Quiet, Request, Store
 
@@ -38,7 +39,11 @@ def test_a_quiet_customer_is_left_alone_until_anything_is_written_to_them(store:
     assert c2 is not None
     store.update_customer(replace(c2, birthday=date(1990, 5, 17)))
     assert due(store) == {"c1": True, "c2": True, "c3": False}
-    assert [c for c, _ in store.nightly_customers(T0, "k", lambda c: c != "c2")] == ["c1", "c3"]
+    assert [c for c, _ in store.nightly_customers(T0, "k", CustomerRange("c2"))] == ["c2", "c3"]
+    assert [c for c, _ in store.nightly_customers(T0, "k", CustomerRange("c1", "c3"))] == [
+        "c1",
+        "c2",
+    ]
 
 
 def test_a_referrers_bonus_wakes_the_referrer(store: Store) -> None:

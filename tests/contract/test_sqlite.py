@@ -114,6 +114,31 @@ def _sender(store: SqliteStore, outcomes: dict[str, object]) -> Callable[[str, D
     return send
 
 
+def test_a_connection_set_aside_by_one_thread_serves_the_next_until_the_store_closes(
+    tmp_path: Path,
+) -> None:
+    store = SqliteStore(tmp_path / "shop.db")
+    store.add_customer(customer())
+    used: list[sqlite3.Connection] = []
+
+    def answer() -> None:  # a local server's thread: one HTTP connection, then gone
+        assert store.customer("c1") == customer()
+        used.append(store.connection())
+        store.set_aside()
+
+    for _ in range(3):
+        thread = threading.Thread(target=answer)
+        thread.start()
+        thread.join()
+    assert used[0] is used[1] is used[2]  # opened once, not once per thread
+    assert store.others_open()  # kept open meanwhile: no worker may fork
+    store.close()
+    assert not store.others_open()
+    with pytest.raises(sqlite3.ProgrammingError):
+        used[0].execute("SELECT 1")
+    assert store.customer("c1") == customer()  # a new one, opened as before
+
+
 def test_commits_waiting_together_share_one_commit_and_fail_alone(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "shop.db")
     store.add_customer(customer())

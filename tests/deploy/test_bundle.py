@@ -23,6 +23,7 @@ from stampbook.deploy import bundle
 from stampbook.deploy.bundle import Package, runtime_requirements
 from stampbook.store.dynamodb.store import DynamoStore
 from tests.support.dynamodb_local import LOCAL_ENVIRONMENT
+from tests.support.lambda_events import proxy_event
 
 from .conftest import WHEELHOUSE
 
@@ -59,32 +60,6 @@ def table(dynamodb_local: str) -> Iterator[DynamoStore]:
     yield store
     store.delete_table()
     store.close()
-
-
-def proxy_event(method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-    """What API Gateway's REST proxy integration hands the API function."""
-    headers = {"Content-Type": "application/json", "User-Agent": "Fx/1", "Host": "api.example"}
-    return {
-        "resource": path,
-        "path": path,
-        "httpMethod": method,
-        "headers": headers,
-        "multiValueHeaders": {name: [value] for name, value in headers.items()},
-        "queryStringParameters": None,
-        "multiValueQueryStringParameters": None,
-        "pathParameters": None,
-        "stageVariables": None,
-        "requestContext": {
-            "resourcePath": path,
-            "httpMethod": method,
-            "path": f"/api{path}",
-            "stage": "api",
-            "requestId": "c0ffee",
-            "identity": {"sourceIp": "203.0.113.7", "userAgent": "Fx/1"},
-        },
-        "body": json.dumps(body) if body is not None else None,
-        "isBase64Encoded": False,
-    }
 
 
 SCHEDULED_EVENT = {

@@ -14,6 +14,7 @@ from stampbook.deploy.bundle import Package, chalice_package
 from stampbook.deploy.template import ACCOUNT_WIDE_ONLY, finish
 from stampbook.deploy.website import FOLDER_INDEX
 from stampbook.sender.settings import SendingSettings
+from stampbook.services.automations import CLAIM_SECONDS
 from stampbook.store.dynamodb.store import DynamoStore
 
 from .conftest import STAGE
@@ -176,6 +177,9 @@ def test_the_send_queue_keeps_failed_messages_aside(packaged: Package) -> None:
     # A batch message whose Lambda died comes back once the records it claimed may be
     # claimed again, not before (it would find them still held, and be offered again).
     assert queue["VisibilityTimeout"] > SendingSettings().lease
+    # A nightly shard's likewise once the automatic emails it had claimed have lapsed:
+    # back sooner, it would find them held, and the day's birthdays would not go.
+    assert queue["VisibilityTimeout"] > CLAIM_SECONDS
     assert queue["RedrivePolicy"]["maxReceiveCount"] >= 3
 
 

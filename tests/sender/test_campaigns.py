@@ -110,6 +110,9 @@ class UnsubscribesMidway:
                 self.app.store.record_consent(customer_id, record)
         return self.outbox.send(message)
 
+    def accepts_8bit(self) -> bool:
+        return self.outbox.accepts_8bit()
+
     def close(self) -> None:
         self.outbox.close()
 

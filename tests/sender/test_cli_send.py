@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from stampbook.cli.main import main
+from tests.support.long_issue import LONG_ISSUE, write_long_issue
 from tests.support.paths import EXAMPLE
 from tests.support.people import ISSUE
 
@@ -50,13 +52,19 @@ def test_send_dry_run_then_for_real_then_the_list(desk: Path) -> None:
         "customers", "import", str(desk / "customers.csv"), "--confirmed-at", "old tool"
     )
     assert code == 0
-    code, out, _ = run("send", ISSUE, "--dry-run")
-    assert out.splitlines() == [
+    code, out, err = run("send", ISSUE, "--dry-run")
+    lines = out.splitlines()
+    assert lines[:5] == [
         f"{ISSUE}: 3 people would receive it",
         "  en   guest                   1",
         "  ru   guest                   2",
         "at the configured rate: about 0:00:02",
+        "HTML as sent, 7-bit and 8bit (Gmail clips past 102 KB):",
     ]
+    # The example issue is far from it: a size per language, and no warning.
+    assert [line.split()[0] for line in lines[5:]] == ["ru", "en"]
+    assert all(re.fullmatch(r"  \w+ +\d+\.\d KB +\d+\.\d KB", line) for line in lines[5:])
+    assert "Gmail" not in err
     assert not (desk / "outbox").exists()
     code, out, _ = run("send", ISSUE)
     assert (code, out.strip()) == (
@@ -143,6 +151,7 @@ def test_a_holdout_is_shown_by_the_dry_run_and_kept_by_the_send(
 
     code, out, _ = run("send", ISSUE, "--dry-run")
     first, header, *rows = out.splitlines()  # unpaced: no time estimate
+    rows = rows[: rows.index("HTML as sent, 7-bit and 8bit (Gmail clips past 102 KB):")]
     receive = int(first.split(": ")[1].split()[0])
     held = int(first.split("; ")[1].split()[0])
     assert first == (
@@ -166,3 +175,29 @@ def test_a_holdout_is_shown_by_the_dry_run_and_kept_by_the_send(
     assert out.splitlines()[1].split() == [ISSUE, "finished", str(receive), str(receive)] + [
         "0"
     ] * 4 + [str(held)]
+
+
+def test_the_dry_run_shows_each_language_s_size_and_warns_of_gmail_clipping(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    campaigns = desk / "campaigns"
+    shutil.copytree(EXAMPLE, campaigns)
+    write_long_issue(campaigns)
+    monkeypatch.setenv("STAMPBOOK_CAMPAIGNS", str(campaigns))
+    run("customers", "import", str(desk / "customers.csv"), "--confirmed-at", "old tool")
+
+    code, out, err = run("send", LONG_ISSUE, "--dry-run")
+
+    assert code == 0
+    lines = out.splitlines()
+    sizes = lines[lines.index("HTML as sent, 7-bit and 8bit (Gmail clips past 102 KB):") + 1 :]
+    by_locale = {row.split()[0]: [float(n) for n in row.split()[1::2]] for row in sizes}
+    assert by_locale["ru"][0] > 140 > by_locale["ru"][1] > 102  # base64, then 8bit
+    assert max(by_locale["en"]) < 20
+    first, hint = err.splitlines()
+    assert first.startswith(
+        f"campaigns/newsletters/{LONG_ISSUE}.yaml:14:11: blocks[1].markdown.ru: warning: "
+        f"Gmail would clip this issue in ru (Russian): its HTML is {by_locale['ru'][0]} KB as sent"
+    )
+    assert hint.startswith("    hint: move the long article to your website")
+    assert not (desk / "outbox").exists()

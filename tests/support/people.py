@@ -10,9 +10,11 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from stampbook.audience.consent import ConsentRecord, ConsentStatus
 from stampbook.bootstrap import App, build
 from stampbook.config import MailSettings, Settings
 from stampbook.records.customers import Customer
+from stampbook.store.base import Store
 from stampbook.store.sqlite import SqliteStore
 from tests.support.paths import EXAMPLE as EXAMPLE  # and importable from here, as before
 
@@ -61,3 +63,12 @@ def confirm(database: Path, customer_ids: list[str], status: str = "confirmed") 
             " VALUES (?, ?, ?, 'sign-up', 'v1', '127.0.0.1', 'test')",
             [(c, status, JOINED.isoformat()) for c in customer_ids],
         )
+
+
+def add_subscribers(store: Store, people: list[Customer], since: datetime = JOINED) -> None:
+    """`people` in any store, a thousand to a write, each confirmed since `since`."""
+    for first in range(0, len(people), 1000):
+        store.add_customers(people[first : first + 1000])
+    confirmed = ConsentRecord(ConsentStatus.CONFIRMED, since, "test")
+    for person in people:
+        store.record_consent(person.customer_id, confirmed)

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import ssl
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,8 +13,8 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from tests.support.paths import ROOT
-from tests.support.processes import free_port, stop
+from tests.support.processes import free_port
+from tests.support.ses_emulator import SesEmulator, running
 
 USER, PASSWORD = "stampbook", "s3cret-пароль"
 
@@ -29,6 +24,7 @@ class Received:
     sender: str
     recipients: list[str]
     data: bytes
+    mail_options: list[str] = field(default_factory=list)  # BODY=8BITMIME, if said
 
 
 @dataclass
@@ -70,7 +66,12 @@ class Mailroom:
         assert envelope.original_content is not None
         assert isinstance(envelope.mail_from, str)
         self.received.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+            Received(
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                envelope.original_content,
+                list(envelope.mail_options),
+            )
         )
         if any(address.startswith("last@") for address in envelope.rcpt_tos):
             assert server.transport is not None
@@ -139,6 +140,17 @@ def starttls_server(server_tls: ssl.SSLContext, client_tls: ssl.SSLContext) -> I
 
 
 @pytest.fixture(scope="session")
+def seven_bit_server(
+    server_tls: ssl.SSLContext, client_tls: ssl.SSLContext
+) -> Iterator[SmtpServer]:
+    """A server that does not announce 8BITMIME: it reads messages as ASCII text,
+    refuses one with any other byte (500) and a BODY parameter in MAIL (555)."""
+    mailroom = Mailroom()
+    for port in _serve(mailroom, tls_context=server_tls, require_starttls=True, decode_data=True):
+        yield SmtpServer(port, mailroom, client_tls)
+
+
+@pytest.fixture(scope="session")
 def tls_server(server_tls: ssl.SSLContext, client_tls: ssl.SSLContext) -> Iterator[SmtpServer]:
     mailroom = Mailroom()
     # The whole connection is TLS; aiosmtpd only knows about STARTTLS when it
@@ -159,45 +171,7 @@ def ses_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-@dataclass(frozen=True)
-class SesEmulator:
-    url: str
-
-    def emails(self) -> list[dict[str, Any]]:
-        with urllib.request.urlopen(f"{self.url}/store") as response:
-            emails: list[dict[str, Any]] = json.load(response)["emails"]
-            return emails
-
-
 @pytest.fixture(scope="session")
 def ses_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SesEmulator]:
-    entry = ROOT / "node_modules" / "aws-ses-v2-local" / "dist" / "cli.js"
-    port = free_port()
-    log = (tmp_path_factory.mktemp("ses") / "emulator.log").open("wb")
-    environment = {k: v for k, v in os.environ.items() if k != "SMTP_TRANSPORT"}
-    process = subprocess.Popen(
-        ["node", str(entry), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=environment,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(f"{url}/health-check", process)
-        yield SesEmulator(url)
-    finally:
-        stop(process)
-        log.close()
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the SES emulator exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"the SES emulator did not answer at {url}")
+    with running(tmp_path_factory.mktemp("ses") / "emulator.log") as emulator:
+        yield emulator

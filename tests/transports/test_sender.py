@@ -23,8 +23,9 @@ from stampbook.sender.settings import SendingSettings
 from stampbook.services.campaigns import Campaigns
 from stampbook.store.sends import CampaignState, SendStore
 from tests.support.people import ISSUE, JOINED, confirm, customer_file
+from tests.support.ses_emulator import SesEmulator
 
-from .conftest import PASSWORD, USER, SesEmulator, SmtpServer
+from .conftest import PASSWORD, USER, SmtpServer
 
 RATE = 20.0  # messages per second
 MINUTE = 60
@@ -45,6 +46,9 @@ class Timed:
             self.tries[message.to] += 1
             self.log.append(time.monotonic())  # the pace governs when requests start
         return self.transport.send(message)
+
+    def accepts_8bit(self) -> bool:
+        return self.transport.accepts_8bit()
 
     def close(self) -> None:
         self.transport.close()
@@ -87,6 +91,9 @@ class ThrottledOnce:
         if message.to in self.throttled and self.tries[message.to] == 1:
             raise TransientError("Maximum sending rate exceeded.", "ThrottlingException")
         return self.transport.send(message)
+
+    def accepts_8bit(self) -> bool:
+        return self.transport.accepts_8bit()
 
     def close(self) -> None:
         self.transport.close()

@@ -24,8 +24,7 @@ from stampbook.mail.transports.base import PermanentError, TransientError
 from stampbook.mail.transports.ses import SesSettings, SesTransport, classify, ses_client
 from tests.support.mail_examples import NEWSLETTER, anna, anna_values, newsletter, signed_links
 from tests.support.processes import free_port
-
-from .conftest import SesEmulator
+from tests.support.ses_emulator import SesEmulator
 
 pytestmark = pytest.mark.usefixtures("ses_credentials")
 

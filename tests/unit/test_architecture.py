@@ -6,7 +6,7 @@ An import inside a function counts (it runs, later); an import under
 - the domain, pure: `programme`, `loyalty`, `audience`, `records` — they
   import only each other;
 - what serves it: `config`, `store`, `mail`, `sender`, `sitegen`, `report`,
-  `deploy`, `files`, `shops`;
+  `deploy`, `files`, `shops`, `webhooks`, `metrics`;
 - the use cases: `services`;
 - the composition root: `bootstrap`;
 - the entry points: `api`, `cli`, `server` (and `functions/app.py`, tests).
@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
             "files",
             "shops",
             "webhooks",
+            "metrics",
         ),
         1,
     ),

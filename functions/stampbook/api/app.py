@@ -107,9 +107,9 @@ def nightly(event: CloudWatchEvent) -> dict[str, int]:
     if queue_url:
         import boto3
 
-        from stampbook.services.nightly import queue_shards
+        from stampbook.services.nightly import plan_shards, queue_shards
 
-        shards = queue_shards(boto3.client("sqs"), queue_url)
+        shards = queue_shards(boto3.client("sqs"), queue_url, plan_shards(app.store))
         app.store.forget_limits(int(app.loyalty.clock().timestamp()))
         deliver_owed(app.emails)
         deliver_webhooks(app.mailer)

@@ -20,9 +20,10 @@ or refund that owes an automatic email, once it is committed: the consumer
 runs the courier (`services.courier`), which sends whatever is owed and due.
 It names no email, so a message delivered twice or late sends nothing twice.
 
-A third, `{"kind": "nightly", "shard": k, "shards": n}`, is one shard of the
-nightly run, queued by the schedule (`services.nightly`): each customer's
-step is recorded per day, so a shard run twice changes nobody twice.
+A third, `{"kind": "nightly", "shard": k, "shards": n, "first": id, "stop": id}`,
+is one shard of the nightly run, the customers from `first` up to `stop`,
+queued by the schedule (`services.nightly`): each customer's step is
+recorded per day, so a shard run twice changes nobody twice.
 
 A fourth, `{"kind": "webhooks"}`, is put by a change that owes webhook
 deliveries: the consumer runs the webhook courier (`services.webhook_courier`)
@@ -137,12 +138,12 @@ def _webhooks(app: App) -> None:
 
 
 def _nightly_shard(app: App, message: dict[str, Any]) -> None:
-    from ..services.nightly import run_shard
+    from ..services.nightly import run_shard, shard_of_message
 
-    shard, shards = message.get("shard"), message.get("shards")
-    if not (isinstance(shard, int) and isinstance(shards, int) and 0 <= shard < shards):
+    within = shard_of_message(message)
+    if within is None:
         raise BadQueueMessage(f"not a shard of the nightly run: {message}")
-    run_shard(app.loyalty, shard, shards)
+    run_shard(app.loyalty, within)
 
 
 def _work(owner: Campaigns, slug: str, transport: Transport, keyring: Keyring) -> None:

@@ -119,9 +119,10 @@ def send_test(
         keyring = open_keyring(settings)
         prepared = prepare(programme_file, draft, marketing, settings.mail, keyring, language)
         values = renderer.personal_values(person, language)
-        message = prepared.message(Recipient(address, "send-test", person.name, values))
+        recipient = Recipient(address, "send-test", person.name, values)
         transport = open_transport(settings)
         try:
+            message = prepared.message(recipient, transport.accepts_8bit())
             accepted = transport.send(message)
         finally:
             transport.close()

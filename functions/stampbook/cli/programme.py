@@ -17,6 +17,7 @@ from rich.console import Console
 from ..config import PROGRAMME_FOLDER, SettingsError, fixed_now, project_root, utc_now
 from ..programme import Programme, ProgrammeInvalid, load_programme
 from ..programme.declared import Declared
+from ..programme.problems import Problem
 from ..programme.schema import SCHEMA_DIR, write_schemas
 
 DEFAULT_CAMPAIGNS = Path(PROGRAMME_FOLDER)
@@ -48,13 +49,20 @@ def check(campaigns: Path, output: str) -> None:
 
     Every email is also made once, in every language, with sample values: a
     text that names a value its email does not have is an error here, not at
-    the first customer.
+    the first customer. An issue Gmail would clip is a warning, not an error.
     """
+    from ..mail.clipping import clipping_notes
     from ..mail.proofread import proofread
+    from ..mail.render import Renderer
 
+    today = _now().date()
+    warnings: list[Problem] = []
     try:
-        programme = load_programme(campaigns, today=_now().date())
-        problems = proofread(programme, _now().date())
+        programme = load_programme(campaigns, today=today)
+        renderer = Renderer(programme)
+        problems = proofread(programme, today, renderer)
+        if not problems:
+            warnings = clipping_notes(programme, today, renderer)
     except ProgrammeInvalid as invalid:
         problems = list(invalid.problems)
     if problems:
@@ -73,11 +81,15 @@ def check(campaigns: Path, output: str) -> None:
             "valid": True,
             "rules_version": programme.rules_version,
             "errors": [],
+            "warnings": [warning.as_json() for warning in warnings],
             "stale_schemas": stale,
         }
-        click.echo(json.dumps(report, indent=2))
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
     click.echo(f"{campaigns}: valid (rules version {programme.rules_version})")
+    for warning in warnings:
+        # Not an error: the owner may send anyway, knowing what Gmail readers will miss.
+        click.echo(str(warning), err=True)
     if stale:
         # Not an error: the files are right, only the editor's hints lag behind.
         click.echo(

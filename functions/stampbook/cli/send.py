@@ -13,6 +13,7 @@ from ..bootstrap import App, open_keyring, open_transport
 from .with_app import emails_can_be_made, with_app
 
 if TYPE_CHECKING:
+    from ..programme.newsletter import Newsletter
     from ..services.campaigns import Campaigns, DryRun
     from ..store.sends import Campaign
 
@@ -54,6 +55,7 @@ def send(app: App, issue: str, dry_run: bool, right_now: bool) -> None:
     try:
         if dry_run:
             _show_dry_run(issue, campaigns.dry_run(issue))
+            _show_sizes(app, campaigns.newsletter(issue))
             return
         campaign = campaigns.start(issue, ignore_send_at=right_now)
         if campaign.state.value == "scheduled":
@@ -137,6 +139,22 @@ def _show_dry_run(issue: str, dry: DryRun) -> None:
             click.echo(f"  {locale:<4} {segment:<16} {people:>8} {kept:>9}")
     if dry.seconds:
         click.echo(f"at the configured rate: about {_duration(dry.seconds)}")
+
+
+def _show_sizes(app: App, newsletter: Newsletter) -> None:
+    """Each language's HTML as sent; a warning where Gmail would clip it (`mail/clipping.py`)."""
+    from ..mail.clipping import GMAIL_CLIPS_AT, KB, issue_sizes, kb, said_of
+    from ..mail.render import Renderer
+
+    programme = app.programme
+    sizes = issue_sizes(programme, newsletter, app.loyalty.clock().date(), Renderer(programme))
+    click.echo(f"HTML as sent, 7-bit and 8bit (Gmail clips past {GMAIL_CLIPS_AT // KB} KB):")
+    for size in sizes:
+        click.echo(f"  {size.locale:<4} {kb(size.seven_bit):>10} {kb(size.eight_bit):>10}")
+    for size in sizes:
+        said = said_of(programme, newsletter, size)
+        if said is not None:
+            click.echo(str(said), err=True)
 
 
 def _duration(seconds: float) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,7 +55,7 @@ def serve(app: App, port: int, site: Path | None, all_cpus: bool) -> None:
     context.use(served)
     config = Config.create(chalice_app=chalice_app, app_name="stampbook")
     built = site if (site / "index.html").is_file() else None
-    server = one_origin_server(chalice_app, config, port, built)
+    server = one_origin_server(chalice_app, config, port, built, set_aside_of(served))
     if built is None:
         click.echo(f"no built site in {site} (`stampbook site build`): serving the API alone")
     else:
@@ -105,6 +106,15 @@ def webhook_courier_of(app: App) -> CourierThread[WebhookCourier]:
     app.loyalty.webhooks.on_owed = courier.wake
     courier.start()
     return courier
+
+
+def set_aside_of(app: App) -> Callable[[], None]:
+    """What a connection's thread does as it ends: hand its SQLite connection on to the
+    next thread (each new HTTP connection gets a thread of its own)."""
+    from ..store.sqlite import SqliteStore
+
+    store = app.store
+    return store.set_aside if isinstance(store, SqliteStore) else lambda: None
 
 
 def _interrupt(signum: int, frame: object) -> None:

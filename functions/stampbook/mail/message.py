@@ -9,7 +9,10 @@ joins the pieces: no email-package objects, no re-encoding 47 KB of HTML
 
 The bytes are a complete RFC 5322 message with CRLF line ends and 7-bit
 headers: multipart/alternative, plain text first, HTML second, both UTF-8,
-each quoted-printable or base64, whichever is smaller for it (`parts.py`).
+each quoted-printable or base64, whichever is smaller for it, or 8bit when
+the transport takes 8bit (`parts.py`). The parts are prepared for each
+answer on first need: a transport can change its answer (an SMTP connection
+opened again to another server).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from .address import Mailbox, domain_of, email_address
 from .draft import Draft, Pieces, Slot
 from .encoding import name_and_address, one_line, phrase, quoted_printable, unstructured
 from .links import SLOT_PURPOSES, Links
-from .parts import QuotedPrintablePart, TransferEncoding, html_part, text_part
+from .parts import Part, QuotedPrintablePart, TransferEncoding, html_part, text_part
 from .tokens import Purpose, token_subject
 
 
@@ -95,6 +98,24 @@ class Message:
     subject: str
     kind: Kind
     data: bytes
+    # A part is 8bit: an SMTP transport says BODY=8BITMIME, and sends it only
+    # to a server that announced 8BITMIME.
+    eight_bit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """The text and HTML parts prepared for 7-bit or for 8bit transports."""
+
+    text: Part
+    html: Part
+    quoted_links: bool  # a person's links are encoded once for the quoted-printable parts
+
+    @classmethod
+    def of(cls, draft: Draft, eight_bit: bool) -> _Parts:
+        text, html = text_part(draft.text, eight_bit), html_part(draft.html, eight_bit)
+        quoted = any(isinstance(part, QuotedPrintablePart) for part in (text, html))
+        return cls(text, html, quoted)
 
 
 class PreparedDraft:
@@ -126,14 +147,10 @@ class PreparedDraft:
         self._heads_second = -1
         self._heads_now: dict[Purpose, str] = {}
         self._unsubscribe = kind is Kind.MARKETING
-        self._text = text_part(draft.text)
-        self._html = html_part(draft.html)
-        # A person's links are encoded once for the quoted-printable parts.
-        self._quoted_links = any(
-            isinstance(part, QuotedPrintablePart) for part in (self._text, self._html)
-        )
+        self._parts: dict[bool, _Parts] = {}  # by whether the transport takes 8bit
         self._fixed_subject = None if _has_slots(draft.subject) else draft.fill_subject({})
-        self._boundary = f"=_sb_{secrets.token_hex(8)}"  # '=_' never occurs in quoted-printable
+        # '=_' never occurs in quoted-printable; 8bit text would have to guess 16 random hex digits.
+        self._boundary = f"=_sb_{secrets.token_hex(8)}"
         self._id_prefix = secrets.token_hex(8)
         self._id_domain = domain_of(sender.mailbox.address)
         self._serial = count(1)
@@ -141,15 +158,22 @@ class PreparedDraft:
         self._date = b""
         self._from = sender.mailbox.header()
         self._head = self._fixed_head()
-        self._text_head = _part_head(self._boundary, "text/plain", self._text.encoding)
-        self._html_head = b"\r\n" + _part_head(self._boundary, "text/html", self._html.encoding)
+        self._text_heads = {
+            encoding: _part_head(self._boundary, "text/plain", encoding)
+            for encoding in TransferEncoding
+        }
+        self._html_heads = {
+            encoding: b"\r\n" + _part_head(self._boundary, "text/html", encoding)
+            for encoding in TransferEncoding
+        }
         self._tail = f"\r\n--{self._boundary}--\r\n".encode()
 
     @property
     def kind(self) -> Kind:
         return self._kind
 
-    def message(self, recipient: Recipient) -> Message:
+    def message(self, recipient: Recipient, eight_bit: bool = False) -> Message:
+        """The message for one person; with 8bit parts if `eight_bit` (the transport takes them)."""
         now = self._clock()
         to = Mailbox(recipient.address, recipient.name)
         values, unsubscribe_token = self._values(recipient, int(now))
@@ -174,14 +198,31 @@ class PreparedDraft:
         if unsubscribe_token is not None:
             head.append(self._list_unsubscribe(unsubscribe_token))
         head.append(self._head)
-        links = _encoded_links(self._links_needed, values) if self._quoted_links else {}
-        text = self._text.fill(values, links)
-        html = self._html.fill(values, links)
-        data = b"".join((*head, self._text_head, *text, self._html_head, *html, self._tail))
-        return Message(self._sender.envelope, to.address, message_id, subject, self._kind, data)
+        parts = self._parts.get(eight_bit)
+        if parts is None:
+            parts = self._parts[eight_bit] = _Parts.of(self._draft, eight_bit)
+        links = _encoded_links(self._links_needed, values) if parts.quoted_links else {}
+        text_encoding, text = parts.text.body(values, links)
+        html_encoding, html = parts.html.body(values, links)
+        data = b"".join(
+            (
+                *head,
+                self._text_heads[text_encoding],
+                *text,
+                self._html_heads[html_encoding],
+                *html,
+                self._tail,
+            )
+        )
+        eight = TransferEncoding.EIGHT_BIT in (text_encoding, html_encoding)
+        return Message(
+            self._sender.envelope, to.address, message_id, subject, self._kind, data, eight
+        )
 
-    def messages(self, recipients: Iterable[Recipient]) -> Iterable[Message]:
-        return (self.message(recipient) for recipient in recipients)
+    def messages(
+        self, recipients: Iterable[Recipient], eight_bit: bool = False
+    ) -> Iterable[Message]:
+        return (self.message(recipient, eight_bit) for recipient in recipients)
 
     # -- per person ---------------------------------------------------------
 

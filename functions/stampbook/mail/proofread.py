@@ -31,9 +31,12 @@ from .render import EMAILS, Renderer
 _TEMPLATE_AT = re.compile(r"^(?P<file>[^:\n]+\.j2):(?P<line>\d+): (?P<what>.*)$", re.S)
 
 
-def proofread(programme: Programme, today: date) -> list[Problem]:
-    """What would stop an email of `programme` from being made, in any language."""
-    renderer = Renderer(programme)
+def proofread(programme: Programme, today: date, renderer: Renderer | None = None) -> list[Problem]:
+    """What would stop an email of `programme` from being made, in any language.
+
+    Give the `renderer` to use its compiled issues afterwards (`check` measures them).
+    """
+    renderer = renderer or Renderer(programme)
     found: dict[tuple[str, int, int, str], Problem] = {}
     for make in _every_email(programme, renderer, today):
         try:

@@ -8,6 +8,26 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 
+@dataclass(frozen=True)
+class CustomerRange:
+    """The customers whose ids run from `first` up to, not including, `stop`, in the
+    store's order of ids; None leaves that end open. The nightly run's shards are
+    such runs of the customer file, cut where the schedule found it."""
+
+    first: str | None = None
+    stop: str | None = None
+
+    def __contains__(self, customer_id: object) -> bool:
+        return (
+            isinstance(customer_id, str)
+            and (self.first is None or customer_id >= self.first)
+            and (self.stop is None or customer_id < self.stop)
+        )
+
+
+EVERYONE = CustomerRange()
+
+
 class InvalidEmail(ValueError):
     """Not an address we could ever deliver to."""
 

@@ -85,7 +85,8 @@ class Issue:
             draft = self.renderer.newsletter(self.newsletter, self.programme_file.locales.default)
         return bool(draft.slots() & (set(PERSONAL_SLOTS) - {"name"}))
 
-    def message(self, reader: Reader, record: Claimed) -> Message:
+    def message(self, reader: Reader, record: Claimed, eight_bit: bool = False) -> Message:
+        """The reader's message; with 8bit parts if the transport takes them."""
         prepared = self._prepared.get(record.locale)
         if prepared is None:
             with self.compiling:
@@ -99,7 +100,8 @@ class Issue:
                 clock=lambda: self.loyalty.clock().timestamp(),
             )
         values = self.renderer.personal_values(reader, record.locale)
-        return prepared.message(Recipient(reader.email, record.customer_id, reader.name, values))
+        recipient = Recipient(reader.email, record.customer_id, reader.name, values)
+        return prepared.message(recipient, eight_bit)
 
     def archived(self, store: SendStore) -> bool:
         return (

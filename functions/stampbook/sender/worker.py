@@ -26,6 +26,7 @@ from ..mail.address import AddressError
 from ..mail.message import Message, MessageSettingsError, RecipientError
 from ..mail.reader import Reader, reader_from_statement
 from ..mail.transports.base import Backoff, DeliveryError, PermanentError, TransientError
+from ..metrics import Metric, count
 from ..records.customers import Customer
 from ..store.sends import Campaign, CampaignState, Claimed, SendStatus, SendStore, Settled
 from .audience import ineligible
@@ -121,7 +122,8 @@ class Worker:
         if reason is not None:
             return self._skipped(record, reason)
         try:
-            message = self.issue.message(self._reader(*person, record.locale), record)
+            reader = self._reader(*person, record.locale)
+            message = self.issue.message(reader, record, self.transport.accepts_8bit())
         except (AddressError, RecipientError, MessageSettingsError) as error:
             return self._finished(record, SendStatus.FAILED, f"cannot be made: {error}")
         return self._send(record, message)
@@ -174,6 +176,7 @@ class Worker:
         """Record what was done; False if the campaign should stop sending now."""
         settling, self._settling, self._accepted = self._settling, [], 0
         campaign = self.store.settle_sends(self.slug, self.owner, settling)
+        count(Metric.EMAILS_SENT, sum(s.status is SendStatus.SENT for s in settling))
         self.progress(campaign)
         if campaign.state is CampaignState.FINISHED and not self.issue.archived(self.store):
             self.issue.archive(self.store)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
@@ -100,13 +101,23 @@ class OneOriginHandler(ChaliceRequestHandler, SimpleHTTPRequestHandler):
         app_object: Chalice,
         config: Config,
         site: Path | None,
+        closed: Callable[[], None] = lambda: None,
     ) -> None:
         # SimpleHTTPRequestHandler reads `directory`; Chalice's __init__ never sets it.
         self.site = site
+        self.closed = closed
         self.directory = str(site) if site is not None else "."
         self.routes = RouteMatcher(list(app_object.routes))
         self.api_methods = {path: set(methods) for path, methods in app_object.routes.items()}
         ChaliceRequestHandler.__init__(self, request, client_address, server, app_object, config)
+
+    def finish(self) -> None:
+        try:
+            SimpleHTTPRequestHandler.finish(self)
+        finally:
+            # This connection's thread ends here: what it opened (a store connection)
+            # can serve the thread of the next connection.
+            self.closed()
 
     def handle_expect_100(self) -> bool:
         # "100 Continue" must reach the client now, not with the final answer:
@@ -300,9 +311,14 @@ class OneOriginHandler(ChaliceRequestHandler, SimpleHTTPRequestHandler):
 
 
 def one_origin_server(
-    chalice_app: Chalice, config: Config, port: int, site: Path | None
+    chalice_app: Chalice,
+    config: Config,
+    port: int,
+    site: Path | None,
+    closed: Callable[[], None] = lambda: None,
 ) -> LocalDevServer:
-    """Listen on 127.0.0.1:PORT: the site at the root, the API under /api/.
+    """Listen on 127.0.0.1:PORT: the site at the root, the API under /api/; `closed` is
+    called by each connection's thread as the connection ends.
 
     Loopback only: a laptop in a café must not serve its customer file to the Wi-Fi.
     """
@@ -310,6 +326,6 @@ def one_origin_server(
     # and answer with the handler above instead of its own.
     server = create_local_server(chalice_app, config, "127.0.0.1", port)
     server.server.RequestHandlerClass = functools.partial(
-        OneOriginHandler, app_object=chalice_app, config=config, site=site
+        OneOriginHandler, app_object=chalice_app, config=config, site=site, closed=closed
     )
     return server

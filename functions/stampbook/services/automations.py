@@ -29,20 +29,29 @@ Sending one goes:
    released and the next run (for an owed email: the courier's, after a
    backoff) tries again.
 
-On a holiday the nightly run (`batched`, around `run_daily` and each shard)
-gathers the greetings of up to `GREETINGS_PER_BATCH` customers and goes
-through the same steps for them together: consent read for each, the
-occasions claimed in one store write, each sent (holdouts decided after
-consent, as above), and the held out, sent and refused marked
-`MARKED_EVERY` at a time as they go;
-a transient failure still releases that one claim. A run that stops before
-a batch is claimed leaves its greetings unclaimed: the next run greets them.
+The nightly run (`batched`, around `run_daily` and each shard) gathers what
+its customers' steps call for (birthdays, win-back, points about to expire,
+certificates issued, holiday greetings), up to `EMAILS_PER_BATCH` emails,
+and goes through the same steps for them together: each checked against the
+owner's settings, consent read once a customer, the occasions claimed in one
+store write, each sent (holdouts decided after consent, as above), and the
+held out, sent and refused marked `MARKED_EVERY` at a time as they go; a
+transient failure still releases that one claim. A run that stops before a
+batch is claimed leaves its emails unclaimed: the next run that local day
+sends them, as its steps are replayed (a birthday's or a certificate's is
+due that day only); a step that fails first still lets what the steps before
+it gathered go. A run killed after claiming a batch leaves the claims it had
+not marked until they lapse (`CLAIM_SECONDS`): a run that day after that
+sends those not sent (on AWS the shard's message comes back after the
+queue's visibility timeout, longer than a claim; locally, `stampbook daily`
+again). Outside `batched` (a single customer's step) the customer's emails
+go at once, the same way.
 
 The one duplicate window: a process that dies after the transport accepted
 the email and before it was marked sent leaves a claim "sending"; once the
 claim lapses (`CLAIM_SECONDS`) the next run takes it over and that one email
-goes twice (in a holiday batch: the greetings it sent since its last mark, at
-most `MARKED_EVERY`). A shorter claim
+goes twice (in a nightly batch, or a courier's page of owed emails: the
+emails it sent since its last mark, at most `MARKED_EVERY`). A shorter claim
 would risk a second copy while the first is still on its way; a claim that
 never lapsed would lose the email when the process died before sending.
 """
@@ -64,11 +73,12 @@ from ..audience.holdout import automation_occasion, held_out
 from ..loyalty.quiet import NEVER
 from ..mail.reader import CertificateNote, Occasion
 from ..mail.transports.base import PermanentError, TransientError
+from ..metrics import Metric, count
 from ..records.automation_sends import TRANSACTIONAL, Automation, AutomationKey, EmailStatus
 from ..records.customers import Customer
 from ..records.owed_emails import OwedEmail
 from ..store.base import StoreError
-from .automation_calendar import DayPlan, plan_of_day
+from .automation_calendar import DayPlan, Due, plan_of_day
 from .mailer import Mailer
 from .results import DailyRun, PurchaseRecorded, RefundRecorded
 
@@ -76,7 +86,7 @@ if TYPE_CHECKING:
     from ..programme.automations import Automations
 
 CLAIM_SECONDS = 15 * 60  # longer than any send with its retries takes, or a batch's sends
-GREETINGS_PER_BATCH = 100  # claimed in one store write
+EMAILS_PER_BATCH = 100  # the nightly run's emails claimed in one store write
 # Marked this many at a time as they go: a process that dies sends at most these twice,
 # as a newsletter's worker settles its records (`STAMPBOOK_SEND_SETTLE_EVERY`).
 MARKED_EVERY = 20
@@ -125,8 +135,8 @@ class AutomaticEmails:
     # local server wakes its courier, a Lambda queues a message; by default
     # the email waits for the next courier run (`stampbook daily`, the schedule).
     on_owed: Callable[[], None] = field(default=lambda: None, repr=False)
-    # Holiday greetings gathered while `batched` is open, to be claimed together.
-    _greetings: dict[AutomationKey, tuple[Customer, Occasion]] = field(
+    # The night's emails gathered while `batched` is open, to be claimed together.
+    _gathered: dict[AutomationKey, tuple[Customer, Occasion | None]] = field(
         default_factory=dict, repr=False
     )
     _batching: bool = field(default=False, repr=False)
@@ -140,26 +150,36 @@ class AutomaticEmails:
         order_id: str | None = None,
     ) -> Fired:
         """Send `email` to `customer` for `occasion_key`, unless it went already."""
-        from ..mail.render import EMAILS
-
+        refused = self.refused(email, customer, occasion)
+        if refused is not None:
+            return refused
         mailer = self.mailer
-        greeting = occasion.greeting if occasion else None
-        if not configured(mailer.programme.automations, email, greeting):
-            return Fired.OFF
-        status = current_status(mailer.store.consents(customer.customer_id))
-        if not may_receive(status, marketing=EMAILS[email].marketing):
-            return Fired.NOT_ALLOWED
         key = AutomationKey(customer.customer_id, email, occasion_key)
         second = int(mailer.loyalty.clock().timestamp())
         if not mailer.store.claim_automation(key, second, second + CLAIM_SECONDS):
             return Fired.ALREADY
-        fired, mark = self._claimed(key, customer, occasion, order_id)
+        fired, mark = self.send_claimed(key, customer, occasion, order_id)
         if mark is not None:
             mailer.store.finish_automation(key, mark, mailer.loyalty.clock())
-        self._count(email, fired)
+        self.count(email, fired)
         return fired
 
-    def _claimed(
+    def refused(
+        self, email: Automation, customer: Customer, occasion: Occasion | None
+    ) -> Fired | None:
+        """Why `email` is not for `customer` now (turned off, or their consent), before
+        anything is claimed; None if it may go."""
+        from ..mail.render import EMAILS
+
+        greeting = occasion.greeting if occasion else None
+        if not configured(self.mailer.programme.automations, email, greeting):
+            return Fired.OFF
+        status = current_status(self.mailer.store.consents(customer.customer_id))
+        if not may_receive(status, marketing=EMAILS[email].marketing):
+            return Fired.NOT_ALLOWED
+        return None
+
+    def send_claimed(
         self,
         key: AutomationKey,
         customer: Customer,
@@ -193,100 +213,133 @@ class AutomaticEmails:
             return Fired.NOT_ALLOWED, None
         return Fired.SENT, EmailStatus.SENT
 
-    def _count(self, email: Automation, fired: Fired) -> None:
+    def count(self, email: Automation, fired: Fired) -> None:
         if fired is Fired.SENT:
             self.sent[email] += 1
+            count(Metric.EMAILS_SENT)
         elif fired is Fired.HELD_OUT:
             self.held_out[email] += 1
 
-    # -- the night's holiday greetings, in batches
+    # -- the night's emails, in batches
 
     @contextmanager
     def batched(self) -> Iterator[None]:
-        """Gather the holiday greetings `daily_done` finds, and send them a batch at a
-        time; the last batch on leaving. Left by an error, what is gathered and not
-        claimed yet is dropped: the next run greets them."""
+        """Gather the emails `daily_done` finds, and send them a batch at a time; the last
+        batch on leaving. Left by an error in a customer's step, what the steps before it
+        called for still goes; left by an interruption, what is gathered and not claimed
+        yet is dropped: the next run sends it."""
         self._batching = True
         try:
-            yield
-            self._greet()
+            try:
+                yield
+            except Exception:
+                # Their steps are committed: one at a time, they had had their emails by now.
+                try:
+                    self._send_batch()
+                except Exception:
+                    log.exception("the night's emails before the error not all sent")
+                raise
+            self._send_batch()
         finally:
             self._batching = False
-            self._greetings.clear()
+            self._gathered.clear()
 
-    def _gather(self, customer: Customer, occasion_key: str, occasion: Occasion) -> None:
-        key = AutomationKey(customer.customer_id, Automation.HOLIDAY, occasion_key)
-        self._greetings[key] = (customer, occasion)
-        if not self._batching or len(self._greetings) >= GREETINGS_PER_BATCH:
-            self._greet()
+    def _gather(self, customer: Customer, emails: list[Due]) -> None:
+        """Add one customer's emails to the batch, sending the batch first if they would
+        not fit: a customer's emails go in one batch, their consent read once."""
+        if len(self._gathered) + len(emails) > EMAILS_PER_BATCH:
+            self._send_batch()
+        for email, occasion_key, occasion in emails:
+            key = AutomationKey(customer.customer_id, email, occasion_key)
+            self._gathered[key] = (customer, occasion)
 
-    def _greet(self) -> None:
-        """The gathered greetings: consent read for each, claimed in one write, sent,
+    def _send_batch(self) -> None:
+        """The gathered emails: consent read once a customer, claimed in one write, sent,
         and marked `MARKED_EVERY` to a write."""
         from ..mail.problems import TemplateProblem
-        from ..mail.render import EMAILS
 
-        gathered, self._greetings = self._greetings, {}
-        email = Automation.HOLIDAY
-        mailer = self.mailer
-        store = mailer.store
-        marketing = EMAILS[email].marketing
-        wanted: list[AutomationKey] = []
-        for key, (customer, occasion) in gathered.items():
-            if not configured(mailer.programme.automations, email, occasion.greeting):
-                continue
-            try:
-                consent = current_status(store.consents(customer.customer_id))
-            except StoreError as problem:
-                log.error("%s to %s not sent: %s", email, customer.customer_id, problem)
-                self.not_sent[email] += 1
-                continue
-            if may_receive(consent, marketing=marketing):
-                wanted.append(key)
+        gathered, self._gathered = self._gathered, {}
+        wanted = self._allowed(gathered)
         if not wanted:
             return
-        second = int(mailer.loyalty.clock().timestamp())
+        store = self.mailer.store
+        second = int(self.mailer.loyalty.clock().timestamp())
         try:
             taken = store.claim_automations(wanted, second, second + CLAIM_SECONDS)
         except StoreError as problem:
-            log.error("%s to %d customers not sent: %s", email, len(wanted), problem)
-            self.not_sent[email] += len(wanted)
+            log.error("%d automatic emails not sent: %s", len(wanted), problem)
+            self.not_sent.update(key.automation for key in wanted)
             return
         claimed = [key for key, got in zip(wanted, taken, strict=True) if got]
-        finished: list[tuple[AutomationKey, EmailStatus]] = []
-        outcomes: list[Fired] = []
+        finished: list[tuple[AutomationKey, EmailStatus, Fired]] = []
         done = 0
         try:
             for key in claimed:
                 customer, occasion = gathered[key]
                 try:
-                    fired, status = self._claimed(key, customer, occasion)
+                    fired, status = self.send_claimed(key, customer, occasion)
                 except (StoreError, TemplateProblem) as problem:
-                    log.error("%s to %s not sent: %s", email, customer.customer_id, problem)
-                    self.not_sent[email] += 1
+                    log.error(
+                        "%s to %s not sent: %s", key.automation, customer.customer_id, problem
+                    )
+                    self.not_sent[key.automation] += 1
                     fired, status = Fired.RETRY_LATER, None
                 finally:
                     done += 1
                 if status is not None:
-                    finished.append((key, status))
+                    finished.append((key, status, fired))
                     if len(finished) >= MARKED_EVERY:  # what a crash could send twice
-                        store.finish_automations(finished, mailer.loyalty.clock())
+                        self._mark(finished)
                         finished = []
-                outcomes.append(fired)
         except BaseException:
-            with suppress(StoreError):  # what went is marked first, then the rest is freed
-                store.finish_automations(finished, mailer.loyalty.clock())
+            self._mark(finished)  # what went is marked first, then the rest is freed
+            with suppress(StoreError):
                 for key in claimed[done:]:  # not sent: free them for the next run
                     store.release_automation(key)
             raise
-        try:
-            store.finish_automations(finished, mailer.loyalty.clock())
-        except StoreError as problem:
-            log.error("%s to %d customers not marked: %s", email, len(finished), problem)
-            self.not_sent[email] += len(finished)
+        self._mark(finished)
+
+    def _allowed(
+        self, gathered: dict[AutomationKey, tuple[Customer, Occasion | None]]
+    ) -> list[AutomationKey]:
+        """The gathered emails the owner wants and each customer's consent allows, the
+        consent read once a customer."""
+        from ..mail.render import EMAILS
+
+        automations = self.mailer.programme.automations
+        consents: dict[str, ConsentStatus | None] = {}
+        unread: set[str] = set()  # the store failed to say
+        wanted: list[AutomationKey] = []
+        for key, (customer, occasion) in gathered.items():
+            email = key.automation
+            if not configured(automations, email, occasion.greeting if occasion else None):
+                continue
+            customer_id = customer.customer_id
+            if customer_id not in consents and customer_id not in unread:
+                try:
+                    consents[customer_id] = current_status(self.mailer.store.consents(customer_id))
+                except StoreError as problem:
+                    log.error("emails to %s not sent: %s", customer_id, problem)
+                    unread.add(customer_id)
+            if customer_id in unread:
+                self.not_sent[email] += 1
+            elif may_receive(consents[customer_id], marketing=EMAILS[email].marketing):
+                wanted.append(key)
+        return wanted
+
+    def _mark(self, finished: list[tuple[AutomationKey, EmailStatus, Fired]]) -> None:
+        """Mark sent, held-out and refused emails in one write, and count them once marked."""
+        if not finished:
             return
-        for fired in outcomes:
-            self._count(email, fired)
+        marks = [(key, status) for key, status, _ in finished]
+        try:
+            self.mailer.store.finish_automations(marks, self.mailer.loyalty.clock())
+        except StoreError as problem:
+            log.error("%d automatic emails not marked: %s", len(finished), problem)
+            self.not_sent.update(key.automation for key, _, _ in finished)
+            return
+        for key, _, fired in finished:
+            self.count(key.automation, fired)
 
     # -- events (LoyaltyEvents): called after the change is committed
 
@@ -349,14 +402,16 @@ class AutomaticEmails:
         if customer is None:
             return  # erased meanwhile
         locale = self.mailer.locale_of(customer)
-        for email, occasion_key, occasion in due:
-            if email is Automation.HOLIDAY:
-                if occasion is not None and plan.greets(occasion, locale):
-                    self._gather(customer, occasion_key, occasion)
-                continue
-            self._safely(email, customer_id, occasion_key, occasion, customer=customer)
-        for certificate_id in certificates:
-            self._certificate(customer, certificate_id)
+        emails = [
+            (email, occasion_key, occasion)
+            for email, occasion_key, occasion in due
+            if email is not Automation.HOLIDAY or plan.greets(occasion, locale)
+        ]
+        if certificates:
+            emails += self._certificates(customer, certificates)
+        self._gather(customer, emails)
+        if not self._batching:  # a single customer's step: their emails go now
+            self._send_batch()
 
     # -- quiet nights (loyalty's NightlyWatch)
 
@@ -388,41 +443,24 @@ class AutomaticEmails:
                 return NEVER
         return None  # not sent yet (consent, a retry, a claim to take over): every night
 
-    def _certificate(self, customer: Customer, certificate_id: str) -> None:
-        history = self.mailer.store.history(customer.customer_id)
-        found = next((c for c in history.certificates if c.certificate_id == certificate_id), None)
-        if found is None:
-            return
-        note = CertificateNote(found.value, found.code, self._day(found.expires_at))
-        self._safely(
-            Automation.CERTIFICATE_ISSUED,
-            customer.customer_id,
-            certificate_id,
-            Occasion(certificate=note),
-            customer=customer,
-        )
-
-    def _safely(
-        self,
-        email: Automation,
-        customer_id: str,
-        occasion_key: str,
-        occasion: Occasion | None = None,
-        order_id: str | None = None,
-        customer: Customer | None = None,
-    ) -> Fired | None:
-        """Fire, but never fail what triggered it: the purchase or the night is recorded."""
-        from ..mail.problems import TemplateProblem
-
+    def _certificates(self, customer: Customer, certificate_ids: tuple[str, ...]) -> list[Due]:
+        """The emails of the certificates issued tonight, each with its value, code and
+        expiry, which the history holds (read once for all of them)."""
+        email = Automation.CERTIFICATE_ISSUED
         try:
-            customer = customer or self.mailer.store.customer(customer_id)
-            if customer is None:
-                return None
-            return self.fire(email, customer, occasion_key, occasion, order_id)
-        except (StoreError, TemplateProblem) as problem:
-            log.error("%s to %s not sent: %s", email, customer_id, problem)
-            self.not_sent[email] += 1
-            return None
+            history = self.mailer.store.history(customer.customer_id)
+        except StoreError as problem:
+            log.error("%s to %s not sent: %s", email, customer.customer_id, problem)
+            self.not_sent[email] += len(certificate_ids)
+            return []
+        issued = {found.certificate_id: found for found in history.certificates}
+        emails: list[Due] = []
+        for certificate_id in certificate_ids:
+            found = issued.get(certificate_id)
+            if found is not None:
+                note = CertificateNote(found.value, found.code, self._day(found.expires_at))
+                emails.append((email, certificate_id, Occasion(certificate=note)))
+        return emails
 
     def _plan(self, today: date) -> DayPlan:
         if today not in self._plans:

@@ -34,8 +34,9 @@ from ..loyalty.referrals import (
 from ..loyalty.rules import Rules
 from ..loyalty.spending import adjust, redeem
 from ..loyalty.standing import Standing
+from ..metrics import Metric, count
 from ..records.automation_sends import Automation
-from ..records.customers import random_code
+from ..records.customers import EVERYONE, CustomerRange, random_code
 from ..records.owed_emails import OwedEmail
 from ..records.webhooks import WebhookEndpoint
 from ..store.base import Change, Committed, Item, Quiet, Reads, Request, Store
@@ -92,7 +93,7 @@ class LoyaltyEvents(Protocol):
 
 @runtime_checkable
 class NightlyBatches(Protocol):
-    """A listener that gathers what a whole night calls for (the holiday greetings) and
+    """A listener that gathers what a whole night calls for (the automatic emails) and
     writes its claims in batches."""
 
     def batched(self) -> AbstractContextManager[None]:
@@ -141,6 +142,8 @@ class LoyaltyService:
         )
         committed = self._commit(owner, request, decide, endpoints)
         result = PurchaseRecorded.from_json(committed.result)
+        if not committed.replayed:
+            count(Metric.PURCHASES)
         if self.events is not None:
             self.events.purchase_recorded(customer_id, result)
         return result
@@ -431,31 +434,30 @@ class LoyaltyService:
         return None if theirs is None else f"{self.rules.version}:{theirs}"
 
     def nightly_customers(
-        self, now: datetime, among: Callable[[str], bool] | None = None
+        self, now: datetime, within: CustomerRange = EVERYONE
     ) -> Iterator[tuple[str, str | None]]:
-        """Every customer (of those `among` takes), with the quiet key to visit them
-        with; None for those the store's query finds quiet: the nightly run leaves them."""
+        """Every customer (of those `within`), with the quiet key to visit them with;
+        None for those the store's query finds quiet: the nightly run leaves them."""
         key = self.nightly_key(now)
         if key is None:
-            for customer_id in self.store.customer_ids():
-                if among is None or among(customer_id):
-                    yield customer_id, ""
+            for customer_id in self.store.customer_ids(within):
+                yield customer_id, ""
             return
-        for customer_id, due in self.store.nightly_customers(now, key, among):
+        for customer_id, due in self.store.nightly_customers(now, key, within):
             yield customer_id, key if due else None
 
     def run_daily(self) -> int:
         """The nightly run for every customer, with the automatic emails it calls
         for (through `events`); returns how many it covered, visited or found quiet."""
-        count = 0
+        covered = 0
         with self.night():
             for customer_id, key in self.nightly_customers(self.clock()):
                 if key is not None:
                     self.run_daily_for(customer_id, key)
-                count += 1
+                covered += 1
         # Rate counters and holds whose time is over: nobody needs them kept.
         self.store.forget_limits(int(self.clock().timestamp()))
-        return count
+        return covered
 
     def night(self) -> AbstractContextManager[None]:
         """Around a night's `run_daily_for` calls: the listener's batches, if it keeps any."""

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from ..audience.consent import ConsentRecord
 from ..audience.mail_events import CONSENT_AFTER, MailEvent, MailEventKind
+from ..metrics import Metric, count
 from ..records.customers import InvalidEmail, normalise_email
 from ..store.base import Store
 from ..store.sends import SendStore
@@ -37,6 +38,8 @@ def handle_mail_events(store: Store, events: list[MailEvent]) -> int:
             )
         recorded = store.record_mail_event(owned)
         new += recorded
+        if recorded and event.kind in _COUNTED:
+            count(_METRICS[event.kind])
         if recorded and event.kind in _COUNTED and isinstance(store, SendStore):
             # The campaign that sent it counts it once, for its auto-pause.
             store.count_mail_event(event.message_id, event.kind is MailEventKind.BOUNCE)
@@ -44,3 +47,4 @@ def handle_mail_events(store: Store, events: list[MailEvent]) -> int:
 
 
 _COUNTED = (MailEventKind.BOUNCE, MailEventKind.COMPLAINT)
+_METRICS = {MailEventKind.BOUNCE: Metric.BOUNCES, MailEventKind.COMPLAINT: Metric.COMPLAINTS}

@@ -121,5 +121,6 @@ class Mailer:
             prepared = self._prepare(draft, marketing, locale)
         values = self.renderer.personal_values(person, locale)
         recipient = Recipient(customer.email, customer.customer_id, customer.name, values, order_id)
-        self.transport.send(prepared.message(recipient))
+        transport = self.transport
+        transport.send(prepared.message(recipient, transport.accepts_8bit()))
         return True

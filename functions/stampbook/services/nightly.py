@@ -1,10 +1,13 @@
 """The nightly run split into shards, so a large customer file outgrows no single Lambda.
 
-On AWS the schedule queues one message per shard on the send queue
-(`queue_shards`); each is taken by the queue's consumer, which runs the same
-per-customer step as `stampbook daily` for the customers of its shard whom
-the store does not find quiet (`run_shard`; see `loyalty.quiet`). A
-customer belongs to one shard, by a hash of their id. The step is recorded
+On AWS the schedule walks the customer ids once, in order, and cuts them into
+runs of `CUSTOMERS_PER_SHARD` (`plan_shards`); it queues one message per run
+on the send queue (`queue_shards`), so the number of shards grows with the
+file. Each is taken by the queue's consumer, which runs the same
+per-customer step as `stampbook daily` for the customers of its run whom the
+store does not find quiet (`run_shard`; see `loyalty.quiet`). The runs are
+half-open and the first and last are open-ended, so a customer who joins
+between the schedule and the shard still falls in one. The step is recorded
 per customer and day (`daily:<customer>:<day>` in the store), so a shard
 delivered twice, retried after a failure or run beside another changes
 nobody twice. Locally, and where no queue is set, `LoyaltyService.run_daily`
@@ -13,51 +16,78 @@ still goes through everyone in one process.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
+from ..metrics import Metric, count
+from ..records.customers import CustomerRange
+from ..store.base import Store
 from .loyalty import LoyaltyService
 
-# Shards per night: a hundred thousand customers make about 6 000 a shard, a
-# few seconds each even at the 720 µs of CPU a customer costs on DynamoDB.
-SHARDS = 16
+# A first night visits everyone: about 5 ms a customer on DynamoDB Local (three
+# requests each), so 2 000 make a shard of about 10 s, well inside a minute even
+# where each request takes a few milliseconds more. A quiet night is a tenth of it.
+CUSTOMERS_PER_SHARD = 2_000
 KIND = "nightly"
 
 
-def shard_of(customer_id: str, shards: int) -> int:
-    digest = hashlib.blake2b(customer_id.encode(), digest_size=4).digest()
-    return int.from_bytes(digest, "big") % shards
+def plan_shards(store: Store, per_shard: int | None = None) -> list[CustomerRange]:
+    """The customer file cut into runs of `per_shard` ids (`CUSTOMERS_PER_SHARD`), in
+    order; at least one."""
+    per_shard = per_shard or CUSTOMERS_PER_SHARD
+    cuts: list[str] = []
+    for n, customer_id in enumerate(store.customer_ids()):
+        if n and n % per_shard == 0:
+            cuts.append(customer_id)
+    starts: list[str | None] = [None, *cuts]
+    stops: list[str | None] = [*cuts, None]
+    return [CustomerRange(first, stop) for first, stop in zip(starts, stops, strict=True)]
 
 
-def queue_shards(queue: Any, queue_url: str, shards: int = SHARDS) -> int:
+def queue_shards(queue: Any, queue_url: str, shards: list[CustomerRange]) -> int:
     """One message per shard on the queue; returns how many."""
-    for first in range(0, shards, 10):  # SQS takes ten to a request
+    for first in range(0, len(shards), 10):  # SQS takes ten to a request
         entries = [
             {"Id": str(n), "MessageBody": shard_message(n, shards)}
-            for n in range(first, min(first + 10, shards))
+            for n in range(first, min(first + 10, len(shards)))
         ]
         queue.send_message_batch(QueueUrl=queue_url, Entries=entries)
-    return shards
+    return len(shards)
 
 
-def shard_message(shard: int, shards: int) -> str:
-    return json.dumps({"kind": KIND, "shard": shard, "shards": shards})
+def shard_message(n: int, shards: list[CustomerRange]) -> str:
+    within = shards[n]
+    return json.dumps(
+        {
+            "kind": KIND,
+            "shard": n,
+            "shards": len(shards),
+            "first": within.first,
+            "stop": within.stop,
+        }
+    )
 
 
-def run_shard(loyalty: LoyaltyService, shard: int, shards: int) -> int:
-    """The nightly step for every customer of `shard` who has something due (the
-    store's query leaves out those found quiet); returns how many it visited."""
-    if not 0 <= shard < shards:
-        raise ValueError(f"shard {shard} of {shards} does not exist")
+def shard_of_message(message: dict[str, Any]) -> CustomerRange | None:
+    """The run of customers a queue message names; None if it names none."""
+    first, stop = message.get("first"), message.get("stop")
+    if not all(end is None or (isinstance(end, str) and end) for end in (first, stop)):
+        return None
+    if "first" not in message or "stop" not in message:
+        return None
+    if first is not None and stop is not None and first >= stop:
+        return None
+    return CustomerRange(first, stop)
+
+
+def run_shard(loyalty: LoyaltyService, within: CustomerRange) -> int:
+    """The nightly step for every customer `within` the shard who has something due
+    (the store's query leaves out those found quiet); returns how many it visited."""
     visited = 0
-
-    def mine(customer_id: str) -> bool:
-        return shard_of(customer_id, shards) == shard
-
     with loyalty.night():
-        for customer_id, key in loyalty.nightly_customers(loyalty.clock(), mine):
+        for customer_id, key in loyalty.nightly_customers(loyalty.clock(), within):
             if key is not None:
                 loyalty.run_daily_for(customer_id, key)
                 visited += 1
+    count(Metric.NIGHTLY_CUSTOMERS_VISITED, visited)
     return visited

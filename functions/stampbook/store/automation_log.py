@@ -10,6 +10,10 @@ from typing import Protocol
 from ..records.automation_sends import Automation, AutomationKey, AutomationSend, EmailStatus
 from ..records.owed_emails import OwedEmail
 
+# Claimed emails with the status to mark each with; the keys of owed emails.
+Marks = Sequence[tuple[AutomationKey, EmailStatus]]
+Keys = Sequence[AutomationKey]
+
 
 class AutomationLog(Protocol):
     def claim_automation(self, key: AutomationKey, now: int, until: int) -> bool:
@@ -61,10 +65,20 @@ class AutomationLog(Protocol):
         courier took it (or it was dealt with) since it was listed."""
         ...
 
+    def take_owed_emails(self, owed: Sequence[OwedEmail], until: int) -> list[OwedEmail]:
+        """`take_owed_email` for each of `owed` (as listed), in one write where the store
+        can: those taken, in order."""
+        ...
+
     def postpone_owed_email(self, key: AutomationKey, due: int, attempts: int) -> None:
         """Owe it still, from `due` on, after `attempts` transient failures (if still owed)."""
         ...
 
     def settle_owed_email(self, key: AutomationKey) -> None:
         """It is dealt with (sent, refused, or no longer wanted): owed no more."""
+        ...
+
+    def finish_owed_emails(self, finished: Marks, settled: Keys, at: datetime) -> None:
+        """`finish_automations`, then `settle_owed_email` for each of `settled`: in one
+        write where the store can, the claims marked first where it cannot."""
         ...

@@ -23,7 +23,7 @@ from ..loyalty.ledger import Entry
 from ..loyalty.orders import Order, Refund
 from ..loyalty.standing import Standing
 from ..loyalty.tier_spend import TierSpend
-from ..records.customers import Customer
+from ..records.customers import EVERYONE, Customer, CustomerRange
 from ..records.feedback import Feedback, SiteFeedback
 from ..records.integrations import IntegrationKey
 from ..records.owed_emails import OwedEmail
@@ -154,11 +154,14 @@ class Store(AutomationLog, WebhookLog, Protocol):
         """By the personal code a customer shows at the counter (their referral code)."""
         ...
 
-    def customer_ids(self) -> Iterator[str]: ...
+    def customer_ids(self, within: CustomerRange = EVERYONE) -> Iterator[str]:
+        """Every customer id `within` the range, in order."""
+        ...
+
     def nightly_customers(
-        self, now: datetime, key: str, among: Callable[[str], bool] | None = None
+        self, now: datetime, key: str, within: CustomerRange = EVERYONE
     ) -> Iterator[tuple[str, bool]]:
-        """Every customer id in order (those `among` takes), each with whether the nightly
+        """Every customer id in order (of those `within`), each with whether the nightly
         run must visit them: False for those kept quiet past `now` under `key` (`Quiet`)."""
         ...
 

@@ -76,9 +76,11 @@ def reader(first_name: str, points: str = "1 250", tier: str = "Знаток") -
     return Recipient("anna@example.com", "c0000042", first_name, values)
 
 
-def decodes_to_the_draft(draft: Draft, recipient: Recipient) -> EmailMessage:
+def decodes_to_the_draft(
+    draft: Draft, recipient: Recipient, eight_bit: bool = False
+) -> EmailMessage:
     """The message for `recipient`, checked to decode to exactly what the draft says."""
-    message = parse(newsletter(draft).message(recipient).data)
+    message = parse(newsletter(draft).message(recipient, eight_bit).data)
     values = dict(recipient.values) | signed_links(recipient.customer_id)
     html, text = message.get_body(("html",)), message.get_body(("plain",))
     assert html is not None

@@ -16,7 +16,7 @@ from stampbook.loyalty.ledger import EntryKind
 from stampbook.mail.message import Message
 from stampbook.mail.transports.base import Accepted, PermanentError, TransientError, Transport
 from stampbook.records.automation_sends import Automation, AutomationKey, EmailStatus
-from stampbook.services.automations import GREETINGS_PER_BATCH, AutomaticEmails
+from stampbook.services.automations import EMAILS_PER_BATCH, AutomaticEmails
 from tests.support.outbox import text_of
 from tests.support.shop import Shop, own_campaigns
 
@@ -192,6 +192,9 @@ class Refusing:
             raise PermanentError("no such mailbox")
         return self.outbox.send(message)
 
+    def accepts_8bit(self) -> bool:
+        return self.outbox.accepts_8bit()
+
     def close(self) -> None:
         self.outbox.close()
 
@@ -200,7 +203,7 @@ def test_a_holidays_greetings_are_claimed_in_batches_each_failure_kept_apart(
     tmp_path: Path,
 ) -> None:
     shop = Shop(tmp_path, night(date(2027, 12, 31)))
-    people = [f"p{n:03}" for n in range(GREETINGS_PER_BATCH + 30)]
+    people = [f"p{n:03}" for n in range(EMAILS_PER_BATCH + 30)]
     for person in people:
         shop.customer(person, "en")
     shop.consent("p003", ConsentStatus.UNSUBSCRIBED)
@@ -217,7 +220,7 @@ def test_a_holidays_greetings_are_claimed_in_batches_each_failure_kept_apart(
     shop.app.store.claim_automations = counted  # type: ignore[method-assign]
     shop.app.loyalty.run_daily()
 
-    assert written == [GREETINGS_PER_BATCH - 1, 30]  # one write a batch; p003 not asked
+    assert written == [EMAILS_PER_BATCH - 1, 30]  # one write a batch; p003 not asked
     assert shop.sent("p001") == []  # deferred: released for the next run
     [refused] = shop.app.store.automation_sends("p002")
     assert refused.status is EmailStatus.FAILED
@@ -226,7 +229,7 @@ def test_a_holidays_greetings_are_claimed_in_batches_each_failure_kept_apart(
     assert events.sent[Automation.HOLIDAY] == len(people) - 3
     events.mailer._transport = None  # the provider takes it now
     shop.app.loyalty.run_daily()
-    assert written[2:] == [GREETINGS_PER_BATCH - 1, 30]  # asked again; only p001's is taken
+    assert written[2:] == [EMAILS_PER_BATCH - 1, 30]  # asked again; only p001's is taken
     assert events.sent[Automation.HOLIDAY] == len(people) - 2
     assert shop.sent("p001") == [("holiday", "new-year:2027-12-31")]
     assert len(shop.mail("p001@example.com")) == 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,30 +13,20 @@ import pytest
 from click.testing import CliRunner
 
 from stampbook.cli.main import main
-from stampbook.records.owed_emails import OwedEmail
+from stampbook.mail.reader import Occasion
+from stampbook.records.automation_sends import AutomationKey, EmailStatus
+from stampbook.records.customers import Customer
 from stampbook.services.automations import Fired
 from stampbook.services.courier import Courier, CourierThread
-from tests.support.backends import fresh_table
 from tests.support.shop import Shop
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", "dynamodb"])
-def store(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
-    """The shop's store: its SQLite file, or a table of its own on DynamoDB Local."""
-    if request.param == "sqlite":
-        yield {}
-        return
-    endpoint = request.getfixturevalue("dynamodb_local")
-    with fresh_table(endpoint) as backend:
-        yield {"store": "dynamodb", "table": backend.location, "dynamodb_endpoint": endpoint}
-
-
 def test_two_couriers_at_once_send_each_owed_email_once(
-    tmp_path: Path, store: dict[str, str]
+    tmp_path: Path, shop_store: dict[str, str]
 ) -> None:
-    shop = Shop(tmp_path, NOW, store=store)
+    shop = Shop(tmp_path, NOW, store=shop_store)
     people = [f"p{n:02}" for n in range(24)]
     for person in people:
         shop.customer(person, "en")
@@ -164,12 +153,18 @@ def test_a_courier_thread_stopped_mid_way_leaves_the_rest_owed(tmp_path: Path) -
     for person in people:
         shop.customer(person, "en")
         shop.purchase(person, f"{person}-o1", 400)
-    courier = CourierThread(Courier(shop.open().emails), every=3600)
-    delivering = courier.courier.deliver
+    emails = shop.open().emails
+    courier = CourierThread(Courier(emails), every=3600)
+    sending = emails.send_claimed
     first_sent = threading.Event()
 
-    def deliver_then_hold(owed: OwedEmail, now: int) -> Fired:
-        fired = delivering(owed, now)
+    def send_then_hold(
+        key: AutomationKey,
+        customer: Customer,
+        occasion: Occasion | None,
+        order_id: str | None = None,
+    ) -> tuple[Fired, EmailStatus | None]:
+        fired = sending(key, customer, occasion, order_id)
         first_sent.set()
         for _ in range(200):  # the server is told to stop while this email is on its way
             if courier.stopping:
@@ -177,7 +172,7 @@ def test_a_courier_thread_stopped_mid_way_leaves_the_rest_owed(tmp_path: Path) -
             threading.Event().wait(0.05)
         return fired
 
-    courier.courier.deliver = deliver_then_hold  # type: ignore[method-assign]
+    emails.send_claimed = send_then_hold  # type: ignore[method-assign]
     courier.start()
     courier.wake()
     assert first_sent.wait(30), "the courier sent nothing"

@@ -4,6 +4,10 @@ A transport sends one message and either returns what the provider said
 (`Accepted`) or raises a `DeliveryError` for that message: transient (try
 again later: throttling, a dropped connection, a 4xx reply) or permanent
 (this message will never go as it is: a rejected address, a 5xx reply).
+
+A transport also says whether it takes 8bit parts (`accepts_8bit`), asked
+before each message is made: an SMTP server that announced 8BITMIME, the
+outbox; never SES.
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ class PermanentError(DeliveryError):
 
 class Transport(Protocol):
     def send(self, message: Message) -> Accepted: ...
+
+    def accepts_8bit(self) -> bool: ...
 
     def close(self) -> None: ...
 
@@ -80,6 +86,9 @@ class Retrying:
             except TransientError:
                 self._sleep(self._backoff.delay(retry, self._jitter()))
         return self._transport.send(message)  # the last try: its error is the answer
+
+    def accepts_8bit(self) -> bool:
+        return self._transport.accepts_8bit()
 
     def close(self) -> None:
         self._transport.close()

@@ -4,6 +4,12 @@ List-Id, Message-ID) reach the reader exactly as built.
 boto3 is imported on first send, not at import: a Lambda that never mails
 does not pay for it at cold start. SES's error codes map to the package's
 errors; botocore's own retries are off, so `Retrying` is the one policy.
+
+SES gets 7-bit parts only (quoted-printable or base64): the v2 API's
+RawMessage documentation asks it, "If any of the MIME parts in your
+message contain content that is outside of the 7-bit ASCII character range,
+you should encode that content"
+(https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_RawMessage.html).
 """
 
 from __future__ import annotations
@@ -80,6 +86,9 @@ class SesTransport:
         except BotoCoreError as error:  # no connection, a timeout, no credentials
             raise _botocore_error(error) from error
         return Accepted(message.message_id, response["MessageId"])
+
+    def accepts_8bit(self) -> bool:
+        return False  # SES asks for 7-bit parts (see above)
 
     def close(self) -> None:
         if self._client is not None:

@@ -3,6 +3,13 @@
 Replies map to the package's errors: 4xx is transient (greylisting, a full
 queue), 5xx permanent (no such user, message refused). A connection the
 server dropped is opened again once before the message counts as failed.
+
+8bit parts go only to a server whose EHLO answer announced 8BITMIME (RFC
+6152), with BODY=8BITMIME in the MAIL command; any other gets 7-bit parts.
+The sender asks before making each message, and the answer is the open
+connection's (or the last one's; the first question opens one). A message
+made 8bit that meets a connection opened since to a server without it is
+refused for now, and made again 7-bit when it is tried later.
 """
 
 from __future__ import annotations
@@ -34,6 +41,17 @@ class SmtpTransport:
         self._settings = settings
         self._tls = tls or ssl.create_default_context()
         self._connection: smtplib.SMTP | None = None
+        self._eight_bit: bool | None = None  # what the last server announced
+
+    def accepts_8bit(self) -> bool:
+        if self._connection is None and self._eight_bit is None:
+            try:
+                self._connect()
+            except DeliveryError:
+                return False  # `send` will try again, and say why it cannot
+        if self._connection is not None:
+            self._eight_bit = bool(self._connection.has_extn("8bitmime"))
+        return bool(self._eight_bit)
 
     def send(self, message: Message) -> Accepted:
         try:
@@ -56,8 +74,14 @@ class SmtpTransport:
 
     def _send(self, message: Message) -> Accepted:
         connection = self._connect()
+        options: tuple[str, ...] = ()
+        if message.eight_bit:
+            if not connection.has_extn("8bitmime"):
+                self._eight_bit = False
+                raise TransientError(f"{self._settings.host} does not take 8bit now")
+            options = ("BODY=8BITMIME",)
         try:
-            _expect(connection.mail(message.sender), 250)
+            _expect(connection.mail(message.sender, options), 250)
             _expect(connection.rcpt(message.to), 250, 251)
             code, reply = connection.data(message.data)
             _expect((code, reply), 250)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...records.automation_sends import Automation, AutomationKey, AutomationSend, EmailStatus
 from ...records.owed_emails import OwedEmail
+from ..automation_log import Keys, Marks
 from .items import (
     Item,
     Read,
@@ -256,6 +257,10 @@ class DynamoAutomationLog:
                 return False
         return True
 
+    def take_owed_emails(self, owed: Sequence[OwedEmail], until: int) -> list[OwedEmail]:
+        # A conditional update each: a transaction would fail whole on one taken elsewhere.
+        return [each for each in owed if self.take_owed_email(each.key, each.due, until)]
+
     def postpone_owed_email(self, automation_key: AutomationKey, due: int, attempts: int) -> None:
         values: dict[str, str | int] = {
             ":due": due,
@@ -275,6 +280,12 @@ class DynamoAutomationLog:
     def settle_owed_email(self, automation_key: AutomationKey) -> None:
         with self._driver():
             self.client.delete_item(TableName=self.table, Key=owed_key(automation_key))
+
+    def finish_owed_emails(self, finished: Marks, settled: Keys, at: datetime) -> None:
+        # Marked first: an email settled but not marked could be claimed and sent again.
+        self.finish_automations(finished, at)
+        for automation_key in settled:
+            self.settle_owed_email(automation_key)
 
 
 def _owed_from(item: Read) -> OwedEmail:

@@ -44,7 +44,7 @@ from ...loyalty.errors import LoyaltyError
 from ...loyalty.history import History
 from ...loyalty.ledger import Entry
 from ...loyalty.standing import Standing
-from ...records.customers import Customer
+from ...records.customers import EVERYONE, Customer, CustomerRange
 from ...records.feedback import Feedback, SiteFeedback
 from ...records.integrations import IntegrationKey
 from ...records.owed_emails import OwedEmail
@@ -388,17 +388,31 @@ class DynamoStore(DynamoAutomationLog, DynamoWebhookLog, DynamoSends):
         claim = self._get(key(claim_key("REFERRAL", wanted), CLAIM))
         return self.customer(text(claim, "customer_id")) if claim else None
 
-    def customer_ids(self) -> Iterator[str]:
+    def customer_ids(self, within: CustomerRange = EVERYONE) -> Iterator[str]:
         """Every customer id in order, from the keys-only listing index (the nightly run)."""
+        # A key condition has no "from here up to, not including": BETWEEN takes the
+        # range's stop too, and it is left out here.
+        condition, values = f"{LISTING_PK} = :all", {":all": EVERY_CUSTOMER}
+        if within.first is not None and within.stop is not None:
+            condition += f" AND {LISTING_SK} BETWEEN :first AND :stop"
+            values |= {":first": within.first, ":stop": within.stop}
+        elif within.first is not None:
+            condition += f" AND {LISTING_SK} >= :first"
+            values[":first"] = within.first
+        elif within.stop is not None:
+            condition += f" AND {LISTING_SK} < :stop"
+            values[":stop"] = within.stop
         for item in self._query(
             IndexName=LISTING,
-            KeyConditionExpression=f"{LISTING_PK} = :all",
-            ExpressionAttributeValues=attributes(**{":all": EVERY_CUSTOMER}),
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=attributes(**values),
         ):
-            yield text(item, LISTING_SK)
+            customer_id = text(item, LISTING_SK)
+            if customer_id != within.stop:
+                yield customer_id
 
     def nightly_customers(
-        self, now: datetime, key: str, among: Callable[[str], bool] | None = None
+        self, now: datetime, key: str, within: CustomerRange = EVERYONE
     ) -> Iterator[tuple[str, bool]]:
         """Each customer's profile read a hundred to a request, only the version and what
         the last nightly step kept: quiet while that was found at the current version."""
@@ -413,7 +427,7 @@ class DynamoStore(DynamoAutomationLog, DynamoWebhookLog, DynamoSends):
                 and datetime.fromisoformat(text(profile, "quiet_until")) > moment
             )
 
-        ids = filter(among, self.customer_ids()) if among else self.customer_ids()
+        ids = self.customer_ids(within)
         while chunk := list(itertools.islice(ids, 100)):
             wanted = {customer_key(customer_id): customer_id for customer_id in chunk}
             profiles = {

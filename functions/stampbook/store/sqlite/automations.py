@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ...records.automation_sends import Automation, AutomationKey, AutomationSend, EmailStatus
 from ...records.owed_emails import OwedEmail
+from ..automation_log import Keys, Marks
 from .rows import INSERTS
 
 if TYPE_CHECKING:
@@ -61,11 +62,7 @@ class SqliteAutomationLog:
         if not finished:
             return
         with self._write() as db:
-            db.executemany(
-                "UPDATE automation_sends SET status=?, at=?"
-                " WHERE customer_id=? AND automation=? AND occasion=?",
-                [(status.value, record_time(at), *_key(key)) for key, status in finished],
-            )
+            _mark(db, finished, at)
 
     def release_automation(self, key: AutomationKey) -> None:
         with self._write() as db:
@@ -124,13 +121,19 @@ class SqliteAutomationLog:
         ]
 
     def take_owed_email(self, key: AutomationKey, due: int, until: int) -> bool:
-        with self._write() as db:
-            taken = db.execute(
-                "UPDATE owed_emails SET due=?"
-                " WHERE customer_id=? AND automation=? AND occasion=? AND due=?",
-                (until, *_key(key), due),
-            ).rowcount
-        return bool(taken)
+        return bool(self.take_owed_emails([OwedEmail(key, due)], until))
+
+    def take_owed_emails(self, owed: Sequence[OwedEmail], until: int) -> list[OwedEmail]:
+        with self._write() as db:  # one write for a page of them
+            return [
+                each
+                for each in owed
+                if db.execute(
+                    "UPDATE owed_emails SET due=?"
+                    " WHERE customer_id=? AND automation=? AND occasion=? AND due=?",
+                    (until, *_key(each.key), each.due),
+                ).rowcount
+            ]
 
     def postpone_owed_email(self, key: AutomationKey, due: int, attempts: int) -> None:
         with self._write() as db:
@@ -141,11 +144,29 @@ class SqliteAutomationLog:
             )
 
     def settle_owed_email(self, key: AutomationKey) -> None:
+        self.finish_owed_emails([], [key], datetime.now(UTC))
+
+    def finish_owed_emails(self, finished: Marks, settled: Keys, at: datetime) -> None:
+        if not finished and not settled:
+            return
+        # One fsync'd commit for a courier's group of emails, not two per email.
         with self._write() as db:
-            db.execute(
+            _mark(db, finished, at)
+            db.executemany(
                 "DELETE FROM owed_emails WHERE customer_id=? AND automation=? AND occasion=?",
-                _key(key),
+                [_key(key) for key in settled],
             )
+
+
+def _mark(
+    db: sqlite3.Connection, finished: Sequence[tuple[AutomationKey, EmailStatus]], at: datetime
+) -> None:
+    """Mark claimed emails sent (or refused for good, or held out) at `at`."""
+    db.executemany(
+        "UPDATE automation_sends SET status=?, at=?"
+        " WHERE customer_id=? AND automation=? AND occasion=?",
+        [(status.value, record_time(at), *_key(key)) for key, status in finished],
+    )
 
 
 def owed_row(owed: OwedEmail) -> tuple[str, str, str, int, str]:
