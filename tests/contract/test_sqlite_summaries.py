@@ -8,10 +8,16 @@ import random
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from stampbook.bootstrap import open_report_reader
+from stampbook.config import Settings
+from stampbook.report.facts import Period
+from stampbook.report.sqlite_reader import SqliteReport
 from stampbook.store.sqlite import SqliteStore
 from stampbook.store.sqlite.schema import MIGRATIONS
 
@@ -172,8 +178,8 @@ def test_the_balances_follow_entries_written_out_of_order_changed_and_deleted(
     )
 
 
-def test_an_older_file_gets_its_summary_from_the_orders_it_holds(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
+def older_file(path: Path) -> Path:
+    """A customer file as the version before the summaries wrote it, with a few orders."""
     old = sqlite3.connect(path, isolation_level=None)
     old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)")
     before = MIGRATIONS.index(next(m for m in MIGRATIONS if "customer_orders" in m))
@@ -197,6 +203,11 @@ def test_an_older_file_gets_its_summary_from_the_orders_it_holds(tmp_path: Path)
         ],
     )
     old.close()
+    return path
+
+
+def test_an_older_file_gets_its_summary_from_the_orders_it_holds(tmp_path: Path) -> None:
+    path = older_file(tmp_path / "old.db")
 
     store = SqliteStore(path)
     db = store.connection()
@@ -218,3 +229,15 @@ def test_an_older_file_gets_its_summary_from_the_orders_it_holds(tmp_path: Path)
     db.execute(_INSERT_ORDER, ("c2", "o5", "2026-01-01T00:00:00+00:00", 1))
     assert kept_orders(db) == orders_summed(db)
     store.close()
+
+
+def test_the_report_brings_an_older_file_up_to_date_before_reading_it(tmp_path: Path) -> None:
+    path = older_file(tmp_path / "old.db")
+    settings = replace(Settings.from_env(), store="sqlite", database=path)
+    reader = open_report_reader(settings)
+    assert isinstance(reader, SqliteReport)
+    try:
+        facts = reader.facts(Period(None, datetime(2026, 2, 1, tzinfo=UTC)), "RUB", None)
+    finally:
+        reader.close()
+    assert sorted(buyer.customer_id for buyer in facts.buyers) == ["c1", "c2"]
