@@ -8,7 +8,11 @@ reads a few neighbouring pages, and a purchase writes to four b-trees
 (`ledger`, `orders`, `orders_by_id`, `requests`) instead of seven. Since the
 tier-spend tally, a purchase reads one row for the engine instead of every
 order, and keeps its request record on its order: the four b-trees are
-`ledger`, `orders`, `orders_by_id` and `tier_spend`.
+`ledger`, `orders`, `orders_by_id` and `tier_spend`. Beside them, triggers
+keep the owner's report's summaries, a row of each a purchase: the day
+totals (`order_days`, `ledger_days`) and each customer's orders and points
+(`customer_orders`, `customer_points`); and any write to a customer clears
+the moment the nightly run leaves them quiet until (`nightly_quiet`).
 """
 
 from __future__ import annotations
