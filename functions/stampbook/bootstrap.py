@@ -75,6 +75,10 @@ def open_report_reader(settings: Settings) -> ReportReader:
         raise SettingsError(f"there is no customer file at {settings.database}")
     from .report.sqlite_reader import SqliteReport
 
+    # The report reads the file as it stands, read-only; a file written by an earlier
+    # version lacks the summaries it reads, so it is brought up to date first, as any
+    # command that opens the store would (once: about 11 s for a million orders).
+    SqliteStore(settings.database).close()
     return SqliteReport(settings.database)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from itertools import repeat
+from operator import attrgetter, floordiv, sub, truediv
 from statistics import median_low
 
 from .facts import Buyer, Facts
@@ -38,11 +40,17 @@ def usual_gap(buyer: Buyer) -> timedelta | None:
 def customer_figures(facts: Facts) -> CustomerFigures:
     buyers = facts.buyers
     repeaters = [buyer for buyer in buyers if buyer.orders > 1]
-    orders = sum(buyer.orders for buyer in buyers)
-    span = sum(((b.last - b.first) for b in repeaters), timedelta())
-    gaps = sum(buyer.orders - 1 for buyer in repeaters)
-    # Rounded to days once, after choosing the median: rounding keeps the order.
-    own = [gap // _US for b in repeaters if (gap := usual_gap(b)) is not None]
+    orders = sum(map(attrgetter("orders"), buyers))
+    # Each repeat buyer's time from first to last purchase, and the gaps between
+    # (`map` over C functions: there can be some hundred thousand).
+    lasts, firsts = map(attrgetter("last"), repeaters), map(attrgetter("first"), repeaters)
+    spans = list(map(sub, lasts, firsts))
+    between = list(map(sub, map(attrgetter("orders"), repeaters), repeat(1)))
+    span = sum(spans, timedelta())
+    gaps = sum(between)
+    # Their own usual gaps (`usual_gap`) in microseconds, rounded to days once, after
+    # choosing the median: rounding keeps the order.
+    own = list(map(floordiv, map(truediv, spans, between), repeat(_US)))
     return CustomerFigures(
         total=facts.customers_total,
         new=facts.customers_new,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from ..records.money_units import SCALE, to_money, to_units
 
@@ -22,9 +23,10 @@ class Period:
     end: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Buyer:
-    """One customer's purchases placed in the period."""
+class Buyer(NamedTuple):
+    """One customer's purchases placed in the period. A tuple: a reader makes one per
+    buyer, some hundred thousand of them, and a tuple is made in a fraction of the
+    time a frozen dataclass takes."""
 
     customer_id: str
     orders: int
@@ -111,9 +113,8 @@ class MailCounts:
     unsubscribed: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Contact:
-    """Who a drifting customer is and whether they may be emailed."""
+class Contact(NamedTuple):
+    """Who a drifting customer is and whether they may be emailed (a tuple, as `Buyer`)."""
 
     email: str
     name: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import accumulate
+from operator import attrgetter
 
 from .facts import Buyer, to_money
 from .numbers import ceil_div, ratio
@@ -27,7 +28,7 @@ class Pareto:
 def pareto(buyers: list[Buyer]) -> Pareto:
     # Best first. Who comes first among equals does not change the sums, so the
     # revenues alone are sorted, without a key to call for every buyer.
-    revenues = sorted((buyer.revenue for buyer in buyers), reverse=True)
+    revenues = sorted(map(attrgetter("revenue"), buyers), reverse=True)
     running = [0, *accumulate(revenues)]
     count, total = len(revenues), running[-1]
     top = ceil_div(count * TOP_PERCENT, 100)

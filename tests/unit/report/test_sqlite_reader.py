@@ -14,6 +14,7 @@ import pytest
 
 from stampbook.records.customers import Customer
 from stampbook.records.feedback import Feedback, FeedbackReason, SiteFeedback
+from stampbook.report import sqlite_reader
 from stampbook.report.build import build_report
 from stampbook.report.facts import Period, to_money
 from stampbook.report.sqlite_reader import SqliteReport
@@ -40,6 +41,23 @@ def test_pareto_share_and_drift_list_match_a_second_computation(customer_file: P
     assert [d.customer_id for d in report.drifting] == drifting
     assert drifting  # the dataset has customers who stopped buying
     assert all(d.email.endswith("@example.com") and d.consent for d in report.drifting)
+
+
+@pytest.mark.parametrize(
+    "period",
+    [Period(None, END), Period(datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC))],
+)
+def test_the_summaries_are_read_row_by_row_when_an_id_holds_the_separator(
+    customer_file: Path, period: Period, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = SqliteReport(customer_file)
+    try:
+        joined = reader.facts(period, "RUB", Decimal(3000))
+        # Every id and time holds a 0: the joined columns split into too many pieces.
+        monkeypatch.setattr(sqlite_reader, "_SEP", "0")
+        assert reader.facts(period, "RUB", Decimal(3000)) == joined
+    finally:
+        reader.close()
 
 
 @pytest.mark.parametrize(

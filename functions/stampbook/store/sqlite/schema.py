@@ -8,7 +8,11 @@ reads a few neighbouring pages, and a purchase writes to four b-trees
 (`ledger`, `orders`, `orders_by_id`, `requests`) instead of seven. Since the
 tier-spend tally, a purchase reads one row for the engine instead of every
 order, and keeps its request record on its order: the four b-trees are
-`ledger`, `orders`, `orders_by_id` and `tier_spend`.
+`ledger`, `orders`, `orders_by_id` and `tier_spend`. Beside them, triggers
+keep the owner's report's summaries, a row of each a purchase: the day
+totals (`order_days`, `ledger_days`) and each customer's orders and points
+(`customer_orders`, `customer_points`); and any write to a customer clears
+the moment the nightly run leaves them quiet until (`nightly_quiet`).
 """
 
 from __future__ import annotations
@@ -482,6 +486,133 @@ MIGRATIONS: tuple[str, ...] = (
         keep_until INTEGER NOT NULL,
         PRIMARY KEY (endpoint_id, at, message_id, attempt)
     ) WITHOUT ROWID;
+    """,
+)
+
+# A customer's row of `customer_orders` worked out from their orders (all customers'
+# when `where` is empty): the first order by time, then by order id, as the report
+# takes it, and how many orders share its month.
+_CUSTOMER_ORDERS_OF = """
+    INSERT INTO customer_orders SELECT customer_id, COUNT(*), COALESCE(SUM(goods_units), 0),
+        COUNT(*) - COUNT(goods_units), first_at, first_id, first_goods,
+        SUM(substr(placed_at, 1, 7) = substr(first_at, 1, 7)), MAX(placed_at),
+        group_concat(DISTINCT substr(placed_at, 1, 7))
+    FROM (SELECT customer_id, placed_at, goods_units,
+            first_value(placed_at) OVER first AS first_at,
+            first_value(order_id) OVER first AS first_id,
+            first_value(goods_units) OVER first AS first_goods
+        FROM orders {where}
+        WINDOW first AS (PARTITION BY customer_id ORDER BY placed_at, order_id))
+    GROUP BY customer_id;"""
+
+
+def _customer_orders_again(row: str) -> str:
+    """Statements working out again the `customer_orders` row of `row`'s customer."""
+    return (
+        f"DELETE FROM customer_orders WHERE customer_id = {row}.customer_id;"
+        + _CUSTOMER_ORDERS_OF.format(where=f"WHERE customer_id = {row}.customer_id")
+    )
+
+
+# An order placed before the customer's first one (by time, then order id).
+_EARLIER = (
+    "(excluded.first_at < first_at"
+    " OR (excluded.first_at = first_at AND excluded.first_id < first_id))"
+)
+
+MIGRATIONS += (
+    """
+    -- Each customer's orders summed up, so the owner's report reads one row per
+    -- customer instead of every order: how many, their goods in units (and how
+    -- many orders were kept without them, whose lines the report then reads),
+    -- the first order (time, id, goods; ties go to the lower order id) and how
+    -- many orders share its month, the last order's time, and the months
+    -- (`YYYY-MM`, comma-separated, in no order) they bought in. Triggers keep
+    -- it, like the day totals: a purchase adds to its customer's row, whenever
+    -- it was placed; only a deletion or a change of an order works the row out
+    -- again from the customer's orders.
+    CREATE TABLE customer_orders (
+        customer_id TEXT PRIMARY KEY,
+        orders INTEGER NOT NULL,
+        goods INTEGER NOT NULL,
+        unknown INTEGER NOT NULL,
+        first_at TEXT NOT NULL,
+        first_id TEXT NOT NULL,
+        first_goods INTEGER,
+        first_month_orders INTEGER NOT NULL,
+        last_at TEXT NOT NULL,
+        months TEXT NOT NULL
+    ) WITHOUT ROWID;"""
+    + _CUSTOMER_ORDERS_OF.format(where="")
+    + f"""
+    CREATE TRIGGER customer_orders_insert AFTER INSERT ON orders BEGIN
+        INSERT INTO customer_orders VALUES (NEW.customer_id, 1, COALESCE(NEW.goods_units, 0),
+            NEW.goods_units IS NULL, NEW.placed_at, NEW.order_id, NEW.goods_units, 1,
+            NEW.placed_at, substr(NEW.placed_at, 1, 7))
+        ON CONFLICT (customer_id) DO UPDATE SET orders = orders + 1,
+            goods = goods + excluded.goods, unknown = unknown + excluded.unknown,
+            first_at = CASE WHEN {_EARLIER} THEN excluded.first_at ELSE first_at END,
+            first_id = CASE WHEN {_EARLIER} THEN excluded.first_id ELSE first_id END,
+            first_goods = CASE WHEN {_EARLIER} THEN excluded.first_goods ELSE first_goods END,
+            -- (SET reads the row as it was: `first_at` here is the first before this order.)
+            -- An order in the first order's month is one more there, whether or not it is
+            -- the new first; one before the first in an earlier month is alone in it.
+            first_month_orders = CASE
+                WHEN excluded.months = substr(first_at, 1, 7) THEN first_month_orders + 1
+                WHEN {_EARLIER} THEN 1 ELSE first_month_orders END,
+            last_at = max(last_at, excluded.last_at),
+            months = CASE WHEN instr(months, excluded.months) THEN months
+                ELSE months || ',' || excluded.months END;
+    END;
+    CREATE TRIGGER customer_orders_delete AFTER DELETE ON orders BEGIN
+        {_customer_orders_again("OLD")}
+    END;
+    CREATE TRIGGER customer_orders_update
+    AFTER UPDATE OF customer_id, order_id, placed_at, goods_units ON orders BEGIN
+        {_customer_orders_again("OLD")}
+        {_customer_orders_again("NEW")}
+    END;
+    """,
+)
+
+
+def _customer_points_again(row: str) -> str:
+    """Statements working out again the `customer_points` row of `row`'s customer."""
+    return (
+        f"DELETE FROM customer_points WHERE customer_id = {row}.customer_id;"
+        " INSERT INTO customer_points SELECT customer_id, SUM(points), MAX(at) FROM ledger"
+        f" WHERE customer_id = {row}.customer_id GROUP BY customer_id;"
+    )
+
+
+MIGRATIONS += (
+    f"""
+    -- Each customer's points balance (every entry summed) and their latest
+    -- entry's time, so the owner's report adds up the points held at a
+    -- period's end from one row per customer: only customers with entries
+    -- after the end have their entries read. Triggers keep it like
+    -- `customer_orders`: an entry adds to its customer's row, a deleted or
+    -- changed entry works the row out again from the customer's entries.
+    CREATE TABLE customer_points (
+        customer_id TEXT PRIMARY KEY,
+        points INTEGER NOT NULL,
+        last_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO customer_points SELECT customer_id, SUM(points), MAX(at) FROM ledger
+        GROUP BY customer_id;
+    CREATE TRIGGER customer_points_insert AFTER INSERT ON ledger BEGIN
+        INSERT INTO customer_points VALUES (NEW.customer_id, NEW.points, NEW.at)
+        ON CONFLICT (customer_id) DO UPDATE SET points = points + excluded.points,
+            last_at = max(last_at, excluded.last_at);
+    END;
+    CREATE TRIGGER customer_points_delete AFTER DELETE ON ledger BEGIN
+        {_customer_points_again("OLD")}
+    END;
+    CREATE TRIGGER customer_points_update AFTER UPDATE OF customer_id, points, at ON ledger
+    BEGIN
+        {_customer_points_again("OLD")}
+        {_customer_points_again("NEW")}
+    END;
     """,
 )
 
