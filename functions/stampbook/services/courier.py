@@ -139,8 +139,12 @@ class Courier:
             for one in claimed:
                 if stopping():
                     break
-                fired, mark = self._send(one, now)
-                sent += 1
+                try:
+                    fired, mark = self._send(one, now)
+                finally:
+                    # Interrupted while sending, it may have gone: it keeps its claim
+                    # until the claim lapses, rather than being owed again at once.
+                    sent += 1
                 outcomes[fired] += 1
                 if mark is not None:
                     finished.append((one.owed.key, mark))

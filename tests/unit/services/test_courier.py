@@ -181,3 +181,26 @@ def test_a_courier_thread_stopped_mid_way_leaves_the_rest_owed(tmp_path: Path) -
     assert not courier.running
     assert len(shop.mail()) == 1
     assert len(shop.owed()) == 4  # owed still: the next courier, or the nightly run, sends them
+
+
+def test_an_email_interrupted_while_sending_is_not_sent_again_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop = Shop(tmp_path, NOW)
+    for person in ("anna", "boris"):
+        shop.customer(person, "en")
+        shop.purchase(person, f"{person}-o1", 400)
+    courier = Courier(shop.open().emails)
+    send = Courier._send
+
+    def interrupted(self: Courier, one: object, now: int) -> object:
+        raise KeyboardInterrupt  # Ctrl-C while the provider may have accepted it
+
+    monkeypatch.setattr(Courier, "_send", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        courier.deliver_due()
+    monkeypatch.setattr(Courier, "_send", send)
+    # The one in flight keeps its claim until it lapses; the one not reached goes now.
+    assert Courier(shop.open().emails).deliver_due()[Fired.SENT] == 1
+    assert len(shop.mail()) == 1
+    assert [o[0] for o in shop.owed()] == ["anna"]
