@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Settings, SettingsError, utc_now
@@ -77,9 +78,27 @@ def open_report_reader(settings: Settings) -> ReportReader:
 
     # The report reads the file as it stands, read-only; a file written by an earlier
     # version lacks the summaries it reads, so it is brought up to date first, as any
-    # command that opens the store would (once: about 11 s for a million orders).
-    SqliteStore(settings.database).close()
+    # command that opens the store would (once: about 11 s for a million orders). A
+    # file that is up to date is never opened for writing.
+    if _schema_behind(settings.database):
+        SqliteStore(settings.database).close()
     return SqliteReport(settings.database)
+
+
+def _schema_behind(path: Path) -> bool:
+    """Whether the customer file at `path` misses migrations this version knows."""
+    import sqlite3
+
+    from .store.sqlite.schema import MIGRATIONS
+
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        (version,) = db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+    except sqlite3.OperationalError:  # no migrations table: a file from before them
+        return True
+    finally:
+        db.close()
+    return int(version or 0) < len(MIGRATIONS)
 
 
 def open_transport(

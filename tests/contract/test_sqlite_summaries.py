@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from stampbook.bootstrap import open_report_reader
+from stampbook.bootstrap import _schema_behind, open_report_reader
 from stampbook.config import Settings
 from stampbook.report.facts import Period
 from stampbook.report.sqlite_reader import SqliteReport
@@ -241,3 +241,13 @@ def test_the_report_brings_an_older_file_up_to_date_before_reading_it(tmp_path: 
     finally:
         reader.close()
     assert sorted(buyer.customer_id for buyer in facts.buyers) == ["c1", "c2"]
+
+
+def test_the_report_opens_an_up_to_date_file_for_reading_only(tmp_path: Path) -> None:
+    current = tmp_path / "current.db"
+    SqliteStore(current).close()
+    assert not _schema_behind(current)  # never opened for writing by the report
+    assert _schema_behind(older_file(tmp_path / "old.db"))
+    bare = tmp_path / "bare.db"
+    sqlite3.connect(bare).close()
+    assert _schema_behind(bare)
