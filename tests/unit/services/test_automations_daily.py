@@ -13,11 +13,10 @@ from zoneinfo import ZoneInfo
 
 from stampbook.audience.consent import ConsentStatus
 from stampbook.loyalty.ledger import EntryKind
-from stampbook.mail.message import Message
-from stampbook.mail.transports.base import Accepted, PermanentError, TransientError, Transport
 from stampbook.records.automation_sends import Automation, AutomationKey, EmailStatus
 from stampbook.services.automations import EMAILS_PER_BATCH, AutomaticEmails
 from tests.support.outbox import text_of
+from tests.support.refusing import Refusing
 from tests.support.shop import Shop, own_campaigns
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -179,26 +178,6 @@ def test_two_nightly_runs_at_once_send_each_greeting_once(tmp_path: Path) -> Non
     }
 
 
-class Refusing:
-    """The outbox, but p01's provider defers and p02's refuses for good."""
-
-    def __init__(self, outbox: Transport) -> None:
-        self.outbox = outbox
-
-    def send(self, message: Message) -> Accepted:
-        if message.to.startswith("p001@"):
-            raise TransientError("throttled")
-        if message.to.startswith("p002@"):
-            raise PermanentError("no such mailbox")
-        return self.outbox.send(message)
-
-    def accepts_8bit(self) -> bool:
-        return self.outbox.accepts_8bit()
-
-    def close(self) -> None:
-        self.outbox.close()
-
-
 def test_a_holidays_greetings_are_claimed_in_batches_each_failure_kept_apart(
     tmp_path: Path,
 ) -> None:
@@ -209,7 +188,9 @@ def test_a_holidays_greetings_are_claimed_in_batches_each_failure_kept_apart(
     shop.consent("p003", ConsentStatus.UNSUBSCRIBED)
     events = shop.app.loyalty.events
     assert isinstance(events, AutomaticEmails)
-    events.mailer._transport = Refusing(events.mailer.transport)
+    events.mailer._transport = Refusing(
+        events.mailer.transport, deferred={"p001"}, refused={"p002"}
+    )
     claims = shop.app.store.claim_automations
     written: list[int] = []
 

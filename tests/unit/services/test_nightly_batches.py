@@ -16,7 +16,7 @@ import pytest
 from stampbook.audience.consent import ConsentStatus
 from stampbook.audience.holdout import automation_occasion, held_out
 from stampbook.mail.message import Message
-from stampbook.mail.transports.base import Accepted, PermanentError, TransientError, Transport
+from stampbook.mail.transports.base import Accepted
 from stampbook.records.automation_sends import Automation, AutomationKey, EmailStatus
 from stampbook.services.automations import (
     CLAIM_SECONDS,
@@ -25,6 +25,7 @@ from stampbook.services.automations import (
     AutomaticEmails,
 )
 from stampbook.store.base import StoreError
+from tests.support.refusing import Refusing
 from tests.support.shop import Shop
 from tests.unit.services.test_automation_holdouts import with_holdouts
 from tests.unit.services.test_automations_daily import night
@@ -98,32 +99,14 @@ def mail_per_occasion(shop: Shop) -> Counter[tuple[str, str]]:
     return Counter((m["To"].addresses[0].addr_spec, str(m["Subject"])) for m in shop.mail())
 
 
-class Refusing:
-    """The outbox, but c01's and c02's provider defers, and c05's refuses for good."""
-
-    def __init__(self, outbox: Transport) -> None:
-        self.outbox = outbox
-
-    def send(self, message: Message) -> Accepted:
-        if message.to.split("@")[0] in ("c01", "c02"):
-            raise TransientError("throttled")
-        if message.to.startswith("c05@"):
-            raise PermanentError("no such mailbox")
-        return self.outbox.send(message)
-
-    def accepts_8bit(self) -> bool:
-        return self.outbox.accepts_8bit()
-
-    def close(self) -> None:
-        self.outbox.close()
-
-
 def test_a_busy_night_sends_each_email_once_a_batch_at_a_time(
     tmp_path: Path, shop_store: dict[str, str]
 ) -> None:
     shop, people = busy_night(tmp_path, shop_store)
     events = automatic_emails(shop)
-    events.mailer._transport = Refusing(events.mailer.transport)
+    events.mailer._transport = Refusing(
+        events.mailer.transport, deferred={"c01", "c02"}, refused={"c05"}
+    )
     claims, consents = shop.app.store.claim_automations, shop.app.store.consents
     written: list[int] = []
     read: Counter[str] = Counter()
