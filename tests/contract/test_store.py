@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -350,6 +351,26 @@ def test_where_a_customer_stands_is_what_their_history_says(store: Store) -> Non
     assert store.standing("c2", T0) == Standing(Balance(0, 0, 0), None, None, ())
     with pytest.raises(UnknownCustomer):
         store.standing("nobody", T0)
+
+
+def test_where_a_customer_stands_follows_a_long_history_written_over_time(store: Store) -> None:
+    """Entries written day by day over months, some pending through a return window and
+    some cancelling pending or available points, asked about at many moments after
+    they were written: the store's answer (SQLite's from its summaries and the entries
+    still pending) is always the history's own sum."""
+    store.add_customer(customer())
+    chosen = random.Random(7)
+    for day in range(0, 120, 3):
+        at = T0 + timedelta(days=day, hours=chosen.randrange(24))
+        pending = chosen.random() < 0.6  # earned inside a return window
+        available_at = at + timedelta(days=chosen.choice((1, 14, 30))) if pending else at
+        points = chosen.randrange(-40, 120) or 1
+        kind = EntryKind.EARN if points > 0 else EntryKind.CLAWBACK
+        written = Entry(kind, points, at, available_at, f"e{day}", "v1", reason="test")
+        store.commit("c1", Request(f"k{day}", f"f{day}"), adding(written))
+        for later in (0, 1, 13, 29, 31):
+            now = at + timedelta(days=later)
+            assert store.standing("c1", now) == Standing.of(store.history("c1"), now), (day, later)
 
 
 def test_a_customer_is_found_by_the_code_on_their_card(store: Store) -> None:

@@ -11,8 +11,10 @@ order, and keeps its request record on its order: the four b-trees are
 `ledger`, `orders`, `orders_by_id` and `tier_spend`. Beside them, triggers
 keep the owner's report's summaries, a row of each a purchase: the day
 totals (`order_days`, `ledger_days`) and each customer's orders and points
-(`customer_orders`, `customer_points`); and any write to a customer clears
-the moment the nightly run leaves them quiet until (`nightly_quiet`).
+(`customer_orders`, `customer_points`), which also answer a customer's
+standing with the few entries still pending (`ledger_pending`); and any write
+to a customer clears the moment the nightly run leaves them quiet until
+(`nightly_quiet`).
 """
 
 from __future__ import annotations
@@ -613,6 +615,18 @@ MIGRATIONS += (
         {_customer_points_again("OLD")}
         {_customer_points_again("NEW")}
     END;
+    """,
+)
+
+
+MIGRATIONS += (
+    """
+    -- The entries that were pending when written (points earned inside the
+    -- return window, and what cancels them), so a customer's standing sums
+    -- the points still pending from these few instead of reading their whole
+    -- ledger: the rest of the balance is `customer_points`' total.
+    CREATE INDEX ledger_pending ON ledger(customer_id, available_at, points)
+        WHERE available_at > at;
     """,
 )
 

@@ -583,17 +583,17 @@ class SqliteStore(SqliteAutomationLog, SqliteWebhookLog, SqliteSends):
         return referral_entries(self.connection(), customer_id)
 
     def standing(self, customer_id: str, now: datetime) -> Standing:
-        """From the indexes, in one statement (so on one snapshot): the ledger summed and
-        the last order's time found by SQLite, the few unredeemed certificates listed."""
+        """In one statement (so on one snapshot), from the customer's summaries and the
+        entries still pending: see `_STANDING`."""
         cursor = self.connection().cursor()
         cursor.row_factory = None
         found = cursor.execute(_STANDING, (customer_id, stored_time(now))).fetchone()
         if found is None:
             raise UnknownCustomer(customer_id)
-        tier, available, pending, last_order_at, unredeemed = found
+        tier, total, pending, last_order_at, unredeemed = found
         listed = [certificate_of((customer_id, *row)) for row in json.loads(unredeemed)]
         return Standing(
-            Balance(available + pending, available, pending),
+            Balance(total, total - pending, pending),
             tier,
             read_time(last_order_at),
             tuple(certificate for certificate in listed if certificate.usable(now)),
@@ -880,16 +880,21 @@ _compact_json = json.JSONEncoder(default=str, separators=(",", ":")).encode
 # A customer's tier, their ledger summed by `available_at` (stored times compare as
 # text), their latest order's time and their unredeemed certificates (a JSON list
 # of certificate rows, oldest first): each found within the customer's keys.
+# A customer's standing from their summaries, so it costs the same at their
+# thousandth order as at their first: the total from `customer_points`, the
+# pending part from the entries written pending (`ledger_pending`: an entry can
+# only be pending now if it was when written, its time being no later than now),
+# the last order from `customer_orders`, and the few unredeemed certificates.
 _STANDING = (
     "SELECT c.tier,"
-    " COALESCE(SUM(CASE WHEN l.available_at <= ?2 THEN l.points END), 0),"
-    " COALESCE(SUM(CASE WHEN l.available_at > ?2 THEN l.points END), 0),"
-    " (SELECT MAX(placed_at) FROM orders WHERE customer_id = ?1),"
+    " COALESCE((SELECT points FROM customer_points WHERE customer_id = ?1), 0),"
+    " (SELECT COALESCE(SUM(points), 0) FROM ledger"
+    "  WHERE customer_id = ?1 AND available_at > ?2 AND available_at > at),"
+    " (SELECT last_at FROM customer_orders WHERE customer_id = ?1),"
     " (SELECT json_group_array(json_array(certificate_id, code, rule_id, value, currency,"
     "  issued_at, expires_at, consumed, redeemed_at, settled)) FROM (SELECT * FROM certificates"
     "  WHERE customer_id = ?1 AND redeemed_at IS NULL ORDER BY issued_at, certificate_id))"
-    " FROM customers AS c LEFT JOIN ledger AS l ON l.customer_id = c.customer_id"
-    " WHERE c.customer_id = ?1 GROUP BY c.customer_id"
+    " FROM customers AS c WHERE c.customer_id = ?1"
 )
 
 _RECORDED_REQUESTS = "SELECT key, fingerprint, result FROM requests WHERE key IN ({})"
