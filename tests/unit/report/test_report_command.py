@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -25,7 +26,9 @@ def customer_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _report(customer_file: Path, *options: str) -> subprocess.CompletedProcess[str]:
+def _report(
+    customer_file: Path, *options: str, columns: int = 200
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             sys.executable,
@@ -42,7 +45,7 @@ def _report(customer_file: Path, *options: str) -> subprocess.CompletedProcess[s
         ],
         capture_output=True,
         text=True,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+        env={"COLUMNS": str(columns), "PATH": "/usr/bin:/bin"},
     )
 
 
@@ -64,6 +67,31 @@ def test_another_language_on_request_and_the_page_says_which(
     html = page.read_text("utf-8")
     assert '<html lang="bg">' in html
     assert "Оборот по месеци" in html
+
+
+def test_in_a_narrow_terminal_no_figure_and_no_column_name_is_broken(
+    customer_file: Path,
+) -> None:
+    """At 80 columns the drifting customers' eight columns cannot fit: they are shown a
+    customer at a time, each figure whole on its line under its column's name, and no
+    line is wider than the terminal. At 200 columns the same list is a table."""
+    listed = json.loads(_report(customer_file, "--format", "json").stdout)["drifting"]
+    assert len(listed) > 3
+    narrow = _report(customer_file, columns=80)
+    assert narrow.returncode == 0, narrow.stderr
+    lines = narrow.stdout.splitlines()
+    assert max(map(len, lines)) <= 80
+    assert not re.search(r"\w…", narrow.stdout)  # no name or figure cut short
+    for drifter in listed[:3]:
+        heading = next(n for n, line in enumerate(lines) if drifter["email"] in line)
+        spent = lines[heading + 3].split()  # under the name: emails, orders, spent
+        assert (spent[0], spent[-1]) == ("потратил", "₽"), lines[heading : heading + 9]
+        assert lines[heading + 2].split() == ["заказов", str(drifter["orders"])]
+    wide = _report(customer_file, columns=200).stdout.splitlines()
+    first = listed[0]
+    row = next(line for line in wide if first["email"] in line)
+    assert f" {first['orders']} " in row  # one line of a table, the figures beside the name
+    assert "₽" in row
 
 
 def test_an_unknown_language_is_refused_in_one_line(customer_file: Path) -> None:
