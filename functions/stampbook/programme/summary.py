@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
+from ..tables import fitted
 from .automations import HolidayGreeting, Holidays
 from .currencies import written_money
 from .loader import Programme
@@ -88,24 +89,21 @@ def print_summary(programme: Programme, console: Console, today: dt.date) -> Non
     console.print("\n".join(f"  • {line}" for line in lines))
 
     if loyalty.tiers:
-        tiers = Table(title=f"Tiers (spend over {loyalty.tiers.window_months} months)")
-        for column in ("tier", "from", "points x", "free shipping"):
-            tiers.add_column(column)
-        for tier in loyalty.tiers.levels:
-            tiers.add_row(
+        tiers = [
+            [
                 text(tier.name),
                 money(tier.min_spend),
                 format_decimal(tier.multiplier, locale=locale),
                 "yes" if tier.free_shipping else "",
-            )
-        console.print(tiers)
-
-    rewards = Table(title="Rewards")
-    for column in ("id", "reward", "points"):
-        rewards.add_column(column)
-    for reward in programme_file.rewards:
-        rewards.add_row(reward.id, text(reward.title), str(reward.points))
-    console.print(rewards)
+            ]
+            for tier in loyalty.tiers.levels
+        ]
+        title = f"Tiers (spend over {loyalty.tiers.window_months} months)"
+        _table(console, title, ["tier", "from", "points x", "free shipping"], tiers)
+    rewards = [
+        [reward.id, text(reward.title), str(reward.points)] for reward in programme_file.rewards
+    ]
+    _table(console, "Rewards", ["id", "reward", "points"], rewards)
 
     automations = programme.automations
     switched_on = [
@@ -116,18 +114,25 @@ def print_summary(programme: Programme, console: Console, today: dt.date) -> Non
     console.print(f"Automatic emails on: {', '.join(switched_on) or 'none'}")
     if automations.holidays:
         print_greetings(automations.holidays, console, today)
-    letters = Table(title="Newsletters")
-    for column in ("slug", "subject", "send at", "archive", "held out"):
-        letters.add_column(column)
-    for letter in programme.newsletters:
-        letters.add_row(
+    letters = [
+        [
             letter.slug,
             text(letter.subject),
             str(letter.send_at or "when sent"),
             "public" if letter.public else "",
             _holdout(letter),
-        )
-    console.print(letters)
+        ]
+        for letter in programme.newsletters
+    ]
+    columns = ["slug", "subject", "send at", "archive", "held out"]
+    _table(console, "Newsletters", columns, letters)
+
+
+def _table(console: Console, title: str, columns: list[str], rows: list[list[str]]) -> None:
+    """A table of the programme's own words (a subject may hold brackets), whole where it
+    fits the terminal: a slug the owner types next is never cut short."""
+    cells = [[escape(cell) for cell in row] for row in rows]
+    console.print(fitted(title, columns, cells, console.width, title_justify="center"))
 
 
 def _holdout(section: object) -> str:
@@ -150,18 +155,19 @@ def _what_earns(exclude: Exclusions) -> list[str]:
 def print_greetings(holidays: Holidays, console: Console, today: dt.date) -> None:
     """Each holiday greeting, when it goes and the next day it will."""
     off = "" if holidays.enabled else " — switched off"
-    greetings = Table(title=f"Holiday greetings{off}")
-    for column in ("id", "when", "next", "languages"):
-        greetings.add_column(column)
+    greetings = []
     for greeting in holidays.greetings:
         following = greeting.next_day(today)
-        greetings.add_row(
-            greeting.id,
-            _when(greeting),
-            following.isoformat() if following else "passed",
-            ", ".join(greeting.locales) or "all",
+        greetings.append(
+            [
+                greeting.id,
+                _when(greeting),
+                following.isoformat() if following else "passed",
+                ", ".join(greeting.locales) or "all",
+            ]
         )
-    console.print(greetings)
+    columns = ["id", "when", "next", "languages"]
+    _table(console, f"Holiday greetings{off}", columns, greetings)
 
 
 def _when(greeting: HolidayGreeting) -> str:
