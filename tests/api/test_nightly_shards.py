@@ -18,7 +18,7 @@ from stampbook.api.context import use
 from stampbook.bootstrap import build
 from stampbook.config import Settings
 from stampbook.loyalty.ledger import EntryKind
-from stampbook.records.customers import Customer, CustomerRange
+from stampbook.records.customers import EVERYONE, Customer, CustomerRange
 from stampbook.services import nightly
 
 from .test_send_queue_sqs import REGION, on_aws
@@ -39,12 +39,7 @@ def _lambda(name: str, event: dict[str, Any] | None = None) -> Any:
         use(None)
 
 
-def test_every_customer_is_visited_once_a_night_by_the_shards(
-    sqs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    client: Any = boto3.client("sqs", region_name=REGION)
-    queue_url = client.create_queue(QueueName="stampbook-sends")["QueueUrl"]
-    on_aws(monkeypatch, tmp_path, queue_url)
+def _people_born_today() -> None:
     shop = build(Settings.from_env())
     shop.store.add_customers(
         [
@@ -59,6 +54,29 @@ def test_every_customer_is_visited_once_a_night_by_the_shards(
         ]
     )
     shop.store.close()
+
+
+def _birthday_bonuses() -> Counter[str]:
+    store = build(Settings.from_env()).store
+    try:
+        return Counter(
+            customer_id
+            for n in range(PEOPLE)
+            for customer_id in [f"c{n:03}"]
+            for entry in store.history(customer_id).entries
+            if entry.kind is EntryKind.BIRTHDAY
+        )
+    finally:
+        store.close()
+
+
+def test_every_customer_is_visited_once_a_night_by_the_shards(
+    sqs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client: Any = boto3.client("sqs", region_name=REGION)
+    queue_url = client.create_queue(QueueName="stampbook-sends")["QueueUrl"]
+    on_aws(monkeypatch, tmp_path, queue_url)
+    _people_born_today()
     monkeypatch.setattr(nightly, "CUSTOMERS_PER_SHARD", 7)  # 60 customers: 9 shards
 
     assert _lambda("nightly") == {"shards": 9}
@@ -78,16 +96,7 @@ def test_every_customer_is_visited_once_a_night_by_the_shards(
     for _ in range(2):
         assert _lambda("send_batches", event) == {"batchItemFailures": []}
 
-    store = build(Settings.from_env()).store
-    bonuses = Counter(
-        customer_id
-        for n in range(PEOPLE)
-        for customer_id in [f"c{n:03}"]
-        for entry in store.history(customer_id).entries
-        if entry.kind is EntryKind.BIRTHDAY
-    )
-    assert bonuses == Counter({f"c{n:03}": 1 for n in range(PEOPLE)})
-    store.close()
+    assert _birthday_bonuses() == Counter({f"c{n:03}": 1 for n in range(PEOPLE)})
 
 
 def test_a_message_that_names_no_shard_is_dropped_not_retried(
@@ -97,9 +106,11 @@ def test_a_message_that_names_no_shard_is_dropped_not_retried(
     build(Settings.from_env()).store.close()
     event = {
         "Records": [
-            {"messageId": "m1", "body": '{"kind": "nightly", "shard": 3, "shards": 16}'},
+            {"messageId": "m1", "body": '{"kind": "nightly", "shard": 16, "shards": 16}'},
             {"messageId": "m2", "body": '{"kind": "nightly", "first": "c2", "stop": "c1"}'},
             {"messageId": "m3", "body": '{"kind": "nightly", "first": 7, "stop": null}'},
+            {"messageId": "m4", "body": '{"kind": "nightly", "shard": "0", "shards": 16}'},
+            {"messageId": "m5", "body": '{"kind": "nightly", "shard": 0, "first": null}'},
         ]
     }
     for record in event["Records"]:
@@ -111,3 +122,30 @@ def test_a_shard_message_names_its_run_of_customers() -> None:
     shards = [CustomerRange(None, "c2"), CustomerRange("c2", "c5"), CustomerRange("c5", None)]
     messages = [json.loads(nightly.shard_message(n, shards)) for n in range(3)]
     assert [nightly.shard_of_message(message) for message in messages] == shards
+
+
+def test_a_shard_queued_before_the_runs_were_named_by_ids_still_visits_everyone_once() -> None:
+    # A deploy during the nightly run meets messages of the old form, shard k of n:
+    # shard 0 takes everyone, so the n of them visit each customer once, not never.
+    old = [{"kind": "nightly", "shard": n, "shards": 16} for n in range(16)]
+    assert [nightly.shard_of_message(message) for message in old] == [EVERYONE] + [None] * 15
+    assert nightly.shard_of_message({"kind": "nightly", "shard": 0, "shards": 0}) is None
+    assert nightly.shard_of_message({"kind": "nightly", "shard": True, "shards": 2}) is None
+
+
+def test_the_old_form_shards_met_by_a_deploy_visit_every_customer_once(
+    sqs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_aws(monkeypatch, tmp_path, "http://127.0.0.1/unused")
+    _people_born_today()
+    event = {
+        "Records": [
+            {
+                "messageId": f"m{n}",
+                "body": json.dumps({"kind": "nightly", "shard": n, "shards": 16}),
+            }
+            for n in range(16)
+        ]
+    }
+    assert _lambda("send_batches", event) == {"batchItemFailures": []}
+    assert _birthday_bonuses() == Counter({f"c{n:03}": 1 for n in range(PEOPLE)})

@@ -6,10 +6,11 @@ emulator receives the mail through the SES API. `stampbook send --now`
 queues the batches; four processes play the queue's Lambda (`tests/support/
 queue_worker.py`: receive, invoke `send_batches` with the SQS event, delete
 what did not fail), sending at the configured rate, which all of them
-together must keep. One is killed with SIGKILL once mail is flowing: the
-message it held comes back after the queue's visibility timeout (and again,
-while the records it had claimed are still under their lease), and once
-their lease is out another worker finishes them. Everyone gets the
+together must keep. Once mail is flowing, one holding a message (each keeps
+what it holds in a file) is killed with SIGKILL: the message comes back
+after the queue's visibility timeout (and again, while the records it had
+claimed are still under their lease), and once their lease is out another
+worker finishes them. Everyone gets the
 newsletter; a second copy is possible only for what the killed worker had
 sent but not yet recorded (at most `SETTLE_EVERY` + 1).
 
@@ -45,7 +46,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -229,7 +230,7 @@ def test_four_queue_workers_one_killed_send_everyone_the_newsletter(
         assert queued.returncode == 0, queued.stderr
         assert f"{-(-READERS // BATCH)} batches queued" in queued.stdout
 
-        _work_with_one_killed(queue_url, environment, mailbox, READERS // 4)
+        _work_with_one_killed(queue_url, environment, mailbox, READERS // 4, _newsletter, tmp_path)
         copies = mailbox.recipients()
         assert set(copies) == {address(n) for n in range(READERS)}  # nobody skipped
         assert sum(count - 1 for count in copies.values()) <= SETTLE_EVERY + 1
@@ -261,7 +262,14 @@ def test_four_queue_workers_one_killed_send_everyone_the_newsletter(
         shards = plan_shards(store, per_shard)
         assert len(shards) == -(-CUSTOMERS // per_shard)
         assert queue_shards(queues, queue_url, shards) == len(shards)
-        _work_with_one_killed(queue_url, environment, mailbox, mailbox.count() + READERS // 4)
+        _work_with_one_killed(
+            queue_url,
+            environment,
+            mailbox,
+            mailbox.count() + READERS // 4,
+            _nightly_shard,
+            tmp_path,
+        )
         held = 0
         for n, person in enumerate(people):
             history = store.history(person.customer_id)
@@ -331,26 +339,68 @@ def _api_gateway(method: str, path: str, body: dict[str, Any], key: str) -> dict
 
 
 def _work_with_one_killed(
-    queue_url: str, environment: dict[str, str], mailbox: Mailbox, kill_at: int
+    queue_url: str,
+    environment: dict[str, str],
+    mailbox: Mailbox,
+    kill_at: int,
+    working_on: Callable[[dict[str, Any]], bool],
+    folder: Path,
 ) -> None:
-    """Four workers on the queue until it is empty; one killed once `kill_at` messages
-    have reached the mail server."""
+    """Four workers on the queue until it is empty; once `kill_at` messages have reached
+    the mail server, one is killed while it holds a message `working_on` the part tested."""
     # Idle long enough for the killed worker's message to come back.
     idle_polls = str(VISIBILITY_SECONDS + LEASE_SECONDS + 2)
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "tests.support.queue_worker", queue_url, idle_polls],
-            env=environment,
-            cwd=ROOT,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(WORKERS)
-    ]
-    deadline = time.monotonic() + 120 + CUSTOMERS / 20
-    while mailbox.count() < kill_at and time.monotonic() < deadline:
-        time.sleep(0.05)
-    killed = workers[0]
-    assert killed.poll() is None, "the worker finished before it could be killed"
-    os.kill(killed.pid, signal.SIGKILL)
-    for worker in workers:
-        worker.wait(timeout=180 + CUSTOMERS / 10)
+    command = [sys.executable, "-m", "tests.support.queue_worker", queue_url, idle_polls]
+    holding = [folder / f"worker-{n}.holding" for n in range(WORKERS)]
+    workers: list[subprocess.Popen[bytes]] = []
+    try:
+        for held in holding:
+            held.unlink(missing_ok=True)
+            workers.append(
+                subprocess.Popen(
+                    [*command, str(held)],
+                    env=environment,
+                    cwd=ROOT,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        deadline = time.monotonic() + 120 + CUSTOMERS / 20
+        while mailbox.count() < kill_at and time.monotonic() < deadline:
+            time.sleep(0.05)
+        reached = mailbox.count()
+        assert reached >= kill_at, f"{reached} emails by the deadline, not {kill_at}"
+        # Killed with nothing in hand (the queue drained, or between messages), a worker
+        # leaves nothing behind, and what the test checks next would hold of nothing.
+        while (busy := _busy(holding, working_on)) is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert busy is not None, "no worker held the work by the deadline"
+        assert workers[busy].poll() is None, "the worker finished before it could be killed"
+        os.kill(workers[busy].pid, signal.SIGKILL)
+        workers[busy].wait()
+        assert _holds(holding[busy], working_on), "the worker was killed after its work"
+        for worker in workers:
+            worker.wait(timeout=180 + CUSTOMERS / 10)
+    finally:  # a failure above leaves no worker behind on the queue
+        for worker in workers:
+            if worker.poll() is None:
+                os.kill(worker.pid, signal.SIGKILL)
+                worker.wait()
+
+
+def _busy(holding: list[Path], working_on: Callable[[dict[str, Any]], bool]) -> int | None:
+    """The first worker holding a message of that work, if any does."""
+    return next((n for n, held in enumerate(holding) if _holds(held, working_on)), None)
+
+
+def _holds(holding: Path, working_on: Callable[[dict[str, Any]], bool]) -> bool:
+    """Whether a worker's file lists a message it has taken, not deleted, of that work."""
+    held = holding.read_text().splitlines() if holding.exists() else []
+    return any(working_on(json.loads(body)) for body in held)
+
+
+def _newsletter(message: dict[str, Any]) -> bool:
+    return message.get("campaign") == ISSUE
+
+
+def _nightly_shard(message: dict[str, Any]) -> bool:
+    return message.get("kind") == "nightly"

@@ -23,7 +23,9 @@ It names no email, so a message delivered twice or late sends nothing twice.
 A third, `{"kind": "nightly", "shard": k, "shards": n, "first": id, "stop": id}`,
 is one shard of the nightly run, the customers from `first` up to `stop`,
 queued by the schedule (`services.nightly`): each customer's step is
-recorded per day, so a shard run twice changes nobody twice.
+recorded per day, so a shard run twice changes nobody twice. One queued
+before shards were named by ids (no `first` or `stop`) runs everyone if it
+is shard 0 and is dropped otherwise.
 
 A fourth, `{"kind": "webhooks"}`, is put by a change that owes webhook
 deliveries: the consumer runs the webhook courier (`services.webhook_courier`)

@@ -10,8 +10,11 @@ half-open and the first and last are open-ended, so a customer who joins
 between the schedule and the shard still falls in one. The step is recorded
 per customer and day (`daily:<customer>:<day>` in the store), so a shard
 delivered twice, retried after a failure or run beside another changes
-nobody twice. Locally, and where no queue is set, `LoyaltyService.run_daily`
-still goes through everyone in one process.
+nobody twice. A message in the form queued before the runs were named by
+ids (shard k of n, no `first` or `stop`), met by a deploy during the night,
+takes everyone if it is shard 0 and nobody otherwise. Locally, and where no
+queue is set, `LoyaltyService.run_daily` still goes through everyone in one
+process.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import json
 from typing import Any
 
 from ..metrics import Metric, count
-from ..records.customers import CustomerRange
+from ..records.customers import EVERYONE, CustomerRange
 from ..store.base import Store
 from .loyalty import LoyaltyService
 
@@ -70,6 +73,8 @@ def shard_message(n: int, shards: list[CustomerRange]) -> str:
 
 def shard_of_message(message: dict[str, Any]) -> CustomerRange | None:
     """The run of customers a queue message names; None if it names none."""
+    if "first" not in message and "stop" not in message:
+        return _shard_of_old_message(message)
     first, stop = message.get("first"), message.get("stop")
     if not all(end is None or (isinstance(end, str) and end) for end in (first, stop)):
         return None
@@ -78,6 +83,17 @@ def shard_of_message(message: dict[str, Any]) -> CustomerRange | None:
     if first is not None and stop is not None and first >= stop:
         return None
     return CustomerRange(first, stop)
+
+
+def _shard_of_old_message(message: dict[str, Any]) -> CustomerRange | None:
+    """A message queued before shards were runs of ids (`shard` k of `shards` n, no
+    `first` or `stop`), met by a deploy during the nightly run: shard 0 takes everyone
+    and the others nothing, so those n messages still visit each customer once that night."""
+    shard, shards = message.get("shard"), message.get("shards")
+    if type(shard) is not int or type(shards) is not int:  # a bool is no shard number
+        return None
+    first_of_them = shard == 0 and shards > 0
+    return EVERYONE if first_of_them else None
 
 
 def run_shard(loyalty: LoyaltyService, within: CustomerRange) -> int:
