@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -100,7 +101,7 @@ def test_every_customer_is_visited_once_a_night_by_the_shards(
 
 
 def test_a_message_that_names_no_shard_is_dropped_not_retried(
-    sqs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sqs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     on_aws(monkeypatch, tmp_path, "http://127.0.0.1/unused")
     build(Settings.from_env()).store.close()
@@ -115,7 +116,10 @@ def test_a_message_that_names_no_shard_is_dropped_not_retried(
     }
     for record in event["Records"]:
         assert nightly.shard_of_message(json.loads(record["body"])) is None, record
-    assert _lambda("send_batches", event) == {"batchItemFailures": []}
+    with caplog.at_level(logging.WARNING, logger="stampbook.queue"):
+        assert _lambda("send_batches", event) == {"batchItemFailures": []}
+    dropped = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
+    assert [line.split()[2] for line in dropped] == ["m1", "m2", "m3", "m4", "m5"]
 
 
 def test_a_shard_message_names_its_run_of_customers() -> None:

@@ -109,8 +109,9 @@ def consume(app: App, records: Iterable[QueueRecord]) -> dict[str, list[dict[str
                     _nightly_shard(app, message)
                 else:
                     _work(owner, campaign_of(record.body), transport, open_keyring(app.settings))
-            except BadQueueMessage:
-                continue  # offering it again would not make it readable
+            except BadQueueMessage as unreadable:
+                # Offering it again would not make it readable; the log says it was dropped.
+                log.warning("queue message %s dropped: %s", record.message_id, unreadable)
             except RecordsStillClaimed as held:
                 log.info("%s: offered again later", held)
                 failures.append({"itemIdentifier": record.message_id})
