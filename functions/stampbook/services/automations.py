@@ -36,16 +36,18 @@ and goes through the same steps for them together: each checked against the
 owner's settings, consent read once a customer, the occasions claimed in one
 store write, each sent (holdouts decided after consent, as above), and the
 held out, sent and refused marked `MARKED_EVERY` at a time as they go; a
-transient failure still releases that one claim. A run that stops before a
-batch is claimed leaves its emails unclaimed: the next run that local day
-sends them, as its steps are replayed (a birthday's or a certificate's is
-due that day only); a step that fails first still lets what the steps before
-it gathered go. A run killed after claiming a batch leaves the claims it had
-not marked until they lapse (`CLAIM_SECONDS`): a run that day after that
-sends those not sent (on AWS the shard's message comes back after the
-queue's visibility timeout, longer than a claim; locally, `stampbook daily`
-again). Outside `batched` (a single customer's step) the customer's emails
-go at once, the same way.
+transient failure still releases that one claim, and one that could not be
+made (a template, an unexpected error) is logged and left to a later run
+while the others go on (`services.batch_sending`, as for the courier's
+pages). A run that stops before a batch is claimed leaves its emails
+unclaimed: the next run that local day sends them, as its steps are replayed
+(a birthday's or a certificate's is due that day only); a step that fails
+first still lets what the steps before it gathered go. A run killed after
+claiming a batch leaves the claims it had not marked until they lapse
+(`CLAIM_SECONDS`): a run that day after that sends those not sent (on AWS
+the shard's message comes back after the queue's visibility timeout, longer
+than a claim; locally, `stampbook daily` again). Outside `batched` (a single
+customer's step) the customer's emails go at once, the same way.
 
 The one duplicate window: a process that dies after the transport accepted
 the email and before it was marked sent leaves a claim "sending"; once the
@@ -60,8 +62,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -79,6 +81,8 @@ from ..records.customers import Customer
 from ..records.owed_emails import OwedEmail
 from ..store.base import StoreError
 from .automation_calendar import DayPlan, Due, plan_of_day
+from .batch_sending import MARKED_EVERY as MARKED_EVERY
+from .batch_sending import Sent, send_and_mark
 from .mailer import Mailer
 from .results import DailyRun, PurchaseRecorded, RefundRecorded
 
@@ -87,9 +91,6 @@ if TYPE_CHECKING:
 
 CLAIM_SECONDS = 15 * 60  # longer than any send with its retries takes, or a batch's sends
 EMAILS_PER_BATCH = 100  # the nightly run's emails claimed in one store write
-# Marked this many at a time as they go: a process that dies sends at most these twice,
-# as a newsletter's worker settles its records (`STAMPBOOK_SEND_SETTLE_EVERY`).
-MARKED_EVERY = 20
 log = logging.getLogger("stampbook.automations")
 
 
@@ -165,19 +166,27 @@ class AutomaticEmails:
         return fired
 
     def refused(
-        self, email: Automation, customer: Customer, occasion: Occasion | None
+        self,
+        email: Automation,
+        customer: Customer,
+        occasion: Occasion | None,
+        consent: Callable[[str], ConsentStatus | None] | None = None,
     ) -> Fired | None:
         """Why `email` is not for `customer` now (turned off, or their consent), before
-        anything is claimed; None if it may go."""
+        anything is claimed; None if it may go. `consent` reads a customer's consent
+        (by default from the store, now), only for an email the owner wants."""
         from ..mail.render import EMAILS
 
         greeting = occasion.greeting if occasion else None
         if not configured(self.mailer.programme.automations, email, greeting):
             return Fired.OFF
-        status = current_status(self.mailer.store.consents(customer.customer_id))
+        status = (consent or self._consent_now)(customer.customer_id)
         if not may_receive(status, marketing=EMAILS[email].marketing):
             return Fired.NOT_ALLOWED
         return None
+
+    def _consent_now(self, customer_id: str) -> ConsentStatus | None:
+        return current_status(self.mailer.store.consents(customer_id))
 
     def send_claimed(
         self,
@@ -255,9 +264,7 @@ class AutomaticEmails:
 
     def _send_batch(self) -> None:
         """The gathered emails: consent read once a customer, claimed in one write, sent,
-        and marked `MARKED_EVERY` to a write."""
-        from ..mail.problems import TemplateProblem
-
+        and marked `MARKED_EVERY` to a write (`send_and_mark`)."""
         gathered, self._gathered = self._gathered, {}
         wanted = self._allowed(gathered)
         if not wanted:
@@ -270,76 +277,70 @@ class AutomaticEmails:
             log.error("%d automatic emails not sent: %s", len(wanted), problem)
             self.not_sent.update(key.automation for key in wanted)
             return
-        claimed = [key for key, got in zip(wanted, taken, strict=True) if got]
-        finished: list[tuple[AutomationKey, EmailStatus, Fired]] = []
-        done = 0
-        try:
-            for key in claimed:
-                customer, occasion = gathered[key]
-                try:
-                    fired, status = self.send_claimed(key, customer, occasion)
-                except (StoreError, TemplateProblem) as problem:
-                    log.error(
-                        "%s to %s not sent: %s", key.automation, customer.customer_id, problem
-                    )
-                    self.not_sent[key.automation] += 1
-                    fired, status = Fired.RETRY_LATER, None
-                finally:
-                    done += 1
-                if status is not None:
-                    finished.append((key, status, fired))
-                    if len(finished) >= MARKED_EVERY:  # what a crash could send twice
-                        self._mark(finished)
-                        finished = []
-        except BaseException:
-            self._mark(finished)  # what went is marked first, then the rest is freed
-            with suppress(StoreError):
-                for key in claimed[done:]:  # not sent: free them for the next run
-                    store.release_automation(key)
-            raise
-        self._mark(finished)
+        send_and_mark(
+            [key for key, got in zip(wanted, taken, strict=True) if got],
+            send=lambda key: self.send_claimed(key, *gathered[key]),
+            failed=self._not_sent,
+            mark=self._mark,
+            release=self._release,
+        )
 
     def _allowed(
         self, gathered: dict[AutomationKey, tuple[Customer, Occasion | None]]
     ) -> list[AutomationKey]:
         """The gathered emails the owner wants and each customer's consent allows, the
         consent read once a customer."""
-        from ..mail.render import EMAILS
-
-        automations = self.mailer.programme.automations
         consents: dict[str, ConsentStatus | None] = {}
-        unread: set[str] = set()  # the store failed to say
-        wanted: list[AutomationKey] = []
-        for key, (customer, occasion) in gathered.items():
-            email = key.automation
-            if not configured(automations, email, occasion.greeting if occasion else None):
-                continue
-            customer_id = customer.customer_id
-            if customer_id not in consents and customer_id not in unread:
+        unread: dict[str, StoreError] = {}  # the store failed to say
+
+        def read_once(customer_id: str) -> ConsentStatus | None:
+            if customer_id in unread:
+                raise unread[customer_id]
+            if customer_id not in consents:
                 try:
-                    consents[customer_id] = current_status(self.mailer.store.consents(customer_id))
+                    consents[customer_id] = self._consent_now(customer_id)
                 except StoreError as problem:
                     log.error("emails to %s not sent: %s", customer_id, problem)
-                    unread.add(customer_id)
-            if customer_id in unread:
-                self.not_sent[email] += 1
-            elif may_receive(consents[customer_id], marketing=EMAILS[email].marketing):
+                    unread[customer_id] = problem
+                    raise
+            return consents[customer_id]
+
+        wanted: list[AutomationKey] = []
+        for key, (customer, occasion) in gathered.items():
+            try:
+                refused = self.refused(key.automation, customer, occasion, read_once)
+            except StoreError:
+                self.not_sent[key.automation] += 1
+                continue
+            if refused is None:
                 wanted.append(key)
         return wanted
 
-    def _mark(self, finished: list[tuple[AutomationKey, EmailStatus, Fired]]) -> None:
+    def _not_sent(self, key: AutomationKey) -> Fired:
+        """An unexpected error sending one of the night's emails: its claim is freed
+        (`send_claimed`, or it lapses), and a run later that day sends it."""
+        log.exception("%s to %s not sent", key.automation, key.customer_id)
+        self.not_sent[key.automation] += 1
+        return Fired.RETRY_LATER
+
+    def _mark(self, sent: list[Sent[AutomationKey]]) -> None:
         """Mark sent, held-out and refused emails in one write, and count them once marked."""
-        if not finished:
+        marks = [(one.claimed, one.mark) for one in sent if one.mark is not None]
+        if not marks:
             return
-        marks = [(key, status) for key, status, _ in finished]
         try:
             self.mailer.store.finish_automations(marks, self.mailer.loyalty.clock())
         except StoreError as problem:
-            log.error("%d automatic emails not marked: %s", len(finished), problem)
-            self.not_sent.update(key.automation for key, _, _ in finished)
+            log.error("%d automatic emails not marked: %s", len(marks), problem)
+            self.not_sent.update(key.automation for key, _ in marks)
             return
-        for key, _, fired in finished:
-            self.count(key.automation, fired)
+        for one in sent:
+            self.count(one.claimed.automation, one.fired)  # only those sent or held out count
+
+    def _release(self, unsent: Sequence[AutomationKey]) -> None:
+        """Claimed and not reached: freed for the next run."""
+        for key in unsent:
+            self.mailer.store.release_automation(key)
 
     # -- events (LoyaltyEvents): called after the change is committed
 

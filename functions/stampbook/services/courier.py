@@ -35,8 +35,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
@@ -44,8 +43,8 @@ from ..mail.reader import Occasion
 from ..records.automation_sends import AutomationKey, EmailStatus
 from ..records.customers import Customer
 from ..records.owed_emails import OwedEmail
-from ..store.base import StoreError
-from .automations import CLAIM_SECONDS, MARKED_EVERY, AutomaticEmails, Fired
+from .automations import CLAIM_SECONDS, AutomaticEmails, Fired
+from .batch_sending import Sent, send_and_mark
 
 if TYPE_CHECKING:
     from ..store.base import Store
@@ -133,41 +132,33 @@ class Courier:
             else:
                 ready.append(_Ready(owed, customer, occasion, order_id))
         claimed = self._claim(ready, now, settled, outcomes)
-        finished: list[tuple[AutomationKey, EmailStatus]] = []
-        sent = 0
-        try:
-            for one in claimed:
-                if stopping():
-                    break
-                try:
-                    fired, mark = self._send(one, now)
-                finally:
-                    # Interrupted while sending, it may have gone: it keeps its claim
-                    # until the claim lapses, rather than being owed again at once.
-                    sent += 1
-                outcomes[fired] += 1
-                if mark is not None:
-                    finished.append((one.owed.key, mark))
-                if fired is not Fired.RETRY_LATER:
-                    settled.append(one.owed.key)
-                if len(finished) >= MARKED_EVERY:  # what a crash could send twice
-                    self._settle(finished, settled, [])
-                    finished, settled = [], []
-        except BaseException:
-            with suppress(StoreError):
-                self._settle(finished, settled, claimed[sent:])
-            raise
-        self._settle(finished, settled, claimed[sent:])
+
+        def settle(sent: list[Sent[_Ready]]) -> None:
+            # Those settled before any was sent go with the first write.
+            self._settle(sent, settled)
+            settled.clear()
+
+        outcomes += send_and_mark(
+            claimed,
+            send=lambda one: self._send(one, now),
+            failed=lambda one: self._failed(one.owed, now),
+            mark=settle,
+            release=self._owed_again,
+            stopping=stopping,
+        )
         return outcomes
 
-    def _settle(
-        self,
-        finished: list[tuple[AutomationKey, EmailStatus]],
-        settled: list[AutomationKey],
-        unsent: list[_Ready],
-    ) -> None:
-        """What went is marked and settled first; what was not sent is owed again at once."""
+    def _settle(self, sent: list[Sent[_Ready]], settled: list[AutomationKey]) -> None:
+        """Mark what went and settle what is owed no more (`settled`, and all sent but
+        those to try again later) in one write."""
+        finished = [(one.claimed.owed.key, one.mark) for one in sent if one.mark is not None]
+        settled = settled + [
+            one.claimed.owed.key for one in sent if one.fired is not Fired.RETRY_LATER
+        ]
         self.store.finish_owed_emails(finished, settled, self.emails.mailer.loyalty.clock())
+
+    def _owed_again(self, unsent: Sequence[_Ready]) -> None:
+        """Claimed and not reached: owed again at once, for the next courier."""
         for one in unsent:
             self.store.release_automation(one.owed.key)
             self.store.postpone_owed_email(one.owed.key, one.owed.due, one.owed.attempts)
