@@ -13,22 +13,40 @@ service reports them.
 Then one subscriber's month under the guide's assumptions (the emails, the
 requests, the nights on which something is due), and the DynamoDB bill at
 1 000, 100 000 and 1 000 000 subscribers at the prices the guide names.
-Nothing asserted.
+
+Last, a regular's purchase and look-up as their history grows: a purchase
+and a balance read each Query the customer's whole loyalty partition, so
+their units grow with the purchases before them (on SQLite the same reads
+are flat: tallies and summaries). For regulars with 0 to 1 000 earlier
+purchases: the read units, requests and wall time (median of `REPEATS`) of
+one more purchase through the loyalty service, of the till's look-up by
+card code, and of the thank-you's balance read (`LoyaltyService.summary`,
+as `Mailer.reader` asks it). Their earlier purchases are the very items
+their commits would have written, put 25 to a BatchWriteItem. DynamoDB
+Local answers in about a millisecond where AWS takes a few: the units and
+requests carry over, the times only show the trend. Nothing asserted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from stampbook.audience.consent import ConsentRecord, ConsentStatus
 from stampbook.audience.mail_events import MailEvent, MailEventKind
+from stampbook.loyalty.history import History
+from stampbook.loyalty.orders import Order, OrderLine
 from stampbook.records.automation_sends import Automation, AutomationKey, EmailStatus
 from stampbook.records.customers import Customer
 from stampbook.services.loyalty import LoyaltyService
 from stampbook.store.dynamodb.store import DynamoStore
+from stampbook.store.dynamodb.table import LOYALTY, customer_key
+from stampbook.store.dynamodb.writes import Partition, plan_commit, profile_key
 from stampbook.store.sends import CampaignState, SendStatus, Settled
 
 from .dynamodb import T0, _order, bench_shop
@@ -51,6 +69,13 @@ MONTH = {
 WRITE_PRICE = 0.625
 READ_PRICE = 0.125
 
+# A regular's earlier purchases, and how many times each read is timed.
+HISTORIES = (0, 10, 100, 500, 1000)
+REPEATS = 5
+# BatchWriteItem's limit, and the most a Query page holds before LastEvaluatedKey.
+BATCH = 25
+PAGE_BYTES = 1024 * 1024
+
 
 class Units:
     """Read and write units one store's client consumes, transactions counted as billed."""
@@ -58,6 +83,7 @@ class Units:
     def __init__(self, store: DynamoStore) -> None:
         self.read = 0.0
         self.write = 0.0
+        self.requests = 0
         events = store.client.meta.events
         events.register("provide-client-params.dynamodb", self._ask)
         events.register("after-call.dynamodb", self._add)
@@ -70,6 +96,7 @@ class Units:
         consumed = parsed.get("ConsumedCapacity") or []
         units = sum(c.get("CapacityUnits", 0.0) for c in _listed(consumed))
         units *= 2 if model.name in TRANSACTIONS else 1
+        self.requests += 1
         if model.name in READS:
             self.read += units
         elif model.name in WRITES:
@@ -147,6 +174,162 @@ def month(found: dict[str, tuple[float, float]]) -> tuple[float, float]:
     return reads, writes
 
 
+@dataclass(frozen=True)
+class Cost:
+    """What one use case took: read units, write units, requests, wall and CPU seconds
+    (this process's: botocore's parsing and the engine, which a Lambda would pay too)."""
+
+    read: float
+    write: float
+    requests: int
+    seconds: float
+    cpu: float
+
+
+def _median_cost(units: Units, use: Callable[[int], object]) -> Cost:
+    """`use` run `REPEATS` times after one to warm up (the connection, the JVM): the
+    run of the median time, with its units and requests (they barely move between runs)."""
+    costs = []
+    for run in range(REPEATS + 1):
+        units.read = units.write = 0.0
+        units.requests = 0
+        start, cpu = time.perf_counter(), time.process_time()
+        use(run)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        costs.append(Cost(units.read, units.write, units.requests, seconds, cpu))
+    ranked = sorted(costs[1:], key=lambda cost: cost.seconds)
+    return ranked[len(ranked) // 2]
+
+
+def _visit(customer_id: str, n: int, at: datetime) -> Order:
+    return Order(
+        f"{customer_id}-o{n:05}", at, "RUB", (OrderLine("1", "drinks", Decimal(300 + n % 700)),)
+    )
+
+
+def seed_regular(
+    store: DynamoStore, loyalty: LoyaltyService, customer_id: str, earlier: int
+) -> None:
+    """A regular with `earlier` purchases, one every 12 hours up to the bench's now.
+
+    Each purchase is decided by the service on the history before it and
+    planned by the store as a commit would plan it; its puts (the request
+    record, the order's claim, the order, the ledger entries) go 25 to a
+    BatchWriteItem instead of a transaction each, and the profile's version
+    and tier are set once at the end.
+    """
+    store.add_customer(
+        Customer(
+            customer_id,
+            f"{customer_id}@example.com",
+            T0 - timedelta(days=600),
+            referral_code=customer_id.upper(),
+        )
+    )
+    history = History(customer_id)
+    puts: list[dict[str, Any]] = []
+    for n in range(earlier):
+        order = _visit(customer_id, n, T0 - timedelta(hours=12 * (earlier - n)))
+        [(_, request, decide)] = loyalty.purchase_items([(customer_id, order)], order.placed_at)
+        change = decide(history)
+        reading = Partition(history, n, {})
+        plan = plan_commit(store.table, customer_id, request, change, {customer_id: reading})
+        puts += [{"PutRequest": {"Item": w["Put"]["Item"]}} for w in plan.writes if "Put" in w]
+        history = replace(
+            history,
+            entries=history.entries + tuple(entry for _, entry in change.entries),
+            orders=(*history.orders, order),
+            tier=change.tier,
+        )
+    for first in range(0, len(puts), BATCH):
+        wanted: Any = {store.table: puts[first : first + BATCH]}
+        while wanted:
+            wanted = store.client.batch_write_item(RequestItems=wanted).get("UnprocessedItems")
+    tier = {":tier": {"S": history.tier}} if history.tier else {}
+    store.client.update_item(
+        TableName=store.table,
+        Key=profile_key(customer_id),
+        UpdateExpression="SET version = :v" + (", tier = :tier" if tier else ""),
+        ExpressionAttributeValues={":v": {"N": str(earlier)}, **tier},
+    )
+
+
+def regulars(store: DynamoStore, loyalty: LoyaltyService) -> None:
+    """One more purchase, the till's look-up and the thank-you's balance, as a history grows."""
+    units = Units(store)
+    print("read (r) and write (w) units, DynamoDB requests, median wall time (this process's CPU)")
+    print(
+        f"{'earlier purchases':>17} | {'a purchase':<37} | {'the till look-up':<31}"
+        " | the thank-you's balance"
+    )
+    for earlier in HISTORIES:
+        regular = f"regular{earlier:05}"
+        seed_regular(store, loyalty, regular, earlier)
+        bought, looked, balance = _regular_costs(units, store, loyalty, regular)
+        print(f"{earlier:>17,} | {_cell(bought, writes=True)} | {_cell(looked)} | {_cell(balance)}")
+    _pages(store, f"regular{HISTORIES[-1]:05}", HISTORIES[-1])
+
+
+def _cell(cost: Cost, *, writes: bool = False) -> str:
+    wrote = f" {cost.write:3.0f} w" if writes else ""
+    return (
+        f"{cost.read:5.0f} r{wrote} {cost.requests} req"
+        f" {cost.seconds * 1e3:5.0f} ms ({cost.cpu * 1e3:3.0f} CPU)"
+    )
+
+
+def _regular_costs(
+    units: Units, store: DynamoStore, loyalty: LoyaltyService, regular: str
+) -> tuple[Cost, Cost, Cost]:
+    """One more purchase (a new order each run), the till's look-up by card code, and
+    the thank-you's balance read, which `Mailer.reader` asks of `LoyaltyService.summary`."""
+
+    def purchase(run: int) -> None:
+        loyalty.record_purchase(regular, _visit(regular, 90_000 + run, T0))
+
+    def look_up(_: int) -> None:
+        customer = store.customer_by_code(regular.upper())
+        assert customer is not None
+        loyalty.summary(customer.customer_id)
+
+    def balance(_: int) -> None:
+        loyalty.summary(regular)
+
+    return (
+        _median_cost(units, purchase),
+        _median_cost(units, look_up),
+        _median_cost(units, balance),
+    )
+
+
+def _pages(store: DynamoStore, customer_id: str, earlier: int) -> None:
+    """How full the customer's history Query (the store's) comes back against the 1 MB page."""
+    pages, size = 0, 0
+    arguments: dict[str, Any] = {
+        "TableName": store.table,
+        "KeyConditionExpression": "pk = :pk AND sk >= :loyalty",
+        "ExpressionAttributeValues": {
+            ":pk": {"S": customer_key(customer_id)},
+            ":loyalty": {"S": LOYALTY},
+        },
+        "ConsistentRead": True,
+        "ReturnConsumedCapacity": "TOTAL",
+    }
+    while True:
+        page = store.client.query(**arguments)
+        pages += 1
+        size += int(page["ConsumedCapacity"]["CapacityUnits"] * 4096)
+        if "LastEvaluatedKey" not in page:
+            break
+        arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    print(
+        f"{customer_id}'s history: {pages} Query page(s), about {size / 1024:,.0f} KB"
+        f" (read units × 4 KB) of the {PAGE_BYTES // 1024:,} KB a page holds; a page fills"
+        f" at about {PAGE_BYTES / size * earlier:,.0f} purchases, and the store follows"
+        f" LastEvaluatedKey from there (a request more per MB)"
+    )
+
+
 def main() -> None:
     with bench_shop(T0) as (store, loyalty):
         found = measure(store, loyalty)
@@ -159,6 +342,9 @@ def main() -> None:
             f"{subscribers:>9,} subscribers: {r:8.1f} M reads, {w:8.1f} M writes:"
             f" ${cost:9,.2f} a month"
         )
+    print("a regular's purchase and look-up as their history grows:")
+    with bench_shop(T0) as (store, loyalty):
+        regulars(store, loyalty)
 
 
 if __name__ == "__main__":
