@@ -247,8 +247,13 @@ def points_page(locale: str, words: Strings, api_url: str, *, certificates: bool
         )
 
     columns = "".join(
-        f'<th scope="col">{_attr(words(f"member.col_{name}"))}</th>'
-        for name in ("date", "what", "order", "points")
+        f'<th scope="col"{klass}>{_attr(words(f"member.col_{name}"))}</th>'
+        for name, klass in (
+            ("date", ""),
+            ("what", ""),
+            ("order", ""),
+            ("points", ' class="sb-points"'),  # over its figures, aligned as they are
+        )
     )
     parts = [
         said("balance", "p", "sb-member__balance"),
