@@ -71,6 +71,26 @@ def _birthday_bonuses() -> Counter[str]:
         store.close()
 
 
+def _received(client: Any, queue_url: str) -> list[dict[str, Any]]:
+    """Every message on the queue, in the order the shards were queued."""
+    received: list[dict[str, Any]] = []
+    while answer := client.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get(
+        "Messages"
+    ):
+        received += answer
+    return sorted(received, key=lambda m: json.loads(m["Body"])["shard"])
+
+
+def _event(received: list[dict[str, Any]]) -> dict[str, Any]:
+    """The queue's Lambda event for `received`."""
+    return {
+        "Records": [
+            {"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"]}
+            for m in received
+        ]
+    }
+
+
 def test_every_customer_is_visited_once_a_night_by_the_shards(
     sqs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -81,18 +101,9 @@ def test_every_customer_is_visited_once_a_night_by_the_shards(
     monkeypatch.setattr(nightly, "CUSTOMERS_PER_SHARD", 7)  # 60 customers: 9 shards
 
     assert _lambda("nightly") == {"shards": 9}
-    received: list[dict[str, Any]] = []
-    while answer := client.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get(
-        "Messages"
-    ):
-        received += answer
+    received = _received(client, queue_url)
     assert sorted(json.loads(m["Body"])["shard"] for m in received) == list(range(9))
-    event = {
-        "Records": [
-            {"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"]}
-            for m in received
-        ]
-    }
+    event = _event(received)
     # Each shard delivered twice, as SQS may: the second time changes nobody.
     for _ in range(2):
         assert _lambda("send_batches", event) == {"batchItemFailures": []}
@@ -140,8 +151,13 @@ def test_a_shard_queued_before_the_runs_were_named_by_ids_still_visits_everyone_
 def test_the_old_form_shards_met_by_a_deploy_visit_every_customer_once(
     sqs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    on_aws(monkeypatch, tmp_path, "http://127.0.0.1/unused")
+    """Shard 0 of the old form cuts the night again into runs of ids and queues them, as
+    the schedule does now; the other fifteen are dropped; the runs visit everyone once."""
+    client: Any = boto3.client("sqs", region_name=REGION)
+    queue_url = client.create_queue(QueueName="stampbook-sends")["QueueUrl"]
+    on_aws(monkeypatch, tmp_path, queue_url)
     _people_born_today()
+    monkeypatch.setattr(nightly, "CUSTOMERS_PER_SHARD", 7)  # 60 customers: 9 shards
     event = {
         "Records": [
             {
@@ -152,4 +168,14 @@ def test_the_old_form_shards_met_by_a_deploy_visit_every_customer_once(
         ]
     }
     assert _lambda("send_batches", event) == {"batchItemFailures": []}
+    assert _birthday_bonuses() == Counter()  # nobody yet: the night was cut again
+    received = _received(client, queue_url)
+    store = build(Settings.from_env()).store
+    try:
+        cut = nightly.plan_shards(store, 7)
+    finally:
+        store.close()
+    assert len(cut) == 9
+    assert [nightly.shard_of_message(json.loads(m["Body"])) for m in received] == cut
+    assert _lambda("send_batches", _event(received)) == {"batchItemFailures": []}
     assert _birthday_bonuses() == Counter({f"c{n:03}": 1 for n in range(PEOPLE)})

@@ -24,8 +24,8 @@ A third, `{"kind": "nightly", "shard": k, "shards": n, "first": id, "stop": id}`
 is one shard of the nightly run, the customers from `first` up to `stop`,
 queued by the schedule (`services.nightly`): each customer's step is
 recorded per day, so a shard run twice changes nobody twice. One queued
-before shards were named by ids (no `first` or `stop`) runs everyone if it
-is shard 0 and is dropped otherwise.
+before shards were named by ids (no `first` or `stop`) is dropped unless it
+is shard 0, which cuts the night again into runs of ids and queues them.
 
 A fourth, `{"kind": "webhooks"}`, is put by a change that owes webhook
 deliveries: the consumer runs the webhook courier (`services.webhook_courier`)
@@ -141,11 +141,27 @@ def _webhooks(app: App) -> None:
 
 
 def _nightly_shard(app: App, message: dict[str, Any]) -> None:
-    from ..services.nightly import run_shard, shard_of_message
+    from ..sender.settings import SendingSettings
+    from ..services.nightly import (
+        plan_shards,
+        queue_shards,
+        queued_in_the_old_form,
+        run_shard,
+        shard_of_message,
+    )
 
     within = shard_of_message(message)
     if within is None:
         raise BadQueueMessage(f"not a shard of the nightly run: {message}")
+    queue_url = SendingSettings.from_env().queue_url
+    if queued_in_the_old_form(message) and queue_url:
+        # Shard 0 of a night queued before a deploy: one invocation taking the whole
+        # file may run out of time, so the night is cut again into runs of ids and each
+        # queued, as the schedule does now (a customer's step is recorded per day).
+        import boto3
+
+        queue_shards(boto3.client("sqs"), queue_url, plan_shards(app.store))
+        return
     run_shard(app.loyalty, within)
 
 

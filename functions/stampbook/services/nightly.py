@@ -12,7 +12,9 @@ per customer and day (`daily:<customer>:<day>` in the store), so a shard
 delivered twice, retried after a failure or run beside another changes
 nobody twice. A message in the form queued before the runs were named by
 ids (shard k of n, no `first` or `stop`), met by a deploy during the night,
-takes everyone if it is shard 0 and nobody otherwise. Locally, and where no
+takes everyone if it is shard 0 and nobody otherwise; on AWS, that shard 0
+cuts the night again into runs of ids and queues them, as the schedule now
+does, rather than one invocation taking the whole file. Locally, and where no
 queue is set, `LoyaltyService.run_daily` still goes through everyone in one
 process.
 """
@@ -73,7 +75,7 @@ def shard_message(n: int, shards: list[CustomerRange]) -> str:
 
 def shard_of_message(message: dict[str, Any]) -> CustomerRange | None:
     """The run of customers a queue message names; None if it names none."""
-    if "first" not in message and "stop" not in message:
+    if queued_in_the_old_form(message):
         return _shard_of_old_message(message)
     first, stop = message.get("first"), message.get("stop")
     if not all(end is None or (isinstance(end, str) and end) for end in (first, stop)):
@@ -83,6 +85,11 @@ def shard_of_message(message: dict[str, Any]) -> CustomerRange | None:
     if first is not None and stop is not None and first >= stop:
         return None
     return CustomerRange(first, stop)
+
+
+def queued_in_the_old_form(message: dict[str, Any]) -> bool:
+    """A shard message queued before shards were runs of ids: no `first`, no `stop`."""
+    return "first" not in message and "stop" not in message
 
 
 def _shard_of_old_message(message: dict[str, Any]) -> CustomerRange | None:
