@@ -33,9 +33,11 @@ def fitted(
     A table of one or two columns, or without a header, is always a table: a
     name and a figure wrap well enough.
     """
-    widths = _widths(columns, rows, width) if show_header and len(columns) > 2 else None
-    if widths is None and show_header and len(columns) > 2:
-        return _row_by_row(title, columns, rows)
+    widths = None
+    if show_header and len(columns) > 2:
+        widths = _widths(columns, rows, width)
+        if widths is None:
+            return _row_by_row(title, columns, rows)
     table = Table(title=title, show_header=show_header, title_justify=title_justify)
     for n, column in enumerate(columns):
         table.add_column(column, width=None if widths is None else widths[n])

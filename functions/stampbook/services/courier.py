@@ -194,10 +194,8 @@ class Courier:
     def _send(self, one: _Ready, now: int) -> tuple[Fired, EmailStatus | None]:
         """Send one claimed email: what came of it, and the status to mark its claim with."""
         key = one.owed.key
-        try:
-            fired, mark = self.emails.send_claimed(key, one.customer, one.occasion, one.order_id)
-        except Exception:
-            return self._failed(one.owed, now), None
+        # An unexpected error here is `send_and_mark`'s to catch: it calls `_failed`.
+        fired, mark = self.emails.send_claimed(key, one.customer, one.occasion, one.order_id)
         if fired is Fired.RETRY_LATER:
             self._later(one.owed, now)
         self.emails.count(key.automation, fired)

@@ -877,14 +877,12 @@ def _result(change: Change) -> str:
 _compact_json = json.JSONEncoder(default=str, separators=(",", ":")).encode
 
 
-# A customer's tier, their ledger summed by `available_at` (stored times compare as
-# text), their latest order's time and their unredeemed certificates (a JSON list
-# of certificate rows, oldest first): each found within the customer's keys.
 # A customer's standing from their summaries, so it costs the same at their
 # thousandth order as at their first: the total from `customer_points`, the
 # pending part from the entries written pending (`ledger_pending`: an entry can
 # only be pending now if it was when written, its time being no later than now),
-# the last order from `customer_orders`, and the few unredeemed certificates.
+# the last order from `customer_orders`, and the unredeemed certificates (a JSON
+# list of certificate rows, oldest first).
 _STANDING = (
     "SELECT c.tier,"
     " COALESCE((SELECT points FROM customer_points WHERE customer_id = ?1), 0),"
